@@ -1,0 +1,202 @@
+/**
+ * The IPC arena: one SharedArrayBuffer, made by the kernel at boot and handed to every thread
+ * when it starts, that holds everything the fast paths touch without asking the kernel:
+ *
+ *   header        capacities, so a thread can lay the arena out from the buffer alone
+ *   call slots    one per thread (L4's UTCB): state word, call header, 32 message registers
+ *                 (64-bit, read as float64 so any integer up to 2^53 is exact) and a bulk buffer
+ *   queues        one per server thread: a doorbell word and a bitmap of slots waiting for it
+ *   handle tables one per process: the published projection of the kernel's capability space
+ *   objects       one word group per kernel object: type, peer, route, signal bits
+ *
+ * Ownership (who may write what) is the invariant everything else relies on:
+ *   - handle tables, object records and slot ownership are written only by the kernel thread;
+ *   - a slot's registers and bulk buffer are written by its owner while the slot is IDLE and by
+ *     the serving thread while it is SERVING; the state word arbitrates (see call-slot.ts);
+ *   - a queue's bitmap bits are set by clients and cleared by the queue's one server thread.
+ * Untrusted (wasm) programs never see the arena; trusted code (local kernels, services) does.
+ */
+
+export interface ArenaConfig {
+  readonly maxProcesses: number;   // handle tables
+  readonly maxHandles: number;     // per process
+  readonly maxThreads: number;     // call slots
+  readonly maxQueues: number;      // server threads
+  readonly maxObjects: number;     // kernel objects
+  readonly bulkBytes: number;      // per call slot
+}
+
+export const DEFAULT_ARENA_CONFIG: ArenaConfig = {
+  maxProcesses: 256,
+  maxHandles: 512,
+  maxThreads: 320,
+  maxQueues: 64,
+  maxObjects: 16384,
+  bulkBytes: 64 * 1024,
+};
+
+const MAGIC = 0x4b45454c; // 'KEEL'
+const VERSION = 1;
+const HEADER_BYTES = 64;
+
+/** Message registers per call slot. */
+export const MR_COUNT = 32;
+
+/** Word indices (int32) inside a call slot's header. */
+export const SlotWord = {
+  STATE: 0,        // SlotState; the only word both sides wait on
+  WAITING: 1,      // 1 while the caller sleeps in Atomics.wait (so the server knows to notify)
+  QUEUE: 2,        // the queue the call was posted to (changes when a server forwards it)
+  SENDER: 3,       // pid whose handle table authorises the call
+  HANDLE: 4,       // handle value used for the call (0 = a kernel call)
+  LABEL: 5,        // operation number
+  OWNER: 6,        // pid owning this slot (kernel-written), 0 when free
+  SEQ: 7,          // call sequence number, bumped by the caller per call (guards deferred replies)
+  ORIGIN: 8,       // pid of the thread that made the call (forwarding keeps it)
+  BULK_LEN: 9,     // bytes of request data in the bulk buffer (advisory)
+} as const;
+
+export const SLOT_HEADER_WORDS = 32;          // 128 bytes of header
+const SLOT_REGS_BYTES = MR_COUNT * 8;         // 256 bytes of registers
+const SLOT_FIXED_BYTES = 512;                 // header + registers, padded
+
+export const SlotState = {
+  IDLE: 0,
+  CALLED: 1,     // request written, posted to a queue
+  SERVING: 2,    // a server took it
+  REPLIED: 3,    // reply written
+  DEAD: 4,       // the server died or went away; the caller gets PEER_CLOSED
+} as const;
+
+/** Word indices inside a queue record. The bitmap follows the fixed words. */
+export const QueueWord = {
+  DOORBELL: 0,   // bumped by every post; the server sleeps on it
+  SLEEPING: 1,   // 1 while the server is (about to be) asleep
+  ALIVE: 2,      // 1 while a server thread owns the queue
+  EVENTS: 3,     // kernel events pending for this server thread (bit set by the kernel)
+  OWNER_PID: 4,  // pid of the thread that serves the queue
+} as const;
+const QUEUE_FIXED_WORDS = 8;
+
+/** Word indices inside a handle-table entry (8 int32 words = 32 bytes; badge is float64 at word 4). */
+export const HandleWord = {
+  TAG: 0,        // (generation << 1) | live
+  TYPE: 1,       // ObjectType
+  RIGHTS: 2,
+  OBJECT: 3,     // object id
+  BADGE: 4,      // float64 over words 4..5
+} as const;
+export const HANDLE_ENTRY_WORDS = 8;
+
+/** Word indices inside an object record (4 int32 words). */
+export const ObjectWord = {
+  TYPE: 0,       // ObjectType, 0 when free
+  PEER: 1,       // channel endpoint: the peer endpoint's id (0 when the peer closed)
+  ROUTE: 2,      // channel endpoint being served: (queue << 16) | port, -1 when not served
+  SIGNALS: 3,    // notification bits / endpoint signals
+} as const;
+const OBJECT_WORDS = 4;
+
+export class Arena {
+  readonly buffer: SharedArrayBuffer;
+  readonly config: ArenaConfig;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+
+  readonly slotBytes: number;
+  private readonly slotsOffset: number;
+  private readonly queuesOffset: number;
+  readonly queueWords: number;
+  private readonly handlesOffset: number;
+  private readonly objectsOffset: number;
+
+  private constructor(buffer: SharedArrayBuffer, config: ArenaConfig) {
+    this.buffer = buffer;
+    this.config = config;
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.slotBytes = SLOT_FIXED_BYTES + align(config.bulkBytes, 64);
+    this.queueWords = QUEUE_FIXED_WORDS + Math.ceil(config.maxThreads / 32);
+    this.slotsOffset = HEADER_BYTES;
+    this.queuesOffset = this.slotsOffset + config.maxThreads * this.slotBytes;
+    this.handlesOffset = align(this.queuesOffset + config.maxQueues * this.queueWords * 4, 64);
+    this.objectsOffset = this.handlesOffset + config.maxProcesses * config.maxHandles * HANDLE_ENTRY_WORDS * 4;
+  }
+
+  static byteLength(config: ArenaConfig): number {
+    const probe = new Arena(new SharedArrayBuffer(HEADER_BYTES + 8), config);
+    return probe.objectsOffset + config.maxObjects * OBJECT_WORDS * 4;
+  }
+
+  /** Lay out a fresh arena (kernel thread, at boot). */
+  static create(config: ArenaConfig = DEFAULT_ARENA_CONFIG): Arena {
+    validateConfig(config);
+    const arena = new Arena(new SharedArrayBuffer(Arena.byteLength(config)), config);
+    const h = arena.i32;
+    h[0] = MAGIC; h[1] = VERSION;
+    h[2] = config.maxProcesses; h[3] = config.maxHandles; h[4] = config.maxThreads;
+    h[5] = config.maxQueues; h[6] = config.maxObjects; h[7] = config.bulkBytes;
+    return arena;
+  }
+
+  /** Attach to an arena made elsewhere (any thread, at start). */
+  static attach(buffer: SharedArrayBuffer): Arena {
+    const h = new Int32Array(buffer, 0, 8);
+    if (h[0] !== MAGIC || h[1] !== VERSION) throw new Error('not a Keel IPC arena (bad magic or version)');
+    const config: ArenaConfig = {
+      maxProcesses: h[2]!, maxHandles: h[3]!, maxThreads: h[4]!,
+      maxQueues: h[5]!, maxObjects: h[6]!, bulkBytes: h[7]!,
+    };
+    return new Arena(buffer, config);
+  }
+
+  /** Int32 index of word 0 of call slot `slot`. */
+  slotWord(slot: number): number {
+    return (this.slotsOffset + slot * this.slotBytes) >> 2;
+  }
+  /** Float64 index of message register 0 of call slot `slot`. */
+  slotRegs(slot: number): number {
+    return (this.slotsOffset + slot * this.slotBytes + SLOT_HEADER_WORDS * 4) >> 3;
+  }
+  /** Byte offset of the bulk buffer of call slot `slot`. */
+  slotBulkOffset(slot: number): number {
+    return this.slotsOffset + slot * this.slotBytes + SLOT_FIXED_BYTES;
+  }
+  /** A Float64Array over the message registers of `slot` (cheap to keep; make once per slot). */
+  regsView(slot: number): Float64Array {
+    return new Float64Array(this.buffer, this.slotRegs(slot) * 8, MR_COUNT);
+  }
+  bulkView(slot: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.slotBulkOffset(slot), this.config.bulkBytes);
+  }
+  /** Int32 index of word 0 of queue `queue`. */
+  queueWord(queue: number): number {
+    return (this.queuesOffset >> 2) + queue * this.queueWords;
+  }
+  /** Int32 index of word 0 of handle-table entry `index` of process `pid`. */
+  handleWord(pid: number, index: number): number {
+    return (this.handlesOffset >> 2) + (pid * this.config.maxHandles + index) * HANDLE_ENTRY_WORDS;
+  }
+  /** Int32 index of word 0 of object `id`. */
+  objectWord(id: number): number {
+    return (this.objectsOffset >> 2) + id * OBJECT_WORDS;
+  }
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+function validateConfig(c: ArenaConfig): void {
+  const positive = (name: string, v: number, max: number): void => {
+    if (!Number.isInteger(v) || v < 1 || v > max) throw new RangeError(`arena config: ${name} must be an integer in 1..${max}, got ${v}`);
+  };
+  positive('maxProcesses', c.maxProcesses, 1 << 15);
+  positive('maxHandles', c.maxHandles, 1 << 12);
+  positive('maxThreads', c.maxThreads, 1 << 15);
+  positive('maxQueues', c.maxQueues, 1 << 15);
+  positive('maxObjects', c.maxObjects, 1 << 24);
+  positive('bulkBytes', c.bulkBytes, 1 << 24);
+}

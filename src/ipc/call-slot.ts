@@ -1,0 +1,172 @@
+/**
+ * A thread's call slot: the caller's side of a synchronous call (L4's UTCB).
+ *
+ * The caller fills the message registers (and the bulk buffer for larger data), then `call`
+ * publishes the header, moves the state word IDLE → CALLED, posts the slot to the server's queue
+ * and waits adaptively (spin, then Atomics.wait in slices) until the state is REPLIED or DEAD.
+ * The reply is in the same registers and bulk buffer.
+ *
+ * Transport status (did the call reach a server and get an answer) is separate from the
+ * service's own status, which by convention is message register 0 of the reply.
+ *
+ * A call on a queue whose server thread died ends with PEER_CLOSED, never a hang: before each
+ * sleep the caller checks that the queue it is posted to is alive (the kernel clears ALIVE and
+ * then fails pending slots, so one of the two always sees the other; see receive-queue.ts).
+ */
+
+import { type Arena, QueueWord, SlotState, SlotWord } from './arena.js';
+import { ReceiveQueue } from './receive-queue.js';
+import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
+import { Status } from '../kernel/status.js';
+
+/** Extra slot word: transport status written by the server before REPLIED. */
+export const TRANSPORT_WORD = 10;
+
+export class CallSlot {
+  readonly regs: Float64Array;
+  readonly bulk: Uint8Array;
+  readonly base: number;
+  private readonly i32: Int32Array;
+  private readonly queues = new Map<number, ReceiveQueue>();
+  /** Counters for `top` and benchmarks. */
+  calls = 0;
+  sleeps = 0;
+
+  constructor(
+    readonly arena: Arena,
+    readonly slot: number,
+    readonly pid: number,
+    public policy: WaitPolicy = DEFAULT_WAIT_POLICY,
+    private readonly clock: Clock = defaultClock,
+  ) {
+    this.i32 = arena.i32;
+    this.base = arena.slotWord(slot);
+    this.regs = arena.regsView(slot);
+    this.bulk = arena.bulkView(slot);
+  }
+
+  queue(index: number): ReceiveQueue {
+    let q = this.queues.get(index);
+    if (!q) {
+      q = new ReceiveQueue(this.arena, index);
+      this.queues.set(index, q);
+    }
+    return q;
+  }
+
+  /**
+   * Make a call through `handle` (0 for a kernel call) to the server thread of `queue`.
+   * Registers and bulk must already hold the request. Returns the transport status.
+   */
+  call(queue: number, handle: number, label: number): Status {
+    const i32 = this.i32;
+    const b = this.base;
+    this.calls++;
+    i32[b + SlotWord.QUEUE] = queue;
+    i32[b + SlotWord.SENDER] = this.pid;
+    i32[b + SlotWord.ORIGIN] = this.pid;
+    i32[b + SlotWord.HANDLE] = handle;
+    i32[b + SlotWord.LABEL] = label;
+    i32[b + TRANSPORT_WORD] = Status.OK;
+    i32[b + SlotWord.SEQ] = (i32[b + SlotWord.SEQ]! + 1) | 0;
+    const q = this.queue(queue);
+    if (!q.alive) return Status.PEER_CLOSED;
+    Atomics.store(i32, b + SlotWord.STATE, SlotState.CALLED);
+    q.post(this.slot);
+    return this.awaitReply();
+  }
+
+  private awaitReply(): Status {
+    const i32 = this.i32;
+    const stateIndex = this.base + SlotWord.STATE;
+    let state = Atomics.load(i32, stateIndex);
+    if (state < SlotState.REPLIED && this.policy.callerSpinNs > 0) {
+      const deadline = this.clock() + this.policy.callerSpinNs;
+      spin: for (;;) {
+        for (let i = 0; i < CHECK_EVERY; i++) {
+          state = Atomics.load(i32, stateIndex);
+          if (state >= SlotState.REPLIED) break spin;
+        }
+        if (this.clock() > deadline) break;
+      }
+    }
+    if (state < SlotState.REPLIED) state = this.sleepForReply();
+    Atomics.store(i32, stateIndex, SlotState.IDLE);
+    if (state === SlotState.DEAD) return Status.PEER_CLOSED;
+    return i32[this.base + TRANSPORT_WORD] as Status;
+  }
+
+  private sleepForReply(): number {
+    const i32 = this.i32;
+    const b = this.base;
+    this.sleeps++;
+    Atomics.store(i32, b + SlotWord.WAITING, 1);
+    let state: number;
+    for (;;) {
+      state = Atomics.load(i32, b + SlotWord.STATE);
+      if (state >= SlotState.REPLIED) break;
+      const q = i32[b + SlotWord.QUEUE]!;
+      if (Atomics.load(i32, this.arena.queueWord(q) + QueueWord.ALIVE) !== 1) {
+        Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD);
+        continue;
+      }
+      Atomics.wait(i32, b + SlotWord.STATE, state, this.policy.sleepSliceMs);
+    }
+    Atomics.store(i32, b + SlotWord.WAITING, 0);
+    return state;
+  }
+
+  /** Post the call and resolve when answered, without blocking the thread (event-loop callers). */
+  async callAsync(queue: number, handle: number, label: number): Promise<Status> {
+    const i32 = this.i32;
+    const b = this.base;
+    this.calls++;
+    i32[b + SlotWord.QUEUE] = queue;
+    i32[b + SlotWord.SENDER] = this.pid;
+    i32[b + SlotWord.ORIGIN] = this.pid;
+    i32[b + SlotWord.HANDLE] = handle;
+    i32[b + SlotWord.LABEL] = label;
+    i32[b + TRANSPORT_WORD] = Status.OK;
+    i32[b + SlotWord.SEQ] = (i32[b + SlotWord.SEQ]! + 1) | 0;
+    const q = this.queue(queue);
+    if (!q.alive) return Status.PEER_CLOSED;
+    Atomics.store(i32, b + SlotWord.STATE, SlotState.CALLED);
+    Atomics.store(i32, b + SlotWord.WAITING, 1);
+    q.post(this.slot);
+    let state: number;
+    for (;;) {
+      state = Atomics.load(i32, b + SlotWord.STATE);
+      if (state >= SlotState.REPLIED) break;
+      if (Atomics.load(i32, this.arena.queueWord(i32[b + SlotWord.QUEUE]!) + QueueWord.ALIVE) !== 1) {
+        Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD);
+        continue;
+      }
+      const r = Atomics.waitAsync(i32, b + SlotWord.STATE, state, this.policy.sleepSliceMs);
+      if (r.async) await r.value;
+    }
+    Atomics.store(i32, b + SlotWord.WAITING, 0);
+    Atomics.store(i32, b + SlotWord.STATE, SlotState.IDLE);
+    if (state === SlotState.DEAD) return Status.PEER_CLOSED;
+    return i32[b + TRANSPORT_WORD] as Status;
+  }
+}
+
+/**
+ * Kernel: the server thread of `queue` is gone. Every slot posted to it and not yet answered
+ * becomes DEAD and its caller is woken. Call after `ReceiveQueue.close()`.
+ */
+export function failPendingCalls(arena: Arena, queue: number): number {
+  const i32 = arena.i32;
+  let failed = 0;
+  for (let slot = 0; slot < arena.config.maxThreads; slot++) {
+    const b = arena.slotWord(slot);
+    if (Atomics.load(i32, b + SlotWord.QUEUE) !== queue) continue;
+    const state = Atomics.load(i32, b + SlotWord.STATE);
+    if (state !== SlotState.CALLED && state !== SlotState.SERVING) continue;
+    if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD) === state) {
+      failed++;
+      Atomics.notify(i32, b + SlotWord.STATE);
+    }
+  }
+  return failed;
+}

@@ -1,0 +1,81 @@
+/**
+ * Processes.
+ *
+ * A process is one protection domain: a handle table (its capability space) and one thread that
+ * runs its program beside its local kernel. The kernel thread owns this record; the thread itself
+ * is made and ended by the host (see KernelHost in kernel.ts).
+ *
+ * Life cycle: `starting` → `running` → `exited`. The exit status is set exactly once, by the
+ * first of: the program's own exit, a trap, a kill, or the host reporting the thread gone. Once
+ * exited, every handle the process held is closed and its call slot is released; the Process
+ * object itself stays while anyone holds a handle to it, so a parent can still read the status.
+ */
+
+import { HandleTable } from './handle-table.js';
+import { KernelObject, ObjectType } from './object.js';
+import type { Arena } from '../ipc/arena.js';
+
+export type ExitStatus =
+  | { readonly kind: 'exited'; readonly code: number }
+  | { readonly kind: 'trapped'; readonly message: string }
+  | { readonly kind: 'killed'; readonly signal: number }
+  | { readonly kind: 'crashed'; readonly message: string };
+
+export type ProcessState = 'starting' | 'running' | 'exited';
+
+/** The exit code a shell would show for a status (128+signal for kills, 134 for traps and crashes, like SIGABRT). */
+export function exitCodeOf(status: ExitStatus): number {
+  switch (status.kind) {
+    case 'exited': return status.code;
+    case 'killed': return 128 + status.signal;
+    case 'trapped':
+    case 'crashed': return 134;
+  }
+}
+
+export class Process extends KernelObject {
+  readonly type = ObjectType.PROCESS;
+  readonly handles: HandleTable;
+  state: ProcessState = 'starting';
+  status: ExitStatus | null = null;
+  /** Call slot of the process's thread, -1 when it has none (released after exit). */
+  slot = -1;
+  /** Receive queue if the process serves channels, else -1. */
+  queue = -1;
+  readonly children = new Set<number>();
+  private readonly exitWaiters: ((status: ExitStatus) => void)[] = [];
+
+  constructor(
+    id: number,
+    readonly pid: number,
+    readonly parentPid: number,
+    readonly name: string,
+    arena: Arena,
+  ) {
+    super(id);
+    this.handles = new HandleTable(pid, arena);
+  }
+
+  get alive(): boolean {
+    return this.state !== 'exited';
+  }
+
+  /** Run `fn` with the exit status, now if already exited, else when the process exits. */
+  onExit(fn: (status: ExitStatus) => void): void {
+    if (this.status) fn(this.status);
+    else this.exitWaiters.push(fn);
+  }
+
+  /** Record the exit status (first caller wins) and run the waiters. Returns false if already exited. */
+  markExited(status: ExitStatus): boolean {
+    if (this.status) return false;
+    this.status = status;
+    this.state = 'exited';
+    for (const fn of this.exitWaiters.splice(0)) fn(status);
+    return true;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
