@@ -76,6 +76,11 @@ export class CallSlot {
     return this.awaitReply();
   }
 
+  /** A co-located handler forwarded this thread's call elsewhere: wait for that server's reply. */
+  awaitForwarded(): Status {
+    return this.awaitReply();
+  }
+
   private awaitReply(): Status {
     const i32 = this.i32;
     const stateIndex = this.base + SlotWord.STATE;

@@ -1,0 +1,56 @@
+/**
+ * The client side of IPC for one thread: route a handle, then take the co-located path (the
+ * server lives on this thread: a direct call) or the cross-thread path (post the slot and wait).
+ * Service code and local kernels call through this; they never know which path was taken.
+ */
+
+import type { Arena } from './arena.js';
+import { CallSlot } from './call-slot.js';
+import { Route, resolveRoute } from './route.js';
+import type { ServerThread } from './server-thread.js';
+import { Status } from '../kernel/status.js';
+
+export class Caller {
+  private readonly route = new Route();
+  /** Set when this thread also serves: calls to its own queue are co-located. */
+  local: ServerThread | null = null;
+  /** Queue of the kernel thread (kernel calls use handle 0). */
+  kernelQueue = 0;
+
+  constructor(readonly arena: Arena, readonly slot: CallSlot) {}
+
+  get regs(): Float64Array {
+    return this.slot.regs;
+  }
+  get bulk(): Uint8Array {
+    return this.slot.bulk;
+  }
+  get pid(): number {
+    return this.slot.pid;
+  }
+
+  /** Call through channel `handle` with the request already in registers/bulk. Transport status. */
+  invoke(handle: number, label: number): Status {
+    const r = this.route;
+    if (resolveRoute(this.arena, this.slot.pid, handle, r) !== Status.OK) return r.status;
+    const local = this.local;
+    if (local !== null && r.queue === local.queue.index) {
+      const status = local.dispatchLocal(this.slot, handle, label);
+      if (status !== null) return status;
+      return this.slot.awaitForwarded();
+    }
+    return this.slot.call(r.queue, handle, label);
+  }
+
+  /** The same, without blocking the thread (kernel thread and other event-loop callers). */
+  invokeAsync(handle: number, label: number): Promise<Status> {
+    const r = this.route;
+    if (resolveRoute(this.arena, this.slot.pid, handle, r) !== Status.OK) return Promise.resolve(r.status);
+    return this.slot.callAsync(r.queue, handle, label);
+  }
+
+  /** A kernel call: handle 0 on the kernel thread's queue. */
+  invokeKernel(label: number): Status {
+    return this.slot.call(this.kernelQueue, 0, label);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The kernel-call ABI, declared once. A kernel call is an IPC call with handle 0 to the kernel
+ * thread's queue; the caller's pid (from its call slot) is the authority, and every handle
+ * argument is resolved in that pid's table. Register 0 of the reply is a kernel Status.
+ */
+
+import { defineProtocol } from '../ipc/protocol.js';
+
+export const kernelProtocol = defineProtocol('kernel', {
+  close: { label: 1, request: { handle: 'u32' }, reply: {}, doc: 'Close a handle.' },
+  duplicate: { label: 2, request: { handle: 'u32', rights: 'u32', badge: 'f64' }, reply: { handle: 'u32' }, doc: 'Derive a handle with fewer or equal rights (DUPLICATE).' },
+  revoke: { label: 3, request: { handle: 'u32' }, reply: {}, doc: 'Destroy every handle derived from this one.' },
+  info: { label: 4, request: { handle: 'u32' }, reply: { type: 'u32', rights: 'u32', badge: 'f64', object: 'u32' } },
+  channelCreate: { label: 10, request: {}, reply: { end0: 'u32', end1: 'u32' } },
+  channelWrite: { label: 11, request: { handle: 'u32', data: 'bytes', handles: 'u32s' }, reply: {} },
+  channelRead: { label: 12, request: { handle: 'u32', wait: 'u32' }, reply: { data: 'bytes', handles: 'u32s' }, doc: 'With wait=1, blocks until a message or PEER_CLOSED.' },
+  channelServe: { label: 13, request: { handle: 'u32', port: 'u32' }, reply: { queue: 'u32' } },
+  notificationCreate: { label: 20, request: {}, reply: { handle: 'u32' } },
+  notificationSignal: { label: 21, request: { handle: 'u32', bits: 'i32' }, reply: {} },
+  memoryCreate: { label: 30, request: { size: 'f64' }, reply: { handle: 'u32' } },
+  memoryMap: { label: 31, request: { handle: 'u32' }, reply: { id: 'u32', size: 'f64' }, doc: 'The buffer arrives on the thread\'s control port.' },
+  spawn: { label: 40, request: { name: 'str', boot: 'str', handles: 'u32s' }, reply: { handle: 'u32', pid: 'u32' }, doc: 'boot is JSON for the child\'s thread.' },
+  kill: { label: 41, request: { handle: 'u32', signal: 'u32' }, reply: {} },
+  wait: { label: 42, request: { handle: 'u32' }, reply: { kind: 'u32', code: 'i32', message: 'str' }, doc: 'Blocks until the process exits.' },
+  exit: { label: 43, request: { kind: 'u32', code: 'i32', message: 'str' }, reply: {}, doc: 'Never returns.' },
+  self: { label: 44, request: {}, reply: { pid: 'u32', parent: 'u32' } },
+  takeEvents: { label: 50, request: {}, reply: { events: 'str' }, doc: 'Kernel events for the calling server thread, as JSON.' },
+});
+
+/** ExitStatus.kind on the wire. */
+export const EXIT_KINDS = ['exited', 'trapped', 'killed', 'crashed'] as const;

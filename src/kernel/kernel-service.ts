@@ -1,0 +1,118 @@
+/**
+ * The kernel's own service: kernel calls arriving over IPC, decoded by kernelProtocol and handed
+ * to the Kernel. This is thin syscall glue (Zircon's sys_* layer): no semantics live here.
+ * Calls that block (wait, channelRead with wait) are deferred and finished from the kernel's
+ * callbacks; `exit` is never answered (its thread is stopped).
+ */
+
+import { DEFER } from '../ipc/call-context.js';
+import { finishDeferred, serveProtocol } from '../ipc/protocol-client.js';
+import type { Service } from '../ipc/call-context.js';
+import { EXIT_KINDS, kernelProtocol } from './kernel-protocol.js';
+import type { Kernel } from './kernel.js';
+import type { ExitStatus } from './process.js';
+import { Status } from './status.js';
+
+export function exitStatusToWire(s: ExitStatus): { kind: number; code: number; message: string } {
+  switch (s.kind) {
+    case 'exited': return { kind: 0, code: s.code, message: '' };
+    case 'trapped': return { kind: 1, code: 0, message: s.message };
+    case 'killed': return { kind: 2, code: s.signal, message: '' };
+    case 'crashed': return { kind: 3, code: 0, message: s.message };
+  }
+}
+
+export function exitStatusFromWire(kind: number, code: number, message: string): ExitStatus {
+  switch (EXIT_KINDS[kind]) {
+    case 'exited': return { kind: 'exited', code };
+    case 'trapped': return { kind: 'trapped', message };
+    case 'killed': return { kind: 'killed', signal: code };
+    default: return { kind: 'crashed', message };
+  }
+}
+
+export function kernelService(kernel: Kernel): Service {
+  const L = kernelProtocol.layouts;
+  return serveProtocol(kernelProtocol, 'kernel', {
+    close: (req, call) => kernel.close(call.sender, req.handle) || {},
+    duplicate: (req, call) => {
+      const r = kernel.duplicate(call.sender, req.handle, req.rights, req.badge);
+      return r.status === Status.OK ? { handle: r.value } : r.status;
+    },
+    revoke: (req, call) => kernel.revoke(call.sender, req.handle) || {},
+    info: (req, call) => {
+      const r = kernel.info(call.sender, req.handle);
+      return r.status === Status.OK ? { ...r.value } : r.status;
+    },
+    channelCreate: (_req, call) => {
+      const r = kernel.channelCreate(call.sender);
+      return r.status === Status.OK ? { end0: r.value[0], end1: r.value[1] } : r.status;
+    },
+    channelWrite: (req, call) => kernel.channelWrite(call.sender, req.handle, req.data, req.handles) || {},
+    channelRead: (req, call, server) => {
+      const r = kernel.channelRead(call.sender, req.handle);
+      if (r.status === Status.OK) return { data: r.value.bytes, handles: r.value.handles };
+      if (r.status !== Status.SHOULD_WAIT || !req.wait) return r.status;
+      const deferred = server.defer(call);
+      if (!deferred) return Status.NOT_SUPPORTED;
+      const sender = call.sender;
+      const retry = (): void => {
+        if (!deferred.pending) return;
+        const again = kernel.channelRead(sender, req.handle);
+        if (again.status === Status.SHOULD_WAIT) {
+          if (kernel.onReadable(sender, req.handle, retry) !== Status.OK) finishDeferred(L.channelRead.reply, deferred, Status.BAD_HANDLE);
+          return;
+        }
+        finishDeferred(L.channelRead.reply, deferred, again.status === Status.OK ? { data: again.value.bytes, handles: again.value.handles } : again.status);
+      };
+      kernel.onReadable(sender, req.handle, retry);
+      return DEFER;
+    },
+    channelServe: (req, call) => {
+      const s = kernel.channelServe(call.sender, req.handle, req.port);
+      return s === Status.OK ? { queue: kernel.process(call.sender)!.queue } : s;
+    },
+    notificationCreate: (_req, call) => {
+      const r = kernel.notificationCreate(call.sender);
+      return r.status === Status.OK ? { handle: r.value } : r.status;
+    },
+    notificationSignal: (req, call) => kernel.notificationSignal(call.sender, req.handle, req.bits) || {},
+    memoryCreate: (req, call) => {
+      const r = kernel.memoryCreate(call.sender, req.size);
+      return r.status === Status.OK ? { handle: r.value } : r.status;
+    },
+    memoryMap: (req, call) => {
+      const r = kernel.memoryMap(call.sender, req.handle);
+      return r.status === Status.OK ? { ...r.value } : r.status;
+    },
+    spawn: (req, call) => {
+      let boot: unknown;
+      try {
+        boot = JSON.parse(req.boot);
+      } catch {
+        return Status.INVALID_ARGS;
+      }
+      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot });
+      return r.status === Status.OK ? { handle: r.value.handle, pid: r.value.pid } : r.status;
+    },
+    kill: (req, call) => kernel.kill(call.sender, req.handle, req.signal) || {},
+    wait: (req, call, server) => {
+      const deferred = server.defer(call);
+      if (!deferred) return Status.NOT_SUPPORTED;
+      const s = kernel.waitProcess(call.sender, req.handle, (status) => finishDeferred(L.wait.reply, deferred, exitStatusToWire(status)));
+      if (s !== Status.OK) {
+        finishDeferred(L.wait.reply, deferred, s);
+      }
+      return DEFER;
+    },
+    exit: (req, call) => {
+      kernel.exitProcess(call.sender, exitStatusFromWire(req.kind, req.code, req.message));
+      return DEFER; // never answered: the thread is being stopped
+    },
+    self: (_req, call) => {
+      const p = kernel.process(call.sender);
+      return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
+    },
+    takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
+  }, Status.BAD_SYSCALL);
+}

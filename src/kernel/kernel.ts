@@ -1,0 +1,562 @@
+/**
+ * The core kernel: object registry, capability spaces and the kernel calls on them.
+ *
+ * It runs on the kernel thread and owns no file system, driver or path name. Every kernel call
+ * has the same shape: resolve the handle in the caller's table → check the object type and the
+ * rights → validate every argument → act. No state changes before validation is complete, and
+ * no call throws: failures are Status values.
+ *
+ * Host effects (starting and stopping threads, handing a Memory buffer to a thread) go through
+ * the KernelHost the platform supplies, so this file imports no host module.
+ */
+
+import { type Arena } from '../ipc/arena.js';
+import { ReceiveQueue } from '../ipc/receive-queue.js';
+import { failPendingCalls } from '../ipc/call-slot.js';
+import { Capability } from './capability.js';
+import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
+import { type Handle } from './handle.js';
+import { IdAllocator } from './id-allocator.js';
+import { MEMORY_MAX_BYTES, Memory } from './memory.js';
+import { Notification } from './notification.js';
+import { type KernelObject, ObjectType, objectTypeName } from './object.js';
+import { type ExitStatus, Process } from './process.js';
+import { ALL_RIGHTS, Right, type Rights, has, isSubset } from './rights.js';
+import { Status, type Result, fail, ok } from './status.js';
+
+/** What the kernel asks of its host (the platform layer). */
+export interface KernelHost {
+  /** Start the thread of a new process; `boot` is opaque data for its entry point. */
+  startThread(process: Process, boot: unknown): void;
+  /** End a process's thread (it may already be gone). */
+  stopThread(process: Process): void;
+  /** Give `process`'s thread the buffer of Memory object `id`. */
+  deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void;
+}
+
+/** A kernel event queued for a server thread, fetched by it with `takeEvents`. */
+export type KernelEvent =
+  | { readonly kind: 'peer-closed'; readonly endpoint: number; readonly port: number }
+  | { readonly kind: 'process-exited'; readonly pid: number; readonly status: ExitStatus };
+
+export interface HandleInfo {
+  readonly type: ObjectType;
+  readonly rights: Rights;
+  readonly badge: number;
+  readonly object: number;
+}
+
+export interface ReadMessage {
+  readonly bytes: Uint8Array;
+  readonly handles: Handle[];
+}
+
+export interface SpawnRequest {
+  readonly name: string;
+  /** Handles moved from the caller into the child, in order (the child sees them in this order). */
+  readonly handles: readonly number[];
+  /** Opaque boot data for the child's thread. */
+  readonly boot: unknown;
+}
+
+/** Rights of the handle a parent gets to its child. */
+export const CHILD_RIGHTS = (Right.READ | Right.WAIT | Right.SIGNAL | Right.MANAGE | Right.DUPLICATE | Right.TRANSFER) as Rights;
+
+export const KERNEL_PID = 1;
+
+export class Kernel {
+  private readonly objects = new Map<number, KernelObject>();
+  private readonly objectIds: IdAllocator;
+  private readonly processes = new Map<number, Process>();
+  private readonly pids: IdAllocator;
+  private readonly slots: IdAllocator;
+  private readonly queues: IdAllocator;
+  private readonly events = new Map<number, KernelEvent[]>();
+  private readonly queueOwners = new Map<number, Process>();
+  private readonly channelHooks: ChannelHooks;
+  private readonly readWaiters = new Map<number, (() => void)[]>();
+  /** Processes that asked to hear of exits (the proc service). */
+  readonly exitListeners = new Set<number>();
+
+  constructor(readonly arena: Arena, private readonly host: KernelHost) {
+    this.objectIds = new IdAllocator(1, arena.config.maxObjects);
+    this.pids = new IdAllocator(KERNEL_PID, arena.config.maxProcesses);
+    this.slots = new IdAllocator(0, arena.config.maxThreads);
+    this.queues = new IdAllocator(0, arena.config.maxQueues);
+    this.channelHooks = {
+      peerClosed: (endpoint) => this.onPeerClosed(endpoint),
+      messageArrived: (endpoint) => this.wakeReaders(endpoint.id),
+      dropCaps: (caps) => { for (const cap of caps) this.releaseCap(cap); },
+    };
+    const kernelProcess = this.newProcess('kernel', 0);
+    if (!kernelProcess || kernelProcess.pid !== KERNEL_PID) throw new Error('kernel process must be pid 1');
+    kernelProcess.state = 'running';
+  }
+
+  // ─── processes ──────────────────────────────────────────────────────────────
+
+  process(pid: number): Process | undefined {
+    return this.processes.get(pid);
+  }
+
+  allProcesses(): Process[] {
+    return [...this.processes.values()];
+  }
+
+  private newProcess(name: string, parentPid: number): Process | null {
+    const pid = this.pids.alloc();
+    if (pid === null) return null;
+    const id = this.objectIds.alloc();
+    if (id === null) {
+      this.pids.release(pid);
+      return null;
+    }
+    const process = new Process(id, pid, parentPid, name, this.arena);
+    this.objects.set(id, process);
+    this.processes.set(pid, process);
+    return process;
+  }
+
+  /** Give `pid` a call slot for its thread (at most one). */
+  attachSlot(process: Process): number | null {
+    if (process.slot >= 0) return process.slot;
+    const slot = this.slots.alloc();
+    if (slot === null) return null;
+    process.slot = slot;
+    return slot;
+  }
+
+  /** Give `process` a receive queue so it can serve channels. */
+  openQueue(process: Process): number | null {
+    if (process.queue >= 0) return process.queue;
+    const q = this.queues.alloc();
+    if (q === null) return null;
+    new ReceiveQueue(this.arena, q).open(process.pid);
+    process.queue = q;
+    this.queueOwners.set(q, process);
+    return q;
+  }
+
+  /**
+   * Create a child of `parentPid`, moving `handles` from the parent into it, and start its
+   * thread. Returns the parent's handle to the child and the child's pid.
+   */
+  spawn(parentPid: number, req: SpawnRequest): Result<{ handle: Handle; pid: number; childHandles: Handle[] }> {
+    const parent = this.processes.get(parentPid);
+    if (!parent || !parent.alive) return fail(Status.BAD_STATE);
+    if (req.handles.length > CHANNEL_MAX_HANDLES) return fail(Status.INVALID_ARGS);
+    const moved = this.collectTransfer(parent, req.handles, null);
+    if (moved.status !== Status.OK) return fail(moved.status);
+    if (parent.handles.size >= parent.handles.capacity) return fail(Status.NO_RESOURCES);
+    const child = this.newProcess(req.name, parentPid);
+    if (!child) return fail(Status.NO_RESOURCES);
+    const slot = this.attachSlot(child);
+    if (slot === null) {
+      this.discardProcess(child);
+      return fail(Status.NO_RESOURCES);
+    }
+    // Validation done: act.
+    const childHandles: Handle[] = [];
+    for (const cap of moved.value) {
+      parent.handles.removeCap(cap);
+      childHandles.push(child.handles.install(cap)!);
+    }
+    const handle = this.installNew(parent, child, CHILD_RIGHTS, 0)!;
+    parent.children.add(child.pid);
+    child.state = 'running';
+    this.host.startThread(child, req.boot);
+    return ok({ handle, pid: child.pid, childHandles });
+  }
+
+  /** Create a process directly (boot: services and first programs have no parent process). */
+  spawnRoot(req: Omit<SpawnRequest, 'handles'> & { caps?: Capability[] }): Result<Process> {
+    const child = this.newProcess(req.name, KERNEL_PID);
+    if (!child) return fail(Status.NO_RESOURCES);
+    if (this.attachSlot(child) === null) {
+      this.discardProcess(child);
+      return fail(Status.NO_RESOURCES);
+    }
+    for (const cap of req.caps ?? []) child.handles.install(cap);
+    this.processes.get(KERNEL_PID)!.children.add(child.pid);
+    child.state = 'running';
+    this.host.startThread(child, req.boot);
+    return ok(child);
+  }
+
+  private discardProcess(p: Process): void {
+    this.processes.delete(p.pid);
+    this.objects.delete(p.id);
+    this.pids.release(p.pid);
+    this.objectIds.release(p.id);
+    if (p.slot >= 0) this.slots.release(p.slot);
+  }
+
+  /**
+   * The process ended (it exited, trapped, was killed, or its thread died). Idempotent: the first
+   * status sticks. Closes its handles, fails calls posted to its queue, stops its thread.
+   */
+  exitProcess(pid: number, status: ExitStatus): boolean {
+    const p = this.processes.get(pid);
+    if (!p || pid === KERNEL_PID || !p.markExited(status)) return false;
+    if (p.queue >= 0) {
+      const q = new ReceiveQueue(this.arena, p.queue);
+      q.close();
+      failPendingCalls(this.arena, p.queue);
+      this.queueOwners.delete(p.queue);
+      this.events.delete(p.queue);
+      this.queues.release(p.queue);
+      p.queue = -1;
+    }
+    for (const cap of p.handles.all()) {
+      p.handles.removeCap(cap);
+      this.releaseCap(cap);
+    }
+    this.host.stopThread(p);
+    for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-exited', pid, status });
+    this.reapIfUnreferenced(p);
+    return true;
+  }
+
+  /**
+   * The host reports that a process's thread is gone (it exited, was terminated or crashed).
+   * Only now is its call slot reused: a thread still running could otherwise touch a slot that
+   * already belongs to someone else.
+   */
+  threadGone(pid: number, reason: string): void {
+    const p = this.processes.get(pid);
+    if (!p) return;
+    this.exitProcess(pid, { kind: 'crashed', message: reason });
+    if (p.slot >= 0) {
+      this.slots.release(p.slot);
+      p.slot = -1;
+    }
+  }
+
+  /** Forget an exited process once no handle names it. */
+  private reapIfUnreferenced(p: Process): void {
+    if (p.alive || p.capCount > 0) return;
+    this.processes.delete(p.pid);
+    this.objects.delete(p.id);
+    this.pids.release(p.pid);
+    this.objectIds.release(p.id);
+    this.processes.get(p.parentPid)?.children.delete(p.pid);
+  }
+
+  /** Kill the process named by `h` (SIGNAL right). */
+  kill(callerPid: number, h: number, signal: number): Status {
+    const r = this.resolve(callerPid, h, ObjectType.PROCESS, Right.SIGNAL);
+    if (r.status !== Status.OK) return r.status;
+    if (!Number.isInteger(signal) || signal < 1 || signal > 64) return Status.INVALID_ARGS;
+    const target = r.value.object as Process;
+    if (!target.alive) return Status.BAD_STATE;
+    this.exitProcess(target.pid, { kind: 'killed', signal });
+    return Status.OK;
+  }
+
+  /** Run `done` with the exit status of the process named by `h` once it exits (WAIT right). */
+  waitProcess(callerPid: number, h: number, done: (status: ExitStatus) => void): Status {
+    const r = this.resolve(callerPid, h, ObjectType.PROCESS, Right.WAIT);
+    if (r.status !== Status.OK) return r.status;
+    (r.value.object as Process).onExit(done);
+    return Status.OK;
+  }
+
+  // ─── capabilities ───────────────────────────────────────────────────────────
+
+  /** resolve → check type → check rights. `type` NONE accepts any type. */
+  resolve(pid: number, h: number, type: ObjectType, needed: Rights): Result<Capability> {
+    const p = this.processes.get(pid);
+    if (!p || !p.alive) return fail(Status.BAD_STATE);
+    const cap = p.handles.lookup(h);
+    if (!cap || cap.object.destroyed) return fail(Status.BAD_HANDLE);
+    if (type !== ObjectType.NONE && cap.object.type !== type) return fail(Status.WRONG_TYPE);
+    if (!has(cap.rights, needed)) return fail(Status.ACCESS_DENIED);
+    return ok(cap);
+  }
+
+  private installNew(holder: Process, object: KernelObject, rights: Rights, badge: number, parent: Capability | null = null): Handle | null {
+    const cap = new Capability(object, rights, badge, parent);
+    const h = holder.handles.install(cap);
+    if (h === null) {
+      cap.detach();
+      return null;
+    }
+    object.capCount++;
+    return h;
+  }
+
+  /** A capability is gone for good: unlink it and destroy its object if it was the last. */
+  private releaseCap(cap: Capability): void {
+    cap.detach();
+    cap.location = { kind: 'gone' };
+    const object = cap.object;
+    object.capCount--;
+    if (object.capCount === 0 && !object.destroyed) {
+      if (object instanceof Process) {
+        this.reapIfUnreferenced(object);
+        return;
+      }
+      object.destroy();
+      this.objects.delete(object.id);
+      this.objectIds.release(object.id);
+    }
+  }
+
+  close(pid: number, h: number): Status {
+    const r = this.resolve(pid, h, ObjectType.NONE, Right.NONE);
+    if (r.status !== Status.OK) return r.status;
+    this.processes.get(pid)!.handles.removeCap(r.value);
+    this.releaseCap(r.value);
+    return Status.OK;
+  }
+
+  /**
+   * Derive a handle with `rights` ⊆ the source's rights (DUPLICATE right). A badge may be set only
+   * on an unbadged source (seL4's mint): a badge, once set, cannot be changed by a holder.
+   */
+  duplicate(pid: number, h: number, rights: number, badge = 0): Result<Handle> {
+    const r = this.resolve(pid, h, ObjectType.NONE, Right.DUPLICATE);
+    if (r.status !== Status.OK) return fail(r.status);
+    const src = r.value;
+    if (!isSubset(rights, src.rights)) return fail(Status.INVALID_ARGS);
+    if (!Number.isSafeInteger(badge) || badge < 0) return fail(Status.INVALID_ARGS);
+    if (badge !== 0 && src.badge !== 0 && badge !== src.badge) return fail(Status.ACCESS_DENIED);
+    const p = this.processes.get(pid)!;
+    const out = this.installNew(p, src.object, rights, badge || src.badge, src);
+    return out === null ? fail(Status.NO_RESOURCES) : ok(out);
+  }
+
+  /** Destroy every capability derived from `h`, in every process and in flight; `h` stays. */
+  revoke(pid: number, h: number): Status {
+    const r = this.resolve(pid, h, ObjectType.NONE, Right.NONE);
+    if (r.status !== Status.OK) return r.status;
+    for (const cap of r.value.descendants()) this.destroyCap(cap);
+    return Status.OK;
+  }
+
+  private destroyCap(cap: Capability): void {
+    const loc = cap.location;
+    if (loc.kind === 'table') this.processes.get(loc.pid)?.handles.removeCap(cap);
+    else if (loc.kind === 'transit') {
+      const i = loc.message.caps.indexOf(cap);
+      if (i >= 0) loc.message.caps[i] = null;
+    }
+    this.releaseCap(cap);
+  }
+
+  info(pid: number, h: number): Result<HandleInfo> {
+    const r = this.resolve(pid, h, ObjectType.NONE, Right.NONE);
+    if (r.status !== Status.OK) return fail(r.status);
+    const c = r.value;
+    return ok({ type: c.object.type, rights: c.rights, badge: c.badge, object: c.object.id });
+  }
+
+  /**
+   * Check that `handles` can all be moved out of `from`: each valid, distinct, with TRANSFER, and
+   * none is `except` (a channel endpoint cannot travel through itself).
+   */
+  private collectTransfer(from: Process, handles: readonly number[], except: Capability | null): Result<Capability[]> {
+    const caps: Capability[] = [];
+    for (const h of handles) {
+      const cap = from.handles.lookup(h);
+      if (!cap || cap.object.destroyed) return fail(Status.BAD_HANDLE);
+      if (!has(cap.rights, Right.TRANSFER)) return fail(Status.ACCESS_DENIED);
+      if (caps.includes(cap)) return fail(Status.INVALID_ARGS);
+      if (cap === except) return fail(Status.NOT_SUPPORTED);
+      caps.push(cap);
+    }
+    return ok(caps);
+  }
+
+  // ─── channels ───────────────────────────────────────────────────────────────
+
+  channelCreate(pid: number): Result<[Handle, Handle]> {
+    const p = this.processes.get(pid);
+    if (!p || !p.alive) return fail(Status.BAD_STATE);
+    if (p.handles.capacity - p.handles.size < 2) return fail(Status.NO_RESOURCES);
+    const id0 = this.objectIds.alloc();
+    const id1 = this.objectIds.alloc();
+    if (id0 === null || id1 === null) {
+      if (id0 !== null) this.objectIds.release(id0);
+      return fail(Status.NO_RESOURCES);
+    }
+    const [a, b] = ChannelEndpoint.pair(id0, id1, this.arena, this.channelHooks);
+    this.objects.set(id0, a);
+    this.objects.set(id1, b);
+    const rights = ALL_RIGHTS & ~Right.MAP & ~Right.SIGNAL & ~Right.WAIT;
+    return ok([this.installNew(p, a, rights as Rights, 0)!, this.installNew(p, b, rights as Rights, 0)!]);
+  }
+
+  /** Queue an asynchronous message on the peer of `h` (WRITE right), moving `handles` with it. */
+  channelWrite(pid: number, h: number, bytes: Uint8Array, handles: readonly number[]): Status {
+    const r = this.resolve(pid, h, ObjectType.CHANNEL, Right.WRITE);
+    if (r.status !== Status.OK) return r.status;
+    if (bytes.length > CHANNEL_MAX_BYTES || handles.length > CHANNEL_MAX_HANDLES) return Status.INVALID_ARGS;
+    const endpoint = r.value.object as ChannelEndpoint;
+    const peer = endpoint.peer;
+    if (!peer) return Status.PEER_CLOSED;
+    if (peer.queue.length >= CHANNEL_MAX_MESSAGES) return Status.NO_RESOURCES;
+    const p = this.processes.get(pid)!;
+    const moved = this.collectTransfer(p, handles, r.value);
+    if (moved.status !== Status.OK) return moved.status;
+    for (const cap of moved.value) p.handles.removeCap(cap);
+    peer.enqueue({ bytes: bytes.slice(), caps: moved.value });
+    return Status.OK;
+  }
+
+  /** Take the oldest message queued on `h` (READ right); SHOULD_WAIT if none, PEER_CLOSED if none will come. */
+  channelRead(pid: number, h: number): Result<ReadMessage> {
+    const r = this.resolve(pid, h, ObjectType.CHANNEL, Right.READ);
+    if (r.status !== Status.OK) return fail(r.status);
+    const endpoint = r.value.object as ChannelEndpoint;
+    const message = endpoint.queue[0];
+    if (!message) return fail(endpoint.peer ? Status.SHOULD_WAIT : Status.PEER_CLOSED);
+    const p = this.processes.get(pid)!;
+    const live = message.caps.filter((c) => c !== null).length;
+    if (p.handles.capacity - p.handles.size < live) return fail(Status.NO_RESOURCES);
+    endpoint.queue.shift();
+    const handles = message.caps.map((cap) => (cap ? p.handles.install(cap)! : (0 as Handle)));
+    return ok({ bytes: message.bytes, handles });
+  }
+
+  /** Call `fn` once when `h` may have something to read (or its peer closed). */
+  onReadable(pid: number, h: number, fn: () => void): Status {
+    const r = this.resolve(pid, h, ObjectType.CHANNEL, Right.READ);
+    if (r.status !== Status.OK) return r.status;
+    const endpoint = r.value.object as ChannelEndpoint;
+    if (endpoint.queue.length > 0 || !endpoint.peer) {
+      fn();
+      return Status.OK;
+    }
+    const list = this.readWaiters.get(endpoint.id) ?? [];
+    list.push(fn);
+    this.readWaiters.set(endpoint.id, list);
+    return Status.OK;
+  }
+
+  private wakeReaders(endpointId: number): void {
+    const list = this.readWaiters.get(endpointId);
+    if (!list) return;
+    this.readWaiters.delete(endpointId);
+    for (const fn of list) fn();
+  }
+
+  /** Serve calls to `h` on the caller's thread at `port` (MANAGE right). */
+  channelServe(pid: number, h: number, port: number): Status {
+    const r = this.resolve(pid, h, ObjectType.CHANNEL, Right.MANAGE);
+    if (r.status !== Status.OK) return r.status;
+    if (!Number.isInteger(port) || port < 1 || port > 0xffff) return Status.INVALID_ARGS;
+    const p = this.processes.get(pid)!;
+    const queue = this.openQueue(p);
+    if (queue === null) return Status.NO_RESOURCES;
+    (r.value.object as ChannelEndpoint).serve(queue, port);
+    return Status.OK;
+  }
+
+  private onPeerClosed(endpoint: ChannelEndpoint): void {
+    this.wakeReaders(endpoint.id);
+    const route = endpoint.route;
+    if (route) {
+      const owner = this.queueOwners.get(route.queue);
+      if (owner) this.postEvent(owner.pid, { kind: 'peer-closed', endpoint: endpoint.id, port: route.port });
+    }
+  }
+
+  private postEvent(pid: number, event: KernelEvent): void {
+    const p = this.processes.get(pid);
+    if (!p || p.queue < 0) return;
+    const list = this.events.get(p.queue) ?? [];
+    list.push(event);
+    this.events.set(p.queue, list);
+    new ReceiveQueue(this.arena, p.queue).raiseEvents();
+  }
+
+  /** A server thread takes the kernel events queued for it. */
+  takeEvents(pid: number): KernelEvent[] {
+    const p = this.processes.get(pid);
+    if (!p || p.queue < 0) return [];
+    const list = this.events.get(p.queue) ?? [];
+    this.events.delete(p.queue);
+    return list;
+  }
+
+  // ─── notifications and memory ───────────────────────────────────────────────
+
+  notificationCreate(pid: number): Result<Handle> {
+    const p = this.processes.get(pid);
+    if (!p || !p.alive) return fail(Status.BAD_STATE);
+    if (p.handles.size >= p.handles.capacity) return fail(Status.NO_RESOURCES);
+    const id = this.objectIds.alloc();
+    if (id === null) return fail(Status.NO_RESOURCES);
+    const n = new Notification(id, this.arena);
+    this.objects.set(id, n);
+    const rights = (Right.SIGNAL | Right.WAIT | Right.DUPLICATE | Right.TRANSFER | Right.MANAGE) as Rights;
+    return ok(this.installNew(p, n, rights, 0)!);
+  }
+
+  notificationSignal(pid: number, h: number, bits: number): Status {
+    const r = this.resolve(pid, h, ObjectType.NOTIFICATION, Right.SIGNAL);
+    if (r.status !== Status.OK) return r.status;
+    if (!Number.isInteger(bits) || bits === 0 || bits !== (bits | 0)) return Status.INVALID_ARGS;
+    (r.value.object as Notification).signal(bits);
+    return Status.OK;
+  }
+
+  /** Take the set bits of `mask` without blocking (WAIT right); SHOULD_WAIT when none is set. */
+  notificationPoll(pid: number, h: number, mask: number): Result<number> {
+    const r = this.resolve(pid, h, ObjectType.NOTIFICATION, Right.WAIT);
+    if (r.status !== Status.OK) return fail(r.status);
+    if (!Number.isInteger(mask) || mask === 0) return fail(Status.INVALID_ARGS);
+    const got = (r.value.object as Notification).poll(mask | 0);
+    return got === 0 ? fail(Status.SHOULD_WAIT) : ok(got);
+  }
+
+  memoryCreate(pid: number, size: number): Result<Handle> {
+    const p = this.processes.get(pid);
+    if (!p || !p.alive) return fail(Status.BAD_STATE);
+    if (!Number.isInteger(size) || size <= 0 || size > MEMORY_MAX_BYTES) return fail(Status.INVALID_ARGS);
+    if (p.handles.size >= p.handles.capacity) return fail(Status.NO_RESOURCES);
+    const id = this.objectIds.alloc();
+    if (id === null) return fail(Status.NO_RESOURCES);
+    let m: Memory;
+    try {
+      m = new Memory(id, this.arena, size);
+    } catch {
+      this.objectIds.release(id);
+      return fail(Status.NO_RESOURCES);
+    }
+    this.objects.set(id, m);
+    const rights = (Right.READ | Right.WRITE | Right.MAP | Right.DUPLICATE | Right.TRANSFER | Right.MANAGE) as Rights;
+    return ok(this.installNew(p, m, rights, 0)!);
+  }
+
+  /** Hand the Memory's buffer to the caller's thread (MAP right); returns the size. */
+  memoryMap(pid: number, h: number): Result<{ id: number; size: number }> {
+    const r = this.resolve(pid, h, ObjectType.MEMORY, Right.MAP);
+    if (r.status !== Status.OK) return fail(r.status);
+    const m = r.value.object as Memory;
+    if (!m.buffer) return fail(Status.BAD_STATE);
+    this.host.deliverMemory(this.processes.get(pid)!, m.id, m.buffer);
+    return ok({ id: m.id, size: m.size });
+  }
+
+  /** The buffer of a Memory named by `h` (MAP right), for threads that share the kernel's thread. */
+  memoryBuffer(pid: number, h: number): Result<SharedArrayBuffer> {
+    const r = this.resolve(pid, h, ObjectType.MEMORY, Right.MAP);
+    if (r.status !== Status.OK) return fail(r.status);
+    const m = r.value.object as Memory;
+    return m.buffer ? ok(m.buffer) : fail(Status.BAD_STATE);
+  }
+
+  /** Objects alive now, by type (for `top` and leak tests). */
+  objectCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const o of this.objects.values()) {
+      const name = objectTypeName(o.type);
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+    return counts;
+  }
+}
+
+export type { ChannelMessage };
