@@ -27,7 +27,7 @@ import { Status, type Result, fail, ok } from './status.js';
 /** What the kernel asks of its host (the platform layer). */
 export interface KernelHost {
   /** Start the thread of a new process; `boot` is opaque data for its entry point. */
-  startThread(process: Process, boot: unknown): void;
+  startThread(process: Process, boot: unknown, handles: readonly Handle[]): void;
   /** End a process's thread (it may already be gone). */
   stopThread(process: Process): void;
   /** Give `process`'s thread the buffer of Memory object `id`. */
@@ -164,23 +164,17 @@ export class Kernel {
     const handle = this.installNew(parent, child, CHILD_RIGHTS, 0)!;
     parent.children.add(child.pid);
     child.state = 'running';
-    this.host.startThread(child, req.boot);
+    this.host.startThread(child, req.boot, childHandles);
     return ok({ handle, pid: child.pid, childHandles });
   }
 
-  /** Create a process directly (boot: services and first programs have no parent process). */
-  spawnRoot(req: Omit<SpawnRequest, 'handles'> & { caps?: Capability[] }): Result<Process> {
-    const child = this.newProcess(req.name, KERNEL_PID);
-    if (!child) return fail(Status.NO_RESOURCES);
-    if (this.attachSlot(child) === null) {
-      this.discardProcess(child);
-      return fail(Status.NO_RESOURCES);
-    }
-    for (const cap of req.caps ?? []) child.handles.install(cap);
-    this.processes.get(KERNEL_PID)!.children.add(child.pid);
-    child.state = 'running';
-    this.host.startThread(child, req.boot);
-    return ok(child);
+  /**
+   * Create a process whose parent is the kernel process (boot: services and first programs),
+   * moving `handles` out of the kernel process's table into it.
+   */
+  spawnRoot(req: { name: string; boot: unknown; handles?: readonly number[] }): Result<Process> {
+    const r = this.spawn(KERNEL_PID, { name: req.name, boot: req.boot, handles: req.handles ?? [] });
+    return r.status === Status.OK ? ok(this.processes.get(r.value.pid)!) : fail(r.status);
   }
 
   private discardProcess(p: Process): void {

@@ -1,0 +1,98 @@
+/**
+ * The Node.js KernelHost: one worker thread per process.
+ *
+ * `startThread` makes a Worker running thread-entry.js with the ThreadStart data; its `exit` and
+ * `error` events tell the kernel the thread is gone (`threadGone`), whatever the reason, so a
+ * crashed program or service never leaves callers hanging. `stopThread` terminates the worker.
+ * Memory buffers for `memory_map` travel on a per-thread MessagePort that the thread drains
+ * synchronously with receiveMessageOnPort (it is blocked in the kernel call meanwhile).
+ */
+
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { Kernel, KernelHost } from '../../kernel/kernel.js';
+import type { Process } from '../../kernel/process.js';
+import type { BootSpec, ThreadStart } from '../../system/boot-spec.js';
+
+const entryUrl = new URL('./thread-entry.js', import.meta.url);
+
+interface ThreadRecord {
+  readonly worker: Worker;
+  readonly control: MessagePort;
+  stopping: boolean;
+}
+
+export class NodeHost implements KernelHost {
+  kernel: Kernel | null = null;
+  private readonly threads = new Map<number, ThreadRecord>();
+  private readonly exited = new Map<number, Promise<void>>();
+  /** Called with (pid, error message) when a thread dies of an uncaught error. */
+  onThreadError: ((pid: number, message: string) => void) | null = null;
+
+  constructor(private readonly kernelQueue: number = 0) {}
+
+  startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
+    const kernel = this.kernel!;
+    const { port1, port2 } = new MessageChannel();
+    const start: ThreadStart & { control: MessagePort } = {
+      arena: kernel.arena.buffer,
+      pid: process.pid,
+      slot: process.slot,
+      kernelQueue: this.kernelQueue,
+      handles,
+      boot: boot as BootSpec,
+      control: port2,
+    };
+    const worker = new Worker(entryUrl, {
+      workerData: start,
+      transferList: [port2],
+      name: `keel:${process.pid}:${process.name}`,
+      stdin: false,
+    });
+    const record: ThreadRecord = { worker, control: port1, stopping: false };
+    this.threads.set(process.pid, record);
+    let errorMessage = '';
+    worker.on('error', (err: unknown) => {
+      errorMessage = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.onThreadError?.(process.pid, errorMessage);
+    });
+    this.exited.set(process.pid, new Promise<void>((resolve) => {
+      worker.once('exit', (code) => {
+        this.threads.delete(process.pid);
+        port1.close();
+        kernel.threadGone(process.pid, errorMessage || `thread exited with code ${code}`);
+        this.exited.delete(process.pid);
+        resolve();
+      });
+    }));
+  }
+
+  stopThread(process: Process): void {
+    const t = this.threads.get(process.pid);
+    if (!t || t.stopping) return;
+    t.stopping = true;
+    void t.worker.terminate();
+  }
+
+  deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void {
+    this.threads.get(process.pid)?.control.postMessage({ kind: 'memory', id, buffer });
+  }
+
+  /** Resolves when the thread of `pid` has fully ended (immediately if none). */
+  whenGone(pid: number): Promise<void> {
+    return this.exited.get(pid) ?? Promise.resolve();
+  }
+
+  liveThreads(): number {
+    return this.threads.size;
+  }
+
+  /** Terminate every thread and wait until all have ended. */
+  async stopAll(): Promise<void> {
+    const pending = [...this.exited.values()];
+    for (const t of this.threads.values()) {
+      t.stopping = true;
+      void t.worker.terminate();
+    }
+    await Promise.all(pending);
+  }
+}

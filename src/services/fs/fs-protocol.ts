@@ -1,0 +1,108 @@
+/**
+ * The file-system server protocol: what the VFS asks of tmpfs, hostfs and (later) diskfs.
+ *
+ * A file system names its files by node numbers it chooses (node 1 is its root). It knows no
+ * path names beyond single components, no mounts and no open-file offsets: the VFS walks paths
+ * component by component with `lookup`, and the local kernel keeps file offsets and passes
+ * explicit ones. Register 0 of a reply is a WASI errno (0 = success).
+ *
+ * `open`/`close` count users of a node, so a file unlinked while open lives until its last close.
+ */
+
+import { defineProtocol } from '../../ipc/protocol.js';
+
+/** Node types on the wire: the WASI filetype numbers. */
+export const FileType = {
+  UNKNOWN: 0,
+  BLOCK_DEVICE: 1,
+  CHARACTER_DEVICE: 2,
+  DIRECTORY: 3,
+  REGULAR_FILE: 4,
+  SOCKET_DGRAM: 5,
+  SOCKET_STREAM: 6,
+  SYMBOLIC_LINK: 7,
+} as const;
+
+export const ROOT_NODE = 1;
+
+/** Fields of a stat reply (WASI filestat minus dev, which the VFS fills per mount). */
+const stat = { node: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'f64', mtim: 'f64', ctim: 'f64' } as const;
+
+export const fsProtocol = defineProtocol('fs', {
+  lookup: { label: 1, request: { dir: 'f64', name: 'str' }, reply: { node: 'f64', type: 'u32' } },
+  getattr: { label: 2, request: { node: 'f64' }, reply: stat },
+  read: { label: 3, request: { node: 'f64', offset: 'f64', length: 'u32' }, reply: { data: 'bytes' } },
+  write: { label: 4, request: { node: 'f64', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append=1 writes at the end; end is the offset after the write.' },
+  create: { label: 5, request: { dir: 'f64', type: 'u32', exclusive: 'u32', name: 'str', target: 'str' }, reply: { node: 'f64', type: 'u32', created: 'u32' }, doc: 'type: REGULAR_FILE, DIRECTORY or SYMBOLIC_LINK (with target). Without exclusive, an existing entry is returned.' },
+  unlink: { label: 6, request: { dir: 'f64', directory: 'u32', name: 'str' }, reply: {} },
+  rename: { label: 7, request: { fromDir: 'f64', toDir: 'f64', fromName: 'str', toName: 'str' }, reply: {} },
+  readdir: { label: 8, request: { dir: 'f64', cookie: 'f64', max: 'u32' }, reply: { count: 'u32', next: 'f64', entries: 'bytes' }, doc: 'entries: repeated [node f64][next cookie f64][type u8][namelen u32][name].' },
+  truncate: { label: 9, request: { node: 'f64', size: 'f64' }, reply: {} },
+  setTimes: { label: 10, request: { node: 'f64', atim: 'f64', mtim: 'f64', flags: 'u32' }, reply: {}, doc: 'flags: WASI fstflags; *_NOW resolved by the server.' },
+  readlink: { label: 11, request: { node: 'f64' }, reply: { target: 'str' } },
+  link: { label: 12, request: { node: 'f64', dir: 'f64', name: 'str' }, reply: {} },
+  open: { label: 13, request: { node: 'f64' }, reply: {} },
+  close: { label: 14, request: { node: 'f64' }, reply: {} },
+  sync: { label: 15, request: { node: 'f64' }, reply: {} },
+  statfs: { label: 16, request: {}, reply: { name: 'str' } },
+});
+
+export type FsProtocol = typeof fsProtocol;
+
+/** One directory entry as a file system reports it. */
+export interface DirEntry {
+  readonly node: number;
+  readonly type: number;
+  readonly name: string;
+}
+
+const encoder = new TextEncoder();
+
+/** Pack directory entries (with their resume cookies) for a readdir reply. */
+export function packDirEntries(entries: readonly (DirEntry & { next: number })[], max: number): { bytes: Uint8Array; count: number } {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let count = 0;
+  for (const e of entries) {
+    const name = encoder.encode(e.name);
+    const size = 8 + 8 + 1 + 4 + name.length;
+    if (total + size > max) break;
+    const rec = new Uint8Array(size);
+    const dv = new DataView(rec.buffer);
+    dv.setFloat64(0, e.node, true);
+    dv.setFloat64(8, e.next, true);
+    dv.setUint8(16, e.type);
+    dv.setUint32(17, name.length, true);
+    rec.set(name, 21);
+    parts.push(rec);
+    total += size;
+    count++;
+  }
+  const bytes = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    bytes.set(p, off);
+    off += p.length;
+  }
+  return { bytes, count };
+}
+
+const decoder = new TextDecoder();
+
+export function unpackDirEntries(bytes: Uint8Array, count: number): (DirEntry & { next: number })[] {
+  const out: (DirEntry & { next: number })[] = [];
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let off = 0;
+  for (let i = 0; i < count && off + 21 <= bytes.length; i++) {
+    const len = dv.getUint32(off + 17, true);
+    if (off + 21 + len > bytes.length) break;
+    out.push({
+      node: dv.getFloat64(off, true),
+      next: dv.getFloat64(off + 8, true),
+      type: dv.getUint8(off + 16),
+      name: decoder.decode(bytes.slice(off + 21, off + 21 + len)),
+    });
+    off += 21 + len;
+  }
+  return out;
+}

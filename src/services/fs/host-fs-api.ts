@@ -1,0 +1,47 @@
+/**
+ * The host file-system interface hostfs is written against: synchronous, descriptor-based,
+ * no path walking beyond one component at a time (the VFS walks paths). The platform supplies
+ * it (platform/node/node-host-fs.ts). Every method throws a HostFsError carrying a POSIX code
+ * (`ENOENT`, `EACCES`, …) on failure.
+ */
+
+export class HostFsError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface HostStat {
+  readonly ino: number;
+  readonly type: number; // WASI filetype
+  readonly nlink: number;
+  readonly size: number;
+  readonly atimeNs: number;
+  readonly mtimeNs: number;
+  readonly ctimeNs: number;
+}
+
+export interface HostFs {
+  /** lstat: never follows a final symlink. */
+  lstat(path: string): HostStat;
+  fstat(fd: number): HostStat;
+  /** Open for reading and writing if possible, else read-only; never follows a final symlink. */
+  open(path: string, create: boolean, exclusive: boolean): number;
+  /** Open a directory read-only (for fsync). */
+  close(fd: number): void;
+  read(fd: number, into: Uint8Array, position: number): number;
+  write(fd: number, from: Uint8Array, position: number): number;
+  ftruncate(fd: number, size: number): void;
+  fsync(fd: number): void;
+  readdir(path: string): string[];
+  mkdir(path: string): void;
+  rmdir(path: string): void;
+  unlink(path: string): void;
+  rename(from: string, to: string): void;
+  symlink(target: string, path: string): void;
+  readlink(path: string): string;
+  link(existing: string, path: string): void;
+  utimes(path: string, atimeNs: number, mtimeNs: number): void;
+  /** Join a directory path and one component (no `/`, `.` or `..` in it). */
+  join(dir: string, name: string): string;
+}

@@ -1,0 +1,43 @@
+/**
+ * The VFS protocol: what a process's local kernel asks of the file namespace.
+ *
+ * Files and directories a client has open are named by fids, scoped to the client's session (the
+ * badge of its VFS handle). Paths are always relative to an open directory fid and may not climb
+ * above it (`..` past the fid's directory is ENOTCAPABLE, like WASI). Offsets live in the local
+ * kernel; reads and writes carry them. `read`/`write` are forwarded to the file system that owns
+ * the fid, so the data moves between the caller and that file system directly.
+ * Register 0 of a reply is a WASI errno.
+ */
+
+import { defineProtocol } from '../../ipc/protocol.js';
+
+const stat = { dev: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'f64', mtim: 'f64', ctim: 'f64' } as const;
+
+/** lookupflags bit: follow a final symlink. */
+export const LOOKUP_FOLLOW = 1;
+/** oflags bits (WASI). */
+export const OFLAG_CREAT = 1, OFLAG_DIRECTORY = 2, OFLAG_EXCL = 4, OFLAG_TRUNC = 8;
+
+export const vfsProtocol = defineProtocol('vfs', {
+  openRoot: { label: 1, request: { path: 'str' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Open a VFS absolute path as a directory (preopens).' },
+  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', path: 'str' }, reply: { fid: 'u32', type: 'u32' } },
+  close: { label: 3, request: { fid: 'u32' }, reply: {} },
+  read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32' }, reply: { data: 'bytes' } },
+  write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' } },
+  stat: { label: 6, request: { fid: 'u32' }, reply: stat },
+  statPath: { label: 7, request: { dir: 'u32', lookup: 'u32', path: 'str' }, reply: stat },
+  mkdir: { label: 8, request: { dir: 'u32', path: 'str' }, reply: {} },
+  unlink: { label: 9, request: { dir: 'u32', directory: 'u32', path: 'str' }, reply: {} },
+  rename: { label: 10, request: { fromDir: 'u32', toDir: 'u32', from: 'str', to: 'str' }, reply: {} },
+  readdir: { label: 11, request: { fid: 'u32', cookie: 'f64', max: 'u32' }, reply: { count: 'u32', next: 'f64', entries: 'bytes' } },
+  truncate: { label: 12, request: { fid: 'u32', size: 'f64' }, reply: {} },
+  setTimes: { label: 13, request: { fid: 'u32', atim: 'f64', mtim: 'f64', flags: 'u32' }, reply: {} },
+  setTimesPath: { label: 14, request: { dir: 'u32', lookup: 'u32', atim: 'f64', mtim: 'f64', flags: 'u32', path: 'str' }, reply: {} },
+  readlink: { label: 15, request: { dir: 'u32', path: 'str' }, reply: { target: 'str' } },
+  symlink: { label: 16, request: { dir: 'u32', target: 'str', path: 'str' }, reply: {} },
+  link: { label: 17, request: { fromDir: 'u32', toDir: 'u32', lookup: 'u32', from: 'str', to: 'str' }, reply: {} },
+  sync: { label: 18, request: { fid: 'u32' }, reply: {} },
+  mount: { label: 19, request: { port: 'u32', path: 'str', fs: 'str' }, reply: {}, doc: 'Attach the file system reached through uses[fs] at path (trusted setup only).' },
+});
+
+export type VfsProtocol = typeof vfsProtocol;

@@ -1,0 +1,74 @@
+/**
+ * What a new thread is told when it starts: which program or services it runs.
+ *
+ * The kernel treats this as opaque data; the platform passes it to the thread's entry point,
+ * which dispatches on `kind`. It must survive structured cloning (and, for `spawn` over IPC,
+ * JSON), so it holds plain data only — except `module`, a compiled WebAssembly.Module that the
+ * host API may pass to skip compilation.
+ */
+
+export interface StdioSpec {
+  /** For fds 0, 1, 2: the index in `handles` of a console/file/pipe session, or -1 for none. */
+  readonly [fd: number]: number;
+}
+
+export interface PreopenSpec {
+  /** The guest path the program sees (e.g. `/sandbox`). */
+  readonly guestPath: string;
+  /** The VFS path it refers to. */
+  readonly vfsPath: string;
+}
+
+export interface WasmBoot {
+  readonly kind: 'wasm';
+  /** Name shown in errors and `ps` (usually the program path as typed). */
+  readonly program: string;
+  readonly module?: WebAssembly.Module;
+  /** VFS path to load the program from when `module` is absent. */
+  readonly path?: string;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly preopens: readonly PreopenSpec[];
+  /** Indices into the thread's initial handles. */
+  readonly vfs: number;
+  readonly console: number;
+}
+
+export interface ServiceEntry {
+  readonly name: string;
+  readonly port: number;
+  /** Index in the thread's initial handles of the server end to serve. */
+  readonly serverEnd: number;
+  /** Service-specific configuration (plain data). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Indices of client handles this service may use, by name (e.g. { tmpfs: 2 }). */
+  readonly uses: Readonly<Record<string, number>>;
+}
+
+export interface ServicesBoot {
+  readonly kind: 'services';
+  readonly group: string;
+  readonly services: readonly ServiceEntry[];
+}
+
+/** A TypeScript/JavaScript program: the module's `main(runtime)` runs in the new thread. */
+export interface ScriptBoot {
+  readonly kind: 'script';
+  /** URL of the compiled module (file: URL in Node). */
+  readonly url: string;
+  readonly args: readonly string[];
+  /** Free-form data for the program (tests use it to pass parameters). */
+  readonly data?: unknown;
+}
+
+export type BootSpec = WasmBoot | ServicesBoot | ScriptBoot;
+
+/** What every thread receives from the host at start. */
+export interface ThreadStart {
+  readonly arena: SharedArrayBuffer;
+  readonly pid: number;
+  readonly slot: number;
+  readonly kernelQueue: number;
+  readonly handles: readonly number[];
+  readonly boot: BootSpec;
+}
