@@ -1,0 +1,122 @@
+/**
+ * Path resolution for the VFS: walk a relative path from an open directory, one component at a
+ * time, across mount points, resolving symlinks inside the namespace.
+ *
+ * Confinement rules (WASI's, and Keel's promise for hostfs):
+ *   - a walk starts at the directory of a fid and may never climb above it: `..` at that floor
+ *     is ENOTCAPABLE, whether it comes from the path or from a symlink's target;
+ *   - an absolute path, or a symlink whose target is absolute, is ENOTCAPABLE;
+ *   - at most MAX_SYMLINKS symlinks per walk (ELOOP beyond);
+ *   - a trailing `/` requires the final node to be a directory (and follows a final symlink).
+ * The walk tracks the absolute VFS path of where it is, built only from components it resolved,
+ * so mount points are matched exactly.
+ */
+
+import { Errno } from '../../abi/wasi/errno.js';
+import { FileType } from '../fs/fs-protocol.js';
+
+export const MAX_SYMLINKS = 40;
+export const PATH_MAX = 4096;
+
+/** A place in the namespace: a node of a mounted file system, and the absolute path to it. */
+export interface Place {
+  readonly mount: number;
+  readonly node: number;
+  readonly type: number;
+  /** Absolute VFS path components ([] is `/`). */
+  readonly path: readonly string[];
+}
+
+export interface WalkFs {
+  lookup(mount: number, dir: number, name: string): { node: number; type: number } | number;
+  readlink(mount: number, node: number): string | number;
+  /** The root of the mount at absolute path `path`, if one is mounted exactly there. */
+  mountAt(path: readonly string[]): Place | null;
+}
+
+export interface ParentAndName {
+  readonly parent: Place;
+  /** The final component ('' when the path was empty). */
+  readonly name: string;
+  readonly trailingSlash: boolean;
+}
+
+function split(path: string): { parts: string[]; absolute: boolean; trailingSlash: boolean } | number {
+  if (path.length > PATH_MAX) return Errno.NAMETOOLONG;
+  if (path.includes('\0')) return Errno.ILSEQ;
+  const absolute = path.startsWith('/');
+  const trailingSlash = path.length > 1 && path.endsWith('/');
+  const parts = path.split('/').filter((p) => p.length > 0);
+  for (const p of parts) if (new TextEncoder().encode(p).length > 255) return Errno.NAMETOOLONG;
+  return { parts, absolute, trailingSlash };
+}
+
+/**
+ * Walk every component of `path` except the last, from `start` (the floor). Returns the parent
+ * directory and the final name. Symlinks in intermediate positions are followed.
+ */
+export function walkParent(fs: WalkFs, start: Place, path: string): ParentAndName | number {
+  const s = split(path);
+  if (typeof s === 'number') return s;
+  if (s.absolute) return Errno.NOTCAPABLE;
+  if (s.parts.length === 0) return path.length === 0 ? Errno.NOENT : { parent: start, name: '.', trailingSlash: s.trailingSlash };
+  const stack: Place[] = [start];
+  const pending = s.parts.slice(0, -1);
+  const r = walkInto(fs, stack, pending, { links: 0 });
+  if (typeof r === 'number') return r;
+  return { parent: stack[stack.length - 1]!, name: s.parts[s.parts.length - 1]!, trailingSlash: s.trailingSlash };
+}
+
+/** Walk the whole of `path` from `start`; a final symlink is followed when `follow` (or a trailing slash). */
+export function walk(fs: WalkFs, start: Place, path: string, follow: boolean): Place | number {
+  const s = split(path);
+  if (typeof s === 'number') return s;
+  if (s.absolute) return Errno.NOTCAPABLE;
+  if (path.length === 0) return Errno.NOENT;
+  const stack: Place[] = [start];
+  const r = walkInto(fs, stack, s.parts, { links: 0 }, follow || s.trailingSlash);
+  if (typeof r === 'number') return r;
+  const end = stack[stack.length - 1]!;
+  if (s.trailingSlash && end.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+  return end;
+}
+
+/** Resolve `parts` onto `stack` (whose first entry is the floor). */
+function walkInto(fs: WalkFs, stack: Place[], parts: string[], budget: { links: number }, followFinal = true): number | null {
+  const queue = parts.slice();
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    const isFinal = queue.length === 0;
+    const here = stack[stack.length - 1]!;
+    if (name === '.') {
+      if (here.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+      continue;
+    }
+    if (name === '..') {
+      if (here.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+      if (stack.length === 1) return Errno.NOTCAPABLE;
+      stack.pop();
+      continue;
+    }
+    if (here.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+    const found = fs.lookup(here.mount, here.node, name);
+    if (typeof found === 'number') return found;
+    if (found.type === FileType.SYMBOLIC_LINK && (!isFinal || followFinal)) {
+      if (++budget.links > MAX_SYMLINKS) return Errno.LOOP;
+      const target = fs.readlink(here.mount, found.node);
+      if (typeof target === 'number') return target;
+      if (target.startsWith('/')) return Errno.NOTCAPABLE;
+      if (target.length === 0) return Errno.NOENT;
+      const t = split(target);
+      if (typeof t === 'number') return t;
+      const more = t.parts.length > 0 ? t.parts : ['.'];
+      if (t.trailingSlash && isFinal) more.push('.');
+      queue.unshift(...more);
+      continue;
+    }
+    const path = [...here.path, name];
+    const mounted = found.type === FileType.DIRECTORY ? fs.mountAt(path) : null;
+    stack.push(mounted ?? { mount: here.mount, node: found.node, type: found.type, path });
+  }
+  return null;
+}

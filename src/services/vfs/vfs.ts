@@ -1,0 +1,352 @@
+/**
+ * The VFS service: the file namespace. It owns mounts, path resolution and each client's open
+ * files (fids); the file systems behind it own the data.
+ *
+ * Sessions are keyed by the badge of the client's VFS handle; a session ends when the process it
+ * was minted for exits (kernel `process-exited` event), closing its fids. Reads and writes are
+ * forwarded to the owning file system with the fid replaced by the node number, so file data
+ * moves between caller and file system without passing through the VFS — and when the VFS and
+ * the file system are coalesced in one thread, the forward is a direct call.
+ */
+
+import { FORWARDED, type Service } from '../../ipc/call-context.js';
+import { type CallResult, ProtocolClient, serveProtocol } from '../../ipc/protocol-client.js';
+import type { Caller } from '../../ipc/caller.js';
+import { Errno } from '../../abi/wasi/errno.js';
+import { FileType, ROOT_NODE, fsProtocol, type FsProtocol } from '../fs/fs-protocol.js';
+import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
+import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
+
+export interface MountSpec {
+  /** Absolute VFS path, e.g. `/` or `/mnt/0`. */
+  readonly path: string;
+  /** Client handle (in the VFS's table) to the file system's server. */
+  readonly handle: number;
+}
+
+interface Mount {
+  readonly id: number;
+  readonly path: readonly string[];
+  readonly fs: ProtocolClient<FsProtocol>;
+}
+
+interface OpenFile {
+  readonly place: Place;
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+interface Session {
+  readonly fids: Map<number, OpenFile>;
+  nextFid: number;
+}
+
+export const FID_READ = 1, FID_WRITE = 2;
+const MAX_FIDS_PER_SESSION = 4096;
+
+// read and write are forwarded by rewriting register 1 (fid → node); the layouts must agree.
+function checkForwardLayouts(): void {
+  const v = vfsProtocol.layouts, f = fsProtocol.layouts;
+  const same = (a: object, b: object): boolean => JSON.stringify(a) === JSON.stringify(b);
+  if (v.read.request.regs.fid !== 1 || f.read.request.regs.node !== 1 || v.write.request.regs.fid !== 1 || f.write.request.regs.node !== 1
+    || !same(v.read.reply.bulk, f.read.reply.bulk) || !same(v.write.reply.regs, f.write.reply.regs)
+    || !same(v.write.request.bulk, f.write.request.bulk) || v.write.request.regs.append !== f.write.request.regs.append) {
+    throw new Error('vfs/fs read-write layouts diverged: forwarding would corrupt messages');
+  }
+}
+checkForwardLayouts();
+
+export class Vfs implements WalkFs {
+  private readonly mounts: Mount[] = [];
+  private readonly sessions = new Map<number, Session>();
+
+  constructor(private readonly caller: Caller, mounts: readonly MountSpec[]) {
+    for (const m of mounts) this.addMount(m.path, m.handle);
+  }
+
+  addMount(path: string, handle: number): number {
+    const parts = path.split('/').filter((p) => p.length > 0);
+    if (this.mounts.some((m) => m.path.join('/') === parts.join('/'))) return Errno.EXIST;
+    this.mounts.push({ id: this.mounts.length, path: parts, fs: new ProtocolClient(fsProtocol, this.caller, handle) });
+    return Errno.SUCCESS;
+  }
+
+  // ─── WalkFs ─────────────────────────────────────────────────────────────────
+
+  private fs(mount: number): ProtocolClient<FsProtocol> {
+    return this.mounts[mount]!.fs;
+  }
+
+  private status<T>(r: CallResult<T>): T | number {
+    if (r.transport !== 0) return Errno.IO;
+    return r.status !== 0 ? r.status : r.reply!;
+  }
+
+  lookup(mount: number, dir: number, name: string): { node: number; type: number } | number {
+    return this.status(this.fs(mount).call('lookup', { dir, name }));
+  }
+
+  readlink(mount: number, node: number): string | number {
+    const r = this.status(this.fs(mount).call('readlink', { node }));
+    return typeof r === 'number' ? r : r.target;
+  }
+
+  mountAt(path: readonly string[]): Place | null {
+    const key = path.join('/');
+    const m = this.mounts.find((x) => x.path.join('/') === key);
+    return m ? { mount: m.id, node: ROOT_NODE, type: FileType.DIRECTORY, path: m.path } : null;
+  }
+
+  // ─── sessions and fids ──────────────────────────────────────────────────────
+
+  private session(badge: number): Session {
+    let s = this.sessions.get(badge);
+    if (!s) {
+      s = { fids: new Map(), nextFid: 1 };
+      this.sessions.set(badge, s);
+    }
+    return s;
+  }
+
+  private fid(badge: number, fid: number): OpenFile | number {
+    return this.sessions.get(badge)?.fids.get(fid) ?? Errno.BADF;
+  }
+
+  private addFid(badge: number, file: OpenFile): number {
+    const s = this.session(badge);
+    if (s.fids.size >= MAX_FIDS_PER_SESSION) return -Errno.NFILE;
+    if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('open', { node: file.place.node });
+    const fid = s.nextFid++;
+    s.fids.set(fid, file);
+    return fid;
+  }
+
+  closeFid(badge: number, fid: number): number {
+    const s = this.sessions.get(badge);
+    const f = s?.fids.get(fid);
+    if (!s || !f) return Errno.BADF;
+    s.fids.delete(fid);
+    if (f.place.type === FileType.REGULAR_FILE) this.fs(f.place.mount).call('close', { node: f.place.node });
+    return Errno.SUCCESS;
+  }
+
+  endSession(badge: number): void {
+    const s = this.sessions.get(badge);
+    if (!s) return;
+    for (const fid of [...s.fids.keys()]) this.closeFid(badge, fid);
+    this.sessions.delete(badge);
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  // ─── operations ─────────────────────────────────────────────────────────────
+
+  openRoot(badge: number, path: string): { fid: number; type: number } | number {
+    const root = this.mountAt([]);
+    if (!root) return Errno.NOENT;
+    const place = path === '/' ? root : walk(this, root, path.replace(/^\/+/, ''), true);
+    if (typeof place === 'number') return place;
+    if (place.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+    const fid = this.addFid(badge, { place, read: true, write: true });
+    return fid < 0 ? -fid : { fid, type: place.type };
+  }
+
+  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number } | number {
+    const dir = this.fid(badge, dirFid);
+    if (typeof dir === 'number') return dir;
+    let place: Place | number;
+    if (oflags & OFLAG_CREAT) {
+      const pn = walkParent(this, dir.place, path);
+      if (typeof pn === 'number') return pn;
+      if (pn.trailingSlash) return Errno.ISDIR;
+      const existing = pn.name === '.' || pn.name === '..' ? null : this.lookup(pn.parent.mount, pn.parent.node, pn.name);
+      if (existing !== null && typeof existing !== 'number' && existing.type === FileType.SYMBOLIC_LINK) {
+        if (oflags & OFLAG_EXCL) return Errno.EXIST;
+        if (!(lookup & LOOKUP_FOLLOW)) return Errno.LOOP;
+        place = walk(this, dir.place, path, true);
+        if (typeof place === 'number') return place;
+      } else {
+        if (pn.name === '.' || pn.name === '..') return Errno.ISDIR;
+        if (pn.parent.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+        const r = this.status(this.fs(pn.parent.mount).call('create', {
+          dir: pn.parent.node, type: FileType.REGULAR_FILE, exclusive: oflags & OFLAG_EXCL ? 1 : 0, name: pn.name, target: '',
+        }));
+        if (typeof r === 'number') return r;
+        place = { mount: pn.parent.mount, node: r.node, type: r.type, path: [...pn.parent.path, pn.name] };
+      }
+    } else {
+      place = walk(this, dir.place, path, (lookup & LOOKUP_FOLLOW) !== 0);
+      if (typeof place === 'number') return place;
+    }
+    if (place.type === FileType.SYMBOLIC_LINK) return Errno.LOOP;
+    if (oflags & OFLAG_DIRECTORY && place.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+    if (place.type === FileType.DIRECTORY && rights & FID_WRITE) return Errno.ISDIR;
+    if (oflags & OFLAG_TRUNC) {
+      if (place.type === FileType.DIRECTORY) return Errno.ISDIR;
+      const t = this.status(this.fs(place.mount).call('truncate', { node: place.node, size: 0 }));
+      if (typeof t === 'number') return t;
+    }
+    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0 });
+    return fid < 0 ? -fid : { fid, type: place.type };
+  }
+
+  stat(place: Place) {
+    const r = this.status(this.fs(place.mount).call('getattr', { node: place.node }));
+    if (typeof r === 'number') return r;
+    return { dev: place.mount + 1, ino: r.node, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
+  }
+
+  statFid(badge: number, fid: number) {
+    const f = this.fid(badge, fid);
+    return typeof f === 'number' ? f : this.stat(f.place);
+  }
+
+  placeAt(badge: number, dirFid: number, path: string, follow: boolean): Place | number {
+    const dir = this.fid(badge, dirFid);
+    if (typeof dir === 'number') return dir;
+    return walk(this, dir.place, path, follow);
+  }
+
+  parentOf(badge: number, dirFid: number, path: string) {
+    const dir = this.fid(badge, dirFid);
+    if (typeof dir === 'number') return dir;
+    return walkParent(this, dir.place, path);
+  }
+
+  create(badge: number, dirFid: number, path: string, type: number, target: string): number {
+    const pn = this.parentOf(badge, dirFid, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return Errno.EXIST;
+    if (pn.trailingSlash && type !== FileType.DIRECTORY) return Errno.NOENT;
+    const r = this.status(this.fs(pn.parent.mount).call('create', { dir: pn.parent.node, type, exclusive: 1, name: pn.name, target }));
+    return typeof r === 'number' ? r : Errno.SUCCESS;
+  }
+
+  unlink(badge: number, dirFid: number, path: string, directory: boolean): number {
+    const pn = this.parentOf(badge, dirFid, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return directory ? Errno.INVAL : Errno.ISDIR;
+    const target = this.lookup(pn.parent.mount, pn.parent.node, pn.name);
+    if (typeof target === 'number') return target;
+    if (!directory && pn.trailingSlash) return target.type === FileType.DIRECTORY ? Errno.ISDIR : Errno.NOTDIR;
+    if (directory && this.mountAt([...pn.parent.path, pn.name])) return Errno.BUSY;
+    const r = this.status(this.fs(pn.parent.mount).call('unlink', { dir: pn.parent.node, directory: directory ? 1 : 0, name: pn.name }));
+    return typeof r === 'number' ? r : Errno.SUCCESS;
+  }
+
+  rename(badge: number, fromDir: number, from: string, toDir: number, to: string): number {
+    const a = this.parentOf(badge, fromDir, from);
+    if (typeof a === 'number') return a;
+    const b = this.parentOf(badge, toDir, to);
+    if (typeof b === 'number') return b;
+    if (a.name === '.' || a.name === '..' || b.name === '.' || b.name === '..') return Errno.BUSY;
+    if (a.parent.mount !== b.parent.mount) return Errno.XDEV;
+    const src = this.lookup(a.parent.mount, a.parent.node, a.name);
+    if (typeof src === 'number') return src;
+    if ((a.trailingSlash || b.trailingSlash) && src.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+    const r = this.status(this.fs(a.parent.mount).call('rename', { fromDir: a.parent.node, toDir: b.parent.node, fromName: a.name, toName: b.name }));
+    return typeof r === 'number' ? r : Errno.SUCCESS;
+  }
+
+  link(badge: number, fromDir: number, from: string, follow: boolean, toDir: number, to: string): number {
+    const src = this.placeAt(badge, fromDir, from, follow);
+    if (typeof src === 'number') return src;
+    const b = this.parentOf(badge, toDir, to);
+    if (typeof b === 'number') return b;
+    if (b.name === '.' || b.name === '..') return Errno.EXIST;
+    if (src.mount !== b.parent.mount) return Errno.XDEV;
+    if (src.type === FileType.DIRECTORY) return Errno.PERM;
+    if (b.trailingSlash) return Errno.NOENT;
+    const r = this.status(this.fs(src.mount).call('link', { node: src.node, dir: b.parent.node, name: b.name }));
+    return typeof r === 'number' ? r : Errno.SUCCESS;
+  }
+
+  /** Rewrite a read/write request on `fid` into the owning file system's request; returns its handle. */
+  prepareForward(badge: number, fid: number, regs: Float64Array, write: boolean): number {
+    const f = this.fid(badge, fid);
+    if (typeof f === 'number') return -f;
+    if (f.place.type === FileType.DIRECTORY) return -Errno.ISDIR;
+    if (write ? !f.write : !f.read) return -Errno.BADF;
+    regs[1] = f.place.node;
+    return this.fs(f.place.mount).handle;
+  }
+
+  fidPlace(badge: number, fid: number): Place | number {
+    const f = this.fid(badge, fid);
+    return typeof f === 'number' ? f : f.place;
+  }
+
+  fsOf(place: Place): ProtocolClient<FsProtocol> {
+    return this.fs(place.mount);
+  }
+}
+
+/** The VFS as a service speaking vfsProtocol. */
+export function vfsService(vfs: Vfs): Service {
+  const L = fsProtocol.layouts;
+  const ok = (r: number): number | Record<string, never> => r || {};
+  const onFs = <T>(r: CallResult<T>): T | number => (r.transport !== 0 ? Errno.IO : r.status !== 0 ? r.status : r.reply!);
+  return serveProtocol(vfsProtocol, 'vfs', {
+    openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
+    open: (r, c) => vfs.open(c.badge, r.dir, r.lookup, r.oflags & 0xffff, r.oflags >>> 16, r.path),
+    close: (r, c) => ok(vfs.closeFid(c.badge, r.fid)),
+    read: (r, c, server) => {
+      const h = vfs.prepareForward(c.badge, r.fid, c.regs, false);
+      if (h < 0) return -h;
+      return server.forward(c, h, L.read.label) ? FORWARDED : Errno.IO;
+    },
+    write: (r, c, server) => {
+      const h = vfs.prepareForward(c.badge, r.fid, c.regs, true);
+      if (h < 0) return -h;
+      return server.forward(c, h, L.write.label) ? FORWARDED : Errno.IO;
+    },
+    stat: (r, c) => vfs.statFid(c.badge, r.fid),
+    statPath: (r, c) => {
+      const p = vfs.placeAt(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0);
+      return typeof p === 'number' ? p : vfs.stat(p);
+    },
+    mkdir: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.DIRECTORY, '')),
+    unlink: (r, c) => ok(vfs.unlink(c.badge, r.dir, r.path, r.directory !== 0)),
+    rename: (r, c) => ok(vfs.rename(c.badge, r.fromDir, r.from, r.toDir, r.to)),
+    readdir: (r, c) => {
+      const p = vfs.fidPlace(c.badge, r.fid);
+      if (typeof p === 'number') return p;
+      if (p.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+      return onFs(vfs.fsOf(p).call('readdir', { dir: p.node, cookie: r.cookie, max: r.max }));
+    },
+    truncate: (r, c) => {
+      const p = vfs.fidPlace(c.badge, r.fid);
+      if (typeof p === 'number') return p;
+      return ok(Number(onFs(vfs.fsOf(p).call('truncate', { node: p.node, size: r.size }))) || 0);
+    },
+    setTimes: (r, c) => {
+      const p = vfs.fidPlace(c.badge, r.fid);
+      if (typeof p === 'number') return p;
+      const res = onFs(vfs.fsOf(p).call('setTimes', { node: p.node, atim: r.atim, mtim: r.mtim, flags: r.flags }));
+      return typeof res === 'number' ? res : {};
+    },
+    setTimesPath: (r, c) => {
+      const p = vfs.placeAt(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0);
+      if (typeof p === 'number') return p;
+      const res = onFs(vfs.fsOf(p).call('setTimes', { node: p.node, atim: r.atim, mtim: r.mtim, flags: r.flags }));
+      return typeof res === 'number' ? res : {};
+    },
+    readlink: (r, c) => {
+      const p = vfs.placeAt(c.badge, r.dir, r.path, false);
+      if (typeof p === 'number') return p;
+      if (p.type !== FileType.SYMBOLIC_LINK) return Errno.INVAL;
+      return onFs(vfs.fsOf(p).call('readlink', { node: p.node }));
+    },
+    symlink: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.SYMBOLIC_LINK, r.target)),
+    link: (r, c) => ok(vfs.link(c.badge, r.fromDir, r.from, (r.lookup & LOOKUP_FOLLOW) !== 0, r.toDir, r.to)),
+    sync: (r, c) => {
+      const p = vfs.fidPlace(c.badge, r.fid);
+      if (typeof p === 'number') return p;
+      const res = onFs(vfs.fsOf(p).call('sync', { node: p.node }));
+      return typeof res === 'number' ? res : {};
+    },
+    mount: () => Errno.PERM,
+  }, Errno.INVAL);
+}
