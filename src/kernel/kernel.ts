@@ -37,7 +37,9 @@ export interface KernelHost {
 /** A kernel event queued for a server thread, fetched by it with `takeEvents`. */
 export type KernelEvent =
   | { readonly kind: 'peer-closed'; readonly endpoint: number; readonly port: number }
-  | { readonly kind: 'process-exited'; readonly pid: number; readonly status: ExitStatus };
+  | { readonly kind: 'process-exited'; readonly pid: number; readonly status: ExitStatus }
+  /** The last capability carrying `badge` to a served endpoint is gone: that client session ended. */
+  | { readonly kind: 'badge-closed'; readonly endpoint: number; readonly port: number; readonly badge: number };
 
 export interface HandleInfo {
   readonly type: ObjectType;
@@ -75,6 +77,8 @@ export class Kernel {
   private readonly queueOwners = new Map<number, Process>();
   private readonly channelHooks: ChannelHooks;
   private readonly readWaiters = new Map<number, (() => void)[]>();
+  /** Live capabilities per (channel endpoint, badge), for badge-closed events. */
+  private readonly badgeCounts = new Map<number, Map<number, number>>();
   /** Processes that asked to hear of exits (the proc service). */
   readonly exitListeners = new Set<number>();
 
@@ -276,7 +280,28 @@ export class Kernel {
       return null;
     }
     object.capCount++;
+    this.countBadge(object, badge, +1);
     return h;
+  }
+
+  private countBadge(object: KernelObject, badge: number, delta: number): void {
+    if (badge === 0 || object.type !== ObjectType.CHANNEL) return;
+    let perBadge = this.badgeCounts.get(object.id);
+    if (!perBadge) {
+      perBadge = new Map();
+      this.badgeCounts.set(object.id, perBadge);
+    }
+    const n = (perBadge.get(badge) ?? 0) + delta;
+    if (n > 0) {
+      perBadge.set(badge, n);
+      return;
+    }
+    perBadge.delete(badge);
+    if (perBadge.size === 0) this.badgeCounts.delete(object.id);
+    const peer = (object as ChannelEndpoint).peer;
+    const route = peer?.route;
+    const owner = route ? this.queueOwners.get(route.queue) : undefined;
+    if (peer && route && owner) this.postEvent(owner.pid, { kind: 'badge-closed', endpoint: peer.id, port: route.port, badge });
   }
 
   /** A capability is gone for good: unlink it and destroy its object if it was the last. */
@@ -285,6 +310,7 @@ export class Kernel {
     cap.location = { kind: 'gone' };
     const object = cap.object;
     object.capCount--;
+    this.countBadge(object, cap.badge, -1);
     if (object.capCount === 0 && !object.destroyed) {
       if (object instanceof Process) {
         this.reapIfUnreferenced(object);

@@ -14,6 +14,8 @@ export interface ThreadPlatform {
   now(): number;
   /** Wall-clock nanoseconds since the Unix epoch. */
   realtime(): bigint;
+  /** Wall-clock milliseconds since the Unix epoch (fractional). */
+  realtimeMs(): number;
   /** Cryptographically strong random bytes. */
   randomFill(bytes: Uint8Array): void;
   /** Host file access for the hostfs service (null where the platform has none). */

@@ -59,9 +59,35 @@ checkForwardLayouts();
 export class Vfs implements WalkFs {
   private readonly mounts: Mount[] = [];
   private readonly sessions = new Map<number, Session>();
+  private mountPointsReady = false;
 
   constructor(private readonly caller: Caller, mounts: readonly MountSpec[]) {
     for (const m of mounts) this.addMount(m.path, m.handle);
+  }
+
+  /**
+   * Make sure every mount point exists as a directory in the file system it sits on (done on
+   * first use: at construction the file systems may not be serving yet).
+   */
+  private ensureMountPoints(): void {
+    if (this.mountPointsReady) return;
+    this.mountPointsReady = true;
+    const root = this.mountAt([]);
+    if (!root) return;
+    for (const m of this.mounts) {
+      let here: Place = root;
+      for (const name of m.path) {
+        const next = this.mountAt([...here.path, name]);
+        if (next) { here = next; continue; }
+        let found = this.lookup(here.mount, here.node, name);
+        if (found === Errno.NOENT) {
+          const c = this.status(this.fs(here.mount).call('create', { dir: here.node, type: FileType.DIRECTORY, exclusive: 0, name, target: '' }));
+          found = typeof c === 'number' ? c : { node: c.node, type: c.type };
+        }
+        if (typeof found === 'number') break;
+        here = { mount: here.mount, node: found.node, type: found.type, path: [...here.path, name] };
+      }
+    }
   }
 
   addMount(path: string, handle: number): number {
@@ -144,6 +170,7 @@ export class Vfs implements WalkFs {
   // ─── operations ─────────────────────────────────────────────────────────────
 
   openRoot(badge: number, path: string): { fid: number; type: number } | number {
+    this.ensureMountPoints();
     const root = this.mountAt([]);
     if (!root) return Errno.NOENT;
     const place = path === '/' ? root : walk(this, root, path.replace(/^\/+/, ''), true);

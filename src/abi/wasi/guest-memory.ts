@@ -1,0 +1,80 @@
+/**
+ * Bounds-checked access to a wasm program's linear memory.
+ *
+ * Every guest pointer and length is checked against the memory's current size before use; a
+ * bad one throws GuestFault, which the shim's wrapper turns into EFAULT for the program. Views
+ * are refreshed when the memory grows (growing replaces the ArrayBuffer).
+ */
+
+export class GuestFault extends Error {
+  constructor(readonly ptr: number, readonly len: number) {
+    super(`guest pointer ${ptr}+${len} out of bounds`);
+  }
+}
+
+export class GuestMemory {
+  private buffer: ArrayBuffer | null = null;
+  private u8v = new Uint8Array(0);
+  private dv = new DataView(new ArrayBuffer(0));
+  private memory: WebAssembly.Memory | null = null;
+
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const buf = this.memory!.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf;
+      this.u8v = new Uint8Array(buf);
+      this.dv = new DataView(buf);
+    }
+  }
+
+  /** Check `[ptr, ptr+len)` lies in memory; returns ptr. */
+  check(ptr: number, len: number): number {
+    if (this.memory === null) throw new GuestFault(ptr, len);
+    this.refresh();
+    ptr >>>= 0;
+    if (len < 0 || ptr + len > this.u8v.length) throw new GuestFault(ptr, len);
+    return ptr;
+  }
+
+  bytes(ptr: number, len: number): Uint8Array {
+    const p = this.check(ptr, len);
+    return this.u8v.subarray(p, p + len);
+  }
+
+  u8(ptr: number): number { return this.dv.getUint8(this.check(ptr, 1)); }
+  u16(ptr: number): number { return this.dv.getUint16(this.check(ptr, 2), true); }
+  u32(ptr: number): number { return this.dv.getUint32(this.check(ptr, 4), true); }
+  u64(ptr: number): bigint { return this.dv.getBigUint64(this.check(ptr, 8), true); }
+
+  setU8(ptr: number, v: number): void { this.dv.setUint8(this.check(ptr, 1), v); }
+  setU16(ptr: number, v: number): void { this.dv.setUint16(this.check(ptr, 2), v, true); }
+  setU32(ptr: number, v: number): void { this.dv.setUint32(this.check(ptr, 4), v >>> 0, true); }
+  setU64(ptr: number, v: bigint | number): void {
+    this.dv.setBigUint64(this.check(ptr, 8), typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt(Math.max(0, Math.floor(v))), true);
+  }
+
+  /** Read a UTF-8 string (copied out of guest memory). */
+  string(ptr: number, len: number): string {
+    return decoder.decode(this.bytes(ptr, len).slice());
+  }
+
+  /** The iovec list at `iovs` as [ptr, len] pairs, each checked. */
+  iovecs(iovs: number, count: number): Array<[number, number]> {
+    this.check(iovs, count * 8);
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < count; i++) {
+      const p = this.u32(iovs + i * 8);
+      const l = this.u32(iovs + i * 8 + 4);
+      this.check(p, l);
+      out.push([p, l]);
+    }
+    return out;
+  }
+}
+
+const decoder = new TextDecoder('utf-8');

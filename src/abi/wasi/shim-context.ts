@@ -1,0 +1,28 @@
+/**
+ * What every WASI function family shares: guest memory, the fd table, the local kernel, the
+ * program's arguments and environment, and the host clock and randomness.
+ */
+
+import type { LocalKernel } from '../local-kernel.js';
+import type { FdTable } from './fd-table.js';
+import type { GuestMemory } from './guest-memory.js';
+
+export interface ShimContext {
+  readonly mem: GuestMemory;
+  readonly fds: FdTable;
+  readonly lk: LocalKernel;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  now(): number;
+  realtime(): bigint;
+  randomFill(bytes: Uint8Array): void;
+  /** Block the thread for `ns` nanoseconds (poll_oneoff on a clock). */
+  sleep(ns: number): void;
+}
+
+/** Thrown by proc_exit to unwind the program; caught by the process runner. */
+export class ProcExit {
+  constructor(readonly code: number) {}
+}
+
+export type WasiFn = (...args: never[]) => number;

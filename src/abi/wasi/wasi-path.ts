@@ -1,0 +1,141 @@
+/**
+ * WASI path_* functions. Each resolves its directory fd and checks the right the operation needs
+ * on it, reads the path from guest memory, and asks the VFS, which walks the path confined to
+ * that directory (see services/vfs/path-walk.ts).
+ */
+
+import { FID_READ, FID_WRITE } from '../../services/vfs/vfs.js';
+import { Errno } from './errno.js';
+import type { FdEntry } from './fd-table.js';
+import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, OFlag, WasiRight } from './rights.js';
+import type { ShimContext } from './shim-context.js';
+import { vfsResult, writeFilestat } from './wasi-fd.js';
+
+const FILETYPE_DIRECTORY = 3;
+
+export function pathFunctions(ctx: ShimContext) {
+  const { mem, fds, lk } = ctx;
+
+  const dirWith = (fd: number, right: number): FdEntry | number => {
+    const e = fds.get(fd);
+    if (!e) return Errno.BADF;
+    if (e.kind !== 'dir') return Errno.NOTDIR;
+    if ((e.rightsBase & right) !== right) return Errno.NOTCAPABLE;
+    return e;
+  };
+  const errnoOf = (r: unknown): number => (typeof r === 'number' ? r : Errno.SUCCESS);
+
+  return {
+    path_open: (dirfd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
+      rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdOut: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_OPEN);
+      if (typeof dir === 'number') return dir;
+      const path = mem.string(pathPtr, pathLen);
+      mem.check(fdOut, 4);
+      if (oflags & ~0xf || fdflags & ~0x1f) return Errno.INVAL;
+      if (oflags & OFlag.CREAT && (dir.rightsBase & WasiRight.PATH_CREATE_FILE) === 0) return Errno.NOTCAPABLE;
+      if (oflags & OFlag.TRUNC && (dir.rightsBase & WasiRight.PATH_FILESTAT_SET_SIZE) === 0) return Errno.NOTCAPABLE;
+      const base = Number(BigInt.asUintN(64, rightsBase) & 0x3fffffffn) & dir.rightsInheriting;
+      const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & 0x3fffffffn) & dir.rightsInheriting;
+      const wantsWrite = (base & (WasiRight.FD_WRITE | WasiRight.FD_ALLOCATE | WasiRight.FD_FILESTAT_SET_SIZE)) !== 0
+        || (fdflags & FdFlag.APPEND) !== 0 || (oflags & OFlag.TRUNC) !== 0;
+      const access = FID_READ | (wantsWrite && !(oflags & OFlag.DIRECTORY) ? FID_WRITE : 0);
+      const r = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: dirflags & 1, oflags: (oflags & 0xffff) | (access << 16), path }));
+      if (typeof r === 'number') {
+        // Opening a directory with write rights: retry read-only (WASI programs ask for broad rights).
+        if (r === Errno.ISDIR && access & FID_WRITE && !(oflags & (OFlag.CREAT | OFlag.TRUNC))) {
+          const again = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: dirflags & 1, oflags: (oflags & 0xffff) | (FID_READ << 16), path }));
+          if (typeof again === 'number') return again;
+          return place(again.fid, again.type);
+        }
+        return r;
+      }
+      return place(r.fid, r.type);
+
+      function place(fid: number, type: number): number {
+        const isDir = type === FILETYPE_DIRECTORY;
+        const entry: FdEntry = {
+          kind: isDir ? 'dir' : 'file', fid, filetype: type, offset: 0,
+          rightsBase: base & (isDir ? DIR_RIGHTS : FILE_RIGHTS), rightsInheriting: inheriting,
+          flags: fdflags, preopen: null,
+        };
+        const fd = fds.add(entry);
+        if (fd < 0) {
+          lk.vfs.call('close', { fid });
+          return Errno.MFILE;
+        }
+        mem.setU32(fdOut, fd);
+        return Errno.SUCCESS;
+      }
+    },
+    path_create_directory: (dirfd: number, pathPtr: number, pathLen: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_CREATE_DIRECTORY);
+      if (typeof dir === 'number') return dir;
+      return errnoOf(vfsResult(lk.vfs.call('mkdir', { dir: dir.fid, path: mem.string(pathPtr, pathLen) })));
+    },
+    path_filestat_get: (dirfd: number, flags: number, pathPtr: number, pathLen: number, out: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_FILESTAT_GET);
+      if (typeof dir === 'number') return dir;
+      const path = mem.string(pathPtr, pathLen);
+      mem.check(out, 64);
+      const st = vfsResult(lk.vfs.call('statPath', { dir: dir.fid, lookup: flags & 1, path }));
+      if (typeof st === 'number') return st;
+      writeFilestat(mem, out, st);
+      return Errno.SUCCESS;
+    },
+    path_filestat_set_times: (dirfd: number, flags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, fst: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_FILESTAT_SET_TIMES);
+      if (typeof dir === 'number') return dir;
+      const path = mem.string(pathPtr, pathLen);
+      if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
+      return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: Number(atim), mtim: Number(mtim), flags: fst, path })));
+    },
+    path_link: (oldfd: number, oldFlags: number, oldPtr: number, oldLen: number, newfd: number, newPtr: number, newLen: number) => {
+      const a = dirWith(oldfd, WasiRight.PATH_LINK_SOURCE);
+      if (typeof a === 'number') return a;
+      const b = dirWith(newfd, WasiRight.PATH_LINK_TARGET);
+      if (typeof b === 'number') return b;
+      return errnoOf(vfsResult(lk.vfs.call('link', {
+        fromDir: a.fid, toDir: b.fid, lookup: oldFlags & 1, from: mem.string(oldPtr, oldLen), to: mem.string(newPtr, newLen),
+      })));
+    },
+    path_readlink: (dirfd: number, pathPtr: number, pathLen: number, buf: number, bufLen: number, usedPtr: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_READLINK);
+      if (typeof dir === 'number') return dir;
+      const path = mem.string(pathPtr, pathLen);
+      const out = mem.bytes(buf, bufLen);
+      mem.check(usedPtr, 4);
+      const r = vfsResult(lk.vfs.call('readlink', { dir: dir.fid, path }));
+      if (typeof r === 'number') return r;
+      const bytes = new TextEncoder().encode(r.target);
+      const n = Math.min(bytes.length, bufLen);
+      out.set(bytes.subarray(0, n));
+      mem.setU32(usedPtr, n);
+      return Errno.SUCCESS;
+    },
+    path_remove_directory: (dirfd: number, pathPtr: number, pathLen: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_REMOVE_DIRECTORY);
+      if (typeof dir === 'number') return dir;
+      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path: mem.string(pathPtr, pathLen) })));
+    },
+    path_unlink_file: (dirfd: number, pathPtr: number, pathLen: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_UNLINK_FILE);
+      if (typeof dir === 'number') return dir;
+      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path: mem.string(pathPtr, pathLen) })));
+    },
+    path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
+      const a = dirWith(fd, WasiRight.PATH_RENAME_SOURCE);
+      if (typeof a === 'number') return a;
+      const b = dirWith(newFd, WasiRight.PATH_RENAME_TARGET);
+      if (typeof b === 'number') return b;
+      return errnoOf(vfsResult(lk.vfs.call('rename', { fromDir: a.fid, toDir: b.fid, from: mem.string(oldPtr, oldLen), to: mem.string(newPtr, newLen) })));
+    },
+    path_symlink: (oldPtr: number, oldLen: number, dirfd: number, newPtr: number, newLen: number) => {
+      const dir = dirWith(dirfd, WasiRight.PATH_SYMLINK);
+      if (typeof dir === 'number') return dir;
+      const target = mem.string(oldPtr, oldLen);
+      const path = mem.string(newPtr, newLen);
+      return errnoOf(vfsResult(lk.vfs.call('symlink', { dir: dir.fid, target, path })));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The `wasi_snapshot_preview1` import object: every function of the witx, assembled from the
+ * families (fd, path, misc). Each function is wrapped so that no host exception ever reaches the
+ * program or the kernel: a bad guest pointer becomes EFAULT, a bug inside the shim becomes EIO
+ * (and is counted), and only proc_exit's unwinding passes through.
+ */
+
+import { Errno } from './errno.js';
+import { GuestFault } from './guest-memory.js';
+import { ProcExit, type ShimContext } from './shim-context.js';
+import { fdFunctions } from './wasi-fd.js';
+import { miscFunctions } from './wasi-misc.js';
+import { pathFunctions } from './wasi-path.js';
+
+export interface ShimStats {
+  calls: number;
+  faults: number;
+  internalErrors: number;
+  lastInternalError: string;
+}
+
+/** The preview1 function names (all 45), so a missing one is caught when the module loads. */
+export const WASI_PREVIEW1_FUNCTIONS = [
+  'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get', 'clock_time_get',
+  'fd_advise', 'fd_allocate', 'fd_close', 'fd_datasync', 'fd_fdstat_get', 'fd_fdstat_set_flags',
+  'fd_fdstat_set_rights', 'fd_filestat_get', 'fd_filestat_set_size', 'fd_filestat_set_times', 'fd_pread',
+  'fd_prestat_get', 'fd_prestat_dir_name', 'fd_pwrite', 'fd_read', 'fd_readdir', 'fd_renumber', 'fd_seek',
+  'fd_sync', 'fd_tell', 'fd_write', 'path_create_directory', 'path_filestat_get', 'path_filestat_set_times',
+  'path_link', 'path_open', 'path_readlink', 'path_remove_directory', 'path_rename', 'path_symlink',
+  'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get', 'sock_accept',
+  'sock_recv', 'sock_send', 'sock_shutdown',
+] as const;
+
+export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.ModuleImports {
+  const all: Record<string, (...args: never[]) => number> = {
+    ...miscFunctions(ctx),
+    ...fdFunctions(ctx),
+    ...pathFunctions(ctx),
+  };
+  const out: Record<string, (...args: never[]) => number> = {};
+  for (const name of WASI_PREVIEW1_FUNCTIONS) {
+    const fn = all[name];
+    if (!fn) throw new Error(`WASI shim lacks ${name}`);
+    out[name] = (...args: never[]): number => {
+      stats.calls++;
+      try {
+        return fn(...args);
+      } catch (e) {
+        if (e instanceof ProcExit) throw e;
+        if (e instanceof GuestFault) {
+          stats.faults++;
+          return Errno.FAULT;
+        }
+        stats.internalErrors++;
+        stats.lastInternalError = e instanceof Error ? `${name}: ${e.message}` : `${name}: ${String(e)}`;
+        return Errno.IO;
+      }
+    };
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/**
+ * The `keel` command line: subcommands parsed with commander, each a thin layer over the system
+ * API. Host effects come in through CliHost, so this file stays portable.
+ */
+
+import { Command, CommanderError } from 'commander';
+import { type CliHost, runCommand } from './run-command.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Parse `argv` (without node and script) and run; resolves with the exit code. */
+export async function keelMain(host: CliHost, argv: readonly string[], version: string): Promise<number> {
+  let result: Promise<number> = Promise.resolve(0);
+  const program = new Command('keel')
+    .description('Keel: a microkernel operating system in TypeScript that runs unmodified WASI programs')
+    .version(version)
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => host.stderr(s.trimEnd()) });
+
+  program.command('run')
+    .description('run a WASI preview1 program (.wasm) with the host\'s stdio')
+    .option('--dir <HOST_DIR[::GUEST_DIR]>', 'give the program a host directory (repeatable)', collect, [])
+    .option('--env <NAME=VALUE>', 'set an environment variable for the program (repeatable)', collect, [])
+    .argument('<program>', 'the .wasm file to run')
+    .argument('[args...]', 'arguments for the program')
+    .passThroughOptions()
+    .action((prog: string, args: string[], opts: { dir: string[]; env: string[] }) => {
+      result = runCommand(host, { dirs: opts.dir, env: opts.env, program: prog, args });
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  return result;
+}

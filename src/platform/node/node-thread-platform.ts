@@ -1,0 +1,72 @@
+/**
+ * The Node.js ThreadPlatform: clocks from hrtime, randomness from node:crypto, host files from
+ * node:fs (hostfs), host stdio from the process streams (console), and Memory buffers drained
+ * from the thread's control port with receiveMessageOnPort.
+ */
+
+import { randomFillSync } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { HostStdio } from '../../services/dev/host-stdio.js';
+import type { ThreadPlatform } from '../../system/thread-platform.js';
+import { nodeHostFs } from './node-host-fs.js';
+
+const origin = process.hrtime.bigint();
+
+export function nodeStdio(): HostStdio {
+  let onData: ((c: Uint8Array) => void) | null = null;
+  let onEnd: (() => void) | null = null;
+  let attached = false;
+  return {
+    write(fd, bytes) {
+      let off = 0;
+      while (off < bytes.length) {
+        try {
+          off += writeSync(fd, bytes, off, bytes.length - off);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+          throw e;
+        }
+      }
+    },
+    readStdin(data, end) {
+      onData = data;
+      onEnd = end;
+      if (!attached) {
+        attached = true;
+        process.stdin.on('data', (chunk: Buffer) => onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice()));
+        process.stdin.on('end', () => onEnd?.());
+        process.stdin.on('error', () => onEnd?.());
+      }
+      process.stdin.resume();
+    },
+    pauseStdin() {
+      process.stdin.pause();
+    },
+    isTerminal(fd) {
+      return fd === 0 ? process.stdin.isTTY === true : fd === 1 ? process.stdout.isTTY === true : process.stderr.isTTY === true;
+    },
+  };
+}
+
+export function nodeThreadPlatform(control: MessagePort | null, withStdio: boolean): ThreadPlatform {
+  const memories = new Map<number, SharedArrayBuffer>();
+  return {
+    receiveMemory(id) {
+      if (!memories.has(id) && control) {
+        for (let m = receiveMessageOnPort(control); m; m = receiveMessageOnPort(control)) {
+          const msg = m.message as { kind: string; id: number; buffer: SharedArrayBuffer };
+          if (msg.kind === 'memory') memories.set(msg.id, msg.buffer);
+        }
+      }
+      return memories.get(id) ?? null;
+    },
+    now: () => Number(process.hrtime.bigint() - origin),
+    realtime: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
+    realtimeMs: () => performance.timeOrigin + performance.now(),
+    randomFill: (bytes) => { randomFillSync(bytes); },
+    hostFs: nodeHostFs,
+    stdio: withStdio ? nodeStdio() : null,
+    importModule: (url) => import(url) as Promise<Record<string, unknown>>,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The services Keel can place, by name. A factory builds a service from its configuration and
+ * the client handles it was given; it never knows which isolation class it runs in.
+ */
+
+import type { Service } from '../ipc/call-context.js';
+import type { Caller } from '../ipc/caller.js';
+import type { ThreadPlatform } from '../system/thread-platform.js';
+import { consoleService } from './dev/console.js';
+import { hostfsService } from './fs/hostfs.js';
+import { tmpfsService } from './fs/tmpfs.js';
+import { Vfs, vfsService } from './vfs/vfs.js';
+
+export interface ServiceFactoryContext {
+  readonly caller: Caller;
+  readonly platform: ThreadPlatform;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Client handles this service may use, by name. */
+  readonly uses: Readonly<Record<string, number>>;
+}
+
+export interface BuiltService {
+  readonly service: Service;
+  /** True if the service must run on a thread with an event loop (it defers replies to host I/O). */
+  readonly evented?: boolean;
+  /** Called when a process exits. */
+  readonly processExited?: (pid: number) => void;
+  /** Called when the last handle carrying `badge` to this thread's `port` is gone. */
+  readonly sessionClosed?: (port: number, badge: number) => void;
+}
+
+export type ServiceFactory = (ctx: ServiceFactoryContext) => BuiltService;
+
+export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
+  tmpfs: (ctx) => ({ service: tmpfsService(() => ctx.platform.realtimeMs() * 1e6, { name: String(ctx.config['name'] ?? 'tmpfs') }) }),
+  hostfs: (ctx) => {
+    if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
+    const root = ctx.config['root'];
+    if (typeof root !== 'string') throw new Error('hostfs: config.root must be a host directory path');
+    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true }) };
+  },
+  vfs: (ctx) => {
+    const mounts = (ctx.config['mounts'] as { path: string; fs: string }[] | undefined) ?? [];
+    const vfs = new Vfs(ctx.caller, mounts.map((m) => {
+      const handle = ctx.uses[m.fs];
+      if (handle === undefined) throw new Error(`vfs: mount ${m.path} names ${m.fs}, which this service was not given`);
+      return { path: m.path, handle };
+    }));
+    const port = Number(ctx.config['port'] ?? 0);
+    return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === port) vfs.endSession(badge); } };
+  },
+  console: (ctx) => {
+    if (!ctx.platform.stdio) throw new Error('console: this platform has no standard streams');
+    return { service: consoleService(ctx.platform.stdio), evented: true };
+  },
+};

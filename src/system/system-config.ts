@@ -1,0 +1,56 @@
+/**
+ * Which services a Keel system runs and where each one is placed.
+ *
+ * A placement is `kernel` (in the kernel thread), `coalesced:<group>` (in one worker with the
+ * other members of the group) or `isolated` (alone in a worker). The services themselves are the
+ * same code in every placement. (The full declarative manifest, with capabilities, limits and
+ * restart policy, grows from this: see issue 5.)
+ */
+
+export type Placement = 'kernel' | 'isolated' | `coalesced:${string}`;
+
+export interface ServiceInstance {
+  /** Unique instance name (also how other services refer to it in `uses`). */
+  readonly name: string;
+  /** Factory name in services/registry.ts. */
+  readonly kind: string;
+  readonly placement: Placement;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Instance names this service calls. */
+  readonly uses: readonly string[];
+}
+
+export interface SystemConfig {
+  readonly services: readonly ServiceInstance[];
+}
+
+export interface HostDirMount {
+  /** Host directory. */
+  readonly hostPath: string;
+  /** VFS path it is mounted at. */
+  readonly vfsPath: string;
+  readonly readOnly?: boolean;
+}
+
+/**
+ * The default system: console in the kernel thread; the VFS coalesced with the root tmpfs and
+ * every hostfs in one worker (they call each other on every path walk and every read or write).
+ */
+export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacement: Placement = 'coalesced:fs'): SystemConfig {
+  const hostfs: ServiceInstance[] = hostDirs.map((d, i) => ({
+    name: `hostfs${i}`, kind: 'hostfs', placement: fsPlacement,
+    config: { root: d.hostPath, name: `hostfs${i}`, readOnly: d.readOnly === true }, uses: [],
+  }));
+  return {
+    services: [
+      { name: 'console', kind: 'console', placement: 'kernel', config: {}, uses: [] },
+      { name: 'tmpfs', kind: 'tmpfs', placement: fsPlacement, config: { name: 'tmpfs' }, uses: [] },
+      ...hostfs,
+      {
+        name: 'vfs', kind: 'vfs', placement: fsPlacement,
+        config: { mounts: [{ path: '/', fs: 'tmpfs' }, ...hostDirs.map((d, i) => ({ path: d.vfsPath, fs: `hostfs${i}` }))] },
+        uses: ['tmpfs', ...hostfs.map((h) => h.name)],
+      },
+    ],
+  };
+}

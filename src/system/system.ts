@@ -1,0 +1,194 @@
+/**
+ * A running Keel system, seen from the kernel thread: the boot sequence, and the operations the
+ * host API and the `keel` command need (spawn a program, wait for it, shut down).
+ *
+ * Boot, in order:
+ *   1. make the IPC arena and the kernel; open the kernel thread's receive queue (queue 0) and
+ *      serve kernel calls on it;
+ *   2. for each service instance, create a channel in the kernel process: the kernel keeps the
+ *      client end (unbadged master) and the server end goes to wherever the service is placed;
+ *   3. start the services placed in the kernel thread, then one worker per coalesced group and
+ *      per isolated service, each given its server ends and badged client ends of what it uses.
+ * Programs get badged client ends (one fresh badge per program: its session) of the VFS and the
+ * console; when the last handle with that badge closes, the VFS ends the session.
+ */
+
+import { Arena, type ArenaConfig, DEFAULT_ARENA_CONFIG } from '../ipc/arena.js';
+import { CallSlot } from '../ipc/call-slot.js';
+import { Caller } from '../ipc/caller.js';
+import { ServerThread } from '../ipc/server-thread.js';
+import { type Handle } from '../kernel/handle.js';
+import { KERNEL_PID, Kernel, type KernelEvent, type KernelHost } from '../kernel/kernel.js';
+import { kernelService } from '../kernel/kernel-service.js';
+import type { ExitStatus } from '../kernel/process.js';
+import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
+import { Status, statusName } from '../kernel/status.js';
+import type { BuiltService } from '../services/registry.js';
+import type { PreopenSpec, ServiceEntry, WasmBoot } from './boot-spec.js';
+import { buildServices, dispatchEvents } from './service-host.js';
+import type { ServiceInstance, SystemConfig } from './system-config.js';
+import type { ThreadPlatform } from './thread-platform.js';
+
+/** The platform's side of a system: its kernel host and the kernel thread's own platform. */
+export interface SystemHost extends KernelHost {
+  kernel: Kernel | null;
+  whenGone(pid: number): Promise<void>;
+  stopAll(): Promise<void>;
+  liveThreads(): number;
+}
+
+export interface SpawnWasmOptions {
+  readonly program: string;
+  readonly module: WebAssembly.Module;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly preopens: readonly PreopenSpec[];
+}
+
+export class KeelError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const CLIENT_RIGHTS = (Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE) as Rights;
+
+export class System {
+  readonly kernel: Kernel;
+  readonly server: ServerThread;
+  private readonly masters = new Map<string, Handle>();
+  private readonly ports = new Map<string, number>();
+  private readonly workerPids = new Map<string, number>();
+  private nextBadge = 1;
+  private readonly loop: Promise<void>;
+  private kernelServices: BuiltService[] = [];
+
+  private constructor(readonly host: SystemHost, readonly platform: ThreadPlatform, readonly config: SystemConfig, arenaConfig: ArenaConfig) {
+    const arena = Arena.create(arenaConfig);
+    this.kernel = new Kernel(arena, host);
+    host.kernel = this.kernel;
+    const kp = this.kernel.process(KERNEL_PID)!;
+    const queue = this.kernel.openQueue(kp);
+    const slot = this.kernel.attachSlot(kp);
+    if (queue !== 0 || slot === null) throw new KeelError('BOOT', 'the kernel thread could not get queue 0 and a call slot');
+    const callSlot = new CallSlot(arena, slot, KERNEL_PID, undefined, () => platform.now());
+    this.server = new ServerThread(arena, queue, callSlot, undefined, () => platform.now());
+    this.server.kernelService = kernelService(this.kernel);
+    this.caller = new Caller(arena, callSlot);
+    this.caller.local = this.server;
+    this.server.onEvents = () => this.onKernelEvents(this.kernel.takeEvents(KERNEL_PID));
+    this.loop = this.server.runEvented(20_000);
+  }
+
+  readonly caller: Caller;
+
+  static boot(host: SystemHost, platform: ThreadPlatform, config: SystemConfig, arenaConfig: ArenaConfig = DEFAULT_ARENA_CONFIG): System {
+    const system = new System(host, platform, config, arenaConfig);
+    system.startServices();
+    return system;
+  }
+
+  private check<T>(r: { status: number; value?: T }, what: string): T {
+    if (r.status !== Status.OK) throw new KeelError('BOOT', `${what}: ${statusName(r.status)}`);
+    return r.value as T;
+  }
+
+  private startServices(): void {
+    const k = this.kernel;
+    const serverEnds = new Map<string, Handle>();
+    let port = 1;
+    for (const s of this.config.services) {
+      const [client, server] = this.check(k.channelCreate(KERNEL_PID), `channel for ${s.name}`);
+      this.masters.set(s.name, client);
+      serverEnds.set(s.name, server);
+      this.ports.set(s.name, port++);
+    }
+    // Services in the kernel thread.
+    const inKernel = this.config.services.filter((s) => s.placement === 'kernel');
+    const kernelHandles: number[] = [];
+    const entries = inKernel.map((s) => this.entryFor(s, serverEnds.get(s.name)!, kernelHandles, false));
+    this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform);
+    inKernel.forEach((s, i) => {
+      const st = k.channelServe(KERNEL_PID, serverEnds.get(s.name)!, this.ports.get(s.name)!);
+      if (st !== Status.OK) throw new KeelError('BOOT', `serve ${s.name}: ${statusName(st)}`);
+      this.server.register(this.ports.get(s.name)!, this.kernelServices[i]!.service);
+    });
+    // Workers: one per coalesced group, one per isolated service.
+    const groups = new Map<string, ServiceInstance[]>();
+    for (const s of this.config.services) {
+      if (s.placement === 'kernel') continue;
+      const key = s.placement === 'isolated' ? `isolated:${s.name}` : s.placement;
+      groups.set(key, [...(groups.get(key) ?? []), s]);
+    }
+    for (const [key, members] of groups) {
+      const handles: number[] = [];
+      const entries = members.map((s) => this.entryFor(s, serverEnds.get(s.name)!, handles, true));
+      const name = key.replace(/^(coalesced|isolated):/, '');
+      const p = this.check(k.spawnRoot({ name, boot: { kind: 'services', group: name, services: entries }, handles }), `start ${name}`);
+      for (const s of members) this.workerPids.set(s.name, p.pid);
+    }
+  }
+
+  /** Describe one service for its thread, collecting the handles to hand it into `handles`. */
+  private entryFor(s: ServiceInstance, serverEnd: Handle, handles: number[], move: boolean): ServiceEntry {
+    const k = this.kernel;
+    const uses: Record<string, number> = {};
+    const serverIndex = handles.length;
+    handles.push(move ? serverEnd : serverEnd);
+    for (const dep of s.uses) {
+      const master = this.masters.get(dep);
+      if (master === undefined) throw new KeelError('BOOT', `${s.name} uses ${dep}, which is not in the system`);
+      uses[dep] = handles.length;
+      handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, this.nextBadge++), `handle to ${dep} for ${s.name}`));
+    }
+    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: s.config, uses };
+  }
+
+  private onKernelEvents(events: KernelEvent[]): void {
+    dispatchEvents(events, this.kernelServices, this.server);
+  }
+
+  /** A client handle to `service` with a fresh session badge, in the kernel process's table. */
+  private sessionHandle(service: string): Handle {
+    const master = this.masters.get(service);
+    if (master === undefined) throw new KeelError('NO_SERVICE', `this system has no ${service} service`);
+    return this.check(this.kernel.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, this.nextBadge++), `session with ${service}`);
+  }
+
+  /** Start a wasm program; returns its pid and the kernel process's handle to it. */
+  spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
+    const vfs = this.sessionHandle('vfs');
+    const con = this.sessionHandle('console');
+    const boot: WasmBoot = {
+      kind: 'wasm', program: opts.program, module: opts.module, args: opts.args, env: opts.env,
+      preopens: opts.preopens, vfs: 0, console: 1,
+    };
+    const r = this.kernel.spawn(KERNEL_PID, { name: opts.program, handles: [vfs, con], boot });
+    if (r.status !== Status.OK) {
+      this.kernel.close(KERNEL_PID, vfs);
+      this.kernel.close(KERNEL_PID, con);
+      throw new KeelError('SPAWN', `cannot start ${opts.program}: ${statusName(r.status)}`);
+    }
+    return { pid: r.value.pid, handle: r.value.handle };
+  }
+
+  /** Resolve with the exit status of the process behind `handle` (a handle from spawnWasm). */
+  wait(handle: Handle): Promise<ExitStatus> {
+    return new Promise((resolve, reject) => {
+      const s = this.kernel.waitProcess(KERNEL_PID, handle, resolve);
+      if (s !== Status.OK) reject(new KeelError('WAIT', `cannot wait: ${statusName(s)}`));
+    });
+  }
+
+  /** Stop every thread and the kernel loop; resolves when nothing is left running. */
+  async shutdown(): Promise<void> {
+    for (const p of this.kernel.allProcesses()) {
+      if (p.pid !== KERNEL_PID && p.alive) this.kernel.exitProcess(p.pid, { kind: 'killed', signal: 15 });
+    }
+    await this.host.stopAll();
+    this.server.stop();
+    await this.loop;
+  }
+}
+
+export { ALL_RIGHTS };
