@@ -76,7 +76,13 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     host.stderr(`keel: ${opts.program} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     return 1;
   }
-  const system = System.boot(host.makeSystemHost(), host.platform, defaultSystem(mounts));
+  let system: System;
+  try {
+    system = await System.boot(host.makeSystemHost(), host.platform, defaultSystem(mounts));
+  } catch (e) {
+    host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   try {
     const { handle } = system.spawnWasm({ program: opts.program, module, args: [opts.program, ...opts.args], env: opts.env, preopens });
     const status = await system.wait(handle);

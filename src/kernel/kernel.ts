@@ -79,6 +79,8 @@ export class Kernel {
   private readonly readWaiters = new Map<number, (() => void)[]>();
   /** Live capabilities per (channel endpoint, badge), for badge-closed events. */
   private readonly badgeCounts = new Map<number, Map<number, number>>();
+  /** Called after an endpoint starts being served (boot waits for its services with it). */
+  onServed: ((endpointId: number, pid: number) => void) | null = null;
   /** Processes that asked to hear of exits (the proc service). */
   readonly exitListeners = new Set<number>();
 
@@ -470,6 +472,7 @@ export class Kernel {
     const queue = this.openQueue(p);
     if (queue === null) return Status.NO_RESOURCES;
     (r.value.object as ChannelEndpoint).serve(queue, port);
+    this.onServed?.(r.value.object.id, pid);
     return Status.OK;
   }
 

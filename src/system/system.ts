@@ -82,9 +82,15 @@ export class System {
 
   readonly caller: Caller;
 
-  static boot(host: SystemHost, platform: ThreadPlatform, config: SystemConfig, arenaConfig: ArenaConfig = DEFAULT_ARENA_CONFIG): System {
+  /** Boot a system; resolves once every service is serving (rejects if one fails to start). */
+  static async boot(host: SystemHost, platform: ThreadPlatform, config: SystemConfig, arenaConfig: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<System> {
     const system = new System(host, platform, config, arenaConfig);
-    system.startServices();
+    try {
+      await system.startServices();
+    } catch (e) {
+      await system.shutdown();
+      throw e;
+    }
     return system;
   }
 
@@ -93,7 +99,7 @@ export class System {
     return r.value as T;
   }
 
-  private startServices(): void {
+  private async startServices(): Promise<void> {
     const k = this.kernel;
     const serverEnds = new Map<string, Handle>();
     let port = 1;
@@ -120,14 +126,37 @@ export class System {
       const key = s.placement === 'isolated' ? `isolated:${s.name}` : s.placement;
       groups.set(key, [...(groups.get(key) ?? []), s]);
     }
+    const pending = new Map<number, string>();
+    for (const members of groups.values()) {
+      for (const s of members) pending.set(this.check(k.info(KERNEL_PID, serverEnds.get(s.name)!), `endpoint of ${s.name}`).object, s.name);
+    }
+    const allServing = new Promise<void>((resolve, reject) => {
+      if (pending.size === 0) resolve();
+      k.onServed = (endpoint) => {
+        pending.delete(endpoint);
+        if (pending.size === 0) resolve();
+      };
+      this.bootFailed = (pid, why) => {
+        const names = [...this.workerPids].filter(([, p]) => p === pid).map(([n]) => n);
+        if (names.length > 0) reject(new KeelError('BOOT', `service ${names.join(', ')} failed to start: ${why}`));
+      };
+    });
     for (const [key, members] of groups) {
       const handles: number[] = [];
       const entries = members.map((s) => this.entryFor(s, serverEnds.get(s.name)!, handles, true));
       const name = key.replace(/^(coalesced|isolated):/, '');
       const p = this.check(k.spawnRoot({ name, boot: { kind: 'services', group: name, services: entries }, handles }), `start ${name}`);
       for (const s of members) this.workerPids.set(s.name, p.pid);
+      this.kernel.process(p.pid)!.onExit((status) => {
+        this.bootFailed?.(p.pid, status.kind === 'crashed' || status.kind === 'trapped' ? status.message : status.kind);
+      });
     }
+    await allServing;
+    k.onServed = null;
+    this.bootFailed = null;
   }
+
+  private bootFailed: ((pid: number, why: string) => void) | null = null;
 
   /** Describe one service for its thread, collecting the handles to hand it into `handles`. */
   private entryFor(s: ServiceInstance, serverEnd: Handle, handles: number[], move: boolean): ServiceEntry {

@@ -35,6 +35,7 @@ const MAX_PROCS = 7;
 type Ref =
   | { readonly kind: 'live'; readonly n: number }
   | { readonly kind: 'endpoint'; readonly n: number }
+  | { readonly kind: 'recent'; readonly n: number }
   | { readonly kind: 'movable'; readonly n: number }
   | { readonly kind: 'rooted'; readonly n: number }
   | { readonly kind: 'dead'; readonly n: number }
@@ -53,9 +54,10 @@ type Op =
   | { readonly op: 'exit'; readonly p: number };
 
 const refArb: fc.Arbitrary<Ref> = fc.oneof(
-  { weight: 12, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'live', n })) },
+  { weight: 10, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'live', n })) },
+  { weight: 4, arbitrary: fc.nat(2).map((n): Ref => ({ kind: 'recent', n })) },
   { weight: 3, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'endpoint', n })) },
-  { weight: 3, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'movable', n })) },
+  { weight: 4, arbitrary: fc.nat(2).map((n): Ref => ({ kind: 'movable', n })) },
   { weight: 4, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'rooted', n })) },
   { weight: 2, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'dead', n })) },
   { weight: 2, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'foreign', n })) },
@@ -106,21 +108,30 @@ function boot(): World {
   return { fx, model };
 }
 
+/** The n-th of `recs` (cyclically), or a value naming nothing in particular when there are none. */
+function pick(recs: Rec[], n: number): { value: number; rec?: Rec } {
+  if (recs.length === 0) return { value: n + 1 };
+  const rec = recs[n % recs.length]!;
+  return { value: (rec.where as { h: number }).h, rec };
+}
+
 /** The value (and the model's record, if the process holds it) a Ref names in `pid`. */
 function resolveRef(model: CapModel, pid: number, ref: Ref, filter: (r: Rec) => boolean = () => true): { value: number; rec?: Rec } {
   switch (ref.kind) {
-    case 'live': {
-      const mine = model.liveIn(pid).filter(filter);
-      if (mine.length === 0) return { value: ref.n + 1 };
-      const rec = mine[ref.n % mine.length]!;
-      return { value: (rec.where as { h: number }).h, rec };
-    }
+    case 'live':
+      return pick(model.liveIn(pid).filter(filter), ref.n);
+    case 'recent':
+      return pick(model.liveIn(pid).filter(filter).reverse(), ref.n);
     case 'endpoint':
-      return resolveRef(model, pid, { kind: 'live', n: ref.n }, (r) => isChannel(r) && filter(r));
+      return pick(model.liveIn(pid).filter((r) => isChannel(r) && filter(r)), ref.n);
     case 'movable':
-      return resolveRef(model, pid, { kind: 'live', n: ref.n }, (r) => (r.rights & Right.TRANSFER) !== 0 && filter(r));
-    case 'rooted':
-      return resolveRef(model, pid, { kind: 'live', n: ref.n }, (r) => model.descendants(r).some((d) => d.where.kind !== 'dead') && filter(r));
+      return pick(model.liveIn(pid).filter((r) => (r.rights & Right.TRANSFER) !== 0 && filter(r)).reverse(), ref.n);
+    case 'rooted': {
+      // Handles with live descendants, those whose descendants reach outside this table first.
+      const rooted = model.liveIn(pid).filter((r) => filter(r) && model.descendants(r).some((d) => d.where.kind !== 'dead'));
+      const spread = rooted.filter((r) => model.descendants(r).some((d) => d.where.kind === 'transit' || (d.where.kind === 'table' && d.where.pid !== pid)));
+      return pick(spread.length ? spread : rooted, ref.n);
+    }
     case 'dead': {
       const all = model.procs.flatMap((p) => model.deadValues(p.pid));
       const value = all.length ? all[ref.n % all.length]! : ref.n;

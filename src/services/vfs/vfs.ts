@@ -77,15 +77,14 @@ export class Vfs implements WalkFs {
     for (const m of this.mounts) {
       let here: Place = root;
       for (const name of m.path) {
-        const next = this.mountAt([...here.path, name]);
-        if (next) { here = next; continue; }
         let found = this.lookup(here.mount, here.node, name);
         if (found === Errno.NOENT) {
           const c = this.status(this.fs(here.mount).call('create', { dir: here.node, type: FileType.DIRECTORY, exclusive: 0, name, target: '' }));
           found = typeof c === 'number' ? c : { node: c.node, type: c.type };
         }
         if (typeof found === 'number') break;
-        here = { mount: here.mount, node: found.node, type: found.type, path: [...here.path, name] };
+        const path = [...here.path, name];
+        here = this.mountAt(path) ?? { mount: here.mount, node: found.node, type: found.type, path };
       }
     }
   }
