@@ -155,8 +155,14 @@ export class ServerThread implements ServerApi {
     const b = this.arena.slotWord(slot);
     i32[b + TRANSPORT_WORD] = transport;
     Atomics.store(i32, b + SlotWord.STATE, SlotState.REPLIED);
-    if (Atomics.load(i32, b + SlotWord.WAITING) !== 0) Atomics.notify(i32, b + SlotWord.STATE);
+    if (Atomics.load(i32, b + SlotWord.WAITING) !== 0) {
+      Atomics.notify(i32, b + SlotWord.STATE);
+      this.wokeCaller = true;
+    }
   }
+
+  /** Set when the last reply had to wake a sleeping caller (see WaitPolicy.serverSpinAfterWakeNs). */
+  private wokeCaller = false;
 
   /**
    * A co-located call: the caller's slot belongs to this thread. Runs authorisation and the
@@ -280,6 +286,10 @@ export class ServerThread implements ServerApi {
   }
 
   private spinForWork(seen: number, spinNs = this.policy.serverSpinNs): boolean {
+    if (this.wokeCaller) {
+      this.wokeCaller = false;
+      spinNs = Math.max(spinNs, this.policy.serverSpinAfterWakeNs);
+    }
     if (spinNs <= 0) return false;
     const deadline = this.clock() + spinNs;
     const queue = this.queue;

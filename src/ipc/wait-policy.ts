@@ -15,18 +15,26 @@ export interface WaitPolicy {
   readonly callerSpinNs: number;
   /** How long a server spins for the next request after its last one before sleeping (ns). */
   readonly serverSpinNs: number;
+  /**
+   * How long a server spins after it had to wake a sleeping caller (ns). A woken thread takes
+   * 50–300 µs to run again here; if the server slept before that caller's next call arrived, both
+   * would settle into paying a futex wake per call. Spinning past the caller's wake-up breaks
+   * that cycle.
+   */
+  readonly serverSpinAfterWakeNs: number;
   /** Longest single sleep before re-checking liveness of the other side (ms). */
   readonly sleepSliceMs: number;
 }
 
 export const DEFAULT_WAIT_POLICY: WaitPolicy = {
-  callerSpinNs: 50_000,
+  callerSpinNs: 100_000,
   serverSpinNs: 200_000,
+  serverSpinAfterWakeNs: 1_000_000,
   sleepSliceMs: 1000,
 };
 
 /** A policy that never spins: every wait sleeps at once (the futex path, for measurement). */
-export const FUTEX_ONLY_POLICY: WaitPolicy = { callerSpinNs: 0, serverSpinNs: 0, sleepSliceMs: 1000 };
+export const FUTEX_ONLY_POLICY: WaitPolicy = { callerSpinNs: 0, serverSpinNs: 0, serverSpinAfterWakeNs: 0, sleepSliceMs: 1000 };
 
 export const CHECK_EVERY = 64;
 

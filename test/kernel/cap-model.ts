@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { type Handle, makeHandle } from '../../src/kernel/handle.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
-import { ObjectType } from '../../src/kernel/object.js';
+import { ObjectType, objectTypeName } from '../../src/kernel/object.js';
 import { Status, statusName } from '../../src/kernel/status.js';
 import { type Fixture, publishedEntry } from './kernel-fixture.js';
 
@@ -179,7 +179,9 @@ export class CapModel {
 
   /**
    * After every step:
-   *   - each live process's published table holds exactly the model's live records, and
+   *   - the kernel has exactly the channels, notifications and memory objects the model has alive
+ *     (an object whose last handle went, wherever it was, is destroyed; no other is);
+ *   - each live process's published table holds exactly the model's live records, and
    *     kernel.info agrees with the record and the published entry (no handle appears from
    *     nowhere, none survives that should be gone);
    *   - (a) no widening: each live handle's rights ⊆ the rights of every recorded ancestor and of
@@ -189,6 +191,11 @@ export class CapModel {
    */
   check(): void {
     const { kernel, arena } = this.fx;
+    const counts = kernel.objectCounts();
+    for (const type of [ObjectType.CHANNEL, ObjectType.NOTIFICATION, ObjectType.MEMORY]) {
+      const alive = [...this.objects.values()].filter((o) => o.alive && o.type === type).length;
+      assert.equal(counts[objectTypeName(type)] ?? 0, alive, `live ${objectTypeName(type)} objects: kernel and model disagree`);
+    }
     for (const p of this.procs) {
       if (!p.alive) continue;
       const expected = new Map<number, Rec>();

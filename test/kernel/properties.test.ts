@@ -27,9 +27,9 @@ const MAX_PROCS = 7;
 // ─── operations ───────────────────────────────────────────────────────────────
 
 /**
- * How an operation names a handle: one the process holds (any; a channel endpoint; one with the
- * TRANSFER right; one with live descendants somewhere), a dead one, another process's, or any
- * number. The narrower kinds make the interesting interactions (revoking a tree spread over
+ * How an operation names a handle: one the process holds (any; a recent one; a channel endpoint;
+ * one with the TRANSFER right; one with live descendants; one between a live ancestor and live
+ * descendants), a dead one, another process's, or any number. The narrower kinds make the interesting interactions (revoking a tree spread over
  * processes and messages, closing a middle node) frequent enough to matter.
  */
 type Ref =
@@ -38,6 +38,7 @@ type Ref =
   | { readonly kind: 'recent'; readonly n: number }
   | { readonly kind: 'movable'; readonly n: number }
   | { readonly kind: 'rooted'; readonly n: number }
+  | { readonly kind: 'middle'; readonly n: number }
   | { readonly kind: 'dead'; readonly n: number }
   | { readonly kind: 'foreign'; readonly n: number }
   | { readonly kind: 'raw'; readonly v: number };
@@ -51,31 +52,50 @@ type Op =
   | { readonly op: 'create'; readonly p: number; readonly kind: 'notification' | 'memory' | 'channel' }
   | { readonly op: 'probe'; readonly p: number; readonly ref: Ref }
   | { readonly op: 'spawn'; readonly p: number; readonly refs: readonly Ref[] }
-  | { readonly op: 'exit'; readonly p: number };
+  | { readonly op: 'exit'; readonly p: number }
+  /**
+   * Macro: duplicate `depth` times, each from the last (keeping DUPLICATE on the way and TRANSFER if
+   * the source has them), write the last one out, maybe read a message somewhere.
+   */
+  | { readonly op: 'delegate'; readonly p: number; readonly ref: Ref; readonly depth: number; readonly bits: number; readonly badge: number; readonly ch: Ref; readonly deliver: boolean };
+
+const nth = (kind: 'live' | 'recent' | 'endpoint' | 'movable' | 'rooted' | 'middle' | 'dead' | 'foreign', max = 63): fc.Arbitrary<Ref> =>
+  fc.nat(max).map((n): Ref => ({ kind, n }));
 
 const refArb: fc.Arbitrary<Ref> = fc.oneof(
-  { weight: 10, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'live', n })) },
-  { weight: 4, arbitrary: fc.nat(2).map((n): Ref => ({ kind: 'recent', n })) },
-  { weight: 3, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'endpoint', n })) },
-  { weight: 4, arbitrary: fc.nat(2).map((n): Ref => ({ kind: 'movable', n })) },
-  { weight: 4, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'rooted', n })) },
-  { weight: 2, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'dead', n })) },
-  { weight: 2, arbitrary: fc.nat(63).map((n): Ref => ({ kind: 'foreign', n })) },
+  { weight: 10, arbitrary: nth('live') },
+  { weight: 4, arbitrary: nth('recent', 2) },
+  { weight: 3, arbitrary: nth('endpoint') },
+  { weight: 4, arbitrary: nth('movable', 2) },
+  { weight: 4, arbitrary: nth('rooted') },
+  { weight: 2, arbitrary: nth('dead') },
+  { weight: 2, arbitrary: nth('foreign') },
   { weight: 1, arbitrary: fc.tuple(fc.nat(24), fc.nat(6)).map(([i, g]): Ref => ({ kind: 'raw', v: makeHandle(i, g) })) },
   { weight: 1, arbitrary: fc.integer({ min: -2, max: 0x7fffffff }).map((v): Ref => ({ kind: 'raw', v })) },
 );
 
-const proc = fc.nat(MAX_PROCS - 1);
+/** Refs biased towards what each operation can use, with the whole range still reachable. */
+const biased = (kind: Parameters<typeof nth>[0], weight: number, max = 63): fc.Arbitrary<Ref> =>
+  fc.oneof({ weight, arbitrary: nth(kind, max) }, { weight: 2, arbitrary: refArb });
+const channelRef = biased('endpoint', 8);
+const movedRef = biased('movable', 6, 2);
+const revokeRef = biased('rooted', 10);
+const closeRef = biased('middle', 2);
+
+/** Processes, biased towards p0 and p1 so that chains of operations on one tree are common. */
+const proc = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.nat(MAX_PROCS - 1) });
+const badgeArb = fc.constantFrom(0, 0, 1, 2, 2 ** 53 - 1);
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('dup' as const), p: proc, ref: refArb, narrow: fc.boolean(), bits: fc.nat(ALL_RIGHTS), badge: fc.constantFrom(0, 0, 1, 2, 2 ** 53 - 1) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('close' as const), p: proc, ref: refArb }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('revoke' as const), p: proc, ref: refArb }) },
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('write' as const), p: proc, ch: refArb, refs: fc.array(refArb, { maxLength: 3 }) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('read' as const), p: proc, ch: refArb }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('dup' as const), p: proc, ref: refArb, narrow: fc.boolean(), bits: fc.nat(ALL_RIGHTS), badge: badgeArb }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('delegate' as const), p: proc, ref: refArb, depth: fc.integer({ min: 1, max: 3 }), bits: fc.nat(ALL_RIGHTS), badge: badgeArb, ch: channelRef, deliver: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('close' as const), p: proc, ref: closeRef }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('revoke' as const), p: proc, ref: revokeRef }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('write' as const), p: proc, ch: channelRef, refs: fc.array(movedRef, { maxLength: 3 }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('read' as const), p: proc, ch: channelRef }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), p: proc, kind: fc.constantFrom('notification' as const, 'memory' as const, 'channel' as const) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('probe' as const), p: proc, ref: refArb }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('spawn' as const), p: proc, refs: fc.array(refArb, { maxLength: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('spawn' as const), p: proc, refs: fc.array(movedRef, { maxLength: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('exit' as const), p: proc }) },
 );
 
@@ -131,6 +151,16 @@ function resolveRef(model: CapModel, pid: number, ref: Ref, filter: (r: Rec) => 
       const rooted = model.liveIn(pid).filter((r) => filter(r) && model.descendants(r).some((d) => d.where.kind !== 'dead'));
       const spread = rooted.filter((r) => model.descendants(r).some((d) => d.where.kind === 'transit' || (d.where.kind === 'table' && d.where.pid !== pid)));
       return pick(spread.length ? spread : rooted, ref.n);
+    }
+    case 'middle': {
+      // Handles between a live ancestor and live descendants: closing one re-parents its children.
+      const live = (r: Rec): boolean => r.where.kind !== 'dead';
+      const middle = model.liveIn(pid).filter((r) => {
+        let up = false;
+        for (let a = r.parent; a && !up; a = a.parent) up = live(a);
+        return up && filter(r) && model.descendants(r).some(live);
+      });
+      return pick(middle, ref.n);
     }
     case 'dead': {
       const all = model.procs.flatMap((p) => model.deadValues(p.pid));
@@ -209,6 +239,7 @@ function step(w: World, op: Op): void {
         assert.notEqual(endpoint.peer, null, 'write succeeded on a channel whose peer the model has closed');
         const recs = moved.map((x) => x.rec);
         assert.ok(recs.every((r) => r !== undefined), 'write moved a handle the process does not hold');
+        assert.ok(recs.every((r) => (r.rights & Right.TRANSFER) !== 0), 'write moved a handle without TRANSFER');
         const msg: Msg = { caps: recs as Rec[] };
         model.objects.get(endpoint.peer!)!.queue.push(msg);
         for (const r of msg.caps) model.moveToTransit(r!, endpoint.peer!, msg);
@@ -216,11 +247,11 @@ function step(w: World, op: Op): void {
       break;
     }
     case 'read': {
-      // A 'live' read goes where a message waits, if one does anywhere (else reads would mostly
-      // find empty queues); other refs read through whatever value they name in `pid`.
+      // A 'live' or 'endpoint' read goes where a message waits, if one does anywhere (else reads
+      // would mostly find empty queues); other refs read through whatever value they name in `pid`.
       const waiting = model.procs.filter((q) => q.alive).flatMap((q) => model.liveIn(q.pid))
         .filter((r) => isChannel(r) && model.objects.get(r.object)!.queue.length > 0);
-      if (op.ch.kind === 'live' && waiting.length > 0) {
+      if ((op.ch.kind === 'live' || op.ch.kind === 'endpoint') && waiting.length > 0) {
         const rec = waiting[op.ch.n % waiting.length]!;
         pid = (rec.where as { pid: number }).pid;
       }
@@ -272,11 +303,21 @@ function step(w: World, op: Op): void {
       unchangedOnFailure(r.status, 'spawn');
       if (r.status === Status.OK) {
         assert.ok(moved.every((x) => x.rec), 'spawn moved a handle the parent does not hold');
+        assert.ok(moved.every((x) => (x.rec!.rights & Right.TRANSFER) !== 0), 'spawn moved a handle without TRANSFER');
         model.addProc(r.value.pid);
         moved.forEach((x, i) => model.moveToTable(x.rec!, r.value.pid, r.value.childHandles[i]!));
         model.place(pid, r.value.handle, null);
       }
       break;
+    }
+    case 'delegate': {
+      step(w, { op: 'dup', p: op.p, ref: op.ref, narrow: true, bits: op.bits | Right.TRANSFER | Right.DUPLICATE, badge: op.badge });
+      for (let i = 1; i < op.depth; i++) {
+        step(w, { op: 'dup', p: op.p, ref: { kind: 'recent', n: 0 }, narrow: true, bits: op.bits | Right.TRANSFER | (i + 1 < op.depth ? Right.DUPLICATE : 0), badge: 0 });
+      }
+      step(w, { op: 'write', p: op.p, ch: op.ch, refs: [{ kind: 'recent', n: 0 }] });
+      if (op.deliver) step(w, { op: 'read', p: op.p, ch: { kind: 'endpoint', n: 0 } });
+      return;
     }
     case 'exit': {
       const exited = kernel.exitProcess(pid, { kind: 'exited', code: 0 });
