@@ -6,7 +6,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { HandleWord } from '../../src/ipc/arena.js';
+import { HandleWord, ObjectWord } from '../../src/ipc/arena.js';
 import { handleGeneration, handleIndex } from '../../src/kernel/handle.js';
 import { ObjectType } from '../../src/kernel/object.js';
 import { ALL_RIGHTS, Right, type Rights } from '../../src/kernel/rights.js';
@@ -262,4 +262,39 @@ test('the arena projection follows a handle moved to another process', () => {
   assert.equal(e.rights, Right.SIGNAL | Right.TRANSFER);
   assert.equal(e.badge, 11);
   assert.equal(e.type, ObjectType.NOTIFICATION);
+});
+
+test("an object's arena record is cleared when its last handle goes", () => {
+  const { kernel, arena } = makeKernel();
+  const a = rootPid(kernel, 'a');
+  const n = must(kernel.notificationCreate(a));
+  const mem = must(kernel.memoryCreate(a, 8));
+  const [c0, c1] = must(kernel.channelCreate(a));
+  const typeOf = (h: number): number => Atomics.load(arena.i32, arena.objectWord(must(kernel.info(a, h)).object) + ObjectWord.TYPE);
+  const records = [n, mem, c0, c1].map((h) => ({ h, word: arena.objectWord(must(kernel.info(a, h)).object) }));
+  assert.deepEqual([n, mem, c0, c1].map(typeOf), [ObjectType.NOTIFICATION, ObjectType.MEMORY, ObjectType.CHANNEL, ObjectType.CHANNEL]);
+  assert.equal(arena.i32[records[2]!.word + ObjectWord.PEER], must(kernel.info(a, c1)).object, 'endpoint record names its peer');
+  const dup = must(kernel.duplicate(a, n, Right.WAIT));
+  assert.equal(kernel.close(a, n), Status.OK);
+  assert.equal(Atomics.load(arena.i32, records[0]!.word + ObjectWord.TYPE), ObjectType.NOTIFICATION, 'a duplicate keeps it');
+  for (const h of [dup, mem, c0]) assert.equal(kernel.close(a, h), Status.OK);
+  assert.equal(Atomics.load(arena.i32, records[0]!.word + ObjectWord.TYPE), ObjectType.NONE);
+  assert.equal(Atomics.load(arena.i32, records[1]!.word + ObjectWord.TYPE), ObjectType.NONE);
+  assert.equal(Atomics.load(arena.i32, records[2]!.word + ObjectWord.TYPE), ObjectType.NONE);
+  assert.equal(arena.i32[records[3]!.word + ObjectWord.PEER], 0, 'the surviving endpoint no longer names a peer');
+  assert.equal(Atomics.load(arena.i32, records[3]!.word + ObjectWord.TYPE), ObjectType.CHANNEL);
+});
+
+test('revoke needs the MANAGE right, as rights.ts documents', { todo: 'kernel bug: Kernel.revoke resolves with Right.NONE, not Right.MANAGE' }, () => {
+  const fx = makeKernel();
+  const { kernel } = fx;
+  const m = mesh(fx, 3);
+  const [p0, p1, p2] = m.pids as [number, number, number];
+  const n = must(kernel.notificationCreate(p0));
+  const given = must(kernel.duplicate(p0, n, Right.SIGNAL | Right.TRANSFER | Right.DUPLICATE));
+  const third = must(kernel.duplicate(p0, given, Right.SIGNAL | Right.TRANSFER)); // p0 derives it before giving `given` away
+  const inP2 = transferOne(fx, m, 0, 2, third);
+  const inP1 = transferOne(fx, m, 0, 1, given); // p1 gets a handle without MANAGE
+  assert.equal(kernel.revoke(p1, inP1), Status.ACCESS_DENIED, 'a holder without MANAGE revoked what others derived');
+  assert.equal(kernel.info(p2, inP2).status, Status.OK);
 });

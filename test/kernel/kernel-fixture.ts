@@ -20,18 +20,18 @@ export const TEST_ARENA: ArenaConfig = {
 };
 
 export interface RecordingHost extends KernelHost {
-  readonly started: { pid: number; boot: unknown }[];
+  readonly started: { pid: number; boot: unknown; handles: readonly Handle[] }[];
   readonly stopped: number[];
   readonly delivered: { pid: number; id: number; buffer: SharedArrayBuffer }[];
 }
 
 export function recordingHost(): RecordingHost {
-  const started: { pid: number; boot: unknown }[] = [];
+  const started: { pid: number; boot: unknown; handles: readonly Handle[] }[] = [];
   const stopped: number[] = [];
   const delivered: { pid: number; id: number; buffer: SharedArrayBuffer }[] = [];
   return {
     started, stopped, delivered,
-    startThread(process: Process, boot: unknown): void { started.push({ pid: process.pid, boot }); },
+    startThread(process: Process, boot: unknown, handles: readonly Handle[]): void { started.push({ pid: process.pid, boot, handles: [...handles] }); },
     stopThread(process: Process): void { stopped.push(process.pid); },
     deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void { delivered.push({ pid: process.pid, id, buffer }); },
   };

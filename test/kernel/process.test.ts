@@ -32,7 +32,7 @@ test('spawn moves the listed handles into the child, in order, and starts its th
   assert.equal(spawned.childHandles.length, 2);
   assert.deepEqual(must(kernel.info(spawned.pid, spawned.childHandles[0]!)), infos[0]);
   assert.deepEqual(must(kernel.info(spawned.pid, spawned.childHandles[1]!)), infos[1]);
-  assert.deepEqual(host.started.at(-1), { pid: spawned.pid, boot });
+  assert.deepEqual(host.started.at(-1), { pid: spawned.pid, boot, handles: spawned.childHandles });
 
   const childInfo = must(kernel.info(parent, spawned.handle));
   assert.equal(childInfo.type, ObjectType.PROCESS);
@@ -174,7 +174,7 @@ test('exitCodeOf maps statuses like a shell', () => {
   assert.equal(exitCodeOf({ kind: 'crashed', message: 'x' }), 134);
 });
 
-test('a process that holds a handle to itself when it exits is reaped exactly once', { todo: 'kernel bug: see report' }, () => {
+test('a process that holds a handle to itself when it exits is reaped exactly once', { todo: 'kernel bug: exitProcess reaps a process twice when its last handle was its own (pid and object id freed twice)' }, () => {
   const { kernel } = makeKernel({ maxProcesses: 5 });
   const parent = rootPid(kernel, 'parent'); // pid 2
   const [e0, e1] = must(kernel.channelCreate(parent));
@@ -195,6 +195,31 @@ test('a process that holds a handle to itself when it exits is reaped exactly on
   assert.equal(z.status, Status.NO_RESOURCES, 'the process table should be full');
   assert.equal(kernel.process(y)?.name, 'y');
   assert.equal(kernel.info(y, hy).status, Status.OK);
+});
+
+test('a process reaped before its thread is reported gone gives its call slot back', { todo: 'kernel bug: threadGone finds no process after the reap, so the call slot is never released' }, () => {
+  const { kernel } = makeKernel({ maxThreads: 3 });
+  const parent = rootPid(kernel, 'parent'); // takes one slot
+  for (let i = 0; i < 4; i++) {
+    const child = kernel.spawn(parent, { name: `c${i}`, handles: [], boot: null });
+    assert.equal(child.status, Status.OK, `spawn ${i}: no call slot left, though only the parent is alive`);
+    if (child.status !== Status.OK) return;
+    assert.equal(kernel.close(parent, child.value.handle), Status.OK); // nobody names the child now
+    kernel.exitProcess(child.value.pid, { kind: 'exited', code: 0 }); // reaped here
+    kernel.threadGone(child.value.pid, 'worker exited'); // the host's report comes after
+  }
+});
+
+test('a late thread-gone report for a reaped pid does not touch the process that reused the pid', { todo: 'kernel bug: threadGone is keyed by pid, which may name a newer process by then' }, () => {
+  const { kernel } = makeKernel({ maxProcesses: 4 });
+  const parent = rootPid(kernel, 'parent'); // pid 2
+  const first = must(kernel.spawn(parent, { name: 'first', handles: [], boot: null })); // pid 3
+  assert.equal(kernel.close(parent, first.handle), Status.OK);
+  kernel.exitProcess(first.pid, { kind: 'exited', code: 0 }); // reaped: pid 3 is free
+  const second = must(kernel.spawn(parent, { name: 'second', handles: [], boot: null }));
+  assert.equal(second.pid, first.pid, 'set-up: the pid was reused');
+  kernel.threadGone(first.pid, "first's worker exited"); // the host reports the old thread
+  assert.equal(kernel.process(second.pid)?.state, 'running', 'the new process was killed by the old report');
 });
 
 test('notifications: signal needs SIGNAL, poll needs WAIT, bits accumulate and are taken', () => {
@@ -218,6 +243,8 @@ test('notifications: signal needs SIGNAL, poll needs WAIT, bits accumulate and a
 
   for (const bits of [0, 1.5, 2 ** 32, Number.NaN]) assert.equal(kernel.notificationSignal(a, n, bits), Status.INVALID_ARGS, `bits ${bits}`);
   for (const mask of [0, 0.5]) assert.equal(kernel.notificationPoll(a, n, mask).status, Status.INVALID_ARGS, `mask ${mask}`);
+  assert.equal(kernel.notificationSignal(a, n, 1), Status.OK);
+  assert.equal(must(kernel.notificationPoll(a, n, 1)), 1);
   const [ch] = must(kernel.channelCreate(a));
   assert.equal(kernel.notificationSignal(a, ch, 1), Status.WRONG_TYPE);
   assert.equal(kernel.notificationPoll(a, ch, 1).status, Status.WRONG_TYPE);
@@ -263,4 +290,14 @@ test('memory: create validates the size; map needs MAP and hands the same buffer
 
   const n = must(kernel.notificationCreate(a));
   assert.equal(kernel.memoryMap(a, n).status, Status.WRONG_TYPE);
+});
+
+test('a poll mask outside int32 is refused like a signal outside int32', { todo: 'kernel bug: notificationPoll checks isInteger, then uses mask | 0' }, () => {
+  const { kernel } = makeKernel();
+  const a = rootPid(kernel, 'a');
+  const n = must(kernel.notificationCreate(a));
+  assert.equal(kernel.notificationSignal(a, n, 1), Status.OK);
+  // 2^32 + 1 passes the integer check and becomes mask 1 after `| 0`; 2^32 becomes mask 0.
+  assert.equal(kernel.notificationPoll(a, n, 2 ** 32).status, Status.INVALID_ARGS);
+  assert.equal(kernel.notificationPoll(a, n, 2 ** 32 + 1).status, Status.INVALID_ARGS);
 });
