@@ -13,7 +13,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { type Handle, makeHandle } from '../../src/kernel/handle.js';
+import { makeHandle } from '../../src/kernel/handle.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { ObjectType, objectTypeName } from '../../src/kernel/object.js';
 import { Status, statusName } from '../../src/kernel/status.js';
@@ -243,7 +243,7 @@ export class CapModel {
    * (b) After `revoked` (held at pid/h) was revoked: no value any descendant ever had resolves to
    * anything but a live non-descendant handle, in any process; the revoked handle still works.
    */
-  checkRevoked(revoked: Rec, pid: number, h: Handle | number): void {
+  checkRevoked(revoked: Rec, pid: number, h: number): void {
     const { kernel } = this;
     const info = kernel.info(pid, h);
     assert.equal(info.status, Status.OK, 'the revoked handle itself must stay');
