@@ -3,10 +3,12 @@
 // between Node and the browser, and src/kernel and src/ipc stay free of host coupling.
 import tseslint from 'typescript-eslint';
 
+// Bare Node built-in names (matched exactly, so `./fs/tmpfs.js` is fine) and every `node:` module.
 const hostModules = [
-  'node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'net', 'tty',
-  'crypto', 'url', 'util', 'stream', 'process', 'events', 'module', 'perf_hooks',
+  'fs', 'fs/promises', 'path', 'os', 'child_process', 'worker_threads', 'net', 'tty', 'dgram', 'dns',
+  'crypto', 'url', 'util', 'stream', 'process', 'events', 'module', 'perf_hooks', 'http', 'https', 'v8', 'vm',
 ];
+const hostMessage = 'Only src/platform/ may import host modules; take the capability through a platform interface instead.';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'programs/c/build/**'] },
@@ -23,7 +25,8 @@ export default tseslint.config(
     ignores: ['src/platform/**'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: hostModules, message: 'Only src/platform/ may import host modules; take the capability through a platform interface instead.' }],
+        paths: hostModules.map((name) => ({ name, message: hostMessage })),
+        patterns: [{ group: ['node:*'], message: hostMessage }],
       }],
       'no-restricted-globals': ['error',
         { name: 'process', message: 'Host process object: only src/platform/ may use it.' },

@@ -77,6 +77,8 @@ export class Kernel {
   private readonly queueOwners = new Map<number, Process>();
   private readonly channelHooks: ChannelHooks;
   private readonly readWaiters = new Map<number, (() => void)[]>();
+  /** Capabilities inside channel messages right now (the cycle collector runs only when > 0). */
+  private transitCaps = 0;
   /** Live capabilities per (channel endpoint, badge), for badge-closed events. */
   private readonly badgeCounts = new Map<number, Map<number, number>>();
   /** Called after an endpoint starts being served (boot waits for its services with it). */
@@ -92,7 +94,10 @@ export class Kernel {
     this.channelHooks = {
       peerClosed: (endpoint) => this.onPeerClosed(endpoint),
       messageArrived: (endpoint) => this.wakeReaders(endpoint.id),
-      dropCaps: (caps) => { for (const cap of caps) this.releaseCap(cap); },
+      dropCaps: (caps) => {
+        this.transitCaps -= caps.length;
+        for (const cap of caps) this.releaseCap(cap);
+      },
     };
     const kernelProcess = this.newProcess('kernel', 0);
     if (!kernelProcess || kernelProcess.pid !== KERNEL_PID) throw new Error('kernel process must be pid 1');
@@ -211,6 +216,7 @@ export class Kernel {
       p.handles.removeCap(cap);
       this.releaseCap(cap);
     }
+    this.collectUnreachable();
     this.host.stopThread(p);
     for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-exited', pid, status });
     this.reapIfUnreferenced(p);
@@ -224,17 +230,23 @@ export class Kernel {
    */
   threadGone(pid: number, reason: string): void {
     const p = this.processes.get(pid);
-    if (!p) return;
+    if (!p || p.threadEnded) return;
     this.exitProcess(pid, { kind: 'crashed', message: reason });
+    p.threadEnded = true;
     if (p.slot >= 0) {
       this.slots.release(p.slot);
       p.slot = -1;
     }
+    this.reapIfUnreferenced(p);
   }
 
-  /** Forget an exited process once no handle names it. */
+  /**
+   * Forget an exited process once no handle names it and its thread is gone. Until then its pid
+   * stays taken, so a report about its thread can never reach a newer process with the same pid.
+   */
   private reapIfUnreferenced(p: Process): void {
-    if (p.alive || p.capCount > 0) return;
+    if (this.processes.get(p.pid) !== p) return;
+    if (p.alive || p.capCount > 0 || !p.threadEnded) return;
     this.processes.delete(p.pid);
     this.objects.delete(p.id);
     this.pids.release(p.pid);
@@ -329,7 +341,39 @@ export class Kernel {
     if (r.status !== Status.OK) return r.status;
     this.processes.get(pid)!.handles.removeCap(r.value);
     this.releaseCap(r.value);
+    this.collectUnreachable();
     return Status.OK;
+  }
+
+  /**
+   * Capabilities can sit in channel queues, and a queue can hold the only capability to its own
+   * endpoint (directly, or through a cycle of queues). Such a queue can never be read, so its
+   * messages are garbage. Mark every object reachable from a handle table, following the queues
+   * of reachable endpoints; drop the messages of every endpoint left unmarked. Runs only while
+   * capabilities are in flight.
+   */
+  private collectUnreachable(): void {
+    if (this.transitCaps <= 0) return;
+    const marked = new Set<KernelObject>();
+    const stack: KernelObject[] = [];
+    const mark = (o: KernelObject): void => {
+      if (!marked.has(o)) {
+        marked.add(o);
+        stack.push(o);
+      }
+    };
+    for (const p of this.processes.values()) for (const cap of p.handles.all()) mark(cap.object);
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      if (o instanceof ChannelEndpoint) for (const m of o.queue) for (const c of m.caps) if (c) mark(c.object);
+    }
+    const garbage: Capability[] = [];
+    for (const o of this.objects.values()) {
+      if (!(o instanceof ChannelEndpoint) || marked.has(o) || o.queue.length === 0) continue;
+      for (const m of o.queue.splice(0)) for (const c of m.caps) if (c) garbage.push(c);
+    }
+    this.transitCaps -= garbage.length;
+    for (const c of garbage) this.releaseCap(c);
   }
 
   /**
@@ -348,11 +392,15 @@ export class Kernel {
     return out === null ? fail(Status.NO_RESOURCES) : ok(out);
   }
 
-  /** Destroy every capability derived from `h`, in every process and in flight; `h` stays. */
+  /**
+   * Destroy every capability derived from `h`, in every process and in flight; `h` stays.
+   * Needs MANAGE: a holder given a handle without it cannot take back what others derived.
+   */
   revoke(pid: number, h: number): Status {
-    const r = this.resolve(pid, h, ObjectType.NONE, Right.NONE);
+    const r = this.resolve(pid, h, ObjectType.NONE, Right.MANAGE);
     if (r.status !== Status.OK) return r.status;
     for (const cap of r.value.descendants()) this.destroyCap(cap);
+    this.collectUnreachable();
     return Status.OK;
   }
 
@@ -361,7 +409,10 @@ export class Kernel {
     if (loc.kind === 'table') this.processes.get(loc.pid)?.handles.removeCap(cap);
     else if (loc.kind === 'transit') {
       const i = loc.message.caps.indexOf(cap);
-      if (i >= 0) loc.message.caps[i] = null;
+      if (i >= 0) {
+        loc.message.caps[i] = null;
+        this.transitCaps--;
+      }
     }
     this.releaseCap(cap);
   }
@@ -422,7 +473,9 @@ export class Kernel {
     const moved = this.collectTransfer(p, handles, r.value);
     if (moved.status !== Status.OK) return moved.status;
     for (const cap of moved.value) p.handles.removeCap(cap);
+    this.transitCaps += moved.value.length;
     peer.enqueue({ bytes: bytes.slice(), caps: moved.value });
+    if (moved.value.length > 0) this.collectUnreachable();
     return Status.OK;
   }
 
@@ -437,6 +490,7 @@ export class Kernel {
     const live = message.caps.filter((c) => c !== null).length;
     if (p.handles.capacity - p.handles.size < live) return fail(Status.NO_RESOURCES);
     endpoint.queue.shift();
+    this.transitCaps -= live;
     const handles = message.caps.map((cap) => (cap ? p.handles.install(cap)! : (0 as Handle)));
     return ok({ bytes: message.bytes, handles });
   }
@@ -529,8 +583,8 @@ export class Kernel {
   notificationPoll(pid: number, h: number, mask: number): Result<number> {
     const r = this.resolve(pid, h, ObjectType.NOTIFICATION, Right.WAIT);
     if (r.status !== Status.OK) return fail(r.status);
-    if (!Number.isInteger(mask) || mask === 0) return fail(Status.INVALID_ARGS);
-    const got = (r.value.object as Notification).poll(mask | 0);
+    if (!Number.isInteger(mask) || mask === 0 || mask !== (mask | 0)) return fail(Status.INVALID_ARGS);
+    const got = (r.value.object as Notification).poll(mask);
     return got === 0 ? fail(Status.SHOULD_WAIT) : ok(got);
   }
 

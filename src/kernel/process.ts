@@ -43,6 +43,8 @@ export class Process extends KernelObject {
   /** Receive queue if the process serves channels, else -1. */
   queue = -1;
   readonly children = new Set<number>();
+  /** Set when the host reports the thread gone; the pid and call slot are reusable only then. */
+  threadEnded = false;
   private readonly exitWaiters: ((status: ExitStatus) => void)[] = [];
 
   constructor(

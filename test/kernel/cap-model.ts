@@ -154,6 +154,33 @@ export class CapModel {
     for (const msg of obj.queue.splice(0)) for (const r of msg.caps) if (r) this.drop(r);
   }
 
+  /**
+   * The kernel's cycle rule: a queued message is garbage when no process can ever read it, i.e.
+   * its endpoint is not reachable from any table through the queues of reachable endpoints.
+   * Drop the messages of every unreachable endpoint (as the kernel does after each step).
+   */
+  collect(): void {
+    const marked = new Set<number>();
+    const stack: number[] = [];
+    const mark = (id: number): void => {
+      if (!marked.has(id)) {
+        marked.add(id);
+        stack.push(id);
+      }
+    };
+    for (const r of this.recs) if (r.where.kind === 'table') mark(r.object);
+    while (stack.length > 0) {
+      const obj = this.objects.get(stack.pop()!)!;
+      for (const msg of obj.queue) for (const r of msg.caps) if (r) mark(r.object);
+    }
+    const garbage: Rec[] = [];
+    for (const obj of this.objects.values()) {
+      if (!obj.alive || marked.has(obj.id) || obj.queue.length === 0) continue;
+      for (const msg of obj.queue.splice(0)) for (const r of msg.caps) if (r) garbage.push(r);
+    }
+    for (const r of garbage) this.drop(r);
+  }
+
   /** Every record derived from `rec` (transitively), dead or alive. */
   descendants(rec: Rec): Rec[] {
     return this.recs.filter((r) => {
@@ -190,6 +217,7 @@ export class CapModel {
    *     there, even when its table entry holds a new handle.
    */
   check(): void {
+    this.collect();
     const { kernel, arena } = this.fx;
     const counts = kernel.objectCounts();
     for (const type of [ObjectType.CHANNEL, ObjectType.NOTIFICATION, ObjectType.MEMORY]) {

@@ -285,7 +285,7 @@ test("an object's arena record is cleared when its last handle goes", () => {
   assert.equal(Atomics.load(arena.i32, records[3]!.word + ObjectWord.TYPE), ObjectType.CHANNEL);
 });
 
-test('revoke needs the MANAGE right, as rights.ts documents', { todo: 'kernel bug: Kernel.revoke resolves with Right.NONE, not Right.MANAGE' }, () => {
+test('revoke needs the MANAGE right, as rights.ts documents', () => {
   const fx = makeKernel();
   const { kernel } = fx;
   const m = mesh(fx, 3);

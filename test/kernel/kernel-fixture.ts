@@ -3,7 +3,8 @@
  *
  * `makeKernel` builds a Kernel on a small arena with a recording KernelHost: the host does not run
  * threads, it only records what the kernel asked of it, so these tests exercise the capability
- * logic alone. `must` unwraps a Result and fails the test with the status name if it is not OK.
+ * logic alone. By default it reports a stopped thread gone at once (as if the worker ended the
+ * moment it was stopped); `lateThreadReports` leaves that to the test. `must` unwraps a Result and fails the test with the status name if it is not OK.
  * `snapshotTables` reads every process's published handle table out of the arena, so a test can
  * compare the whole capability state before and after a call.
  */
@@ -25,14 +26,14 @@ export interface RecordingHost extends KernelHost {
   readonly delivered: { pid: number; id: number; buffer: SharedArrayBuffer }[];
 }
 
-export function recordingHost(): RecordingHost {
+export function recordingHost(onStop: (p: Process) => void = () => {}): RecordingHost {
   const started: { pid: number; boot: unknown; handles: readonly Handle[] }[] = [];
   const stopped: number[] = [];
   const delivered: { pid: number; id: number; buffer: SharedArrayBuffer }[] = [];
   return {
     started, stopped, delivered,
     startThread(process: Process, boot: unknown, handles: readonly Handle[]): void { started.push({ pid: process.pid, boot, handles: [...handles] }); },
-    stopThread(process: Process): void { stopped.push(process.pid); },
+    stopThread(process: Process): void { stopped.push(process.pid); onStop(process); },
     deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void { delivered.push({ pid: process.pid, id, buffer }); },
   };
 }
@@ -43,10 +44,12 @@ export interface Fixture {
   readonly kernel: Kernel;
 }
 
-export function makeKernel(config: Partial<ArenaConfig> = {}): Fixture {
+export function makeKernel(config: Partial<ArenaConfig> = {}, opts: { lateThreadReports?: boolean } = {}): Fixture {
   const arena = Arena.create({ ...TEST_ARENA, ...config });
-  const host = recordingHost();
-  return { arena, host, kernel: new Kernel(arena, host) };
+  let kernel: Kernel | null = null;
+  const host = recordingHost((p) => { if (!opts.lateThreadReports) kernel?.threadGone(p.pid, 'stopped'); });
+  kernel = new Kernel(arena, host);
+  return { arena, host, kernel };
 }
 
 /** The value of an OK result; fails the test with the status name otherwise. */

@@ -174,7 +174,7 @@ test('exitCodeOf maps statuses like a shell', () => {
   assert.equal(exitCodeOf({ kind: 'crashed', message: 'x' }), 134);
 });
 
-test('a process that holds a handle to itself when it exits is reaped exactly once', { todo: 'kernel bug: exitProcess reaps a process twice when its last handle was its own (pid and object id freed twice)' }, () => {
+test('a process that holds a handle to itself when it exits is reaped exactly once', () => {
   const { kernel } = makeKernel({ maxProcesses: 5 });
   const parent = rootPid(kernel, 'parent'); // pid 2
   const [e0, e1] = must(kernel.channelCreate(parent));
@@ -197,7 +197,7 @@ test('a process that holds a handle to itself when it exits is reaped exactly on
   assert.equal(kernel.info(y, hy).status, Status.OK);
 });
 
-test('a process reaped before its thread is reported gone gives its call slot back', { todo: 'kernel bug: threadGone finds no process after the reap, so the call slot is never released' }, () => {
+test('a process reaped before its thread is reported gone gives its call slot back', () => {
   const { kernel } = makeKernel({ maxThreads: 3 });
   const parent = rootPid(kernel, 'parent'); // takes one slot
   for (let i = 0; i < 4; i++) {
@@ -210,16 +210,20 @@ test('a process reaped before its thread is reported gone gives its call slot ba
   }
 });
 
-test('a late thread-gone report for a reaped pid does not touch the process that reused the pid', { todo: 'kernel bug: threadGone is keyed by pid, which may name a newer process by then' }, () => {
-  const { kernel } = makeKernel({ maxProcesses: 4 });
+test('a pid is not reused until its thread is reported gone, so a late report cannot reach a newer process', () => {
+  const { kernel } = makeKernel({ maxProcesses: 4 }, { lateThreadReports: true });
   const parent = rootPid(kernel, 'parent'); // pid 2
   const first = must(kernel.spawn(parent, { name: 'first', handles: [], boot: null })); // pid 3
   assert.equal(kernel.close(parent, first.handle), Status.OK);
-  kernel.exitProcess(first.pid, { kind: 'exited', code: 0 }); // reaped: pid 3 is free
-  const second = must(kernel.spawn(parent, { name: 'second', handles: [], boot: null }));
-  assert.equal(second.pid, first.pid, 'set-up: the pid was reused');
-  kernel.threadGone(first.pid, "first's worker exited"); // the host reports the old thread
-  assert.equal(kernel.process(second.pid)?.state, 'running', 'the new process was killed by the old report');
+  kernel.exitProcess(first.pid, { kind: 'exited', code: 0 }); // exited, unreferenced, thread still running
+  assert.equal(kernel.process(first.pid)?.state, 'exited', 'kept until the host reports the thread gone');
+  const second = kernel.spawn(parent, { name: 'second', handles: [], boot: null });
+  assert.equal(second.status, Status.NO_RESOURCES, 'pid 3 is still taken, and the table (limit 4) is full');
+  kernel.threadGone(first.pid, "first's worker exited");
+  assert.equal(kernel.process(first.pid), undefined, 'reaped once the thread is gone');
+  const third = must(kernel.spawn(parent, { name: 'third', handles: [], boot: null }));
+  assert.equal(third.pid, first.pid, 'now the pid is reused');
+  assert.equal(kernel.process(third.pid)?.state, 'running');
 });
 
 test('notifications: signal needs SIGNAL, poll needs WAIT, bits accumulate and are taken', () => {
@@ -292,7 +296,7 @@ test('memory: create validates the size; map needs MAP and hands the same buffer
   assert.equal(kernel.memoryMap(a, n).status, Status.WRONG_TYPE);
 });
 
-test('a poll mask outside int32 is refused like a signal outside int32', { todo: 'kernel bug: notificationPoll checks isInteger, then uses mask | 0' }, () => {
+test('a poll mask outside int32 is refused like a signal outside int32', () => {
   const { kernel } = makeKernel();
   const a = rootPid(kernel, 'a');
   const n = must(kernel.notificationCreate(a));

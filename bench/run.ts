@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: Keel against its baselines, measured side by side in one run.
+ *
+ *   ipc-null-call     empty synchronous call: co-located (same thread), cross-worker spin path,
+ *                     cross-worker futex path (every wait sleeps)
+ *   ipc-ring          entries per second through a submission + completion ring pair (2 workers)
+ *   syscall-null      clock_time_get × N, answered by the local kernel, vs node:wasi
+ *   file-write-small  100k × 64-byte fd_write to a file, vs node:wasi (Keel: tmpfs, coalesced with
+ *                     the VFS; and hostfs on a host directory, like node:wasi)
+ *
+ * Each wasm benchmark runs the same .wasm under Keel (spawn → exit) and under node:wasi in a
+ * fresh worker thread (start → exit), alternating, and reports medians and the ratio
+ * Keel ÷ node:wasi (lower is better). `--quick` runs fewer rounds (CI smoke test).
+ * Results are printed as a table and written to bench/results/latest.json.
+ */
+
+import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { IpcFixture } from '../test/support/ipc-fixture.js';
+import { System } from '../src/system/system.js';
+import { defaultSystem } from '../src/system/system-config.js';
+import { NodeHost } from '../src/platform/node/node-host.js';
+import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
+import { Arena } from '../src/ipc/arena.js';
+import { CallSlot } from '../src/ipc/call-slot.js';
+import { Caller } from '../src/ipc/caller.js';
+import { ServerThread } from '../src/ipc/server-thread.js';
+import { KERNEL_PID, Kernel } from '../src/kernel/kernel.js';
+import { Ring } from '../src/ipc/ring.js';
+
+const quick = process.argv.includes('--quick');
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const prog = (name: string): string => join(root, 'programs/c/build', `${name}.wasm`);
+
+interface Row { benchmark: string; variant: string; keel: number; baseline: number | null; unit: string; ratio: number | null; note?: string }
+const rows: Row[] = [];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+function progress(msg: string): void {
+  process.stderr.write(`  … ${msg}\n`);
+}
+
+function record(r: Omit<Row, 'ratio'>): void {
+  const row: Row = { ...r, ratio: r.baseline ? r.keel / r.baseline : null };
+  rows.push(row);
+}
+
+async function ipcNullCall(): Promise<void> {
+  progress('ipc-null-call: co-located');
+  const arena = Arena.create({ maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024 });
+  const kernel = new Kernel(arena, { startThread() {}, stopThread() {}, deliverMemory() {} });
+  const kp = kernel.process(KERNEL_PID)!;
+  const slot = new CallSlot(arena, kernel.attachSlot(kp)!, KERNEL_PID);
+  const server = new ServerThread(arena, kernel.openQueue(kp)!, slot);
+  const caller = new Caller(arena, slot);
+  caller.local = server;
+  const ch = kernel.channelCreate(KERNEL_PID);
+  if (ch.status !== 0) throw new Error('channel');
+  kernel.channelServe(KERNEL_PID, ch.value[1], 1);
+  server.register(1, { name: 'null', dispatch(c) { c.regs[0] = 0; } });
+  const n = quick ? 200_000 : 2_000_000;
+  const samples: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) caller.invoke(ch.value[0], 1);
+    samples.push(((performance.now() - t0) * 1e6) / n);
+  }
+  record({ benchmark: 'ipc-null-call', variant: 'co-located', keel: median(samples), baseline: null, unit: 'ns/call' });
+
+  const f = await IpcFixture.start();
+  try {
+    for (const futex of [false, true]) {
+      progress(`ipc-null-call: cross-worker ${futex ? 'futex' : 'spin'}`);
+      const meds: number[] = [];
+      for (let round = 0; round < (quick ? 1 : 3); round++) {
+        const out = new SharedArrayBuffer(64);
+        const c = f.client({ mode: 'null', count: futex ? (quick ? 1000 : 5000) : (quick ? 50_000 : 300_000), tag: 0, futex, out });
+        await c.done;
+        meds.push(new Float64Array(out)[1]!);
+      }
+      record({ benchmark: 'ipc-null-call', variant: futex ? 'cross-worker futex' : 'cross-worker spin', keel: median(meds), baseline: null, unit: 'ns/call (median)' });
+    }
+  } finally {
+    await f.stop();
+  }
+}
+
+async function ipcRing(): Promise<void> {
+  progress('ipc-ring');
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, false), { services: [] });
+  try {
+    const capacity = 1024;
+    const count = quick ? 200_000 : 2_000_000;
+    const url = new URL('../test/support/ring-peer.js', import.meta.url).href;
+    const sub = new SharedArrayBuffer(Ring.bytes(capacity, 2));
+    const comp = new SharedArrayBuffer(Ring.bytes(capacity, 2));
+    const out = new SharedArrayBuffer(32);
+    const base = { sub, comp, capacity, count, batch: 256, out };
+    const k = system.kernel;
+    const e = k.spawn(KERNEL_PID, { name: 'ring-echo', handles: [], boot: { kind: 'script', url, args: [], data: { ...base, role: 'echo' } } });
+    const p = k.spawn(KERNEL_PID, { name: 'ring-producer', handles: [], boot: { kind: 'script', url, args: [], data: { ...base, role: 'producer' } } });
+    if (e.status !== 0 || p.status !== 0) throw new Error('spawn');
+    await Promise.all([system.wait(e.value.handle), system.wait(p.value.handle)]);
+    const o = new Float64Array(out);
+    record({ benchmark: 'ipc-ring', variant: 'batch 256', keel: o[0]! / (o[1]! / 1e9), baseline: null, unit: 'entries/s (round trip)' });
+  } finally {
+    await system.shutdown();
+  }
+}
+
+function baselineRun(module: WebAssembly.Module, args: string[], preopens: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const w = new Worker(new URL('./node-wasi-worker.js', import.meta.url), { workerData: { module, args, preopens } });
+    w.once('message', () => resolve(performance.now() - t0));
+    w.once('error', reject);
+  });
+}
+
+async function keelRun(system: System, module: WebAssembly.Module, args: string[], vfsPath: string): Promise<number> {
+  const t0 = performance.now();
+  const { handle } = system.spawnWasm({ program: args[0]!, module, args, env: [], preopens: [{ guestPath: '/sandbox', vfsPath }] });
+  const status = await system.wait(handle);
+  if (status.kind !== 'exited' || status.code !== 0) throw new Error(`${args[0]} failed under Keel: ${JSON.stringify(status)}`);
+  return performance.now() - t0;
+}
+
+async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, onTmpfs: boolean): Promise<void> {
+  progress(`${name}: ${variant}`);
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+  const module = new WebAssembly.Module(readFileSync(prog(program)));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), defaultSystem([{ hostPath: dir, vfsPath: '/mnt/0' }]));
+  try {
+    const k: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      k.push(await keelRun(system, module, [program, ...args('/sandbox')], onTmpfs ? '/' : '/mnt/0'));
+      b.push(await baselineRun(module, [program, ...args('/sandbox')], { '/sandbox': dir }));
+    }
+    record({ benchmark: name, variant, keel: median(k), baseline: median(b), unit: 'ms (spawn to exit)' });
+  } finally {
+    await system.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  process.stderr.write(`Keel benchmarks${quick ? ' (quick)' : ''} on ${cpus().length} × ${cpu}, node ${process.version}\n`);
+  await ipcNullCall();
+  await ipcRing();
+  const rounds = quick ? 3 : 9;
+  await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true);
+  await wasmBench('file-write-small', '100k × 64 B, tmpfs (coalesced)', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true);
+  await wasmBench('file-write-small', '100k × 64 B, hostfs (coalesced)', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
+
+  const header = ['benchmark', 'variant', 'keel', 'node:wasi', 'ratio', 'unit'];
+  const table = rows.map((r) => [r.benchmark, r.variant, r.keel.toFixed(r.keel < 100 ? 2 : 0), r.baseline === null ? '-' : r.baseline.toFixed(2), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`, r.unit]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(`\nmachine: ${cpus().length} × ${cpu}; node ${process.version}; ${new Date().toISOString()}${quick ? '; quick run' : ''}`);
+  console.log(line(header));
+  for (const row of table) console.log(line(row));
+  const outDir = join(root, 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpu, node: process.version }, quick, rows }, null, 2) + '\n');
+}
+
+await main();
