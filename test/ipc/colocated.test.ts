@@ -67,7 +67,7 @@ test('closed, revoked, rightless and wrong-type handles never reach the service'
   assert.equal(kernel.channelServe(KERNEL_PID, end, 1), Status.OK);
   let reached = 0;
   server.register(1, { name: 'count', dispatch(call) { reached++; call.regs[0] = 0; } });
-  const d = kernel.duplicate(KERNEL_PID, client, (Right.READ | Right.WRITE | Right.DUPLICATE) as Rights);
+  const d = kernel.duplicate(KERNEL_PID, client, (Right.READ | Right.WRITE | Right.DUPLICATE | Right.MANAGE) as Rights);
   const readOnly = kernel.duplicate(KERNEL_PID, client, Right.READ);
   const note = kernel.notificationCreate(KERNEL_PID);
   assert.ok(d.status === Status.OK && readOnly.status === Status.OK && note.status === Status.OK);
