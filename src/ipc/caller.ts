@@ -49,8 +49,12 @@ export class Caller {
     return this.slot.callAsync(r.queue, handle, label);
   }
 
-  /** A kernel call: handle 0 on the kernel thread's queue. */
+  /** A kernel call: handle 0 on the kernel thread's queue (a direct call on the kernel thread). */
   invokeKernel(label: number): Status {
+    const local = this.local;
+    if (local !== null && local.queue.index === this.kernelQueue && local.kernelService) {
+      return local.dispatchLocal(this.slot, 0, label) ?? this.slot.awaitForwarded();
+    }
     return this.slot.call(this.kernelQueue, 0, label);
   }
 }

@@ -10,6 +10,8 @@ import { consoleService } from './dev/console.js';
 import { hostfsService } from './fs/hostfs.js';
 import { tmpfsService } from './fs/tmpfs.js';
 import { Vfs, vfsService } from './vfs/vfs.js';
+import { Proc, procService } from './proc/proc.js';
+import type { ExitStatus } from '../kernel/process.js';
 
 export interface ServiceFactoryContext {
   readonly caller: Caller;
@@ -23,8 +25,8 @@ export interface BuiltService {
   readonly service: Service;
   /** True if the service must run on a thread with an event loop (it defers replies to host I/O). */
   readonly evented?: boolean;
-  /** Called when a process exits. */
-  readonly processExited?: (pid: number) => void;
+  /** Called when a process exits (the system subscribes this service's thread to exit events). */
+  readonly processExited?: (pid: number, status: ExitStatus) => void;
   /** Called when the last handle carrying `badge` to this thread's `port` is gone. */
   readonly sessionClosed?: (port: number, badge: number) => void;
 }
@@ -48,6 +50,15 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     }));
     const port = Number(ctx.config['port'] ?? 0);
     return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === port) vfs.endSession(badge); } };
+  },
+  proc: (ctx) => {
+    const need = (name: string): number => {
+      const h = ctx.uses[name];
+      if (h === undefined) throw new Error(`proc: needs ${name}`);
+      return h;
+    };
+    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), proc: need('proc:mint'), ownVfs: need('vfs') });
+    return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status) };
   },
   console: (ctx) => {
     if (!ctx.platform.stdio) throw new Error('console: this platform has no standard streams');

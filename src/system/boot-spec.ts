@@ -32,6 +32,8 @@ export interface WasmBoot {
   /** Indices into the thread's initial handles. */
   readonly vfs: number;
   readonly console: number;
+  /** Index of a proc session, if the program may start processes. */
+  readonly proc?: number;
 }
 
 export interface ServiceEntry {

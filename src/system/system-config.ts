@@ -16,8 +16,15 @@ export interface ServiceInstance {
   readonly kind: string;
   readonly placement: Placement;
   readonly config: Readonly<Record<string, unknown>>;
-  /** Instance names this service calls. */
+  /** Instance names this service calls (it gets a badged session with each). */
   readonly uses: readonly string[];
+  /**
+   * Instance names whose unbadged client handle this service gets as `NAME:mint`, to mint
+   * sessions for others (proc gives every new process its VFS, console and proc sessions).
+   */
+  readonly mints?: readonly string[];
+  /** The service hears of every process exit (kernel process-exited events). */
+  readonly exitEvents?: boolean;
 }
 
 export interface SystemConfig {
@@ -33,8 +40,9 @@ export interface HostDirMount {
 }
 
 /**
- * The default system: console in the kernel thread; the VFS coalesced with the root tmpfs and
- * every hostfs in one worker (they call each other on every path walk and every read or write).
+ * The default system: console in the kernel thread; the VFS coalesced with the root tmpfs, every
+ * hostfs and proc in one worker (they call each other on every path walk, read and write, and
+ * proc checks programs in the VFS before it starts them).
  */
 export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacement: Placement = 'coalesced:fs'): SystemConfig {
   const hostfs: ServiceInstance[] = hostDirs.map((d, i) => ({
@@ -44,6 +52,7 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
   return {
     services: [
       { name: 'console', kind: 'console', placement: 'kernel', config: {}, uses: [] },
+      { name: 'proc', kind: 'proc', placement: fsPlacement, config: {}, uses: ['vfs'], mints: ['vfs', 'console', 'proc'], exitEvents: true },
       { name: 'tmpfs', kind: 'tmpfs', placement: fsPlacement, config: { name: 'tmpfs' }, uses: [] },
       ...hostfs,
       {

@@ -109,11 +109,19 @@ export class System {
       serverEnds.set(s.name, server);
       this.ports.set(s.name, port++);
     }
-    // Services in the kernel thread.
+    // Services in the kernel thread. The kernel thread never blocks, so a service placed there
+    // may only call services that are placed there too (its calls are then direct calls).
     const inKernel = this.config.services.filter((s) => s.placement === 'kernel');
+    for (const s of inKernel) {
+      const away = [...s.uses, ...(s.mints ?? [])].filter((d) => this.config.services.find((x) => x.name === d)?.placement !== 'kernel');
+      if (away.some((d) => s.uses.includes(d))) {
+        throw new KeelError('BOOT', `${s.name} is placed in the kernel thread but calls ${away.join(', ')}, which is not: the kernel thread must never wait on another thread`);
+      }
+    }
     const kernelHandles: number[] = [];
     const entries = inKernel.map((s) => this.entryFor(s, serverEnds.get(s.name)!, kernelHandles, false));
     this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform);
+    if (inKernel.some((s) => s.exitEvents)) k.exitListeners.add(KERNEL_PID);
     inKernel.forEach((s, i) => {
       const st = k.channelServe(KERNEL_PID, serverEnds.get(s.name)!, this.ports.get(s.name)!);
       if (st !== Status.OK) throw new KeelError('BOOT', `serve ${s.name}: ${statusName(st)}`);
@@ -147,6 +155,7 @@ export class System {
       const name = key.replace(/^(coalesced|isolated):/, '');
       const p = this.check(k.spawnRoot({ name, boot: { kind: 'services', group: name, services: entries }, handles }), `start ${name}`);
       for (const s of members) this.workerPids.set(s.name, p.pid);
+      if (members.some((s) => s.exitEvents)) k.exitListeners.add(p.pid);
       this.kernel.process(p.pid)!.onExit((status) => {
         this.bootFailed?.(p.pid, status.kind === 'crashed' || status.kind === 'trapped' ? status.message : status.kind);
       });
@@ -170,6 +179,12 @@ export class System {
       uses[dep] = handles.length;
       handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, this.nextBadge++), `handle to ${dep} for ${s.name}`));
     }
+    for (const dep of s.mints ?? []) {
+      const master = this.masters.get(dep);
+      if (master === undefined) throw new KeelError('BOOT', `${s.name} mints ${dep}, which is not in the system`);
+      uses[`${dep}:mint`] = handles.length;
+      handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, 0), `master handle of ${dep} for ${s.name}`));
+    }
     return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: s.config, uses };
   }
 
@@ -186,17 +201,31 @@ export class System {
 
   /** Start a wasm program; returns its pid and the kernel process's handle to it. */
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
-    const vfs = this.sessionHandle('vfs');
-    const con = this.sessionHandle('console');
+    const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
+    if (this.masters.has('proc')) handles.push(this.sessionHandle('proc'));
     const boot: WasmBoot = {
       kind: 'wasm', program: opts.program, module: opts.module, args: opts.args, env: opts.env,
-      preopens: opts.preopens, vfs: 0, console: 1,
+      preopens: opts.preopens, vfs: 0, console: 1, ...(handles.length > 2 ? { proc: 2 } : {}),
     };
-    const r = this.kernel.spawn(KERNEL_PID, { name: opts.program, handles: [vfs, con], boot });
+    const r = this.kernel.spawn(KERNEL_PID, { name: opts.program, handles, boot });
     if (r.status !== Status.OK) {
-      this.kernel.close(KERNEL_PID, vfs);
-      this.kernel.close(KERNEL_PID, con);
+      for (const h of handles) this.kernel.close(KERNEL_PID, h);
       throw new KeelError('SPAWN', `cannot start ${opts.program}: ${statusName(r.status)}`);
+    }
+    return { pid: r.value.pid, handle: r.value.handle };
+  }
+
+  /**
+   * Start a TypeScript/JavaScript program (a module exporting `main(rt, args, data)`), with
+   * sessions in this order in its handles: VFS, console, proc.
+   */
+  spawnScript(url: string, args: readonly string[], data?: unknown): { pid: number; handle: Handle } {
+    const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
+    if (this.masters.has('proc')) handles.push(this.sessionHandle('proc'));
+    const r = this.kernel.spawn(KERNEL_PID, { name: url.split('/').pop() ?? url, handles, boot: { kind: 'script', url, args, data } });
+    if (r.status !== Status.OK) {
+      for (const h of handles) this.kernel.close(KERNEL_PID, h);
+      throw new KeelError('SPAWN', `cannot start ${url}: ${statusName(r.status)}`);
     }
     return { pid: r.value.pid, handle: r.value.handle };
   }

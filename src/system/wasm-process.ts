@@ -17,6 +17,7 @@ import { type ShimStats, wasiImports } from '../abi/wasi/wasi-shim.js';
 import type { ExitStatus } from '../kernel/process.js';
 import type { WasmBoot } from './boot-spec.js';
 import type { ThreadRuntime } from './thread-runtime.js';
+import { FID_READ } from '../services/vfs/vfs.js';
 
 const FILETYPE_CHARACTER_DEVICE = 2;
 const FILETYPE_DIRECTORY = 3;
@@ -47,7 +48,13 @@ function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
       rightsBase: DIR_RIGHTS, rightsInheriting: ALL_WASI_RIGHTS, flags: 0, preopen: p.guestPath,
     });
   }
-  if (!boot.module) return { kind: 'crashed', message: 'no module to run' };
+  let module = boot.module;
+  if (!module) {
+    if (!boot.path) return { kind: 'crashed', message: 'no module to run' };
+    const loaded = loadModule(lk, boot.path);
+    if (typeof loaded === 'string') return { kind: 'crashed', message: loaded };
+    module = loaded;
+  }
 
   const mem = new GuestMemory();
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -60,14 +67,14 @@ function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
   };
   const stats: ShimStats = { calls: 0, faults: 0, internalErrors: 0, lastInternalError: '' };
 
-  const unknown = WebAssembly.Module.imports(boot.module).filter((i) => i.module !== 'wasi_snapshot_preview1');
+  const unknown = WebAssembly.Module.imports(module).filter((i) => i.module !== 'wasi_snapshot_preview1');
   if (unknown.length > 0) {
     const first = unknown[0]!;
     return { kind: 'crashed', message: `imports ${first.module}.${first.name}, which Keel does not provide` };
   }
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(boot.module, { wasi_snapshot_preview1: wasiImports(ctx, stats) });
+    instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasiImports(ctx, stats) });
   } catch (e) {
     return { kind: 'crashed', message: `cannot instantiate: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -84,5 +91,33 @@ function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
     if (e instanceof WebAssembly.RuntimeError) return { kind: 'trapped', message: e.message };
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'trapped', message: 'call stack exhausted' };
     return { kind: 'crashed', message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Read a program from the VFS and compile it; an error message if that fails. */
+function loadModule(lk: LocalKernel, path: string): WebAssembly.Module | string {
+  const root = lk.vfs.call('openRoot', { path: '/' });
+  if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
+  const rootFid = root.reply!.fid;
+  try {
+    const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: FID_READ << 16, path: path.replace(/^\/+/, '') });
+    if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
+    const fid = f.reply!.fid;
+    try {
+      const st = lk.vfs.call('stat', { fid });
+      if (st.transport !== 0 || st.status !== 0) return `cannot load ${path}: ${errnoName(st.status)}`;
+      const bytes = new Uint8Array(st.reply!.size);
+      const [err, n] = lk.fileRead(fid, 0, [bytes]);
+      if (err !== 0 || n !== bytes.length) return `cannot load ${path}: ${err ? errnoName(err) : 'short read'}`;
+      try {
+        return new WebAssembly.Module(bytes);
+      } catch (e) {
+        return `${path} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
+      }
+    } finally {
+      lk.vfs.call('close', { fid });
+    }
+  } finally {
+    lk.vfs.call('close', { fid: rootFid });
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * The proc service protocol: starting programs by path, waiting for children, signals, and the
+ * parent/child relation. Register 0 of a reply is a WASI errno. Lists (args, env, preopens) travel
+ * as JSON strings in the bulk buffer.
+ */
+
+import { defineProtocol } from '../../ipc/protocol.js';
+
+export const procProtocol = defineProtocol('proc', {
+  spawn: {
+    label: 1,
+    request: { path: 'str', args: 'str', env: 'str', preopens: 'str' },
+    reply: { pid: 'u32' },
+    doc: 'Start the wasm program at VFS path `path` as a child of the caller. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}].',
+  },
+  wait: { label: 2, request: { pid: 'u32' }, reply: { pid: 'u32', kind: 'u32', code: 'i32', message: 'str' }, doc: 'Block until child `pid` (0 = any child) exits; ECHILD if it is not the caller\'s child.' },
+  kill: { label: 3, request: { pid: 'u32', signal: 'u32' }, reply: {}, doc: 'Signal a child (the caller must be its parent).' },
+  self: { label: 4, request: {}, reply: { pid: 'u32', parent: 'u32' } },
+  list: { label: 5, request: {}, reply: { table: 'str' }, doc: 'The process table as JSON (for ps/top).' },
+});
+
+export type ProcProtocol = typeof procProtocol;

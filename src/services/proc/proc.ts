@@ -1,0 +1,190 @@
+/**
+ * The proc service: the process table as programs see it — spawn a program by VFS path, wait for
+ * a child, signal a child, who am I and who is my parent. The kernel creates and ends threads;
+ * proc decides what a new process starts with (its VFS, console and proc sessions, each with a
+ * fresh badge), remembers parent and child, and keeps exit statuses until the parent collects
+ * them (it hears of every exit through the kernel's process-exited events).
+ *
+ * The caller's identity is the pid whose thread made the call (`origin`), so a process can only
+ * wait for or signal its own children.
+ */
+
+import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
+import type { Caller } from '../../ipc/caller.js';
+import { ProtocolClient, finishDeferred, serveProtocol } from '../../ipc/protocol-client.js';
+import { kernelProtocol } from '../../kernel/kernel-protocol.js';
+import { exitStatusToWire } from '../../kernel/kernel-service.js';
+import type { ExitStatus } from '../../kernel/process.js';
+import { Right } from '../../kernel/rights.js';
+import { Status } from '../../kernel/status.js';
+import { Errno } from '../../abi/wasi/errno.js';
+import type { PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
+import { procProtocol } from './proc-protocol.js';
+import { vfsProtocol } from '../vfs/vfs-protocol.js';
+
+interface Entry {
+  readonly pid: number;
+  parent: number;
+  readonly name: string;
+  /** proc's handle to the process (kill; and it keeps the pid from being reused while listed). */
+  readonly handle: number;
+  status: ExitStatus | null;
+}
+
+interface Waiter {
+  readonly parent: number;
+  readonly pid: number;
+  readonly deferred: DeferredReply;
+}
+
+export interface ProcMasters {
+  /** Unbadged client handles proc mints children's sessions from. */
+  readonly vfs: number;
+  readonly console: number;
+  readonly proc: number;
+  /** proc's own (badged) VFS session, to check that a program exists. */
+  readonly ownVfs: number;
+}
+
+const SESSION_RIGHTS = Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE;
+/** proc's badges live above the range the system uses at boot. */
+const BADGE_BASE = 2 ** 40;
+const MAX_JSON = 60_000;
+const FILETYPE_REGULAR = 4;
+
+export class Proc {
+  private readonly table = new Map<number, Entry>();
+  private readonly waiters: Waiter[] = [];
+  private readonly kernel: ProtocolClient<typeof kernelProtocol>;
+  private readonly vfs: ProtocolClient<typeof vfsProtocol>;
+  private nextBadge = BADGE_BASE;
+  private rootFid = 0;
+
+  constructor(caller: Caller, private readonly masters: ProcMasters) {
+    this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
+    this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
+  }
+
+  /** SUCCESS if `path` names a regular file in the VFS. */
+  private exists(path: string): number {
+    if (!this.rootFid) {
+      const r = this.vfs.call('openRoot', { path: '/' });
+      if (r.transport !== 0) return Errno.IO;
+      if (r.status !== 0) return r.status;
+      this.rootFid = r.reply!.fid;
+    }
+    const st = this.vfs.call('statPath', { dir: this.rootFid, lookup: 1, path: path.replace(/^\/+/, '') });
+    if (st.transport !== 0) return Errno.IO;
+    if (st.status !== 0) return st.status;
+    return st.reply!.type === FILETYPE_REGULAR ? Errno.SUCCESS : Errno.ACCES;
+  }
+
+  private mint(master: number, badge: number): number | null {
+    const r = this.kernel.call('duplicate', { handle: master, rights: SESSION_RIGHTS, badge });
+    return r.transport === 0 && r.status === 0 ? r.reply!.handle : null;
+  }
+
+  spawn(parent: number, path: string, argsJson: string, envJson: string, preopensJson: string): { pid: number } | number {
+    if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON) return Errno.TOOBIG;
+    let args: unknown, env: unknown, preopens: unknown;
+    try {
+      args = JSON.parse(argsJson || '[]');
+      env = JSON.parse(envJson || '[]');
+      preopens = JSON.parse(preopensJson || '[]');
+    } catch {
+      return Errno.INVAL;
+    }
+    const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+    const opens = (x: unknown): x is PreopenSpec[] => Array.isArray(x) && x.every((p) => typeof p === 'object' && p !== null
+      && typeof (p as PreopenSpec).guestPath === 'string' && typeof (p as PreopenSpec).vfsPath === 'string');
+    if (!strings(args) || !strings(env) || !opens(preopens)) return Errno.INVAL;
+    if (!path.startsWith('/')) return Errno.INVAL;
+    const found = this.exists(path);
+    if (found !== Errno.SUCCESS) return found;
+    const badge = this.nextBadge++;
+    const minted = [this.mint(this.masters.vfs, badge), this.mint(this.masters.console, badge), this.mint(this.masters.proc, badge)];
+    const release = (): void => { for (const h of minted) if (h) this.kernel.call('close', { handle: h }); };
+    if (minted.some((h) => h === null)) {
+      release();
+      return Errno.AGAIN;
+    }
+    const boot: WasmBoot = { kind: 'wasm', program: path, path, args, env, preopens, vfs: 0, console: 1, proc: 2 };
+    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[] });
+    if (r.transport !== 0 || r.status !== Status.OK) {
+      release();
+      return r.status === Status.NO_RESOURCES ? Errno.AGAIN : Errno.IO;
+    }
+    const { pid, handle } = r.reply!;
+    this.table.set(pid, { pid, parent, name: path, handle, status: null });
+    return { pid };
+  }
+
+  /** The kernel reports an exit: record it, answer a waiting parent, orphan the children. */
+  processExited(pid: number, status: ExitStatus): void {
+    for (const e of [...this.table.values()]) {
+      if (e.parent !== pid) continue;
+      e.parent = 0;
+      if (e.status) this.forget(e);
+    }
+    const e = this.table.get(pid);
+    if (!e) return;
+    e.status = status;
+    if (e.parent === 0) {
+      this.forget(e);
+      return;
+    }
+    const i = this.waiters.findIndex((w) => w.parent === e.parent && (w.pid === 0 || w.pid === pid) && w.deferred.pending);
+    if (i >= 0) {
+      const w = this.waiters.splice(i, 1)[0]!;
+      finishDeferred(procProtocol.layouts.wait.reply, w.deferred, { pid: e.pid, ...exitStatusToWire(status) });
+      this.forget(e);
+    }
+  }
+
+  private forget(e: Entry): void {
+    this.table.delete(e.pid);
+    this.kernel.call('close', { handle: e.handle });
+  }
+
+  wait(parent: number, pid: number, defer: () => DeferredReply | null) {
+    const mine = [...this.table.values()].filter((e) => e.parent === parent && (pid === 0 || e.pid === pid));
+    if (mine.length === 0) return Errno.CHILD;
+    const done = mine.find((e) => e.status !== null);
+    if (done) {
+      const reply = { pid: done.pid, ...exitStatusToWire(done.status!) };
+      this.forget(done);
+      return reply;
+    }
+    const deferred = defer();
+    if (!deferred) return Errno.AGAIN;
+    this.waiters.push({ parent, pid, deferred });
+    return DEFER;
+  }
+
+  kill(parent: number, pid: number, signal: number): number {
+    const e = this.table.get(pid);
+    if (!e || e.parent !== parent) return Errno.SRCH;
+    if (e.status) return Errno.SUCCESS;
+    const r = this.kernel.call('kill', { handle: e.handle, signal });
+    if (r.transport === 0 && r.status === 0) return Errno.SUCCESS;
+    return r.status === Status.INVALID_ARGS ? Errno.INVAL : Errno.SRCH;
+  }
+
+  parentOf(pid: number): number {
+    return this.table.get(pid)?.parent ?? 1;
+  }
+
+  list(): { pid: number; parent: number; name: string; state: string }[] {
+    return [...this.table.values()].map((e) => ({ pid: e.pid, parent: e.parent, name: e.name, state: e.status ? e.status.kind : 'running' }));
+  }
+}
+
+export function procService(proc: Proc): Service {
+  return serveProtocol(procProtocol, 'proc', {
+    spawn: (r, c) => proc.spawn(c.origin, r.path, r.args, r.env, r.preopens),
+    wait: (r, c, server) => proc.wait(c.origin, r.pid, () => server.defer(c)),
+    kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
+    self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
+    list: () => ({ table: JSON.stringify(proc.list()) }),
+  }, Errno.INVAL);
+}
