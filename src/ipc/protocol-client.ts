@@ -10,7 +10,7 @@
  * DEFER / FORWARDED after using the ServerApi. Requests that do not decode get `badMessage`.
  */
 
-import { type CallContext, DEFER, type DeferredReply, FORWARDED, type ServerApi, type Service } from './call-context.js';
+import { type CallContext, DEFER, type DeferredReply, FORWARDED, type HandlerOutcome, type ServerApi, type Service } from './call-context.js';
 import type { Caller } from './caller.js';
 import { type Decoded, MessageTooLarge, type OpSpec, type Protocol, decode, encode, type MessageLayout } from './protocol.js';
 import { Status } from '../kernel/status.js';
@@ -93,13 +93,23 @@ export function finishDeferred(layout: MessageLayout, deferred: DeferredReply, r
 }
 
 /** A Service whose dispatch decodes by the protocol and calls the named handler. */
+/**
+ * A raw handler reads its request straight from the registers and bulk buffer and writes its reply
+ * there, skipping decode and encode: for the few hottest operations (file reads and writes), whose
+ * register layout comes from the same declaration.
+ */
+export type RawHandler = (call: CallContext, server: ServerApi) => HandlerOutcome | Status;
+
 export function serveProtocol<P extends Protocol<Readonly<Record<string, OpSpec>>>>(
   protocol: P,
   name: string,
   handlers: Handlers<P>,
   badMessage: number = Status.INVALID_ARGS,
   extra: Partial<Pick<Service, 'peerClosed'>> = {},
+  raw: Partial<Record<keyof OpsOf<P>, RawHandler>> = {},
 ): Service {
+  const rawByLabel = new Map<number, RawHandler>();
+  for (const [op, fn] of Object.entries(raw) as [string, RawHandler][]) rawByLabel.set(protocol.layouts[op]!.label, fn);
   const table = new Map<number, { layout: { request: MessageLayout; reply: MessageLayout }; fn: Handler<never, Record<string, unknown>> }>();
   for (const [label, { name: op, layout }] of protocol.byLabel) {
     table.set(label, { layout, fn: (handlers as Record<string, Handler<never, Record<string, unknown>>>)[op]! });
@@ -108,6 +118,8 @@ export function serveProtocol<P extends Protocol<Readonly<Record<string, OpSpec>
     name,
     ...extra,
     dispatch(call: CallContext, server: ServerApi) {
+      const fast = rawByLabel.get(call.label);
+      if (fast) return fast(call, server) as HandlerOutcome;
       const entry = table.get(call.label);
       if (!entry) {
         call.regs[0] = badMessage;

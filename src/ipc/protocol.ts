@@ -50,6 +50,9 @@ export interface MessageLayout {
   /** Bulk fields: name → [offset register, length register]. */
   readonly bulk: Readonly<Record<string, readonly [number, number]>>;
   readonly fields: Fields;
+  /** The same, as flat lists in wire order, for the encode/decode loops. */
+  readonly numberList: readonly { readonly name: string; readonly reg: number; readonly kind: FieldKind }[];
+  readonly bulkList: readonly { readonly name: string; readonly offReg: number; readonly lenReg: number; readonly kind: FieldKind }[];
 }
 
 export interface OpLayout {
@@ -72,7 +75,9 @@ function layoutOf(fields: Fields, where: string): MessageLayout {
     }
   }
   if (next > MR_COUNT) throw new Error(`${where}: needs ${next} registers, only ${MR_COUNT} exist`);
-  return { regs, bulk, fields };
+  const numberList = Object.entries(regs).map(([name, reg]) => ({ name, reg, kind: fields[name]! }));
+  const bulkList = Object.entries(bulk).map(([name, [offReg, lenReg]]) => ({ name, offReg, lenReg, kind: fields[name]! }));
+  return { regs, bulk, fields, numberList, bulkList };
 }
 
 export function defineProtocol<const Ops extends Readonly<Record<string, OpSpec>>>(name: string, ops: Ops): Protocol<Ops> {
@@ -99,24 +104,28 @@ export class MessageTooLarge extends Error {}
 
 /** Write `values` into registers and bulk by `layout`. Register 0 is left to the caller. */
 export function encode(layout: MessageLayout, values: Readonly<Record<string, unknown>>, regs: Float64Array, bulk: Uint8Array): void {
-  for (const name in layout.regs) regs[layout.regs[name]!] = Number(values[name] ?? 0);
+  const nums = layout.numberList;
+  for (let i = 0; i < nums.length; i++) {
+    const f = nums[i]!;
+    regs[f.reg] = Number(values[f.name] ?? 0);
+  }
+  const bulks = layout.bulkList;
   let offset = 0;
-  for (const name in layout.bulk) {
-    const [offReg, lenReg] = layout.bulk[name]!;
-    const kind = layout.fields[name];
-    const v = values[name];
+  for (let i = 0; i < bulks.length; i++) {
+    const f = bulks[i]!;
+    const v = values[f.name];
     let bytes: Uint8Array;
-    if (kind === 'str') bytes = encoder.encode(String(v ?? ''));
-    else if (kind === 'u32s') {
+    if (f.kind === 'str') bytes = encoder.encode(String(v ?? ''));
+    else if (f.kind === 'u32s') {
       const list = (v as readonly number[] | undefined) ?? [];
       bytes = new Uint8Array(list.length * 4);
       const dv = new DataView(bytes.buffer);
-      list.forEach((n, i) => dv.setUint32(i * 4, n >>> 0, true));
+      list.forEach((n, j) => dv.setUint32(j * 4, n >>> 0, true));
     } else bytes = (v as Uint8Array | undefined) ?? new Uint8Array(0);
-    if (offset + bytes.length > bulk.length) throw new MessageTooLarge(`field ${name}: ${bytes.length} bytes do not fit`);
+    if (offset + bytes.length > bulk.length) throw new MessageTooLarge(`field ${f.name}: ${bytes.length} bytes do not fit`);
     bulk.set(bytes, offset);
-    regs[offReg] = offset;
-    regs[lenReg] = bytes.length;
+    regs[f.offReg] = offset;
+    regs[f.lenReg] = bytes.length;
     offset += bytes.length;
   }
 }
@@ -127,25 +136,26 @@ export function encode(layout: MessageLayout, values: Readonly<Record<string, un
  */
 export function decode<F extends Fields>(layout: MessageLayout, regs: Float64Array, bulk: Uint8Array): Decoded<F> | null {
   const out: Record<string, unknown> = {};
-  for (const name in layout.regs) {
-    const kind = layout.fields[name];
-    const v = regs[layout.regs[name]!]!;
-    out[name] = kind === 'u32' ? v >>> 0 : kind === 'i32' ? v | 0 : v;
+  const nums = layout.numberList;
+  for (let i = 0; i < nums.length; i++) {
+    const f = nums[i]!;
+    const v = regs[f.reg]!;
+    out[f.name] = f.kind === 'u32' ? v >>> 0 : f.kind === 'i32' ? v | 0 : v;
   }
-  for (const name in layout.bulk) {
-    const [offReg, lenReg] = layout.bulk[name]!;
-    const off = regs[offReg]!;
-    const len = regs[lenReg]!;
+  const bulks = layout.bulkList;
+  for (let i = 0; i < bulks.length; i++) {
+    const f = bulks[i]!;
+    const off = regs[f.offReg]!;
+    const len = regs[f.lenReg]!;
     if (!Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0 || off + len > bulk.length) return null;
-    const kind = layout.fields[name];
     const view = bulk.subarray(off, off + len);
-    if (kind === 'str') out[name] = decoder.decode(view.slice());
-    else if (kind === 'u32s') {
+    if (f.kind === 'str') out[f.name] = decoder.decode(view.slice());
+    else if (f.kind === 'u32s') {
       if (len % 4 !== 0) return null;
       const copy = view.slice();
       const dv = new DataView(copy.buffer);
-      out[name] = Array.from({ length: len / 4 }, (_, i) => dv.getUint32(i * 4, true));
-    } else out[name] = view;
+      out[f.name] = Array.from({ length: len / 4 }, (_, j) => dv.getUint32(j * 4, true));
+    } else out[f.name] = view;
   }
   return out as Decoded<F>;
 }
