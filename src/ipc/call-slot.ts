@@ -59,6 +59,15 @@ export class CallSlot {
    * Registers and bulk must already hold the request. Returns the transport status.
    */
   call(queue: number, handle: number, label: number): Status {
+    const q = this.prepare(queue, handle, label);
+    if (q === null) return Status.PEER_CLOSED;
+    Atomics.store(this.i32, this.base + SlotWord.STATE, SlotState.CALLED);
+    q.post(this.slot);
+    return this.awaitReply();
+  }
+
+  /** Write the call header; the queue to post to, or null if its server is gone. */
+  private prepare(queue: number, handle: number, label: number): ReceiveQueue | null {
     const i32 = this.i32;
     const b = this.base;
     this.calls++;
@@ -70,10 +79,7 @@ export class CallSlot {
     i32[b + TRANSPORT_WORD] = Status.OK;
     i32[b + SlotWord.SEQ] = (i32[b + SlotWord.SEQ]! + 1) | 0;
     const q = this.queue(queue);
-    if (!q.alive) return Status.PEER_CLOSED;
-    Atomics.store(i32, b + SlotWord.STATE, SlotState.CALLED);
-    q.post(this.slot);
-    return this.awaitReply();
+    return q.alive ? q : null;
   }
 
   /** A co-located handler forwarded this thread's call elsewhere: wait for that server's reply. */
@@ -125,16 +131,8 @@ export class CallSlot {
   async callAsync(queue: number, handle: number, label: number): Promise<Status> {
     const i32 = this.i32;
     const b = this.base;
-    this.calls++;
-    i32[b + SlotWord.QUEUE] = queue;
-    i32[b + SlotWord.SENDER] = this.pid;
-    i32[b + SlotWord.ORIGIN] = this.pid;
-    i32[b + SlotWord.HANDLE] = handle;
-    i32[b + SlotWord.LABEL] = label;
-    i32[b + TRANSPORT_WORD] = Status.OK;
-    i32[b + SlotWord.SEQ] = (i32[b + SlotWord.SEQ]! + 1) | 0;
-    const q = this.queue(queue);
-    if (!q.alive) return Status.PEER_CLOSED;
+    const q = this.prepare(queue, handle, label);
+    if (q === null) return Status.PEER_CLOSED;
     Atomics.store(i32, b + SlotWord.STATE, SlotState.CALLED);
     Atomics.store(i32, b + SlotWord.WAITING, 1);
     q.post(this.slot);

@@ -20,10 +20,10 @@
  * readdir cookies are indexes into the sorted listing: stable while the directory is unchanged.
  */
 
-import { serveProtocol } from '../../ipc/protocol-client.js';
+import { type FileSystemOps, fileSystemService } from './fs-service.js';
 import type { Service } from '../../ipc/call-context.js';
 import { Errno, errnoFromCode } from '../../abi/wasi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, packDirEntries, type DirEntry } from './fs-protocol.js';
+import { FileType, ROOT_NODE, packDirEntries, type DirEntry } from './fs-protocol.js';
 import { type HostFs, HostFsError, type HostStat } from './host-fs-api.js';
 
 export interface HostfsConfig {
@@ -63,7 +63,7 @@ function validName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0');
 }
 
-export class Hostfs {
+export class Hostfs implements FileSystemOps {
   private readonly nodes = new Map<number, HostNode>();
   /** `${parent}/${name}` → node, for attached nodes. */
   private readonly children = new Map<string, number>();
@@ -371,30 +371,5 @@ export class Hostfs {
 
 /** hostfs as a service speaking fsProtocol, serving the host directory `root`. */
 export function hostfsService(host: HostFs, root: string, config: HostfsConfig = {}): Service {
-  const fs = new Hostfs(host, root, config);
-  const name = config.name ?? 'hostfs';
-  return serveProtocol(fsProtocol, name, {
-    lookup: (r) => fs.lookup(r.dir, r.name),
-    getattr: (r) => fs.getattr(r.node),
-    read: (r) => {
-      const d = fs.read(r.node, r.offset, r.length);
-      return typeof d === 'number' ? d : { data: d };
-    },
-    write: (r) => fs.write(r.node, r.offset, r.data, r.append !== 0),
-    create: (r) => fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target),
-    unlink: (r) => fs.unlink(r.dir, r.name, r.directory !== 0) || {},
-    rename: (r) => fs.rename(r.fromDir, r.fromName, r.toDir, r.toName) || {},
-    readdir: (r) => fs.readdir(r.dir, r.cookie, r.max),
-    truncate: (r) => fs.truncate(r.node, r.size) || {},
-    setTimes: (r) => fs.setTimes(r.node, r.atim, r.mtim, r.flags) || {},
-    readlink: (r) => {
-      const t = fs.readlink(r.node);
-      return typeof t === 'number' ? t : { target: t };
-    },
-    link: (r) => fs.link(r.node, r.dir, r.name) || {},
-    open: (r) => fs.open(r.node) || {},
-    close: (r) => fs.close(r.node) || {},
-    sync: (r) => fs.sync(r.node) || {},
-    statfs: () => ({ name }),
-  }, Errno.INVAL);
+  return fileSystemService(new Hostfs(host, root, config), config.name ?? 'hostfs');
 }

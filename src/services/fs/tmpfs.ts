@@ -7,10 +7,10 @@
  * File data grows by doubling; the total is bounded by `maxBytes` (ENOSPC beyond it).
  */
 
-import { serveProtocol } from '../../ipc/protocol-client.js';
+import { type FileSystemOps, fileSystemService } from './fs-service.js';
 import type { Service } from '../../ipc/call-context.js';
 import { Errno } from '../../abi/wasi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, packDirEntries } from './fs-protocol.js';
+import { FileType, ROOT_NODE, packDirEntries } from './fs-protocol.js';
 
 interface TmpNode {
   readonly id: number;
@@ -35,7 +35,7 @@ export interface TmpfsConfig {
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
 const NAME_MAX = 255;
 
-export class Tmpfs {
+export class Tmpfs implements FileSystemOps {
   private readonly nodes = new Map<number, TmpNode>();
   private nextId = ROOT_NODE;
   private usedBytes = 0;
@@ -279,6 +279,11 @@ export class Tmpfs {
     return Errno.SUCCESS;
   }
 
+  /** Memory has nothing to flush. */
+  sync(id: number): number {
+    return this.nodes.has(id) ? Errno.SUCCESS : Errno.NOENT;
+  }
+
   close(id: number): number {
     const n = this.nodes.get(id);
     if (!n) return Errno.SUCCESS;
@@ -290,30 +295,5 @@ export class Tmpfs {
 
 /** tmpfs as a service speaking fsProtocol. */
 export function tmpfsService(clock: () => number, config: TmpfsConfig = {}): Service {
-  const fs = new Tmpfs(clock, config);
-  const name = config.name ?? 'tmpfs';
-  return serveProtocol(fsProtocol, name, {
-    lookup: (r) => fs.lookup(r.dir, r.name),
-    getattr: (r) => fs.getattr(r.node),
-    read: (r) => {
-      const d = fs.read(r.node, r.offset, r.length);
-      return typeof d === 'number' ? d : { data: d };
-    },
-    write: (r) => fs.write(r.node, r.offset, r.data, r.append !== 0),
-    create: (r) => fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target),
-    unlink: (r) => fs.unlink(r.dir, r.name, r.directory !== 0) || {},
-    rename: (r) => fs.rename(r.fromDir, r.fromName, r.toDir, r.toName) || {},
-    readdir: (r) => fs.readdir(r.dir, r.cookie, r.max),
-    truncate: (r) => fs.truncate(r.node, r.size) || {},
-    setTimes: (r) => fs.setTimes(r.node, r.atim, r.mtim, r.flags) || {},
-    readlink: (r) => {
-      const t = fs.readlink(r.node);
-      return typeof t === 'number' ? t : { target: t };
-    },
-    link: (r) => fs.link(r.node, r.dir, r.name) || {},
-    open: (r) => fs.open(r.node) || {},
-    close: (r) => fs.close(r.node) || {},
-    sync: () => ({}),
-    statfs: () => ({ name }),
-  }, Errno.INVAL);
+  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs');
 }

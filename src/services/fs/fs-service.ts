@@ -1,0 +1,60 @@
+/**
+ * One dispatch table for every file system: tmpfs, hostfs (and later diskfs) implement
+ * FileSystemOps — plain methods that return a WASI errno number on failure — and this turns any
+ * of them into a service speaking fsProtocol.
+ */
+
+import type { Service } from '../../ipc/call-context.js';
+import { serveProtocol } from '../../ipc/protocol-client.js';
+import { Errno } from '../../abi/wasi/errno.js';
+import { fsProtocol } from './fs-protocol.js';
+
+export interface NodeStat {
+  node: number; type: number; nlink: number; size: number; atim: number; mtim: number; ctim: number;
+}
+
+export interface FileSystemOps {
+  lookup(dir: number, name: string): { node: number; type: number } | number;
+  getattr(node: number): NodeStat | number;
+  read(node: number, offset: number, length: number): Uint8Array | number;
+  write(node: number, offset: number, data: Uint8Array, append: boolean): { written: number; end: number } | number;
+  create(dir: number, name: string, type: number, exclusive: boolean, target: string): { node: number; type: number; created: number } | number;
+  unlink(dir: number, name: string, directory: boolean): number;
+  rename(fromDir: number, fromName: string, toDir: number, toName: string): number;
+  readdir(dir: number, cookie: number, max: number): { count: number; next: number; entries: Uint8Array } | number;
+  truncate(node: number, size: number): number;
+  setTimes(node: number, atim: number, mtim: number, flags: number): number;
+  readlink(node: number): string | number;
+  link(node: number, dir: number, name: string): number;
+  open(node: number): number;
+  close(node: number): number;
+  sync(node: number): number;
+}
+
+export function fileSystemService(fs: FileSystemOps, name: string): Service {
+  const done = (errno: number): number | Record<string, never> => errno || {};
+  return serveProtocol(fsProtocol, name, {
+    lookup: (r) => fs.lookup(r.dir, r.name),
+    getattr: (r) => fs.getattr(r.node),
+    read: (r) => {
+      const d = fs.read(r.node, r.offset, r.length);
+      return typeof d === 'number' ? d : { data: d };
+    },
+    write: (r) => fs.write(r.node, r.offset, r.data, r.append !== 0),
+    create: (r) => fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target),
+    unlink: (r) => done(fs.unlink(r.dir, r.name, r.directory !== 0)),
+    rename: (r) => done(fs.rename(r.fromDir, r.fromName, r.toDir, r.toName)),
+    readdir: (r) => fs.readdir(r.dir, r.cookie, r.max),
+    truncate: (r) => done(fs.truncate(r.node, r.size)),
+    setTimes: (r) => done(fs.setTimes(r.node, r.atim, r.mtim, r.flags)),
+    readlink: (r) => {
+      const t = fs.readlink(r.node);
+      return typeof t === 'number' ? t : { target: t };
+    },
+    link: (r) => done(fs.link(r.node, r.dir, r.name)),
+    open: (r) => done(fs.open(r.node)),
+    close: (r) => done(fs.close(r.node)),
+    sync: (r) => done(fs.sync(r.node)),
+    statfs: () => ({ name }),
+  }, Errno.INVAL);
+}
