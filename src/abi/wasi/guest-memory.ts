@@ -32,11 +32,16 @@ export class GuestMemory {
     }
   }
 
-  /** Check `[ptr, ptr+len)` lies in memory; returns ptr. */
+  /**
+   * Check `[ptr, ptr+len)` lies in memory; returns ptr. The views are refreshed only when the
+   * range looks out of bounds (growing the memory detaches the old buffer, whose views then have
+   * length 0), so the common case costs one comparison.
+   */
   check(ptr: number, len: number): number {
+    ptr >>>= 0;
+    if (len >= 0 && ptr + len <= this.u8v.length) return ptr;
     if (this.memory === null) throw new GuestFault(ptr, len);
     this.refresh();
-    ptr >>>= 0;
     if (len < 0 || ptr + len > this.u8v.length) throw new GuestFault(ptr, len);
     return ptr;
   }
@@ -55,7 +60,15 @@ export class GuestMemory {
   setU16(ptr: number, v: number): void { this.dv.setUint16(this.check(ptr, 2), v, true); }
   setU32(ptr: number, v: number): void { this.dv.setUint32(this.check(ptr, 4), v >>> 0, true); }
   setU64(ptr: number, v: bigint | number): void {
-    this.dv.setBigUint64(this.check(ptr, 8), typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt(Math.max(0, Math.floor(v))), true);
+    const p = this.check(ptr, 8);
+    if (typeof v === 'bigint') {
+      this.dv.setBigUint64(p, BigInt.asUintN(64, v), true);
+      return;
+    }
+    // A non-negative safe integer, written as two 32-bit halves without making a BigInt.
+    const n = v > 0 ? Math.floor(v) : 0;
+    this.dv.setUint32(p, n % 0x1_0000_0000, true);
+    this.dv.setUint32(p + 4, Math.floor(n / 0x1_0000_0000), true);
   }
 
   /** Read a UTF-8 string (copied out of guest memory). */

@@ -33,12 +33,12 @@ function sizes(ctx: ShimContext, list: readonly string[], countPtr: number, size
 }
 
 export function miscFunctions(ctx: ShimContext) {
-  const clockNow = (id: number): bigint | null => {
+  const clockNow = (id: number): bigint | number | null => {
     switch (id) {
       case ClockId.REALTIME: return ctx.realtime();
       case ClockId.MONOTONIC:
       case ClockId.PROCESS_CPUTIME:
-      case ClockId.THREAD_CPUTIME: return BigInt(Math.floor(ctx.now()));
+      case ClockId.THREAD_CPUTIME: return Math.floor(ctx.now());
       default: return null;
     }
   };

@@ -41,10 +41,12 @@ export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.Mod
   for (const name of WASI_PREVIEW1_FUNCTIONS) {
     const fn = all[name];
     if (!fn) throw new Error(`WASI shim lacks ${name}`);
-    out[name] = (...args: never[]): number => {
+    // Preview1 functions take at most 9 parameters; a fixed-arity wrapper allocates nothing per call.
+    const call = fn as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown) => number;
+    out[name] = ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown): number => {
       stats.calls++;
       try {
-        return fn(...args);
+        return call(a, b, c, d, e, f, g, h, i);
       } catch (e) {
         if (e instanceof ProcExit) throw e;
         if (e instanceof GuestFault) {
@@ -55,7 +57,7 @@ export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.Mod
         stats.lastInternalError = e instanceof Error ? `${name}: ${e.message}` : `${name}: ${String(e)}`;
         return Errno.IO;
       }
-    };
+    }) as (...args: never[]) => number;
   }
   return out;
 }

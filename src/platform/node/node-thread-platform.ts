@@ -11,7 +11,6 @@ import type { HostStdio } from '../../services/dev/host-stdio.js';
 import type { ThreadPlatform } from '../../system/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
 
-const origin = process.hrtime.bigint();
 
 export function nodeStdio(): HostStdio {
   let onData: ((c: Uint8Array) => void) | null = null;
@@ -61,7 +60,8 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
       }
       return memories.get(id) ?? null;
     },
-    now: () => Number(process.hrtime.bigint() - origin),
+    // performance.now() is hrtime-based with sub-microsecond digits; no BigInt on the hot path.
+    now: () => performance.now() * 1e6,
     realtime: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
     realtimeMs: () => performance.timeOrigin + performance.now(),
     randomFill: (bytes) => { randomFillSync(bytes); },
