@@ -50,10 +50,9 @@ export const SlotWord = {
   SENDER: 3,       // pid whose handle table authorises the call
   HANDLE: 4,       // handle value used for the call (0 = a kernel call)
   LABEL: 5,        // operation number
-  OWNER: 6,        // pid owning this slot (kernel-written), 0 when free
   SEQ: 7,          // call sequence number, bumped by the caller per call (guards deferred replies)
   ORIGIN: 8,       // pid of the thread that made the call (forwarding keeps it)
-  BULK_LEN: 9,     // bytes of request data in the bulk buffer (advisory)
+  TRANSPORT: 10,   // transport status, written by the server before REPLIED
 } as const;
 
 export const SLOT_HEADER_WORDS = 32;          // 128 bytes of header

@@ -19,8 +19,8 @@ import { ReceiveQueue } from './receive-queue.js';
 import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
 import { Status } from '../kernel/status.js';
 
-/** Extra slot word: transport status written by the server before REPLIED. */
-export const TRANSPORT_WORD = 10;
+/** Slot word holding the transport status the server wrote before REPLIED. */
+export const TRANSPORT_WORD = SlotWord.TRANSPORT;
 
 export class CallSlot {
   readonly regs: Float64Array;

@@ -49,10 +49,16 @@ export function waitNotification(arena: Arena, pid: number, handle: number, mask
     const r = notificationWord(arena, pid, handle, Right.WAIT);
     if (r >= 0) return { status: r as Status, bits: 0 };
     const word = -r - 1;
-    const got = takeBits(arena.i32, word, mask);
-    if (got !== 0) return { status: Status.OK, bits: got };
+    // Sleep on the exact value we found empty: a signal landing after this load changes the word,
+    // so the wait returns at once instead of missing it.
+    const seen = Atomics.load(arena.i32, word);
+    if ((seen & mask) !== 0) {
+      const got = takeBits(arena.i32, word, mask);
+      if (got !== 0) return { status: Status.OK, bits: got };
+      continue;
+    }
     const left = (deadline - now()) / 1e6;
     if (left <= 0) return { status: Status.TIMED_OUT, bits: 0 };
-    Atomics.wait(arena.i32, word, Atomics.load(arena.i32, word), Math.min(left, 1000));
+    Atomics.wait(arena.i32, word, seen, Math.min(left, 1000));
   }
 }

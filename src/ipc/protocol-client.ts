@@ -73,22 +73,33 @@ export type Handler<Rq, Rp> = (req: Rq, call: CallContext, server: ServerApi) =>
 
 export type Handlers<P> = { [K in keyof OpsOf<P>]: Handler<Req<P, K>, Rep<P, K>> };
 
-/** Write a reply (status 0 and fields) into a call's registers; an error status if it does not fit. */
-export function writeReply(layout: MessageLayout, reply: Readonly<Record<string, unknown>>, regs: Float64Array, bulk: Uint8Array): void {
+/** The statuses a protocol answers malformed requests and replies that do not fit with. */
+export interface ProtocolErrors {
+  /** A request that does not decode, or names no operation. */
+  readonly badMessage: number;
+  /** A reply larger than the caller's bulk buffer. */
+  readonly tooLarge: number;
+}
+
+/** Kernel statuses, for protocols whose register 0 is a kernel Status. */
+export const STATUS_ERRORS: ProtocolErrors = { badMessage: Status.BAD_SYSCALL, tooLarge: Status.NO_RESOURCES };
+
+/** Write a reply (status 0 and fields) into a call's registers; `tooLarge` if it does not fit. */
+export function writeReply(layout: MessageLayout, reply: Readonly<Record<string, unknown>>, regs: Float64Array, bulk: Uint8Array, tooLarge: number): void {
   try {
     encode(layout, reply, regs, bulk);
     regs[0] = 0;
   } catch (e) {
     if (!(e instanceof MessageTooLarge)) throw e;
-    regs[0] = Status.NO_RESOURCES;
+    regs[0] = tooLarge;
   }
 }
 
 /** Finish a deferred call with reply fields or an error status. */
-export function finishDeferred(layout: MessageLayout, deferred: DeferredReply, reply: Readonly<Record<string, unknown>> | number): void {
+export function finishDeferred(layout: MessageLayout, deferred: DeferredReply, reply: Readonly<Record<string, unknown>> | number, errors: ProtocolErrors): void {
   if (!deferred.pending) return;
   if (typeof reply === 'number') deferred.regs[0] = reply;
-  else writeReply(layout, reply, deferred.regs, deferred.bulk);
+  else writeReply(layout, reply, deferred.regs, deferred.bulk, errors.tooLarge);
   deferred.finish();
 }
 
@@ -104,7 +115,7 @@ export function serveProtocol<P extends Protocol<Readonly<Record<string, OpSpec>
   protocol: P,
   name: string,
   handlers: Handlers<P>,
-  badMessage: number = Status.INVALID_ARGS,
+  errors: ProtocolErrors,
   extra: Partial<Pick<Service, 'peerClosed'>> = {},
   raw: Partial<Record<keyof OpsOf<P>, RawHandler>> = {},
 ): Service {
@@ -122,18 +133,18 @@ export function serveProtocol<P extends Protocol<Readonly<Record<string, OpSpec>
       if (fast) return fast(call, server) as HandlerOutcome;
       const entry = table.get(call.label);
       if (!entry) {
-        call.regs[0] = badMessage;
+        call.regs[0] = errors.badMessage;
         return;
       }
       const req = decode(entry.layout.request, call.regs, call.bulk);
       if (!req) {
-        call.regs[0] = badMessage;
+        call.regs[0] = errors.badMessage;
         return;
       }
       const out = entry.fn(req as never, call, server);
       if (out === DEFER || out === FORWARDED) return out;
       if (typeof out === 'number') call.regs[0] = out;
-      else writeReply(entry.layout.reply, out, call.regs, call.bulk);
+      else writeReply(entry.layout.reply, out, call.regs, call.bulk, errors.tooLarge);
     },
   };
 }

@@ -271,24 +271,30 @@ export class ServerThread implements ServerApi {
   /** Serve until `stop()`, yielding to the event loop when idle (kernel thread, evented services). */
   async runEvented(maxSpinNs = this.policy.serverSpinNs): Promise<void> {
     this.running = true;
+    let lastYield = this.clock();
     while (this.running) {
       const seen = this.queue.doorbell();
       if (this.pump() > 0) {
-        // Let the event loop breathe between bursts so host I/O callbacks run.
-        await Promise.resolve();
+        // Between bursts let queued promise jobs run; at least every 2 ms let host I/O callbacks
+        // (stdin, worker exits, timers) run too, which needs a macrotask.
+        if (this.clock() - lastYield > 2_000_000) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          lastYield = this.clock();
+        } else await Promise.resolve();
         continue;
       }
-      if (this.spinForWork(seen, maxSpinNs)) continue;
+      lastYield = this.clock();
+      if (this.spinForWork(seen, maxSpinNs, maxSpinNs)) continue;
       if (!this.running) break;
       this.stats.sleeps++;
       await this.queue.sleepAsync(seen, this.policy.sleepSliceMs);
     }
   }
 
-  private spinForWork(seen: number, spinNs = this.policy.serverSpinNs): boolean {
+  private spinForWork(seen: number, spinNs = this.policy.serverSpinNs, afterWakeNs = this.policy.serverSpinAfterWakeNs): boolean {
     if (this.wokeCaller) {
       this.wokeCaller = false;
-      spinNs = Math.max(spinNs, this.policy.serverSpinAfterWakeNs);
+      spinNs = Math.max(spinNs, afterWakeNs);
     }
     if (spinNs <= 0) return false;
     const deadline = this.clock() + spinNs;

@@ -6,7 +6,7 @@
  */
 
 import { DEFER } from '../ipc/call-context.js';
-import { finishDeferred, serveProtocol } from '../ipc/protocol-client.js';
+import { STATUS_ERRORS, finishDeferred, serveProtocol } from '../ipc/protocol-client.js';
 import type { Service } from '../ipc/call-context.js';
 import { EXIT_KINDS, kernelProtocol } from './kernel-protocol.js';
 import type { Kernel } from './kernel.js';
@@ -60,10 +60,10 @@ export function kernelService(kernel: Kernel): Service {
         if (!deferred.pending) return;
         const again = kernel.channelRead(sender, req.handle);
         if (again.status === Status.SHOULD_WAIT) {
-          if (kernel.onReadable(sender, req.handle, retry) !== Status.OK) finishDeferred(L.channelRead.reply, deferred, Status.BAD_HANDLE);
+          if (kernel.onReadable(sender, req.handle, retry) !== Status.OK) finishDeferred(L.channelRead.reply, deferred, Status.BAD_HANDLE, STATUS_ERRORS);
           return;
         }
-        finishDeferred(L.channelRead.reply, deferred, again.status === Status.OK ? { data: again.value.bytes, handles: again.value.handles } : again.status);
+        finishDeferred(L.channelRead.reply, deferred, again.status === Status.OK ? { data: again.value.bytes, handles: again.value.handles } : again.status, STATUS_ERRORS);
       };
       kernel.onReadable(sender, req.handle, retry);
       return DEFER;
@@ -99,9 +99,9 @@ export function kernelService(kernel: Kernel): Service {
     wait: (req, call, server) => {
       const deferred = server.defer(call);
       if (!deferred) return Status.NOT_SUPPORTED;
-      const s = kernel.waitProcess(call.sender, req.handle, (status) => finishDeferred(L.wait.reply, deferred, exitStatusToWire(status)));
+      const s = kernel.waitProcess(call.sender, req.handle, (status) => finishDeferred(L.wait.reply, deferred, exitStatusToWire(status), STATUS_ERRORS));
       if (s !== Status.OK) {
-        finishDeferred(L.wait.reply, deferred, s);
+        finishDeferred(L.wait.reply, deferred, s, STATUS_ERRORS);
       }
       return DEFER;
     },
@@ -114,5 +114,5 @@ export function kernelService(kernel: Kernel): Service {
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
     },
     takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
-  }, Status.BAD_SYSCALL);
+  }, STATUS_ERRORS);
 }

@@ -207,6 +207,10 @@ export class Kernel {
       const q = new ReceiveQueue(this.arena, p.queue);
       q.close();
       failPendingCalls(this.arena, p.queue);
+      // Endpoints this thread served are served by no one now; the queue index may be reused.
+      for (const o of this.objects.values()) {
+        if (o instanceof ChannelEndpoint && o.route?.queue === p.queue) o.unserve();
+      }
       this.queueOwners.delete(p.queue);
       this.events.delete(p.queue);
       this.queues.release(p.queue);

@@ -2,8 +2,9 @@
  * Memory objects: a SharedArrayBuffer region that several processes can map.
  *
  * The kernel makes the buffer; `memory_map` (MAP right) hands the same buffer to the caller's
- * thread, so writes by one mapper are seen by every other. Sizes are fixed at creation and
- * bounded by MEMORY_MAX_BYTES; the kernel charges them against the creating process.
+ * thread, so writes by one mapper are seen by every other. A SharedArrayBuffer cannot be mapped
+ * read-only, so MAP gives read and write access alike. Sizes are fixed at creation and bounded by
+ * MEMORY_MAX_BYTES (per-process accounting comes with resource limits).
  */
 
 import { KernelObject, ObjectType } from './object.js';

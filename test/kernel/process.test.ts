@@ -10,6 +10,7 @@ import { MEMORY_MAX_BYTES } from '../../src/kernel/memory.js';
 import { ObjectType } from '../../src/kernel/object.js';
 import { type ExitStatus, exitCodeOf } from '../../src/kernel/process.js';
 import { Right } from '../../src/kernel/rights.js';
+import { Route, resolveRoute } from '../../src/ipc/route.js';
 import { Status } from '../../src/kernel/status.js';
 import { makeKernel, must, rootPid, snapshotTables } from './kernel-fixture.js';
 
@@ -304,4 +305,26 @@ test('a poll mask outside int32 is refused like a signal outside int32', () => {
   // 2^32 + 1 passes the integer check and becomes mask 1 after `| 0`; 2^32 becomes mask 0.
   assert.equal(kernel.notificationPoll(a, n, 2 ** 32).status, Status.INVALID_ARGS);
   assert.equal(kernel.notificationPoll(a, n, 2 ** 32 + 1).status, Status.INVALID_ARGS);
+});
+
+test('when a server thread ends, the endpoints it served lose their route before its queue is reused', () => {
+  const { kernel, arena } = makeKernel({ maxQueues: 1 });
+  const parent = rootPid(kernel, 'parent');
+  const [client, end] = must(kernel.channelCreate(parent));
+  const keep = must(kernel.duplicate(parent, end, must(kernel.info(parent, end)).rights)); // the endpoint outlives its first server
+  const first = must(kernel.spawn(parent, { name: 'server-1', handles: [end], boot: null }));
+  assert.equal(kernel.channelServe(first.pid, first.childHandles[0]!, 1), Status.OK);
+  const queue = kernel.process(first.pid)!.queue;
+  const route = new Route();
+  assert.equal(resolveRoute(arena, parent, client, route), Status.OK);
+  assert.equal(route.queue, queue);
+  kernel.exitProcess(first.pid, { kind: 'exited', code: 0 });
+  assert.equal(resolveRoute(arena, parent, client, route), Status.BAD_STATE, 'no one serves the endpoint now');
+  // A new server thread gets the same queue index; the old client must not reach it.
+  const [, otherEnd] = must(kernel.channelCreate(parent));
+  const second = must(kernel.spawn(parent, { name: 'server-2', handles: [otherEnd], boot: null }));
+  assert.equal(kernel.channelServe(second.pid, second.childHandles[0]!, 1), Status.OK);
+  assert.equal(kernel.process(second.pid)!.queue, queue, 'set-up: the queue index was reused');
+  assert.equal(resolveRoute(arena, parent, client, route), Status.BAD_STATE);
+  assert.equal(kernel.info(parent, keep).status, Status.OK);
 });

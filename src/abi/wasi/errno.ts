@@ -101,3 +101,6 @@ export function errnoFromCode(code: string | undefined): Errno {
   const v = (Errno as Record<string, Errno>)[key];
   return v ?? Errno.IO;
 }
+
+/** How services whose replies carry a WASI errno answer malformed requests and oversized replies. */
+export const ERRNO_PROTOCOL_ERRORS = { badMessage: Errno.INVAL, tooLarge: Errno.NOBUFS } as const;

@@ -10,7 +10,7 @@
 import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
 import { finishDeferred, serveProtocol } from '../../ipc/protocol-client.js';
 import { defineProtocol } from '../../ipc/protocol.js';
-import { Errno } from '../../abi/wasi/errno.js';
+import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import type { HostStdio } from './host-stdio.js';
 
 export const consoleProtocol = defineProtocol('console', {
@@ -40,7 +40,7 @@ export function consoleService(stdio: HostStdio): Service {
     while (waiting.length > 0 && (buffered.length > 0 || ended)) {
       const w = waiting.shift()!;
       if (!w.deferred.pending) continue;
-      finishDeferred(L.read.reply, w.deferred, { data: buffered.length > 0 ? take(w.max) : new Uint8Array(0) });
+      finishDeferred(L.read.reply, w.deferred, { data: buffered.length > 0 ? take(w.max) : new Uint8Array(0) }, ERRNO_PROTOCOL_ERRORS);
     }
     if (waiting.length === 0 && reading) {
       reading = false;
@@ -74,5 +74,5 @@ export function consoleService(stdio: HostStdio): Service {
       return DEFER;
     },
     isatty: (r) => ({ tty: r.fd <= 2 && stdio.isTerminal(r.fd as 0 | 1 | 2) ? 1 : 0 }),
-  }, Errno.INVAL);
+  }, ERRNO_PROTOCOL_ERRORS);
 }

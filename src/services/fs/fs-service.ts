@@ -6,7 +6,7 @@
 
 import type { Service } from '../../ipc/call-context.js';
 import { serveProtocol } from '../../ipc/protocol-client.js';
-import { Errno } from '../../abi/wasi/errno.js';
+import { ERRNO_PROTOCOL_ERRORS } from '../../abi/wasi/errno.js';
 import { fsProtocol } from './fs-protocol.js';
 
 export interface NodeStat {
@@ -56,5 +56,5 @@ export function fileSystemService(fs: FileSystemOps, name: string): Service {
     close: (r) => done(fs.close(r.node)),
     sync: (r) => done(fs.sync(r.node)),
     statfs: () => ({ name }),
-  }, Errno.INVAL);
+  }, ERRNO_PROTOCOL_ERRORS);
 }

@@ -17,7 +17,7 @@ import { exitStatusToWire } from '../../kernel/kernel-service.js';
 import type { ExitStatus } from '../../kernel/process.js';
 import { Right } from '../../kernel/rights.js';
 import { Status } from '../../kernel/status.js';
-import { Errno } from '../../abi/wasi/errno.js';
+import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import type { PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
 import { procProtocol } from './proc-protocol.js';
 import { vfsProtocol } from '../vfs/vfs-protocol.js';
@@ -121,6 +121,7 @@ export class Proc {
 
   /** The kernel reports an exit: record it, answer a waiting parent, orphan the children. */
   processExited(pid: number, status: ExitStatus): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) if (this.waiters[i]!.parent === pid) this.waiters.splice(i, 1);
     for (const e of [...this.table.values()]) {
       if (e.parent !== pid) continue;
       e.parent = 0;
@@ -136,7 +137,7 @@ export class Proc {
     const i = this.waiters.findIndex((w) => w.parent === e.parent && (w.pid === 0 || w.pid === pid) && w.deferred.pending);
     if (i >= 0) {
       const w = this.waiters.splice(i, 1)[0]!;
-      finishDeferred(procProtocol.layouts.wait.reply, w.deferred, { pid: e.pid, ...exitStatusToWire(status) });
+      finishDeferred(procProtocol.layouts.wait.reply, w.deferred, { pid: e.pid, ...exitStatusToWire(status) }, ERRNO_PROTOCOL_ERRORS);
       this.forget(e);
     }
   }
@@ -170,8 +171,9 @@ export class Proc {
     return r.status === Status.INVALID_ARGS ? Errno.INVAL : Errno.SRCH;
   }
 
+  /** The parent of `pid`; 1 (the kernel process, as init) for orphans and processes proc did not start. */
   parentOf(pid: number): number {
-    return this.table.get(pid)?.parent ?? 1;
+    return this.table.get(pid)?.parent || 1;
   }
 
   list(): { pid: number; parent: number; name: string; state: string }[] {
@@ -186,5 +188,5 @@ export function procService(proc: Proc): Service {
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
     list: () => ({ table: JSON.stringify(proc.list()) }),
-  }, Errno.INVAL);
+  }, ERRNO_PROTOCOL_ERRORS);
 }

@@ -2,8 +2,8 @@
  * The VFS service: the file namespace. It owns mounts, path resolution and each client's open
  * files (fids); the file systems behind it own the data.
  *
- * Sessions are keyed by the badge of the client's VFS handle; a session ends when the process it
- * was minted for exits (kernel `process-exited` event), closing its fids. Reads and writes are
+ * Sessions are keyed by the badge of the client's VFS handle; a session ends when the last handle
+ * carrying its badge is gone (kernel `badge-closed` event), closing its fids. Reads and writes are
  * forwarded to the owning file system with the fid replaced by the node number, so file data
  * moves between caller and file system without passing through the VFS — and when the VFS and
  * the file system are coalesced in one thread, the forward is a direct call.
@@ -12,7 +12,7 @@
 import { FORWARDED, type Service } from '../../ipc/call-context.js';
 import { type CallResult, ProtocolClient, serveProtocol } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
-import { Errno } from '../../abi/wasi/errno.js';
+import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, type FsProtocol } from '../fs/fs-protocol.js';
 import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
@@ -299,6 +299,11 @@ export class Vfs implements WalkFs {
     return this.fs(f.place.mount).handle;
   }
 
+  fidWritable(badge: number, fid: number): boolean {
+    const f = this.fid(badge, fid);
+    return typeof f !== 'number' && f.write;
+  }
+
   fidPlace(badge: number, fid: number): Place | number {
     const f = this.fid(badge, fid);
     return typeof f === 'number' ? f : f.place;
@@ -343,6 +348,7 @@ export function vfsService(vfs: Vfs): Service {
       return onFs(vfs.fsOf(p).call('readdir', { dir: p.node, cookie: r.cookie, max: r.max }));
     },
     truncate: (r, c) => {
+      if (!vfs.fidWritable(c.badge, r.fid)) return Errno.BADF;
       const p = vfs.fidPlace(c.badge, r.fid);
       if (typeof p === 'number') return p;
       return ok(Number(onFs(vfs.fsOf(p).call('truncate', { node: p.node, size: r.size }))) || 0);
@@ -374,7 +380,7 @@ export function vfsService(vfs: Vfs): Service {
       return typeof res === 'number' ? res : {};
     },
     mount: () => Errno.PERM,
-  }, Errno.INVAL, {}, {
+  }, ERRNO_PROTOCOL_ERRORS, {}, {
     // The hot path: no decode; register 1 (fid) becomes the node and the call moves on.
     read: (c, server) => {
       const h = vfs.prepareForward(c.badge, c.regs[1]!, c.regs, false);
