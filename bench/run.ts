@@ -5,6 +5,7 @@
  *                     cross-worker futex path (every wait sleeps)
  *   ipc-ring          entries per second through a submission + completion ring pair (2 workers)
  *   syscall-null      clock_time_get × N, answered by the local kernel, vs node:wasi
+ *   spawn             start a hello-world program and wait for it (both in a fresh worker)
  *   file-write-small  100k × 64-byte fd_write to a file, vs node:wasi (Keel: tmpfs, coalesced with
  *                     the VFS; and hostfs on a host directory, like node:wasi)
  *
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
   await ipcNullCall();
   await ipcRing();
   const rounds = quick ? 3 : 9;
+  await wasmBench('spawn', 'hello world, spawn to exit', 'hello', () => [], quick ? 5 : 21, true);
   await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true);
   await wasmBench('file-write-small', '100k × 64 B, tmpfs (coalesced)', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true);
   await wasmBench('file-write-small', '100k × 64 B, hostfs (coalesced)', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);

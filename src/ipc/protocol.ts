@@ -6,7 +6,8 @@
  * field), a client stub (`ProtocolClient`), a server dispatch table (`serveProtocol`) and the
  * docs. Layout rules:
  *   - register 0 is reserved: 0 in a request, the service's status in a reply (0 = success);
- *   - number fields (`u32`, `i32`, `f64`) take the next registers in declaration order;
+ *   - number fields (`u32`, `i32`, `f64`) take the next registers in declaration order; a `u64`
+ *     (a bigint, e.g. a nanosecond timestamp) takes two: low and high 32 bits;
  *   - `str`, `bytes` and `u32s` fields are packed one after another into the bulk buffer, each
  *     described by two registers (offset, length) that follow the number fields.
  * Decoding checks every offset and length against the bulk buffer, so a malformed message is an
@@ -15,12 +16,13 @@
 
 import { MR_COUNT } from './arena.js';
 
-export type FieldKind = 'u32' | 'i32' | 'f64' | 'str' | 'bytes' | 'u32s';
+export type FieldKind = 'u32' | 'i32' | 'f64' | 'u64' | 'str' | 'bytes' | 'u32s';
 
 interface KindTypes {
   u32: number;
   i32: number;
   f64: number;
+  u64: bigint;
   str: string;
   bytes: Uint8Array;
   u32s: number[];
@@ -67,6 +69,10 @@ function layoutOf(fields: Fields, where: string): MessageLayout {
   let next = 1;
   for (const [name, kind] of Object.entries(fields)) {
     if (kind === 'u32' || kind === 'i32' || kind === 'f64') regs[name] = next++;
+    else if (kind === 'u64') {
+      regs[name] = next;
+      next += 2;
+    }
   }
   for (const [name, kind] of Object.entries(fields)) {
     if (kind === 'str' || kind === 'bytes' || kind === 'u32s') {
@@ -107,7 +113,11 @@ export function encode(layout: MessageLayout, values: Readonly<Record<string, un
   const nums = layout.numberList;
   for (let i = 0; i < nums.length; i++) {
     const f = nums[i]!;
-    regs[f.reg] = Number(values[f.name] ?? 0);
+    if (f.kind === 'u64') {
+      const v = BigInt.asUintN(64, BigInt((values[f.name] as bigint | number | undefined) ?? 0));
+      regs[f.reg] = Number(v & 0xffffffffn);
+      regs[f.reg + 1] = Number(v >> 32n);
+    } else regs[f.reg] = Number(values[f.name] ?? 0);
   }
   const bulks = layout.bulkList;
   let offset = 0;
@@ -140,7 +150,8 @@ export function decode<F extends Fields>(layout: MessageLayout, regs: Float64Arr
   for (let i = 0; i < nums.length; i++) {
     const f = nums[i]!;
     const v = regs[f.reg]!;
-    out[f.name] = f.kind === 'u32' ? v >>> 0 : f.kind === 'i32' ? v | 0 : v;
+    if (f.kind === 'u64') out[f.name] = (BigInt(regs[f.reg + 1]! >>> 0) << 32n) | BigInt(v >>> 0);
+    else out[f.name] = f.kind === 'u32' ? v >>> 0 : f.kind === 'i32' ? v | 0 : v;
   }
   const bulks = layout.bulkList;
   for (let i = 0; i < bulks.length; i++) {

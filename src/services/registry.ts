@@ -34,12 +34,12 @@ export interface BuiltService {
 export type ServiceFactory = (ctx: ServiceFactoryContext) => BuiltService;
 
 export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
-  tmpfs: (ctx) => ({ service: tmpfsService(() => ctx.platform.realtimeMs() * 1e6, { name: String(ctx.config['name'] ?? 'tmpfs') }) }),
+  tmpfs: (ctx) => ({ service: tmpfsService(() => ctx.platform.realtime(), { name: String(ctx.config['name'] ?? 'tmpfs') }) }),
   hostfs: (ctx) => {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
     const root = ctx.config['root'];
     if (typeof root !== 'string') throw new Error('hostfs: config.root must be a host directory path');
-    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true }) };
+    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime() }) };
   },
   vfs: (ctx) => {
     const mounts = (ctx.config['mounts'] as { path: string; fs: string }[] | undefined) ?? [];

@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
 const FILETYPE_DIRECTORY = 3;
 
 export interface StatFields {
-  dev: number; ino: number; type: number; nlink: number; size: number; atim: number; mtim: number; ctim: number;
+  dev: number; ino: number; type: number; nlink: number; size: number; atim: bigint; mtim: bigint; ctim: bigint;
 }
 
 export function writeFilestat(mem: GuestMemory, ptr: number, st: StatFields): void {
@@ -67,7 +67,7 @@ export function fdFunctions(ctx: ShimContext) {
   };
 
   const stat = (e: FdEntry): StatFields | number => {
-    if (e.kind === 'console') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0, mtim: 0, ctim: 0 };
+    if (e.kind === 'console') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
     return vfsResult(lk.vfs.call('stat', { fid: e.fid }));
   };
 
@@ -212,7 +212,7 @@ export function fdFunctions(ctx: ShimContext) {
       if (typeof e === 'number') return e;
       if (e.kind === 'console') return Errno.SUCCESS;
       if (flags & ~0xf || (flags & 1 && flags & 2) || (flags & 4 && flags & 8)) return Errno.INVAL;
-      const r = vfsResult(lk.vfs.call('setTimes', { fid: e.fid, atim: Number(atim), mtim: Number(mtim), flags }));
+      const r = vfsResult(lk.vfs.call('setTimes', { fid: e.fid, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags }));
       return typeof r === 'number' ? r : Errno.SUCCESS;
     },
     fd_advise: (fd: number, _offset: bigint, _len: bigint, advice: number) => {

@@ -37,19 +37,13 @@ export function pathFunctions(ctx: ShimContext) {
       if (oflags & OFlag.TRUNC && (dir.rightsBase & WasiRight.PATH_FILESTAT_SET_SIZE) === 0) return Errno.NOTCAPABLE;
       const base = Number(BigInt.asUintN(64, rightsBase) & 0x3fffffffn) & dir.rightsInheriting;
       const inheriting = Number(BigInt.asUintN(64, rightsInheriting) & 0x3fffffffn) & dir.rightsInheriting;
+      // As wasmtime does: asking for any right that writes makes this a write open, and a
+      // directory opened for writing is EISDIR.
       const wantsWrite = (base & (WasiRight.FD_WRITE | WasiRight.FD_ALLOCATE | WasiRight.FD_FILESTAT_SET_SIZE)) !== 0
         || (fdflags & FdFlag.APPEND) !== 0 || (oflags & OFlag.TRUNC) !== 0;
-      const access = FID_READ | (wantsWrite && !(oflags & OFlag.DIRECTORY) ? FID_WRITE : 0);
+      const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
       const r = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: dirflags & 1, oflags: (oflags & 0xffff) | (access << 16), path }));
-      if (typeof r === 'number') {
-        // Opening a directory with write rights: retry read-only (WASI programs ask for broad rights).
-        if (r === Errno.ISDIR && access & FID_WRITE && !(oflags & (OFlag.CREAT | OFlag.TRUNC))) {
-          const again = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: dirflags & 1, oflags: (oflags & 0xffff) | (FID_READ << 16), path }));
-          if (typeof again === 'number') return again;
-          return place(again.fid, again.type);
-        }
-        return r;
-      }
+      if (typeof r === 'number') return r;
       return place(r.fid, r.type);
 
       function place(fid: number, type: number): number {
@@ -88,7 +82,7 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof dir === 'number') return dir;
       const path = mem.string(pathPtr, pathLen);
       if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
-      return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: Number(atim), mtim: Number(mtim), flags: fst, path })));
+      return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags: fst, path })));
     },
     path_link: (oldfd: number, oldFlags: number, oldPtr: number, oldLen: number, newfd: number, newPtr: number, newLen: number) => {
       const a = dirWith(oldfd, WasiRight.PATH_LINK_SOURCE);

@@ -47,7 +47,7 @@ function typeOf(s: fs.BigIntStats): number {
 function toStat(s: fs.BigIntStats): HostStat {
   return {
     ino: Number(s.ino), type: typeOf(s), nlink: Number(s.nlink), size: Number(s.size),
-    atimeNs: Number(s.atimeNs), mtimeNs: Number(s.mtimeNs), ctimeNs: Number(s.ctimeNs),
+    atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs,
   };
 }
 
@@ -79,7 +79,9 @@ export const nodeHostFs: HostFs = {
   symlink: (target, p) => wrap(() => fs.symlinkSync(target, p)),
   readlink: (p) => wrap(() => fs.readlinkSync(p)),
   link: (existing, p) => wrap(() => fs.linkSync(existing, p)),
-  utimes: (p, atimeNs, mtimeNs) => wrap(() => fs.lutimesSync(p, atimeNs / 1e9, mtimeNs / 1e9)),
+  // Linux's link(2) never follows a symlink; elsewhere assume it may.
+  linkFollowsSymlinks: process.platform !== 'linux',
+  utimes: (p, atimeNs, mtimeNs) => wrap(() => fs.lutimesSync(p, Number(atimeNs) / 1e9, Number(mtimeNs) / 1e9)),
   join(dir, name) {
     const bad = name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')
       || (WINDOWS && (name.includes('\\') || name.includes(':')));

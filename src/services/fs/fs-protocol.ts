@@ -26,7 +26,8 @@ export const FileType = {
 export const ROOT_NODE = 1;
 
 /** Fields of a stat reply (WASI filestat minus dev, which the VFS fills per mount). */
-const stat = { node: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'f64', mtim: 'f64', ctim: 'f64' } as const;
+/** `ino` is what stat reports (the host's inode number for hostfs); times are exact nanoseconds. */
+const stat = { node: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'u64', mtim: 'u64', ctim: 'u64' } as const;
 
 export const fsProtocol = defineProtocol('fs', {
   lookup: { label: 1, request: { dir: 'f64', name: 'str' }, reply: { node: 'f64', type: 'u32' } },
@@ -38,7 +39,7 @@ export const fsProtocol = defineProtocol('fs', {
   rename: { label: 7, request: { fromDir: 'f64', toDir: 'f64', fromName: 'str', toName: 'str' }, reply: {} },
   readdir: { label: 8, request: { dir: 'f64', cookie: 'f64', max: 'u32' }, reply: { count: 'u32', next: 'f64', entries: 'bytes' }, doc: 'entries: repeated [node f64][next cookie f64][type u8][namelen u32][name].' },
   truncate: { label: 9, request: { node: 'f64', size: 'f64' }, reply: {} },
-  setTimes: { label: 10, request: { node: 'f64', atim: 'f64', mtim: 'f64', flags: 'u32' }, reply: {}, doc: 'flags: WASI fstflags; *_NOW resolved by the server.' },
+  setTimes: { label: 10, request: { node: 'f64', atim: 'u64', mtim: 'u64', flags: 'u32' }, reply: {}, doc: 'flags: WASI fstflags; *_NOW resolved by the server.' },
   readlink: { label: 11, request: { node: 'f64' }, reply: { target: 'str' } },
   link: { label: 12, request: { node: 'f64', dir: 'f64', name: 'str' }, reply: {} },
   open: { label: 13, request: { node: 'f64' }, reply: {} },

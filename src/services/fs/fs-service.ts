@@ -10,7 +10,8 @@ import { ERRNO_PROTOCOL_ERRORS } from '../../abi/wasi/errno.js';
 import { fsProtocol } from './fs-protocol.js';
 
 export interface NodeStat {
-  node: number; type: number; nlink: number; size: number; atim: number; mtim: number; ctim: number;
+  /** The file system's node number, and the inode number stat reports (they may differ). */
+  node: number; ino: number; type: number; nlink: number; size: number; atim: bigint; mtim: bigint; ctim: bigint;
 }
 
 export interface FileSystemOps {
@@ -23,7 +24,7 @@ export interface FileSystemOps {
   rename(fromDir: number, fromName: string, toDir: number, toName: string): number;
   readdir(dir: number, cookie: number, max: number): { count: number; next: number; entries: Uint8Array } | number;
   truncate(node: number, size: number): number;
-  setTimes(node: number, atim: number, mtim: number, flags: number): number;
+  setTimes(node: number, atim: bigint, mtim: bigint, flags: number): number;
   readlink(node: number): string | number;
   link(node: number, dir: number, name: string): number;
   open(node: number): number;

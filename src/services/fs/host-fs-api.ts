@@ -16,9 +16,9 @@ export interface HostStat {
   readonly type: number; // WASI filetype
   readonly nlink: number;
   readonly size: number;
-  readonly atimeNs: number;
-  readonly mtimeNs: number;
-  readonly ctimeNs: number;
+  readonly atimeNs: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
 }
 
 export interface HostFs {
@@ -41,7 +41,13 @@ export interface HostFs {
   symlink(target: string, path: string): void;
   readlink(path: string): string;
   link(existing: string, path: string): void;
-  utimes(path: string, atimeNs: number, mtimeNs: number): void;
+  /** True where link() on a symlink links its target instead of the symlink (POSIX leaves it open). */
+  readonly linkFollowsSymlinks: boolean;
+  /**
+   * Set the times of `path` without following a final symlink. Hosts may round: Node's API takes
+   * seconds as a double, so nanoseconds are not kept exactly (hostfs makes up for it).
+   */
+  utimes(path: string, atimeNs: bigint, mtimeNs: bigint): void;
   /** Join a directory path and one component (no `/`, `.` or `..` in it). */
   join(dir: string, name: string): string;
 }

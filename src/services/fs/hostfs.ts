@@ -30,7 +30,7 @@ export interface HostfsConfig {
   readonly name?: string;
   readonly readOnly?: boolean;
   /** Wall-clock nanoseconds for the *_NOW time flags (default Date.now). */
-  readonly clock?: () => number;
+  readonly clock?: () => bigint;
 }
 
 interface HostNode {
@@ -69,11 +69,13 @@ export class Hostfs implements FileSystemOps {
   private readonly children = new Map<string, number>();
   private nextId = ROOT_NODE + 1;
   private readonly readOnly: boolean;
-  private readonly clock: () => number;
+  private readonly clock: () => bigint;
+  /** Exact times last set per node, with what the host stored for them (see setTimes). */
+  private readonly setTimesExact = new Map<number, { atim: bigint; mtim: bigint; hostA: bigint; hostM: bigint }>();
 
   constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
     this.readOnly = config.readOnly ?? false;
-    this.clock = config.clock ?? (() => Date.now() * 1e6);
+    this.clock = config.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.nodes.set(ROOT_NODE, { id: ROOT_NODE, parent: DETACHED, name: '', fd: -1, opens: 0 });
   }
 
@@ -194,7 +196,8 @@ export class Hostfs implements FileSystemOps {
     return this.run(() => {
       const n = this.nodes.get(id) ?? fail(Errno.NOENT);
       const st = n.fd >= 0 ? this.host.fstat(n.fd) : this.host.lstat(this.pathOf(id));
-      return { node: id, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+      const { atim, mtim } = this.exactTimes(id, st);
+      return { node: id, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim, mtim, ctim: st.ctimeNs };
     });
   }
 
@@ -302,30 +305,49 @@ export class Hostfs implements FileSystemOps {
         if (size > budget) break;
         budget -= size;
         let type: number = FileType.UNKNOWN;
+        let ino = 0;
         try {
-          type = this.host.lstat(this.host.join(p, name)).type;
+          const st = this.host.lstat(this.host.join(p, name));
+          type = st.type;
+          ino = st.ino;
         } catch {
           // Gone since the listing: report it with an unknown type rather than shift the cookies.
         }
-        list.push({ node: this.nodeFor(dir, name), type, name, next: i + 1 });
+        this.nodeFor(dir, name);
+        list.push({ node: ino, type, name, next: i + 1 });
       }
       const { bytes, count } = packDirEntries(list, max);
       return { count, next: count > 0 ? list[count - 1]!.next : cookie, entries: bytes };
     });
   }
 
-  setTimes(id: number, atim: number, mtim: number, flags: number): number {
+  /**
+   * Set times. The host may keep them less exactly than asked (Node sets seconds as a double), so
+   * the exact values are remembered beside what the host stored; while the host still has those,
+   * stat reports the exact ones. Any other change on the host wins.
+   */
+  setTimes(id: number, atim: bigint, mtim: bigint, flags: number): number {
     if (this.readOnly) return Errno.ROFS;
     if ((flags & FST_ATIM && flags & FST_ATIM_NOW) || (flags & FST_MTIM && flags & FST_MTIM_NOW)) return Errno.INVAL;
     return this.run(() => {
       const p = this.pathOf(id);
-      const cur = this.host.lstat(p);
+      const cur = this.exactTimes(id, this.host.lstat(p));
       const now = this.clock();
-      const a = flags & FST_ATIM ? atim : flags & FST_ATIM_NOW ? now : cur.atimeNs;
-      const m = flags & FST_MTIM ? mtim : flags & FST_MTIM_NOW ? now : cur.mtimeNs;
+      const a = flags & FST_ATIM ? atim : flags & FST_ATIM_NOW ? now : cur.atim;
+      const m = flags & FST_MTIM ? mtim : flags & FST_MTIM_NOW ? now : cur.mtim;
       this.host.utimes(p, a, m);
+      const stored = this.host.lstat(p);
+      this.setTimesExact.set(id, { atim: a, mtim: m, hostA: stored.atimeNs, hostM: stored.mtimeNs });
       return Errno.SUCCESS;
     });
+  }
+
+  /** The times to report for `id`: the exact ones last set, if the host still holds what it stored then. */
+  private exactTimes(id: number, st: HostStat): { atim: bigint; mtim: bigint } {
+    const t = this.setTimesExact.get(id);
+    if (t && t.hostA === st.atimeNs && t.hostM === st.mtimeNs) return { atim: t.atim, mtim: t.mtim };
+    if (t) this.setTimesExact.delete(id);
+    return { atim: st.atimeNs, mtim: st.mtimeNs };
   }
 
   readlink(id: number): string | number {
@@ -337,8 +359,11 @@ export class Hostfs implements FileSystemOps {
     if (!validName(name)) return Errno.INVAL;
     return this.run(() => {
       const src = this.pathOf(id);
-      // Directories cannot be linked; symlinks are refused because some hosts' link() follows them.
-      if (this.host.lstat(src).type !== FileType.REGULAR_FILE) return Errno.PERM;
+      // Directories cannot be linked. A symlink can be, but only where the host's link() makes a
+      // link to the symlink itself: where it follows it, the new name could reach outside the root.
+      const type = this.host.lstat(src).type;
+      if (type === FileType.DIRECTORY) return Errno.PERM;
+      if (type !== FileType.REGULAR_FILE && (type !== FileType.SYMBOLIC_LINK || this.host.linkFollowsSymlinks)) return Errno.PERM;
       this.host.link(src, this.childPath(dir, name));
       return Errno.SUCCESS;
     });

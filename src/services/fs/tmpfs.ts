@@ -22,9 +22,9 @@ interface TmpNode {
   target: string;
   nlink: number;
   opens: number;
-  atim: number;
-  mtim: number;
-  ctim: number;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
 }
 
 export interface TmpfsConfig {
@@ -41,7 +41,7 @@ export class Tmpfs implements FileSystemOps {
   private usedBytes = 0;
   readonly maxBytes: number;
 
-  constructor(private readonly clock: () => number, config: TmpfsConfig = {}) {
+  constructor(private readonly clock: () => bigint, config: TmpfsConfig = {}) {
     this.maxBytes = config.maxBytes ?? 1 << 30;
     this.make(FileType.DIRECTORY, '');
   }
@@ -85,7 +85,7 @@ export class Tmpfs implements FileSystemOps {
   getattr(id: number) {
     const n = this.node(id);
     if (typeof n === 'number') return n;
-    return { node: n.id, type: n.type, nlink: n.nlink, size: n.type === FileType.SYMBOLIC_LINK ? n.target.length : n.size, atim: n.atim, mtim: n.mtim, ctim: n.ctim };
+    return { node: n.id, ino: n.id, type: n.type, nlink: n.nlink, size: n.type === FileType.SYMBOLIC_LINK ? n.target.length : n.size, atim: n.atim, mtim: n.mtim, ctim: n.ctim };
   }
 
   read(id: number, offset: number, length: number): Uint8Array | number {
@@ -239,7 +239,7 @@ export class Tmpfs implements FileSystemOps {
     return { count, next: count > 0 ? list[count - 1]!.next : cookie, entries: bytes };
   }
 
-  setTimes(id: number, atim: number, mtim: number, flags: number): number {
+  setTimes(id: number, atim: bigint, mtim: bigint, flags: number): number {
     const n = this.node(id);
     if (typeof n === 'number') return n;
     if ((flags & FST_ATIM && flags & FST_ATIM_NOW) || (flags & FST_MTIM && flags & FST_MTIM_NOW)) return Errno.INVAL;
@@ -294,6 +294,6 @@ export class Tmpfs implements FileSystemOps {
 }
 
 /** tmpfs as a service speaking fsProtocol. */
-export function tmpfsService(clock: () => number, config: TmpfsConfig = {}): Service {
+export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}): Service {
   return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs');
 }

@@ -11,7 +11,7 @@
 
 import { defineProtocol } from '../../ipc/protocol.js';
 
-const stat = { dev: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'f64', mtim: 'f64', ctim: 'f64' } as const;
+const stat = { dev: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'u64', mtim: 'u64', ctim: 'u64' } as const;
 
 /** lookupflags bit: follow a final symlink. */
 export const LOOKUP_FOLLOW = 1;
@@ -31,8 +31,8 @@ export const vfsProtocol = defineProtocol('vfs', {
   rename: { label: 10, request: { fromDir: 'u32', toDir: 'u32', from: 'str', to: 'str' }, reply: {} },
   readdir: { label: 11, request: { fid: 'u32', cookie: 'f64', max: 'u32' }, reply: { count: 'u32', next: 'f64', entries: 'bytes' } },
   truncate: { label: 12, request: { fid: 'u32', size: 'f64' }, reply: {} },
-  setTimes: { label: 13, request: { fid: 'u32', atim: 'f64', mtim: 'f64', flags: 'u32' }, reply: {} },
-  setTimesPath: { label: 14, request: { dir: 'u32', lookup: 'u32', atim: 'f64', mtim: 'f64', flags: 'u32', path: 'str' }, reply: {} },
+  setTimes: { label: 13, request: { fid: 'u32', atim: 'u64', mtim: 'u64', flags: 'u32' }, reply: {} },
+  setTimesPath: { label: 14, request: { dir: 'u32', lookup: 'u32', atim: 'u64', mtim: 'u64', flags: 'u32', path: 'str' }, reply: {} },
   readlink: { label: 15, request: { dir: 'u32', path: 'str' }, reply: { target: 'str' } },
   symlink: { label: 16, request: { dir: 'u32', target: 'str', path: 'str' }, reply: {} },
   link: { label: 17, request: { fromDir: 'u32', toDir: 'u32', lookup: 'u32', from: 'str', to: 'str' }, reply: {} },

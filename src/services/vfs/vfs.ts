@@ -221,7 +221,7 @@ export class Vfs implements WalkFs {
   stat(place: Place) {
     const r = this.status(this.fs(place.mount).call('getattr', { node: place.node }));
     if (typeof r === 'number') return r;
-    return { dev: place.mount + 1, ino: r.node, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
+    return { dev: place.mount + 1, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
   }
 
   statFid(badge: number, fid: number) {
