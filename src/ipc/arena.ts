@@ -56,8 +56,7 @@ export const SlotWord = {
 } as const;
 
 export const SLOT_HEADER_WORDS = 32;          // 128 bytes of header
-const SLOT_REGS_BYTES = MR_COUNT * 8;         // 256 bytes of registers
-const SLOT_FIXED_BYTES = 512;                 // header + registers, padded
+const SLOT_FIXED_BYTES = 512;                 // 128 bytes of header + 256 of registers, padded
 
 export const SlotState = {
   IDLE: 0,

@@ -48,7 +48,6 @@ export interface ServerStats {
 export class ServerThread implements ServerApi {
   readonly queue: ReceiveQueue;
   private readonly services = new Map<number, Service>();
-  private readonly endpointPorts = new Map<number, number>();
   private readonly calls: (SlotCall | undefined)[] = [];
   private readonly route = new Route();
   private running = false;

@@ -9,7 +9,8 @@ import type { ThreadPlatform } from '../system/thread-platform.js';
 import { consoleService } from './dev/console.js';
 import { hostfsService } from './fs/hostfs.js';
 import { tmpfsService } from './fs/tmpfs.js';
-import { Vfs, vfsService } from './vfs/vfs.js';
+import { Vfs } from './vfs/vfs.js';
+import { pipeCompletions, vfsService } from './vfs/vfs-service.js';
 import { Proc, procService } from './proc/proc.js';
 import type { ExitStatus } from '../kernel/process.js';
 
@@ -43,11 +44,16 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
   },
   vfs: (ctx) => {
     const mounts = (ctx.config['mounts'] as { path: string; fs: string }[] | undefined) ?? [];
+    const random = new Uint32Array(2);
+    const newToken = (): number => {
+      ctx.platform.randomFill(new Uint8Array(random.buffer));
+      return (random[0]! & 0x1fffff) * 0x1_0000_0000 + random[1]!;
+    };
     const vfs = new Vfs(ctx.caller, mounts.map((m) => {
       const handle = ctx.uses[m.fs];
       if (handle === undefined) throw new Error(`vfs: mount ${m.path} names ${m.fs}, which this service was not given`);
       return { path: m.path, handle };
-    }));
+    }), newToken, pipeCompletions);
     const port = Number(ctx.config['port'] ?? 0);
     return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === port) vfs.endSession(badge); } };
   },

@@ -17,13 +17,15 @@ const stat = { dev: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', a
 export const LOOKUP_FOLLOW = 1;
 /** oflags bits (WASI). */
 export const OFLAG_CREAT = 1, OFLAG_DIRECTORY = 2, OFLAG_EXCL = 4, OFLAG_TRUNC = 8;
+/** Bits of write's `append` and read's `flags`. */
+export const IO_APPEND = 1, IO_NONBLOCK = 2;
 
 export const vfsProtocol = defineProtocol('vfs', {
   openRoot: { label: 1, request: { path: 'str' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Open a VFS absolute path as a directory (preopens).' },
   open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', path: 'str' }, reply: { fid: 'u32', type: 'u32' } },
   close: { label: 3, request: { fid: 'u32' }, reply: {} },
-  read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32' }, reply: { data: 'bytes' } },
-  write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' } },
+  read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32', flags: 'u32' }, reply: { data: 'bytes' }, doc: 'flags: IO_NONBLOCK. On a pipe: waits for data; empty data = end of input.' },
+  write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append: IO_APPEND | IO_NONBLOCK. On a pipe: writes what fits, waiting for room if nothing does; EPIPE with no reader.' },
   stat: { label: 6, request: { fid: 'u32' }, reply: stat },
   statPath: { label: 7, request: { dir: 'u32', lookup: 'u32', path: 'str' }, reply: stat },
   mkdir: { label: 8, request: { dir: 'u32', path: 'str' }, reply: {} },
@@ -38,6 +40,9 @@ export const vfsProtocol = defineProtocol('vfs', {
   link: { label: 17, request: { fromDir: 'u32', toDir: 'u32', lookup: 'u32', from: 'str', to: 'str' }, reply: {} },
   sync: { label: 18, request: { fid: 'u32' }, reply: {} },
   mount: { label: 19, request: { port: 'u32', path: 'str', fs: 'str' }, reply: {}, doc: 'Attach the file system reached through uses[fs] at path (trusted setup only).' },
+  pipe: { label: 20, request: {}, reply: { readFid: 'u32', writeFid: 'u32' }, doc: 'A new pipe: both ends are fids in the caller\'s session.' },
+  share: { label: 21, request: { fid: 'u32' }, reply: { token: 'f64' }, doc: 'Offer an open fid to another session; the one-use token holds a reference until redeemed.' },
+  redeem: { label: 22, request: { token: 'f64' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Take a shared fid into the caller\'s session.' },
 });
 
 export type VfsProtocol = typeof vfsProtocol;

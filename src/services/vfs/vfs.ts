@@ -9,13 +9,13 @@
  * the file system are coalesced in one thread, the forward is a direct call.
  */
 
-import { FORWARDED, type Service } from '../../ipc/call-context.js';
-import { type CallResult, ProtocolClient, serveProtocol } from '../../ipc/protocol-client.js';
+import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
-import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
+import { Errno } from '../../abi/wasi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, type FsProtocol } from '../fs/fs-protocol.js';
 import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
+import { Pipe, type ReadDone, type WriteDone } from './pipe.js';
 
 export interface MountSpec {
   /** Absolute VFS path, e.g. `/` or `/mnt/0`. */
@@ -34,7 +34,12 @@ interface OpenFile {
   readonly place: Place;
   readonly read: boolean;
   readonly write: boolean;
+  /** For a pipe end: the pipe (place is then PIPE_PLACE). */
+  readonly pipe: Pipe | null;
 }
+
+/** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
+const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
 interface Session {
   readonly fids: Map<number, OpenFile>;
@@ -60,8 +65,16 @@ export class Vfs implements WalkFs {
   private readonly mounts: Mount[] = [];
   private readonly sessions = new Map<number, Session>();
   private mountPointsReady = false;
+  /** Open files shared for another session to take (fd inheritance), by token. */
+  private readonly shared = new Map<number, { readonly sharer: number; readonly file: OpenFile }>();
 
-  constructor(private readonly caller: Caller, mounts: readonly MountSpec[]) {
+  constructor(
+    private readonly caller: Caller,
+    mounts: readonly MountSpec[],
+    /** A fresh unguessable token (53 random bits). */
+    private readonly newToken: () => number,
+    private readonly pipeDone: { read: ReadDone; write: WriteDone },
+  ) {
     for (const m of mounts) this.addMount(m.path, m.handle);
   }
 
@@ -133,14 +146,32 @@ export class Vfs implements WalkFs {
     return s;
   }
 
-  private fid(badge: number, fid: number): OpenFile | number {
+  fid(badge: number, fid: number): OpenFile | number {
     return this.sessions.get(badge)?.fids.get(fid) ?? Errno.BADF;
   }
 
-  private addFid(badge: number, file: OpenFile): number {
+  /** Take a reference on what `file` names (a file-system open count, or a pipe end). */
+  private retain(file: OpenFile): void {
+    if (file.pipe) {
+      if (file.write) file.pipe.writers++;
+      else file.pipe.readers++;
+      file.pipe.changed();
+    } else if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('open', { node: file.place.node });
+  }
+
+  private release(file: OpenFile): void {
+    if (file.pipe) {
+      if (file.write) file.pipe.writers--;
+      else file.pipe.readers--;
+      file.pipe.changed();
+    } else if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('close', { node: file.place.node });
+  }
+
+  /** Give `file` a fid in the session; `retained` when the caller already holds its reference. */
+  private addFid(badge: number, file: OpenFile, retained = false): number {
     const s = this.session(badge);
     if (s.fids.size >= MAX_FIDS_PER_SESSION) return -Errno.NFILE;
-    if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('open', { node: file.place.node });
+    if (!retained) this.retain(file);
     const fid = s.nextFid++;
     s.fids.set(fid, file);
     return fid;
@@ -151,15 +182,63 @@ export class Vfs implements WalkFs {
     const f = s?.fids.get(fid);
     if (!s || !f) return Errno.BADF;
     s.fids.delete(fid);
-    if (f.place.type === FileType.REGULAR_FILE) this.fs(f.place.mount).call('close', { node: f.place.node });
+    this.release(f);
     return Errno.SUCCESS;
   }
 
   endSession(badge: number): void {
+    for (const [token, t] of [...this.shared]) {
+      if (t.sharer !== badge) continue;
+      this.shared.delete(token);
+      this.release(t.file);
+    }
     const s = this.sessions.get(badge);
     if (!s) return;
     for (const fid of [...s.fids.keys()]) this.closeFid(badge, fid);
     this.sessions.delete(badge);
+  }
+
+  // ─── pipes and sharing ──────────────────────────────────────────────────────
+
+  /** A new pipe: a read fid and a write fid in the caller's session. */
+  pipe(badge: number): { readFid: number; writeFid: number } | number {
+    const p = new Pipe(this.pipeDone.read, this.pipeDone.write);
+    const r = this.addFid(badge, { place: PIPE_PLACE, read: true, write: false, pipe: p });
+    if (r < 0) return -r;
+    const w = this.addFid(badge, { place: PIPE_PLACE, read: false, write: true, pipe: p });
+    if (w < 0) {
+      this.closeFid(badge, r);
+      return -w;
+    }
+    return { readFid: r, writeFid: w };
+  }
+
+  /**
+   * Offer an open fid to another session (a child the caller starts): returns a one-use token.
+   * The token holds its own reference, so closing the fid before the token is taken loses nothing.
+   */
+  share(badge: number, fid: number): { token: number } | number {
+    const f = this.fid(badge, fid);
+    if (typeof f === 'number') return f;
+    if (this.shared.size >= 4 * MAX_FIDS_PER_SESSION) return Errno.NFILE;
+    let token = this.newToken();
+    while (token === 0 || this.shared.has(token)) token = this.newToken();
+    this.retain(f);
+    this.shared.set(token, { sharer: badge, file: f });
+    return { token };
+  }
+
+  /** Take a shared fid into the caller's session. */
+  redeem(badge: number, token: number): { fid: number; type: number } | number {
+    const t = this.shared.get(token);
+    if (!t) return Errno.BADF;
+    this.shared.delete(token);
+    const fid = this.addFid(badge, t.file, true);
+    if (fid < 0) {
+      this.release(t.file);
+      return -fid;
+    }
+    return { fid, type: t.file.place.type };
   }
 
   sessionCount(): number {
@@ -175,7 +254,7 @@ export class Vfs implements WalkFs {
     const place = path === '/' ? root : walk(this, root, path.replace(/^\/+/, ''), true);
     if (typeof place === 'number') return place;
     if (place.type !== FileType.DIRECTORY) return Errno.NOTDIR;
-    const fid = this.addFid(badge, { place, read: true, write: true });
+    const fid = this.addFid(badge, { place, read: true, write: true, pipe: null });
     return fid < 0 ? -fid : { fid, type: place.type };
   }
 
@@ -214,7 +293,7 @@ export class Vfs implements WalkFs {
       const t = this.status(this.fs(place.mount).call('truncate', { node: place.node, size: 0 }));
       if (typeof t === 'number') return t;
     }
-    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0 });
+    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null });
     return fid < 0 ? -fid : { fid, type: place.type };
   }
 
@@ -226,7 +305,9 @@ export class Vfs implements WalkFs {
 
   statFid(badge: number, fid: number) {
     const f = this.fid(badge, fid);
-    return typeof f === 'number' ? f : this.stat(f.place);
+    if (typeof f === 'number') return f;
+    if (f.pipe) return { dev: 0, ino: 0, type: FileType.UNKNOWN, nlink: 1, size: f.pipe.buffered, atim: 0n, mtim: 0n, ctim: 0n };
+    return this.stat(f.place);
   }
 
   placeAt(badge: number, dirFid: number, path: string, follow: boolean): Place | number {
@@ -293,6 +374,7 @@ export class Vfs implements WalkFs {
   prepareForward(badge: number, fid: number, regs: Float64Array, write: boolean): number {
     const f = this.fid(badge, fid);
     if (typeof f === 'number') return -f;
+    if (f.pipe) return -Errno.SPIPE;
     if (f.place.type === FileType.DIRECTORY) return -Errno.ISDIR;
     if (write ? !f.write : !f.read) return -Errno.BADF;
     regs[1] = f.place.node;
@@ -304,95 +386,14 @@ export class Vfs implements WalkFs {
     return typeof f !== 'number' && f.write;
   }
 
+  /** Where an open file lives; EINVAL for a pipe end, which has no file system behind it. */
   fidPlace(badge: number, fid: number): Place | number {
     const f = this.fid(badge, fid);
-    return typeof f === 'number' ? f : f.place;
+    if (typeof f === 'number') return f;
+    return f.pipe ? Errno.INVAL : f.place;
   }
 
   fsOf(place: Place): ProtocolClient<FsProtocol> {
     return this.fs(place.mount);
   }
-}
-
-/** The VFS as a service speaking vfsProtocol. */
-export function vfsService(vfs: Vfs): Service {
-  const L = fsProtocol.layouts;
-  const ok = (r: number): number | Record<string, never> => r || {};
-  const onFs = <T>(r: CallResult<T>): T | number => (r.transport !== 0 ? Errno.IO : r.status !== 0 ? r.status : r.reply!);
-  return serveProtocol(vfsProtocol, 'vfs', {
-    openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
-    open: (r, c) => vfs.open(c.badge, r.dir, r.lookup, r.oflags & 0xffff, r.oflags >>> 16, r.path),
-    close: (r, c) => ok(vfs.closeFid(c.badge, r.fid)),
-    read: (r, c, server) => {
-      const h = vfs.prepareForward(c.badge, r.fid, c.regs, false);
-      if (h < 0) return -h;
-      return server.forward(c, h, L.read.label) ? FORWARDED : Errno.IO;
-    },
-    write: (r, c, server) => {
-      const h = vfs.prepareForward(c.badge, r.fid, c.regs, true);
-      if (h < 0) return -h;
-      return server.forward(c, h, L.write.label) ? FORWARDED : Errno.IO;
-    },
-    stat: (r, c) => vfs.statFid(c.badge, r.fid),
-    statPath: (r, c) => {
-      const p = vfs.placeAt(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0);
-      return typeof p === 'number' ? p : vfs.stat(p);
-    },
-    mkdir: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.DIRECTORY, '')),
-    unlink: (r, c) => ok(vfs.unlink(c.badge, r.dir, r.path, r.directory !== 0)),
-    rename: (r, c) => ok(vfs.rename(c.badge, r.fromDir, r.from, r.toDir, r.to)),
-    readdir: (r, c) => {
-      const p = vfs.fidPlace(c.badge, r.fid);
-      if (typeof p === 'number') return p;
-      if (p.type !== FileType.DIRECTORY) return Errno.NOTDIR;
-      return onFs(vfs.fsOf(p).call('readdir', { dir: p.node, cookie: r.cookie, max: r.max }));
-    },
-    truncate: (r, c) => {
-      if (!vfs.fidWritable(c.badge, r.fid)) return Errno.BADF;
-      const p = vfs.fidPlace(c.badge, r.fid);
-      if (typeof p === 'number') return p;
-      return ok(Number(onFs(vfs.fsOf(p).call('truncate', { node: p.node, size: r.size }))) || 0);
-    },
-    setTimes: (r, c) => {
-      const p = vfs.fidPlace(c.badge, r.fid);
-      if (typeof p === 'number') return p;
-      const res = onFs(vfs.fsOf(p).call('setTimes', { node: p.node, atim: r.atim, mtim: r.mtim, flags: r.flags }));
-      return typeof res === 'number' ? res : {};
-    },
-    setTimesPath: (r, c) => {
-      const p = vfs.placeAt(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0);
-      if (typeof p === 'number') return p;
-      const res = onFs(vfs.fsOf(p).call('setTimes', { node: p.node, atim: r.atim, mtim: r.mtim, flags: r.flags }));
-      return typeof res === 'number' ? res : {};
-    },
-    readlink: (r, c) => {
-      const p = vfs.placeAt(c.badge, r.dir, r.path, false);
-      if (typeof p === 'number') return p;
-      if (p.type !== FileType.SYMBOLIC_LINK) return Errno.INVAL;
-      return onFs(vfs.fsOf(p).call('readlink', { node: p.node }));
-    },
-    symlink: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.SYMBOLIC_LINK, r.target)),
-    link: (r, c) => ok(vfs.link(c.badge, r.fromDir, r.from, (r.lookup & LOOKUP_FOLLOW) !== 0, r.toDir, r.to)),
-    sync: (r, c) => {
-      const p = vfs.fidPlace(c.badge, r.fid);
-      if (typeof p === 'number') return p;
-      const res = onFs(vfs.fsOf(p).call('sync', { node: p.node }));
-      return typeof res === 'number' ? res : {};
-    },
-    mount: () => Errno.PERM,
-  }, ERRNO_PROTOCOL_ERRORS, {}, {
-    // The hot path: no decode; register 1 (fid) becomes the node and the call moves on.
-    read: (c, server) => {
-      const h = vfs.prepareForward(c.badge, c.regs[1]!, c.regs, false);
-      if (h < 0) { c.regs[0] = -h; return; }
-      if (!server.forward(c, h, L.read.label)) { c.regs[0] = Errno.IO; return; }
-      return FORWARDED;
-    },
-    write: (c, server) => {
-      const h = vfs.prepareForward(c.badge, c.regs[1]!, c.regs, true);
-      if (h < 0) { c.regs[0] = -h; return; }
-      if (!server.forward(c, h, L.write.label)) { c.regs[0] = Errno.IO; return; }
-      return FORWARDED;
-    },
-  });
 }
