@@ -12,7 +12,7 @@ import { ProtocolClient } from '../ipc/protocol-client.js';
 import { kernelProtocol } from '../kernel/kernel-protocol.js';
 import { Status } from '../kernel/status.js';
 import { consoleProtocol } from '../services/dev/console.js';
-import { vfsProtocol } from '../services/vfs/vfs-protocol.js';
+import { IO_NONBLOCK, vfsProtocol } from '../services/vfs/vfs-protocol.js';
 import { Errno } from './wasi/errno.js';
 
 const VW = vfsProtocol.layouts.write;
@@ -90,6 +90,7 @@ export class LocalKernel {
         regs[VR.request.regs.fid!] = fid;
         regs[VR.request.regs.offset!] = offset + total;
         regs[VR.request.regs.length!] = want;
+        regs[VR.request.regs.flags!] = 0;
         const t = this.caller.invoke(this.vfs.handle, VR.label);
         if (t !== Status.OK) return [total > 0 ? Errno.SUCCESS : this.transportErrno(t), total];
         if (regs[0] !== 0) return [total > 0 ? Errno.SUCCESS : regs[0]!, total];
@@ -102,6 +103,55 @@ export class LocalKernel {
       }
     }
     return [Errno.SUCCESS, total];
+  }
+
+  /**
+   * Read from a pipe end: one call (it may wait for data), scattered over `into`. Returns
+   * [errno, bytes]; 0 bytes is end of input.
+   */
+  pipeRead(fid: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
+    if (want === 0) return [Errno.SUCCESS, 0];
+    const regs = this.caller.regs;
+    regs[0] = 0;
+    regs[VR.request.regs.fid!] = fid;
+    regs[VR.request.regs.offset!] = 0;
+    regs[VR.request.regs.length!] = want;
+    regs[VR.request.regs.flags!] = nonblock ? IO_NONBLOCK : 0;
+    const t = this.caller.invoke(this.vfs.handle, VR.label);
+    if (t !== Status.OK) return [this.transportErrno(t), 0];
+    if (regs[0] !== 0) return [regs[0]!, 0];
+    const off = regs[VR.reply.bulk.data![0]]!;
+    const len = Math.min(regs[VR.reply.bulk.data![1]]!, want);
+    scatter(this.caller.bulk.subarray(off, off + len), into);
+    return [Errno.SUCCESS, len];
+  }
+
+  /**
+   * Write all of `parts` to a pipe end, waiting for room as needed (or, with `nonblock`, writing
+   * what fits now). Returns [errno, bytes written]; EPIPE once no reader is left.
+   */
+  pipeWrite(fid: number, parts: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    const regs = this.caller.regs;
+    const bulk = this.caller.bulk;
+    const all = gather(parts);
+    let done = 0;
+    while (done < all.length || (all.length === 0 && done === 0)) {
+      const n = Math.min(all.length - done, bulk.length);
+      bulk.set(all.subarray(done, done + n), 0);
+      regs[0] = 0;
+      regs[VW.request.regs.fid!] = fid;
+      regs[VW.request.regs.offset!] = 0;
+      regs[VW.request.regs.append!] = nonblock ? IO_NONBLOCK : 0;
+      regs[VW.request.bulk.data![0]] = 0;
+      regs[VW.request.bulk.data![1]] = n;
+      const t = this.caller.invoke(this.vfs.handle, VW.label);
+      if (t !== Status.OK) return [done > 0 ? Errno.SUCCESS : this.transportErrno(t), done];
+      if (regs[0] !== 0) return [done > 0 && regs[0] === Errno.AGAIN ? Errno.SUCCESS : regs[0]!, done];
+      done += regs[VW.reply.regs.written!]!;
+      if (all.length === 0 || nonblock) break;
+    }
+    return [Errno.SUCCESS, done];
   }
 
   /** Write to console stream `fd` (1 or 2). Returns [errno, bytes written]. */
@@ -152,13 +202,30 @@ export class LocalKernel {
     if (regs[0] !== 0) return [regs[0]!, 0];
     const off = regs[CR.reply.bulk.data![0]]!;
     const len = Math.min(regs[CR.reply.bulk.data![1]]!, want);
-    let done = 0;
-    for (const dst of into) {
-      if (done >= len) break;
-      const take = Math.min(dst.length, len - done);
-      dst.set(this.caller.bulk.subarray(off + done, off + done + take));
-      done += take;
-    }
+    scatter(this.caller.bulk.subarray(off, off + len), into);
     return [Errno.SUCCESS, len];
   }
+}
+
+/** Copy `from` across the buffers of `into`, in order. */
+function scatter(from: Uint8Array, into: readonly Uint8Array[]): void {
+  let done = 0;
+  for (const dst of into) {
+    if (done >= from.length) break;
+    const take = Math.min(dst.length, from.length - done);
+    dst.set(from.subarray(done, done + take));
+    done += take;
+  }
+}
+
+/** One buffer holding all of `parts` (no copy when there is one part). */
+function gather(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

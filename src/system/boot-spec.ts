@@ -19,6 +19,20 @@ export interface PreopenSpec {
   readonly vfsPath: string;
 }
 
+/** An fd a new process starts with, passed on by its parent (keel spawn). */
+export interface InheritedFd {
+  readonly fd: number;
+  readonly kind: 'console' | 'file' | 'dir' | 'pipe';
+  /** For a console fd, the stream (0, 1, 2); otherwise a VFS share token to redeem. */
+  readonly token: number;
+  readonly filetype: number;
+  readonly offset: number;
+  readonly flags: number;
+  readonly rightsBase: number;
+  readonly rightsInheriting: number;
+  readonly preopen: string | null;
+}
+
 export interface WasmBoot {
   readonly kind: 'wasm';
   /** Name shown in errors and `ps` (usually the program path as typed). */
@@ -34,6 +48,10 @@ export interface WasmBoot {
   readonly console: number;
   /** Index of a proc session, if the program may start processes. */
   readonly proc?: number;
+  /** The fds to start with, instead of the console on 0–2 and `preopens` from 3. */
+  readonly inherit?: readonly InheritedFd[];
+  /** A VFS share token for the program file, instead of `path` (spawn by open file). */
+  readonly programToken?: number;
 }
 
 export interface ServiceEntry {

@@ -1,13 +1,15 @@
 /**
  * A process's file-descriptor table, kept in its local kernel.
  *
- * An fd names what the program may use: a console stream, or a file or directory the VFS opened
- * for this process (a fid). The offset of a file lives here, so tell and most seeks need no IPC.
+ * An fd names what the program may use: a console stream, or a file, directory or pipe end the
+ * VFS opened for this process (a fid). The offset of a file lives here, so tell and most seeks
+ * need no IPC. Several fds may name one entry (dup2): they share its offset and flags, and the
+ * fid is closed when the last of them is.
  * Rights follow WASI: a descriptor's rights can only shrink (fd_fdstat_set_rights), and one
  * opened from a directory gets at most the directory's inheriting rights.
  */
 
-export type FdKind = 'console' | 'file' | 'dir';
+export type FdKind = 'console' | 'file' | 'dir' | 'pipe';
 
 export interface FdEntry {
   kind: FdKind;
@@ -22,6 +24,8 @@ export interface FdEntry {
   flags: number;
   /** Guest path of a preopened directory, else null. */
   preopen: string | null;
+  /** How many fds name this entry (dup2 makes several). */
+  refs?: number;
 }
 
 export const MAX_FDS = 1024;
@@ -35,6 +39,21 @@ export class FdTable {
 
   set(fd: number, entry: FdEntry): void {
     this.entries[fd] = entry;
+  }
+
+  /** Make `to` name the same entry as `from` (dup2); returns the entry `to` named before, if any. */
+  alias(from: number, to: number): FdEntry | undefined {
+    const e = this.get(from)!;
+    const old = this.remove(to);
+    e.refs = (e.refs ?? 1) + 1;
+    this.entries[to] = e;
+    return old;
+  }
+
+  /** Drop one fd's reference; true when it was the entry's last, so its fid must be closed. */
+  static release(e: FdEntry): boolean {
+    e.refs = (e.refs ?? 1) - 1;
+    return e.refs <= 0;
   }
 
   /** Place `entry` at the lowest free fd; -1 if the table is full. */

@@ -6,7 +6,7 @@
 
 import { unpackDirEntries } from '../../services/fs/fs-protocol.js';
 import { Errno } from './errno.js';
-import type { FdEntry } from './fd-table.js';
+import { type FdEntry, FdTable } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
 import { FdFlag, WasiRight, Whence } from './rights.js';
 import type { ShimContext } from './shim-context.js';
@@ -47,11 +47,17 @@ export function fdFunctions(ctx: ShimContext) {
     return e;
   };
 
+  /** One fd let go of `e`: close its fid when no other fd names it. */
+  const closeEntry = (e: FdEntry): void => {
+    if (FdTable.release(e) && e.kind !== 'console') lk.vfs.call('close', { fid: e.fid });
+  };
+
   const views = (iovs: number, count: number): Uint8Array[] => mem.iovecs(iovs, count).map(([p, l]) => mem.bytes(p, l));
 
   const read = (e: FdEntry, into: Uint8Array[], offset: number | null): [number, number] => {
     if (e.kind === 'console') return e.fid === 0 ? lk.consoleRead(into) : [Errno.BADF, 0];
     if (e.kind === 'dir') return [Errno.ISDIR, 0];
+    if (e.kind === 'pipe') return lk.pipeRead(e.fid, into, (e.flags & FdFlag.NONBLOCK) !== 0);
     return lk.fileRead(e.fid, offset ?? e.offset, into);
   };
 
@@ -62,6 +68,10 @@ export function fdFunctions(ctx: ShimContext) {
       return [err, n, 0];
     }
     if (e.kind === 'dir') return [Errno.ISDIR, 0, 0];
+    if (e.kind === 'pipe') {
+      const [err, n] = lk.pipeWrite(e.fid, from, (e.flags & FdFlag.NONBLOCK) !== 0);
+      return [err, n, 0];
+    }
     const append = offset === null && (e.flags & FdFlag.APPEND) !== 0;
     return lk.fileWrite(e.fid, offset ?? e.offset, append, from);
   };
@@ -123,7 +133,7 @@ export function fdFunctions(ctx: ShimContext) {
       if (!e) return Errno.BADF;
       const need = offset === 0n && whence === Whence.CUR ? WasiRight.FD_TELL : WasiRight.FD_SEEK;
       if ((e.rightsBase & (need | WasiRight.FD_SEEK)) === 0) return Errno.NOTCAPABLE;
-      if (e.kind === 'console') return Errno.SPIPE;
+      if (e.kind === 'console' || e.kind === 'pipe') return Errno.SPIPE;
       if (e.kind === 'dir') return Errno.BADF;
       mem.check(out, 8);
       let base: number;
@@ -150,15 +160,14 @@ export function fdFunctions(ctx: ShimContext) {
     fd_close: (fd: number) => {
       const e = fds.remove(fd);
       if (!e) return Errno.BADF;
-      if (e.kind !== 'console') lk.vfs.call('close', { fid: e.fid });
+      closeEntry(e);
       return Errno.SUCCESS;
     },
     fd_renumber: (from: number, to: number) => {
       const a = fds.get(from);
       if (!a || !fds.get(to)) return Errno.BADF;
       if (from === to) return Errno.SUCCESS;
-      const old = fds.remove(to)!;
-      if (old.kind !== 'console') lk.vfs.call('close', { fid: old.fid });
+      closeEntry(fds.remove(to)!);
       fds.set(to, fds.remove(from)!);
       return Errno.SUCCESS;
     },

@@ -31,6 +31,30 @@ export const WASI_PREVIEW1_FUNCTIONS = [
   'sock_recv', 'sock_send', 'sock_shutdown',
 ] as const;
 
+/**
+ * Wrap an import so no host exception reaches the program: a bad guest pointer becomes EFAULT, a
+ * bug in the shim EIO (counted), and only proc_exit's unwinding passes through. Imports take at
+ * most 10 parameters; a fixed-arity wrapper allocates nothing per call.
+ */
+export function guardImport(name: string, fn: (...args: never[]) => number, stats: ShimStats): (...args: never[]) => number {
+  const call = fn as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown) => number;
+  return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown): number => {
+    stats.calls++;
+    try {
+      return call(a, b, c, d, e, f, g, h, i, j);
+    } catch (err) {
+      if (err instanceof ProcExit) throw err;
+      if (err instanceof GuestFault) {
+        stats.faults++;
+        return Errno.FAULT;
+      }
+      stats.internalErrors++;
+      stats.lastInternalError = err instanceof Error ? `${name}: ${err.message}` : `${name}: ${String(err)}`;
+      return Errno.IO;
+    }
+  }) as (...args: never[]) => number;
+}
+
 export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.ModuleImports {
   const all: Record<string, (...args: never[]) => number> = {
     ...miscFunctions(ctx),
@@ -41,23 +65,7 @@ export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.Mod
   for (const name of WASI_PREVIEW1_FUNCTIONS) {
     const fn = all[name];
     if (!fn) throw new Error(`WASI shim lacks ${name}`);
-    // Preview1 functions take at most 9 parameters; a fixed-arity wrapper allocates nothing per call.
-    const call = fn as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown) => number;
-    out[name] = ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown): number => {
-      stats.calls++;
-      try {
-        return call(a, b, c, d, e, f, g, h, i);
-      } catch (e) {
-        if (e instanceof ProcExit) throw e;
-        if (e instanceof GuestFault) {
-          stats.faults++;
-          return Errno.FAULT;
-        }
-        stats.internalErrors++;
-        stats.lastInternalError = e instanceof Error ? `${name}: ${e.message}` : `${name}: ${String(e)}`;
-        return Errno.IO;
-      }
-    }) as (...args: never[]) => number;
+    out[name] = guardImport(name, fn, stats);
   }
   return out;
 }

@@ -9,9 +9,9 @@ import { defineProtocol } from '../../ipc/protocol.js';
 export const procProtocol = defineProtocol('proc', {
   spawn: {
     label: 1,
-    request: { path: 'str', args: 'str', env: 'str', preopens: 'str' },
+    request: { program: 'f64', path: 'str', args: 'str', env: 'str', preopens: 'str', inherit: 'str' },
     reply: { pid: 'u32' },
-    doc: 'Start the wasm program at VFS path `path` as a child of the caller. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}].',
+    doc: 'Start a wasm program as a child of the caller: the file shared as VFS token `program`, or (program = 0) the one at VFS path `path`. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}]; inherit: JSON InheritedFd[], exactly the fds the child starts with (an empty string: the console on 0-2 and the preopens).',
   },
   wait: { label: 2, request: { pid: 'u32' }, reply: { pid: 'u32', kind: 'u32', code: 'i32', message: 'str' }, doc: 'Block until child `pid` (0 = any child) exits; ECHILD if it is not the caller\'s child.' },
   kill: { label: 3, request: { pid: 'u32', signal: 'u32' }, reply: {}, doc: 'Signal a child (the caller must be its parent).' },

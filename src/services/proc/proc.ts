@@ -18,7 +18,7 @@ import type { ExitStatus } from '../../kernel/process.js';
 import { Right } from '../../kernel/rights.js';
 import { Status } from '../../kernel/status.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
-import type { PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
+import type { InheritedFd, PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
 import { procProtocol } from './proc-protocol.js';
 import { vfsProtocol } from '../vfs/vfs-protocol.js';
 
@@ -52,6 +52,17 @@ const BADGE_BASE = 2 ** 40;
 const MAX_JSON = 60_000;
 const FILETYPE_REGULAR = 4;
 
+/** Shape check of the fds a parent passes on (their tokens are checked by the VFS at redeem). */
+function inheritedFds(x: unknown): x is InheritedFd[] {
+  const kinds = ['console', 'file', 'dir', 'pipe'];
+  const num = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  return Array.isArray(x) && x.length <= 1024 && x.every((f) => typeof f === 'object' && f !== null
+    && num((f as InheritedFd).fd) && kinds.includes((f as InheritedFd).kind) && num((f as InheritedFd).token)
+    && num((f as InheritedFd).filetype) && num((f as InheritedFd).offset) && num((f as InheritedFd).flags)
+    && num((f as InheritedFd).rightsBase) && num((f as InheritedFd).rightsInheriting)
+    && ((f as InheritedFd).preopen === null || typeof (f as InheritedFd).preopen === 'string'));
+}
+
 export class Proc {
   private readonly table = new Map<number, Entry>();
   private readonly waiters: Waiter[] = [];
@@ -84,23 +95,26 @@ export class Proc {
     return r.transport === 0 && r.status === 0 ? r.reply!.handle : null;
   }
 
-  spawn(parent: number, path: string, argsJson: string, envJson: string, preopensJson: string): { pid: number } | number {
-    if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON) return Errno.TOOBIG;
-    let args: unknown, env: unknown, preopens: unknown;
+  spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string): { pid: number } | number {
+    if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON) return Errno.TOOBIG;
+    let args: unknown, env: unknown, preopens: unknown, inherit: unknown;
     try {
       args = JSON.parse(argsJson || '[]');
       env = JSON.parse(envJson || '[]');
       preopens = JSON.parse(preopensJson || '[]');
+      inherit = JSON.parse(inheritJson || '[]');
     } catch {
       return Errno.INVAL;
     }
     const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
     const opens = (x: unknown): x is PreopenSpec[] => Array.isArray(x) && x.every((p) => typeof p === 'object' && p !== null
       && typeof (p as PreopenSpec).guestPath === 'string' && typeof (p as PreopenSpec).vfsPath === 'string');
-    if (!strings(args) || !strings(env) || !opens(preopens)) return Errno.INVAL;
-    if (!path.startsWith('/')) return Errno.INVAL;
-    const found = this.exists(path);
-    if (found !== Errno.SUCCESS) return found;
+    if (!strings(args) || !strings(env) || !opens(preopens) || !inheritedFds(inherit)) return Errno.INVAL;
+    if (program === 0) {
+      if (!path.startsWith('/')) return Errno.INVAL;
+      const found = this.exists(path);
+      if (found !== Errno.SUCCESS) return found;
+    }
     const badge = this.nextBadge++;
     const minted = [this.mint(this.masters.vfs, badge), this.mint(this.masters.console, badge), this.mint(this.masters.proc, badge)];
     const release = (): void => { for (const h of minted) if (h) this.kernel.call('close', { handle: h }); };
@@ -108,7 +122,10 @@ export class Proc {
       release();
       return Errno.AGAIN;
     }
-    const boot: WasmBoot = { kind: 'wasm', program: path, path, args, env, preopens, vfs: 0, console: 1, proc: 2 };
+    const boot: WasmBoot = {
+      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programToken: program }), args, env, preopens,
+      vfs: 0, console: 1, proc: 2, ...(inheritJson ? { inherit } : {}),
+    };
     const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[] });
     if (r.transport !== 0 || r.status !== Status.OK) {
       release();
@@ -183,7 +200,7 @@ export class Proc {
 
 export function procService(proc: Proc): Service {
   return serveProtocol(procProtocol, 'proc', {
-    spawn: (r, c) => proc.spawn(c.origin, r.path, r.args, r.env, r.preopens),
+    spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit),
     wait: (r, c, server) => proc.wait(c.origin, r.pid, () => server.defer(c)),
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),

@@ -1,0 +1,51 @@
+/**
+ * The fd table a wasm process starts with. Either what its parent passed on (keel spawn: each fd
+ * a console stream or a VFS share token to redeem, with its offset, flags and rights), or the
+ * default: the console on 0, 1, 2 and each preopened directory from 3 on.
+ */
+
+import { errnoName } from './wasi/errno.js';
+import { FdTable } from './wasi/fd-table.js';
+import { ALL_WASI_RIGHTS, DIR_RIGHTS, TTY_RIGHTS } from './wasi/rights.js';
+import type { LocalKernel } from './local-kernel.js';
+import type { InheritedFd, PreopenSpec } from '../system/boot-spec.js';
+
+const FILETYPE_CHARACTER_DEVICE = 2;
+const FILETYPE_DIRECTORY = 3;
+
+/** Build the table; an error message if something the process was promised cannot be had. */
+export function initialFds(lk: LocalKernel, preopens: readonly PreopenSpec[], inherit: readonly InheritedFd[] | undefined): FdTable | string {
+  const fds = new FdTable();
+  if (inherit) {
+    for (const f of inherit) {
+      let fid = f.token;
+      if (f.kind !== 'console') {
+        const r = lk.vfs.call('redeem', { token: f.token });
+        if (r.transport !== 0 || r.status !== 0) return `cannot take fd ${f.fd} from the parent: ${r.transport !== 0 ? 'the file service is unreachable' : errnoName(r.status)}`;
+        fid = r.reply!.fid;
+      }
+      fds.set(f.fd, {
+        kind: f.kind, fid, filetype: f.filetype, offset: f.offset, rightsBase: f.rightsBase,
+        rightsInheriting: f.rightsInheriting, flags: f.flags, preopen: f.preopen,
+      });
+    }
+    return fds;
+  }
+  for (const fd of [0, 1, 2]) {
+    fds.set(fd, {
+      kind: 'console', fid: fd, filetype: FILETYPE_CHARACTER_DEVICE, offset: 0,
+      rightsBase: TTY_RIGHTS, rightsInheriting: 0, flags: 0, preopen: null,
+    });
+  }
+  for (const p of preopens) {
+    const r = lk.vfs.call('openRoot', { path: p.vfsPath });
+    if (r.transport !== 0 || r.status !== 0) {
+      return `cannot preopen ${p.guestPath}: ${r.transport !== 0 ? 'the file service is unreachable' : errnoName(r.status)}`;
+    }
+    fds.add({
+      kind: 'dir', fid: r.reply!.fid, filetype: FILETYPE_DIRECTORY, offset: 0,
+      rightsBase: DIR_RIGHTS, rightsInheriting: ALL_WASI_RIGHTS, flags: 0, preopen: p.guestPath,
+    });
+  }
+  return fds;
+}

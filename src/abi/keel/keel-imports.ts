@@ -1,0 +1,167 @@
+/**
+ * The `keel` import module: what WASI preview1 lacks for running other programs — spawn, wait,
+ * kill, pipe, dup2, getpid, getppid. Declared for C in programs/c/include/keel.h.
+ *
+ *   spawn(dirfd, path, path_len, argv, argc, envp, envc, fdmap, nfd, pid_out) -> errno
+ *     Start the program at `path` (relative to directory fd `dirfd`, confined like path_open) as
+ *     a child. argv/envp: arrays of argc/envc pointers to NUL-terminated strings. fdmap: nfd
+ *     pairs of u32 (child fd, parent fd); with nfd = 0 the child gets the parent's 0, 1, 2. The
+ *     child always gets the parent's preopened directories at the same numbers (unless the map
+ *     puts something else there), and nothing else: it can reach no more than its parent.
+ *   wait(pid, status_out, pid_out) -> errno    pid = -1: any child. status: the exit code
+ *                                             (128 + signal if killed, 134 after a trap).
+ *   kill(pid, signal) -> errno                 only the caller's children.
+ *   pipe(fds_out) -> errno                     fds_out[0] reads, fds_out[1] writes.
+ *   dup2(from, to) -> errno                    `to` names what `from` names (shared offset).
+ *   getpid() -> pid, getppid() -> pid
+ */
+
+import type { ProtocolClient } from '../../ipc/protocol-client.js';
+import { exitCodeOf } from '../../kernel/process.js';
+import { exitStatusFromWire } from '../../kernel/kernel-service.js';
+import type { ProcProtocol } from '../../services/proc/proc-protocol.js';
+import { FID_READ } from '../../services/vfs/vfs.js';
+import type { InheritedFd } from '../../system/boot-spec.js';
+import { Errno } from '../wasi/errno.js';
+import { type FdEntry, FdTable, MAX_FDS } from '../wasi/fd-table.js';
+import { WasiRight } from '../wasi/rights.js';
+import type { ShimContext } from '../wasi/shim-context.js';
+import { vfsResult } from '../wasi/wasi-fd.js';
+
+const MAX_STRING = 64 * 1024;
+const MAX_STRINGS = 4096;
+const FILETYPE_UNKNOWN = 0;
+const PIPE_READ_RIGHTS = WasiRight.FD_READ | WasiRight.FD_FDSTAT_SET_FLAGS | WasiRight.FD_FILESTAT_GET | WasiRight.POLL_FD_READWRITE;
+const PIPE_WRITE_RIGHTS = WasiRight.FD_WRITE | WasiRight.FD_FDSTAT_SET_FLAGS | WasiRight.FD_FILESTAT_GET | WasiRight.POLL_FD_READWRITE;
+
+export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtocol> | null) {
+  const { mem, fds, lk } = ctx;
+
+  const cString = (ptr: number): string => {
+    let end = ptr;
+    for (;;) {
+      if (end - ptr > MAX_STRING) throw new RangeError('string too long');
+      if (mem.u8(end) === 0) break;
+      end++;
+    }
+    return mem.string(ptr, end - ptr);
+  };
+  const cStrings = (ptr: number, count: number): string[] | number => {
+    if (count < 0 || count > MAX_STRINGS) return Errno.TOOBIG;
+    mem.check(ptr, count * 4);
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push(cString(mem.u32(ptr + i * 4)));
+    return out;
+  };
+  const closeEntry = (e: FdEntry): void => {
+    if (FdTable.release(e) && e.kind !== 'console') lk.vfs.call('close', { fid: e.fid });
+  };
+  let self: { pid: number; parent: number } | null = null;
+  const whoAmI = (): { pid: number; parent: number } => {
+    if (!self) {
+      const r = proc?.call('self', {});
+      self = r?.reply ?? { pid: 0, parent: 0 };
+    }
+    return self;
+  };
+
+  return {
+    spawn: (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
+      fdmap: number, nfd: number, pidOut: number): number => {
+      if (!proc) return Errno.NOSYS;
+      const dir = fds.get(dirfd);
+      if (!dir) return Errno.BADF;
+      if (dir.kind !== 'dir') return Errno.NOTDIR;
+      if ((dir.rightsBase & WasiRight.PATH_OPEN) === 0) return Errno.NOTCAPABLE;
+      const path = mem.string(pathPtr, pathLen);
+      const args = cStrings(argv, argc);
+      if (typeof args === 'number') return args;
+      const env = cStrings(envp, envc);
+      if (typeof env === 'number') return env;
+      if (nfd < 0 || nfd > MAX_FDS) return Errno.INVAL;
+      mem.check(fdmap, nfd * 8);
+      mem.check(pidOut, 4);
+      // Which parent fd each child fd gets.
+      const map = new Map<number, number>();
+      if (nfd === 0) for (const fd of [0, 1, 2]) if (fds.get(fd)) map.set(fd, fd);
+      for (let i = 0; i < nfd; i++) {
+        const child = mem.u32(fdmap + i * 8), parent = mem.u32(fdmap + i * 8 + 4);
+        if (child >= MAX_FDS || !fds.get(parent)) return Errno.BADF;
+        map.set(child, parent);
+      }
+      for (const fd of fds.fds()) if (fds.get(fd)!.preopen !== null && !map.has(fd)) map.set(fd, fd);
+
+      const file = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: 1, oflags: FID_READ << 16, path }));
+      if (typeof file === 'number') return file;
+      const program = vfsResult(lk.vfs.call('share', { fid: file.fid }));
+      lk.vfs.call('close', { fid: file.fid });
+      if (typeof program === 'number') return program;
+      const inherit: InheritedFd[] = [];
+      for (const [child, parent] of map) {
+        const e = fds.get(parent)!;
+        let token = e.fid;
+        if (e.kind !== 'console') {
+          const t = vfsResult(lk.vfs.call('share', { fid: e.fid }));
+          if (typeof t === 'number') return t;
+          token = t.token;
+        }
+        inherit.push({
+          fd: child, kind: e.kind, token, filetype: e.filetype, offset: e.offset, flags: e.flags,
+          rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, preopen: e.preopen,
+        });
+      }
+      const r = proc.call('spawn', {
+        program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
+        inherit: JSON.stringify(inherit),
+      });
+      if (r.transport !== 0) return Errno.IO;
+      if (r.status !== 0) return r.status;
+      mem.setU32(pidOut, r.reply!.pid);
+      return Errno.SUCCESS;
+    },
+    wait: (pid: number, statusOut: number, pidOut: number): number => {
+      if (!proc) return Errno.NOSYS;
+      mem.check(statusOut, 4);
+      mem.check(pidOut, 4);
+      const r = proc.call('wait', { pid: pid < 0 ? 0 : pid });
+      if (r.transport !== 0) return Errno.IO;
+      if (r.status !== 0) return r.status;
+      const w = r.reply!;
+      mem.setU32(statusOut, exitCodeOf(exitStatusFromWire(w.kind, w.code, w.message)));
+      mem.setU32(pidOut, w.pid);
+      return Errno.SUCCESS;
+    },
+    kill: (pid: number, signal: number): number => {
+      if (!proc) return Errno.NOSYS;
+      if (signal < 1 || signal > 64) return Errno.INVAL;
+      const r = proc.call('kill', { pid, signal });
+      return r.transport !== 0 ? Errno.IO : r.status;
+    },
+    pipe: (out: number): number => {
+      mem.check(out, 8);
+      const r = vfsResult(lk.vfs.call('pipe', {}));
+      if (typeof r === 'number') return r;
+      const common = { kind: 'pipe' as const, filetype: FILETYPE_UNKNOWN, offset: 0, rightsInheriting: 0, flags: 0, preopen: null };
+      const rfd = fds.add({ ...common, fid: r.readFid, rightsBase: PIPE_READ_RIGHTS });
+      const wfd = rfd < 0 ? -1 : fds.add({ ...common, fid: r.writeFid, rightsBase: PIPE_WRITE_RIGHTS });
+      if (rfd < 0 || wfd < 0) {
+        if (rfd >= 0) fds.remove(rfd);
+        lk.vfs.call('close', { fid: r.readFid });
+        lk.vfs.call('close', { fid: r.writeFid });
+        return Errno.MFILE;
+      }
+      mem.setU32(out, rfd);
+      mem.setU32(out + 4, wfd);
+      return Errno.SUCCESS;
+    },
+    dup2: (from: number, to: number): number => {
+      if (!fds.get(from) || to < 0 || to >= MAX_FDS) return Errno.BADF;
+      if (from === to) return Errno.SUCCESS;
+      const old = fds.alias(from, to);
+      if (old) closeEntry(old);
+      return Errno.SUCCESS;
+    },
+    getpid: (): number => whoAmI().pid,
+    getppid: (): number => whoAmI().parent,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Loading a program into a new process: read the module through the process's own VFS session —
+ * by path, or from an open file its parent shared (spawn by open file, so a program can start
+ * only what it can open) — and compile it. Failures are messages for the exit status.
+ */
+
+import { errnoName } from './wasi/errno.js';
+import type { LocalKernel } from './local-kernel.js';
+import { FID_READ } from '../services/vfs/vfs.js';
+
+function compile(name: string, bytes: Uint8Array): WebAssembly.Module | string {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    return `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
+  }
+}
+
+/** Read all of open file `fid` (then close it) and compile it. */
+function loadFid(lk: LocalKernel, name: string, fid: number): WebAssembly.Module | string {
+  try {
+    const st = lk.vfs.call('stat', { fid });
+    if (st.transport !== 0 || st.status !== 0) return `cannot load ${name}: ${errnoName(st.status)}`;
+    if (st.reply!.type !== 4) return `cannot load ${name}: not a regular file`;
+    const bytes = new Uint8Array(st.reply!.size);
+    const [err, n] = lk.fileRead(fid, 0, [bytes]);
+    if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
+    return compile(name, bytes);
+  } finally {
+    lk.vfs.call('close', { fid });
+  }
+}
+
+/** The program at VFS path `path`. */
+export function loadByPath(lk: LocalKernel, path: string): WebAssembly.Module | string {
+  const root = lk.vfs.call('openRoot', { path: '/' });
+  if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
+  const rootFid = root.reply!.fid;
+  try {
+    const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: FID_READ << 16, path: path.replace(/^\/+/, '') });
+    if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
+    return loadFid(lk, path, f.reply!.fid);
+  } finally {
+    lk.vfs.call('close', { fid: rootFid });
+  }
+}
+
+/** The program a parent shared with VFS token `token`. */
+export function loadByToken(lk: LocalKernel, name: string, token: number): WebAssembly.Module | string {
+  const f = lk.vfs.call('redeem', { token });
+  if (f.transport !== 0 || f.status !== 0) return `cannot load ${name}: ${errnoName(f.status)}`;
+  return loadFid(lk, name, f.reply!.fid);
+}
