@@ -38,7 +38,7 @@ stale=()
 for src in "${sources[@]}"; do
   name="$(basename "$src" .c)"
   out="$out_dir/$name.wasm"
-  if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$script_path" ]]; then
+  if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$script_path" && "$out" -nt "$script_dir/include/keel.h" ]]; then
     continue
   fi
   stale+=("$src")
@@ -62,7 +62,7 @@ fi
 
 # --strip-debug drops the DWARF that Debian's libc.a carries (~150 KiB per
 # module) but keeps the "name" section, so trap backtraces still show names.
-cflags=(--target=wasm32-wasi -O2 -Wall -Wextra -Wl,--strip-debug)
+cflags=(--target=wasm32-wasi -O2 -Wall -Wextra -Wl,--strip-debug -I "$script_dir/include")
 if [[ -n "${WASI_SYSROOT:-}" ]]; then
   cflags+=("--sysroot=$WASI_SYSROOT")
 elif [[ ! -f /usr/include/wasm32-wasi/stdio.h && -f /usr/share/wasi-sysroot/include/stdio.h ]]; then
