@@ -23,7 +23,7 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 interface Outcome { stdout: string; stderr: string; code: number | null }
 
 function run(cmd: string[], input?: string): Outcome {
-  const r = spawnSync(process.execPath, ['--no-warnings', ...cmd], { input: input ?? '', encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--no-warnings', ...cmd], { input: input ?? '', encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status };
 }
 

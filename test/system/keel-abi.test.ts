@@ -1,0 +1,57 @@
+/**
+ * The keel import module end to end, through `keel run`: a C program checks spawn, wait, kill,
+ * pipes (EOF, EPIPE, O_NONBLOCK), dup2, getpid/getppid and the confinement of spawn; and a C
+ * pipeline runs two children joined by a pipe, streaming more than a pipe's buffer.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const keel = join(root, 'bin/keel.js');
+const build = join(root, 'programs/c/build');
+const bin = mkdtempSync(join(tmpdir(), 'keel-abi-bin-'));
+for (const p of ['seq', 'cat', 'exit_code']) copyFileSync(join(build, `${p}.wasm`), join(bin, `${p}.wasm`));
+test.after(() => rmSync(bin, { recursive: true, force: true }));
+
+function run(args: string[]): { stdout: string; stderr: string; code: number | null } {
+  const r = spawnSync(process.execPath, [keel, 'run', '--dir', `${bin}::/bin`, ...args], { encoding: 'utf8', timeout: 60_000, input: '', maxBuffer: 64 << 20 });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status };
+}
+
+test('keel ABI: every check of keel_abi passes', () => {
+  const r = run([join(build, 'keel_abi.wasm'), '/bin']);
+  const failed = r.stdout.split('\n').filter((l) => l.includes('FAIL'));
+  assert.deepEqual(failed, []);
+  assert.match(r.stdout, /all checks passed/);
+  assert.match(r.stdout, /killed child status 137: ok/);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('pipeline: seq 1 5 | cat through a Keel pipe', () => {
+  const r = run([join(build, 'pipeline.wasm'), '/bin']);
+  assert.equal(r.stdout, '1\n2\n3\n4\n5\n');
+  assert.match(r.stderr, /producer exited 0/);
+  assert.match(r.stderr, /consumer exited 0/);
+  assert.equal(r.code, 0);
+});
+
+test('pipeline: 1.3 MB through a 64 KiB pipe arrives intact (back-pressure)', () => {
+  const r = run([join(build, 'pipeline.wasm'), '/bin', 'seq', 'cat', '200000']);
+  assert.equal(r.code, 0, r.stderr);
+  const expected = Array.from({ length: 200000 }, (_, i) => `${i + 1}\n`).join('');
+  assert.equal(r.stdout.length, expected.length);
+  assert.equal(createHash('sha256').update(r.stdout).digest('hex'), createHash('sha256').update(expected).digest('hex'));
+});
+
+test('pipeline: a child that is not there is a clean error', () => {
+  const r = run([join(build, 'pipeline.wasm'), '/bin', 'nope', 'cat']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /pipeline: \/bin\/nope\.wasm: No such file or directory/);
+});
