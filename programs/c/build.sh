@@ -26,7 +26,7 @@ cc="${KEEL_WASI_CC:-clang-14}"
 
 # Collect sources first; nothing to do means no compiler needed.
 shopt -s nullglob
-sources=("$script_dir"/*.c)
+sources=("$script_dir"/*.c "$script_dir"/conformance/*.c)
 shopt -u nullglob
 if [[ ${#sources[@]} -eq 0 ]]; then
   echo "build.sh: no .c files in $script_dir" >&2
@@ -35,9 +35,14 @@ fi
 
 # Which outputs are stale?
 stale=()
+# programs/c/X.c → build/X.wasm; programs/c/conformance/X.c → build/conformance/X.wasm
+out_for() {
+  local rel="${1#"$script_dir"/}"
+  echo "$out_dir/${rel%.c}.wasm"
+}
+
 for src in "${sources[@]}"; do
-  name="$(basename "$src" .c)"
-  out="$out_dir/$name.wasm"
+  out="$(out_for "$src")"
   if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$script_path" && "$out" -nt "$script_dir/include/keel.h" ]]; then
     continue
   fi
@@ -74,12 +79,12 @@ if [[ -n "${KEEL_WASI_CFLAGS:-}" ]]; then
   cflags+=(${KEEL_WASI_CFLAGS})
 fi
 
-mkdir -p "$out_dir"
+mkdir -p "$out_dir" "$out_dir/conformance"
 
 for src in "${stale[@]}"; do
   name="$(basename "$src" .c)"
-  out="$out_dir/$name.wasm"
-  tmp="$out_dir/.$name.wasm.tmp.$$"
+  out="$(out_for "$src")"
+  tmp="$(dirname "$out")/.$name.wasm.tmp.$$"
   if ! "$cc" "${cflags[@]}" -o "$tmp" "$src"; then
     rm -f "$tmp"
     cat >&2 <<EOF
