@@ -42,7 +42,7 @@ for (const name of programs) {
         if (got[i] !== want[i]) diff.push(`line ${i + 1}: got ${JSON.stringify(got[i])}, want ${JSON.stringify(want[i])}`);
       }
       assert.deepEqual(diff, [], `${name} differs from ${name}.expected\n${r.stderr}`);
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.status, 0, r.stderr);
     } finally {
       rmSync(sandbox, { recursive: true, force: true });
     }
