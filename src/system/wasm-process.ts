@@ -75,7 +75,7 @@ function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
     (start as () => void)();
     return { kind: 'exited', code: 0 };
   } catch (e) {
-    if (e instanceof ProcExit) return { kind: 'exited', code: e.code };
+    if (e instanceof ProcExit) return e.signal ? { kind: 'killed', signal: e.signal } : { kind: 'exited', code: e.code };
     if (e instanceof WebAssembly.RuntimeError) return { kind: 'trapped', message: e.message };
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'trapped', message: 'call stack exhausted' };
     return { kind: 'crashed', message: e instanceof Error ? e.message : String(e) };

@@ -20,9 +20,12 @@ export interface ShimContext {
   sleep(ns: number): void;
 }
 
-/** Thrown by proc_exit to unwind the program; caught by the process runner. */
+/**
+ * Thrown to unwind the program and end the process; caught by the process runner. `signal` set:
+ * the process ends as killed by that (POSIX-numbered) signal, as proc_raise's default action.
+ */
 export class ProcExit {
-  constructor(readonly code: number) {}
+  constructor(readonly code: number, readonly signal = 0) {}
 }
 
 export type WasiFn = (...args: never[]) => number;

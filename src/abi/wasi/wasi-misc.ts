@@ -105,9 +105,9 @@ export function miscFunctions(ctx: ShimContext) {
       if (ready.length === 0 && clocks.length > 0) {
         const wait = nearest - ctx.now();
         if (wait > 0) ctx.sleep(wait);
-        const t = ctx.now();
-        for (const c of clocks) if (c.deadline <= t) ready.push({ userdata: c.userdata, type: 0, error: 0, nbytes: 0n });
       }
+      const t = ctx.now();
+      for (const c of clocks) if (c.deadline <= t) ready.push({ userdata: c.userdata, type: 0, error: 0, nbytes: 0n });
       ready.forEach((ev, i) => {
         const o = outPtr + i * 32;
         ctx.mem.bytes(o, 32).fill(0);
@@ -122,7 +122,14 @@ export function miscFunctions(ctx: ShimContext) {
     proc_exit: (code: number): number => {
       throw new ProcExit(code >>> 0);
     },
-    proc_raise: (_sig: number) => Errno.NOSYS,
+    // The default action of the signal, as a process without handlers gets it (WASI has no way to
+    // install one): ignored for CHLD, CONT, URG and WINCH, and 0 is a no-op; every other signal
+    // ends the process as killed by it. WASI numbers 1–15 match POSIX; from 16 on they are one less.
+    proc_raise: (sig: number) => {
+      if (!Number.isInteger(sig) || sig < 0 || sig > 30) return Errno.INVAL;
+      if (sig === 0 || sig === 16 || sig === 17 || sig === 22 || sig === 27) return Errno.SUCCESS;
+      throw new ProcExit(0, sig <= 15 ? sig : sig + 1);
+    },
     sched_yield: () => Errno.SUCCESS,
     sock_accept: (fd: number) => (ctx.fds.get(fd) ? Errno.NOTSOCK : Errno.BADF),
     sock_recv: (fd: number) => (ctx.fds.get(fd) ? Errno.NOTSOCK : Errno.BADF),
