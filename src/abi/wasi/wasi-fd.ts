@@ -46,6 +46,12 @@ export function fdFunctions(ctx: ShimContext) {
     if ((e.rightsBase & right) !== right) return Errno.NOTCAPABLE;
     return e;
   };
+  /** An fd that is not a directory, then the right (wasmtime: reading or writing a directory is EBADF). */
+  const ioWithRight = (fd: number, right: number): FdEntry | number => {
+    const e = fds.get(fd);
+    if (!e || e.kind === 'dir') return Errno.BADF;
+    return withRight(fd, right);
+  };
 
   /** One fd let go of `e`: close its fid when no other fd names it. */
   const closeEntry = (e: FdEntry): void => {
@@ -83,7 +89,7 @@ export function fdFunctions(ctx: ShimContext) {
 
   return {
     fd_read: (fd: number, iovs: number, count: number, nread: number) => {
-      const e = withRight(fd, WasiRight.FD_READ);
+      const e = ioWithRight(fd, WasiRight.FD_READ);
       if (typeof e === 'number') return e;
       const into = views(iovs, count);
       mem.check(nread, 4);
@@ -94,7 +100,7 @@ export function fdFunctions(ctx: ShimContext) {
       return Errno.SUCCESS;
     },
     fd_pread: (fd: number, iovs: number, count: number, offset: bigint, nread: number) => {
-      const e = withRight(fd, WasiRight.FD_READ | WasiRight.FD_SEEK);
+      const e = ioWithRight(fd, WasiRight.FD_READ | WasiRight.FD_SEEK);
       if (typeof e === 'number') return e;
       if (e.kind !== 'file') return e.kind === 'dir' ? Errno.ISDIR : Errno.SPIPE;
       if (offset < 0n || offset > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.INVAL;
@@ -106,7 +112,7 @@ export function fdFunctions(ctx: ShimContext) {
       return Errno.SUCCESS;
     },
     fd_write: (fd: number, iovs: number, count: number, nwritten: number) => {
-      const e = withRight(fd, WasiRight.FD_WRITE);
+      const e = ioWithRight(fd, WasiRight.FD_WRITE);
       if (typeof e === 'number') return e;
       const from = views(iovs, count);
       mem.check(nwritten, 4);
@@ -117,7 +123,7 @@ export function fdFunctions(ctx: ShimContext) {
       return Errno.SUCCESS;
     },
     fd_pwrite: (fd: number, iovs: number, count: number, offset: bigint, nwritten: number) => {
-      const e = withRight(fd, WasiRight.FD_WRITE | WasiRight.FD_SEEK);
+      const e = ioWithRight(fd, WasiRight.FD_WRITE | WasiRight.FD_SEEK);
       if (typeof e === 'number') return e;
       if (e.kind !== 'file') return e.kind === 'dir' ? Errno.ISDIR : Errno.SPIPE;
       if (offset < 0n || offset > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.INVAL;
@@ -275,9 +281,11 @@ export function fdFunctions(ctx: ShimContext) {
       return Errno.SUCCESS;
     },
     fd_readdir: (fd: number, buf: number, bufLen: number, cookie: bigint, usedPtr: number) => {
+      const d = fds.get(fd);
+      if (!d) return Errno.BADF;
+      if (d.kind !== 'dir' || d.filetype !== FILETYPE_DIRECTORY) return Errno.NOTDIR;
       const e = withRight(fd, WasiRight.FD_READDIR);
       if (typeof e === 'number') return e;
-      if (e.kind !== 'dir' || e.filetype !== FILETYPE_DIRECTORY) return Errno.NOTDIR;
       const out = mem.bytes(buf, bufLen);
       mem.check(usedPtr, 4);
       let used = 0;
