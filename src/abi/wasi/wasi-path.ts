@@ -33,6 +33,8 @@ export function pathFunctions(ctx: ShimContext) {
       const path = mem.string(pathPtr, pathLen);
       mem.check(fdOut, 4);
       if (oflags & ~0xf || fdflags & ~0x1f) return Errno.INVAL;
+      // As wasmtime: a directory open cannot also create, require exclusivity or truncate.
+      if (oflags & OFlag.DIRECTORY && oflags & (OFlag.CREAT | OFlag.EXCL | OFlag.TRUNC)) return Errno.INVAL;
       if (oflags & OFlag.CREAT && (dir.rightsBase & WasiRight.PATH_CREATE_FILE) === 0) return Errno.NOTCAPABLE;
       if (oflags & OFlag.TRUNC && (dir.rightsBase & WasiRight.PATH_FILESTAT_SET_SIZE) === 0) return Errno.NOTCAPABLE;
       const base = Number(BigInt.asUintN(64, rightsBase) & 0x3fffffffn) & dir.rightsInheriting;

@@ -342,12 +342,16 @@ export class Hostfs implements FileSystemOps {
     });
   }
 
-  /** The times to report for `id`: the exact ones last set, if the host still holds what it stored then. */
+  /**
+   * The times to report for `id`: each the exact one last set, while the host still holds what it
+   * stored for it (reading a file moves its atime but leaves its mtime, and so on).
+   */
   private exactTimes(id: number, st: HostStat): { atim: bigint; mtim: bigint } {
     const t = this.setTimesExact.get(id);
-    if (t && t.hostA === st.atimeNs && t.hostM === st.mtimeNs) return { atim: t.atim, mtim: t.mtim };
-    if (t) this.setTimesExact.delete(id);
-    return { atim: st.atimeNs, mtim: st.mtimeNs };
+    const sameA = t !== undefined && t.hostA === st.atimeNs;
+    const sameM = t !== undefined && t.hostM === st.mtimeNs;
+    if (t && !sameA && !sameM) this.setTimesExact.delete(id);
+    return { atim: sameA ? t!.atim : st.atimeNs, mtim: sameM ? t!.mtim : st.mtimeNs };
   }
 
   readlink(id: number): string | number {

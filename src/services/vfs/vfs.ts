@@ -275,6 +275,9 @@ export class Vfs implements WalkFs {
       } else {
         if (pn.name === '.' || pn.name === '..') return Errno.ISDIR;
         if (pn.parent.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+        if (existing !== null && typeof existing !== 'number' && existing.type === FileType.DIRECTORY) {
+          return oflags & OFLAG_EXCL ? Errno.EXIST : Errno.ISDIR;
+        }
         const r = this.status(this.fs(pn.parent.mount).call('create', {
           dir: pn.parent.node, type: FileType.REGULAR_FILE, exclusive: oflags & OFLAG_EXCL ? 1 : 0, name: pn.name, target: '',
         }));
