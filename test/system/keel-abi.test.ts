@@ -55,3 +55,19 @@ test('pipeline: a child that is not there is a clean error', () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /pipeline: \/bin\/nope\.wasm: No such file or directory/);
 });
+
+test('poll_oneoff on pipes, a file and clocks', () => {
+  const r = spawnSync(process.execPath, [keel, 'run', '--dir', `${bin}::/sandbox`, join(build, 'poll_pipe.wasm'), '/sandbox'], { encoding: 'utf8', timeout: 60_000, input: '' });
+  assert.deepEqual(r.stdout.split('\n').filter((l) => l.includes('FAIL')), []);
+  assert.match(r.stdout, /all checks passed/);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('proc_raise: ignored signals return 0, bad ones EINVAL, fatal ones end the process as killed', () => {
+  for (const [args, code, signal] of [[[], 134, 6], [['term'], 143, 15]] as const) {
+    const r = spawnSync(process.execPath, [keel, 'run', join(build, 'raise.wasm'), ...args], { encoding: 'utf8', timeout: 60_000, input: '' });
+    assert.equal(r.stdout, 'raise CHLD: 0\nraise 99: 28\n');
+    assert.equal(r.status, code);
+    assert.match(r.stderr, new RegExp(`killed by signal ${signal}`));
+  }
+});

@@ -6,6 +6,7 @@
 import { Errno } from './errno.js';
 import { ClockId } from './rights.js';
 import { ProcExit, type ShimContext } from './shim-context.js';
+import { pollOneoff } from './wasi-poll.js';
 
 const encoder = new TextEncoder();
 
@@ -68,57 +69,7 @@ export function miscFunctions(ctx: ShimContext) {
       }
       return Errno.SUCCESS;
     },
-    poll_oneoff: (inPtr: number, outPtr: number, nsubs: number, neventsPtr: number) => {
-      if (nsubs === 0) return Errno.INVAL;
-      ctx.mem.check(inPtr, nsubs * 48);
-      ctx.mem.check(outPtr, nsubs * 32);
-      ctx.mem.check(neventsPtr, 4);
-      const now = ctx.now();
-      let nearest = Infinity;
-      const ready: { userdata: bigint; type: number; error: number; nbytes: bigint }[] = [];
-      const clocks: { userdata: bigint; deadline: number }[] = [];
-      for (let i = 0; i < nsubs; i++) {
-        const s = inPtr + i * 48;
-        const userdata = ctx.mem.u64(s);
-        const tag = ctx.mem.u8(s + 8);
-        if (tag === 0) {
-          const id = ctx.mem.u32(s + 16);
-          const timeout = Number(ctx.mem.u64(s + 24));
-          const flags = ctx.mem.u16(s + 40);
-          const base = clockNow(id);
-          if (base === null) {
-            ready.push({ userdata, type: 0, error: Errno.INVAL, nbytes: 0n });
-            continue;
-          }
-          const abs = (flags & 1) !== 0;
-          const deadline = abs ? now + (timeout - Number(base)) : now + timeout;
-          clocks.push({ userdata, deadline });
-          nearest = Math.min(nearest, deadline);
-        } else if (tag === 1 || tag === 2) {
-          const fd = ctx.mem.u32(s + 16);
-          const e = ctx.fds.get(fd);
-          ready.push({ userdata, type: tag, error: e ? Errno.SUCCESS : Errno.BADF, nbytes: 0n });
-        } else {
-          ready.push({ userdata, type: tag, error: Errno.INVAL, nbytes: 0n });
-        }
-      }
-      if (ready.length === 0 && clocks.length > 0) {
-        const wait = nearest - ctx.now();
-        if (wait > 0) ctx.sleep(wait);
-      }
-      const t = ctx.now();
-      for (const c of clocks) if (c.deadline <= t) ready.push({ userdata: c.userdata, type: 0, error: 0, nbytes: 0n });
-      ready.forEach((ev, i) => {
-        const o = outPtr + i * 32;
-        ctx.mem.bytes(o, 32).fill(0);
-        ctx.mem.setU64(o, ev.userdata);
-        ctx.mem.setU16(o + 8, ev.error);
-        ctx.mem.setU8(o + 10, ev.type);
-        ctx.mem.setU64(o + 16, ev.nbytes);
-      });
-      ctx.mem.setU32(neventsPtr, ready.length);
-      return Errno.SUCCESS;
-    },
+    poll_oneoff: pollOneoff(ctx, clockNow),
     proc_exit: (code: number): number => {
       throw new ProcExit(code >>> 0);
     },

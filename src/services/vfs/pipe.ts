@@ -38,6 +38,10 @@ export class Pipe {
     return this.size;
   }
 
+  get space(): number {
+    return PIPE_CAPACITY - this.size;
+  }
+
   /** Take up to `max` bytes; null when nothing is buffered but a writer may still write. */
   read(max: number): Uint8Array | null {
     if (this.size === 0) return this.writers > 0 ? null : new Uint8Array(0);

@@ -110,6 +110,7 @@ export function vfsService(vfs: Vfs): Service {
     pipe: (_r, c) => vfs.pipe(c.badge),
     share: (r, c) => vfs.share(c.badge, r.fid),
     redeem: (r, c) => vfs.redeem(c.badge, r.token),
+    ready: (r, c) => vfs.ready(c.badge, r.fid),
   }, ERRNO_PROTOCOL_ERRORS, {}, {
     // The hot path: no decode; register 1 (fid) becomes the node and the call moves on.
     read: (c, server) => {

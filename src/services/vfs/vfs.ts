@@ -228,6 +228,14 @@ export class Vfs implements WalkFs {
     return { token };
   }
 
+  /** A pipe end's state, for poll. */
+  ready(badge: number, fid: number): { bytes: number; space: number; hangup: number } | number {
+    const f = this.fid(badge, fid);
+    if (typeof f === 'number') return f;
+    if (!f.pipe) return Errno.INVAL;
+    return { bytes: f.pipe.buffered, space: f.pipe.space, hangup: (f.write ? f.pipe.readers === 0 : f.pipe.writers === 0) ? 1 : 0 };
+  }
+
   /** Take a shared fid into the caller's session. */
   redeem(badge: number, token: number): { fid: number; type: number } | number {
     const t = this.shared.get(token);
