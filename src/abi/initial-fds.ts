@@ -6,15 +6,16 @@
 
 import { errnoName } from './wasi/errno.js';
 import { FdTable } from './wasi/fd-table.js';
-import { ALL_WASI_RIGHTS, DIR_RIGHTS, TTY_RIGHTS } from './wasi/rights.js';
+import { ALL_WASI_RIGHTS, DIR_RIGHTS, SOCKET_RIGHTS, TTY_RIGHTS } from './wasi/rights.js';
 import type { LocalKernel } from './local-kernel.js';
 import type { InheritedFd, PreopenSpec } from '../system/boot-spec.js';
 
 const FILETYPE_CHARACTER_DEVICE = 2;
 const FILETYPE_DIRECTORY = 3;
+const FILETYPE_SOCKET_STREAM = 6;
 
 /** Build the table; an error message if something the process was promised cannot be had. */
-export function initialFds(lk: LocalKernel, preopens: readonly PreopenSpec[], inherit: readonly InheritedFd[] | undefined): FdTable | string {
+export function initialFds(lk: LocalKernel, preopens: readonly PreopenSpec[], inherit: readonly InheritedFd[] | undefined, sockets = 0): FdTable | string {
   const fds = new FdTable();
   if (inherit) {
     for (const f of inherit) {
@@ -46,6 +47,13 @@ export function initialFds(lk: LocalKernel, preopens: readonly PreopenSpec[], in
       kind: 'dir', fid: r.reply!.fid, filetype: FILETYPE_DIRECTORY, offset: 0,
       rightsBase: DIR_RIGHTS, rightsInheriting: ALL_WASI_RIGHTS, flags: 0, preopen: p.guestPath,
     });
+  }
+  // Listening sockets come after the directories: wasi-libc's preopen scan stops at the first fd
+  // that is not a preopened directory.
+  for (let i = 0; i < sockets; i++) {
+    const r = lk.net?.call('open', { listener: i });
+    if (!r || r.transport !== 0 || r.status !== 0) return `cannot open listening socket ${i}: ${r ? errnoName(r.status) : 'no net service'}`;
+    fds.add({ kind: 'socket', fid: r.reply!.sock, filetype: FILETYPE_SOCKET_STREAM, offset: 0, rightsBase: SOCKET_RIGHTS, rightsInheriting: SOCKET_RIGHTS, flags: 0, preopen: null });
   }
   return fds;
 }

@@ -13,7 +13,9 @@ import { kernelProtocol } from '../kernel/kernel-protocol.js';
 import { Status } from '../kernel/status.js';
 import { consoleProtocol } from '../services/dev/console.js';
 import { IO_NONBLOCK, vfsProtocol } from '../services/vfs/vfs-protocol.js';
+import { NET_NONBLOCK, netProtocol } from '../services/dev/net.js';
 import { Errno } from './wasi/errno.js';
+import { type FdEntry, FdTable } from './wasi/fd-table.js';
 
 const VW = vfsProtocol.layouts.write;
 const VR = vfsProtocol.layouts.read;
@@ -27,11 +29,48 @@ export class LocalKernel {
   /** Largest payload one call can carry. */
   readonly maxChunk: number;
 
-  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number) {
+  /** The net service, for processes given sockets (null otherwise). */
+  readonly net: ProtocolClient<typeof netProtocol> | null;
+
+  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
+    this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
+  }
+
+  /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
+  releaseFd(e: FdEntry): void {
+    if (!FdTable.release(e) || e.kind === 'console') return;
+    if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
+    else this.vfs.call('close', { fid: e.fid });
+  }
+
+  /** Receive from a connected socket into `into` (one call; waits unless `nonblock`). [errno, bytes]. */
+  sockRecv(sock: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    if (!this.net) return [Errno.NOTSOCK, 0];
+    const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
+    const r = this.net.call('recv', { sock, max: want, flags: nonblock ? NET_NONBLOCK : 0 });
+    if (r.transport !== Status.OK) return [this.transportErrno(r.transport), 0];
+    if (r.status !== 0) return [r.status, 0];
+    scatter(r.reply!.data, into);
+    return [Errno.SUCCESS, r.reply!.data.length];
+  }
+
+  /** Send all of `parts` on a connected socket. [errno, bytes]. */
+  sockSend(sock: number, parts: readonly Uint8Array[]): [number, number] {
+    if (!this.net) return [Errno.NOTSOCK, 0];
+    const all = gather(parts);
+    let done = 0;
+    do {
+      const n = Math.min(all.length - done, this.maxChunk - 64);
+      const r = this.net.call('send', { sock, data: all.subarray(done, done + n) });
+      if (r.transport !== Status.OK) return [done > 0 ? Errno.SUCCESS : this.transportErrno(r.transport), done];
+      if (r.status !== 0) return [done > 0 ? Errno.SUCCESS : r.status, done];
+      done += r.reply!.sent;
+    } while (done < all.length);
+    return [Errno.SUCCESS, done];
   }
 
   private transportErrno(s: Status): number {

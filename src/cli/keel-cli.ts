@@ -22,11 +22,12 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .description('run a WASI preview1 program (.wasm) with the host\'s stdio')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'give the program a host directory (repeatable)', collect, [])
     .option('--env <NAME=VALUE>', 'set an environment variable for the program (repeatable)', collect, [])
+    .option('--tcplisten <HOST:PORT>', 'listen on a TCP address; the program gets it as a socket fd (repeatable)', collect, [])
     .argument('<program>', 'the .wasm file to run')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
-    .action((prog: string, args: string[], opts: { dir: string[]; env: string[] }) => {
-      result = runCommand(host, { dirs: opts.dir, env: opts.env, program: prog, args });
+    .action((prog: string, args: string[], opts: { dir: string[]; env: string[]; tcplisten: string[] }) => {
+      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, program: prog, args });
     });
 
   try {

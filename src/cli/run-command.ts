@@ -1,7 +1,8 @@
 /**
  * `keel run`: run one unmodified WASI program in a fresh Keel system, wasmtime-style.
  *
- *   keel run [--dir HOST_DIR[::GUEST_DIR]]... [--env NAME=VALUE]... PROGRAM.wasm [ARGS...]
+ *   keel run [--dir HOST_DIR[::GUEST_DIR]]... [--env NAME=VALUE]... [--tcplisten HOST:PORT]...
+ *            PROGRAM.wasm [ARGS...]
  *
  * The program's stdio is the host's (through the console service); each --dir is served by its
  * own hostfs, mounted at /mnt/N in the VFS and preopened for the program as GUEST_DIR (default:
@@ -25,6 +26,8 @@ export interface CliHost {
 
 export interface RunOptions {
   readonly dirs: readonly string[];
+  /** HOST:PORT addresses to listen on; the program gets them as socket fds after its directories. */
+  readonly listen?: readonly string[];
   readonly env: readonly string[];
   readonly program: string;
   readonly args: readonly string[];
@@ -64,6 +67,16 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     mounts.push({ hostPath: abs, vfsPath: `/mnt/${i}` });
     preopens.push({ guestPath: guest, vfsPath: `/mnt/${i}` });
   }
+  const listen: { host: string; port: number }[] = [];
+  for (const spec of opts.listen ?? []) {
+    const i = spec.lastIndexOf(':');
+    const port = Number(spec.slice(i + 1));
+    if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+      host.stderr(`keel: --tcplisten ${spec}: expected HOST:PORT`);
+      return 2;
+    }
+    listen.push({ host: spec.slice(0, i) || '127.0.0.1', port });
+  }
   const bytes = host.readFile(opts.program);
   if (!(bytes instanceof Uint8Array)) {
     host.stderr(`keel: cannot read ${opts.program}: ${bytes.error}`);
@@ -78,7 +91,7 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
   }
   let system: System;
   try {
-    system = await System.boot(host.makeSystemHost(), host.platform, defaultSystem(mounts));
+    system = await System.boot(host.makeSystemHost(), host.platform, defaultSystem(mounts, undefined, listen));
   } catch (e) {
     host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

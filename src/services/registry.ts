@@ -7,6 +7,7 @@ import type { Service } from '../ipc/call-context.js';
 import type { Caller } from '../ipc/caller.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 import { consoleService } from './dev/console.js';
+import { Net, netService } from './dev/net.js';
 import { hostfsService } from './fs/hostfs.js';
 import { tmpfsService } from './fs/tmpfs.js';
 import { Vfs } from './vfs/vfs.js';
@@ -30,6 +31,8 @@ export interface BuiltService {
   readonly processExited?: (pid: number, status: ExitStatus) => void;
   /** Called when the last handle carrying `badge` to this thread's `port` is gone. */
   readonly sessionClosed?: (port: number, badge: number) => void;
+  /** Release host resources (listening sockets) when the system shuts down. */
+  readonly stop?: () => void;
 }
 
 export type ServiceFactory = (ctx: ServiceFactoryContext) => BuiltService;
@@ -65,6 +68,13 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     };
     const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), proc: need('proc:mint'), ownVfs: need('vfs') });
     return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status) };
+  },
+  net: (ctx) => {
+    if (!ctx.platform.net) throw new Error('net: this platform has no host network');
+    const binds = (ctx.config['listen'] as { host: string; port: number }[] | undefined) ?? [];
+    const net = new Net(ctx.platform.net, binds);
+    const port = Number(ctx.config['port'] ?? 0);
+    return { service: netService(net), evented: true, stop: () => net.stop(), sessionClosed: (p, badge) => { if (p === port) net.endSession(badge); } };
   },
   console: (ctx) => {
     if (!ctx.platform.stdio) throw new Error('console: this platform has no standard streams');

@@ -48,6 +48,9 @@ export interface WasmBoot {
   readonly console: number;
   /** Index of a proc session, if the program may start processes. */
   readonly proc?: number;
+  /** Index of a net session, and how many of the system's listening sockets to preopen. */
+  readonly net?: number;
+  readonly sockets?: number;
   /** The fds to start with, instead of the console on 0–2 and `preopens` from 3. */
   readonly inherit?: readonly InheritedFd[];
   /** A VFS share token for the program file, instead of `path` (spawn by open file). */

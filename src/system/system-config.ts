@@ -44,7 +44,7 @@ export interface HostDirMount {
  * hostfs and proc in one worker (they call each other on every path walk, read and write, and
  * proc checks programs in the VFS before it starts them).
  */
-export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacement: Placement = 'coalesced:fs'): SystemConfig {
+export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacement: Placement = 'coalesced:fs', listen: readonly { host: string; port: number }[] = []): SystemConfig {
   const hostfs: ServiceInstance[] = hostDirs.map((d, i) => ({
     name: `hostfs${i}`, kind: 'hostfs', placement: fsPlacement,
     config: { root: d.hostPath, name: `hostfs${i}`, readOnly: d.readOnly === true }, uses: [],
@@ -52,6 +52,7 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
   return {
     services: [
       { name: 'console', kind: 'console', placement: 'kernel', config: {}, uses: [] },
+      ...(listen.length > 0 ? [{ name: 'net', kind: 'net', placement: 'kernel' as const, config: { listen }, uses: [] }] : []),
       { name: 'proc', kind: 'proc', placement: fsPlacement, config: {}, uses: ['vfs'], mints: ['vfs', 'console', 'proc'], exitEvents: true },
       { name: 'tmpfs', kind: 'tmpfs', placement: fsPlacement, config: { name: 'tmpfs' }, uses: [] },
       ...hostfs,

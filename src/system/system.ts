@@ -202,10 +202,20 @@ export class System {
   /** Start a wasm program; returns its pid and the kernel process's handle to it. */
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
-    if (this.masters.has('proc')) handles.push(this.sessionHandle('proc'));
+    const extra: { proc?: number; net?: number; sockets?: number } = {};
+    if (this.masters.has('proc')) {
+      extra.proc = handles.length;
+      handles.push(this.sessionHandle('proc'));
+    }
+    const listening = (this.config.services.find((s) => s.name === 'net')?.config['listen'] as unknown[] | undefined)?.length ?? 0;
+    if (this.masters.has('net')) {
+      extra.net = handles.length;
+      extra.sockets = listening;
+      handles.push(this.sessionHandle('net'));
+    }
     const boot: WasmBoot = {
       kind: 'wasm', program: opts.program, module: opts.module, args: opts.args, env: opts.env,
-      preopens: opts.preopens, vfs: 0, console: 1, ...(handles.length > 2 ? { proc: 2 } : {}),
+      preopens: opts.preopens, vfs: 0, console: 1, ...extra,
     };
     const r = this.kernel.spawn(KERNEL_PID, { name: opts.program, handles, boot });
     if (r.status !== Status.OK) {
@@ -240,6 +250,7 @@ export class System {
 
   /** Stop every thread and the kernel loop; resolves when nothing is left running. */
   async shutdown(): Promise<void> {
+    for (const b of this.kernelServices) b.stop?.();
     for (const p of this.kernel.allProcesses()) {
       if (p.pid !== KERNEL_PID && p.alive) this.kernel.exitProcess(p.pid, { kind: 'killed', signal: 15 });
     }

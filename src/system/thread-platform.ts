@@ -6,6 +6,7 @@
 
 import type { HostFs } from '../services/fs/host-fs-api.js';
 import type { HostStdio } from '../services/dev/host-stdio.js';
+import type { HostNet } from '../services/dev/host-net.js';
 
 export interface ThreadPlatform {
   /** Take the buffer of Memory `id` delivered by `memory_map` (null if it has not arrived). */
@@ -22,6 +23,8 @@ export interface ThreadPlatform {
   readonly hostFs: HostFs | null;
   /** Host standard streams for the console service (null where there are none). */
   readonly stdio: HostStdio | null;
+  /** Host TCP for the net service (null where there is none). */
+  readonly net: HostNet | null;
   /** Import a script program's module. */
   importModule(url: string): Promise<Record<string, unknown>>;
 }

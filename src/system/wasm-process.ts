@@ -29,8 +29,8 @@ export function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): never {
 function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
   const vfsHandle = rt.handles[boot.vfs] ?? 0;
   const consoleHandle = rt.handles[boot.console] ?? 0;
-  const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle);
-  const fds = initialFds(lk, boot.preopens, boot.inherit);
+  const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0);
+  const fds = initialFds(lk, boot.preopens, boot.inherit, boot.sockets ?? 0);
   if (typeof fds === 'string') return { kind: 'crashed', message: fds };
   let module = boot.module;
   if (!module) {

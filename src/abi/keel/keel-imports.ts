@@ -23,7 +23,7 @@ import type { ProcProtocol } from '../../services/proc/proc-protocol.js';
 import { FID_READ } from '../../services/vfs/vfs.js';
 import type { InheritedFd } from '../../system/boot-spec.js';
 import { Errno } from '../wasi/errno.js';
-import { type FdEntry, FdTable, MAX_FDS } from '../wasi/fd-table.js';
+import { type FdEntry, MAX_FDS } from '../wasi/fd-table.js';
 import { WasiRight } from '../wasi/rights.js';
 import type { ShimContext } from '../wasi/shim-context.js';
 import { vfsResult } from '../wasi/wasi-fd.js';
@@ -53,9 +53,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
     for (let i = 0; i < count; i++) out.push(cString(mem.u32(ptr + i * 4)));
     return out;
   };
-  const closeEntry = (e: FdEntry): void => {
-    if (FdTable.release(e) && e.kind !== 'console') lk.vfs.call('close', { fid: e.fid });
-  };
+  const closeEntry = (e: FdEntry): void => lk.releaseFd(e);
   let self: { pid: number; parent: number } | null = null;
   const whoAmI = (): { pid: number; parent: number } => {
     if (!self) {
@@ -99,6 +97,10 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       const inherit: InheritedFd[] = [];
       for (const [child, parent] of map) {
         const e = fds.get(parent)!;
+        if (e.kind === 'socket') {
+          if (nfd > 0 && [...Array(nfd).keys()].some((i) => mem.u32(fdmap + i * 8 + 4) === parent)) return Errno.NOTSUP;
+          continue; // sockets are not passed on (yet)
+        }
         let token = e.fid;
         if (e.kind !== 'console') {
           const t = vfsResult(lk.vfs.call('share', { fid: e.fid }));

@@ -9,11 +9,11 @@
  * opened from a directory gets at most the directory's inheriting rights.
  */
 
-export type FdKind = 'console' | 'file' | 'dir' | 'pipe';
+export type FdKind = 'console' | 'file' | 'dir' | 'pipe' | 'socket';
 
 export interface FdEntry {
   kind: FdKind;
-  /** VFS fid for files and directories; the console stream number (0, 1, 2) for consoles. */
+  /** VFS fid for files, directories and pipes; the console stream (0, 1, 2); the net socket id. */
   fid: number;
   /** WASI filetype. */
   filetype: number;

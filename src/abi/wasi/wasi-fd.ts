@@ -6,7 +6,7 @@
 
 import { unpackDirEntries } from '../../services/fs/fs-protocol.js';
 import { Errno } from './errno.js';
-import { type FdEntry, FdTable } from './fd-table.js';
+import type { FdEntry } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
 import { FdFlag, WasiRight, Whence } from './rights.js';
 import type { ShimContext } from './shim-context.js';
@@ -54,9 +54,7 @@ export function fdFunctions(ctx: ShimContext) {
   };
 
   /** One fd let go of `e`: close its fid when no other fd names it. */
-  const closeEntry = (e: FdEntry): void => {
-    if (FdTable.release(e) && e.kind !== 'console') lk.vfs.call('close', { fid: e.fid });
-  };
+  const closeEntry = (e: FdEntry): void => lk.releaseFd(e);
 
   const views = (iovs: number, count: number): Uint8Array[] => mem.iovecs(iovs, count).map(([p, l]) => mem.bytes(p, l));
 
@@ -64,6 +62,7 @@ export function fdFunctions(ctx: ShimContext) {
     if (e.kind === 'console') return e.fid === 0 ? lk.consoleRead(into) : [Errno.BADF, 0];
     if (e.kind === 'dir') return [Errno.ISDIR, 0];
     if (e.kind === 'pipe') return lk.pipeRead(e.fid, into, (e.flags & FdFlag.NONBLOCK) !== 0);
+    if (e.kind === 'socket') return lk.sockRecv(e.fid, into, (e.flags & FdFlag.NONBLOCK) !== 0);
     return lk.fileRead(e.fid, offset ?? e.offset, into);
   };
 
@@ -78,12 +77,16 @@ export function fdFunctions(ctx: ShimContext) {
       const [err, n] = lk.pipeWrite(e.fid, from, (e.flags & FdFlag.NONBLOCK) !== 0);
       return [err, n, 0];
     }
+    if (e.kind === 'socket') {
+      const [err, n] = lk.sockSend(e.fid, from);
+      return [err, n, 0];
+    }
     const append = offset === null && (e.flags & FdFlag.APPEND) !== 0;
     return lk.fileWrite(e.fid, offset ?? e.offset, append, from);
   };
 
   const stat = (e: FdEntry): StatFields | number => {
-    if (e.kind === 'console') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
+    if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
     return vfsResult(lk.vfs.call('stat', { fid: e.fid }));
   };
 
@@ -139,7 +142,7 @@ export function fdFunctions(ctx: ShimContext) {
       if (!e) return Errno.BADF;
       const need = offset === 0n && whence === Whence.CUR ? WasiRight.FD_TELL : WasiRight.FD_SEEK;
       if ((e.rightsBase & (need | WasiRight.FD_SEEK)) === 0) return Errno.NOTCAPABLE;
-      if (e.kind === 'console' || e.kind === 'pipe') return Errno.SPIPE;
+      if (e.kind === 'console' || e.kind === 'pipe' || e.kind === 'socket') return Errno.SPIPE;
       if (e.kind === 'dir') return Errno.BADF;
       mem.check(out, 8);
       let base: number;

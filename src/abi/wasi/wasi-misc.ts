@@ -7,6 +7,7 @@ import { Errno } from './errno.js';
 import { ClockId } from './rights.js';
 import { ProcExit, type ShimContext } from './shim-context.js';
 import { pollOneoff } from './wasi-poll.js';
+import { socketFunctions } from './wasi-sock.js';
 
 const encoder = new TextEncoder();
 
@@ -82,9 +83,6 @@ export function miscFunctions(ctx: ShimContext) {
       throw new ProcExit(0, sig <= 15 ? sig : sig + 1);
     },
     sched_yield: () => Errno.SUCCESS,
-    sock_accept: (fd: number) => (ctx.fds.get(fd) ? Errno.NOTSOCK : Errno.BADF),
-    sock_recv: (fd: number) => (ctx.fds.get(fd) ? Errno.NOTSOCK : Errno.BADF),
-    sock_send: (fd: number) => (ctx.fds.get(fd) ? Errno.NOTSOCK : Errno.BADF),
-    sock_shutdown: (fd: number) => (ctx.fds.get(fd) ? Errno.NOTSOCK : Errno.BADF),
+    ...socketFunctions(ctx),
   };
 }

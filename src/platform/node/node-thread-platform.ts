@@ -10,6 +10,7 @@ import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { HostStdio } from '../../services/dev/host-stdio.js';
 import type { ThreadPlatform } from '../../system/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
+import { nodeHostNet } from './node-host-net.js';
 
 
 export function nodeStdio(): HostStdio {
@@ -67,6 +68,7 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
     randomFill: (bytes) => { randomFillSync(bytes); },
     hostFs: nodeHostFs,
     stdio: withStdio ? nodeStdio() : null,
+    net: nodeHostNet,
     importModule: (url) => import(url) as Promise<Record<string, unknown>>,
   };
 }
