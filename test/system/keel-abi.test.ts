@@ -71,3 +71,11 @@ test('proc_raise: ignored signals return 0, bad ones EINVAL, fatal ones end the 
     assert.match(r.stderr, new RegExp(`killed by signal ${signal}`));
   }
 });
+
+test('poll_oneoff on stdin: readable with the bytes waiting, or at end of input', () => {
+  const poll = (input: string) => spawnSync(process.execPath, [keel, 'run', join(build, 'poll_stdin.wasm')], { encoding: 'utf8', timeout: 60_000, input });
+  const withData = poll('hi\n');
+  assert.equal(withData.stdout, 'readable 3\ngot: hi\n');
+  const atEnd = poll('');
+  assert.equal(atEnd.stdout, 'readable 0\ngot: \n');
+});

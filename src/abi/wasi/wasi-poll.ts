@@ -4,8 +4,8 @@
  *
  * Readiness by kind of fd: a regular file is always ready (for reads, `nbytes` is what is left
  * after the fd's offset); a pipe end asks the VFS (bytes buffered / room left; `hangup` once the
- * other side has closed); the console is reported ready (its service does not expose input
- * readiness yet). While nothing is ready the thread sleeps in growing steps (50 µs up to 10 ms)
+ * other side has closed); stdin asks the console (input buffered, or ended); console output is
+ * always ready. While nothing is ready the thread sleeps in growing steps (50 µs up to 10 ms)
  * until the nearest clock deadline, so a long poll costs little CPU and answers within 10 ms.
  */
 
@@ -38,6 +38,12 @@ export function pollOneoff(ctx: ShimContext, clockNow: (id: number) => bigint | 
       }
       if (r.hangup) return { ...base, error: Errno.PIPE, flags: FD_READWRITE_HANGUP };
       return r.space > 0 ? { ...base, nbytes: r.space } : null;
+    }
+    if (e.kind === 'console' && e.fid === 0 && s.type === EVENT_FD_READ) {
+      const r = lk.console.call('ready', {});
+      if (r.transport !== 0 || r.status !== 0) return { ...base, error: r.transport !== 0 ? Errno.IO : r.status };
+      if (r.reply!.bytes > 0) return { ...base, nbytes: r.reply!.bytes };
+      return r.reply!.ended ? { ...base, flags: FD_READWRITE_HANGUP } : null;
     }
     if (e.kind === 'file' && s.type === EVENT_FD_READ) {
       const st = vfsResult(lk.vfs.call('stat', { fid: e.fid }));

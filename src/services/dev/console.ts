@@ -17,6 +17,7 @@ export const consoleProtocol = defineProtocol('console', {
   write: { label: 1, request: { fd: 'u32', data: 'bytes' }, reply: { written: 'u32' } },
   read: { label: 2, request: { max: 'u32' }, reply: { data: 'bytes' }, doc: 'Blocks until input; empty data means end of input.' },
   isatty: { label: 3, request: { fd: 'u32' }, reply: { tty: 'u32' } },
+  ready: { label: 4, request: {}, reply: { bytes: 'f64', ended: 'u32' }, doc: 'Input buffered now, and whether input has ended (for poll); starts reading the host\'s stdin.' },
 });
 
 export function consoleService(stdio: HostStdio): Service {
@@ -42,7 +43,7 @@ export function consoleService(stdio: HostStdio): Service {
       if (!w.deferred.pending) continue;
       finishDeferred(L.read.reply, w.deferred, { data: buffered.length > 0 ? take(w.max) : new Uint8Array(0) }, ERRNO_PROTOCOL_ERRORS);
     }
-    if (waiting.length === 0 && reading) {
+    if (waiting.length === 0 && reading && buffered.length > 0) {
       reading = false;
       stdio.pauseStdin();
     }
@@ -74,5 +75,9 @@ export function consoleService(stdio: HostStdio): Service {
       return DEFER;
     },
     isatty: (r) => ({ tty: r.fd <= 2 && stdio.isTerminal(r.fd as 0 | 1 | 2) ? 1 : 0 }),
+    ready: () => {
+      if (buffered.length === 0 && !ended) startReading();
+      return { bytes: buffered.reduce((a, b) => a + b.length, 0), ended: ended ? 1 : 0 };
+    },
   }, ERRNO_PROTOCOL_ERRORS);
 }
