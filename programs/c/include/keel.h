@@ -12,7 +12,8 @@
  *
  * Confinement: a child can only be started from a file its parent can open (the path is resolved
  * inside the parent's preopened directories, like open()), and gets only the fds its parent passes
- * plus the parent's preopened directories.
+ * plus the parent's preopened directories. (wasi-libc in the child looks for preopened directories
+ * from fd 3 up and stops at the first fd that is not one: keep mapped fds below 3 or above them.)
  */
 #ifndef KEEL_H
 #define KEEL_H

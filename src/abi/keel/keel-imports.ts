@@ -94,18 +94,29 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       const program = vfsResult(lk.vfs.call('share', { fid: file.fid }));
       lk.vfs.call('close', { fid: file.fid });
       if (typeof program === 'number') return program;
+      // Tokens made for a child that then does not start must not hold their files open (a pipe
+      // would never see end of input): take them back and close them.
+      const tokens: number[] = [program.token];
+      const cancel = (errno: number): number => {
+        for (const token of tokens) {
+          const r = vfsResult(lk.vfs.call('redeem', { token }));
+          if (typeof r !== 'number') lk.vfs.call('close', { fid: r.fid });
+        }
+        return errno;
+      };
       const inherit: InheritedFd[] = [];
       for (const [child, parent] of map) {
         const e = fds.get(parent)!;
         if (e.kind === 'socket') {
-          if (nfd > 0 && [...Array(nfd).keys()].some((i) => mem.u32(fdmap + i * 8 + 4) === parent)) return Errno.NOTSUP;
+          if (nfd > 0 && [...Array(nfd).keys()].some((i) => mem.u32(fdmap + i * 8 + 4) === parent)) return cancel(Errno.NOTSUP);
           continue; // sockets are not passed on (yet)
         }
         let token = e.fid;
         if (e.kind !== 'console') {
           const t = vfsResult(lk.vfs.call('share', { fid: e.fid }));
-          if (typeof t === 'number') return t;
+          if (typeof t === 'number') return cancel(t);
           token = t.token;
+          tokens.push(token);
         }
         inherit.push({
           fd: child, kind: e.kind, token, filetype: e.filetype, offset: e.offset, flags: e.flags,
@@ -116,8 +127,8 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
         program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
         inherit: JSON.stringify(inherit),
       });
-      if (r.transport !== 0) return Errno.IO;
-      if (r.status !== 0) return r.status;
+      if (r.transport !== 0) return cancel(Errno.IO);
+      if (r.status !== 0) return cancel(r.status);
       mem.setU32(pidOut, r.reply!.pid);
       return Errno.SUCCESS;
     },

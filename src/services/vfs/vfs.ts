@@ -150,6 +150,12 @@ export class Vfs implements WalkFs {
     return this.sessions.get(badge)?.fids.get(fid) ?? Errno.BADF;
   }
 
+  /** A fid to resolve paths from: a pipe end is not a directory (ENOTDIR, like any file). */
+  private dirFid(badge: number, fid: number): OpenFile | number {
+    const f = this.fid(badge, fid);
+    return typeof f !== 'number' && f.pipe ? Errno.NOTDIR : f;
+  }
+
   /** Take a reference on what `file` names (a file-system open count, or a pipe end). */
   private retain(file: OpenFile): void {
     if (file.pipe) {
@@ -267,9 +273,10 @@ export class Vfs implements WalkFs {
   }
 
   open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number } | number {
-    const dir = this.fid(badge, dirFid);
+    const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     let place: Place | number;
+    if (oflags & OFLAG_DIRECTORY && oflags & (OFLAG_CREAT | OFLAG_EXCL | OFLAG_TRUNC)) return Errno.INVAL;
     if (oflags & OFLAG_CREAT) {
       const pn = walkParent(this, dir.place, path);
       if (typeof pn === 'number') return pn;
@@ -322,13 +329,13 @@ export class Vfs implements WalkFs {
   }
 
   placeAt(badge: number, dirFid: number, path: string, follow: boolean): Place | number {
-    const dir = this.fid(badge, dirFid);
+    const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     return walk(this, dir.place, path, follow);
   }
 
   parentOf(badge: number, dirFid: number, path: string) {
-    const dir = this.fid(badge, dirFid);
+    const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     return walkParent(this, dir.place, path);
   }
