@@ -48,6 +48,35 @@ static inline void say(const char *fmt, ...) {
 /* Print the call's source text and the errno name it returned. */
 #define ERR(call) say("%s: %s", #call, errno_name((int)(call)))
 
+/* Create (or truncate) `path` under directory `dir` holding `content`; set-up failures are printed. */
+static inline void put_file(int dir, const char *path, const char *content) {
+  __wasi_fd_t fd;
+  int e = __wasi_path_open(dir, 0, path, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC,
+                           __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, 0, &fd);
+  if (e != 0) {
+    say("setup: create %s: %s", path, errno_name(e));
+    return;
+  }
+  __wasi_ciovec_t iov = {(const uint8_t *)content, strlen(content)};
+  __wasi_size_t n;
+  e = __wasi_fd_write(fd, &iov, 1, &n);
+  if (e != 0 || n != strlen(content)) say("setup: write %s: %s", path, errno_name(e));
+  if (__wasi_fd_close(fd) != 0) say("setup: close %s failed", path);
+}
+
+/* The first bytes of the file open as `fd` (from offset 0, NULs shown as '0'), or an errno name. */
+static inline const char *file_contents(int fd) {
+  static char buf[128];
+  __wasi_iovec_t iov = {(uint8_t *)buf, sizeof buf - 1};
+  __wasi_size_t n = 0;
+  __wasi_errno_t e = __wasi_fd_pread(fd, &iov, 1, 0, &n);
+  if (e) return errno_name(e);
+  for (__wasi_size_t i = 0; i < n; i++)
+    if (!buf[i]) buf[i] = '0';
+  buf[n] = 0;
+  return buf;
+}
+
 /* The preopened directory fd whose name is "/sandbox" (or -1). */
 static inline int sandbox_fd(void) {
   for (int fd = 3; fd < 64; fd++) {

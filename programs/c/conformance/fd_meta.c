@@ -48,17 +48,6 @@ static void fstat_line(const char *what, int fd) {
 }
 
 /* Bytes of the file, NUL shown as '0'. */
-static const char *contents(int fd) {
-  static char buf[128];
-  __wasi_iovec_t iov = {(uint8_t *)buf, sizeof buf - 1};
-  __wasi_size_t n = 0;
-  __wasi_errno_t e = __wasi_fd_pread(fd, &iov, 1, 0, &n);
-  if (e) return errno_name(e);
-  for (__wasi_size_t i = 0; i < n; i++) if (!buf[i]) buf[i] = '0';
-  buf[n] = 0;
-  return buf;
-}
-
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Read the directory with a buf_len-byte buffer, resuming from cookies; collect "name TYPE". */
@@ -148,7 +137,7 @@ int main(void) {
   say("flags now: %u", st.fs_flags);
   __wasi_ciovec_t ab = {(const uint8_t *)"ab", 2};
   (void)__wasi_fd_write(f, &ab, 1, &n);
-  say("after fd_write in append mode: [%s]", contents(f));
+  say("after fd_write in append mode: [%s]", file_contents(f));
   say("fd_fdstat_set_flags NONBLOCK: %s", errno_name(__wasi_fd_fdstat_set_flags(f, __WASI_FDFLAGS_NONBLOCK)));
   (void)__wasi_fd_fdstat_get(f, &st);
   say("flags now: %u", st.fs_flags);
@@ -167,9 +156,9 @@ int main(void) {
   say("fd_filestat_get sandbox: %s, %s", errno_name(e), ftype(fs.filetype));
   say("fd_filestat_get bad fd: %s", errno_name(__wasi_fd_filestat_get(99, &fs)));
   say("fd_filestat_set_size 16: %s", errno_name(__wasi_fd_filestat_set_size(f, 16)));
-  say("  file [%s]", contents(f));
+  say("  file [%s]", file_contents(f));
   say("fd_filestat_set_size 4: %s", errno_name(__wasi_fd_filestat_set_size(f, 4)));
-  say("  file [%s]", contents(f));
+  say("  file [%s]", file_contents(f));
   fstat_line("  fd_filestat_get", f);
 
   /* --- fd_filestat_set_times --- */

@@ -43,17 +43,6 @@ static __wasi_errno_t rd(int fd, char *buf, size_t len, __wasi_size_t *n) {
 }
 
 /* The whole file as text ('0' for NUL bytes), read with fd_pread so the offset is untouched. */
-static const char *contents(int fd) {
-  static char buf[128];
-  __wasi_iovec_t iov = {(uint8_t *)buf, sizeof buf - 1};
-  __wasi_size_t n = 0;
-  __wasi_errno_t e = __wasi_fd_pread(fd, &iov, 1, 0, &n);
-  if (e) return errno_name(e);
-  for (__wasi_size_t i = 0; i < n; i++) if (!buf[i]) buf[i] = '0';
-  buf[n] = 0;
-  return buf;
-}
-
 static void seek(const char *what, int fd, __wasi_filedelta_t off, __wasi_whence_t wh) {
   __wasi_filesize_t pos = 0;
   __wasi_errno_t e = __wasi_fd_seek(fd, off, wh, &pos);
@@ -103,7 +92,7 @@ int main(void) {
   seek("fd_seek CUR 0", fd, 0, __WASI_WHENCE_CUR);
   seek("fd_seek SET 14 (past end)", fd, 14, __WASI_WHENCE_SET);
   e = wr(fd, "!", &n);
-  say("fd_write past end: %s, %u bytes; file [%s]", errno_name(e), n, contents(fd));
+  say("fd_write past end: %s, %u bytes; file [%s]", errno_name(e), n, file_contents(fd));
 
   /* --- fd_pread / fd_pwrite leave the offset alone --- */
   seek("fd_seek SET 1", fd, 1, __WASI_WHENCE_SET);
@@ -114,7 +103,7 @@ int main(void) {
   say("fd_pread at 100 (past end): %s, %u bytes", errno_name(e), n);
   __wasi_ciovec_t wv[2] = {{(const uint8_t *)"HEL", 3}, {(const uint8_t *)"LO", 2}};
   e = __wasi_fd_pwrite(fd, wv, 2, 0, &n);
-  say("fd_pwrite 5 at 0: %s, %u bytes; file [%s]", errno_name(e), n, contents(fd));
+  say("fd_pwrite 5 at 0: %s, %u bytes; file [%s]", errno_name(e), n, file_contents(fd));
   tell("fd_tell after pread/pwrite", fd);
   e = rd(fd, buf, 4, &n);
   say("fd_read 4: %s, [%.*s]", errno_name(e), (int)n, buf);
@@ -158,7 +147,7 @@ int main(void) {
   say("append fd_write: %s, %u bytes", errno_name(e), n);
   seek("append fd_seek SET 0", ap, 0, __WASI_WHENCE_SET);
   e = wr(ap, "XY", &n);
-  say("append fd_write after seek: %s, %u bytes; file [%s]", errno_name(e), n, contents(ap));
+  say("append fd_write after seek: %s, %u bytes; file [%s]", errno_name(e), n, file_contents(ap));
   seek("append fd_seek SET 1", ap, 1, __WASI_WHENCE_SET);
   e = rd(ap, buf, 2, &n);
   say("append fd_read 2 at 1: %s, [%.*s]", errno_name(e), (int)n, buf);
@@ -173,7 +162,7 @@ int main(void) {
   say("fd_read into an out-of-bounds buffer: %s", errno_name(__wasi_fd_read(fd, &oob, 1, &n)));
   say("fd_pread into an out-of-bounds buffer: %s", errno_name(__wasi_fd_pread(fd, &oob, 1, 0, &n)));
   say("fd_pwrite from an out-of-bounds buffer: %s", errno_name(__wasi_fd_pwrite(fd, &coob, 1, 0, &n)));
-  say("file unchanged: [%s]", contents(fd));
+  say("file unchanged: [%s]", file_contents(fd));
   (void)__wasi_fd_close(fd);
   return 0;
 }

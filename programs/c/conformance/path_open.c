@@ -39,20 +39,6 @@ static void try_open(const char *what, int lookup, const char *path, int oflags,
 }
 
 /* Set-up helper: create (or replace) a file with the given content. */
-static void put(const char *path, const char *content) {
-  __wasi_fd_t fd;
-  int e = __wasi_path_open(dir, 0, path, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC, RD | WR, 0, 0, &fd);
-  if (e != 0) {
-    say("setup: create %s: %s", path, errno_name(e));
-    return;
-  }
-  __wasi_ciovec_t iov = {(const uint8_t *)content, strlen(content)};
-  __wasi_size_t n;
-  e = __wasi_fd_write(fd, &iov, 1, &n);
-  if (e != 0 || n != strlen(content)) say("setup: write %s: %s", path, errno_name(e));
-  if (__wasi_fd_close(fd) != 0) say("setup: close %s failed", path);
-}
-
 static void stat_of(const char *what, const char *path) {
   __wasi_filestat_t fs;
   int e = __wasi_path_filestat_get(dir, 0, path, &fs);
@@ -85,12 +71,12 @@ int main(void) {
   say("-- oflags");
   try_open("open a missing file without CREAT", 0, "f", 0, RD);
   try_open("CREAT a new file", 0, "f", CREAT, RD | WR);
-  put("f", "hello");
+  put_file(dir, "f", "hello");
   try_open("CREAT an existing file keeps its content", 0, "f", CREAT, RD | WR);
   try_open("CREAT|EXCL an existing file", 0, "f", CREAT | EXCL, RD | WR);
   try_open("CREAT|EXCL a new file", 0, "g", CREAT | EXCL, RD | WR);
   try_open("TRUNC an existing file", 0, "f", TRUNC, RD | WR);
-  put("f", "hello");
+  put_file(dir, "f", "hello");
   try_open("open without TRUNC keeps the content", 0, "f", 0, RD);
   try_open("DIRECTORY on a regular file", 0, "f", DIRECTORY, RD);
   ERR(__wasi_path_create_directory(dir, "d"));

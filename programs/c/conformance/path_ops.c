@@ -17,20 +17,6 @@ static const char *ftname(int t) { return t >= 0 && t < 8 ? filetypes[t] : "?"; 
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
 #define CHK(what, call) say("%s: %s", what, errno_name(call))
 
-static void put(const char *path, const char *content) {
-  __wasi_fd_t fd;
-  int e = __wasi_path_open(dir, 0, path, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC, RD | WR, 0, 0, &fd);
-  if (e != 0) {
-    say("setup: create %s: %s", path, errno_name(e));
-    return;
-  }
-  __wasi_ciovec_t iov = {(const uint8_t *)content, strlen(content)};
-  __wasi_size_t n;
-  e = __wasi_fd_write(fd, &iov, 1, &n);
-  if (e != 0 || n != strlen(content)) say("setup: write %s: %s", path, errno_name(e));
-  if (__wasi_fd_close(fd) != 0) say("setup: close %s failed", path);
-}
-
 /* The content of a file (up to 63 bytes), or "<errno>" if it cannot be read. */
 static const char *content(const char *path) {
   static char buf[64];
@@ -83,7 +69,7 @@ int main(void) {
   CHK("create \"d\"", __wasi_path_create_directory(dir, "d"));
   st("  stat \"d\"", 0, "d");
   CHK("create \"d\" again", __wasi_path_create_directory(dir, "d"));
-  put("f", "0123456");
+  put_file(dir, "f", "0123456");
   CHK("create over a regular file", __wasi_path_create_directory(dir, "f"));
   CHK("create under a missing directory", __wasi_path_create_directory(dir, "nodir/x"));
   CHK("create \"d/e\" with a trailing slash", __wasi_path_create_directory(dir, "d/e/"));
@@ -104,7 +90,7 @@ int main(void) {
   say("-- path_unlink_file");
   CHK("unlink a directory", __wasi_path_unlink_file(dir, "d"));
   CHK("unlink a missing name", __wasi_path_unlink_file(dir, "nothing"));
-  put("u", "x");
+  put_file(dir, "u", "x");
   CHK("unlink a regular file with a trailing slash", __wasi_path_unlink_file(dir, "u/"));
   CHK("unlink a regular file", __wasi_path_unlink_file(dir, "u"));
   st("  stat it", 0, "u");
@@ -113,14 +99,14 @@ int main(void) {
   st("  stat the directory", 0, "e");
 
   say("-- path_rename");
-  put("a", "AAA");
-  put("b", "BBBBB");
+  put_file(dir, "a", "AAA");
+  put_file(dir, "b", "BBBBB");
   CHK("rename a file over a file", __wasi_path_rename(dir, "a", dir, "b"));
   st("  stat the source", 0, "a");
   say("  the target's content: %s", content("b"));
   ERR(__wasi_path_create_directory(dir, "p"));
   ERR(__wasi_path_create_directory(dir, "q"));
-  put("q/in", "x");
+  put_file(dir, "q/in", "x");
   CHK("rename a directory over a non-empty directory", __wasi_path_rename(dir, "p", dir, "q"));
   ERR(__wasi_path_create_directory(dir, "r"));
   CHK("rename a directory over an empty directory", __wasi_path_rename(dir, "p", dir, "r"));
@@ -168,7 +154,7 @@ int main(void) {
       __WASI_FSTFLAGS_MTIM));
   say("  the target's mtim is the new one: %s", mtim_of(0, "f") == T3 ? "yes" : "no");
   say("  the link's own mtim is unchanged: %s", mtim_of(0, "sl") == T2 ? "yes" : "no");
-  put("tf", "x");
+  put_file(dir, "tf", "x");
   CHK("set atim and mtim of another file", __wasi_path_filestat_set_times(dir, 0, "tf", A1, T1,
       __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM));
   content("tf");
@@ -179,7 +165,7 @@ int main(void) {
   st("  stat \"f\"", 0, "f");
   st("  stat \"h\"", 0, "h");
   say("  content through \"h\": %s", content("h"));
-  put("h", "changed");
+  put_file(dir, "h", "changed");
   say("  content through \"f\" after writing \"h\": %s", content("f"));
   CHK("hard-link onto an existing file", __wasi_path_link(dir, 0, "f", dir, "h"));
   CHK("hard-link onto an existing directory", __wasi_path_link(dir, 0, "f", dir, "d"));
