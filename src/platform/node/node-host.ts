@@ -1,9 +1,12 @@
 /**
  * The Node.js KernelHost: one worker thread per process.
  *
- * `startThread` makes a Worker running thread-entry.js with the ThreadStart data; its `exit` and
- * `error` events tell the kernel the thread is gone (`threadGone`), whatever the reason, so a
- * crashed program or service never leaves callers hanging. `stopThread` terminates the worker.
+ * `startThread` gives the new process a Worker running thread-entry.js and the ThreadStart data:
+ * a warm one from a small pool when there is one (starting a worker costs tens of milliseconds;
+ * handing a started one its data costs well under one), else a fresh one. Its `exit` and `error`
+ * events tell the kernel the thread is gone (`threadGone`), whatever the reason, so a crashed
+ * program or service never leaves callers hanging. Idle pool workers are unref'd: they never keep
+ * the host process alive. `stopThread` terminates the worker.
  * Memory buffers for `memory_map` travel on a per-thread MessagePort that the thread drains
  * synchronously with receiveMessageOnPort (it is blocked in the kernel call meanwhile).
  */
@@ -28,7 +31,26 @@ export class NodeHost implements KernelHost {
   /** Called with (pid, error message) when a thread dies of an uncaught error. */
   onThreadError: ((pid: number, message: string) => void) | null = null;
 
-  constructor(private readonly kernelQueue: number = 0) {}
+  /** Started workers waiting for a process to run. */
+  private readonly pool: Worker[] = [];
+  private closing = false;
+
+  constructor(private readonly kernelQueue: number = 0, readonly poolSize: number = 2) {}
+
+  /** Top the pool up (off the caller's path: creating a worker takes the thread a moment). */
+  private refill(): void {
+    if (this.closing) return;
+    while (this.pool.length < this.poolSize) {
+      const w = new Worker(entryUrl, { workerData: { pooled: true }, name: 'keel:idle', stdin: false });
+      w.unref();
+      w.on('error', () => {});
+      w.once('exit', () => {
+        const i = this.pool.indexOf(w);
+        if (i >= 0) this.pool.splice(i, 1);
+      });
+      this.pool.push(w);
+    }
+  }
 
   startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
     const kernel = this.kernel!;
@@ -42,21 +64,31 @@ export class NodeHost implements KernelHost {
       boot: boot as BootSpec,
       control: port2,
     };
-    const worker = new Worker(entryUrl, {
-      workerData: start,
-      transferList: [port2],
-      name: `keel:${process.pid}:${process.name}`,
-      stdin: false,
-    });
-    const record: ThreadRecord = { worker, control: port1, stopping: false };
+    let worker = this.pool.shift();
+    if (worker) {
+      worker.removeAllListeners('error');
+      worker.removeAllListeners('exit');
+      worker.ref();
+      worker.postMessage({ start }, [port2]);
+    } else {
+      worker = new Worker(entryUrl, {
+        workerData: start,
+        transferList: [port2],
+        name: `keel:${process.pid}:${process.name}`,
+        stdin: false,
+      });
+    }
+    setImmediate(() => this.refill());
+    const w = worker;
+    const record: ThreadRecord = { worker: w, control: port1, stopping: false };
     this.threads.set(process.pid, record);
     let errorMessage = '';
-    worker.on('error', (err: unknown) => {
+    w.on('error', (err: unknown) => {
       errorMessage = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       this.onThreadError?.(process.pid, errorMessage);
     });
     this.exited.set(process.pid, new Promise<void>((resolve) => {
-      worker.once('exit', (code) => {
+      w.once('exit', (code) => {
         this.threads.delete(process.pid);
         port1.close();
         kernel.threadGone(process.pid, errorMessage || `thread exited with code ${code}`);
@@ -88,7 +120,9 @@ export class NodeHost implements KernelHost {
 
   /** Terminate every thread and wait until all have ended. */
   async stopAll(): Promise<void> {
-    const pending = [...this.exited.values()];
+    this.closing = true;
+    const idle = this.pool.splice(0).map((w) => w.terminate());
+    const pending = [...this.exited.values(), ...idle];
     for (const t of this.threads.values()) {
       t.stopping = true;
       void t.worker.terminate();
