@@ -77,7 +77,7 @@ export class CallSlot {
     i32[b + SlotWord.HANDLE] = handle;
     i32[b + SlotWord.LABEL] = label;
     i32[b + TRANSPORT_WORD] = Status.OK;
-    i32[b + SlotWord.SEQ] = (i32[b + SlotWord.SEQ]! + 1) | 0;
+    Atomics.add(i32, b + SlotWord.SEQ, 1);
     const q = this.queue(queue);
     return q.alive ? q : null;
   }
@@ -113,14 +113,18 @@ export class CallSlot {
     this.sleeps++;
     Atomics.store(i32, b + SlotWord.WAITING, 1);
     let state: number;
+    let slices = 0;
     for (;;) {
       state = Atomics.load(i32, b + SlotWord.STATE);
       if (state >= SlotState.REPLIED) break;
-      const q = i32[b + SlotWord.QUEUE]!;
+      const q = Atomics.load(i32, b + SlotWord.QUEUE);
       if (Atomics.load(i32, this.arena.queueWord(q) + QueueWord.ALIVE) !== 1) {
         Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD);
         continue;
       }
+      // Still unclaimed after a whole slice: post again (harmless if the bit is already set; it
+      // recovers a post lost to a forwarder that died between choosing the queue and posting).
+      if (state === SlotState.CALLED && slices++ > 0) this.queue(q).post(this.slot);
       Atomics.wait(i32, b + SlotWord.STATE, state, this.policy.sleepSliceMs);
     }
     Atomics.store(i32, b + SlotWord.WAITING, 0);
@@ -155,6 +159,22 @@ export class CallSlot {
 }
 
 /**
+ * Kernel: the thread owning `slot` is ending. Its call, if one is open, becomes DEAD and the
+ * sequence number moves on, so a deferred reply still held for it reports `pending` false and is
+ * dropped instead of landing in a slot that will belong to someone else.
+ */
+export function retireSlot(arena: Arena, slot: number): void {
+  const i32 = arena.i32;
+  const b = arena.slotWord(slot);
+  Atomics.add(i32, b + SlotWord.SEQ, 1);
+  for (;;) {
+    const state = Atomics.load(i32, b + SlotWord.STATE);
+    if (state !== SlotState.CALLED && state !== SlotState.SERVING) return;
+    if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD) === state) return;
+  }
+}
+
+/**
  * Kernel: the server thread of `queue` is gone. Every slot posted to it and not yet answered
  * becomes DEAD and its caller is woken. Call after `ReceiveQueue.close()`.
  */
@@ -163,9 +183,9 @@ export function failPendingCalls(arena: Arena, queue: number): number {
   let failed = 0;
   for (let slot = 0; slot < arena.config.maxThreads; slot++) {
     const b = arena.slotWord(slot);
-    if (Atomics.load(i32, b + SlotWord.QUEUE) !== queue) continue;
     const state = Atomics.load(i32, b + SlotWord.STATE);
     if (state !== SlotState.CALLED && state !== SlotState.SERVING) continue;
+    if (Atomics.load(i32, b + SlotWord.QUEUE) !== queue) continue;
     if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD) === state) {
       failed++;
       Atomics.notify(i32, b + SlotWord.STATE);

@@ -106,7 +106,7 @@ export class ServerThread implements ServerApi {
     c.label = i32[b + SlotWord.LABEL]!;
     c.sender = i32[b + SlotWord.SENDER]!;
     c.origin = i32[b + SlotWord.ORIGIN]!;
-    c.seq = i32[b + SlotWord.SEQ]!;
+    c.seq = Atomics.load(i32, b + SlotWord.SEQ);
     if (handle === 0) {
       if (!this.kernelService) return Status.BAD_HANDLE;
       c.badge = 0; c.rights = 0; c.endpoint = 0;
@@ -126,18 +126,24 @@ export class ServerThread implements ServerApi {
     const i32 = this.arena.i32;
     const b = this.arena.slotWord(slot);
     if (Atomics.compareExchange(i32, b + SlotWord.STATE, SlotState.CALLED, SlotState.SERVING) !== SlotState.CALLED) return;
+    // A bit left by the slot's previous owner (killed after posting here) must not claim the new
+    // owner's call, which is posted to another queue: give it back untouched.
+    if (Atomics.load(i32, b + SlotWord.QUEUE) !== this.queue.index) {
+      Atomics.store(i32, b + SlotWord.STATE, SlotState.CALLED);
+      return;
+    }
     this.stats.calls++;
     const c = this.contextFor(slot);
     c.colocated = false;
     const service = this.authorise(slot, c);
     if (typeof service === 'number') {
       this.stats.refused++;
-      this.complete(slot, service);
+      this.complete(slot, service, c.seq);
       return;
     }
     const outcome = this.invoke(service, c);
     if (outcome === DEFER || outcome === FORWARDED) return;
-    this.complete(slot, typeof outcome === 'number' ? outcome : Status.OK);
+    this.complete(slot, typeof outcome === 'number' ? outcome : Status.OK, c.seq);
   }
 
   private invoke(service: Service, c: CallContext): HandlerOutcome | Status {
@@ -149,11 +155,17 @@ export class ServerThread implements ServerApi {
     }
   }
 
-  private complete(slot: number, transport: Status): void {
+  /**
+   * Answer call `seq` in `slot`. Only that call, still being served, is answered: if its caller
+   * died meanwhile (the kernel moved the sequence number on and marked the slot DEAD), the slot may
+   * already carry someone else's call and is not ours to touch.
+   */
+  private complete(slot: number, transport: Status, seq: number): void {
     const i32 = this.arena.i32;
     const b = this.arena.slotWord(slot);
+    if (Atomics.load(i32, b + SlotWord.SEQ) !== seq) return;
     i32[b + TRANSPORT_WORD] = transport;
-    Atomics.store(i32, b + SlotWord.STATE, SlotState.REPLIED);
+    if (Atomics.compareExchange(i32, b + SlotWord.STATE, SlotState.SERVING, SlotState.REPLIED) !== SlotState.SERVING) return;
     if (Atomics.load(i32, b + SlotWord.WAITING) !== 0) {
       Atomics.notify(i32, b + SlotWord.STATE);
       this.wokeCaller = true;
@@ -211,10 +223,10 @@ export class ServerThread implements ServerApi {
       regs: c.regs,
       bulk: c.bulk,
       get pending(): boolean {
-        return i32[b + SlotWord.SEQ] === seq && Atomics.load(i32, b + SlotWord.STATE) === SlotState.SERVING;
+        return Atomics.load(i32, b + SlotWord.SEQ) === seq && Atomics.load(i32, b + SlotWord.STATE) === SlotState.SERVING;
       },
       finish(): void {
-        if (this.pending) self.complete(c.slot, Status.OK);
+        if (this.pending) self.complete(c.slot, Status.OK, seq);
       },
     };
   }
@@ -239,7 +251,7 @@ export class ServerThread implements ServerApi {
       if (outcome === DEFER || outcome === FORWARDED) return true;
       const transport = typeof outcome === 'number' ? outcome : Status.OK;
       if (c.colocated) i32[b + TRANSPORT_WORD] = transport; // dispatchLocal reads it
-      else this.complete(c.slot, transport);
+      else this.complete(c.slot, transport, c.seq);
       return true;
     }
     this.forwardPosted = true;
@@ -250,7 +262,13 @@ export class ServerThread implements ServerApi {
 
   /** Take and serve everything posted now; returns how many calls were served. */
   pump(): number {
-    if (this.queue.takeEvents()) this.onEvents?.();
+    if (this.queue.takeEvents()) {
+      try {
+        this.onEvents?.();
+      } catch {
+        this.stats.internalErrors++;
+      }
+    }
     return this.queue.drain((slot) => this.serveSlot(slot));
   }
 

@@ -12,7 +12,7 @@
 
 import { type Arena } from '../ipc/arena.js';
 import { ReceiveQueue } from '../ipc/receive-queue.js';
-import { failPendingCalls } from '../ipc/call-slot.js';
+import { failPendingCalls, retireSlot } from '../ipc/call-slot.js';
 import { Capability } from './capability.js';
 import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
 import { type Handle } from './handle.js';
@@ -65,6 +65,11 @@ export interface SpawnRequest {
 export const CHILD_RIGHTS = (Right.READ | Right.WAIT | Right.SIGNAL | Right.MANAGE | Right.DUPLICATE | Right.TRANSFER) as Rights;
 
 export const KERNEL_PID = 1;
+
+/** Exit messages (trap and crash reasons) are cut to this many characters. */
+export const MAX_EXIT_MESSAGE = 1000;
+/** At most this many kernel events per takeEvents; the rest stay flagged for the next. */
+export const MAX_EVENTS_PER_TAKE = 64;
 
 export class Kernel {
   private readonly objects = new Map<number, KernelObject>();
@@ -142,6 +147,8 @@ export class Kernel {
     if (process.queue >= 0) return process.queue;
     const q = this.queues.alloc();
     if (q === null) return null;
+    // A caller may still have posted to this index's previous owner: fail it before reuse.
+    failPendingCalls(this.arena, q);
     new ReceiveQueue(this.arena, q).open(process.pid);
     process.queue = q;
     this.queueOwners.set(q, process);
@@ -175,7 +182,15 @@ export class Kernel {
     const handle = this.installNew(parent, child, CHILD_RIGHTS, 0)!;
     parent.children.add(child.pid);
     child.state = 'running';
-    this.host.startThread(child, req.boot, childHandles);
+    try {
+      this.host.startThread(child, req.boot, childHandles);
+    } catch (e) {
+      // The host could not start it (boot data that cannot be cloned, no threads left): the child
+      // ends at once, its handles are closed, and the parent's handle shows why.
+      this.threadGone(child.pid, `could not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.close(parentPid, handle);
+      return fail(Status.INVALID_ARGS);
+    }
     return ok({ handle, pid: child.pid, childHandles });
   }
 
@@ -202,20 +217,19 @@ export class Kernel {
    */
   exitProcess(pid: number, status: ExitStatus): boolean {
     const p = this.processes.get(pid);
+    if (status.kind === 'trapped' || status.kind === 'crashed') {
+      if (status.message.length > MAX_EXIT_MESSAGE) status = { kind: status.kind, message: status.message.slice(0, MAX_EXIT_MESSAGE) + '…' };
+    }
     if (!p || pid === KERNEL_PID || !p.markExited(status)) return false;
     if (p.queue >= 0) {
-      const q = new ReceiveQueue(this.arena, p.queue);
-      q.close();
-      failPendingCalls(this.arena, p.queue);
-      // Endpoints this thread served are served by no one now; the queue index may be reused.
+      // Endpoints this thread served are served by no one now: new calls fail at once. Calls
+      // already posted are failed when the thread is really gone (threadGone): until then a
+      // handler still running could write into a caller that had moved on.
       for (const o of this.objects.values()) {
         if (o instanceof ChannelEndpoint && o.route?.queue === p.queue) o.unserve();
       }
-      this.queueOwners.delete(p.queue);
-      this.events.delete(p.queue);
-      this.queues.release(p.queue);
-      p.queue = -1;
     }
+    if (p.slot >= 0) retireSlot(this.arena, p.slot);
     for (const cap of p.handles.all()) {
       p.handles.removeCap(cap);
       this.releaseCap(cap);
@@ -237,6 +251,15 @@ export class Kernel {
     if (!p || p.threadEnded) return;
     this.exitProcess(pid, { kind: 'crashed', message: reason });
     p.threadEnded = true;
+    if (p.queue >= 0) {
+      new ReceiveQueue(this.arena, p.queue).close();
+      failPendingCalls(this.arena, p.queue);
+      this.queueOwners.delete(p.queue);
+      this.events.delete(p.queue);
+      this.queues.release(p.queue);
+      p.queue = -1;
+    }
+    this.exitListeners.delete(pid);
     if (p.slot >= 0) {
       this.slots.release(p.slot);
       p.slot = -1;
@@ -337,6 +360,8 @@ export class Kernel {
       object.destroy();
       this.objects.delete(object.id);
       this.objectIds.release(object.id);
+      // Readers still registered on it retry, see the handle gone, and are answered.
+      if (object instanceof ChannelEndpoint) this.wakeReaders(object.id);
     }
   }
 
@@ -557,8 +582,10 @@ export class Kernel {
     const p = this.processes.get(pid);
     if (!p || p.queue < 0) return [];
     const list = this.events.get(p.queue) ?? [];
-    this.events.delete(p.queue);
-    return list;
+    const taken = list.splice(0, MAX_EVENTS_PER_TAKE);
+    if (list.length === 0) this.events.delete(p.queue);
+    else new ReceiveQueue(this.arena, p.queue).raiseEvents();
+    return taken;
   }
 
   // ─── notifications and memory ───────────────────────────────────────────────

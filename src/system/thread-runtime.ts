@@ -14,6 +14,7 @@ import { kernelProtocol } from '../kernel/kernel-protocol.js';
 import { Status } from '../kernel/status.js';
 import type { ExitStatus } from '../kernel/process.js';
 import { exitStatusToWire } from '../kernel/kernel-service.js';
+import { MAX_EXIT_MESSAGE } from '../kernel/kernel.js';
 import type { ThreadStart } from './boot-spec.js';
 import type { ThreadPlatform } from './thread-platform.js';
 
@@ -55,7 +56,8 @@ export class ThreadRuntime {
   /** Tell the kernel this process is done. Does not return while the kernel is alive. */
   exit(status: ExitStatus): never {
     const w = exitStatusToWire(status);
-    this.kernel.call('exit', { kind: w.kind, code: w.code, message: w.message });
+    // However long the reason (a trap message, an import name), the exit call must get through.
+    this.kernel.call('exit', { kind: w.kind, code: w.code, message: w.message.slice(0, MAX_EXIT_MESSAGE) });
     // The kernel stops this thread; if it is gone instead, there is no one left to tell.
     for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   }

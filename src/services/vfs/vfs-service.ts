@@ -118,7 +118,9 @@ export function vfsService(vfs: Vfs): Service {
       const f = vfs.fid(c.badge, fid);
       if (typeof f !== 'number' && f.pipe) {
         if (!f.read) { c.regs[0] = Errno.BADF; return; }
-        const max = Math.min(c.regs[VR.request.regs.length!]!, c.bulk.length);
+        const length = c.regs[VR.request.regs.length!]!;
+        if (!Number.isInteger(length) || length < 0) { c.regs[0] = Errno.INVAL; return; }
+        const max = Math.min(length, c.bulk.length);
         const data = f.pipe.read(max);
         if (data) { replyRead(c.regs, c.bulk, data); return; }
         const deferred = (c.regs[VR.request.regs.flags!]! & IO_NONBLOCK) === 0 ? server.defer(c) : null;
