@@ -78,7 +78,9 @@ export class NodeHost implements KernelHost {
         stdin: false,
       });
     }
-    setImmediate(() => this.refill());
+    // Refill a little later: starting a worker busies this thread for a few ms, which the new
+    // process would otherwise wait out in its first calls to the kernel thread.
+    setTimeout(() => this.refill(), 25).unref();
     const w = worker;
     const record: ThreadRecord = { worker: w, control: port1, stopping: false };
     this.threads.set(process.pid, record);
