@@ -33,6 +33,8 @@ export interface BuiltService {
   readonly sessionClosed?: (port: number, badge: number) => void;
   /** Release host resources (listening sockets) when the system shuts down. */
   readonly stop?: () => void;
+  /** Settles when the service can serve (null) or could not start (why); boot waits for it. */
+  readonly ready?: Promise<string | null>;
 }
 
 export type ServiceFactory = (ctx: ServiceFactoryContext) => BuiltService;
@@ -74,7 +76,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     const binds = (ctx.config['listen'] as { host: string; port: number }[] | undefined) ?? [];
     const net = new Net(ctx.platform.net, binds);
     const port = Number(ctx.config['port'] ?? 0);
-    return { service: netService(net), evented: true, stop: () => net.stop(), sessionClosed: (p, badge) => { if (p === port) net.endSession(badge); } };
+    return { service: netService(net), evented: true, ready: net.ready(), stop: () => net.stop(), sessionClosed: (p, badge) => { if (p === port) net.endSession(badge); } };
   },
   console: (ctx) => {
     if (!ctx.platform.stdio) throw new Error('console: this platform has no standard streams');

@@ -163,6 +163,10 @@ export class System {
     await allServing;
     k.onServed = null;
     this.bootFailed = null;
+    for (const [i, b] of this.kernelServices.entries()) {
+      const why = b.ready ? await b.ready : null;
+      if (why) throw new KeelError('BOOT', `${inKernel[i]!.name}: ${why}`);
+    }
   }
 
   private bootFailed: ((pid: number, why: string) => void) | null = null;

@@ -60,6 +60,23 @@ test('a wasm echo server on a --tcplisten socket answers a real TCP client', asy
   }
 });
 
+test('an address already in use is a one-line boot error', async () => {
+  const port = await freePort();
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  try {
+    const child = spawn(process.execPath, [keel, 'run', '--tcplisten', `127.0.0.1:${port}`, join(root, 'programs/c/build/echo_server.wasm')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b) => { err += b.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 1);
+    assert.match(err, /keel: cannot boot: net: 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    assert.equal(err.trim().split('\n').length, 1);
+  } finally {
+    blocker.close();
+  }
+});
+
 test('a bad --tcplisten address is a one-line error', async () => {
   const child = spawn(process.execPath, [keel, 'run', '--tcplisten', 'nonsense', join(root, 'programs/c/build/echo_server.wasm')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';

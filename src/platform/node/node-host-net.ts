@@ -59,12 +59,16 @@ export const nodeHostNet: HostNet = {
       if (accept) accept(c);
       else pending.push(c);
     });
+    let settle: (why: string | null) => void = () => {};
+    const bound = new Promise<string | null>((resolve) => { settle = resolve; });
     server.on('error', (e: Error) => {
       failure = e.message;
+      settle(e.message);
       fail?.(e.message);
     });
-    server.listen(port, host);
+    server.listen(port, host, () => settle(null));
     return {
+      bound,
       onConnection(cb, error) {
         accept = cb;
         fail = error;

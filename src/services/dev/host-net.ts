@@ -18,6 +18,8 @@ export interface HostConnection {
 export interface HostListener {
   /** Called for each accepted connection; `error` once if binding failed. */
   onConnection(cb: (c: HostConnection) => void, error: (message: string) => void): void;
+  /** Resolves when the address is bound: null, or why it could not be. */
+  readonly bound: Promise<string | null>;
   close(): void;
 }
 

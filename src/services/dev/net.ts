@@ -54,7 +54,7 @@ export class Net {
   private nextSock = 1;
   private readonly listeners: ListenerState[];
 
-  constructor(host: HostNet, binds: readonly { host: string; port: number }[]) {
+  constructor(host: HostNet, private readonly binds: readonly { host: string; port: number }[]) {
     this.listeners = binds.map((b) => {
       const state: ListenerState = { host: host.listen(b.host, b.port), pending: [], waiting: [], failed: null };
       state.host.onConnection((c) => {
@@ -66,6 +66,12 @@ export class Net {
       });
       return state;
     });
+  }
+
+  /** Resolves when every listener is bound: null, or the first reason one could not be. */
+  async ready(): Promise<string | null> {
+    const results = await Promise.all(this.listeners.map((l, i) => l.host.bound.then((why) => (why ? `${this.binds[i]!.host}:${this.binds[i]!.port}: ${why}` : null))));
+    return results.find((r) => r !== null) ?? null;
   }
 
   private session(badge: number): Map<number, Sock> {
