@@ -27,7 +27,7 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
     .action((prog: string, args: string[], opts: { dir: string[]; env: string[]; tcplisten: string[] }) => {
-      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, program: prog, args });
+      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, layout: host.layout, program: prog, args });
     });
 
   try {

@@ -12,7 +12,7 @@
 
 import { type ExitStatus, exitCodeOf } from '../kernel/process.js';
 import { System, type SystemHost } from '../system/system.js';
-import { type HostDirMount, defaultSystem } from '../system/system-config.js';
+import { type HostDirMount, type Layout, defaultSystem, withLayout } from '../system/system-config.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 
 export interface CliHost {
@@ -21,6 +21,8 @@ export interface CliHost {
   directory(path: string): string | { error: string };
   stderr(line: string): void;
   makeSystemHost(): SystemHost;
+  /** Service placement for the whole system (from KEEL_PLACEMENT). */
+  readonly layout: Layout;
   readonly platform: ThreadPlatform;
 }
 
@@ -28,6 +30,8 @@ export interface RunOptions {
   readonly dirs: readonly string[];
   /** HOST:PORT addresses to listen on; the program gets them as socket fds after its directories. */
   readonly listen?: readonly string[];
+  /** Where the services run (KEEL_PLACEMENT): as configured, each alone, or all in the kernel thread. */
+  readonly layout?: Layout;
   readonly env: readonly string[];
   readonly program: string;
   readonly args: readonly string[];
@@ -91,7 +95,7 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
   }
   let system: System;
   try {
-    system = await System.boot(host.makeSystemHost(), host.platform, defaultSystem(mounts, undefined, listen));
+    system = await System.boot(host.makeSystemHost(), host.platform, withLayout(defaultSystem(mounts, undefined, listen), opts.layout ?? 'default'));
   } catch (e) {
     host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

@@ -288,6 +288,17 @@ export class ServerThread implements ServerApi {
   /** Serve until `stop()`, yielding to the event loop when idle (kernel thread, evented services). */
   async runEvented(maxSpinNs = this.policy.serverSpinNs): Promise<void> {
     this.running = true;
+    // A pending Atomics.waitAsync does not keep an event loop alive by itself (a worker whose loop
+    // had nothing else would end): hold it open with an idle timer while serving.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      await this.serveEvented(maxSpinNs);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async serveEvented(maxSpinNs: number): Promise<void> {
     let lastYield = this.clock();
     while (this.running) {
       const seen = this.queue.doorbell();

@@ -36,6 +36,10 @@ export function dispatchEvents(events: readonly KernelEvent[], built: readonly B
 /** A services thread (worker): serve every entry, then run until the thread is stopped. */
 export async function runServicesThread(rt: ThreadRuntime, boot: ServicesBoot): Promise<void> {
   const built = buildServices(boot.services, rt.handles, rt.caller, rt.platform);
+  for (const [i, b] of built.entries()) {
+    const why = b.ready ? await b.ready : null;
+    if (why) throw new Error(`${boot.services[i]!.name}: ${why}`);
+  }
   let server: ServerThread | null = null;
   boot.services.forEach((entry, i) => {
     const s = rt.serve(rt.handles[entry.serverEnd] ?? 0, entry.port);

@@ -64,3 +64,14 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
     ],
   };
 }
+
+/** Whole-system placements for comparing isolation classes: as configured, all alone, all in the kernel thread. */
+export type Layout = 'default' | 'isolated' | 'kernel';
+
+export const LAYOUTS: readonly Layout[] = ['default', 'isolated', 'kernel'];
+
+/** `config` with every service placed by `layout` (the services themselves are unchanged). */
+export function withLayout(config: SystemConfig, layout: Layout): SystemConfig {
+  if (layout === 'default') return config;
+  return { services: config.services.map((s) => ({ ...s, placement: layout === 'kernel' ? 'kernel' : 'isolated' })) };
+}

@@ -5,8 +5,8 @@
  */
 
 import { randomFillSync } from 'node:crypto';
-import { writeSync } from 'node:fs';
-import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { createReadStream, writeSync } from 'node:fs';
+import { type MessagePort, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
 import type { HostStdio } from '../../services/dev/host-stdio.js';
 import type { ThreadPlatform } from '../../system/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
@@ -14,6 +14,15 @@ import { nodeHostNet } from './node-host-net.js';
 
 
 export function nodeStdio(): HostStdio {
+  // On the main thread, process.stdin (it knows terminals); in a worker (the console placed in a
+  // worker), fd 0 itself: a worker's process.stdin only carries what its parent writes to it.
+  let stream: NodeJS.ReadableStream | null = null;
+  const inputStream = (): NodeJS.ReadableStream => (stream ??= isMainThread ? process.stdin : createReadStream('', { fd: 0, autoClose: false }));
+  const input = {
+    on: (event: string, fn: (chunk: Buffer) => void) => inputStream().on(event, fn),
+    resume: () => inputStream().resume(),
+    pause: () => { stream?.pause(); },
+  };
   let onData: ((c: Uint8Array) => void) | null = null;
   let onEnd: (() => void) | null = null;
   let attached = false;
@@ -34,14 +43,14 @@ export function nodeStdio(): HostStdio {
       onEnd = end;
       if (!attached) {
         attached = true;
-        process.stdin.on('data', (chunk: Buffer) => onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice()));
-        process.stdin.on('end', () => onEnd?.());
-        process.stdin.on('error', () => onEnd?.());
+        input.on('data', (chunk: Buffer) => onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice()));
+        input.on('end', () => onEnd?.());
+        input.on('error', () => onEnd?.());
       }
-      process.stdin.resume();
+      input.resume();
     },
     pauseStdin() {
-      process.stdin.pause();
+      input.pause();
     },
     isTerminal(fd) {
       return fd === 0 ? process.stdin.isTTY === true : fd === 1 ? process.stdout.isTTY === true : process.stderr.isTTY === true;
