@@ -6,8 +6,11 @@
  *   ipc-ring          entries per second through a submission + completion ring pair (2 workers)
  *   syscall-null      clock_time_get × N, answered by the local kernel, vs node:wasi
  *   spawn             start a hello-world program and wait for it (both in a fresh worker)
- *   file-write-small  100k × 64-byte fd_write to a file, vs node:wasi (Keel: tmpfs, coalesced with
- *                     the VFS; and hostfs on a host directory, like node:wasi)
+ *   file-write-small  100k × 64-byte fd_write to a file, vs node:wasi (Keel: tmpfs; and hostfs on a
+ *                     host directory, like node:wasi)
+ * spawn, syscall-null and file-write-small on tmpfs run under each whole-system placement: the
+ * default (VFS, file systems and proc coalesced in one worker), every service alone in a worker,
+ * and every service in the kernel thread.
  *
  * Each wasm benchmark runs the same .wasm under Keel (spawn → exit) and under node:wasi in a
  * fresh worker thread (start → exit), alternating, and reports medians and the ratio
@@ -23,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IpcFixture } from '../test/support/ipc-fixture.js';
 import { System } from '../src/system/system.js';
-import { defaultSystem } from '../src/system/system-config.js';
+import { LAYOUTS, type Layout, defaultSystem, withLayout } from '../src/system/system-config.js';
 import { NodeHost } from '../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
 import { Arena } from '../src/ipc/arena.js';
@@ -134,11 +137,12 @@ async function keelRun(system: System, module: WebAssembly.Module, args: string[
   return performance.now() - t0;
 }
 
-async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, onTmpfs: boolean): Promise<void> {
+async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, onTmpfs: boolean, layout: Layout = 'default'): Promise<void> {
+  variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
   const module = new WebAssembly.Module(readFileSync(prog(program)));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), defaultSystem([{ hostPath: dir, vfsPath: '/mnt/0' }]));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), withLayout(defaultSystem([{ hostPath: dir, vfsPath: '/mnt/0' }]), layout));
   try {
     const k: number[] = [];
     const b: number[] = [];
@@ -159,10 +163,12 @@ async function main(): Promise<void> {
   await ipcNullCall();
   await ipcRing();
   const rounds = quick ? 3 : 9;
-  await wasmBench('spawn', 'hello world, spawn to exit', 'hello', () => [], quick ? 5 : 21, true);
-  await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true);
-  await wasmBench('file-write-small', '100k × 64 B, tmpfs (coalesced)', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true);
-  await wasmBench('file-write-small', '100k × 64 B, hostfs (coalesced)', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
+  for (const layout of LAYOUTS) {
+    await wasmBench('spawn', 'hello world, spawn to exit', 'hello', () => [], quick ? 5 : 21, true, layout);
+    await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true, layout);
+    await wasmBench('file-write-small', '100k × 64 B, tmpfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true, layout);
+  }
+  await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
 
   const header = ['benchmark', 'variant', 'keel', 'node:wasi', 'ratio', 'unit'];
   const table = rows.map((r) => [r.benchmark, r.variant, r.keel.toFixed(r.keel < 100 ? 2 : 0), r.baseline === null ? '-' : r.baseline.toFixed(2), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`, r.unit]);
