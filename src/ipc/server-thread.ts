@@ -142,9 +142,17 @@ export class ServerThread implements ServerApi {
       return;
     }
     const outcome = this.invoke(service, c);
+    this.handedOff = outcome === FORWARDED && this.forwardPosted;
     if (outcome === DEFER || outcome === FORWARDED) return;
     this.complete(slot, typeof outcome === 'number' ? outcome : Status.OK, c.seq);
   }
+
+  /**
+   * Set when the last call served here was passed on to another thread. The next call from that
+   * caller cannot come before the other thread answers it, so spinning now would only take a core
+   * from that thread (with more busy threads than cores, it may have none): sleep instead.
+   */
+  private handedOff = false;
 
   private invoke(service: Service, c: CallContext): HandlerOutcome | Status {
     try {
@@ -278,7 +286,7 @@ export class ServerThread implements ServerApi {
     while (this.running) {
       const seen = this.queue.doorbell();
       if (this.pump() > 0) continue;
-      if (this.spinForWork(seen)) continue;
+      if (!this.handedOff && this.spinForWork(seen)) continue;
       if (!this.running) break;
       this.stats.sleeps++;
       this.queue.sleep(seen, this.policy.sleepSliceMs);
