@@ -116,8 +116,9 @@ export class NodeHost implements KernelHost {
     return this.exited.get(pid) ?? Promise.resolve();
   }
 
+  /** Workers alive now: processes' threads and idle pool workers. */
   liveThreads(): number {
-    return this.threads.size;
+    return this.threads.size + this.pool.length;
   }
 
   /** Terminate every thread and wait until all have ended. */

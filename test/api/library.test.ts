@@ -1,0 +1,57 @@
+/**
+ * Keel as a library, through the package entry point only: boot, run programs given as bytes, a
+ * compiled module or a path, with arguments, environment and host directories; typed errors; and a
+ * shutdown that leaves no worker behind.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KeelError, bootKeel } from '../../src/platform/node/index.js';
+
+const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+test('run programs as bytes, module and path; exit codes and traps come back typed', async () => {
+  const before = timers();
+  const keel = await bootKeel();
+  assert.ok(keel.liveThreads() > 0, 'the services run in workers');
+  try {
+    const bytes = new Uint8Array(readFileSync(join(build, 'exit_code.wasm')));
+    assert.equal((await keel.run(bytes, { args: ['exit_code', '42'] })).exitCode, 42);
+    assert.equal((await keel.run(new WebAssembly.Module(bytes), { args: ['exit_code', '7'] })).exitCode, 7);
+    const trapped = await keel.run(join(build, 'trap.wasm'));
+    assert.equal(trapped.exitCode, 134);
+    assert.equal(trapped.status.kind, 'trapped');
+    await assert.rejects(keel.run(new Uint8Array([1, 2, 3])), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MODULE');
+    await assert.rejects(keel.run(join(build, 'nope.wasm')), (e: unknown) => e instanceof KeelError && e.code === 'NOT_FOUND');
+  } finally {
+    await keel.shutdown();
+  }
+  assert.equal(keel.liveThreads(), 0, 'no worker left after shutdown');
+  assert.equal(timers(), before, 'no timer left after shutdown');
+});
+
+test('host directories and environment reach the program', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-lib-'));
+  writeFileSync(join(dir, 'in.txt'), 'library data\n');
+  const keel = await bootKeel({ dirs: { '/data': dir } });
+  try {
+    const r = await keel.run(join(build, 'copy_file.wasm'), { args: ['copy_file', '/data/in.txt', '/data/out.txt'], env: { MODE: 'test' } });
+    assert.equal(r.exitCode, 0);
+    assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), 'library data\n');
+    await assert.rejects(keel.run(join(build, 'hello.wasm'), { dirs: ['/elsewhere'] }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_DIR');
+  } finally {
+    await keel.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a directory that does not exist is a typed error at boot, and nothing is left running', async () => {
+  const before = timers();
+  await assert.rejects(bootKeel({ dirs: { '/x': '/no/such/dir' } }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_DIR');
+  assert.equal(timers(), before, 'the kernel loop is not left running');
+});
