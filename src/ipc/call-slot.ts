@@ -102,9 +102,7 @@ export class CallSlot {
       }
     }
     if (state < SlotState.REPLIED) state = this.sleepForReply();
-    Atomics.store(i32, stateIndex, SlotState.IDLE);
-    if (state === SlotState.DEAD) return Status.PEER_CLOSED;
-    return i32[this.base + TRANSPORT_WORD] as Status;
+    return this.result(state);
   }
 
   private sleepForReply(): number {
@@ -113,18 +111,10 @@ export class CallSlot {
     this.sleeps++;
     Atomics.store(i32, b + SlotWord.WAITING, 1);
     let state: number;
-    let slices = 0;
-    for (;;) {
+    for (let slice = 0; ; slice++) {
       state = Atomics.load(i32, b + SlotWord.STATE);
       if (state >= SlotState.REPLIED) break;
-      const q = Atomics.load(i32, b + SlotWord.QUEUE);
-      if (Atomics.load(i32, this.arena.queueWord(q) + QueueWord.ALIVE) !== 1) {
-        Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD);
-        continue;
-      }
-      // Still unclaimed after a whole slice: post again (harmless if the bit is already set; it
-      // recovers a post lost to a forwarder that died between choosing the queue and posting).
-      if (state === SlotState.CALLED && slices++ > 0) this.queue(q).post(this.slot);
+      if (!this.readyToSleep(state, slice)) continue;
       Atomics.wait(i32, b + SlotWord.STATE, state, this.policy.sleepSliceMs);
     }
     Atomics.store(i32, b + SlotWord.WAITING, 0);
@@ -141,20 +131,40 @@ export class CallSlot {
     Atomics.store(i32, b + SlotWord.WAITING, 1);
     q.post(this.slot);
     let state: number;
-    for (;;) {
+    for (let slice = 0; ; slice++) {
       state = Atomics.load(i32, b + SlotWord.STATE);
       if (state >= SlotState.REPLIED) break;
-      if (Atomics.load(i32, this.arena.queueWord(i32[b + SlotWord.QUEUE]!) + QueueWord.ALIVE) !== 1) {
-        Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD);
-        continue;
-      }
+      if (!this.readyToSleep(state, slice)) continue;
       const r = Atomics.waitAsync(i32, b + SlotWord.STATE, state, this.policy.sleepSliceMs);
       if (r.async) await r.value;
     }
     Atomics.store(i32, b + SlotWord.WAITING, 0);
-    Atomics.store(i32, b + SlotWord.STATE, SlotState.IDLE);
+    return this.result(state);
+  }
+
+  /**
+   * Before sleeping on `state` (the `slice`th time): if the queue the call is posted to has no
+   * server any more, mark the call DEAD and return false (look again); if the call is still
+   * unclaimed after a whole slice, post it again — harmless if its bit is still set, and it
+   * recovers a post lost to a forwarder that died between choosing the queue and posting.
+   */
+  private readyToSleep(state: number, slice: number): boolean {
+    const i32 = this.i32;
+    const b = this.base;
+    const q = Atomics.load(i32, b + SlotWord.QUEUE);
+    if (Atomics.load(i32, this.arena.queueWord(q) + QueueWord.ALIVE) !== 1) {
+      Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD);
+      return false;
+    }
+    if (state === SlotState.CALLED && slice > 0) this.queue(q).post(this.slot);
+    return true;
+  }
+
+  /** Free the slot for the next call and turn the final state into a transport status. */
+  private result(state: number): Status {
+    Atomics.store(this.i32, this.base + SlotWord.STATE, SlotState.IDLE);
     if (state === SlotState.DEAD) return Status.PEER_CLOSED;
-    return i32[b + TRANSPORT_WORD] as Status;
+    return this.i32[this.base + TRANSPORT_WORD] as Status;
   }
 }
 

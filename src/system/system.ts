@@ -24,7 +24,7 @@ import type { ExitStatus } from '../kernel/process.js';
 import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
 import { Status, statusName } from '../kernel/status.js';
 import type { BuiltService } from '../services/registry.js';
-import type { PreopenSpec, ServiceEntry, WasmBoot } from './boot-spec.js';
+import type { PreopenSpec, ScriptBoot, ServiceEntry, WasmBoot } from './boot-spec.js';
 import { buildServices, dispatchEvents } from './service-host.js';
 import type { ServiceInstance, SystemConfig } from './system-config.js';
 import type { ThreadPlatform } from './thread-platform.js';
@@ -221,10 +221,15 @@ export class System {
       kind: 'wasm', program: opts.program, module: opts.module, args: opts.args, env: opts.env,
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
     };
-    const r = this.kernel.spawn(KERNEL_PID, { name: opts.program, handles, boot });
+    return this.launch(opts.program, handles, boot);
+  }
+
+  /** Start a child of the kernel process with `handles` moved into it; they are closed if it cannot start. */
+  private launch(name: string, handles: Handle[], boot: WasmBoot | ScriptBoot): { pid: number; handle: Handle } {
+    const r = this.kernel.spawn(KERNEL_PID, { name, handles, boot });
     if (r.status !== Status.OK) {
       for (const h of handles) this.kernel.close(KERNEL_PID, h);
-      throw new KeelError('SPAWN', `cannot start ${opts.program}: ${statusName(r.status)}`);
+      throw new KeelError('SPAWN', `cannot start ${name}: ${statusName(r.status)}`);
     }
     return { pid: r.value.pid, handle: r.value.handle };
   }
@@ -236,12 +241,7 @@ export class System {
   spawnScript(url: string, args: readonly string[], data?: unknown): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     if (this.masters.has('proc')) handles.push(this.sessionHandle('proc'));
-    const r = this.kernel.spawn(KERNEL_PID, { name: url.split('/').pop() ?? url, handles, boot: { kind: 'script', url, args, data } });
-    if (r.status !== Status.OK) {
-      for (const h of handles) this.kernel.close(KERNEL_PID, h);
-      throw new KeelError('SPAWN', `cannot start ${url}: ${statusName(r.status)}`);
-    }
-    return { pid: r.value.pid, handle: r.value.handle };
+    return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data });
   }
 
   /** Resolve with the exit status of the process behind `handle` (a handle from spawnWasm). */

@@ -45,6 +45,14 @@ static inline void say(const char *fmt, ...) {
   fflush(stdout);
 }
 
+static const char *const filetype_names[] = {
+  "UNKNOWN", "BLOCK_DEVICE", "CHARACTER_DEVICE", "DIRECTORY", "REGULAR_FILE", "SOCKET_DGRAM",
+  "SOCKET_STREAM", "SYMBOLIC_LINK",
+};
+
+/* The name of a WASI filetype. */
+static inline const char *ftname(int t) { return t >= 0 && t < 8 ? filetype_names[t] : "?"; }
+
 /* Print the call's source text and the errno name it returned. */
 #define ERR(call) say("%s: %s", #call, errno_name((int)(call)))
 

@@ -6,12 +6,6 @@
 
 static int dir;
 
-static const char *const filetypes[] = {
-  "UNKNOWN", "BLOCK_DEVICE", "CHARACTER_DEVICE", "DIRECTORY", "REGULAR_FILE", "SOCKET_DGRAM",
-  "SOCKET_STREAM", "SYMBOLIC_LINK",
-};
-static const char *ftname(int t) { return t >= 0 && t < 8 ? filetypes[t] : "?"; }
-
 #define RD __WASI_RIGHTS_FD_READ
 #define WR __WASI_RIGHTS_FD_WRITE
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
