@@ -1,23 +1,39 @@
 /**
- * Loading a program into a new process: read the module through the process's own VFS session —
+ * Loading a program into a new process: read the file through the process's own VFS session —
  * by path, or from an open file its parent shared (spawn by open file, so a program can start
- * only what it can open) — and compile it. Failures are messages for the exit status.
+ * only what it can open) — and decide what it is, like a kernel's binfmt handlers:
+ *   - `\0asm…`: a WebAssembly module, compiled here;
+ *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities), named in
+ *     src/programs/registry.ts — the name is checked against that list, so a file can only ask
+ *     for a program Keel ships, never load code from elsewhere.
+ * Failures are messages for the exit status.
  */
 
 import { errnoName } from './wasi/errno.js';
 import type { LocalKernel } from './local-kernel.js';
 import { FID_READ } from '../services/vfs/vfs.js';
+import { isProgramName } from '../programs/registry.js';
 
-function compile(name: string, bytes: Uint8Array): WebAssembly.Module | string {
+export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
+
+const SCRIPT_MAGIC = '#!keel ';
+const MAX_SCRIPT_HEADER = 256;
+
+function compile(name: string, bytes: Uint8Array): LoadedProgram | string {
+  if (bytes.length >= SCRIPT_MAGIC.length && new TextDecoder().decode(bytes.subarray(0, SCRIPT_MAGIC.length)) === SCRIPT_MAGIC) {
+    const header = new TextDecoder().decode(bytes.subarray(SCRIPT_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
+    if (!isProgramName(header)) return `${name}: #!keel names no program Keel has: ${header.slice(0, 40)}`;
+    return { kind: 'script', name: header };
+  }
   try {
-    return new WebAssembly.Module(bytes);
+    return { kind: 'wasm', module: new WebAssembly.Module(bytes) };
   } catch (e) {
     return `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
   }
 }
 
 /** Read all of open file `fid` (then close it) and compile it. */
-function loadFid(lk: LocalKernel, name: string, fid: number): WebAssembly.Module | string {
+function loadFid(lk: LocalKernel, name: string, fid: number): LoadedProgram | string {
   try {
     const st = lk.vfs.call('stat', { fid });
     if (st.transport !== 0 || st.status !== 0) return `cannot load ${name}: ${errnoName(st.status)}`;
@@ -32,7 +48,7 @@ function loadFid(lk: LocalKernel, name: string, fid: number): WebAssembly.Module
 }
 
 /** The program at VFS path `path`. */
-export function loadByPath(lk: LocalKernel, path: string): WebAssembly.Module | string {
+export function loadByPath(lk: LocalKernel, path: string): LoadedProgram | string {
   const root = lk.vfs.call('openRoot', { path: '/' });
   if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
   const rootFid = root.reply!.fid;
@@ -46,7 +62,7 @@ export function loadByPath(lk: LocalKernel, path: string): WebAssembly.Module | 
 }
 
 /** The program a parent shared with VFS token `token`. */
-export function loadByToken(lk: LocalKernel, name: string, token: number): WebAssembly.Module | string {
+export function loadByToken(lk: LocalKernel, name: string, token: number): LoadedProgram | string {
   const f = lk.vfs.call('redeem', { token });
   if (f.transport !== 0 || f.status !== 0) return `cannot load ${name}: ${errnoName(f.status)}`;
   return loadFid(lk, name, f.reply!.fid);

@@ -5,6 +5,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { type CliHost, runCommand } from './run-command.js';
+import { bootCommand } from './boot-command.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -28,6 +29,16 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .passThroughOptions()
     .action((prog: string, args: string[], opts: { dir: string[]; env: string[]; tcplisten: string[] }) => {
       result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, layout: host.layout, program: prog, args });
+    });
+
+  program.command('boot', { isDefault: true })
+    .description('boot Keel and start the shell (interactive, or -c COMMAND_LINE, or a SCRIPT)')
+    .option('--dir <HOST_DIR[::GUEST_DIR]>', 'mount a host directory (at /host unless GUEST_DIR is given; repeatable)', collect, [])
+    .option('-c <command_line>', 'run one command line, like sh -c, and exit with its status')
+    .argument('[script...]', 'a shell script (a path inside Keel) and its arguments')
+    .passThroughOptions()
+    .action((script: string[], opts: { dir: string[]; c?: string }) => {
+      result = bootCommand(host, { dirs: opts.dir, ...(opts.c !== undefined ? { command: opts.c } : {}), script });
     });
 
   try {

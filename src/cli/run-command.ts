@@ -24,6 +24,8 @@ export interface CliHost {
   /** Service placement for the whole system (from KEEL_PLACEMENT). */
   readonly layout: Layout;
   readonly platform: ThreadPlatform;
+  /** The host's terminal type (TERM), passed on to the shell. */
+  readonly term?: string;
 }
 
 export interface RunOptions {

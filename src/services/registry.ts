@@ -13,14 +13,23 @@ import { tmpfsService } from './fs/tmpfs.js';
 import { Vfs } from './vfs/vfs.js';
 import { pipeCompletions, vfsService } from './vfs/vfs-service.js';
 import { Proc, procService } from './proc/proc.js';
+import { procProtocol } from './proc/proc-protocol.js';
+import { ProtocolClient } from '../ipc/protocol-client.js';
 import type { ExitStatus } from '../kernel/process.js';
 
 export interface ServiceFactoryContext {
   readonly caller: Caller;
+  /**
+   * On the kernel thread: a caller with its own call slot, for calls that must not block
+   * (`invokeAsync`, one at a time). Null elsewhere: a worker may simply block.
+   */
+  readonly asyncCaller: Caller | null;
   readonly platform: ThreadPlatform;
   readonly config: Readonly<Record<string, unknown>>;
   /** Client handles this service may use, by name. */
   readonly uses: Readonly<Record<string, number>>;
+  /** The badge each other service's handle to this one carries, by service name. */
+  readonly callers: Readonly<Record<string, number>>;
 }
 
 export interface BuiltService {
@@ -39,8 +48,30 @@ export interface BuiltService {
 
 export type ServiceFactory = (ctx: ServiceFactoryContext) => BuiltService;
 
+/**
+ * How the console tells proc to signal a process group: from the kernel thread, an asynchronous
+ * call on the thread's second slot (one at a time, in order); from a worker, a plain call.
+ */
+function groupSignaller(ctx: ServiceFactoryContext, handle: number): (pgid: number, signal: number) => void {
+  if (!ctx.asyncCaller) {
+    const proc = new ProtocolClient(procProtocol, ctx.caller, handle);
+    return (pgid, signal) => { proc.call('signalGroup', { pgid, signal }); };
+  }
+  const proc = new ProtocolClient(procProtocol, ctx.asyncCaller, handle);
+  let chain: Promise<unknown> = Promise.resolve();
+  return (pgid, signal) => {
+    chain = chain.then(() => proc.callAsync('signalGroup', { pgid, signal }));
+  };
+}
+
 export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
-  tmpfs: (ctx) => ({ service: tmpfsService(() => ctx.platform.realtime(), { name: String(ctx.config['name'] ?? 'tmpfs') }) }),
+  tmpfs: (ctx) => ({
+    service: tmpfsService(() => ctx.platform.realtime(), {
+      name: String(ctx.config['name'] ?? 'tmpfs'),
+      dirs: (ctx.config['dirs'] as string[] | undefined) ?? [],
+      files: (ctx.config['files'] as Record<string, string> | undefined) ?? {},
+    }),
+  }),
   hostfs: (ctx) => {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
     const root = ctx.config['root'];
@@ -68,7 +99,8 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       if (h === undefined) throw new Error(`proc: needs ${name}`);
       return h;
     };
-    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), proc: need('proc:mint'), ownVfs: need('vfs') });
+    const tty = typeof ctx.config['tty'] === 'string' ? ctx.callers[ctx.config['tty']] : undefined;
+    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), proc: need('proc:mint'), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}) });
     return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status) };
   },
   net: (ctx) => {
@@ -80,6 +112,9 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
   },
   console: (ctx) => {
     if (!ctx.platform.stdio) throw new Error('console: this platform has no standard streams');
-    return { service: consoleService(ctx.platform.stdio), evented: true };
+    const procHandle = ctx.uses['proc'];
+    const signalGroup = procHandle === undefined ? undefined : groupSignaller(ctx, procHandle);
+    const service = consoleService(ctx.platform.stdio, signalGroup ? { signalGroup } : {});
+    return { service, evented: true, stop: () => service.stop() };
   },
 };

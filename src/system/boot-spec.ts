@@ -66,6 +66,8 @@ export interface ServiceEntry {
   readonly config: Readonly<Record<string, unknown>>;
   /** Indices of client handles this service may use, by name (e.g. { tmpfs: 2 }). */
   readonly uses: Readonly<Record<string, number>>;
+  /** The badge each other service's handle to this one carries, by service name (who is calling). */
+  readonly callers: Readonly<Record<string, number>>;
 }
 
 export interface ServicesBoot {

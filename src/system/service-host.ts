@@ -13,14 +13,17 @@ import type { ServiceEntry, ServicesBoot } from './boot-spec.js';
 import type { ThreadPlatform } from './thread-platform.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
-/** Build the services of `entries` for a thread; `handles` are the thread's initial handles. */
-export function buildServices(entries: readonly ServiceEntry[], handles: readonly number[], caller: Caller, platform: ThreadPlatform): BuiltService[] {
+/**
+ * Build the services of `entries` for a thread; `handles` are the thread's initial handles.
+ * `asyncCaller` (kernel thread only): a second call slot for calls that must not block the thread.
+ */
+export function buildServices(entries: readonly ServiceEntry[], handles: readonly number[], caller: Caller, platform: ThreadPlatform, asyncCaller: Caller | null = null): BuiltService[] {
   return entries.map((entry) => {
     const factory = serviceFactories[entry.name];
     if (!factory) throw new Error(`unknown service ${entry.name}`);
     const uses: Record<string, number> = {};
     for (const [name, index] of Object.entries(entry.uses)) uses[name] = handles[index] ?? 0;
-    return factory({ caller, platform, config: { ...entry.config, port: entry.port }, uses });
+    return factory({ caller, asyncCaller, platform, config: { ...entry.config, port: entry.port }, uses, callers: entry.callers });
   });
 }
 

@@ -19,6 +19,12 @@ export interface ServiceInstance {
   /** Instance names this service calls (it gets a badged session with each). */
   readonly uses: readonly string[];
   /**
+   * Instance names this service calls only without waiting for the answer (it gets a session
+   * with each, as with `uses`). Unlike `uses`, allowed from the kernel thread to any placement:
+   * the console tells proc about ^C this way.
+   */
+  readonly notifies?: readonly string[];
+  /**
    * Instance names whose unbadged client handle this service gets as `NAME:mint`, to mint
    * sessions for others (proc gives every new process its VFS, console and proc sessions).
    */
@@ -51,9 +57,9 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
   }));
   return {
     services: [
-      { name: 'console', kind: 'console', placement: 'kernel', config: {}, uses: [] },
+      { name: 'console', kind: 'console', placement: 'kernel', config: {}, uses: [], notifies: ['proc'] },
       ...(listen.length > 0 ? [{ name: 'net', kind: 'net', placement: 'kernel' as const, config: { listen }, uses: [] }] : []),
-      { name: 'proc', kind: 'proc', placement: fsPlacement, config: {}, uses: ['vfs'], mints: ['vfs', 'console', 'proc'], exitEvents: true },
+      { name: 'proc', kind: 'proc', placement: fsPlacement, config: { tty: 'console' }, uses: ['vfs'], mints: ['vfs', 'console', 'proc'], exitEvents: true },
       { name: 'tmpfs', kind: 'tmpfs', placement: fsPlacement, config: { name: 'tmpfs' }, uses: [] },
       ...hostfs,
       {
@@ -62,6 +68,21 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
         uses: ['tmpfs', ...hostfs.map((h) => h.name)],
       },
     ],
+  };
+}
+
+/**
+ * The system `keel boot` starts: the default system, with a root tmpfs that holds `/bin` (one
+ * `#!keel` file per TypeScript program), `/tmp`, `/dev` and `/home`, and each host directory
+ * mounted where asked (e.g. `/host`).
+ */
+export function sessionSystem(hostDirs: readonly HostDirMount[], programs: readonly string[], fsPlacement: Placement = 'coalesced:fs'): SystemConfig {
+  const base = defaultSystem(hostDirs, fsPlacement);
+  const files: Record<string, string> = {};
+  for (const name of programs) files[`/bin/${name}`] = `#!keel ${name}\n`;
+  const dirs = ['/bin', '/tmp', '/dev', '/home', ...hostDirs.map((d) => d.vfsPath)];
+  return {
+    services: base.services.map((s) => (s.name === 'tmpfs' ? { ...s, config: { ...s.config, dirs, files } } : s)),
   };
 }
 

@@ -39,7 +39,9 @@ export interface SystemHost extends KernelHost {
 
 export interface SpawnWasmOptions {
   readonly program: string;
-  readonly module: WebAssembly.Module;
+  /** The compiled program; without it, the program is loaded from VFS path `path` in the new process. */
+  readonly module?: WebAssembly.Module;
+  readonly path?: string;
   readonly args: readonly string[];
   readonly env: readonly string[];
   readonly preopens: readonly PreopenSpec[];
@@ -51,6 +53,8 @@ export class KeelError extends Error {
   }
 }
 
+/** Badges of service-to-service handles: above every session badge the system mints (and below proc's). */
+const SERVICE_BADGE_BASE = 2 ** 36;
 const CLIENT_RIGHTS = (Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE) as Rights;
 
 export class System {
@@ -120,7 +124,7 @@ export class System {
     }
     const kernelHandles: number[] = [];
     const entries = inKernel.map((s) => this.entryFor(s, serverEnds.get(s.name)!, kernelHandles, false));
-    this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform);
+    this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform, this.asyncCaller());
     if (inKernel.some((s) => s.exitEvents)) k.exitListeners.add(KERNEL_PID);
     inKernel.forEach((s, i) => {
       const st = k.channelServe(KERNEL_PID, serverEnds.get(s.name)!, this.ports.get(s.name)!);
@@ -171,17 +175,35 @@ export class System {
 
   private bootFailed: ((pid: number, why: string) => void) | null = null;
 
+  /** A caller on a second call slot of the kernel thread, for its services' non-blocking calls. */
+  private asyncCaller(): Caller {
+    const slot = this.kernel.attachSlot(this.kernel.process(KERNEL_PID)!);
+    if (slot === null) throw new KeelError('BOOT', 'no call slot for the kernel thread\'s asynchronous calls');
+    const caller = new Caller(this.caller.arena, new CallSlot(this.caller.arena, slot, KERNEL_PID, undefined, () => this.platform.now()));
+    caller.kernelQueue = 0;
+    return caller;
+  }
+
+  /** The badge service `from`'s handles to other services carry (fixed, so a callee can know its caller). */
+  private serviceBadge(from: string): number {
+    return SERVICE_BADGE_BASE + this.ports.get(from)!;
+  }
+
   /** Describe one service for its thread, collecting the handles to hand it into `handles`. */
   private entryFor(s: ServiceInstance, serverEnd: Handle, handles: number[], move: boolean): ServiceEntry {
     const k = this.kernel;
     const uses: Record<string, number> = {};
     const serverIndex = handles.length;
     handles.push(move ? serverEnd : serverEnd);
-    for (const dep of s.uses) {
+    for (const dep of [...s.uses, ...(s.notifies ?? [])]) {
       const master = this.masters.get(dep);
       if (master === undefined) throw new KeelError('BOOT', `${s.name} uses ${dep}, which is not in the system`);
       uses[dep] = handles.length;
-      handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, this.nextBadge++), `handle to ${dep} for ${s.name}`));
+      handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, this.serviceBadge(s.name)), `handle to ${dep} for ${s.name}`));
+    }
+    const callers: Record<string, number> = {};
+    for (const other of this.config.services) {
+      if (other.uses.includes(s.name) || other.notifies?.includes(s.name)) callers[other.name] = this.serviceBadge(other.name);
     }
     for (const dep of s.mints ?? []) {
       const master = this.masters.get(dep);
@@ -189,7 +211,7 @@ export class System {
       uses[`${dep}:mint`] = handles.length;
       handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, 0), `master handle of ${dep} for ${s.name}`));
     }
-    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: s.config, uses };
+    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: s.config, uses, callers };
   }
 
   private onKernelEvents(events: KernelEvent[]): void {
@@ -203,7 +225,10 @@ export class System {
     return this.check(this.kernel.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, this.nextBadge++), `session with ${service}`);
   }
 
-  /** Start a wasm program; returns its pid and the kernel process's handle to it. */
+  /**
+   * Start a program — a compiled wasm module, or the file at a VFS path (wasm or `#!keel`) —
+   * with sessions of the VFS, the console, proc and net; its pid and the kernel's handle to it.
+   */
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     const extra: { proc?: number; net?: number; sockets?: number } = {};
@@ -218,7 +243,7 @@ export class System {
       handles.push(this.sessionHandle('net'));
     }
     const boot: WasmBoot = {
-      kind: 'wasm', program: opts.program, module: opts.module, args: opts.args, env: opts.env,
+      kind: 'wasm', program: opts.program, ...(opts.module ? { module: opts.module } : { path: opts.path ?? opts.program }), args: opts.args, env: opts.env,
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
     };
     return this.launch(opts.program, handles, boot);

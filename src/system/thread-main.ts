@@ -18,7 +18,7 @@ export async function runThread(start: ThreadStart, platform: ThreadPlatform): P
   try {
     switch (boot.kind) {
       case 'wasm':
-        runWasmProcess(rt, boot);
+        await runWasmProcess(rt, boot);
         break;
       case 'services':
         await runServicesThread(rt, boot);

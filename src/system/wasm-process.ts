@@ -1,11 +1,14 @@
 /**
- * A WebAssembly process: the local kernel and WASI shim around one unmodified wasm program.
+ * A program process: the local kernel and WASI shim around one program — an unmodified wasm
+ * program, or one of Keel's TypeScript programs (`#!keel NAME`), which gets the `sys` API built
+ * on the very same shim functions and fd table.
  *
  * Start-up: set up the fd table (inherited from the parent, or the console on 0–2 and each preopen
- * from 3), load the program (given, by VFS path, or from a file the parent shared), instantiate it
- * against `wasi_snapshot_preview1` and `keel`, run `_start`. The end is
- * always reported to the kernel as an exit status: the program's exit code, a trap (with the
- * engine's message), or a crash (a module that cannot be linked or started).
+ * from 3), load the program (given, by VFS path, or from a file the parent shared), then either
+ * instantiate it against `wasi_snapshot_preview1` and `keel` and run `_start`, or run the TS
+ * program's `main(sys)`. The end is always reported to the kernel as an exit status: the exit
+ * code, a trap (with the engine's message), or a crash (a module that cannot be linked or started,
+ * a TS program that throws).
  */
 
 import { LocalKernel } from '../abi/local-kernel.js';
@@ -19,26 +22,39 @@ import type { ExitStatus } from '../kernel/process.js';
 import type { WasmBoot } from './boot-spec.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import { initialFds } from '../abi/initial-fds.js';
-import { loadByPath, loadByToken } from '../abi/program-loader.js';
+import { type LoadedProgram, loadByPath, loadByToken } from '../abi/program-loader.js';
+import type { ProcProtocol } from '../services/proc/proc-protocol.js';
+import { Sys } from '../abi/keel/sys.js';
+import { runScript } from './script-process.js';
 
 
-export function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): never {
-  rt.exit(runWasm(rt, boot));
+export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<never> {
+  const started = startProcess(rt, boot);
+  if (typeof started === 'string') rt.exit({ kind: 'crashed', message: started });
+  const { program, ctx, proc, keel, wasi } = started;
+  if (program.kind === 'script') rt.exit(await runScript(program.name, new Sys(ctx, wasi, keel, proc)));
+  rt.exit(runWasm(program.module, ctx, wasi, keel));
 }
 
-function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
+interface Started {
+  program: LoadedProgram;
+  ctx: ShimContext;
+  stats: ShimStats;
+  proc: ProtocolClient<ProcProtocol> | null;
+  wasi: Record<string, (...args: never[]) => number>;
+  keel: Record<string, (...args: never[]) => number>;
+}
+
+function startProcess(rt: ThreadRuntime, boot: WasmBoot): Started | string {
   const vfsHandle = rt.handles[boot.vfs] ?? 0;
   const consoleHandle = rt.handles[boot.console] ?? 0;
   const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0);
   const fds = initialFds(lk, boot.preopens, boot.inherit, boot.sockets ?? 0);
-  if (typeof fds === 'string') return { kind: 'crashed', message: fds };
-  let module = boot.module;
-  if (!module) {
-    const loaded = boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
+  if (typeof fds === 'string') return fds;
+  const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
+    : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
       : boot.path ? loadByPath(lk, boot.path) : 'no module to run';
-    if (typeof loaded === 'string') return { kind: 'crashed', message: loaded };
-    module = loaded;
-  }
+  if (typeof program === 'string') return program;
 
   const mem = new GuestMemory();
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -54,7 +70,12 @@ function runWasm(rt: ThreadRuntime, boot: WasmBoot): ExitStatus {
   const proc = boot.proc !== undefined ? new ProtocolClient(procProtocol, rt.caller, rt.handles[boot.proc] ?? 0) : null;
   const keel: Record<string, (...args: never[]) => number> = {};
   for (const [name, fn] of Object.entries(keelFunctions(ctx, proc))) keel[name] = guardImport(`keel.${name}`, fn, stats);
-  const imports = { wasi_snapshot_preview1: wasiImports(ctx, stats), keel };
+  return { program, ctx, stats, proc, keel, wasi: wasiImports(ctx, stats) as Record<string, (...args: never[]) => number> };
+}
+
+function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly.ModuleImports, keel: WebAssembly.ModuleImports): ExitStatus {
+  const mem = ctx.mem;
+  const imports = { wasi_snapshot_preview1: wasi, keel };
   const unknown = WebAssembly.Module.imports(module).filter((i) => !(i.module in imports) || !(i.name in imports[i.module as keyof typeof imports]));
   if (unknown.length > 0) {
     const first = unknown[0]!;

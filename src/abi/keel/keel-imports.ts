@@ -10,6 +10,9 @@
  *     puts something else there), and nothing else: it can reach no more than its parent.
  *   wait(pid, status_out, pid_out) -> errno    pid = -1: any child. status: the exit code
  *                                             (128 + signal if killed, 134 after a trap).
+ *   spawn_pgid(..., nfd, pgid, pid_out)       spawn, choosing the child's process group: 0 the
+ *                                             caller's, -1 a new group led by the child, > 0 an
+ *                                             existing group of the caller's children.
  *   kill(pid, signal) -> errno                 only the caller's children.
  *   pipe(fds_out) -> errno                     fds_out[0] reads, fds_out[1] writes.
  *   dup2(from, to) -> errno                    `to` names what `from` names (shared offset).
@@ -63,10 +66,10 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
     return self;
   };
 
-  return {
-    spawn: (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
-      fdmap: number, nfd: number, pidOut: number): number => {
+  const spawn = (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
+    fdmap: number, nfd: number, pgid: number, pidOut: number): number => {
       if (!proc) return Errno.NOSYS;
+      if (!Number.isInteger(pgid) || pgid < -1) return Errno.INVAL;
       const dir = fds.get(dirfd);
       if (!dir) return Errno.BADF;
       if (dir.kind !== 'dir') return Errno.NOTDIR;
@@ -125,13 +128,19 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       }
       const r = proc.call('spawn', {
         program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
-        inherit: JSON.stringify(inherit),
+        inherit: JSON.stringify(inherit), pgid,
       });
       if (r.transport !== 0) return cancel(Errno.IO);
       if (r.status !== 0) return cancel(r.status);
       mem.setU32(pidOut, r.reply!.pid);
       return Errno.SUCCESS;
-    },
+  };
+
+  return {
+    spawn: (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
+      fdmap: number, nfd: number, pidOut: number): number => spawn(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, 0, pidOut),
+    spawn_pgid: (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
+      fdmap: number, nfd: number, pgid: number, pidOut: number): number => spawn(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, pgid, pidOut),
     wait: (pid: number, statusOut: number, pidOut: number): number => {
       if (!proc) return Errno.NOSYS;
       mem.check(statusOut, 4);

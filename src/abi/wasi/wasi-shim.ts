@@ -34,14 +34,14 @@ export const WASI_PREVIEW1_FUNCTIONS = [
 /**
  * Wrap an import so no host exception reaches the program: a bad guest pointer becomes EFAULT, a
  * bug in the shim EIO (counted), and only proc_exit's unwinding passes through. Imports take at
- * most 10 parameters; a fixed-arity wrapper allocates nothing per call.
+ * most 11 parameters (keel.spawn_pgid); a fixed-arity wrapper allocates nothing per call.
  */
 export function guardImport(name: string, fn: (...args: never[]) => number, stats: ShimStats): (...args: never[]) => number {
-  const call = fn as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown) => number;
-  return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown): number => {
+  const call = fn as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown, k: unknown) => number;
+  return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown, k: unknown): number => {
     stats.calls++;
     try {
-      return call(a, b, c, d, e, f, g, h, i, j);
+      return call(a, b, c, d, e, f, g, h, i, j, k);
     } catch (err) {
       if (err instanceof ProcExit) throw err;
       if (err instanceof GuestFault) {

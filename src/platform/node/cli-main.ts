@@ -42,6 +42,7 @@ const host: CliHost = {
   },
   makeSystemHost: () => new NodeHost(),
   layout: placementFromEnv(process.env['KEEL_PLACEMENT']),
+  term: process.env['TERM'] ?? 'dumb',
   platform: nodeThreadPlatform(null, true),
 };
 

@@ -6,6 +6,7 @@
 
 import { randomFillSync } from 'node:crypto';
 import { createReadStream, writeSync } from 'node:fs';
+import { ReadStream, isatty } from 'node:tty';
 import { type MessagePort, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
 import type { HostStdio } from '../../services/dev/host-stdio.js';
 import type { ThreadPlatform } from '../../system/thread-platform.js';
@@ -17,7 +18,8 @@ export function nodeStdio(): HostStdio {
   // On the main thread, process.stdin (it knows terminals); in a worker (the console placed in a
   // worker), fd 0 itself: a worker's process.stdin only carries what its parent writes to it.
   let stream: NodeJS.ReadableStream | null = null;
-  const inputStream = (): NodeJS.ReadableStream => (stream ??= isMainThread ? process.stdin : createReadStream('', { fd: 0, autoClose: false }));
+  const inputStream = (): NodeJS.ReadableStream => (stream ??= isMainThread ? process.stdin
+    : isatty(0) ? new ReadStream(0) : createReadStream('', { fd: 0, autoClose: false }));
   const input = {
     on: (event: string, fn: (chunk: Buffer) => void) => inputStream().on(event, fn),
     resume: () => inputStream().resume(),
@@ -53,7 +55,15 @@ export function nodeStdio(): HostStdio {
       input.pause();
     },
     isTerminal(fd) {
-      return fd === 0 ? process.stdin.isTTY === true : fd === 1 ? process.stdout.isTTY === true : process.stderr.isTTY === true;
+      return isatty(fd);
+    },
+    setRawMode(raw) {
+      const input = inputStream();
+      if (input instanceof ReadStream && input.isTTY) input.setRawMode(raw);
+    },
+    size() {
+      const out = process.stdout;
+      return out.isTTY ? { columns: out.columns, rows: out.rows } : null;
     },
   };
 }

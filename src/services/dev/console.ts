@@ -1,10 +1,18 @@
 /**
- * The console service: the host's standard streams, shared by every process that holds a console
- * session. Writes go straight to host stdout/stderr in call order. Reads are answered from a
- * buffer of host stdin; a read with nothing buffered is deferred until input or end of input
- * arrives, so one blocked reader never stalls other clients (the service must run on a thread
- * with an event loop: the kernel thread, or an evented worker).
- * (Line discipline, job control and raw mode come with the tty work.)
+ * The console service: the host's standard streams as a terminal, shared by every process that
+ * holds a console session.
+ *
+ * Writes go straight to host stdout/stderr in call order. Input is collected in a queue of
+ * chunks (and end-of-input marks) that reads are answered from; a read with nothing queued is
+ * deferred until input arrives, so one blocked reader never stalls other clients (the service
+ * runs on a thread with an event loop: the kernel thread, or an evented worker).
+ *
+ * When the host's stdin is a terminal, the console is its line discipline (line-discipline.ts):
+ * the host terminal is put in raw mode while Keel reads it, the console echoes and edits lines,
+ * turns "\n" into "\r\n" on output, and on ^C signals the foreground process group (set by the
+ * shell with `setForeground`) through proc — or, with no foreground job, fails a waiting read with
+ * EINTR so the shell can show a fresh prompt. A program may ask for raw mode (`setMode`).
+ * When stdin is a pipe or a file, bytes pass through untouched and ^C is just a byte.
  */
 
 import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
@@ -12,38 +20,78 @@ import { finishDeferred, serveProtocol } from '../../ipc/protocol-client.js';
 import { defineProtocol } from '../../ipc/protocol.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import type { HostStdio } from './host-stdio.js';
+import { LineDiscipline } from './line-discipline.js';
 
 export const consoleProtocol = defineProtocol('console', {
   write: { label: 1, request: { fd: 'u32', data: 'bytes' }, reply: { written: 'u32' } },
-  read: { label: 2, request: { max: 'u32' }, reply: { data: 'bytes' }, doc: 'Blocks until input; empty data means end of input.' },
+  read: { label: 2, request: { max: 'u32' }, reply: { data: 'bytes' }, doc: 'Blocks until input; empty data means end of input. EINTR: ^C with no foreground job.' },
   isatty: { label: 3, request: { fd: 'u32' }, reply: { tty: 'u32' } },
   ready: { label: 4, request: {}, reply: { bytes: 'f64', ended: 'u32' }, doc: 'Input buffered now, and whether input has ended (for poll); starts reading the host\'s stdin.' },
+  setForeground: { label: 5, request: { pgid: 'u32' }, reply: {}, doc: 'The process group ^C interrupts (0: none; ^C then fails a waiting read with EINTR).' },
+  setMode: { label: 6, request: { raw: 'u32' }, reply: {}, doc: 'Raw (1): bytes as typed, no echo or editing; cooked (0): the line discipline.' },
+  size: { label: 7, request: {}, reply: { columns: 'u32', rows: 'u32' }, doc: 'The terminal size (ENOTTY when stdout is not a terminal).' },
 });
 
-export function consoleService(stdio: HostStdio): Service {
+const SIGINT = 2;
+
+export interface ConsoleOptions {
+  /** Signal process group `pgid` (^C); the console does not wait for the outcome. */
+  readonly signalGroup?: (pgid: number, signal: number) => void;
+}
+
+export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): Service & { stop(): void } {
   const L = consoleProtocol.layouts;
-  const buffered: Uint8Array[] = [];
+  /** Input for readers; null = one end-of-input. */
+  const queued: (Uint8Array | null)[] = [];
   let ended = false;
   let reading = false;
+  let foreground = 0;
+  const terminal = stdio.isTerminal(0);
+  let hostRaw = false;
   const waiting: { deferred: DeferredReply; max: number }[] = [];
 
+  const discipline = new LineDiscipline({
+    echo: (text) => stdio.write(1, encoder.encode(text)),
+    deliver: (data) => {
+      queued.push(data);
+      serveWaiting();
+    },
+    interrupt: () => {
+      if (foreground > 0 && options.signalGroup) options.signalGroup(foreground, SIGINT);
+      else failWaiting(Errno.INTR);
+    },
+    suspend: () => {
+      // Stopping a job needs stop/continue in the kernel; until then ^Z only discards the line.
+    },
+  });
+
   const take = (max: number): Uint8Array => {
-    const first = buffered[0]!;
+    const first = queued[0];
+    if (first === null || first === undefined) {
+      queued.shift();
+      return new Uint8Array(0);
+    }
     if (first.length <= max) {
-      buffered.shift();
+      queued.shift();
       return first;
     }
-    buffered[0] = first.subarray(max);
+    queued[0] = first.subarray(max);
     return first.subarray(0, max);
   };
 
+  const failWaiting = (errno: number): void => {
+    for (const w of waiting.splice(0)) if (w.deferred.pending) finishDeferred(L.read.reply, w.deferred, errno, ERRNO_PROTOCOL_ERRORS);
+  };
+
   const serveWaiting = (): void => {
-    while (waiting.length > 0 && (buffered.length > 0 || ended)) {
+    while (waiting.length > 0 && (queued.length > 0 || ended)) {
       const w = waiting.shift()!;
       if (!w.deferred.pending) continue;
-      finishDeferred(L.read.reply, w.deferred, { data: buffered.length > 0 ? take(w.max) : new Uint8Array(0) }, ERRNO_PROTOCOL_ERRORS);
+      finishDeferred(L.read.reply, w.deferred, { data: queued.length > 0 ? take(w.max) : new Uint8Array(0) }, ERRNO_PROTOCOL_ERRORS);
     }
-    if (waiting.length === 0 && reading && buffered.length > 0) {
+    // A pipe or file is read only as fast as it is consumed; a terminal is always listened to,
+    // so ^C reaches the foreground job even when nobody reads.
+    if (!terminal && waiting.length === 0 && reading && queued.length > 0) {
       reading = false;
       stdio.pauseStdin();
     }
@@ -52,21 +100,39 @@ export function consoleService(stdio: HostStdio): Service {
   const startReading = (): void => {
     if (reading || ended) return;
     reading = true;
+    if (terminal && !hostRaw) {
+      stdio.setRawMode(true);
+      hostRaw = true;
+    }
     stdio.readStdin(
-      (chunk) => { buffered.push(chunk); serveWaiting(); },
+      (chunk) => {
+        if (terminal) discipline.input(chunk);
+        else {
+          queued.push(chunk);
+          serveWaiting();
+        }
+      },
       () => { ended = true; serveWaiting(); },
     );
   };
 
-  return serveProtocol(consoleProtocol, 'console', {
+  const output = (fd: 1 | 2, data: Uint8Array): void => {
+    if (!hostRaw || !data.includes(10)) {
+      stdio.write(fd, data);
+      return;
+    }
+    stdio.write(fd, encoder.encode(decoder.decode(data).replace(/\r?\n/g, '\r\n')));
+  };
+
+  const service = serveProtocol(consoleProtocol, 'console', {
     write: (r) => {
       if (r.fd !== 1 && r.fd !== 2) return Errno.BADF;
-      stdio.write(r.fd, r.data);
+      output(r.fd, r.data);
       return { written: r.data.length };
     },
     read: (r, call, server) => {
       const max = Math.min(r.max, call.bulk.length);
-      if (buffered.length > 0) return { data: take(max) };
+      if (queued.length > 0) return { data: take(max) };
       if (ended) return { data: new Uint8Array(0) };
       const deferred = server.defer(call);
       if (!deferred) return Errno.AGAIN;
@@ -76,8 +142,35 @@ export function consoleService(stdio: HostStdio): Service {
     },
     isatty: (r) => ({ tty: r.fd <= 2 && stdio.isTerminal(r.fd as 0 | 1 | 2) ? 1 : 0 }),
     ready: () => {
-      if (buffered.length === 0 && !ended) startReading();
-      return { bytes: buffered.reduce((a, b) => a + b.length, 0), ended: ended ? 1 : 0 };
+      if (queued.length === 0 && !ended) startReading();
+      return { bytes: queued.reduce((a, b) => a + (b?.length ?? 0), 0), ended: ended || queued[0] === null ? 1 : 0 };
+    },
+    setForeground: (r) => {
+      foreground = r.pgid;
+      if (terminal) startReading();
+      return {};
+    },
+    setMode: (r) => {
+      discipline.raw = r.raw !== 0;
+      return {};
+    },
+    size: () => {
+      const s = stdio.size();
+      return s ? { columns: s.columns, rows: s.rows } : Errno.NOTTY;
     },
   }, ERRNO_PROTOCOL_ERRORS);
+
+  return {
+    ...service,
+    dispatch: service.dispatch.bind(service),
+    stop: () => {
+      if (hostRaw) stdio.setRawMode(false);
+      hostRaw = false;
+      if (reading) stdio.pauseStdin();
+      reading = false;
+    },
+  };
 }
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();

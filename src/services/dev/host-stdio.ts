@@ -13,4 +13,8 @@ export interface HostStdio {
   pauseStdin(): void;
   /** True when stdin/stdout is a terminal. */
   isTerminal(fd: 0 | 1 | 2): boolean;
+  /** Put a terminal stdin into raw mode (the console does the line discipline) or back. */
+  setRawMode(raw: boolean): void;
+  /** The terminal's size, or null when stdout is not a terminal. */
+  size(): { columns: number; rows: number } | null;
 }

@@ -30,6 +30,9 @@ interface TmpNode {
 export interface TmpfsConfig {
   readonly maxBytes?: number;
   readonly name?: string;
+  /** Initial contents (an initramfs): directories, and files by absolute path with their text. */
+  readonly dirs?: readonly string[];
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
@@ -44,6 +47,26 @@ export class Tmpfs implements FileSystemOps {
   constructor(private readonly clock: () => bigint, config: TmpfsConfig = {}) {
     this.maxBytes = config.maxBytes ?? 1 << 30;
     this.make(FileType.DIRECTORY, '');
+    for (const d of config.dirs ?? []) this.makePath(d, null);
+    for (const [path, text] of Object.entries(config.files ?? {})) this.makePath(path, new TextEncoder().encode(text));
+  }
+
+  /** Create `path` (its missing parents as directories): a directory, or a file holding `data`. */
+  private makePath(path: string, data: Uint8Array | null): void {
+    const parts = path.split('/').filter((p) => p !== '');
+    let dir = ROOT_NODE;
+    for (const [i, name] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const found = this.lookup(dir, name);
+      if (typeof found !== 'number') {
+        dir = found.node;
+        continue;
+      }
+      const made = this.create(dir, name, last && data ? FileType.REGULAR_FILE : FileType.DIRECTORY, false, '');
+      if (typeof made === 'number') throw new Error(`tmpfs: cannot create ${path}: errno ${made}`);
+      dir = made.node;
+      if (last && data) this.write(dir, 0, data, false);
+    }
   }
 
   private make(type: number, target: string): TmpNode {

@@ -9,14 +9,18 @@ import { defineProtocol } from '../../ipc/protocol.js';
 export const procProtocol = defineProtocol('proc', {
   spawn: {
     label: 1,
-    request: { program: 'f64', path: 'str', args: 'str', env: 'str', preopens: 'str', inherit: 'str' },
+    request: { program: 'f64', path: 'str', args: 'str', env: 'str', preopens: 'str', inherit: 'str', pgid: 'i32' },
     reply: { pid: 'u32' },
-    doc: 'Start a wasm program as a child of the caller: the file shared as VFS token `program`, or (program = 0) the one at VFS path `path`. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}]; inherit: JSON InheritedFd[], exactly the fds the child starts with (an empty string: the console on 0-2 and the preopens).',
+    doc: 'Start a wasm program as a child of the caller: the file shared as VFS token `program`, or (program = 0) the one at VFS path `path`. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}]; inherit: JSON InheritedFd[], exactly the fds the child starts with (an empty string: the console on 0-2 and the preopens). pgid: 0 the caller\'s process group, -1 a new group led by the child, > 0 a group the caller\'s children are in (else EPERM).',
   },
   wait: { label: 2, request: { pid: 'u32' }, reply: { pid: 'u32', kind: 'u32', code: 'i32', message: 'str' }, doc: 'Block until child `pid` (0 = any child) exits; ECHILD if it is not the caller\'s child.' },
   kill: { label: 3, request: { pid: 'u32', signal: 'u32' }, reply: {}, doc: 'Signal a child (the caller must be its parent).' },
   self: { label: 4, request: {}, reply: { pid: 'u32', parent: 'u32' } },
-  list: { label: 5, request: {}, reply: { table: 'str' }, doc: 'The process table as JSON (for ps/top).' },
+  list: { label: 5, request: {}, reply: { table: 'str' }, doc: 'The process table as JSON [{pid, parent, pgid, name, state}] (for ps/top).' },
+  signalGroup: {
+    label: 6, request: { pgid: 'u32', signal: 'u32' }, reply: { count: 'u32' },
+    doc: 'Signal every running process of group `pgid`: all of them when the caller is the terminal (the console\'s badge), else those that are the caller\'s children (ESRCH if none).',
+  },
 });
 
 export type ProcProtocol = typeof procProtocol;

@@ -26,6 +26,8 @@ interface Entry {
   readonly pid: number;
   parent: number;
   readonly name: string;
+  /** Process group (job): ^C on the terminal signals the foreground group. */
+  readonly pgid: number;
   /** proc's handle to the process (kill; and it keeps the pid from being reused while listed). */
   readonly handle: number;
   status: ExitStatus | null;
@@ -44,6 +46,8 @@ export interface ProcMasters {
   readonly proc: number;
   /** proc's own (badged) VFS session, to check that a program exists. */
   readonly ownVfs: number;
+  /** Badge of the terminal's (console's) handle to proc: it may signal any process group. */
+  readonly ttyBadge?: number;
 }
 
 const SESSION_RIGHTS = Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE;
@@ -71,6 +75,10 @@ export class Proc {
   private nextBadge = BADGE_BASE;
   private rootFid = 0;
 
+  isTty(badge: number): boolean {
+    return this.masters.ttyBadge !== undefined && badge === this.masters.ttyBadge;
+  }
+
   constructor(caller: Caller, private readonly masters: ProcMasters) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
@@ -95,7 +103,13 @@ export class Proc {
     return r.transport === 0 && r.status === 0 ? r.reply!.handle : null;
   }
 
-  spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string): { pid: number } | number {
+  /** The process group of `pid` (a process proc did not start leads its own). */
+  pgidOf(pid: number): number {
+    return this.table.get(pid)?.pgid ?? pid;
+  }
+
+  spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string, pgid = 0): { pid: number } | number {
+    if (pgid > 0 && pgid !== this.pgidOf(parent) && ![...this.table.values()].some((e) => e.parent === parent && e.pgid === pgid && !e.status)) return Errno.PERM;
     if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON) return Errno.TOOBIG;
     let args: unknown, env: unknown, preopens: unknown, inherit: unknown;
     try {
@@ -132,7 +146,8 @@ export class Proc {
       return r.status === Status.NO_RESOURCES ? Errno.AGAIN : Errno.IO;
     }
     const { pid, handle } = r.reply!;
-    this.table.set(pid, { pid, parent, name: path, handle, status: null });
+    const group = pgid === -1 ? pid : pgid > 0 ? pgid : this.pgidOf(parent);
+    this.table.set(pid, { pid, parent, name: path, pgid: group, handle, status: null });
     return { pid };
   }
 
@@ -188,22 +203,38 @@ export class Proc {
     return r.status === Status.INVALID_ARGS ? Errno.INVAL : Errno.SRCH;
   }
 
+  /**
+   * Signal the running members of group `pgid`: every one for the terminal (`fromTty`), else
+   * only the caller's children. How many were signalled, or ESRCH.
+   */
+  signalGroup(caller: number, fromTty: boolean, pgid: number, signal: number): { count: number } | number {
+    if (signal < 1 || signal > 64) return Errno.INVAL;
+    let count = 0;
+    for (const e of this.table.values()) {
+      if (e.pgid !== pgid || e.status || (!fromTty && e.parent !== caller)) continue;
+      const r = this.kernel.call('kill', { handle: e.handle, signal });
+      if (r.transport === 0 && r.status === 0) count++;
+    }
+    return count > 0 || fromTty ? { count } : Errno.SRCH;
+  }
+
   /** The parent of `pid`; 1 (the kernel process, as init) for orphans and processes proc did not start. */
   parentOf(pid: number): number {
     return this.table.get(pid)?.parent || 1;
   }
 
-  list(): { pid: number; parent: number; name: string; state: string }[] {
-    return [...this.table.values()].map((e) => ({ pid: e.pid, parent: e.parent, name: e.name, state: e.status ? e.status.kind : 'running' }));
+  list(): { pid: number; parent: number; pgid: number; name: string; state: string }[] {
+    return [...this.table.values()].map((e) => ({ pid: e.pid, parent: e.parent, pgid: e.pgid, name: e.name, state: e.status ? e.status.kind : 'running' }));
   }
 }
 
 export function procService(proc: Proc): Service {
   return serveProtocol(procProtocol, 'proc', {
-    spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit),
+    spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit, r.pgid),
     wait: (r, c, server) => proc.wait(c.origin, r.pid, () => server.defer(c)),
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
     list: () => ({ table: JSON.stringify(proc.list()) }),
+    signalGroup: (r, c) => proc.signalGroup(c.origin, proc.isTty(c.badge), r.pgid, r.signal),
   }, ERRNO_PROTOCOL_ERRORS);
 }

@@ -1,0 +1,5 @@
+/** false: do nothing, unsuccessfully (exit status 1). */
+
+export function main(): number {
+  return 1;
+}

@@ -1,0 +1,5 @@
+/** true: do nothing, successfully. */
+
+export function main(): number {
+  return 0;
+}

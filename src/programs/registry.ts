@@ -1,0 +1,35 @@
+/**
+ * Keel's own TypeScript programs: the shell and the utilities, by the name a `#!keel NAME` file
+ * asks for. Only names in this list can run, so a file in the VFS can start a program Keel ships
+ * and nothing else. Each program is the module `bin/NAME.js`, exporting `main(sys)`, which
+ * returns the exit status (or throws: the process ends as crashed, with the message).
+ */
+
+import type { Sys } from '../abi/keel/sys.js';
+
+export type ProgramMain = (sys: Sys) => number | void | Promise<number | void>;
+
+export const PROGRAM_NAMES: readonly string[] = [
+  'sh', 'ls', 'cat', 'echo', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'wc', 'head', 'tail', 'grep', 'sort',
+  'uniq', 'tee', 'env', 'true', 'false', 'sleep', 'ps', 'kill', 'mount', 'df', 'top', 'pwd', 'yes', 'seq',
+  'rmdir', 'stat', 'basename', 'dirname', 'printf', 'xargs', 'clear', 'readlink',
+];
+
+const known = new Set(PROGRAM_NAMES);
+
+export function isProgramName(name: string): boolean {
+  return known.has(name);
+}
+
+/** The entry point of program `name` (which must be in PROGRAM_NAMES). */
+export async function loadProgram(name: string): Promise<ProgramMain> {
+  if (!known.has(name)) throw new Error(`no program named ${name}`);
+  const mod = (await import(`./bin/${name}.js`)) as { main?: unknown };
+  if (typeof mod.main !== 'function') throw new Error(`program ${name} has no main()`);
+  return mod.main as ProgramMain;
+}
+
+/** What `/bin/NAME` holds for each program: the line that makes the loader run it. */
+export function programFile(name: string): string {
+  return `#!keel ${name}\n`;
+}

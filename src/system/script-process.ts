@@ -1,0 +1,25 @@
+/**
+ * Running one of Keel's TypeScript programs in a process: load `main` from the program registry
+ * and call it with the process's `sys`. Its return value is the exit code; `sys.exit` (or the shim's
+ * proc_exit) ends it early; anything else it throws ends the process as crashed, with the message,
+ * so a bug in a utility is a failed process, never a failed kernel. Buffered output is flushed in
+ * every case.
+ */
+
+import type { Sys } from '../abi/keel/sys.js';
+import { ProcExit } from '../abi/wasi/shim-context.js';
+import type { ExitStatus } from '../kernel/process.js';
+import { loadProgram } from '../programs/registry.js';
+
+export async function runScript(name: string, sys: Sys): Promise<ExitStatus> {
+  try {
+    const main = await loadProgram(name);
+    const code = await main(sys);
+    sys.flushAll();
+    return { kind: 'exited', code: typeof code === 'number' ? code >>> 0 : 0 };
+  } catch (e) {
+    sys.flushAll();
+    if (e instanceof ProcExit) return e.signal ? { kind: 'killed', signal: e.signal } : { kind: 'exited', code: e.code };
+    return { kind: 'crashed', message: `${name}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
