@@ -53,7 +53,13 @@ export const SlotWord = {
   SEQ: 7,          // call sequence number, bumped by the caller per call (guards deferred replies)
   ORIGIN: 8,       // pid of the thread that made the call (forwarding keeps it)
   TRANSPORT: 10,   // transport status, written by the server before REPLIED
+  CALLS: 11,       // calls made from this slot (statistics for top; written by its owner only)
+  SAMPLES: 12,     // how many of them were timed (one in SAMPLE_EVERY)
+  SAMPLED_NS: 14,  // float64 over words 14..15: total round-trip time of the timed calls
 } as const;
+
+/** One call in this many is timed for the statistics (timing every call would cost more than it tells). */
+export const SAMPLE_EVERY = 16;
 
 export const SLOT_HEADER_WORDS = 32;          // 128 bytes of header
 const SLOT_FIXED_BYTES = 512;                 // 128 bytes of header + 256 of registers, padded
@@ -73,6 +79,7 @@ export const QueueWord = {
   ALIVE: 2,      // 1 while a server thread owns the queue
   EVENTS: 3,     // kernel events pending for this server thread (bit set by the kernel)
   OWNER_PID: 4,  // pid of the thread that serves the queue
+  SERVED: 5,     // calls served from this queue (statistics for top; written by its server only)
 } as const;
 const QUEUE_FIXED_WORDS = 8;
 

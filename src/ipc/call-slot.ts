@@ -14,7 +14,7 @@
  * then fails pending slots, so one of the two always sees the other; see receive-queue.ts).
  */
 
-import { type Arena, QueueWord, SlotState, SlotWord } from './arena.js';
+import { type Arena, QueueWord, SAMPLE_EVERY, SlotState, SlotWord } from './arena.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
 import { Status } from '../kernel/status.js';
@@ -61,9 +61,19 @@ export class CallSlot {
   call(queue: number, handle: number, label: number): Status {
     const q = this.prepare(queue, handle, label);
     if (q === null) return Status.PEER_CLOSED;
+    const timed = this.calls % SAMPLE_EVERY === 0;
+    const t0 = timed ? this.clock() : 0;
     Atomics.store(this.i32, this.base + SlotWord.STATE, SlotState.CALLED);
     q.post(this.slot);
-    return this.awaitReply();
+    const status = this.awaitReply();
+    if (timed) this.sample(this.clock() - t0);
+    return status;
+  }
+
+  /** Record one timed round trip in the slot's statistics. */
+  private sample(ns: number): void {
+    this.i32[this.base + SlotWord.SAMPLES]!++;
+    this.arena.f64[(this.base + SlotWord.SAMPLED_NS) >> 1]! += ns;
   }
 
   /** Write the call header; the queue to post to, or null if its server is gone. */
@@ -71,6 +81,7 @@ export class CallSlot {
     const i32 = this.i32;
     const b = this.base;
     this.calls++;
+    i32[b + SlotWord.CALLS] = this.calls;
     i32[b + SlotWord.QUEUE] = queue;
     i32[b + SlotWord.SENDER] = this.pid;
     i32[b + SlotWord.ORIGIN] = this.pid;

@@ -15,7 +15,7 @@
  * the same authorisation and the same handler on the caller's own registers.
  */
 
-import { type Arena, SlotState, SlotWord } from './arena.js';
+import { type Arena, QueueWord, SlotState, SlotWord } from './arena.js';
 import { CallSlot, TRANSPORT_WORD } from './call-slot.js';
 import { DEFER, type CallContext, type DeferredReply, FORWARDED, type HandlerOutcome, type ServerApi, type Service } from './call-context.js';
 import { ReceiveQueue } from './receive-queue.js';
@@ -68,7 +68,11 @@ export class ServerThread implements ServerApi {
     private readonly clock: Clock = defaultClock,
   ) {
     this.queue = new ReceiveQueue(arena, queueIndex);
+    this.servedWord = arena.queueWord(queueIndex) + QueueWord.SERVED;
   }
+
+  /** Arena word counting the calls this thread served (read by `top`). */
+  private readonly servedWord: number;
 
   get pid(): number {
     return this.slot.pid;
@@ -133,6 +137,7 @@ export class ServerThread implements ServerApi {
       return;
     }
     this.stats.calls++;
+    this.arena.i32[this.servedWord]!++;
     const c = this.contextFor(slot);
     c.colocated = false;
     const service = this.authorise(slot, c);
@@ -201,6 +206,7 @@ export class ServerThread implements ServerApi {
     const c = new SlotCall(callerSlot.slot, callerSlot.regs, callerSlot.bulk);
     c.colocated = true;
     this.stats.calls++;
+    this.arena.i32[this.servedWord]!++;
     const service = this.authorise(callerSlot.slot, c);
     let status: Status;
     if (typeof service === 'number') {

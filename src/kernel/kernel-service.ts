@@ -114,5 +114,6 @@ export function kernelService(kernel: Kernel): Service {
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
     },
     takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
+    processes: () => ({ table: JSON.stringify(kernel.processTable()) }),
   }, STATUS_ERRORS);
 }

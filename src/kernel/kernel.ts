@@ -10,7 +10,7 @@
  * the KernelHost the platform supplies, so this file imports no host module.
  */
 
-import { type Arena } from '../ipc/arena.js';
+import { type Arena, QueueWord, SlotWord } from '../ipc/arena.js';
 import { ReceiveQueue } from '../ipc/receive-queue.js';
 import { failPendingCalls, retireSlot } from '../ipc/call-slot.js';
 import { Capability } from './capability.js';
@@ -71,6 +71,19 @@ export const MAX_EXIT_MESSAGE = 1000;
 /** At most this many kernel events per takeEvents; the rest stay flagged for the next. */
 export const MAX_EVENTS_PER_TAKE = 64;
 
+/** One line of the kernel's process table. */
+export interface ProcessRow {
+  readonly pid: number;
+  readonly parent: number;
+  readonly name: string;
+  /** True for a server thread (a service or group of services). */
+  readonly serves: boolean;
+  readonly calls: number;
+  readonly samples: number;
+  readonly sampledNs: number;
+  readonly served: number;
+}
+
 export class Kernel {
   private readonly objects = new Map<number, KernelObject>();
   private readonly objectIds: IdAllocator;
@@ -119,6 +132,26 @@ export class Kernel {
     return [...this.processes.values()];
   }
 
+  /**
+   * Every live process with its IPC statistics from the arena (for ps and top): calls made from
+   * its slots, how many were timed and their total round trip, and calls its queue served.
+   */
+  processTable(): ProcessRow[] {
+    const a = this.arena;
+    return this.allProcesses().filter((p) => p.alive).map((p) => {
+      let calls = 0, samples = 0, sampledNs = 0;
+      for (const slot of [p.slot, ...p.extraSlots]) {
+        if (slot < 0) continue;
+        const b = a.slotWord(slot);
+        calls += a.i32[b + SlotWord.CALLS]!;
+        samples += a.i32[b + SlotWord.SAMPLES]!;
+        sampledNs += a.f64[(b + SlotWord.SAMPLED_NS) >> 1]!;
+      }
+      const served = p.queue >= 0 ? a.i32[a.queueWord(p.queue) + QueueWord.SERVED]! : 0;
+      return { pid: p.pid, parent: p.parentPid, name: p.name, serves: p.queue >= 0, calls, samples, sampledNs, served };
+    });
+  }
+
   private newProcess(name: string, parentPid: number): Process | null {
     const pid = this.pids.alloc();
     if (pid === null) return null;
@@ -136,9 +169,29 @@ export class Kernel {
   /** Give `pid` a call slot for its thread (at most one). */
   attachSlot(process: Process): number | null {
     if (process.slot >= 0) return process.slot;
-    const slot = this.slots.alloc();
+    const slot = this.newSlot();
     if (slot === null) return null;
     process.slot = slot;
+    return slot;
+  }
+
+  /**
+   * A further call slot for `process`'s thread, for calls it makes without waiting (the kernel
+   * thread's services). Released with the process's own slot.
+   */
+  attachExtraSlot(process: Process): number | null {
+    const slot = this.newSlot();
+    if (slot !== null) process.extraSlots.push(slot);
+    return slot;
+  }
+
+  private newSlot(): number | null {
+    const slot = this.slots.alloc();
+    if (slot === null) return null;
+    const b = this.arena.slotWord(slot);
+    this.arena.i32[b + SlotWord.CALLS] = 0;
+    this.arena.i32[b + SlotWord.SAMPLES] = 0;
+    this.arena.f64[(b + SlotWord.SAMPLED_NS) >> 1] = 0;
     return slot;
   }
 
@@ -150,6 +203,7 @@ export class Kernel {
     // A caller may still have posted to this index's previous owner: fail it before reuse.
     failPendingCalls(this.arena, q);
     new ReceiveQueue(this.arena, q).open(process.pid);
+    this.arena.i32[this.arena.queueWord(q) + QueueWord.SERVED] = 0;
     process.queue = q;
     this.queueOwners.set(q, process);
     return q;
@@ -209,6 +263,7 @@ export class Kernel {
     this.pids.release(p.pid);
     this.objectIds.release(p.id);
     if (p.slot >= 0) this.slots.release(p.slot);
+    for (const extra of p.extraSlots.splice(0)) this.slots.release(extra);
   }
 
   /**
@@ -264,6 +319,7 @@ export class Kernel {
       this.slots.release(p.slot);
       p.slot = -1;
     }
+    for (const extra of p.extraSlots.splice(0)) this.slots.release(extra);
     this.reapIfUnreferenced(p);
   }
 

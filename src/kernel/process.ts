@@ -40,6 +40,8 @@ export class Process extends KernelObject {
   status: ExitStatus | null = null;
   /** Call slot of the process's thread, -1 when it has none (released after exit). */
   slot = -1;
+  /** Further call slots of the thread (attachExtraSlot). */
+  readonly extraSlots: number[] = [];
   /** Receive queue if the process serves channels, else -1. */
   queue = -1;
   readonly children = new Set<number>();

@@ -114,7 +114,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     if (!ctx.platform.stdio) throw new Error('console: this platform has no standard streams');
     const procHandle = ctx.uses['proc'];
     const signalGroup = procHandle === undefined ? undefined : groupSignaller(ctx, procHandle);
-    const service = consoleService(ctx.platform.stdio, signalGroup ? { signalGroup } : {});
+    const service = consoleService(ctx.platform.stdio, { ...(signalGroup ? { signalGroup } : {}), discipline: ctx.config['discipline'] === true });
     return { service, evented: true, stop: () => service.stop() };
   },
 };

@@ -82,7 +82,8 @@ export function sessionSystem(hostDirs: readonly HostDirMount[], programs: reado
   for (const name of programs) files[`/bin/${name}`] = `#!keel ${name}\n`;
   const dirs = ['/bin', '/tmp', '/dev', '/home', ...hostDirs.map((d) => d.vfsPath)];
   return {
-    services: base.services.map((s) => (s.name === 'tmpfs' ? { ...s, config: { ...s.config, dirs, files } } : s)),
+    services: base.services.map((s) => (s.name === 'tmpfs' ? { ...s, config: { ...s.config, dirs, files } }
+      : s.name === 'console' ? { ...s, config: { ...s.config, discipline: true } } : s)),
   };
 }
 

@@ -177,7 +177,7 @@ export class System {
 
   /** A caller on a second call slot of the kernel thread, for its services' non-blocking calls. */
   private asyncCaller(): Caller {
-    const slot = this.kernel.attachSlot(this.kernel.process(KERNEL_PID)!);
+    const slot = this.kernel.attachExtraSlot(this.kernel.process(KERNEL_PID)!);
     if (slot === null) throw new KeelError('BOOT', 'no call slot for the kernel thread\'s asynchronous calls');
     const caller = new Caller(this.caller.arena, new CallSlot(this.caller.arena, slot, KERNEL_PID, undefined, () => this.platform.now()));
     caller.kernelQueue = 0;

@@ -14,6 +14,8 @@
  */
 
 import type { ProtocolClient } from '../../ipc/protocol-client.js';
+import { type ExitStatus, exitCodeOf } from '../../kernel/process.js';
+import { exitStatusFromWire } from '../../kernel/kernel-service.js';
 import type { ProcProtocol } from '../../services/proc/proc-protocol.js';
 import { Errno, errnoName } from '../wasi/errno.js';
 import { ALL_WASI_RIGHTS, FdFlag, OFlag } from '../wasi/rights.js';
@@ -75,6 +77,22 @@ export interface ProcessInfo {
   readonly pgid: number;
   readonly name: string;
   readonly state: string;
+}
+
+/** A process as the kernel sees it, with IPC counters (see Kernel.processTable). */
+export interface SystemProcess {
+  readonly pid: number;
+  readonly parent: number;
+  readonly name: string;
+  /** A server thread: a service, or a group of coalesced services. */
+  readonly serves: boolean;
+  /** IPC calls made from the process's thread (co-located calls are counted by the server). */
+  readonly calls: number;
+  /** How many of those were timed, and their total round trip in ns. */
+  readonly samples: number;
+  readonly sampledNs: number;
+  /** Calls the process's thread served. */
+  readonly served: number;
 }
 
 export class SysError extends Error {
@@ -478,13 +496,18 @@ export class Sys {
     return this.mem.u32(out);
   }
 
-  /** Wait for child `pid` (-1: any child): its pid and exit code (128 + signal if killed). */
-  wait(pid = -1): { pid: number; code: number } {
-    this.scratch.reset();
-    const st = this.scratch.alloc(4);
-    const who = this.scratch.alloc(4);
-    this.check(this.keel['wait']!(pid, st, who), 'wait');
-    return { pid: this.mem.u32(who), code: this.mem.u32(st) };
+  /**
+   * Wait for child `pid` (-1: any child): its pid, exit code (128 + signal if killed, 134 after a
+   * trap) and how it ended, with the reason for a trap or crash.
+   */
+  wait(pid = -1): { pid: number; code: number; status: ExitStatus } {
+    if (!this.proc) throw new SysError(Errno.NOSYS, 'wait');
+    const r = this.proc.call('wait', { pid: pid < 0 ? 0 : pid });
+    if (r.transport !== 0) throw new SysError(Errno.IO, 'wait');
+    this.check(r.status, 'wait');
+    const w = r.reply!;
+    const status = exitStatusFromWire(w.kind, w.code, w.message);
+    return { pid: w.pid, code: exitCodeOf(status), status };
   }
 
   /** Signal child `pid`; with `group`, every process in group `pid` (the caller's children). */
@@ -520,6 +543,13 @@ export class Sys {
     if (r.transport !== 0) throw new SysError(Errno.IO, 'processes');
     this.check(r.status, 'processes');
     return JSON.parse(r.reply!.table) as ProcessInfo[];
+  }
+
+  /** Every live process of the system — services too — with its IPC statistics (ps, top). */
+  systemProcesses(): SystemProcess[] {
+    const r = this.ctx.lk.kernel.call('processes', {});
+    if (r.transport !== 0 || r.status !== 0) throw new SysError(Errno.IO, 'processes');
+    return JSON.parse(r.reply!.table) as SystemProcess[];
   }
 
   /** End the process now with `code` (writers are flushed). */

@@ -20,19 +20,24 @@ function prefixes(path: string): string[] {
 
 /** Create `path` and its missing parents; an existing directory is fine. */
 function makeParents(sys: Sys, path: string): void {
-  for (const p of prefixes(path)) {
+  const all = prefixes(path);
+  all.forEach((p, i) => {
     try {
       sys.mkdir(p);
     } catch (e) {
       if (!(e instanceof SysError) || e.code !== 'EEXIST') throw e;
-      let isDir = false;
-      try {
-        isDir = sys.stat(p).type === 'dir';
-      } catch {
-        // A dangling symlink: report the EEXIST below.
-      }
-      if (!isDir) throw new SysError(e.errno, 'mkdir', p);
+      // A parent that is not a directory makes the next mkdir fail (ENOTDIR), naming that path.
+      if (i < all.length - 1 || isDirectory(sys, p)) return;
+      throw e;
     }
+  });
+}
+
+function isDirectory(sys: Sys, path: string): boolean {
+  try {
+    return sys.stat(path).type === 'dir';
+  } catch {
+    return false;
   }
 }
 

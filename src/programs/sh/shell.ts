@@ -13,6 +13,7 @@
  */
 
 import { type Sys, SysError } from '../../abi/keel/sys.js';
+import type { ExitStatus } from '../../kernel/process.js';
 import { type ExpandContext, expandSingle, expandWords } from './expand.js';
 import { globPaths } from './glob.js';
 import { JobTable } from './jobs.js';
@@ -323,7 +324,7 @@ export class Shell {
     this.foreground(pgid);
     let status = 0;
     try {
-      for (const pid of pids) status = this.sys.wait(pid).code;
+      for (const pid of pids) status = this.report(this.sys.wait(pid));
     } finally {
       this.foreground(0);
     }
@@ -345,6 +346,15 @@ export class Shell {
     this.lastBackground = started.pids[started.pids.length - 1]!;
     if (this.interactive) this.sys.write(2, `[${job.id}] ${this.lastBackground}\n`);
     this.status = 0;
+  }
+
+  /** Say how a process ended when it did not simply exit (as sh reports "Killed"); its code. */
+  report(w: { code: number; status: ExitStatus }): number {
+    const s = w.status;
+    if (s.kind === 'trapped') this.error(`trapped: ${s.message}`);
+    else if (s.kind === 'crashed') this.error(s.message);
+    else if (s.kind === 'killed' && s.signal !== 2 && s.signal !== 13) this.error(`killed by signal ${s.signal}`);
+    return w.code;
   }
 
   /** Collect background jobs that have ended (and, interactively, say so). */

@@ -7,9 +7,9 @@
  * deferred until input arrives, so one blocked reader never stalls other clients (the service
  * runs on a thread with an event loop: the kernel thread, or an evented worker).
  *
- * When the host's stdin is a terminal, the console is its line discipline (line-discipline.ts):
- * the host terminal is put in raw mode while Keel reads it, the console echoes and edits lines,
- * turns "\n" into "\r\n" on output, and on ^C signals the foreground process group (set by the
+ * In a session (option `discipline`) whose stdin is a terminal, the console is its line discipline
+ * (line-discipline.ts): the host terminal is in raw mode from boot to shutdown (the host's
+ * output processing stays on), the console echoes and edits lines, and on ^C signals the foreground process group (set by the
  * shell with `setForeground`) through proc — or, with no foreground job, fails a waiting read with
  * EINTR so the shell can show a fresh prompt. A program may ask for raw mode (`setMode`).
  * When stdin is a pipe or a file, bytes pass through untouched and ^C is just a byte.
@@ -37,6 +37,11 @@ const SIGINT = 2;
 export interface ConsoleOptions {
   /** Signal process group `pgid` (^C); the console does not wait for the outcome. */
   readonly signalGroup?: (pgid: number, signal: number) => void;
+  /**
+   * Be the line discipline of a terminal stdin (a session with a shell), from boot on. Without
+   * it the host terminal keeps its own cooked mode and ^C stops Keel, as for any host program.
+   */
+  readonly discipline?: boolean;
 }
 
 export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): Service & { stop(): void } {
@@ -46,7 +51,7 @@ export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): 
   let ended = false;
   let reading = false;
   let foreground = 0;
-  const terminal = stdio.isTerminal(0);
+  const terminal = options.discipline === true && stdio.isTerminal(0);
   let hostRaw = false;
   const waiting: { deferred: DeferredReply; max: number }[] = [];
 
@@ -116,18 +121,13 @@ export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): 
     );
   };
 
-  const output = (fd: 1 | 2, data: Uint8Array): void => {
-    if (!hostRaw || !data.includes(10)) {
-      stdio.write(fd, data);
-      return;
-    }
-    stdio.write(fd, encoder.encode(decoder.decode(data).replace(/\r?\n/g, '\r\n')));
-  };
+  // Raw mode from the start, so nothing typed before the first read is echoed by the host.
+  if (terminal) startReading();
 
   const service = serveProtocol(consoleProtocol, 'console', {
     write: (r) => {
       if (r.fd !== 1 && r.fd !== 2) return Errno.BADF;
-      output(r.fd, r.data);
+      stdio.write(r.fd, r.data);
       return { written: r.data.length };
     },
     read: (r, call, server) => {
@@ -173,4 +173,3 @@ export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): 
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();

@@ -1,6 +1,7 @@
 /**
  * The terminal line discipline: what sits between a keyboard and the programs reading it.
  *
+ * Echo ends lines with "\n" alone: the host terminal keeps output processing (ONLCR) in raw mode.
  * Cooked mode (the default on a terminal): characters are echoed and collected into a line that
  * can be edited — backspace, ^U (kill line), ^W (kill word), left/right, home/end (^A/^E, or the
  * keys), delete, and up/down through the history of lines entered. Enter hands the line (with
@@ -161,7 +162,7 @@ export class LineDiscipline {
 
   private enter(): void {
     const text = this.line.join('');
-    this.out.echo('\r\n');
+    this.out.echo('\n');
     if (text.trim() !== '' && this.history[this.history.length - 1] !== text) {
       this.history.push(text);
       if (this.history.length > MAX_HISTORY) this.history.shift();
@@ -181,7 +182,7 @@ export class LineDiscipline {
   }
 
   private cancel(shown: string): void {
-    this.out.echo(`${shown}\r\n`);
+    this.out.echo(`${shown}\n`);
     this.reset();
   }
 
