@@ -19,6 +19,11 @@ export function initialFds(lk: LocalKernel, preopens: readonly PreopenSpec[], in
   const fds = new FdTable();
   if (inherit) {
     for (const f of inherit) {
+      if (f.sameAs !== undefined) {
+        if (!fds.get(f.sameAs)) return `fd ${f.fd} names fd ${f.sameAs}, which the parent did not pass`;
+        fds.alias(f.sameAs, f.fd);
+        continue;
+      }
       let fid = f.token;
       if (f.kind !== 'console') {
         const r = lk.vfs.call('redeem', { token: f.token });

@@ -31,6 +31,8 @@ export interface InheritedFd {
   readonly rightsBase: number;
   readonly rightsInheriting: number;
   readonly preopen: string | null;
+  /** Set when this fd names the same open file as the earlier child fd `sameAs` (2>&1): shared offset. */
+  readonly sameAs?: number;
 }
 
 export interface WasmBoot {

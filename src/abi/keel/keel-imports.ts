@@ -108,8 +108,16 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
         return errno;
       };
       const inherit: InheritedFd[] = [];
-      for (const [child, parent] of map) {
+      // Child fds naming one open file (2>&1) stay one open file in the child: one offset.
+      const firstChildFd = new Map<FdEntry, number>();
+      for (const [child, parent] of [...map].sort((a, b) => a[0] - b[0])) {
         const e = fds.get(parent)!;
+        const same = firstChildFd.get(e);
+        if (same !== undefined && e.kind !== 'socket') {
+          inherit.push({ fd: child, kind: e.kind, token: 0, filetype: e.filetype, offset: 0, flags: 0, rightsBase: 0, rightsInheriting: 0, preopen: null, sameAs: same });
+          continue;
+        }
+        firstChildFd.set(e, child);
         if (e.kind === 'socket') {
           if (nfd > 0 && [...Array(nfd).keys()].some((i) => mem.u32(fdmap + i * 8 + 4) === parent)) return cancel(Errno.NOTSUP);
           continue; // sockets are not passed on (yet)

@@ -1,13 +1,13 @@
 /**
- * ls [-l] [-a] [-1] [-d] [-R] [-h] [PATH...]: list directory contents, GNU-style.
+ * ls [-l] [-a] [-1] [-C] [-d] [-R] [-h] [PATH...]: list directory contents, GNU-style.
  *
  * Operands that are not directories (all of them with -d) are listed first, as one group, then
  * each directory's entries, under a `DIR:` header when there is more than one operand or with -R.
- * Names sort in byte (code point) order. Output is one name per line unless stdout is a terminal,
- * where names fill columns across the width (COLUMNS, else the terminal's). -l gives the long
- * form; Keel has no permission bits or owners, so the mode comes from the file type alone
- * (`drwxr-xr-x`, `-rw-r--r--`, `lrwxrwxrwx`, `crw-rw-rw-`), the owner and group are `keel`, and
- * the `total` line counts 1 KiB blocks from the sizes. Times are UTC.
+ * Names sort in byte (code point) order. Output is one name per line unless stdout is a terminal
+ * (or -C is given): then names fill columns across the width (COLUMNS, else the terminal's).
+ * -l gives the long form; Keel has no permission bits or owners, so the mode comes from the file
+ * type alone (`drwxr-xr-x`, `-rw-r--r--`, `lrwxrwxrwx`, `crw-rw-rw-`), the owner and group are
+ * `keel`, and the `total` line counts 1 KiB blocks from the sizes. Times are UTC.
  *
  * Status: 0; 1 if a subdirectory could not be read; 2 if an operand does not exist or cannot be
  * read (the others are still listed).
@@ -22,6 +22,7 @@ interface Options {
   readonly long: boolean;
   readonly all: boolean;
   readonly onePerLine: boolean;
+  readonly columns: boolean;
   readonly directoryItself: boolean;
   readonly recursive: boolean;
   readonly human: boolean;
@@ -152,7 +153,7 @@ class Lister {
         }
         this.out.line(line);
       });
-    } else if (this.tty && !this.o.onePerLine) {
+    } else if ((this.tty || this.o.columns) && !this.o.onePerLine) {
       for (const line of columnLayout(entries.map((e) => e.name), this.width)) this.out.line(line);
     } else {
       for (const e of entries) this.out.line(e.name);
@@ -239,7 +240,7 @@ class Lister {
 
 export function main(sys: Sys): number {
   const o = parseOptions(sys.args.slice(1), {
-    flags: 'la1dRh',
+    flags: 'la1CdRh',
     long: { all: 'a', directory: 'd', recursive: 'R', 'human-readable': 'h' },
   });
   if (typeof o === 'string') {
@@ -248,7 +249,7 @@ export function main(sys: Sys): number {
   }
   const f = o.flags;
   const lister = new Lister(sys, {
-    long: f.has('l'), all: f.has('a'), onePerLine: f.has('1'), directoryItself: f.has('d'),
+    long: f.has('l'), all: f.has('a'), onePerLine: f.has('1'), columns: f.has('C'), directoryItself: f.has('d'),
     recursive: f.has('R') && !f.has('d'), human: f.has('h'),
   });
   try {

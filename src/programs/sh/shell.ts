@@ -100,7 +100,6 @@ export class Shell {
 
   runScript(script: Script): number {
     for (const item of script.items) {
-      this.reapJobs();
       if (item.background) this.startBackground(item.andOr);
       else this.status = this.runAndOr(item.andOr);
     }

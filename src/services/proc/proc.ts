@@ -64,7 +64,8 @@ function inheritedFds(x: unknown): x is InheritedFd[] {
     && num((f as InheritedFd).fd) && kinds.includes((f as InheritedFd).kind) && num((f as InheritedFd).token)
     && num((f as InheritedFd).filetype) && num((f as InheritedFd).offset) && num((f as InheritedFd).flags)
     && num((f as InheritedFd).rightsBase) && num((f as InheritedFd).rightsInheriting)
-    && ((f as InheritedFd).preopen === null || typeof (f as InheritedFd).preopen === 'string'));
+    && ((f as InheritedFd).preopen === null || typeof (f as InheritedFd).preopen === 'string')
+    && ((f as InheritedFd).sameAs === undefined || num((f as InheritedFd).sameAs)));
 }
 
 export class Proc {
