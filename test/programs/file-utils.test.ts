@@ -206,12 +206,12 @@ describe('file utilities: through the shell', () => {
     const host = mkdtempSync(join(tmpdir(), 'keel-mv-'));
     try {
       const r = await keelBoot([
-        'cd /tmp', 'mkdir -p d/sub t', 'echo one > a', 'echo two > b', 'mv a renamed', 'mv renamed b t', 'ls . t',
+        'cd /tmp', 'mkdir -p d/sub/t t', 'echo one > a', 'echo two > b', 'mv a renamed', 'mv renamed b t', 'ls . t',
         'mv d d/sub 2>&1; echo "into: $?"', 'mv nope x 2>&1', 'mv t/b t/b 2>&1', 'mv t/renamed d/sub/t 2>&1', 'mv d/sub t/b 2>&1',
         'ln -s sub d/link', 'echo x > d/sub/f', 'mv d /host/moved', 'ls /tmp', 'ls -R /host/moved', 'cat /host/moved/sub/f',
       ].join('; '), { dirs: [host] });
       assert.equal(r.stdout, [
-        'd', 't', '', 't:', 'b', 'renamed',
+        '.:', 'd', 't', '', 't:', 'b', 'renamed',
         "mv: cannot move 'd' to a subdirectory of itself, 'd/sub/d'", 'into: 1',
         "mv: cannot stat 'nope': No such file or directory",
         "mv: 't/b' and 't/b' are the same file",
@@ -259,7 +259,7 @@ describe('file utilities: through the shell', () => {
       'cat before after', 'touch /nodir/x 2>&1; echo "s=$?"',
     ].join('; '));
     const text = r.stdout;
-    assert.ok(text.startsWith('after\nbefore\nnew\n'), text);
+    assert.ok(text.startsWith('new\n  File: new\n'), text);
     const times = (label: string): string[] => [...text.matchAll(new RegExp(`^${label}: (.*)$`, 'gm'))].map((m) => m[1]!);
     const [mBefore, mAfter] = times('Modify');
     const [aBefore, aAfter] = times('Access');

@@ -111,8 +111,8 @@ export function toJsRegExp(p: string, basic: boolean): string {
       out += c;
       next = true;
     } else if (c === ')') {
-      if (--depth < 0) throw new PatternError('Unmatched ) or \\)');
-      out += c;
+      out += depth > 0 ? ')' : '\\)'; // an unopened `)` is literal in GNU EREs
+      if (depth > 0) depth--;
     } else if ('*+?'.includes(c) && atStart) out += `\\${c}`;
     else if (c === '{' && (atStart || !/^\{\d+(,\d*)?\}/.test(p.slice(i)))) out += '\\{';
     else {
