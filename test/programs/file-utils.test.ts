@@ -206,7 +206,7 @@ describe('file utilities: through the shell', () => {
     const host = mkdtempSync(join(tmpdir(), 'keel-mv-'));
     try {
       const r = await keelBoot([
-        'cd /tmp', 'mkdir -p d/sub/t t', 'echo one > a', 'echo two > b', 'mv a renamed', 'mv renamed b t', 'ls . t',
+        'cd /tmp', 'mkdir -p d/sub/t/renamed t', 'echo one > a', 'echo two > b', 'mv a renamed', 'mv renamed b t', 'ls . t',
         'mv d d/sub 2>&1; echo "into: $?"', 'mv nope x 2>&1', 'mv t/b t/b 2>&1', 'mv t/renamed d/sub/t 2>&1', 'mv d/sub t/b 2>&1',
         'ln -s sub d/link', 'echo x > d/sub/f', 'mv d /host/moved', 'ls /tmp', 'ls -R /host/moved', 'cat /host/moved/sub/f',
       ].join('; '), { dirs: [host] });
@@ -215,10 +215,10 @@ describe('file utilities: through the shell', () => {
         "mv: cannot move 'd' to a subdirectory of itself, 'd/sub/d'", 'into: 1',
         "mv: cannot stat 'nope': No such file or directory",
         "mv: 't/b' and 't/b' are the same file",
-        "mv: cannot overwrite directory 'd/sub/t' with non-directory",
+        "mv: cannot overwrite directory 'd/sub/t/renamed' with non-directory",
         "mv: cannot overwrite non-directory 't/b' with directory 'd/sub'",
         't',
-        '/host/moved:', 'link', 'sub', '', '/host/moved/sub:', 'f', 't', '', '/host/moved/sub/t:',
+        '/host/moved:', 'link', 'sub', '', '/host/moved/sub:', 'f', 't', '', '/host/moved/sub/t:', 'renamed', '', '/host/moved/sub/t/renamed:',
         'x', '',
       ].join('\n'));
       assert.equal(readlinkSync(join(host, 'moved', 'link')), 'sub');

@@ -115,6 +115,34 @@ function formatInteger(spec: Spec, v: bigint): string {
   return pad(spec, signed ? signOf(neg, spec.flags) : '', prefix, digits, spec.precision === null);
 }
 
+/**
+ * `long` (a fixed or exponent form with many more digits) cut to `keep` characters of mantissa
+ * when it is an exact tie that C's round-half-even rounds down; otherwise null (JS rounded right:
+ * toFixed and toExponential round ties away from zero).
+ */
+function halfEvenDown(long: string, keep: number): string | null {
+  const mantissa = long.split('e')[0]!;
+  const tail = mantissa.slice(keep).replace('.', '');
+  const kept = mantissa.slice(0, keep).replace(/\.$/, '');
+  return /^50*$/.test(tail) && Number(kept[kept.length - 1]) % 2 === 0 ? kept : null;
+}
+
+/** C's %.{p}f of a finite, non-negative `a`. */
+function fixed(a: number, p: number): string {
+  const short = a.toFixed(p);
+  if (a >= 1e21) return short;
+  const long = a.toFixed(Math.min(100, p + 30));
+  return halfEvenDown(long, long.indexOf('.') + 1 + p) ?? short;
+}
+
+/** C's %.{p}e of a finite, non-negative `a` (exponent of at least two digits). */
+function exponent(a: number, p: number): string {
+  const long = a.toExponential(Math.min(100, p + 30));
+  const down = halfEvenDown(long, p === 0 ? 1 : 2 + p);
+  const s = down === null ? a.toExponential(p) : `${down}e${long.split('e')[1]!}`;
+  return s.replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
 function formatFloat(spec: Spec, v: number): string {
   const upper = spec.conv === spec.conv.toUpperCase();
   const neg = v < 0 || Object.is(v, -0);
@@ -123,14 +151,13 @@ function formatFloat(spec: Spec, v: number): string {
   if (!Number.isFinite(a)) body = Number.isNaN(a) ? 'nan' : 'inf';
   else {
     const p = spec.precision ?? 6;
-    const exp = (x: number, digits: number): string => x.toExponential(digits).replace(/e([+-])(\d)$/, 'e$10$2');
     const kind = spec.conv.toLowerCase();
-    if (kind === 'f') body = a.toFixed(p);
-    else if (kind === 'e') body = exp(a, p);
+    if (kind === 'f') body = fixed(a, p);
+    else if (kind === 'e') body = exponent(a, p);
     else {
       const P = p === 0 ? 1 : p;
-      const x = a === 0 ? 0 : Number(a.toExponential(P - 1).split('e')[1]);
-      body = P > x && x >= -4 ? a.toFixed(P - 1 - x) : exp(a, P - 1);
+      const x = a === 0 ? 0 : Number(exponent(a, P - 1).split('e')[1]);
+      body = P > x && x >= -4 ? fixed(a, P - 1 - x) : exponent(a, P - 1);
       if (!spec.flags.includes('#')) body = body.replace(/(\.\d*?)0+(?=e|$)/, '$1').replace(/\.(?=e|$)/, '');
     }
     if (spec.flags.includes('#') && !body.includes('.')) body = body.replace(/(?=e|$)/, '.');
@@ -279,7 +306,11 @@ export function main(sys: Sys): number {
         break;
       }
       if (out.size >= 32 * 1024 && !flush()) return 1;
-      if (!args.left || args.used === before) break;
+      if (!args.left) break;
+      if (args.used === before) {
+        sys.write(2, `printf: warning: ignoring excess arguments, starting with '${args.string()}'\n`);
+        break;
+      }
     }
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
