@@ -24,9 +24,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
 import { IpcFixture } from '../test/support/ipc-fixture.js';
 import { System } from '../src/system/system.js';
-import { LAYOUTS, type Layout, defaultSystem, withLayout } from '../src/system/system-config.js';
+import { LAYOUTS, type Layout, defaultSystem, sessionSystem, withLayout } from '../src/system/system-config.js';
+import { PROGRAM_NAMES } from '../src/programs/registry.js';
 import { NodeHost } from '../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
 import { Arena } from '../src/ipc/arena.js';
@@ -37,6 +39,9 @@ import { KERNEL_PID, Kernel } from '../src/kernel/kernel.js';
 import { Ring } from '../src/ipc/ring.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only NAME`: run just the benchmarks whose name starts with NAME. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
+const wanted = (name: string): boolean => only === '' || name.startsWith(only);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const prog = (name: string): string => join(root, 'programs/c/build', `${name}.wasm`);
 
@@ -157,18 +162,51 @@ async function wasmBench(name: string, variant: string, program: string, args: (
   }
 }
 
+/**
+ * 100 MiB through a pipe between two processes: Keel's shell runs `blast | sink` (two wasm
+ * processes, a VFS pipe between them); the baseline runs the same two programs under node:wasi in
+ * two host processes joined by a host pipe (`sh -c 'node … | node …'`). Both: start to exit.
+ */
+async function pipeBench(layout: Layout): Promise<void> {
+  const mib = quick ? 20 : 100;
+  const variant = `${mib} MiB blast | sink${layout === 'default' ? '' : ` [all ${layout}]`}`;
+  progress(`pipe: ${variant}`);
+  const build = join(root, 'programs/c/build');
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), withLayout(sessionSystem([{ hostPath: build, vfsPath: '/host' }], PROGRAM_NAMES), layout));
+  const runner = join(root, 'dist/test/support/node-wasi-run.js');
+  try {
+    const k: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < (quick ? 2 : 5); i++) {
+      const t0 = performance.now();
+      const { handle } = system.spawnWasm({ program: '/bin/sh', path: '/bin/sh', args: ['sh', '-c', `/host/blast.wasm ${mib} | /host/sink.wasm ${mib}`], env: ['PATH=/bin', 'PWD=/'], preopens: [{ guestPath: '/', vfsPath: '/' }] });
+      const status = await system.wait(handle);
+      if (status.kind !== 'exited' || status.code !== 0) throw new Error(`pipe bench failed under Keel: ${JSON.stringify(status)}`);
+      k.push(performance.now() - t0);
+      const t1 = performance.now();
+      const r = spawnSync('sh', ['-c', `node --no-warnings ${runner} ${prog('blast')} ${mib} | node --no-warnings ${runner} ${prog('sink')} ${mib}`], { stdio: 'inherit' });
+      if (r.status !== 0) throw new Error('pipe bench failed under node:wasi');
+      b.push(performance.now() - t1);
+    }
+    record({ benchmark: 'pipe', variant, keel: median(k), baseline: median(b), unit: 'ms (start to exit)' });
+  } finally {
+    await system.shutdown();
+  }
+}
+
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stderr.write(`Keel benchmarks${quick ? ' (quick)' : ''} on ${cpus().length} × ${cpu}, node ${process.version}\n`);
-  await ipcNullCall();
-  await ipcRing();
+  if (wanted('ipc-null-call')) await ipcNullCall();
+  if (wanted('ipc-ring')) await ipcRing();
   const rounds = quick ? 3 : 9;
   for (const layout of LAYOUTS) {
-    await wasmBench('spawn', 'hello world, spawn to exit', 'hello', () => [], quick ? 5 : 21, true, layout);
-    await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true, layout);
-    await wasmBench('file-write-small', '100k × 64 B, tmpfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true, layout);
+    if (wanted('spawn')) await wasmBench('spawn', 'hello world, spawn to exit', 'hello', () => [], quick ? 5 : 21, true, layout);
+    if (wanted('syscall-null')) await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true, layout);
+    if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, tmpfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true, layout);
   }
-  await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
+  if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
+  if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
 
   const header = ['benchmark', 'variant', 'keel', 'node:wasi', 'ratio', 'unit'];
   const table = rows.map((r) => [r.benchmark, r.variant, r.keel.toFixed(r.keel < 100 ? 2 : 0), r.baseline === null ? '-' : r.baseline.toFixed(2), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`, r.unit]);
