@@ -79,6 +79,16 @@ export interface ProcessInfo {
   readonly state: string;
 }
 
+/** One mounted file system. Sizes in bytes; total 0 when the file system cannot say. */
+export interface MountInfo {
+  readonly path: string;
+  readonly name: string;
+  readonly type: string;
+  readonly total: number;
+  readonly used: number;
+  readonly readOnly: boolean;
+}
+
 /** A process as the kernel sees it, with IPC counters (see Kernel.processTable). */
 export interface SystemProcess {
   readonly pid: number;
@@ -550,6 +560,14 @@ export class Sys {
     const r = this.ctx.lk.kernel.call('processes', {});
     if (r.transport !== 0 || r.status !== 0) throw new SysError(Errno.IO, 'processes');
     return JSON.parse(r.reply!.table) as SystemProcess[];
+  }
+
+  /** The file systems mounted in the namespace, with their space (mount, df). */
+  mounts(): MountInfo[] {
+    const r = this.ctx.lk.vfs.call('mounts', {});
+    if (r.transport !== 0) throw new SysError(Errno.IO, 'mounts');
+    this.check(r.status, 'mounts');
+    return JSON.parse(r.reply!.table) as MountInfo[];
   }
 
   /** End the process now with `code` (writers are flushed). */

@@ -81,6 +81,10 @@ export const nodeHostFs: HostFs = {
   link: (existing, p) => wrap(() => fs.linkSync(existing, p)),
   // Linux's link(2) never follows a symlink; elsewhere assume it may.
   linkFollowsSymlinks: process.platform !== 'linux',
+  statfs: (p) => wrap(() => {
+    const s = fs.statfsSync(p);
+    return { total: s.blocks * s.bsize, free: s.bavail * s.bsize };
+  }),
   utimes: (p, atimeNs, mtimeNs) => wrap(() => fs.lutimesSync(p, Number(atimeNs) / 1e9, Number(mtimeNs) / 1e9)),
   join(dir, name) {
     const bad = name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')

@@ -45,7 +45,7 @@ export const fsProtocol = defineProtocol('fs', {
   open: { label: 13, request: { node: 'f64' }, reply: {} },
   close: { label: 14, request: { node: 'f64' }, reply: {} },
   sync: { label: 15, request: { node: 'f64' }, reply: {} },
-  statfs: { label: 16, request: {}, reply: { name: 'str' } },
+  statfs: { label: 16, request: {}, reply: { name: 'str', type: 'str', total: 'f64', used: 'f64', readOnly: 'u32' }, doc: 'Name, type and space (bytes; total 0 = unknown) of the file system (df, mount).' },
 });
 
 export type FsProtocol = typeof fsProtocol;

@@ -30,9 +30,11 @@ export interface FileSystemOps {
   open(node: number): number;
   close(node: number): number;
   sync(node: number): number;
+  /** Space in bytes (total 0 when unknown) and whether the file system refuses writes. */
+  usage(): { total: number; used: number; readOnly: boolean };
 }
 
-export function fileSystemService(fs: FileSystemOps, name: string): Service {
+export function fileSystemService(fs: FileSystemOps, name: string, type: string): Service {
   const done = (errno: number): number | Record<string, never> => errno || {};
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
@@ -56,6 +58,9 @@ export function fileSystemService(fs: FileSystemOps, name: string): Service {
     open: (r) => done(fs.open(r.node)),
     close: (r) => done(fs.close(r.node)),
     sync: (r) => done(fs.sync(r.node)),
-    statfs: () => ({ name }),
+    statfs: () => {
+      const u = fs.usage();
+      return { name, type, total: u.total, used: u.used, readOnly: u.readOnly ? 1 : 0 };
+    },
   }, ERRNO_PROTOCOL_ERRORS);
 }

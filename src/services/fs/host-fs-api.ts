@@ -48,6 +48,8 @@ export interface HostFs {
    * seconds as a double, so nanoseconds are not kept exactly (hostfs makes up for it).
    */
   utimes(path: string, atimeNs: bigint, mtimeNs: bigint): void;
+  /** Size and free space of the host file system holding `path`, in bytes. */
+  statfs(path: string): { total: number; free: number };
   /** Join a directory path and one component (no `/`, `.` or `..` in it). */
   join(dir: string, name: string): string;
 }

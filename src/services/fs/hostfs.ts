@@ -73,6 +73,15 @@ export class Hostfs implements FileSystemOps {
   /** Exact times last set per node, with what the host stored for them (see setTimes). */
   private readonly setTimesExact = new Map<number, { atim: bigint; mtim: bigint; hostA: bigint; hostM: bigint }>();
 
+  usage(): { total: number; used: number; readOnly: boolean } {
+    try {
+      const s = this.host.statfs(this.root);
+      return { total: s.total, used: s.total - s.free, readOnly: this.readOnly };
+    } catch {
+      return { total: 0, used: 0, readOnly: this.readOnly };
+    }
+  }
+
   constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
     this.readOnly = config.readOnly ?? false;
     this.clock = config.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
@@ -400,5 +409,5 @@ export class Hostfs implements FileSystemOps {
 
 /** hostfs as a service speaking fsProtocol, serving the host directory `root`. */
 export function hostfsService(host: HostFs, root: string, config: HostfsConfig = {}): Service {
-  return fileSystemService(new Hostfs(host, root, config), config.name ?? 'hostfs');
+  return fileSystemService(new Hostfs(host, root, config), config.name ?? 'hostfs', 'hostfs');
 }

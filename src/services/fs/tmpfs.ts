@@ -90,6 +90,10 @@ export class Tmpfs implements FileSystemOps {
     return n.entries ? n : Errno.NOTDIR;
   }
 
+  usage(): { total: number; used: number; readOnly: boolean } {
+    return { total: this.maxBytes, used: this.usedBytes, readOnly: false };
+  }
+
   private maybeFree(n: TmpNode): void {
     if (n.nlink <= 0 && n.opens <= 0 && n.id !== ROOT_NODE) {
       this.usedBytes -= n.data.length;
@@ -318,5 +322,5 @@ export class Tmpfs implements FileSystemOps {
 
 /** tmpfs as a service speaking fsProtocol. */
 export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}): Service {
-  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs');
+  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs', 'tmpfs');
 }

@@ -43,6 +43,7 @@ export const vfsProtocol = defineProtocol('vfs', {
   pipe: { label: 20, request: {}, reply: { readFid: 'u32', writeFid: 'u32' }, doc: 'A new pipe: both ends are fids in the caller\'s session.' },
   share: { label: 21, request: { fid: 'u32' }, reply: { token: 'f64' }, doc: 'Offer an open fid to another session; the one-use token holds a reference until redeemed.' },
   redeem: { label: 22, request: { token: 'f64' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Take a shared fid into the caller\'s session.' },
+  mounts: { label: 24, request: {}, reply: { table: 'str' }, doc: 'The mount table as JSON [{path, name, type, total, used, readOnly}] (mount, df).' },
   ready: { label: 23, request: { fid: 'u32' }, reply: { bytes: 'f64', space: 'f64', hangup: 'u32' }, doc: 'A pipe end\'s state for poll: bytes buffered, room left, and whether the other side is gone. EINVAL for other fids.' },
 });
 

@@ -107,6 +107,7 @@ export function vfsService(vfs: Vfs): Service {
       return typeof res === 'number' ? res : {};
     },
     mount: () => Errno.PERM,
+    mounts: () => ({ table: JSON.stringify(vfs.mountTable()) }),
     pipe: (_r, c) => vfs.pipe(c.badge),
     share: (r, c) => vfs.share(c.badge, r.fid),
     redeem: (r, c) => vfs.redeem(c.badge, r.token),

@@ -109,6 +109,16 @@ export class Vfs implements WalkFs {
     return Errno.SUCCESS;
   }
 
+  /** Every mount with its file system's name, type and space (mount, df). */
+  mountTable(): { path: string; name: string; type: string; total: number; used: number; readOnly: boolean }[] {
+    return this.mounts.map((m) => {
+      const s = this.status(m.fs.call('statfs', {}));
+      const path = `/${m.path.join('/')}`;
+      if (typeof s === 'number') return { path, name: '?', type: '?', total: 0, used: 0, readOnly: false };
+      return { path, name: s.name, type: s.type, total: s.total, used: s.used, readOnly: s.readOnly !== 0 };
+    });
+  }
+
   // ─── WalkFs ─────────────────────────────────────────────────────────────────
 
   private fs(mount: number): ProtocolClient<FsProtocol> {

@@ -1,0 +1,50 @@
+/**
+ * The utilities that show the system: ps (every process, services included, with process
+ * groups and IPC counters), top (one batch screen, then rates), mount and df (the mount table and
+ * space, a host directory's real size through hostfs).
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keelBoot } from '../support/keel-child.js';
+
+test('ps lists the kernel, the service threads, the shell and itself, with a pipeline in one group', async () => {
+  const r = await keelBoot('ps | cat');
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0]!, /PID\s+PPID\s+PGID\s+KIND\s+CALLS\s+SERVED\s+COMMAND/);
+  const row = (re: RegExp): string[] => (lines.find((l) => re.test(l)) ?? assert.fail(`no row ${re} in\n${r.stdout}`)).trim().split(/\s+/);
+  assert.deepEqual(row(/ kernel$/).slice(0, 4), ['1', '0', '-', 'kernel']);
+  assert.equal(row(/ fs$/)[3], 'service');
+  const sh = row(/\/bin\/sh$/);
+  const ps = row(/bin\/ps$/), cat = row(/bin\/cat$/);
+  assert.equal(ps[1], sh[0], 'ps is a child of the shell');
+  assert.equal(ps[2], ps[0], 'ps leads its pipeline\'s process group');
+  assert.equal(cat[2], ps[0], 'cat is in the same group');
+  assert.ok(Number(row(/ fs$/)[5]) > 0, 'the fs service has served calls');
+});
+
+test('top -n 2 prints a totals screen, then rates, and exits', async () => {
+  const r = await keelBoot('top -n 2 -d 0.2');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Keel top — \d+ processes \(\d+ service threads\), totals since boot/);
+  assert.match(r.stdout, /rates over 0\.\d s/);
+  assert.match(r.stdout, /CALLS\/s\s+SERVED\/s\s+LATENCY\s+NAME/);
+  assert.match(r.stdout, /\d+ service\s+\d+\s+\d+\s+\S+\s+fs\n/);
+});
+
+test('mount and df show the root tmpfs and a host directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-df-'));
+  try {
+    const r = await keelBoot('mount; df; df -h /host/; df /nope; echo "st=$?"', { dirs: [dir] });
+    assert.match(r.stdout, /^tmpfs on \/ type tmpfs \(rw\)\nhostfs0 on \/host type hostfs \(rw\)\n/);
+    assert.match(r.stdout, /Filesystem\s+1K-blocks\s+Used\s+Avail\s+Use%\s+Mounted on\ntmpfs\s+1048576\s+\d+\s+\d+\s+\d+%\s+\/\nhostfs0\s+\d+\s+\d+\s+\d+\s+\d+%\s+\/host\n/);
+    assert.match(r.stdout, /Filesystem\s+Size\s+Used\s+Avail\s+Use%\s+Mounted on\nhostfs0\s+[\d.]+[KMGT]/);
+    assert.match(r.stdout, /st=1\n$/);
+    assert.match(r.stderr, /df: \/nope: No such file or directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
