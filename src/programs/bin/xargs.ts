@@ -6,7 +6,7 @@
  * newline) and a backslash escapes the next character; with -0 items end at NUL bytes, with no
  * quoting. Items are passed on as they are read: at most N per command with -n, otherwise up to
  * about 128 KiB of arguments. With no items COMMAND still runs once, unless -r. -t prints each
- * command to standard error first. COMMAND is found like env finds it (PATH, NAME then
+ * command to standard error first (arguments shell-quoted when needed). COMMAND is found like env finds it (PATH, NAME then
  * NAME.wasm); each run shares fds 1 and 2, reads an empty standard input and is waited for.
  * Status as GNU xargs: 123 if a run exited 1–125, 124 (stopping) if one exited 255, 125 if one
  * was killed by a signal, 126 if COMMAND cannot be started, 127 if it is not found, 1 for a usage
@@ -32,6 +32,11 @@ function findCommand(sys: Sys, name: string, path: string): string | null {
     }
   }
   return null;
+}
+
+/** `arg` as a shell word, quoted only when needed (as -t shows commands). */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 /** Ends xargs with a status (after its message was written). */
@@ -110,7 +115,7 @@ export function main(sys: Sys): number {
   let status = 0;
   const run = (args: readonly string[]): void => {
     const argv = [...command, ...args];
-    if (o.flags.has('t')) sys.write(2, `${argv.join(' ')}\n`);
+    if (o.flags.has('t')) sys.write(2, `${argv.map(shellQuote).join(' ')}\n`);
     if (path === null) {
       sys.write(2, `xargs: ${command[0]!}: No such file or directory\n`);
       throw new Quit(127);

@@ -110,7 +110,7 @@ export class Proc {
   }
 
   spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string, pgid = 0): { pid: number } | number {
-    if (pgid > 0 && pgid !== this.pgidOf(parent) && ![...this.table.values()].some((e) => e.parent === parent && e.pgid === pgid && !e.status)) return Errno.PERM;
+    if (pgid > 0 && pgid !== this.pgidOf(parent) && ![...this.table.values()].some((e) => e.parent === parent && e.pgid === pgid)) return Errno.PERM;
     if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON) return Errno.TOOBIG;
     let args: unknown, env: unknown, preopens: unknown, inherit: unknown;
     try {
