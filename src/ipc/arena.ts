@@ -55,6 +55,7 @@ export const SlotWord = {
   TRANSPORT: 10,   // transport status, written by the server before REPLIED
   CALLS: 11,       // calls made from this slot (statistics for top; written by its owner only)
   SAMPLES: 12,     // how many of them were timed (one in SAMPLE_EVERY)
+  STOPPED: 13,     // 1 while the owning process is stopped (SIGSTOP/SIGTSTP): its next call parks
   SAMPLED_NS: 14,  // float64 over words 14..15: total round-trip time of the timed calls
 } as const;
 

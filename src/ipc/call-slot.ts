@@ -76,10 +76,20 @@ export class CallSlot {
     this.arena.f64[(this.base + SlotWord.SAMPLED_NS) >> 1]! += ns;
   }
 
+  /**
+   * A stopped process parks here, at its next system call, until it is continued (the kernel
+   * clears the word and wakes it) or killed (its worker is terminated).
+   */
+  private parkWhileStopped(): void {
+    const word = this.base + SlotWord.STOPPED;
+    while (Atomics.load(this.i32, word) !== 0) Atomics.wait(this.i32, word, 1, this.policy.sleepSliceMs);
+  }
+
   /** Write the call header; the queue to post to, or null if its server is gone. */
   private prepare(queue: number, handle: number, label: number): ReceiveQueue | null {
     const i32 = this.i32;
     const b = this.base;
+    if (i32[b + SlotWord.STOPPED] !== 0) this.parkWhileStopped();
     this.calls++;
     i32[b + SlotWord.CALLS] = this.calls;
     i32[b + SlotWord.QUEUE] = queue;

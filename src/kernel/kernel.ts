@@ -38,8 +38,14 @@ export interface KernelHost {
 export type KernelEvent =
   | { readonly kind: 'peer-closed'; readonly endpoint: number; readonly port: number }
   | { readonly kind: 'process-exited'; readonly pid: number; readonly status: ExitStatus }
+  /** A process was stopped (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) or continued (SIGCONT). */
+  | { readonly kind: 'process-stopped'; readonly pid: number; readonly stopped: boolean; readonly signal: number }
   /** The last capability carrying `badge` to a served endpoint is gone: that client session ended. */
   | { readonly kind: 'badge-closed'; readonly endpoint: number; readonly port: number; readonly badge: number };
+
+/** Signals that stop a process instead of ending it, and the one that continues it (POSIX numbers). */
+const STOP_SIGNALS = new Set([19, 20, 21, 22]);
+const SIGCONT = 18;
 
 export interface HandleInfo {
   readonly type: ObjectType;
@@ -191,6 +197,7 @@ export class Kernel {
     const b = this.arena.slotWord(slot);
     this.arena.i32[b + SlotWord.CALLS] = 0;
     this.arena.i32[b + SlotWord.SAMPLES] = 0;
+    this.arena.i32[b + SlotWord.STOPPED] = 0;
     this.arena.f64[(b + SlotWord.SAMPLED_NS) >> 1] = 0;
     return slot;
   }
@@ -344,8 +351,26 @@ export class Kernel {
     if (!Number.isInteger(signal) || signal < 1 || signal > 64) return Status.INVALID_ARGS;
     const target = r.value.object as Process;
     if (!target.alive) return Status.BAD_STATE;
+    if (STOP_SIGNALS.has(signal) || signal === SIGCONT) {
+      this.setStopped(target, signal !== SIGCONT, signal);
+      return Status.OK;
+    }
     this.exitProcess(target.pid, { kind: 'killed', signal });
     return Status.OK;
+  }
+
+  /**
+   * Stop or continue a process. Its thread cannot be paused from outside, so it parks at its next
+   * system call (the STOPPED word of its call slot) until continued; the exit listeners hear of
+   * the change (proc tells a parent that waits for stops).
+   */
+  private setStopped(p: Process, stopped: boolean, signal: number): void {
+    if (p.stopped === stopped || p.slot < 0) return;
+    p.stopped = stopped;
+    const word = this.arena.slotWord(p.slot) + SlotWord.STOPPED;
+    Atomics.store(this.arena.i32, word, stopped ? 1 : 0);
+    if (!stopped) Atomics.notify(this.arena.i32, word);
+    for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-stopped', pid: p.pid, stopped, signal });
   }
 
   /** Run `done` with the exit status of the process named by `h` once it exits (WAIT right). */

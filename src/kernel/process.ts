@@ -40,6 +40,8 @@ export class Process extends KernelObject {
   status: ExitStatus | null = null;
   /** Call slot of the process's thread, -1 when it has none (released after exit). */
   slot = -1;
+  /** Stopped by a stop signal (and parked at its next system call) until SIGCONT. */
+  stopped = false;
   /** Further call slots of the thread (attachExtraSlot). */
   readonly extraSlots: number[] = [];
   /** Receive queue if the process serves channels, else -1. */

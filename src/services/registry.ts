@@ -38,6 +38,8 @@ export interface BuiltService {
   readonly evented?: boolean;
   /** Called when a process exits (the system subscribes this service's thread to exit events). */
   readonly processExited?: (pid: number, status: ExitStatus) => void;
+  /** Called when a process is stopped or continued (same subscription as processExited). */
+  readonly processStopped?: (pid: number, stopped: boolean, signal: number) => void;
   /** Called when the last handle carrying `badge` to this thread's `port` is gone. */
   readonly sessionClosed?: (port: number, badge: number) => void;
   /** Release host resources (listening sockets) when the system shuts down. */
@@ -101,7 +103,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     };
     const tty = typeof ctx.config['tty'] === 'string' ? ctx.callers[ctx.config['tty']] : undefined;
     const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), proc: need('proc:mint'), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}) });
-    return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status) };
+    return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status), processStopped: (pid, stopped, signal) => proc.processStopped(pid, stopped, signal) };
   },
   net: (ctx) => {
     if (!ctx.platform.net) throw new Error('net: this platform has no host network');

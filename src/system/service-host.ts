@@ -31,6 +31,7 @@ export function buildServices(entries: readonly ServiceEntry[], handles: readonl
 export function dispatchEvents(events: readonly KernelEvent[], built: readonly BuiltService[], server: ServerThread): void {
   for (const ev of events) {
     if (ev.kind === 'process-exited') for (const b of built) b.processExited?.(ev.pid, ev.status);
+    else if (ev.kind === 'process-stopped') for (const b of built) b.processStopped?.(ev.pid, ev.stopped, ev.signal);
     else if (ev.kind === 'peer-closed') server.notifyPeerClosed(ev.endpoint, ev.port);
     else if (ev.kind === 'badge-closed') for (const b of built) b.sessionClosed?.(ev.port, ev.badge);
   }

@@ -16,7 +16,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
     return r.status === 0 ? { pid: r.reply!.pid } : { errno: r.status };
   };
   const wait = (pid: number) => {
-    const r = proc.call('wait', { pid });
+    const r = proc.call('wait', { pid, untraced: 0 });
     return r.status === 0 ? r.reply! : { errno: r.status };
   };
   seen['self'] = proc.call('self', {}).reply;

@@ -153,7 +153,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       if (!proc) return Errno.NOSYS;
       mem.check(statusOut, 4);
       mem.check(pidOut, 4);
-      const r = proc.call('wait', { pid: pid < 0 ? 0 : pid });
+      const r = proc.call('wait', { pid: pid < 0 ? 0 : pid, untraced: 0 });
       if (r.transport !== 0) return Errno.IO;
       if (r.status !== 0) return r.status;
       const w = r.reply!;

@@ -16,7 +16,7 @@
 import type { ProtocolClient } from '../../ipc/protocol-client.js';
 import { type ExitStatus, exitCodeOf } from '../../kernel/process.js';
 import { exitStatusFromWire } from '../../kernel/kernel-service.js';
-import type { ProcProtocol } from '../../services/proc/proc-protocol.js';
+import { type ProcProtocol, WAIT_STOPPED } from '../../services/proc/proc-protocol.js';
 import { Errno, errnoName } from '../wasi/errno.js';
 import { ALL_WASI_RIGHTS, FdFlag, OFlag } from '../wasi/rights.js';
 import type { ShimContext } from '../wasi/shim-context.js';
@@ -511,13 +511,24 @@ export class Sys {
    * trap) and how it ended, with the reason for a trap or crash.
    */
   wait(pid = -1): { pid: number; code: number; status: ExitStatus } {
+    const w = this.waitUntraced(pid, false);
+    if (w.status === null) throw new SysError(Errno.IO, 'wait');
+    return { pid: w.pid, code: w.code, status: w.status };
+  }
+
+  /**
+   * Like wait, but with `untraced` a child that stops also returns (once per stop): then
+   * `status` is null, `stoppedBy` the signal and `code` 128 + it (as a shell reports it).
+   */
+  waitUntraced(pid = -1, untraced = true): { pid: number; code: number; status: ExitStatus | null; stoppedBy: number } {
     if (!this.proc) throw new SysError(Errno.NOSYS, 'wait');
-    const r = this.proc.call('wait', { pid: pid < 0 ? 0 : pid });
+    const r = this.proc.call('wait', { pid: pid < 0 ? 0 : pid, untraced: untraced ? 1 : 0 });
     if (r.transport !== 0) throw new SysError(Errno.IO, 'wait');
     this.check(r.status, 'wait');
     const w = r.reply!;
+    if (w.kind === WAIT_STOPPED) return { pid: w.pid, code: 128 + w.code, status: null, stoppedBy: w.code };
     const status = exitStatusFromWire(w.kind, w.code, w.message);
-    return { pid: w.pid, code: exitCodeOf(status), status };
+    return { pid: w.pid, code: exitCodeOf(status), status, stoppedBy: 0 };
   }
 
   /** Signal child `pid`; with `group`, every process in group `pid` (the caller's children). */

@@ -1,7 +1,7 @@
 /**
  * The shell's builtins: the commands that must act on the shell itself (its variables, working
  * directory, jobs and children) and so cannot be separate programs — cd, pwd, export, unset,
- * exit, source (.), jobs, fg, wait, kill — plus `:`, true and false.
+ * exit, source (.), jobs, fg, bg, wait, kill — plus `:`, true and false.
  *
  * `kill` is a builtin because in Keel only a process's parent may signal it (proc checks): the
  * shell started the jobs, so the shell signals them.
@@ -21,7 +21,7 @@ export type Builtin = (sh: Shell, argv: readonly string[], io: BuiltinIo) => num
 
 const SIGNALS: Readonly<Record<string, number>> = {
   HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12,
-  PIPE: 13, ALRM: 14, TERM: 15,
+  PIPE: 13, ALRM: 14, TERM: 15, CONT: 18, STOP: 19, TSTP: 20,
 };
 
 function say(sh: Shell, fd: number, text: string): void {
@@ -111,7 +111,7 @@ const jobs: Builtin = (sh, _argv, io) => {
   const all = sh.jobs.all();
   all.forEach((job, i) => {
     const mark = i === all.length - 1 ? '+' : i === all.length - 2 ? '-' : ' ';
-    say(sh, io.out, `[${job.id}]${mark}  Running\t\t${job.text} &\n`);
+    say(sh, io.out, job.stopped ? `[${job.id}]${mark}  Stopped\t\t${job.text}\n` : `[${job.id}]${mark}  Running\t\t${job.text} &\n`);
   });
   return 0;
 };
@@ -121,9 +121,19 @@ const fg: Builtin = (sh, argv, io) => {
   if (!job) return fail(sh, io, 'fg', `${argv[1] ?? 'current'}: no such job`);
   say(sh, io.out, `${job.text}\n`);
   sh.jobs.remove(job);
-  const status = sh.waitForeground(job.pgid, job.pids, null);
+  if (job.stopped) sh.continueJob(job);
+  const status = sh.waitForeground(job.pgid, job.pids, null, job.text);
   job.pids.length = 0;
   return status;
+};
+
+const bg: Builtin = (sh, argv, io) => {
+  const job = sh.jobs.find(argv[1]);
+  if (!job) return fail(sh, io, 'bg', `${argv[1] ?? 'current'}: no such job`);
+  if (!job.stopped) return fail(sh, io, 'bg', `job ${job.id} already in background`, 0);
+  sh.continueJob(job);
+  say(sh, io.out, `[${job.id}]+ ${job.text} &\n`);
+  return 0;
 };
 
 const wait: Builtin = (sh, argv, io) => {
@@ -204,5 +214,5 @@ const pwd: Builtin = (sh, _argv, io) => {
 
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['cd', cd], ['pwd', pwd], ['export', exportVar], ['unset', unset], ['exit', exit], ['source', source], ['.', source],
-  ['jobs', jobs], ['fg', fg], ['wait', wait], ['kill', kill], [':', () => 0], ['true', () => 0], ['false', () => 1],
+  ['jobs', jobs], ['fg', fg], ['bg', bg], ['wait', wait], ['kill', kill], [':', () => 0], ['true', () => 0], ['false', () => 1],
 ]);

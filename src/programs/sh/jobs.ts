@@ -12,6 +12,8 @@ export interface Job {
   readonly text: string;
   /** Exit status of the last process, once it has ended. */
   status: number | null;
+  /** Stopped (^Z, SIGTSTP) rather than running. */
+  stopped: boolean;
 }
 
 export class JobTable {
@@ -20,7 +22,7 @@ export class JobTable {
   add(pgid: number, pids: number[], text: string): Job {
     let id = 1;
     while (this.jobs.has(id)) id++;
-    const job: Job = { id, pgid, pids: [...pids], text, status: null };
+    const job: Job = { id, pgid, pids: [...pids], text, status: null, stopped: false };
     this.jobs.set(id, job);
     return job;
   }

@@ -23,6 +23,7 @@ import { BUILTINS, type BuiltinIo } from './builtins.js';
 export { ShellExit } from './shell-exit.js';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const SIGCONT = 18;
 const KEEL_MAGIC = '#!keel ';
 
 export class Shell {
@@ -122,7 +123,7 @@ export class Shell {
     if (only && (name === null || BUILTINS.has(name))) status = this.runInShell(only);
     else {
       const started = this.startPipeline(p.commands);
-      status = this.waitForeground(started.pgid, started.pids, started.lastStatus);
+      status = this.waitForeground(started.pgid, started.pids, started.lastStatus, describe(p));
     }
     return p.negated ? (status === 0 ? 1 : 0) : status;
   }
@@ -317,17 +318,41 @@ export class Shell {
     }
   }
 
-  /** Wait for a foreground job; its status (the last process's, unless `lastStatus` is set). */
-  waitForeground(pgid: number, pids: readonly number[], lastStatus: number | null): number {
+  /**
+   * Wait for a foreground job; its status (the last process's, unless `lastStatus` is set). If
+   * the job is stopped (^Z), it becomes a stopped job in the table and the shell carries on.
+   */
+  waitForeground(pgid: number, pids: readonly number[], lastStatus: number | null, text: string): number {
     if (pids.length === 0) return lastStatus ?? 0;
     this.foreground(pgid);
     let status = 0;
     try {
-      for (const pid of pids) status = this.report(this.sys.wait(pid));
+      for (const [i, pid] of pids.entries()) {
+        const w = this.sys.waitUntraced(pid);
+        if (w.status === null) {
+          const job = this.jobs.add(pgid, pids.slice(i), text);
+          job.stopped = true;
+          this.sys.write(2, `\n[${job.id}]+  Stopped\t\t${text}\n`);
+          return w.code;
+        }
+        status = this.report({ code: w.code, status: w.status });
+      }
     } finally {
       this.foreground(0);
     }
     return lastStatus ?? status;
+  }
+
+  /** Continue a stopped job (SIGCONT to each of its processes). */
+  continueJob(job: { pids: readonly number[]; stopped: boolean }): void {
+    for (const pid of job.pids) {
+      try {
+        this.sys.kill(pid, SIGCONT);
+      } catch {
+        // already gone: wait will collect it
+      }
+    }
+    job.stopped = false;
   }
 
   private startBackground(a: AndOr): void {
@@ -366,7 +391,7 @@ export class Shell {
     } catch {
       return;
     }
-    const running = new Set(table.filter((p) => p.state === 'running').map((p) => p.pid));
+    const running = new Set(table.filter((p) => p.state === 'running' || p.state === 'stopped').map((p) => p.pid));
     for (const job of jobs) {
       if (job.pids.some((pid) => running.has(pid))) continue;
       for (const pid of job.pids) job.status = this.sys.wait(pid).code;

@@ -11,7 +11,7 @@
  * (line-discipline.ts): the host terminal is in raw mode from boot to shutdown (the host's
  * output processing stays on), the console echoes and edits lines, and on ^C signals the foreground process group (set by the
  * shell with `setForeground`) through proc — or, with no foreground job, fails a waiting read with
- * EINTR so the shell can show a fresh prompt. A program may ask for raw mode (`setMode`).
+ * EINTR so the shell can show a fresh prompt; ^Z sends it SIGTSTP (the kernel stops it). A program may ask for raw mode (`setMode`).
  * When stdin is a pipe or a file, bytes pass through untouched and ^C is just a byte.
  */
 
@@ -33,6 +33,7 @@ export const consoleProtocol = defineProtocol('console', {
 });
 
 const SIGINT = 2;
+const SIGTSTP = 20;
 
 export interface ConsoleOptions {
   /** Signal process group `pgid` (^C); the console does not wait for the outcome. */
@@ -66,7 +67,7 @@ export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): 
       else failWaiting(Errno.INTR);
     },
     suspend: () => {
-      // Stopping a job needs stop/continue in the kernel; until then ^Z only discards the line.
+      if (foreground > 0 && options.signalGroup) options.signalGroup(foreground, SIGTSTP);
     },
   });
 

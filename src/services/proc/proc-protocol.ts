@@ -13,7 +13,10 @@ export const procProtocol = defineProtocol('proc', {
     reply: { pid: 'u32' },
     doc: 'Start a wasm program as a child of the caller: the file shared as VFS token `program`, or (program = 0) the one at VFS path `path`. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}]; inherit: JSON InheritedFd[], exactly the fds the child starts with (an empty string: the console on 0-2 and the preopens). pgid: 0 the caller\'s process group, -1 a new group led by the child, > 0 a group the caller\'s children are in (else EPERM).',
   },
-  wait: { label: 2, request: { pid: 'u32' }, reply: { pid: 'u32', kind: 'u32', code: 'i32', message: 'str' }, doc: 'Block until child `pid` (0 = any child) exits; ECHILD if it is not the caller\'s child.' },
+  wait: {
+    label: 2, request: { pid: 'u32', untraced: 'u32' }, reply: { pid: 'u32', kind: 'u32', code: 'i32', message: 'str' },
+    doc: 'Block until child `pid` (0 = any child) exits; ECHILD if it is not the caller\'s child. With untraced = 1 a child that stops also ends the wait, once per stop: kind WAIT_STOPPED, code the signal (like WUNTRACED).',
+  },
   kill: { label: 3, request: { pid: 'u32', signal: 'u32' }, reply: {}, doc: 'Signal a child (the caller must be its parent).' },
   self: { label: 4, request: {}, reply: { pid: 'u32', parent: 'u32' } },
   list: { label: 5, request: {}, reply: { table: 'str' }, doc: 'The process table as JSON [{pid, parent, pgid, name, state}] (for ps/top).' },
@@ -24,3 +27,6 @@ export const procProtocol = defineProtocol('proc', {
 });
 
 export type ProcProtocol = typeof procProtocol;
+
+/** `wait` reply kind for a child that stopped (the exit kinds are 0–3). */
+export const WAIT_STOPPED = 100;

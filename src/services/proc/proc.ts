@@ -19,7 +19,7 @@ import { Right } from '../../kernel/rights.js';
 import { Status } from '../../kernel/status.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import type { InheritedFd, PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
-import { procProtocol } from './proc-protocol.js';
+import { WAIT_STOPPED, procProtocol } from './proc-protocol.js';
 import { vfsProtocol } from '../vfs/vfs-protocol.js';
 
 interface Entry {
@@ -31,11 +31,16 @@ interface Entry {
   /** proc's handle to the process (kill; and it keeps the pid from being reused while listed). */
   readonly handle: number;
   status: ExitStatus | null;
+  /** The signal that stopped it, while stopped (0 when running). */
+  stoppedBy: number;
+  /** Whether that stop was reported to an untraced wait. */
+  stopReported: boolean;
 }
 
 interface Waiter {
   readonly parent: number;
   readonly pid: number;
+  readonly untraced: boolean;
   readonly deferred: DeferredReply;
 }
 
@@ -148,7 +153,7 @@ export class Proc {
     }
     const { pid, handle } = r.reply!;
     const group = pgid === -1 ? pid : pgid > 0 ? pgid : this.pgidOf(parent);
-    this.table.set(pid, { pid, parent, name: path, pgid: group, handle, status: null });
+    this.table.set(pid, { pid, parent, name: path, pgid: group, handle, status: null, stoppedBy: 0, stopReported: false });
     return { pid };
   }
 
@@ -180,9 +185,29 @@ export class Proc {
     this.kernel.call('close', { handle: e.handle });
   }
 
-  wait(parent: number, pid: number, defer: () => DeferredReply | null) {
+  /** The kernel reports a stop or a continue: remember it and tell a parent waiting for stops. */
+  processStopped(pid: number, stopped: boolean, signal: number): void {
+    const e = this.table.get(pid);
+    if (!e || e.status) return;
+    e.stoppedBy = stopped ? signal : 0;
+    e.stopReported = false;
+    if (!stopped) return;
+    const i = this.waiters.findIndex((w) => w.untraced && w.parent === e.parent && (w.pid === 0 || w.pid === pid) && w.deferred.pending);
+    if (i >= 0) {
+      const w = this.waiters.splice(i, 1)[0]!;
+      e.stopReported = true;
+      finishDeferred(procProtocol.layouts.wait.reply, w.deferred, { pid, kind: WAIT_STOPPED, code: signal, message: '' }, ERRNO_PROTOCOL_ERRORS);
+    }
+  }
+
+  wait(parent: number, pid: number, untraced: boolean, defer: () => DeferredReply | null) {
     const mine = [...this.table.values()].filter((e) => e.parent === parent && (pid === 0 || e.pid === pid));
     if (mine.length === 0) return Errno.CHILD;
+    const stopped = untraced ? mine.find((e) => !e.status && e.stoppedBy !== 0 && !e.stopReported) : undefined;
+    if (stopped) {
+      stopped.stopReported = true;
+      return { pid: stopped.pid, kind: WAIT_STOPPED, code: stopped.stoppedBy, message: '' };
+    }
     const done = mine.find((e) => e.status !== null);
     if (done) {
       const reply = { pid: done.pid, ...exitStatusToWire(done.status!) };
@@ -191,7 +216,7 @@ export class Proc {
     }
     const deferred = defer();
     if (!deferred) return Errno.AGAIN;
-    this.waiters.push({ parent, pid, deferred });
+    this.waiters.push({ parent, pid, untraced, deferred });
     return DEFER;
   }
 
@@ -225,14 +250,14 @@ export class Proc {
   }
 
   list(): { pid: number; parent: number; pgid: number; name: string; state: string }[] {
-    return [...this.table.values()].map((e) => ({ pid: e.pid, parent: e.parent, pgid: e.pgid, name: e.name, state: e.status ? e.status.kind : 'running' }));
+    return [...this.table.values()].map((e) => ({ pid: e.pid, parent: e.parent, pgid: e.pgid, name: e.name, state: e.status ? e.status.kind : e.stoppedBy ? 'stopped' : 'running' }));
   }
 }
 
 export function procService(proc: Proc): Service {
   return serveProtocol(procProtocol, 'proc', {
     spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit, r.pgid),
-    wait: (r, c, server) => proc.wait(c.origin, r.pid, () => server.defer(c)),
+    wait: (r, c, server) => proc.wait(c.origin, r.pid, r.untraced !== 0, () => server.defer(c)),
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
     list: () => ({ table: JSON.stringify(proc.list()) }),
