@@ -253,7 +253,7 @@ export function main(sys: Sys): number {
     out.flush();
   } catch (e) {
     if (e instanceof Found) return 0;
-    if (e instanceof SysError && e.code === 'EPIPE') return error ? 2 : 1;
+    if (e instanceof SysError && e.code === 'EPIPE') return 1;
     throw e;
   }
   return error ? 2 : selectedAny ? 0 : 1;
