@@ -12,21 +12,8 @@
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
+import { findCommand } from '../lib/find-command.js';
 
-/** The file that runs for `name` under `path`, or null. */
-function findCommand(sys: Sys, name: string, path: string): string | null {
-  if (name.includes('/')) return name;
-  for (const dir of path.split(':')) {
-    for (const candidate of [`${dir || '.'}/${name}`, `${dir || '.'}/${name}.wasm`]) {
-      try {
-        if (sys.stat(candidate).type === 'file') return candidate;
-      } catch (e) {
-        if (!(e instanceof SysError)) throw e;
-      }
-    }
-  }
-  return null;
-}
 
 export function main(sys: Sys): number {
   const o = parseOptions(sys.args.slice(1), { flags: 'i', values: 'u', long: { 'ignore-environment': 'i', unset: 'u' }, stopAtOperand: true });

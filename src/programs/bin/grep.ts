@@ -15,6 +15,7 @@
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { parseOptions, type ParsedOptions } from '../lib/options.js';
+import { lines } from '../lib/lines.js';
 
 const LONG: Readonly<Record<string, string>> = {
   'ignore-case': 'i', 'invert-match': 'v', count: 'c', 'line-number': 'n', 'files-with-matches': 'l',
@@ -148,20 +149,6 @@ function matcher(patterns: readonly string[], o: ParsedOptions): Matcher {
   };
 }
 
-/** The lines of `fd`, streamed (a final line without a newline included). */
-function* lines(sys: Sys, fd: number): Generator<string> {
-  const decoder = new TextDecoder();
-  let rest = '';
-  for (;;) {
-    const chunk = sys.read(fd);
-    if (chunk.length === 0) break;
-    const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = parts.pop()!;
-    yield* parts;
-  }
-  rest += decoder.decode();
-  if (rest !== '') yield rest;
-}
 
 /** Thrown to end the search at once (-q and a selected line). */
 class Found extends Error {}

@@ -10,23 +10,10 @@
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
+import { lines } from '../lib/lines.js';
 
 const LONG = { count: 'c', repeated: 'd', unique: 'u', 'ignore-case': 'i' };
 
-/** The lines of `fd`, streamed (a final line without a newline included). */
-function* lines(sys: Sys, fd: number): Generator<string> {
-  const decoder = new TextDecoder();
-  let rest = '';
-  for (;;) {
-    const chunk = sys.read(fd);
-    if (chunk.length === 0) break;
-    const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = parts.pop()!;
-    yield* parts;
-  }
-  rest += decoder.decode();
-  if (rest !== '') yield rest;
-}
 
 export function main(sys: Sys): number {
   const o = parseOptions(sys.args.slice(1), { flags: 'cdui', long: LONG });

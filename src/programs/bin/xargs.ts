@@ -16,23 +16,10 @@
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
+import { findCommand } from '../lib/find-command.js';
 
 const MAX_ARG_CHARS = 128 * 1024;
 
-/** The file that runs for `name` under `path`, or null. */
-function findCommand(sys: Sys, name: string, path: string): string | null {
-  if (name.includes('/')) return name;
-  for (const dir of path.split(':')) {
-    for (const candidate of [`${dir || '.'}/${name}`, `${dir || '.'}/${name}.wasm`]) {
-      try {
-        if (sys.stat(candidate).type === 'file') return candidate;
-      } catch (e) {
-        if (!(e instanceof SysError)) throw e;
-      }
-    }
-  }
-  return null;
-}
 
 /** `arg` as a shell word, quoted only when needed (as -t shows commands). */
 function shellQuote(arg: string): string {

@@ -1,0 +1,20 @@
+/**
+ * Streaming the lines of an fd for the text utilities: decoded as UTF-8 across chunk boundaries,
+ * without their newlines; a final line without a newline is included.
+ */
+
+import type { Sys } from '../../abi/keel/sys.js';
+
+export function* lines(sys: Sys, fd: number): Generator<string> {
+  const decoder = new TextDecoder();
+  let rest = '';
+  for (;;) {
+    const chunk = sys.read(fd);
+    if (chunk.length === 0) break;
+    const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = parts.pop()!;
+    yield* parts;
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield rest;
+}
