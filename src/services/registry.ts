@@ -10,6 +10,7 @@ import { consoleService } from './dev/console.js';
 import { Net, netService } from './dev/net.js';
 import { hostfsService } from './fs/hostfs.js';
 import { tmpfsService } from './fs/tmpfs.js';
+import { devfsService } from './fs/devfs.js';
 import { Vfs } from './vfs/vfs.js';
 import { pipeCompletions, vfsService } from './vfs/vfs-service.js';
 import { Proc, procService } from './proc/proc.js';
@@ -74,6 +75,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       files: (ctx.config['files'] as Record<string, string> | undefined) ?? {},
     }),
   }),
+  devfs: (ctx) => ({ service: devfsService(() => ctx.platform.realtime()) }),
   hostfs: (ctx) => {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
     const root = ctx.config['root'];

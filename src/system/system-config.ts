@@ -73,17 +73,23 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
 
 /**
  * The system `keel boot` starts: the default system, with a root tmpfs that holds `/bin` (one
- * `#!keel` file per TypeScript program), `/tmp`, `/dev` and `/home`, and each host directory
- * mounted where asked (e.g. `/host`).
+ * `#!keel` file per TypeScript program), `/tmp` and `/home`, devfs at `/dev` (null, zero, full),
+ * and each host directory mounted where asked (e.g. `/host`).
  */
 export function sessionSystem(hostDirs: readonly HostDirMount[], programs: readonly string[], fsPlacement: Placement = 'coalesced:fs'): SystemConfig {
   const base = defaultSystem(hostDirs, fsPlacement);
   const files: Record<string, string> = {};
   for (const name of programs) files[`/bin/${name}`] = `#!keel ${name}\n`;
   const dirs = ['/bin', '/tmp', '/dev', '/home', ...hostDirs.map((d) => d.vfsPath)];
+  const devfs: ServiceInstance = { name: 'devfs', kind: 'devfs', placement: fsPlacement, config: {}, uses: [] };
   return {
-    services: base.services.map((s) => (s.name === 'tmpfs' ? { ...s, config: { ...s.config, dirs, files } }
-      : s.name === 'console' ? { ...s, config: { ...s.config, discipline: true } } : s)),
+    services: [...base.services.map((s) => {
+      if (s.name === 'tmpfs') return { ...s, config: { ...s.config, dirs, files } };
+      if (s.name === 'console') return { ...s, config: { ...s.config, discipline: true } };
+      if (s.name !== 'vfs') return s;
+      const mounts = [...(s.config['mounts'] as { path: string; fs: string }[]), { path: '/dev', fs: 'devfs' }];
+      return { ...s, uses: [...s.uses, 'devfs'], config: { ...s.config, mounts } };
+    }), devfs],
   };
 }
 

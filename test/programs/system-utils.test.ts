@@ -48,3 +48,14 @@ test('mount and df show the root tmpfs and a host directory', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('/dev holds null, zero and full; it cannot be changed', async () => {
+  const r = await keelBoot([
+    'ls /dev', 'echo gone > /dev/null; echo "null=$?"', 'cat /dev/null | wc -c', 'head -c 100000 /dev/zero | wc -c',
+    'echo x > /dev/full; echo "full=$?"', 'rm /dev/null; echo "rm=$?"', 'touch /dev/new; echo "touch=$?"',
+    '/host/exit_code.wasm 3 > /dev/null; echo "wasm=$?"',
+  ].join('; '), { dirs: [new URL('../../../programs/c/build/', import.meta.url).pathname] });
+  assert.equal(r.stdout, 'full\nnull\nzero\nnull=0\n0\n100000\nfull=1\nrm=1\ntouch=1\nwasm=3\n');
+  assert.match(r.stderr, /echo: No space left on device/);
+  assert.match(r.stderr, /rm: cannot remove '\/dev\/null': Operation not permitted/);
+});
