@@ -13,6 +13,7 @@ import { type Stat, type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { baseName, joinPath } from '../../abi/keel/sys-path.js';
 import { parseOptions } from '../lib/options.js';
+import { copyTarget, usageError } from '../lib/copy-target.js';
 
 /** Copies one source tree, reporting each failure as `PROG: …` on stderr. */
 export class Copier {
@@ -150,26 +151,11 @@ export class Copier {
 
 export function main(sys: Sys): number {
   const o = parseOptions(sys.args.slice(1), { flags: 'rRf', long: { recursive: 'R', force: 'f' } });
-  const usage = (msg: string): number => {
-    sys.write(2, `cp: ${msg}\nTry 'cp --help' for more information.\n`);
-    return 1;
-  };
-  if (typeof o === 'string') return usage(o);
-  if (o.operands.length === 0) return usage('missing file operand');
-  if (o.operands.length === 1) return usage(`missing destination file operand after '${o.operands[0]!}'`);
+  if (typeof o === 'string') return usageError(sys, 'cp', o);
+  const target = copyTarget(sys, 'cp', o.operands);
+  if (typeof target === 'number') return target;
+  const { sources, dest, destIsDir } = target;
   const recursive = o.flags.has('r') || o.flags.has('R');
-  const sources = o.operands.slice(0, -1);
-  const dest = o.operands[o.operands.length - 1]!;
-  let destIsDir = false;
-  try {
-    destIsDir = sys.stat(dest).type === 'dir';
-  } catch {
-    // A new name.
-  }
-  if (sources.length > 1 && !destIsDir) {
-    sys.write(2, `cp: target '${dest}' is not a directory\n`);
-    return 1;
-  }
   const copier = new Copier(sys, 'cp', recursive, o.flags.has('f'));
   let status = 0;
   for (const src of sources) {

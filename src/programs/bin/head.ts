@@ -9,20 +9,8 @@
  * `cannot open 'NAME' for reading` and the status is 1; a closed output pipe ends quietly with 1.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { parseOptions } from '../lib/options.js';
-
-const SUFFIXES: Readonly<Record<string, number>> = {
-  '': 1, b: 512, kB: 1000, K: 1024, k: 1024, KiB: 1024, MB: 1e6, M: 1024 ** 2, MiB: 1024 ** 2, GB: 1e9, G: 1024 ** 3, GiB: 1024 ** 3,
-};
-
-/** `N` with an optional multiplier suffix, or null. */
-function parseCount(text: string): number | null {
-  const m = /^(\d+)([a-zA-Z]*)$/.exec(text);
-  const mult = m ? SUFFIXES[m[2]!] : undefined;
-  return m && mult !== undefined ? Number(m[1]) * mult : null;
-}
+import type { Sys } from '../../abi/keel/sys.js';
+import { eachInput, headTailOptions } from '../lib/head-tail.js';
 
 /** Copy the first `n` lines (byLines) or bytes of `fd`. */
 function copyFirst(sys: Sys, fd: number, n: number, byLines: boolean): void {
@@ -78,54 +66,12 @@ function copyAllBut(sys: Sys, fd: number, n: number, byLines: boolean): void {
   sys.write(1, held.subarray(0, cut));
 }
 
-/** Rewrite the obsolete `-N` (first argument) as `-n N`. */
-function modernize(args: readonly string[]): string[] {
-  const first = args[0];
-  if (first !== undefined && /^-\d+$/.test(first)) return ['-n', first.slice(1), ...args.slice(1)];
-  return [...args];
-}
-
 export function main(sys: Sys): number {
-  const o = parseOptions(modernize(sys.args.slice(1)), { flags: 'qv', values: 'nc', long: { lines: 'n', bytes: 'c', quiet: 'q', silent: 'q', verbose: 'v' } });
-  if (typeof o === 'string') {
-    sys.write(2, `head: ${o}\nTry 'head --help' for more information.\n`);
-    return 1;
-  }
-  const byLines = !o.values.has('c');
-  const raw = byLines ? o.values.get('n') ?? '10' : o.values.get('c')!;
-  const allBut = raw.startsWith('-');
-  const n = parseCount(raw.replace(/^[-+]/, ''));
-  if (n === null) {
-    sys.write(2, `head: invalid number of ${byLines ? 'lines' : 'bytes'}: '${raw}'\n`);
-    return 1;
-  }
-  const files = o.operands.length > 0 ? o.operands : ['-'];
-  const headers = o.flags.has('v') || (files.length > 1 && !o.flags.has('q'));
-  let status = 0, first = true;
-  try {
-    files.forEach((name) => {
-      let fd = 0;
-      try {
-        if (name !== '-') fd = sys.open(name, { read: true });
-        if (headers) sys.write(1, `${first ? '' : '\n'}==> ${name === '-' ? 'standard input' : name} <==\n`);
-        first = false;
-        if (sys.isDirectoryFd(fd)) {
-          sys.write(2, `head: error reading '${name}': Is a directory\n`);
-          status = 1;
-        } else if (allBut) copyAllBut(sys, fd, n, byLines);
-        else copyFirst(sys, fd, n, byLines);
-      } catch (e) {
-        if (!(e instanceof SysError) || e.code === 'EPIPE') throw e;
-        const what = fd === 0 && name !== '-' ? `cannot open '${name}' for reading` : `error reading '${name}'`;
-        sys.write(2, `head: ${what}: ${errorText(e.errno)}\n`);
-        status = 1;
-      } finally {
-        if (fd !== 0) sys.close(fd);
-      }
-    });
-  } catch (e) {
-    if (e instanceof SysError && e.code === 'EPIPE') return 1;
-    throw e;
-  }
-  return status;
+  const o = headTailOptions(sys, 'head');
+  if (typeof o === 'number') return o;
+  const allBut = o.raw.startsWith('-');
+  return eachInput(sys, 'head', o, (fd) => {
+    if (allBut) copyAllBut(sys, fd, o.n, o.byLines);
+    else copyFirst(sys, fd, o.n, o.byLines);
+  });
 }

@@ -13,6 +13,7 @@ import { baseName, joinPath } from '../../abi/keel/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 import { Copier } from './cp.js';
 import { removeTree } from './rm.js';
+import { copyTarget, usageError } from '../lib/copy-target.js';
 
 function lstatOrNull(sys: Sys, path: string): Stat | null {
   try {
@@ -52,25 +53,10 @@ function move(sys: Sys, src: string, dst: string, st: Stat): string | null {
 
 export function main(sys: Sys): number {
   const o = parseOptions(sys.args.slice(1), { flags: 'f', long: { force: 'f' } });
-  const usage = (msg: string): number => {
-    sys.write(2, `mv: ${msg}\nTry 'mv --help' for more information.\n`);
-    return 1;
-  };
-  if (typeof o === 'string') return usage(o);
-  if (o.operands.length === 0) return usage('missing file operand');
-  if (o.operands.length === 1) return usage(`missing destination file operand after '${o.operands[0]!}'`);
-  const sources = o.operands.slice(0, -1);
-  const dest = o.operands[o.operands.length - 1]!;
-  let destIsDir = false;
-  try {
-    destIsDir = sys.stat(dest).type === 'dir';
-  } catch {
-    // A new name.
-  }
-  if (sources.length > 1 && !destIsDir) {
-    sys.write(2, `mv: target '${dest}' is not a directory\n`);
-    return 1;
-  }
+  if (typeof o === 'string') return usageError(sys, 'mv', o);
+  const target = copyTarget(sys, 'mv', o.operands);
+  if (typeof target === 'number') return target;
+  const { sources, dest, destIsDir } = target;
   let status = 0;
   for (const src of sources) {
     let failure: string | null;
