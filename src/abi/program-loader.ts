@@ -12,16 +12,28 @@
 import { errnoName } from './wasi/errno.js';
 import type { LocalKernel } from './local-kernel.js';
 import { FID_READ } from '../services/vfs/vfs.js';
-import { isProgramName } from '../programs/registry.js';
+import { PROGRAM_MAGIC, isProgramName } from '../programs/registry.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
-const SCRIPT_MAGIC = '#!keel ';
 const MAX_SCRIPT_HEADER = 256;
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+function startsWithProgramMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= PROGRAM_MAGIC.length && new TextDecoder().decode(bytes.subarray(0, PROGRAM_MAGIC.length)) === PROGRAM_MAGIC;
+}
+
+/**
+ * True when a file beginning with `head` (at least its first 8 bytes) is something the loader
+ * runs — a wasm module or a `#!keel` program; a shell runs anything else as a script.
+ */
+export function isProgramFile(head: Uint8Array): boolean {
+  return (head.length >= WASM_MAGIC.length && WASM_MAGIC.every((b, i) => head[i] === b)) || startsWithProgramMagic(head);
+}
 
 function compile(name: string, bytes: Uint8Array): LoadedProgram | string {
-  if (bytes.length >= SCRIPT_MAGIC.length && new TextDecoder().decode(bytes.subarray(0, SCRIPT_MAGIC.length)) === SCRIPT_MAGIC) {
-    const header = new TextDecoder().decode(bytes.subarray(SCRIPT_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
+  if (startsWithProgramMagic(bytes)) {
+    const header = new TextDecoder().decode(bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
     if (!isProgramName(header)) return `${name}: #!keel names no program Keel has: ${header.slice(0, 40)}`;
     return { kind: 'script', name: header };
   }

@@ -77,16 +77,19 @@ export const MAX_EXIT_MESSAGE = 1000;
 /** At most this many kernel events per takeEvents; the rest stay flagged for the next. */
 export const MAX_EVENTS_PER_TAKE = 64;
 
-/** One line of the kernel's process table. */
+/** One line of the kernel's process table (the `processes` kernel call; ps and top). */
 export interface ProcessRow {
   readonly pid: number;
   readonly parent: number;
   readonly name: string;
-  /** True for a server thread (a service or group of services). */
+  /** A server thread: a service, or a group of coalesced services. */
   readonly serves: boolean;
+  /** IPC calls made from the process's thread (co-located calls are counted by the server). */
   readonly calls: number;
+  /** How many of those were timed, and their total round trip in ns. */
   readonly samples: number;
   readonly sampledNs: number;
+  /** Calls the process's thread served. */
   readonly served: number;
 }
 

@@ -29,7 +29,10 @@ export async function loadProgram(name: string): Promise<ProgramMain> {
   return mod.main as ProgramMain;
 }
 
+/** How a file naming one of these programs begins (then the name, then a newline). */
+export const PROGRAM_MAGIC = '#!keel ';
+
 /** What `/bin/NAME` holds for each program: the line that makes the loader run it. */
 export function programFile(name: string): string {
-  return `#!keel ${name}\n`;
+  return `${PROGRAM_MAGIC}${name}\n`;
 }

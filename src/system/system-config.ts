@@ -7,6 +7,8 @@
  * restart policy, grows from this: see issue 5.)
  */
 
+import { programFile } from '../programs/registry.js';
+
 export type Placement = 'kernel' | 'isolated' | `coalesced:${string}`;
 
 export interface ServiceInstance {
@@ -79,7 +81,7 @@ export function defaultSystem(hostDirs: readonly HostDirMount[] = [], fsPlacemen
 export function sessionSystem(hostDirs: readonly HostDirMount[], programs: readonly string[], fsPlacement: Placement = 'coalesced:fs'): SystemConfig {
   const base = defaultSystem(hostDirs, fsPlacement);
   const files: Record<string, string> = {};
-  for (const name of programs) files[`/bin/${name}`] = `#!keel ${name}\n`;
+  for (const name of programs) files[`/bin/${name}`] = programFile(name);
   const dirs = ['/bin', '/tmp', '/dev', '/home', ...hostDirs.map((d) => d.vfsPath)];
   const devfs: ServiceInstance = { name: 'devfs', kind: 'devfs', placement: fsPlacement, config: {}, uses: [] };
   return {

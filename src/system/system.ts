@@ -24,7 +24,7 @@ import type { ExitStatus } from '../kernel/process.js';
 import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
 import { Status, statusName } from '../kernel/status.js';
 import type { BuiltService } from '../services/registry.js';
-import type { PreopenSpec, ScriptBoot, ServiceEntry, WasmBoot } from './boot-spec.js';
+import type { ScriptBoot, ServiceEntry, WasmBoot } from './boot-spec.js';
 import { buildServices, dispatchEvents } from './service-host.js';
 import type { ServiceInstance, SystemConfig } from './system-config.js';
 import type { ThreadPlatform } from './thread-platform.js';
@@ -37,15 +37,8 @@ export interface SystemHost extends KernelHost {
   liveThreads(): number;
 }
 
-export interface SpawnWasmOptions {
-  readonly program: string;
-  /** The compiled program; without it, the program is loaded from VFS path `path` in the new process. */
-  readonly module?: WebAssembly.Module;
-  readonly path?: string;
-  readonly args: readonly string[];
-  readonly env: readonly string[];
-  readonly preopens: readonly PreopenSpec[];
-}
+/** What a program is started with: the boot spec's program fields (`module`, or a VFS `path`). */
+export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens'>;
 
 export class KeelError extends Error {
   constructor(readonly code: string, message: string) {

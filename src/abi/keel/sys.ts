@@ -16,6 +16,7 @@
 import type { ProtocolClient } from '../../ipc/protocol-client.js';
 import { type ExitStatus, exitCodeOf } from '../../kernel/process.js';
 import { exitStatusFromWire } from '../../kernel/kernel-service.js';
+import type { ProcessRow } from '../../kernel/kernel.js';
 import { type ProcProtocol, WAIT_STOPPED } from '../../services/proc/proc-protocol.js';
 import { Errno, errnoName } from '../wasi/errno.js';
 import { ALL_WASI_RIGHTS, FdFlag, OFlag } from '../wasi/rights.js';
@@ -90,20 +91,7 @@ export interface MountInfo {
 }
 
 /** A process as the kernel sees it, with IPC counters (see Kernel.processTable). */
-export interface SystemProcess {
-  readonly pid: number;
-  readonly parent: number;
-  readonly name: string;
-  /** A server thread: a service, or a group of coalesced services. */
-  readonly serves: boolean;
-  /** IPC calls made from the process's thread (co-located calls are counted by the server). */
-  readonly calls: number;
-  /** How many of those were timed, and their total round trip in ns. */
-  readonly samples: number;
-  readonly sampledNs: number;
-  /** Calls the process's thread served. */
-  readonly served: number;
-}
+export type SystemProcess = ProcessRow;
 
 export class SysError extends Error {
   /** `ENOENT` style. */

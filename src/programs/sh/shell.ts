@@ -14,6 +14,8 @@
 
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import type { ExitStatus } from '../../kernel/process.js';
+import { isProgramFile } from '../../abi/program-loader.js';
+import { findCommand } from '../lib/find-command.js';
 import { type ExpandContext, expandSingle, expandWords } from './expand.js';
 import { globPaths } from './glob.js';
 import { JobTable } from './jobs.js';
@@ -22,9 +24,7 @@ import { BUILTINS, type BuiltinIo } from './builtins.js';
 
 export { ShellExit } from './shell-exit.js';
 
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const SIGCONT = 18;
-const KEEL_MAGIC = '#!keel ';
 
 export class Shell {
   readonly vars = new Map<string, string>();
@@ -200,32 +200,23 @@ export class Shell {
 
   /**
    * Find the program for command `name`: a path when it contains `/`, else the first PATH
-   * directory holding NAME or NAME.wasm. Then what to run: the file itself (wasm or `#!keel`), or
-   * /bin/sh with the file for a shell script. Null with an error printed (127 / 126).
+   * directory holding NAME or NAME.wasm (the utilities' search, lib/find-command.ts). Then what
+   * to run: the file itself (wasm or `#!keel`), or /bin/sh with the file for a shell script.
+   * An error and status (127 not found, 126 not runnable) otherwise.
    */
   resolveCommand(name: string): { path: string; prefix: string[] } | { error: string; status: number } {
-    const candidates: string[] = [];
-    if (name.includes('/')) candidates.push(name);
-    else {
-      for (const dir of (this.vars.get('PATH') ?? '/bin').split(':')) {
-        if (dir === '') continue;
-        candidates.push(`${dir}/${name}`, `${dir}/${name}.wasm`);
-      }
-    }
-    for (const path of candidates) {
+    const path = findCommand(this.sys, name, this.vars.get('PATH') ?? '/bin');
+    if (path === null) return { error: `${name}: command not found`, status: 127 };
+    if (name.includes('/')) {
       let type: string;
       try {
         type = this.sys.stat(path).type;
       } catch {
-        continue;
+        return { error: `${name}: No such file or directory`, status: 127 };
       }
-      if (type === 'dir') {
-        if (name.includes('/')) return { error: `${name}: Is a directory`, status: 126 };
-        continue;
-      }
-      return this.isProgram(path) ? { path, prefix: [] } : { path: '/bin/sh', prefix: ['sh', path] };
+      if (type === 'dir') return { error: `${name}: Is a directory`, status: 126 };
     }
-    return name.includes('/') ? { error: `${name}: No such file or directory`, status: 127 } : { error: `${name}: command not found`, status: 127 };
+    return this.isProgram(path) ? { path, prefix: [] } : { path: '/bin/sh', prefix: ['sh', path] };
   }
 
   /** True for a wasm module or a `#!keel` program (anything else runs as a shell script). */
@@ -233,9 +224,7 @@ export class Shell {
     let fd = -1;
     try {
       fd = this.sys.open(path, { read: true });
-      const head = this.sys.read(fd, 8);
-      if (head.length >= 4 && WASM_MAGIC.every((b, i) => head[i] === b)) return true;
-      return new TextDecoder().decode(head.subarray(0, KEEL_MAGIC.length)) === KEEL_MAGIC;
+      return isProgramFile(this.sys.read(fd, 8));
     } catch {
       return true; // unreadable: let the loader report why
     } finally {

@@ -148,7 +148,6 @@ export function consoleService(stdio: HostStdio, options: ConsoleOptions = {}): 
     },
     setForeground: (r) => {
       foreground = r.pgid;
-      if (terminal) startReading();
       return {};
     },
     setMode: (r) => {
