@@ -27,7 +27,9 @@ import { Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
 import { IpcFixture } from '../test/support/ipc-fixture.js';
 import { System } from '../src/system/system.js';
-import { LAYOUTS, type Layout, defaultSystem, sessionSystem, withLayout } from '../src/system/system-config.js';
+import { type SystemAdditions, systemFromManifest } from '../src/system/manifest-system.js';
+import { parseManifest } from '../src/system/manifest.js';
+import type { SystemConfig } from '../src/system/system-config.js';
 import { PROGRAM_NAMES } from '../src/programs/registry.js';
 import { NodeHost } from '../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
@@ -44,6 +46,15 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const wanted = (name: string): boolean => only === '' || name.startsWith(only);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const prog = (name: string): string => join(root, 'programs/c/build', `${name}.wasm`);
+
+/** Placements compared: each is a manifest in manifests/ (the default mix, every service alone, every service in the kernel thread). */
+const LAYOUTS = ['default', 'isolated', 'kernel'] as const;
+type Layout = (typeof LAYOUTS)[number];
+
+function placed(layout: Layout, add: SystemAdditions): SystemConfig {
+  const file = join(root, 'manifests', `${layout}.yaml`);
+  return systemFromManifest(parseManifest(readFileSync(file, 'utf8'), file), add);
+}
 
 interface Row { benchmark: string; variant: string; keel: number; baseline: number | null; unit: string; ratio: number | null; note?: string }
 const rows: Row[] = [];
@@ -147,7 +158,7 @@ async function wasmBench(name: string, variant: string, program: string, args: (
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
   const module = new WebAssembly.Module(readFileSync(prog(program)));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), withLayout(defaultSystem([{ hostPath: dir, vfsPath: '/mnt/0' }]), layout));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }));
   try {
     const k: number[] = [];
     const b: number[] = [];
@@ -172,7 +183,7 @@ async function pipeBench(layout: Layout): Promise<void> {
   const variant = `${mib} MiB blast | sink${layout === 'default' ? '' : ` [all ${layout}]`}`;
   progress(`pipe: ${variant}`);
   const build = join(root, 'programs/c/build');
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), withLayout(sessionSystem([{ hostPath: build, vfsPath: '/host' }], PROGRAM_NAMES), layout));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: build, vfsPath: '/host' }], session: { programs: PROGRAM_NAMES } }));
   const runner = join(root, 'dist/test/support/node-wasi-run.js');
   try {
     const k: number[] = [];

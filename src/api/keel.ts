@@ -11,7 +11,9 @@
 
 import { exitCodeOf, type ExitStatus } from '../kernel/process.js';
 import { KeelError, System, type SystemHost } from '../system/system.js';
-import { type Layout, defaultSystem, withLayout } from '../system/system-config.js';
+import type { Manifest } from '../system/manifest-schema.js';
+import { ManifestError, parseManifest, validateManifest } from '../system/manifest.js';
+import { systemFromManifest } from '../system/manifest-system.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 
 export interface KeelHost {
@@ -20,13 +22,18 @@ export interface KeelHost {
   /** Resolve a host directory to an absolute path (throws if it is not one). */
   directory(path: string): string;
   readFile(path: string): Uint8Array;
+  /** The manifest file to boot when BootOptions.manifest is absent. */
+  readonly defaultManifest: string;
 }
 
 export interface BootOptions {
   /** Host directories to serve, by the guest path programs will see them at. */
   readonly dirs?: Readonly<Record<string, string>>;
-  /** Where the services run (default: VFS and file systems coalesced in one worker). */
-  readonly placement?: Layout;
+  /**
+   * The system manifest: a file path (YAML or JSON) or a manifest object (validated the same way).
+   * Default: the manifest shipped with Keel (VFS and file systems coalesced in one worker).
+   */
+  readonly manifest?: string | Manifest;
 }
 
 export interface RunOptions {
@@ -58,8 +65,26 @@ export class Keel {
       mounts.set(guest, `/mnt/${i}`);
       return { hostPath: abs, vfsPath: `/mnt/${i}` };
     });
-    const system = await System.boot(host.makeSystemHost(), host.platform, withLayout(defaultSystem(hostDirs), options.placement ?? 'default'));
+    const manifest = Keel.manifest(host, options.manifest);
+    const system = await System.boot(host.makeSystemHost(), host.platform, systemFromManifest(manifest, { hostDirs }));
     return new Keel(host, system, mounts);
+  }
+
+  private static manifest(host: KeelHost, given: string | Manifest | undefined): Manifest {
+    try {
+      if (given !== undefined && typeof given !== 'string') return validateManifest(given, 'options.manifest');
+      const path = given ?? host.defaultManifest;
+      let text: string;
+      try {
+        text = new TextDecoder().decode(host.readFile(path));
+      } catch (e) {
+        throw new KeelError('BAD_MANIFEST', `cannot read manifest ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return parseManifest(text, path);
+    } catch (e) {
+      if (e instanceof ManifestError) throw new KeelError('BAD_MANIFEST', e.message);
+      throw e;
+    }
   }
 
   /** Run a program to its end: wasm bytes, a compiled module, or a host path to a .wasm file. */
@@ -107,4 +132,4 @@ export class Keel {
 }
 
 export { KeelError };
-export type { ExitStatus, Layout };
+export type { ExitStatus, Manifest };

@@ -1,9 +1,9 @@
 /**
  * `keel boot`: boot the session system and run the shell on the host's terminal.
  *
- *   keel boot [--dir HOST_DIR[::GUEST_DIR]]... [-c COMMAND_LINE | SCRIPT [ARGS...]]
+ *   keel boot [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [-c COMMAND_LINE | SCRIPT [ARGS...]]
  *
- * The root is a tmpfs with /bin (the TypeScript utilities), /tmp, /dev and /home; each --dir is a
+ * The services are the manifest's (default: the host's, see CliHost.manifestPath). The root is a tmpfs with /bin (the TypeScript utilities), /tmp, /dev and /home; each --dir is a
  * host directory served by its own hostfs (at /host, /host2, … unless GUEST_DIR says where). The
  * shell (/bin/sh) starts in /home with PATH=/bin; `-c` runs one command line and a SCRIPT (a path
  * in Keel's namespace, e.g. /host/setup.sh) runs a file, as `sh -c` and `sh FILE` do. Keel exits
@@ -12,12 +12,16 @@
 
 import { exitCodeOf } from '../kernel/process.js';
 import { System } from '../system/system.js';
-import { type HostDirMount, sessionSystem, withLayout } from '../system/system-config.js';
+import type { HostDirMount } from '../system/system-config.js';
+import { systemFromManifest } from '../system/manifest-system.js';
+import { loadManifest } from './manifest-file.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type CliHost, describeStatus, parseDir } from './run-command.js';
 
 export interface BootOptions {
   readonly dirs: readonly string[];
+  /** The system manifest file (default: the host's). */
+  readonly manifest?: string;
   readonly command?: string;
   readonly script?: readonly string[];
 }
@@ -43,9 +47,14 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
     host.stderr(mounts);
     return 2;
   }
+  const manifest = loadManifest(host, opts.manifest);
+  if ('error' in manifest) {
+    host.stderr(manifest.error);
+    return 2;
+  }
   let system: System;
   try {
-    system = await System.boot(host.makeSystemHost(), host.platform, withLayout(sessionSystem(mounts, PROGRAM_NAMES), host.layout));
+    system = await System.boot(host.makeSystemHost(), host.platform, systemFromManifest(manifest, { hostDirs: mounts, session: { programs: PROGRAM_NAMES } }));
   } catch (e) {
     host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

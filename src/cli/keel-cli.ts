@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliHost, runCommand } from './run-command.js';
 import { bootCommand } from './boot-command.js';
+import { checkCommand } from './check-command.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -21,24 +22,35 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
 
   program.command('run')
     .description('run a WASI preview1 program (.wasm) with the host\'s stdio')
+    .option('--manifest <FILE>', 'the system manifest to boot (default: $KEEL_MANIFEST, else Keel\'s default)')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'give the program a host directory (repeatable)', collect, [])
     .option('--env <NAME=VALUE>', 'set an environment variable for the program (repeatable)', collect, [])
     .option('--tcplisten <HOST:PORT>', 'listen on a TCP address; the program gets it as a socket fd (repeatable)', collect, [])
     .argument('<program>', 'the .wasm file to run')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
-    .action((prog: string, args: string[], opts: { dir: string[]; env: string[]; tcplisten: string[] }) => {
-      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, layout: host.layout, program: prog, args });
+    .action((prog: string, args: string[], opts: { manifest?: string; dir: string[]; env: string[]; tcplisten: string[] }) => {
+      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, ...(opts.manifest ? { manifest: opts.manifest } : {}), program: prog, args });
     });
 
   program.command('boot', { isDefault: true })
     .description('boot Keel and start the shell (interactive, or -c COMMAND_LINE, or a SCRIPT)')
+    .option('--manifest <FILE>', 'the system manifest to boot (default: $KEEL_MANIFEST, else Keel\'s default)')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'mount a host directory (at /host unless GUEST_DIR is given; repeatable)', collect, [])
     .option('-c <command_line>', 'run one command line, like sh -c, and exit with its status')
     .argument('[script...]', 'a shell script (a path inside Keel) and its arguments')
     .passThroughOptions()
-    .action((script: string[], opts: { dir: string[]; c?: string }) => {
-      result = bootCommand(host, { dirs: opts.dir, ...(opts.c !== undefined ? { command: opts.c } : {}), script });
+    .action((script: string[], opts: { manifest?: string; dir: string[]; c?: string }) => {
+      result = bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script });
+    });
+
+  program.command('check')
+    .description('validate a system manifest and prove its policy assertions on the capability graph')
+    .option('--dir <HOST_DIR[::GUEST_DIR]>', 'include a host directory as keel boot --dir would (repeatable)', collect, [])
+    .option('-q, --quiet', 'print only the assertions')
+    .argument('<manifest>', 'the manifest file (YAML or JSON)')
+    .action((manifest: string, opts: { dir: string[]; quiet?: boolean }) => {
+      result = Promise.resolve(checkCommand(host, { manifest, dirs: opts.dir, quiet: opts.quiet === true }, (line) => host.stdout(line)));
     });
 
   try {

@@ -1,8 +1,8 @@
 /**
  * `keel run`: run one unmodified WASI program in a fresh Keel system, wasmtime-style.
  *
- *   keel run [--dir HOST_DIR[::GUEST_DIR]]... [--env NAME=VALUE]... [--tcplisten HOST:PORT]...
- *            PROGRAM.wasm [ARGS...]
+ *   keel run [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [--env NAME=VALUE]...
+ *            [--tcplisten HOST:PORT]... PROGRAM.wasm [ARGS...]
  *
  * The program's stdio is the host's (through the console service); each --dir is served by its
  * own hostfs, mounted at /mnt/N in the VFS and preopened for the program as GUEST_DIR (default:
@@ -12,7 +12,9 @@
 
 import { type ExitStatus, exitCodeOf } from '../kernel/process.js';
 import { System, type SystemHost } from '../system/system.js';
-import { type HostDirMount, type Layout, defaultSystem, withLayout } from '../system/system-config.js';
+import type { HostDirMount } from '../system/system-config.js';
+import { systemFromManifest } from '../system/manifest-system.js';
+import { loadManifest } from './manifest-file.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 
 export interface CliHost {
@@ -20,9 +22,10 @@ export interface CliHost {
   /** Resolve a host directory to an absolute path, or an error message. */
   directory(path: string): string | { error: string };
   stderr(line: string): void;
+  stdout(line: string): void;
   makeSystemHost(): SystemHost;
-  /** Service placement for the whole system (from KEEL_PLACEMENT). */
-  readonly layout: Layout;
+  /** The manifest to boot with when --manifest is not given (KEEL_MANIFEST, else Keel's default). */
+  readonly manifestPath: string;
   readonly platform: ThreadPlatform;
   /** The host's terminal type (TERM), passed on to the shell. */
   readonly term?: string;
@@ -32,8 +35,8 @@ export interface RunOptions {
   readonly dirs: readonly string[];
   /** HOST:PORT addresses to listen on; the program gets them as socket fds after its directories. */
   readonly listen?: readonly string[];
-  /** Where the services run (KEEL_PLACEMENT): as configured, each alone, or all in the kernel thread. */
-  readonly layout?: Layout;
+  /** The system manifest file (default: the host's). */
+  readonly manifest?: string;
   readonly env: readonly string[];
   readonly program: string;
   readonly args: readonly string[];
@@ -95,9 +98,14 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     host.stderr(`keel: ${opts.program} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     return 1;
   }
+  const manifest = loadManifest(host, opts.manifest);
+  if ('error' in manifest) {
+    host.stderr(manifest.error);
+    return 2;
+  }
   let system: System;
   try {
-    system = await System.boot(host.makeSystemHost(), host.platform, withLayout(defaultSystem(mounts, undefined, listen), opts.layout ?? 'default'));
+    system = await System.boot(host.makeSystemHost(), host.platform, systemFromManifest(manifest, { hostDirs: mounts, listen }));
   } catch (e) {
     host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

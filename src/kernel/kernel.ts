@@ -13,6 +13,7 @@
 import { type Arena, QueueWord, SlotWord } from '../ipc/arena.js';
 import { ReceiveQueue } from '../ipc/receive-queue.js';
 import { failPendingCalls, retireSlot } from '../ipc/call-slot.js';
+import type { StaticPolicy } from './static-policy.js';
 import { Capability } from './capability.js';
 import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
 import { type Handle } from './handle.js';
@@ -65,6 +66,11 @@ export interface SpawnRequest {
   readonly handles: readonly number[];
   /** Opaque boot data for the child's thread. */
   readonly boot: unknown;
+  /**
+   * Under a static policy: the services the child may hold handles to (only the kernel process
+   * may name one — it starts the service workers; every other child is a program).
+   */
+  readonly principal?: ReadonlySet<string>;
 }
 
 /** Rights of the handle a parent gets to its child. */
@@ -112,6 +118,8 @@ export class Kernel {
   onServed: ((endpointId: number, pid: number) => void) | null = null;
   /** Processes that asked to hear of exits (the proc service). */
   readonly exitListeners = new Set<number>();
+  /** The manifest's channel graph, enforced when the system boots with `static: true`. */
+  policy: StaticPolicy | null = null;
 
   constructor(readonly arena: Arena, private readonly host: KernelHost) {
     this.objectIds = new IdAllocator(1, arena.config.maxObjects);
@@ -230,6 +238,8 @@ export class Kernel {
     const moved = this.collectTransfer(parent, req.handles, null);
     if (moved.status !== Status.OK) return fail(moved.status);
     if (parent.handles.size >= parent.handles.capacity) return fail(Status.NO_RESOURCES);
+    const principal = parentPid === KERNEL_PID ? req.principal ?? null : null;
+    if (this.policy && moved.value.some((cap) => !this.policy!.permits(principal, cap.object.id))) return fail(Status.ACCESS_DENIED);
     const child = this.newProcess(req.name, parentPid);
     if (!child) return fail(Status.NO_RESOURCES);
     const slot = this.attachSlot(child);
@@ -238,6 +248,7 @@ export class Kernel {
       return fail(Status.NO_RESOURCES);
     }
     // Validation done: act.
+    this.policy?.assign(child.pid, principal);
     const childHandles: Handle[] = [];
     for (const cap of moved.value) {
       parent.handles.removeCap(cap);
@@ -262,12 +273,13 @@ export class Kernel {
    * Create a process whose parent is the kernel process (boot: services and first programs),
    * moving `handles` out of the kernel process's table into it.
    */
-  spawnRoot(req: { name: string; boot: unknown; handles?: readonly number[] }): Result<Process> {
-    const r = this.spawn(KERNEL_PID, { name: req.name, boot: req.boot, handles: req.handles ?? [] });
+  spawnRoot(req: { name: string; boot: unknown; handles?: readonly number[]; principal?: ReadonlySet<string> }): Result<Process> {
+    const r = this.spawn(KERNEL_PID, { name: req.name, boot: req.boot, handles: req.handles ?? [], ...(req.principal ? { principal: req.principal } : {}) });
     return r.status === Status.OK ? ok(this.processes.get(r.value.pid)!) : fail(r.status);
   }
 
   private discardProcess(p: Process): void {
+    this.policy?.forget(p.pid);
     this.processes.delete(p.pid);
     this.objects.delete(p.id);
     this.pids.release(p.pid);
@@ -559,6 +571,7 @@ export class Kernel {
   channelCreate(pid: number): Result<[Handle, Handle]> {
     const p = this.processes.get(pid);
     if (!p || !p.alive) return fail(Status.BAD_STATE);
+    if (this.policy?.sealed && pid !== KERNEL_PID) return fail(Status.ACCESS_DENIED);
     if (p.handles.capacity - p.handles.size < 2) return fail(Status.NO_RESOURCES);
     const id0 = this.objectIds.alloc();
     const id1 = this.objectIds.alloc();
@@ -601,6 +614,12 @@ export class Kernel {
     if (!message) return fail(endpoint.peer ? Status.SHOULD_WAIT : Status.PEER_CLOSED);
     const p = this.processes.get(pid)!;
     const live = message.caps.filter((c) => c !== null).length;
+    if (this.policy && pid !== KERNEL_PID && message.caps.some((c) => c && !this.policy!.mayHold(pid, c.object.id))) {
+      // A handle this process may not hold: the message is refused whole, its handles closed.
+      endpoint.queue.shift();
+      this.channelHooks.dropCaps(message.caps.filter((c): c is Capability => c !== null));
+      return fail(Status.ACCESS_DENIED);
+    }
     if (p.handles.capacity - p.handles.size < live) return fail(Status.NO_RESOURCES);
     endpoint.queue.shift();
     this.transitCaps -= live;

@@ -104,7 +104,8 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       return h;
     };
     const tty = typeof ctx.config['tty'] === 'string' ? ctx.callers[ctx.config['tty']] : undefined;
-    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), proc: need('proc:mint'), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}) });
+    const procMint = ctx.uses['proc:mint'];
+    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), ...(procMint !== undefined ? { proc: procMint } : {}), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}) });
     return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status), processStopped: (pid, stopped, signal) => proc.processStopped(pid, stopped, signal) };
   },
   net: (ctx) => {

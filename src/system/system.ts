@@ -27,6 +27,7 @@ import type { BuiltService } from '../services/registry.js';
 import type { ScriptBoot, ServiceEntry, WasmBoot } from './boot-spec.js';
 import { buildServices, dispatchEvents } from './service-host.js';
 import type { ServiceInstance, SystemConfig } from './system-config.js';
+import { StaticPolicy } from '../kernel/static-policy.js';
 import type { ThreadPlatform } from './thread-platform.js';
 
 /** The platform's side of a system: its kernel host and the kernel thread's own platform. */
@@ -106,6 +107,10 @@ export class System {
       serverEnds.set(s.name, server);
       this.ports.set(s.name, port++);
     }
+    if (this.config.static) {
+      k.policy = new StaticPolicy(new Set(this.programCapabilities));
+      for (const [name, client] of this.masters) k.policy.label(this.check(k.info(KERNEL_PID, client), `endpoint of ${name}`).object, name);
+    }
     // Services in the kernel thread. The kernel thread never blocks, so a service placed there
     // may only call services that are placed there too (its calls are then direct calls).
     const inKernel = this.config.services.filter((s) => s.placement === 'kernel');
@@ -150,7 +155,8 @@ export class System {
       const handles: number[] = [];
       const entries = members.map((s) => this.entryFor(s, serverEnds.get(s.name)!, handles, true));
       const name = key.replace(/^(coalesced|isolated):/, '');
-      const p = this.check(k.spawnRoot({ name, boot: { kind: 'services', group: name, services: entries }, handles }), `start ${name}`);
+      const principal = new Set(members.flatMap((s) => [...s.uses, ...(s.notifies ?? []), ...(s.mints ?? [])]));
+      const p = this.check(k.spawnRoot({ name, boot: { kind: 'services', group: name, services: entries }, handles, principal }), `start ${name}`);
       for (const s of members) this.workerPids.set(s.name, p.pid);
       if (members.some((s) => s.exitEvents)) k.exitListeners.add(p.pid);
       this.kernel.process(p.pid)!.onExit((status) => {
@@ -164,6 +170,16 @@ export class System {
       const why = b.ready ? await b.ready : null;
       if (why) throw new KeelError('BOOT', `${inKernel[i]!.name}: ${why}`);
     }
+    k.policy?.seal();
+  }
+
+  /** The services programs may hold sessions of (all the system has, unless the manifest says). */
+  private get programCapabilities(): readonly string[] {
+    return this.config.programCapabilities ?? ['vfs', 'console', 'proc', 'net'];
+  }
+
+  private programMay(service: string): boolean {
+    return this.masters.has(service) && this.programCapabilities.includes(service);
   }
 
   private bootFailed: ((pid: number, why: string) => void) | null = null;
@@ -225,12 +241,12 @@ export class System {
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     const extra: { proc?: number; net?: number; sockets?: number } = {};
-    if (this.masters.has('proc')) {
+    if (this.programMay('proc')) {
       extra.proc = handles.length;
       handles.push(this.sessionHandle('proc'));
     }
     const listening = (this.config.services.find((s) => s.name === 'net')?.config['listen'] as unknown[] | undefined)?.length ?? 0;
-    if (this.masters.has('net')) {
+    if (this.programMay('net')) {
       extra.net = handles.length;
       extra.sockets = listening;
       handles.push(this.sessionHandle('net'));
@@ -258,7 +274,7 @@ export class System {
    */
   spawnScript(url: string, args: readonly string[], data?: unknown): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
-    if (this.masters.has('proc')) handles.push(this.sessionHandle('proc'));
+    if (this.programMay('proc')) handles.push(this.sessionHandle('proc'));
     return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data });
   }
 

@@ -10,7 +10,7 @@
 
 import { exitCodeOf } from '../../src/kernel/process.js';
 import { System } from '../../src/system/system.js';
-import { sessionSystem } from '../../src/system/system-config.js';
+import { testSystem } from './manifest.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { PROGRAM_NAMES } from '../../src/programs/registry.js';
@@ -18,8 +18,9 @@ import { PROGRAM_NAMES } from '../../src/programs/registry.js';
 interface Job { path: string; args: string[]; cwd?: string; env?: string[]; files?: Record<string, string>; dirs?: string[] }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-const base = sessionSystem([], PROGRAM_NAMES);
+const base = testSystem({ session: { programs: PROGRAM_NAMES } });
 const config = {
+  ...base,
   services: base.services.map((s) => (s.name !== 'tmpfs' ? s : {
     ...s, config: { ...s.config, dirs: [...(s.config['dirs'] as string[]), ...(job.dirs ?? [])], files: { ...(s.config['files'] as Record<string, string>), ...(job.files ?? {}) } },
   })),

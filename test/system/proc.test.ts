@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { System } from '../../src/system/system.js';
-import { defaultSystem } from '../../src/system/system-config.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { Errno } from '../../src/abi/wasi/errno.js';
-import { placed } from '../support/layout.js';
+import { testSystem } from '../support/manifest.js';
 
 interface Wait { pid: number; kind: number; code: number; message: string }
 interface Seen {
@@ -41,7 +40,7 @@ test('proc: spawn by path, wait, exit codes, parent and child', async () => {
   const bin = mkdtempSync(join(tmpdir(), 'keel-bin-'));
   for (const p of ['hello', 'exit_code', 'trap']) copyFileSync(join(build, `${p}.wasm`), join(bin, `${p}.wasm`));
   writeFileSync(join(bin, 'junk.wasm'), 'not a wasm module');
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(defaultSystem([{ hostPath: bin, vfsPath: '/bin', readOnly: true }])));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), testSystem({ hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
   try {
     const out = new SharedArrayBuffer(1 << 16);
     const { handle } = system.spawnScript(new URL('../support/proc-driver.js', import.meta.url).href, [], { out });

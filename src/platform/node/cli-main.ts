@@ -8,7 +8,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { keelMain } from '../../cli/keel-cli.js';
 import type { CliHost } from '../../cli/run-command.js';
 import { NodeHost } from './node-host.js';
-import { LAYOUTS, type Layout } from '../../system/system-config.js';
+import { fileURLToPath } from 'node:url';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 
 const reason = (e: unknown): string => {
@@ -41,17 +41,13 @@ const host: CliHost = {
     process.stderr.write(line + '\n');
   },
   makeSystemHost: () => new NodeHost(),
-  layout: placementFromEnv(process.env['KEEL_PLACEMENT']),
+  stdout(line) {
+    process.stdout.write(line + '\n');
+  },
+  manifestPath: process.env['KEEL_MANIFEST'] || fileURLToPath(new URL('../../../../manifests/default.yaml', import.meta.url)),
   term: process.env['TERM'] ?? 'dumb',
   platform: nodeThreadPlatform(null, true),
 };
-
-function placementFromEnv(v: string | undefined): Layout {
-  if (v === undefined || v === '' || v === 'default') return 'default';
-  if ((LAYOUTS as readonly string[]).includes(v)) return v as Layout;
-  process.stderr.write(`keel: KEEL_PLACEMENT=${v}: expected one of ${LAYOUTS.join(', ')}\n`);
-  process.exit(2);
-}
 
 const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

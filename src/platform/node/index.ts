@@ -4,7 +4,8 @@
  */
 
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { Keel, type BootOptions, KeelError, type RunOptions, type RunResult, type ExitStatus, type Layout } from '../../api/keel.js';
+import { fileURLToPath } from 'node:url';
+import { Keel, type BootOptions, KeelError, type RunOptions, type RunResult, type ExitStatus, type Manifest } from '../../api/keel.js';
 import { NodeHost } from './node-host.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 
@@ -16,6 +17,7 @@ const nodeKeelHost = {
     if (!statSync(abs).isDirectory()) throw new Error('not a directory');
     return abs;
   },
+  defaultManifest: fileURLToPath(new URL('../../../../manifests/default.yaml', import.meta.url)),
   readFile(path: string): Uint8Array {
     const b = readFileSync(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -28,4 +30,4 @@ export function bootKeel(options: BootOptions = {}): Promise<Keel> {
 }
 
 export { Keel, KeelError };
-export type { BootOptions, RunOptions, RunResult, ExitStatus, Layout };
+export type { BootOptions, RunOptions, RunResult, ExitStatus, Manifest };

@@ -48,7 +48,8 @@ export interface ProcMasters {
   /** Unbadged client handles proc mints children's sessions from. */
   readonly vfs: number;
   readonly console: number;
-  readonly proc: number;
+  /** Absent when the manifest does not let programs start processes: children get no proc session. */
+  readonly proc?: number;
   /** proc's own (badged) VFS session, to check that a program exists. */
   readonly ownVfs: number;
   /** Badge of the terminal's (console's) handle to proc: it may signal any process group. */
@@ -136,7 +137,8 @@ export class Proc {
       if (found !== Errno.SUCCESS) return found;
     }
     const badge = this.nextBadge++;
-    const minted = [this.mint(this.masters.vfs, badge), this.mint(this.masters.console, badge), this.mint(this.masters.proc, badge)];
+    const masters = [this.masters.vfs, this.masters.console, ...(this.masters.proc !== undefined ? [this.masters.proc] : [])];
+    const minted = masters.map((m) => this.mint(m, badge));
     const release = (): void => { for (const h of minted) if (h) this.kernel.call('close', { handle: h }); };
     if (minted.some((h) => h === null)) {
       release();
@@ -144,12 +146,12 @@ export class Proc {
     }
     const boot: WasmBoot = {
       kind: 'wasm', program: path, ...(program === 0 ? { path } : { programToken: program }), args, env, preopens,
-      vfs: 0, console: 1, proc: 2, ...(inheritJson ? { inherit } : {}),
+      vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit } : {}),
     };
     const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[] });
     if (r.transport !== 0 || r.status !== Status.OK) {
       release();
-      return r.status === Status.NO_RESOURCES ? Errno.AGAIN : Errno.IO;
+      return r.status === Status.NO_RESOURCES ? Errno.AGAIN : r.status === Status.ACCESS_DENIED ? Errno.ACCES : Errno.IO;
     }
     const { pid, handle } = r.reply!;
     const group = pgid === -1 ? pid : pgid > 0 ? pgid : this.pgidOf(parent);

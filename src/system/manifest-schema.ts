@@ -1,0 +1,106 @@
+/**
+ * The schema of the system manifest: every service, its isolation class, the capabilities it
+ * starts with, what untrusted programs get, whether the kernel enforces the manifest statically,
+ * and policy assertions for `keel check`.
+ *
+ * The schema checks shapes (which fields, which types, no unknown keys); manifest.ts checks what
+ * a schema cannot (names that must exist, the kernel-thread rule, mounts of file systems the VFS
+ * can call). Every error names the field and what was expected.
+ */
+
+import { z } from 'zod';
+
+/** Service and group names: what `ps`, `top` and error messages show. */
+const name = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a name of 1-32 lower-case letters, digits, "-" or "_", starting with a letter');
+
+/** `kernel`, `isolated`, or `coalesced:<group>`. */
+export const isolationClass = z.string().regex(/^(kernel|isolated|coalesced:[a-z][a-z0-9_-]{0,31})$/, 'expected "kernel", "isolated" or "coalesced:<group>"');
+
+const names = z.array(name);
+
+/** Capabilities a service starts with: client handles to other services. */
+const capabilities = z.strictObject({
+  /** Services it calls (a badged session with each). */
+  call: names.optional(),
+  /** Services it calls without waiting for the answer (allowed from the kernel thread). */
+  notify: names.optional(),
+  /** Services whose unbadged handle it holds, to mint sessions for the processes it starts. */
+  mint: names.optional(),
+});
+
+const absolutePath = z.string().regex(/^\/[^\0]*$/, 'expected an absolute path');
+
+/** Per-kind configuration: each kind accepts exactly its own options. */
+const kinds = {
+  console: z.strictObject({}),
+  proc: z.strictObject({
+    /** The service whose badge may signal process groups (^C, ^Z). */
+    tty: name.optional(),
+  }),
+  vfs: z.strictObject({
+    mounts: z.array(z.strictObject({ path: absolutePath, fs: name })).min(1, 'expected at least the root mount'),
+  }),
+  tmpfs: z.strictObject({
+    maxBytes: z.number().int().positive().optional(),
+    dirs: z.array(absolutePath).optional(),
+  }),
+  devfs: z.strictObject({}),
+  hostfs: z.strictObject({
+    root: z.string().min(1),
+    readOnly: z.boolean().optional(),
+  }),
+  net: z.strictObject({
+    listen: z.array(z.strictObject({ host: z.string(), port: z.number().int().min(0).max(65535) })),
+  }),
+} as const;
+
+export type ServiceKind = keyof typeof kinds;
+export const SERVICE_KINDS = Object.keys(kinds) as ServiceKind[];
+
+const serviceCommon = {
+  class: isolationClass,
+  capabilities: capabilities.optional(),
+  /** Kernel events the service hears of. */
+  events: z.array(z.literal('process-exit')).optional(),
+};
+
+const service = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('console'), ...serviceCommon, config: kinds.console.optional() }),
+  z.strictObject({ kind: z.literal('proc'), ...serviceCommon, config: kinds.proc.optional() }),
+  z.strictObject({ kind: z.literal('vfs'), ...serviceCommon, config: kinds.vfs.optional() }),
+  z.strictObject({ kind: z.literal('tmpfs'), ...serviceCommon, config: kinds.tmpfs.optional() }),
+  z.strictObject({ kind: z.literal('devfs'), ...serviceCommon, config: kinds.devfs.optional() }),
+  z.strictObject({ kind: z.literal('hostfs'), ...serviceCommon, config: kinds.hostfs.optional() }),
+  z.strictObject({ kind: z.literal('net'), ...serviceCommon, config: kinds.net.optional() }),
+]);
+
+/** A policy assertion: `from` must not reach `to` through any chain of capabilities. */
+const assertion = z.strictObject({
+  from: name,
+  cannotReach: name,
+  /** Why the policy exists (shown when it fails). */
+  because: z.string().optional(),
+});
+
+export const manifestSchema = z.strictObject({
+  /** Format version. */
+  keel: z.literal(1),
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  /**
+   * Muen's separation model: the kernel refuses any channel the manifest does not list — no new
+   * channels after boot, and a client handle moves only to a process allowed to hold it.
+   */
+  static: z.boolean().optional(),
+  services: z.record(name, service),
+  /** Untrusted programs: the services every program may hold a session of. */
+  programs: z.strictObject({ capabilities: names }),
+  assert: z.array(assertion).optional(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestService = Manifest['services'][string];
+export type ManifestAssertion = NonNullable<Manifest['assert']>[number];
+
+/** The principal name untrusted programs have in the capability graph and in assertions. */
+export const PROGRAMS = 'programs';
