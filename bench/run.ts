@@ -33,7 +33,7 @@ import type { SystemConfig } from '../src/system/system-config.js';
 import { PROGRAM_NAMES } from '../src/programs/registry.js';
 import { NodeHost } from '../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
-import { Arena } from '../src/ipc/arena.js';
+import { Arena, type ArenaConfig, DEFAULT_ARENA_CONFIG } from '../src/ipc/arena.js';
 import { CallSlot } from '../src/ipc/call-slot.js';
 import { Caller } from '../src/ipc/caller.js';
 import { ServerThread } from '../src/ipc/server-thread.js';
@@ -153,12 +153,12 @@ async function keelRun(system: System, module: WebAssembly.Module, args: string[
   return performance.now() - t0;
 }
 
-async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, onTmpfs: boolean, layout: Layout = 'default'): Promise<void> {
+async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, onTmpfs: boolean, layout: Layout = 'default', arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
   variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
   const module = new WebAssembly.Module(readFileSync(prog(program)));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }), arena);
   try {
     const k: number[] = [];
     const b: number[] = [];
@@ -167,6 +167,39 @@ async function wasmBench(name: string, variant: string, program: string, args: (
       b.push(await baselineRun(module, [program, ...args('/sandbox')], { '/sandbox': dir }));
     }
     record({ benchmark: name, variant, keel: median(k), baseline: median(b), unit: 'ms (spawn to exit)' });
+  } finally {
+    await system.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * file-read-cached: a 1 MiB file read 4 KiB at a time, ROUNDS times (open, read to EOF, close).
+ * read_cached times its own read rounds and writes the nanoseconds to a file in a host directory
+ * (/out), so spawn and the writes that make the file are left out on both sides. On tmpfs the
+ * file is in Keel's root tmpfs; on hostfs both Keel and node:wasi read the same host directory.
+ */
+async function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
+  variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
+  progress(`file-read-cached: ${variant}`);
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+  const module = new WebAssembly.Module(readFileSync(prog('read_cached')));
+  const readRounds = quick ? '20' : '100';
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }), arena);
+  const timeOf = (): number => Number(readFileSync(join(dir, 'time'), 'utf8')) / 1e6;
+  try {
+    const k: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const args = ['read_cached', '/sandbox/r', '1', readRounds, '/out/time'];
+      const { handle } = system.spawnWasm({ program: 'read_cached', module, args, env: [], preopens: [{ guestPath: '/sandbox', vfsPath: onTmpfs ? '/tmp' : '/mnt/0' }, { guestPath: '/out', vfsPath: '/mnt/0' }] });
+      const status = await system.wait(handle);
+      if (status.kind !== 'exited' || status.code !== 0) throw new Error(`read_cached failed under Keel: ${JSON.stringify(status)}`);
+      k.push(timeOf());
+      await baselineRun(module, args, { '/sandbox': dir, '/out': dir });
+      b.push(timeOf());
+    }
+    record({ benchmark: 'file-read-cached', variant, keel: median(k), baseline: median(b), unit: 'ms (read rounds only)' });
   } finally {
     await system.shutdown();
     rmSync(dir, { recursive: true, force: true });
@@ -211,10 +244,20 @@ async function main(): Promise<void> {
   if (wanted('ipc-null-call')) await ipcNullCall();
   if (wanted('ipc-ring')) await ipcRing();
   const rounds = quick ? 3 : 9;
+  const readRounds = quick ? '20' : '100';
+  const readCached = (fs: string): string => `1 MiB ×${readRounds} in 4 KiB reads, ${fs}`;
   for (const layout of LAYOUTS) {
     if (wanted('spawn')) await wasmBench('spawn', 'hello world, spawn to exit', 'hello', () => [], quick ? 5 : 21, true, layout);
     if (wanted('syscall-null')) await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true, layout);
     if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, tmpfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true, layout);
+    if (wanted('file-read-cached')) await readCachedBench(readCached('tmpfs'), true, rounds, layout);
+  }
+  if (wanted('file-read-cached')) {
+    // The same reads with no page cache (no tokens: every read is IPC), and on a host directory.
+    const noCache = { ...DEFAULT_ARENA_CONFIG, cacheEntries: 0, cachePages: 0 };
+    await readCachedBench(`${readCached('tmpfs')}, no tokens`, true, rounds, 'default', noCache);
+    await readCachedBench(readCached('hostfs'), false, rounds, 'default');
+    await readCachedBench(`${readCached('hostfs')}, no tokens`, false, rounds, 'default', noCache);
   }
   if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
   if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);

@@ -16,6 +16,7 @@ import { IO_NONBLOCK, vfsProtocol } from '../services/vfs/vfs-protocol.js';
 import { NET_NONBLOCK, netProtocol } from '../services/dev/net.js';
 import { Errno } from './wasi/errno.js';
 import { type FdEntry, FdTable } from './wasi/fd-table.js';
+import { FileTokens } from './file-tokens.js';
 
 const VW = vfsProtocol.layouts.write;
 const VR = vfsProtocol.layouts.read;
@@ -31,6 +32,8 @@ export class LocalKernel {
 
   /** The net service, for processes given sockets (null otherwise). */
   readonly net: ProtocolClient<typeof netProtocol> | null;
+  /** Page-cache tokens of the files this process reads (reads without IPC). */
+  readonly fileTokens: FileTokens;
 
   constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
@@ -38,13 +41,17 @@ export class LocalKernel {
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
+    this.fileTokens = new FileTokens(caller, this.vfs);
   }
 
   /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
   releaseFd(e: FdEntry): void {
     if (!FdTable.release(e) || e.kind === 'console') return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
-    else this.vfs.call('close', { fid: e.fid });
+    else {
+      if (e.kind === 'file') this.fileTokens.forget(e.fid);
+      this.vfs.call('close', { fid: e.fid });
+    }
   }
 
   /** Receive from a connected socket into `into` (one call; waits unless `nonblock`). [errno, bytes]. */
@@ -118,6 +125,8 @@ export class LocalKernel {
 
   /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */
   fileRead(fid: number, offset: number, into: readonly Uint8Array[]): [number, number] {
+    const cached = this.fileTokens.read(fid, offset, into);
+    if (cached >= 0) return [Errno.SUCCESS, cached];
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     let total = 0;

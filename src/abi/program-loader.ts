@@ -55,6 +55,7 @@ function loadFid(lk: LocalKernel, name: string, fid: number): LoadedProgram | st
     if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
     return compile(name, bytes);
   } finally {
+    lk.fileTokens.forget(fid);
     lk.vfs.call('close', { fid });
   }
 }
@@ -67,6 +68,7 @@ export function loadByPath(lk: LocalKernel, path: string): LoadedProgram | strin
   try {
     const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: FID_READ << 16, path: path.replace(/^\/+/, '') });
     if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
+    if (f.reply!.cached > 0) lk.fileTokens.seed(f.reply!.fid, f.reply!.cached - 1, f.reply!.generation);
     return loadFid(lk, path, f.reply!.fid);
   } finally {
     lk.vfs.call('close', { fid: rootFid });

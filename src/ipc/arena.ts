@@ -8,12 +8,17 @@
  *   queues        one per server thread: a doorbell word and a bitmap of slots waiting for it
  *   handle tables one per process: the published projection of the kernel's capability space
  *   objects       one word group per kernel object: type, peer, route, signal bits
+ *   process table one row per pid, published by the kernel (read by local kernels under a token)
+ *   page cache    entries (generation, size, page list) and 4 KiB pages of file data, each
+ *                 file system owning a slice (read by local kernels under address tokens)
  *
  * Ownership (who may write what) is the invariant everything else relies on:
  *   - handle tables, object records and slot ownership are written only by the kernel thread;
  *   - a slot's registers and bulk buffer are written by its owner while the slot is IDLE and by
  *     the serving thread while it is SERVING; the state word arbitrates (see call-slot.ts);
- *   - a queue's bitmap bits are set by clients and cleared by the queue's one server thread.
+ *   - a queue's bitmap bits are set by clients and cleared by the queue's one server thread;
+ *   - process-table rows are written by the kernel thread only; a page-cache entry and its pages
+ *     only by the file system that owns its slice.
  * Untrusted (wasm) programs never see the arena; trusted code (local kernels, services) does.
  */
 
@@ -24,6 +29,8 @@ export interface ArenaConfig {
   readonly maxQueues: number;      // server threads
   readonly maxObjects: number;     // kernel objects
   readonly bulkBytes: number;      // per call slot
+  readonly cacheEntries?: number;  // page-cache entries (files), 0 = no page cache
+  readonly cachePages?: number;    // page-cache pages of PAGE_BYTES
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaConfig = {
@@ -33,10 +40,44 @@ export const DEFAULT_ARENA_CONFIG: ArenaConfig = {
   maxQueues: 64,
   maxObjects: 16384,
   bulkBytes: 64 * 1024,
+  cacheEntries: 1024,
+  cachePages: 8192,                // 32 MiB of file data, committed by the host only as it is used
 };
 
+/** Bytes per page-cache page. */
+export const PAGE_BYTES = 4096;
+/** Pages one cache entry can list: files up to 1 MiB are cached whole, larger ones not at all. */
+export const ENTRY_MAX_PAGES = 256;
+/** int32 words per page-cache entry (see CacheWord). */
+export const CACHE_ENTRY_WORDS = 8 + ENTRY_MAX_PAGES;
+
+/** Word indices inside a page-cache entry. */
+export const CacheWord = {
+  GENERATION: 0, // bumped when the entry is revoked (its data changed or it was evicted); tokens name one value
+  NODE: 1,       // the owner's node number (diagnostics)
+  SIZE: 2,       // file size in bytes (≤ ENTRY_MAX_PAGES × PAGE_BYTES)
+  PAGES: 3,      // pages listed from word PAGE_LIST
+  PAGE_LIST: 8,  // page numbers (global, in the arena's page area)
+} as const;
+
+/** Word indices inside a process-table row; the name follows as UTF-8 from word NAME. */
+export const ProcWord = {
+  SEQ: 0,        // even when stable; odd while the kernel rewrites the row
+  STATE: 1,      // 0 free, 1 alive
+  PARENT: 2,
+  SLOT: 3,       // main call slot, -1 when none
+  EXTRA0: 4,     // extra call slots (the kernel thread's asynchronous one), -1 when none
+  EXTRA1: 5,
+  QUEUE: 6,      // receive queue, -1 when the process serves nothing
+  NAME_LEN: 7,   // bytes of name stored
+  NAME: 8,
+} as const;
+export const PROC_ROW_WORDS = 32;
+/** Longest process name the table keeps (bytes of UTF-8). */
+export const PROC_NAME_BYTES = (PROC_ROW_WORDS - ProcWord.NAME) * 4;
+
 const MAGIC = 0x4b45454c; // 'KEEL'
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_BYTES = 64;
 
 /** Message registers per call slot. */
@@ -116,6 +157,11 @@ export class Arena {
   readonly queueWords: number;
   private readonly handlesOffset: number;
   private readonly objectsOffset: number;
+  private readonly procTableOffset: number;
+  private readonly cacheEntriesOffset: number;
+  private readonly cachePagesOffset: number;
+  /** The process-table generation word (int32 index): bumping it revokes every process-table token. */
+  readonly procTableGenerationWord: number;
 
   private constructor(buffer: SharedArrayBuffer, config: ArenaConfig) {
     this.buffer = buffer;
@@ -129,11 +175,15 @@ export class Arena {
     this.queuesOffset = this.slotsOffset + config.maxThreads * this.slotBytes;
     this.handlesOffset = align(this.queuesOffset + config.maxQueues * this.queueWords * 4, 64);
     this.objectsOffset = this.handlesOffset + config.maxProcesses * config.maxHandles * HANDLE_ENTRY_WORDS * 4;
+    this.procTableOffset = align(this.objectsOffset + config.maxObjects * OBJECT_WORDS * 4, 64);
+    this.cacheEntriesOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
+    this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
+    this.procTableGenerationWord = 12;
   }
 
   static byteLength(config: ArenaConfig): number {
     const probe = new Arena(new SharedArrayBuffer(HEADER_BYTES + 8), config);
-    return probe.objectsOffset + config.maxObjects * OBJECT_WORDS * 4;
+    return probe.cachePagesOffset + (config.cachePages ?? 0) * PAGE_BYTES;
   }
 
   /** Lay out a fresh arena (kernel thread, at boot). */
@@ -144,16 +194,17 @@ export class Arena {
     h[0] = MAGIC; h[1] = VERSION;
     h[2] = config.maxProcesses; h[3] = config.maxHandles; h[4] = config.maxThreads;
     h[5] = config.maxQueues; h[6] = config.maxObjects; h[7] = config.bulkBytes;
+    h[8] = config.cacheEntries ?? 0; h[9] = config.cachePages ?? 0;
     return arena;
   }
 
   /** Attach to an arena made elsewhere (any thread, at start). */
   static attach(buffer: SharedArrayBuffer): Arena {
-    const h = new Int32Array(buffer, 0, 8);
+    const h = new Int32Array(buffer, 0, 10);
     if (h[0] !== MAGIC || h[1] !== VERSION) throw new Error('not a Keel IPC arena (bad magic or version)');
     const config: ArenaConfig = {
       maxProcesses: h[2]!, maxHandles: h[3]!, maxThreads: h[4]!,
-      maxQueues: h[5]!, maxObjects: h[6]!, bulkBytes: h[7]!,
+      maxQueues: h[5]!, maxObjects: h[6]!, bulkBytes: h[7]!, cacheEntries: h[8]!, cachePages: h[9]!,
     };
     return new Arena(buffer, config);
   }
@@ -189,6 +240,18 @@ export class Arena {
   objectWord(id: number): number {
     return (this.objectsOffset >> 2) + id * OBJECT_WORDS;
   }
+  /** Int32 index of word 0 of the process-table row of `pid`. */
+  procWord(pid: number): number {
+    return (this.procTableOffset >> 2) + pid * PROC_ROW_WORDS;
+  }
+  /** Int32 index of word 0 of page-cache entry `entry`. */
+  cacheEntryWord(entry: number): number {
+    return (this.cacheEntriesOffset >> 2) + entry * CACHE_ENTRY_WORDS;
+  }
+  /** Byte offset of page-cache page `page`. */
+  cachePageOffset(page: number): number {
+    return this.cachePagesOffset + page * PAGE_BYTES;
+  }
 }
 
 function align(n: number, to: number): number {
@@ -205,4 +268,9 @@ function validateConfig(c: ArenaConfig): void {
   positive('maxQueues', c.maxQueues, 1 << 15);
   positive('maxObjects', c.maxObjects, 1 << 24);
   positive('bulkBytes', c.bulkBytes, 1 << 24);
+  const count = (name: string, v: number | undefined, max: number): void => {
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > max)) throw new RangeError(`arena config: ${name} must be an integer in 0..${max}, got ${v}`);
+  };
+  count('cacheEntries', c.cacheEntries, 1 << 16);
+  count('cachePages', c.cachePages, 1 << 20);
 }

@@ -11,6 +11,7 @@ import { Net, netService } from './dev/net.js';
 import { hostfsService } from './fs/hostfs.js';
 import { tmpfsService } from './fs/tmpfs.js';
 import { devfsService } from './fs/devfs.js';
+import { type CacheSlice, PageCache } from './fs/page-cache.js';
 import { Vfs } from './vfs/vfs.js';
 import { pipeCompletions, vfsService } from './vfs/vfs-service.js';
 import { Proc, procService } from './proc/proc.js';
@@ -67,20 +68,27 @@ function groupSignaller(ctx: ServiceFactoryContext, handle: number): (pgid: numb
   };
 }
 
+/** The file system's page cache, if the system gave it a slice (config.cache). */
+function pageCacheOf(ctx: ServiceFactoryContext): PageCache | null {
+  const slice = ctx.config['cache'] as CacheSlice | undefined;
+  return slice && slice.entries > 0 && slice.pages > 0 ? new PageCache(ctx.caller.arena, slice) : null;
+}
+
 export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
   tmpfs: (ctx) => ({
     service: tmpfsService(() => ctx.platform.realtime(), {
       name: String(ctx.config['name'] ?? 'tmpfs'),
       dirs: (ctx.config['dirs'] as string[] | undefined) ?? [],
       files: (ctx.config['files'] as Record<string, string> | undefined) ?? {},
-    }),
+      ...(typeof ctx.config['maxBytes'] === 'number' ? { maxBytes: ctx.config['maxBytes'] } : {}),
+    }, pageCacheOf(ctx)),
   }),
   devfs: (ctx) => ({ service: devfsService(() => ctx.platform.realtime()) }),
   hostfs: (ctx) => {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
     const root = ctx.config['root'];
     if (typeof root !== 'string') throw new Error('hostfs: config.root must be a host directory path');
-    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime() }) };
+    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime() }, pageCacheOf(ctx)) };
   },
   vfs: (ctx) => {
     const mounts = (ctx.config['mounts'] as { path: string; fs: string }[] | undefined) ?? [];

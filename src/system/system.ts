@@ -28,6 +28,7 @@ import type { ScriptBoot, ServiceEntry, WasmBoot } from './boot-spec.js';
 import { buildServices, dispatchEvents } from './service-host.js';
 import type { ServiceInstance, SystemConfig } from './system-config.js';
 import { StaticPolicy } from '../kernel/static-policy.js';
+import type { CacheSlice } from '../services/fs/page-cache.js';
 import type { ThreadPlatform } from './thread-platform.js';
 
 /** The platform's side of a system: its kernel host and the kernel thread's own platform. */
@@ -97,8 +98,23 @@ export class System {
     return r.value as T;
   }
 
+  /**
+   * The arena's page cache, split evenly between the file systems that cache file data (tmpfs,
+   * hostfs): each owns its slice alone, so filling and revoking need no locks between threads.
+   */
+  private readonly cacheSlices = new Map<string, CacheSlice>();
+
+  private splitPageCache(): void {
+    const caching = this.config.services.filter((s) => s.kind === 'tmpfs' || s.kind === 'hostfs');
+    const { cacheEntries = 0, cachePages = 0 } = this.kernel.arena.config;
+    if (caching.length === 0) return;
+    const entries = Math.floor(cacheEntries / caching.length), pages = Math.floor(cachePages / caching.length);
+    caching.forEach((s, i) => this.cacheSlices.set(s.name, { firstEntry: i * entries, entries, firstPage: i * pages, pages }));
+  }
+
   private async startServices(): Promise<void> {
     const k = this.kernel;
+    this.splitPageCache();
     const serverEnds = new Map<string, Handle>();
     let port = 1;
     for (const s of this.config.services) {
@@ -220,7 +236,8 @@ export class System {
       uses[`${dep}:mint`] = handles.length;
       handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, 0), `master handle of ${dep} for ${s.name}`));
     }
-    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: s.config, uses, callers };
+    const cache = this.cacheSlices.get(s.name);
+    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: cache ? { ...s.config, cache } : s.config, uses, callers };
   }
 
   private onKernelEvents(events: KernelEvent[]): void {

@@ -39,7 +39,7 @@ test('mount and df show the root tmpfs and a host directory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-df-'));
   try {
     const r = await keelBoot('mount; df; df -h /host/; df /nope; echo "st=$?"', { dirs: [dir] });
-    assert.match(r.stdout, /^tmpfs on \/ type tmpfs \(rw\)\nhostfs0 on \/host type hostfs \(rw\)\n/);
+    assert.match(r.stdout, /^tmpfs on \/ type tmpfs \(rw\)\ndevfs on \/dev type devfs \(rw\)\nhostfs0 on \/host type hostfs \(rw\)\n/);
     assert.match(r.stdout, /Filesystem\s+1K-blocks\s+Used\s+Avail\s+Use%\s+Mounted on\ntmpfs\s+1048576\s+\d+\s+\d+\s+\d+%\s+\/\nhostfs0\s+\d+\s+\d+\s+\d+\s+\d+%\s+\/host\n/);
     assert.match(r.stdout, /Filesystem\s+Size\s+Used\s+Avail\s+Use%\s+Mounted on\nhostfs0\s+[\d.]+[KMGT]/);
     assert.match(r.stdout, /st=1\n$/);

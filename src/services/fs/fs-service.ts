@@ -7,7 +7,9 @@
 import type { Service } from '../../ipc/call-context.js';
 import { serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS } from '../../abi/wasi/errno.js';
-import { fsProtocol } from './fs-protocol.js';
+import { Errno } from '../../abi/wasi/errno.js';
+import { FileType, fsProtocol } from './fs-protocol.js';
+import type { PageCache } from './page-cache.js';
 
 export interface NodeStat {
   /** The file system's node number, and the inode number stat reports (they may differ). */
@@ -34,7 +36,16 @@ export interface FileSystemOps {
   usage(): { total: number; used: number; readOnly: boolean };
 }
 
-export function fileSystemService(fs: FileSystemOps, name: string, type: string): Service {
+/** What the page cache compares to see that a file changed: its size and modification time. */
+function stampOf(st: NodeStat): string {
+  return `${st.size}:${st.mtim}`;
+}
+
+/**
+ * `cache`: the file system's page cache, if it has a slice of one. Every change to a node's data
+ * revokes its cached copy first; each open revalidates it against the node's size and mtime.
+ */
+export function fileSystemService(fs: FileSystemOps, name: string, type: string, cache: PageCache | null = null): Service {
   const done = (errno: number): number | Record<string, never> => errno || {};
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
@@ -43,19 +54,42 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string)
       const d = fs.read(r.node, r.offset, r.length);
       return typeof d === 'number' ? d : { data: d };
     },
-    write: (r) => fs.write(r.node, r.offset, r.data, r.append !== 0),
+    write: (r) => {
+      cache?.revoke(r.node);
+      return fs.write(r.node, r.offset, r.data, r.append !== 0);
+    },
     create: (r) => fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target),
     unlink: (r) => done(fs.unlink(r.dir, r.name, r.directory !== 0)),
     rename: (r) => done(fs.rename(r.fromDir, r.fromName, r.toDir, r.toName)),
     readdir: (r) => fs.readdir(r.dir, r.cookie, r.max),
-    truncate: (r) => done(fs.truncate(r.node, r.size)),
+    truncate: (r) => {
+      cache?.revoke(r.node);
+      return done(fs.truncate(r.node, r.size));
+    },
     setTimes: (r) => done(fs.setTimes(r.node, r.atim, r.mtim, r.flags)),
     readlink: (r) => {
       const t = fs.readlink(r.node);
       return typeof t === 'number' ? t : { target: t };
     },
     link: (r) => done(fs.link(r.node, r.dir, r.name)),
-    open: (r) => done(fs.open(r.node)),
+    open: (r) => {
+      const e = fs.open(r.node);
+      if (e !== 0) return e;
+      if (cache?.isCached(r.node)) {
+        const st = fs.getattr(r.node);
+        if (typeof st === 'number') cache.revoke(r.node);
+        else cache.revalidate(r.node, stampOf(st));
+      }
+      const t = cache?.tokenFor(r.node) ?? null;
+      return t ? { cached: t.entry + 1, generation: t.generation } : { cached: 0, generation: 0 };
+    },
+    map: (r) => {
+      if (!cache) return Errno.NOTSUP;
+      const st = fs.getattr(r.node);
+      if (typeof st === 'number') return st;
+      if (st.type !== FileType.REGULAR_FILE) return Errno.INVAL;
+      return cache.map(r.node, st.size, stampOf(st), (offset, length) => fs.read(r.node, offset, length));
+    },
     close: (r) => done(fs.close(r.node)),
     sync: (r) => done(fs.sync(r.node)),
     statfs: () => {

@@ -21,6 +21,7 @@
  */
 
 import { type FileSystemOps, fileSystemService } from './fs-service.js';
+import type { PageCache } from './page-cache.js';
 import type { Service } from '../../ipc/call-context.js';
 import { Errno, errnoFromCode } from '../../abi/wasi/errno.js';
 import { FileType, ROOT_NODE, packDirEntries, type DirEntry } from './fs-protocol.js';
@@ -408,6 +409,6 @@ export class Hostfs implements FileSystemOps {
 }
 
 /** hostfs as a service speaking fsProtocol, serving the host directory `root`. */
-export function hostfsService(host: HostFs, root: string, config: HostfsConfig = {}): Service {
-  return fileSystemService(new Hostfs(host, root, config), config.name ?? 'hostfs', 'hostfs');
+export function hostfsService(host: HostFs, root: string, config: HostfsConfig = {}, cache: PageCache | null = null): Service {
+  return fileSystemService(new Hostfs(host, root, config), config.name ?? 'hostfs', 'hostfs', cache);
 }

@@ -8,6 +8,7 @@
  */
 
 import { type FileSystemOps, fileSystemService } from './fs-service.js';
+import type { PageCache } from './page-cache.js';
 import type { Service } from '../../ipc/call-context.js';
 import { Errno } from '../../abi/wasi/errno.js';
 import { FileType, ROOT_NODE, packDirEntries } from './fs-protocol.js';
@@ -321,6 +322,6 @@ export class Tmpfs implements FileSystemOps {
 }
 
 /** tmpfs as a service speaking fsProtocol. */
-export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}): Service {
-  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs', 'tmpfs');
+export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}, cache: PageCache | null = null): Service {
+  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs', 'tmpfs', cache);
 }

@@ -22,7 +22,7 @@ export const IO_APPEND = 1, IO_NONBLOCK = 2;
 
 export const vfsProtocol = defineProtocol('vfs', {
   openRoot: { label: 1, request: { path: 'str' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Open a VFS absolute path as a directory (preopens).' },
-  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', path: 'str' }, reply: { fid: 'u32', type: 'u32' } },
+  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', path: 'str' }, reply: { fid: 'u32', type: 'u32', cached: 'u32', generation: 'f64' }, doc: 'cached: 1 + the page-cache entry of a file opened for reading that its file system has cached (0: none), with the token generation (for the local kernel).' },
   close: { label: 3, request: { fid: 'u32' }, reply: {} },
   read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32', flags: 'u32' }, reply: { data: 'bytes' }, doc: 'flags: IO_NONBLOCK. On a pipe: waits for data; empty data = end of input.' },
   write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append: IO_APPEND | IO_NONBLOCK. On a pipe: writes what fits, waiting for room if nothing does; EPIPE with no reader.' },
@@ -44,6 +44,7 @@ export const vfsProtocol = defineProtocol('vfs', {
   share: { label: 21, request: { fid: 'u32' }, reply: { token: 'f64' }, doc: 'Offer an open fid to another session; the one-use token holds a reference until redeemed.' },
   redeem: { label: 22, request: { token: 'f64' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Take a shared fid into the caller\'s session.' },
   mounts: { label: 24, request: {}, reply: { table: 'str' }, doc: 'The mount table as JSON [{path, name, type, total, used, readOnly}] (mount, df).' },
+  map: { label: 25, request: { fid: 'u32' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for a file open for reading: its data in the page cache (see fs map). For the local kernel only.' },
   ready: { label: 23, request: { fid: 'u32' }, reply: { bytes: 'f64', space: 'f64', hangup: 'u32' }, doc: 'A pipe end\'s state for poll: bytes buffered, room left, and whether the other side is gone. EINVAL for other fids.' },
 });
 

@@ -112,6 +112,13 @@ export function vfsService(vfs: Vfs): Service {
     share: (r, c) => vfs.share(c.badge, r.fid),
     redeem: (r, c) => vfs.redeem(c.badge, r.token),
     ready: (r, c) => vfs.ready(c.badge, r.fid),
+    map: (r, c) => {
+      const f = vfs.fid(c.badge, r.fid);
+      if (typeof f === 'number') return f;
+      if (!f.read) return Errno.BADF;
+      if (f.pipe || f.place.type !== FileType.REGULAR_FILE) return Errno.INVAL;
+      return onFs(vfs.fsOf(f.place).call('map', { node: f.place.node }));
+    },
   }, ERRNO_PROTOCOL_ERRORS, {}, {
     // The hot path: no decode; register 1 (fid) becomes the node and the call moves on.
     read: (c, server) => {

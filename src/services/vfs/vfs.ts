@@ -41,6 +41,12 @@ interface OpenFile {
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
+/** A page-cache token a file system granted with an open (see fs `open`). */
+interface CacheToken {
+  readonly entry: number;
+  readonly generation: number;
+}
+
 interface Session {
   readonly fids: Map<number, OpenFile>;
   nextFid: number;
@@ -166,13 +172,20 @@ export class Vfs implements WalkFs {
     return typeof f !== 'number' && f.pipe ? Errno.NOTDIR : f;
   }
 
-  /** Take a reference on what `file` names (a file-system open count, or a pipe end). */
-  private retain(file: OpenFile): void {
+  /**
+   * Take a reference on what `file` names (a file-system open count, or a pipe end). A regular
+   * file's open answers with its page-cache token when the file system has the file cached.
+   */
+  private retain(file: OpenFile): CacheToken | null {
     if (file.pipe) {
       if (file.write) file.pipe.writers++;
       else file.pipe.readers++;
       file.pipe.changed();
-    } else if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('open', { node: file.place.node });
+    } else if (file.place.type === FileType.REGULAR_FILE) {
+      const r = this.fs(file.place.mount).call('open', { node: file.place.node });
+      if (r.transport === 0 && r.status === 0 && r.reply!.cached > 0) return { entry: r.reply!.cached - 1, generation: r.reply!.generation };
+    }
+    return null;
   }
 
   private release(file: OpenFile): void {
@@ -183,11 +196,15 @@ export class Vfs implements WalkFs {
     } else if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('close', { node: file.place.node });
   }
 
-  /** Give `file` a fid in the session; `retained` when the caller already holds its reference. */
-  private addFid(badge: number, file: OpenFile, retained = false): number {
+  /**
+   * Give `file` a fid in the session; `retained` when the caller already holds its reference.
+   * `token` receives the file's page-cache token, if it has one and the fid may read.
+   */
+  private addFid(badge: number, file: OpenFile, retained = false, token?: (t: CacheToken) => void): number {
     const s = this.session(badge);
     if (s.fids.size >= MAX_FIDS_PER_SESSION) return -Errno.NFILE;
-    if (!retained) this.retain(file);
+    const cached = retained ? null : this.retain(file);
+    if (cached && file.read) token?.(cached);
     const fid = s.nextFid++;
     s.fids.set(fid, file);
     return fid;
@@ -282,7 +299,8 @@ export class Vfs implements WalkFs {
     return fid < 0 ? -fid : { fid, type: place.type };
   }
 
-  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number } | number {
+  /** Open `path`; `cached` is 1 + the page-cache entry of the file's data when the fid may read it through a token (0: none). */
+  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number; cached: number; generation: number } | number {
     const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     let place: Place | number;
@@ -321,8 +339,12 @@ export class Vfs implements WalkFs {
       const t = this.status(this.fs(place.mount).call('truncate', { node: place.node, size: 0 }));
       if (typeof t === 'number') return t;
     }
-    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null });
-    return fid < 0 ? -fid : { fid, type: place.type };
+    let cached = 0, generation = 0;
+    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => {
+      cached = t.entry + 1;
+      generation = t.generation;
+    });
+    return fid < 0 ? -fid : { fid, type: place.type, cached, generation };
   }
 
   stat(place: Place) {

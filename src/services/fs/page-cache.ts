@@ -1,0 +1,128 @@
+/**
+ * The page cache of one file system: whole files (up to ENTRY_MAX_PAGES pages) copied into its
+ * slice of the arena's page-cache area, so local kernels can read them under address tokens with
+ * no IPC (see ipc/page-cache-read.ts for the reader).
+ *
+ * Invariants:
+ *   - only this file system writes its slice's entries and pages;
+ *   - an entry's generation is bumped *before* anything it names is changed or reused, so a
+ *     token granted earlier fails its reader's closing check;
+ *   - the file system revokes a node's entry before every change to the node's data (write,
+ *     truncate) and when the node's size or mtime changed behind its back (hostfs: checked at
+ *     each open — close-to-open consistency, as NFS gives);
+ *   - entries are evicted least recently mapped first when the slice runs out.
+ */
+
+import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
+import { revokeTokens } from '../../ipc/address-token.js';
+import { Errno } from '../../abi/wasi/errno.js';
+
+/** The part of the arena's page cache one file system owns (given at boot). */
+export interface CacheSlice {
+  readonly firstEntry: number;
+  readonly entries: number;
+  readonly firstPage: number;
+  readonly pages: number;
+}
+
+interface Cached {
+  readonly entry: number;
+  readonly pages: readonly number[];
+  /** What the file looked like when filled (size and mtime). */
+  readonly stamp: string;
+}
+
+export class PageCache {
+  private readonly freeEntries: number[] = [];
+  private readonly freePages: number[] = [];
+  /** Cached nodes, least recently mapped first. */
+  private readonly byNode = new Map<number, Cached>();
+  /** Statistics: maps answered from a live entry, fills, revocations. */
+  readonly stats = { hits: 0, fills: 0, revoked: 0 };
+
+  constructor(private readonly arena: Arena, slice: CacheSlice) {
+    for (let i = slice.entries - 1; i >= 0; i--) this.freeEntries.push(slice.firstEntry + i);
+    for (let i = slice.pages - 1; i >= 0; i--) this.freePages.push(slice.firstPage + i);
+  }
+
+  /**
+   * A token for `node`'s data: its entry and generation, filling the entry with `read` first if
+   * the node is not cached. EFBIG for files larger than an entry holds, ENOSPC when the whole
+   * slice is smaller than the file.
+   */
+  map(node: number, size: number, stamp: string, read: (offset: number, length: number) => Uint8Array | number): { entry: number; generation: number } | number {
+    const have = this.byNode.get(node);
+    if (have && have.stamp === stamp) {
+      this.byNode.delete(node);
+      this.byNode.set(node, have);
+      this.stats.hits++;
+      return { entry: have.entry, generation: Atomics.load(this.arena.i32, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION) };
+    }
+    if (have) this.revoke(node);
+    const want = Math.ceil(size / PAGE_BYTES);
+    if (want > ENTRY_MAX_PAGES) return Errno.FBIG;
+    while ((this.freeEntries.length === 0 || this.freePages.length < want) && this.byNode.size > 0) {
+      this.revoke(this.byNode.keys().next().value!);
+    }
+    if (this.freeEntries.length === 0 || this.freePages.length < want) return Errno.NOSPC;
+    const entry = this.freeEntries.pop()!;
+    const pages = this.freePages.splice(this.freePages.length - want, want);
+    const u8 = this.arena.u8;
+    for (let done = 0; done < size;) {
+      const data = read(done, Math.min(size - done, 64 * 1024));
+      if (typeof data === 'number' || data.length === 0) {
+        this.freeEntries.push(entry);
+        this.freePages.push(...pages);
+        return typeof data === 'number' ? data : Errno.IO;
+      }
+      for (let i = 0; i < data.length;) {
+        const at = done + i;
+        const page = Math.floor(at / PAGE_BYTES);
+        const n = Math.min(data.length - i, PAGE_BYTES - (at - page * PAGE_BYTES));
+        u8.set(data.subarray(i, i + n), this.arena.cachePageOffset(pages[page]!) + (at - page * PAGE_BYTES));
+        i += n;
+      }
+      done += data.length;
+    }
+    const w = this.arena.cacheEntryWord(entry);
+    const i32 = this.arena.i32;
+    i32[w + CacheWord.NODE] = node;
+    i32[w + CacheWord.SIZE] = size;
+    i32[w + CacheWord.PAGES] = want;
+    pages.forEach((p, i) => { i32[w + CacheWord.PAGE_LIST + i] = p; });
+    // Publish: a reader that sees this generation sees everything written above.
+    const generation = revokeTokens(this.arena, w + CacheWord.GENERATION);
+    this.byNode.set(node, { entry, pages, stamp });
+    this.stats.fills++;
+    return { entry, generation };
+  }
+
+  /** Revoke every token on `node`'s entry and free it (before the node's data changes). */
+  revoke(node: number): void {
+    const have = this.byNode.get(node);
+    if (!have) return;
+    revokeTokens(this.arena, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION);
+    this.byNode.delete(node);
+    this.freeEntries.push(have.entry);
+    this.freePages.push(...have.pages);
+    this.stats.revoked++;
+  }
+
+  /** Revoke `node`'s entry if the file changed since it was filled (`stamp` is its size and mtime now). */
+  revalidate(node: number, stamp: string): void {
+    const have = this.byNode.get(node);
+    if (have && have.stamp !== stamp) this.revoke(node);
+  }
+
+  /** The live token of a cached node (null if it is not cached). */
+  tokenFor(node: number): { entry: number; generation: number } | null {
+    const have = this.byNode.get(node);
+    if (!have) return null;
+    this.stats.hits++;
+    return { entry: have.entry, generation: Atomics.load(this.arena.i32, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION) };
+  }
+
+  isCached(node: number): boolean {
+    return this.byNode.has(node);
+  }
+}
