@@ -17,6 +17,8 @@ import { NET_NONBLOCK, netProtocol } from '../services/dev/net.js';
 import { Errno } from './wasi/errno.js';
 import { type FdEntry, FdTable } from './wasi/fd-table.js';
 import { FileTokens } from './file-tokens.js';
+import type { AddressToken } from '../ipc/address-token.js';
+import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
 
 const VW = vfsProtocol.layouts.write;
 const VR = vfsProtocol.layouts.read;
@@ -43,6 +45,33 @@ export class LocalKernel {
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
   }
+
+  /**
+   * Every live process (ps, top): read straight from the arena's process table while this
+   * process holds the kernel's process-table token, else through the kernel's `processes` call,
+   * whose reply grants the token for next time. Errno on failure.
+   */
+  processTable(): ProcessRow[] | number {
+    const arena = this.caller.arena;
+    if (this.tableToken) {
+      const rows = readProcessTable(arena, this.tableToken);
+      if (rows) {
+        this.tableStats.local++;
+        return rows;
+      }
+      this.tableToken = null;
+    }
+    const r = this.kernel.call('processes', {});
+    if (r.transport !== Status.OK || r.status !== 0) return Errno.IO;
+    this.tableStats.ipc++;
+    const { table, granted, generation } = r.reply!;
+    if (granted === 1) this.tableToken = { word: arena.procTableGenerationWord, generation };
+    return JSON.parse(table) as ProcessRow[];
+  }
+
+  private tableToken: AddressToken | null = null;
+  /** How process-table reads were answered: from the table under the token, or by IPC. */
+  readonly tableStats = { local: 0, ipc: 0 };
 
   /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
   releaseFd(e: FdEntry): void {

@@ -24,7 +24,7 @@ export const kernelProtocol = defineProtocol('kernel', {
   wait: { label: 42, request: { handle: 'u32' }, reply: { kind: 'u32', code: 'i32', message: 'str' }, doc: 'Blocks until the process exits.' },
   exit: { label: 43, request: { kind: 'u32', code: 'i32', message: 'str' }, reply: {}, doc: 'Never returns.' },
   self: { label: 44, request: {}, reply: { pid: 'u32', parent: 'u32' } },
-  processes: { label: 45, request: {}, reply: { table: 'str' }, doc: 'Every live process with its IPC statistics, as JSON (ps, top). Needs no handle: names and counters only.' },
+  processes: { label: 45, request: {}, reply: { table: 'str', granted: 'u32', generation: 'f64' }, doc: 'Every live process with its IPC statistics, as JSON (ps, top). Needs no handle: names and counters only. granted=1: a process-table address token with this generation, for the local kernel to read the table itself next time.' },
   takeEvents: { label: 50, request: {}, reply: { events: 'str' }, doc: 'Kernel events for the calling server thread, as JSON.' },
 });
 

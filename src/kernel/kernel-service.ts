@@ -114,6 +114,9 @@ export function kernelService(kernel: Kernel): Service {
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
     },
     takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
-    processes: () => ({ table: JSON.stringify(kernel.processTable()) }),
+    processes: () => {
+      const generation = kernel.tableToken();
+      return { table: JSON.stringify(kernel.processTable()), granted: generation === null ? 0 : 1, generation: generation ?? 0 };
+    },
   }, STATUS_ERRORS);
 }

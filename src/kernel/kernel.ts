@@ -14,6 +14,8 @@ import { type Arena, QueueWord, SlotWord } from '../ipc/arena.js';
 import { ReceiveQueue } from '../ipc/receive-queue.js';
 import { failPendingCalls, retireSlot } from '../ipc/call-slot.js';
 import type { StaticPolicy } from './static-policy.js';
+import { type ProcessRow, publishProcess, readProcessTable } from '../ipc/process-table.js';
+import { revokeTokens } from '../ipc/address-token.js';
 import { Capability } from './capability.js';
 import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
 import { type Handle } from './handle.js';
@@ -84,20 +86,7 @@ export const MAX_EXIT_MESSAGE = 1000;
 export const MAX_EVENTS_PER_TAKE = 64;
 
 /** One line of the kernel's process table (the `processes` kernel call; ps and top). */
-export interface ProcessRow {
-  readonly pid: number;
-  readonly parent: number;
-  readonly name: string;
-  /** A server thread: a service, or a group of coalesced services. */
-  readonly serves: boolean;
-  /** IPC calls made from the process's thread (co-located calls are counted by the server). */
-  readonly calls: number;
-  /** How many of those were timed, and their total round trip in ns. */
-  readonly samples: number;
-  readonly sampledNs: number;
-  /** Calls the process's thread served. */
-  readonly served: number;
-}
+export type { ProcessRow };
 
 export class Kernel {
   private readonly objects = new Map<number, KernelObject>();
@@ -154,20 +143,30 @@ export class Kernel {
    * its slots, how many were timed and their total round trip, and calls its queue served.
    */
   processTable(): ProcessRow[] {
-    const a = this.arena;
-    return this.allProcesses().filter((p) => p.alive).map((p) => {
-      let calls = 0, samples = 0, sampledNs = 0;
-      for (const slot of [p.slot, ...p.extraSlots]) {
-        if (slot < 0) continue;
-        const b = a.slotWord(slot);
-        calls += a.i32[b + SlotWord.CALLS]!;
-        samples += a.i32[b + SlotWord.SAMPLES]!;
-        sampledNs += a.f64[(b + SlotWord.SAMPLED_NS) >> 1]!;
-      }
-      const served = p.queue >= 0 ? a.i32[a.queueWord(p.queue) + QueueWord.SERVED]! : 0;
-      return { pid: p.pid, parent: p.parentPid, name: p.name, serves: p.queue >= 0, calls, samples, sampledNs, served };
-    });
+    return readProcessTable(this.arena, null) ?? [];
   }
+
+  /** Publish `p`'s row of the process table (after every change to what the row shows). */
+  private publish(p: Process): void {
+    publishProcess(this.arena, { pid: p.pid, parent: p.parentPid, name: p.name, alive: p.alive && this.processes.get(p.pid) === p, slots: [p.slot, ...p.extraSlots], queue: p.queue });
+  }
+
+  /**
+   * The process-table token for a local kernel (ps, top): the table's current generation, or
+   * null while tokens are withheld. `revokeTableTokens` bumps the generation: every holder falls
+   * back to the `processes` call, which grants a fresh token unless `withhold` is set.
+   */
+  tableToken(): number | null {
+    return this.tableTokensWithheld ? null : Atomics.load(this.arena.i32, this.arena.procTableGenerationWord);
+  }
+
+  revokeTableTokens(withhold = false): void {
+    this.tableTokensWithheld = withhold;
+    revokeTokens(this.arena, this.arena.procTableGenerationWord);
+  }
+
+  private tableTokensWithheld = false;
+
 
   private newProcess(name: string, parentPid: number): Process | null {
     const pid = this.pids.alloc();
@@ -180,6 +179,7 @@ export class Kernel {
     const process = new Process(id, pid, parentPid, name, this.arena);
     this.objects.set(id, process);
     this.processes.set(pid, process);
+    this.publish(process);
     return process;
   }
 
@@ -189,6 +189,7 @@ export class Kernel {
     const slot = this.newSlot();
     if (slot === null) return null;
     process.slot = slot;
+    this.publish(process);
     return slot;
   }
 
@@ -198,7 +199,10 @@ export class Kernel {
    */
   attachExtraSlot(process: Process): number | null {
     const slot = this.newSlot();
-    if (slot !== null) process.extraSlots.push(slot);
+    if (slot !== null) {
+      process.extraSlots.push(slot);
+      this.publish(process);
+    }
     return slot;
   }
 
@@ -224,6 +228,7 @@ export class Kernel {
     this.arena.i32[this.arena.queueWord(q) + QueueWord.SERVED] = 0;
     process.queue = q;
     this.queueOwners.set(q, process);
+    this.publish(process);
     return q;
   }
 
@@ -281,6 +286,7 @@ export class Kernel {
   private discardProcess(p: Process): void {
     this.policy?.forget(p.pid);
     this.processes.delete(p.pid);
+    this.publish(p);
     this.objects.delete(p.id);
     this.pids.release(p.pid);
     this.objectIds.release(p.id);
@@ -298,6 +304,7 @@ export class Kernel {
       if (status.message.length > MAX_EXIT_MESSAGE) status = { kind: status.kind, message: status.message.slice(0, MAX_EXIT_MESSAGE) + '…' };
     }
     if (!p || pid === KERNEL_PID || !p.markExited(status)) return false;
+    this.publish(p);
     if (p.queue >= 0) {
       // Endpoints this thread served are served by no one now: new calls fail at once. Calls
       // already posted are failed when the thread is really gone (threadGone): until then a

@@ -40,7 +40,7 @@ test('mount and df show the root tmpfs and a host directory', async () => {
   try {
     const r = await keelBoot('mount; df; df -h /host/; df /nope; echo "st=$?"', { dirs: [dir] });
     assert.match(r.stdout, /^tmpfs on \/ type tmpfs \(rw\)\ndevfs on \/dev type devfs \(rw\)\nhostfs0 on \/host type hostfs \(rw\)\n/);
-    assert.match(r.stdout, /Filesystem\s+1K-blocks\s+Used\s+Avail\s+Use%\s+Mounted on\ntmpfs\s+1048576\s+\d+\s+\d+\s+\d+%\s+\/\nhostfs0\s+\d+\s+\d+\s+\d+\s+\d+%\s+\/host\n/);
+    assert.match(r.stdout, /Filesystem\s+1K-blocks\s+Used\s+Avail\s+Use%\s+Mounted on\ntmpfs\s+1048576\s+\d+\s+\d+\s+\d+%\s+\/\ndevfs\s+-\s+0\s+-\s+-\s+\/dev\nhostfs0\s+\d+\s+\d+\s+\d+\s+\d+%\s+\/host\n/);
     assert.match(r.stdout, /Filesystem\s+Size\s+Used\s+Avail\s+Use%\s+Mounted on\nhostfs0\s+[\d.]+[KMGT]/);
     assert.match(r.stdout, /st=1\n$/);
     assert.match(r.stderr, /df: \/nope: No such file or directory/);

@@ -42,3 +42,39 @@ test('a token read loop sees a write from another fid at once, and tokens are re
     await system.shutdown();
   }
 });
+
+test('ps/top read the process table under a token; revoking it mid-loop falls back to IPC, which re-grants unless withheld', async () => {
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), testSystem());
+  try {
+    const out = new SharedArrayBuffer(1 << 12);
+    const ctrl = new Int32Array(new SharedArrayBuffer(8));
+    const { handle } = system.spawnScript(new URL('../support/table-driver.js', import.meta.url).href, [], { out, ctrl: ctrl.buffer });
+    const exited = system.wait(handle);
+    const phaseDone = async (n: number): Promise<void> => {
+      for (let seen = Atomics.load(ctrl, 0); seen < n; seen = Atomics.load(ctrl, 0)) {
+        const w = Atomics.waitAsync(ctrl, 0, seen, 10_000);
+        if ((w.async ? await w.value : w.value) === 'timed-out') assert.fail('the driver made no progress');
+      }
+    };
+    const goOn = (): void => {
+      Atomics.add(ctrl, 1, 1);
+      Atomics.notify(ctrl, 1);
+    };
+    await phaseDone(1);
+    system.kernel.revokeTableTokens();
+    goOn();
+    await phaseDone(2);
+    system.kernel.revokeTableTokens(true);
+    goOn();
+    assert.deepEqual(await exited, { kind: 'exited', code: 0 });
+    const len = new DataView(out).getUint32(0, true);
+    const phases = JSON.parse(new TextDecoder().decode(new Uint8Array(out, 4, len).slice())) as { local: number; ipc: number; sawSelf: boolean }[];
+    assert.deepEqual(phases, [
+      { ipc: 1, local: 19, sawSelf: true },   // the first call grants the token
+      { ipc: 2, local: 38, sawSelf: true },   // revoked: one call through the kernel, which re-grants
+      { ipc: 22, local: 38, sawSelf: true },  // revoked and withheld: every read is a call
+    ]);
+  } finally {
+    await system.shutdown();
+  }
+});

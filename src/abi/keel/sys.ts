@@ -556,9 +556,9 @@ export class Sys {
 
   /** Every live process of the system — services too — with its IPC statistics (ps, top). */
   systemProcesses(): SystemProcess[] {
-    const r = this.ctx.lk.kernel.call('processes', {});
-    if (r.transport !== 0 || r.status !== 0) throw new SysError(Errno.IO, 'processes');
-    return JSON.parse(r.reply!.table) as SystemProcess[];
+    const rows = this.ctx.lk.processTable();
+    if (typeof rows === 'number') throw new SysError(rows, 'processes');
+    return rows;
   }
 
   /** The file systems mounted in the namespace, with their space (mount, df). */
