@@ -51,9 +51,10 @@ const prog = (name: string): string => join(root, 'programs/c/build', `${name}.w
 const LAYOUTS = ['default', 'isolated', 'kernel'] as const;
 type Layout = (typeof LAYOUTS)[number];
 
-function placed(layout: Layout, add: SystemAdditions): SystemConfig {
+function placed(layout: Layout, add: SystemAdditions, lookupCache = true): SystemConfig {
   const file = join(root, 'manifests', `${layout}.yaml`);
-  return systemFromManifest(parseManifest(readFileSync(file, 'utf8'), file), add);
+  const config = systemFromManifest(parseManifest(readFileSync(file, 'utf8'), file), add);
+  return lookupCache ? config : { ...config, services: config.services.map((s) => (s.kind === 'vfs' ? { ...s, config: { ...s.config, lookupCache: false } } : s)) };
 }
 
 interface Row { benchmark: string; variant: string; keel: number; baseline: number | null; unit: string; ratio: number | null; note?: string }
@@ -179,27 +180,44 @@ async function wasmBench(name: string, variant: string, program: string, args: (
  * (/out), so spawn and the writes that make the file are left out on both sides. On tmpfs the
  * file is in Keel's root tmpfs; on hostfs both Keel and node:wasi read the same host directory.
  */
-async function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
-  variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
-  progress(`file-read-cached: ${variant}`);
-  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
-  const module = new WebAssembly.Module(readFileSync(prog('read_cached')));
+function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
   const readRounds = quick ? '20' : '100';
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }), arena);
+  return selfTimedBench('file-read-cached', variant, 'read_cached', ['/sandbox/r', '1', readRounds], 'ms (read rounds only)', onTmpfs, rounds, layout, arena);
+}
+
+/**
+ * open-stat-close: path_open + fd_filestat_get + fd_close of a file 8 directories deep, COUNT
+ * times (open_stat times its own loop). Every open walks 9 components in the VFS; with the VFS and
+ * tmpfs in different threads each is an IPC call unless the VFS keeps a copy of the entries.
+ */
+function openStatBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, lookupCache = true): Promise<void> {
+  return selfTimedBench('open-stat-close', variant, 'open_stat', ['/sandbox', '8', quick ? '2000' : '10000'], 'ms (open loop only)', onTmpfs, rounds, layout, DEFAULT_ARENA_CONFIG, lookupCache);
+}
+
+/**
+ * A workload that times its own loop and writes the nanoseconds to /out/time (a host directory),
+ * run under Keel (on tmpfs or the host directory) and node:wasi (on the host directory).
+ */
+async function selfTimedBench(name: string, variant: string, program: string, args: string[], unit: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, lookupCache = true): Promise<void> {
+  variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
+  progress(`${name}: ${variant}`);
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+  const module = new WebAssembly.Module(readFileSync(prog(program)));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }, lookupCache), arena);
   const timeOf = (): number => Number(readFileSync(join(dir, 'time'), 'utf8')) / 1e6;
   try {
     const k: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      const args = ['read_cached', '/sandbox/r', '1', readRounds, '/out/time'];
-      const { handle } = system.spawnWasm({ program: 'read_cached', module, args, env: [], preopens: [{ guestPath: '/sandbox', vfsPath: onTmpfs ? '/tmp' : '/mnt/0' }, { guestPath: '/out', vfsPath: '/mnt/0' }] });
+      const argv = [program, ...args, '/out/time'];
+      const { handle } = system.spawnWasm({ program, module, args: argv, env: [], preopens: [{ guestPath: '/sandbox', vfsPath: onTmpfs ? '/tmp' : '/mnt/0' }, { guestPath: '/out', vfsPath: '/mnt/0' }] });
       const status = await system.wait(handle);
-      if (status.kind !== 'exited' || status.code !== 0) throw new Error(`read_cached failed under Keel: ${JSON.stringify(status)}`);
+      if (status.kind !== 'exited' || status.code !== 0) throw new Error(`${program} failed under Keel: ${JSON.stringify(status)}`);
       k.push(timeOf());
-      await baselineRun(module, args, { '/sandbox': dir, '/out': dir });
+      await baselineRun(module, argv, { '/sandbox': dir, '/out': dir });
       b.push(timeOf());
     }
-    record({ benchmark: 'file-read-cached', variant, keel: median(k), baseline: median(b), unit: 'ms (read rounds only)' });
+    record({ benchmark: name, variant, keel: median(k), baseline: median(b), unit });
   } finally {
     await system.shutdown();
     rmSync(dir, { recursive: true, force: true });
@@ -251,6 +269,11 @@ async function main(): Promise<void> {
     if (wanted('syscall-null')) await wasmBench('syscall-null', 'clock_time_get ×1M', 'clock_null', () => [String(quick ? 200_000 : 1_000_000)], rounds, true, layout);
     if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, tmpfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true, layout);
     if (wanted('file-read-cached')) await readCachedBench(readCached('tmpfs'), true, rounds, layout);
+    if (wanted('open-stat-close')) await openStatBench('8 directories deep, tmpfs', true, rounds, layout);
+  }
+  if (wanted('open-stat-close')) {
+    // The VFS and tmpfs in different workers, without the VFS's copy of tmpfs's entries.
+    await openStatBench('8 directories deep, tmpfs, no lookup cache', true, rounds, 'isolated', false);
   }
   if (wanted('file-read-cached')) {
     // The same reads with no page cache (no tokens: every read is IPC), and on a host directory.

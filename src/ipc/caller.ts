@@ -29,6 +29,12 @@ export class Caller {
     return this.slot.pid;
   }
 
+  /** Is the server behind `handle` served by this very thread (a call on it is a function call)? */
+  isColocated(handle: number): boolean {
+    const r = this.route;
+    return resolveRoute(this.arena, this.slot.pid, handle, r) === Status.OK && this.local !== null && r.queue === this.local.queue.index;
+  }
+
   /** Call through channel `handle` with the request already in registers/bulk. Transport status. */
   invoke(handle: number, label: number): Status {
     const r = this.route;

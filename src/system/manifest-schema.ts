@@ -39,6 +39,8 @@ const kinds = {
   }),
   vfs: z.strictObject({
     mounts: z.array(z.strictObject({ path: absolutePath, fs: name })).min(1, 'expected at least the root mount'),
+    /** Keep a copy of the entries of tmpfs/devfs mounts in other threads (default true). */
+    lookupCache: z.boolean().optional(),
   }),
   tmpfs: z.strictObject({
     maxBytes: z.number().int().positive().optional(),

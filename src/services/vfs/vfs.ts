@@ -16,6 +16,7 @@ import { FileType, ROOT_NODE, fsProtocol, type FsProtocol } from '../fs/fs-proto
 import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { Pipe, type ReadDone, type WriteDone } from './pipe.js';
+import { LookupCache } from './lookup-cache.js';
 
 export interface MountSpec {
   /** Absolute VFS path, e.g. `/` or `/mnt/0`. */
@@ -28,6 +29,8 @@ interface Mount {
   readonly id: number;
   readonly path: readonly string[];
   readonly fs: ProtocolClient<FsProtocol>;
+  /** The copy of the file system's entries, when it is in another thread (undefined: not decided yet). */
+  lookups?: LookupCache | null;
 }
 
 interface OpenFile {
@@ -80,6 +83,8 @@ export class Vfs implements WalkFs {
     /** A fresh unguessable token (53 random bits). */
     private readonly newToken: () => number,
     private readonly pipeDone: { read: ReadDone; write: WriteDone },
+    /** Keep copies of directory entries of file systems in other threads (see LookupCache). */
+    private readonly cacheLookups = true,
   ) {
     for (const m of mounts) this.addMount(m.path, m.handle);
   }
@@ -98,6 +103,7 @@ export class Vfs implements WalkFs {
       for (const name of m.path) {
         let found = this.lookup(here.mount, here.node, name);
         if (found === Errno.NOENT) {
+          this.forget(here.mount, here.node, name);
           const c = this.status(this.fs(here.mount).call('create', { dir: here.node, type: FileType.DIRECTORY, exclusive: 0, name, target: '' }));
           found = typeof c === 'number' ? c : { node: c.node, type: c.type };
         }
@@ -137,7 +143,35 @@ export class Vfs implements WalkFs {
   }
 
   lookup(mount: number, dir: number, name: string): { node: number; type: number } | number {
-    return this.status(this.fs(mount).call('lookup', { dir, name }));
+    const cache = this.lookupCache(mount);
+    const hit = cache?.get(dir, name);
+    if (hit) return hit;
+    const r = this.status(this.fs(mount).call('lookup', { dir, name }));
+    if (cache && typeof r !== 'number') cache.set(dir, name, { node: r.node, type: r.type });
+    return r;
+  }
+
+  /**
+   * The lookup cache of `mount`: only for a file system in another thread that changes only
+   * through this VFS (tmpfs, devfs). Coalesced, a lookup is a direct call: no copy is kept.
+   */
+  private lookupCache(mount: number): LookupCache | null {
+    const m = this.mounts[mount]!;
+    if (m.lookups !== undefined) return m.lookups;
+    if (!this.cacheLookups || this.caller.isColocated(m.fs.handle)) return (m.lookups = null);
+    const s = this.status(m.fs.call('statfs', {}));
+    if (typeof s === 'number') return null;
+    return (m.lookups = s.type === 'tmpfs' || s.type === 'devfs' ? new LookupCache() : null);
+  }
+
+  /** Forget (dir, name) on `mount` before the VFS changes it. */
+  private forget(mount: number, dir: number, name: string): void {
+    this.mounts[mount]?.lookups?.drop(dir, name);
+  }
+
+  /** Lookup-cache sizes and hit counts per mount (diagnostics and the coalescing benchmark). */
+  lookupStats(): { path: string; entries: number; hits: number; misses: number }[] {
+    return this.mounts.filter((m) => m.lookups).map((m) => ({ path: `/${m.path.join('/')}`, entries: m.lookups!.size, ...m.lookups!.stats }));
   }
 
   readlink(mount: number, node: number): string | number {
@@ -321,6 +355,7 @@ export class Vfs implements WalkFs {
         if (existing !== null && typeof existing !== 'number' && existing.type === FileType.DIRECTORY) {
           return oflags & OFLAG_EXCL ? Errno.EXIST : Errno.ISDIR;
         }
+        this.forget(pn.parent.mount, pn.parent.node, pn.name);
         const r = this.status(this.fs(pn.parent.mount).call('create', {
           dir: pn.parent.node, type: FileType.REGULAR_FILE, exclusive: oflags & OFLAG_EXCL ? 1 : 0, name: pn.name, target: '',
         }));
@@ -377,6 +412,7 @@ export class Vfs implements WalkFs {
     if (typeof pn === 'number') return pn;
     if (pn.name === '.' || pn.name === '..') return Errno.EXIST;
     if (pn.trailingSlash && type !== FileType.DIRECTORY) return Errno.NOENT;
+    this.forget(pn.parent.mount, pn.parent.node, pn.name);
     const r = this.status(this.fs(pn.parent.mount).call('create', { dir: pn.parent.node, type, exclusive: 1, name: pn.name, target }));
     return typeof r === 'number' ? r : Errno.SUCCESS;
   }
@@ -389,6 +425,7 @@ export class Vfs implements WalkFs {
     if (typeof target === 'number') return target;
     if (!directory && pn.trailingSlash) return target.type === FileType.DIRECTORY ? Errno.ISDIR : Errno.NOTDIR;
     if (directory && this.mountAt([...pn.parent.path, pn.name])) return Errno.BUSY;
+    this.forget(pn.parent.mount, pn.parent.node, pn.name);
     const r = this.status(this.fs(pn.parent.mount).call('unlink', { dir: pn.parent.node, directory: directory ? 1 : 0, name: pn.name }));
     return typeof r === 'number' ? r : Errno.SUCCESS;
   }
@@ -403,6 +440,8 @@ export class Vfs implements WalkFs {
     const src = this.lookup(a.parent.mount, a.parent.node, a.name);
     if (typeof src === 'number') return src;
     if ((a.trailingSlash || b.trailingSlash) && src.type !== FileType.DIRECTORY) return Errno.NOTDIR;
+    this.forget(a.parent.mount, a.parent.node, a.name);
+    this.forget(b.parent.mount, b.parent.node, b.name);
     const r = this.status(this.fs(a.parent.mount).call('rename', { fromDir: a.parent.node, toDir: b.parent.node, fromName: a.name, toName: b.name }));
     return typeof r === 'number' ? r : Errno.SUCCESS;
   }
@@ -416,6 +455,7 @@ export class Vfs implements WalkFs {
     if (src.mount !== b.parent.mount) return Errno.XDEV;
     if (src.type === FileType.DIRECTORY) return Errno.PERM;
     if (b.trailingSlash) return Errno.NOENT;
+    this.forget(b.parent.mount, b.parent.node, b.name);
     const r = this.status(this.fs(src.mount).call('link', { node: src.node, dir: b.parent.node, name: b.name }));
     return typeof r === 'number' ? r : Errno.SUCCESS;
   }

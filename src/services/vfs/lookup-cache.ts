@@ -1,0 +1,46 @@
+/**
+ * The VFS's copy of directory entries of a file system in another thread: (directory node, name)
+ * → (node, type), so a path walk does not pay one IPC call per component.
+ *
+ * This is state kept twice — the file system has the same entries — and it exists only because
+ * of the thread boundary: when the VFS and the file system are coalesced (or both in the kernel
+ * thread) a lookup is a function call into the file system's own maps, and the VFS keeps no copy
+ * (Vfs.lookup decides per mount). It is used only for file systems that change only through this
+ * VFS (tmpfs, devfs), never for hostfs, whose directories other host processes change.
+ *
+ * Invariant: every namespace change the VFS makes on the file system (create, unlink, rename,
+ * link) drops the affected (directory, name) keys before it is made. Negative answers are not
+ * kept. The cache is bounded; when full it starts over.
+ */
+
+const MAX_ENTRIES = 8192;
+
+export class LookupCache {
+  private readonly entries = new Map<string, { node: number; type: number }>();
+  /** Statistics: walks answered from the copy, and lookups that had to ask. */
+  readonly stats = { hits: 0, misses: 0 };
+
+  private static key(dir: number, name: string): string {
+    return `${dir}/${name}`;
+  }
+
+  get(dir: number, name: string): { node: number; type: number } | undefined {
+    const e = this.entries.get(LookupCache.key(dir, name));
+    if (e) this.stats.hits++;
+    else this.stats.misses++;
+    return e;
+  }
+
+  set(dir: number, name: string, entry: { node: number; type: number }): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(LookupCache.key(dir, name), entry);
+  }
+
+  drop(dir: number, name: string): void {
+    this.entries.delete(LookupCache.key(dir, name));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
