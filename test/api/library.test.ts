@@ -55,3 +55,23 @@ test('a directory that does not exist is a typed error at boot, and nothing is l
   await assert.rejects(bootKeel({ dirs: { '/x': '/no/such/dir' } }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_DIR');
   assert.equal(timers(), before, 'the kernel loop is not left running');
 });
+
+test('boot from a manifest file or object; an invalid manifest is a typed error and starts nothing', async () => {
+  const manifests = fileURLToPath(new URL('../../../manifests/', import.meta.url));
+  const keel = await bootKeel({ manifest: join(manifests, 'isolated.yaml') });
+  try {
+    assert.ok(keel.liveThreads() >= 5, 'every service in its own worker');
+    assert.equal((await keel.run(join(build, 'exit_code.wasm'), { args: ['exit_code', '5'] })).exitCode, 5);
+  } finally {
+    await keel.shutdown();
+  }
+  const broken = {
+    keel: 1,
+    services: { console: { kind: 'console', class: 'kernel' }, vfs: { kind: 'vfs', class: 'nowhere', config: { mounts: [{ path: '/', fs: 'tmpfs' }] } } },
+    programs: { capabilities: ['vfs', 'console'] },
+  };
+  await assert.rejects(bootKeel({ manifest: broken as never }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MANIFEST'
+    && /services\.vfs\.class: expected "kernel", "isolated" or "coalesced:<group>"/.test(e.message)
+    && /services\.vfs\.config\.mounts\.0\.fs: "tmpfs" is not a service/.test(e.message));
+  await assert.rejects(bootKeel({ manifest: join(manifests, 'absent.yaml') }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MANIFEST');
+});
