@@ -71,7 +71,10 @@ test('boot from a manifest file or object; an invalid manifest is a typed error 
     programs: { capabilities: ['vfs', 'console'] },
   };
   await assert.rejects(bootKeel({ manifest: broken as never }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MANIFEST'
-    && /services\.vfs\.class: expected "kernel", "isolated" or "coalesced:<group>"/.test(e.message)
-    && /services\.vfs\.config\.mounts\.0\.fs: "tmpfs" is not a service/.test(e.message));
+    && /services\.vfs\.class: expected "kernel", "isolated" or "coalesced:<group>"/.test(e.message));
+  // Well formed, but naming a file system that is not there.
+  broken.services.vfs.class = 'isolated';
+  await assert.rejects(bootKeel({ manifest: broken as never }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MANIFEST'
+    && /services\.vfs\.config\.mounts\.0\.fs: "tmpfs" is not a service in this manifest/.test(e.message));
   await assert.rejects(bootKeel({ manifest: join(manifests, 'absent.yaml') }), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MANIFEST');
 });
