@@ -39,6 +39,7 @@ import { Caller } from '../src/ipc/caller.js';
 import { ServerThread } from '../src/ipc/server-thread.js';
 import { KERNEL_PID, Kernel } from '../src/kernel/kernel.js';
 import { Ring } from '../src/ipc/ring.js';
+import { ratioChart } from './chart.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only NAME`: run just the benchmarks whose name starts with NAME. */
@@ -294,7 +295,10 @@ async function main(): Promise<void> {
   for (const row of table) console.log(line(row));
   const outDir = join(root, 'bench/results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpu, node: process.version }, quick, rows }, null, 2) + '\n');
+  const stem = quick ? 'latest-quick' : 'latest';
+  writeFileSync(join(outDir, `${stem}.json`), JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpu, node: process.version }, quick, rows }, null, 2) + '\n');
+  writeFileSync(join(outDir, `${stem}.svg`), await ratioChart(rows, `Keel benchmarks${quick ? ' (quick)' : ''} — ${cpus().length} × ${cpu}, node ${process.version}`));
+  console.log(`results: bench/results/${stem}.json, chart: bench/results/${stem}.svg`);
 }
 
 await main();
