@@ -64,9 +64,13 @@ export class FileTokens {
     return -1;
   }
 
-  /** The VFS granted a token with the open of `fid` (the file was already cached). */
-  seed(fid: number, entry: number, generation: number): void {
-    this.byFid.set(fid, { token: this.tokenOf(entry, generation), reads: 0, wait: READS_BEFORE_MAP });
+  /**
+   * A VFS open answered: take the token it carries, if any (`cached` is 1 + the page-cache entry
+   * when the file was already cached, 0 otherwise).
+   */
+  opened(open: { readonly fid: number; readonly cached: number; readonly generation: number }): void {
+    if (open.cached === 0) return;
+    this.byFid.set(open.fid, { token: this.tokenOf(open.cached - 1, open.generation), reads: 0, wait: READS_BEFORE_MAP });
     this.stats.granted++;
   }
 

@@ -68,7 +68,7 @@ export function loadByPath(lk: LocalKernel, path: string): LoadedProgram | strin
   try {
     const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: FID_READ << 16, path: path.replace(/^\/+/, '') });
     if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
-    if (f.reply!.cached > 0) lk.fileTokens.seed(f.reply!.fid, f.reply!.cached - 1, f.reply!.generation);
+    lk.fileTokens.opened(f.reply!);
     return loadFid(lk, path, f.reply!.fid);
   } finally {
     lk.vfs.call('close', { fid: rootFid });

@@ -12,7 +12,7 @@
 import { exitCodeOf, type ExitStatus } from '../kernel/process.js';
 import { KeelError, System, type SystemHost } from '../system/system.js';
 import type { Manifest } from '../system/manifest-schema.js';
-import { ManifestError, parseManifest, validateManifest } from '../system/manifest.js';
+import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
 import { systemFromManifest } from '../system/manifest-system.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 
@@ -74,13 +74,13 @@ export class Keel {
     try {
       if (given !== undefined && typeof given !== 'string') return validateManifest(given, 'options.manifest');
       const path = given ?? host.defaultManifest;
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = new TextDecoder().decode(host.readFile(path));
+        bytes = host.readFile(path);
       } catch (e) {
         throw new KeelError('BAD_MANIFEST', `cannot read manifest ${path}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      return parseManifest(text, path);
+      return parseManifestBytes(bytes, path);
     } catch (e) {
       if (e instanceof ManifestError) throw new KeelError('BAD_MANIFEST', e.message);
       throw e;

@@ -11,10 +11,8 @@
  */
 
 import { exitCodeOf } from '../kernel/process.js';
-import { System } from '../system/system.js';
 import type { HostDirMount } from '../system/system-config.js';
-import { systemFromManifest } from '../system/manifest-system.js';
-import { loadManifest } from './manifest-file.js';
+import { bootFromManifest } from './manifest-file.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type CliHost, describeStatus, parseDir } from './run-command.js';
 
@@ -47,18 +45,8 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
     host.stderr(mounts);
     return 2;
   }
-  const manifest = loadManifest(host, opts.manifest);
-  if ('error' in manifest) {
-    host.stderr(manifest.error);
-    return 2;
-  }
-  let system: System;
-  try {
-    system = await System.boot(host.makeSystemHost(), host.platform, systemFromManifest(manifest, { hostDirs: mounts, session: { programs: PROGRAM_NAMES } }));
-  } catch (e) {
-    host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  }
+  const system = await bootFromManifest(host, opts.manifest, { hostDirs: mounts, session: { programs: PROGRAM_NAMES } });
+  if (typeof system === 'number') return system;
   try {
     const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
     const env = ['PATH=/bin', 'HOME=/home', 'PWD=/home', `TERM=${host.term ?? 'dumb'}`, 'USER=keel'];

@@ -11,10 +11,9 @@
  */
 
 import { type ExitStatus, exitCodeOf } from '../kernel/process.js';
-import { System, type SystemHost } from '../system/system.js';
+import type { SystemHost } from '../system/system.js';
 import type { HostDirMount } from '../system/system-config.js';
-import { systemFromManifest } from '../system/manifest-system.js';
-import { loadManifest } from './manifest-file.js';
+import { bootFromManifest } from './manifest-file.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 
 export interface CliHost {
@@ -98,18 +97,8 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     host.stderr(`keel: ${opts.program} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     return 1;
   }
-  const manifest = loadManifest(host, opts.manifest);
-  if ('error' in manifest) {
-    host.stderr(manifest.error);
-    return 2;
-  }
-  let system: System;
-  try {
-    system = await System.boot(host.makeSystemHost(), host.platform, systemFromManifest(manifest, { hostDirs: mounts, listen }));
-  } catch (e) {
-    host.stderr(`keel: cannot boot: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  }
+  const system = await bootFromManifest(host, opts.manifest, { hostDirs: mounts, listen });
+  if (typeof system === 'number') return system;
   try {
     const { handle } = system.spawnWasm({ program: opts.program, module, args: [opts.program, ...opts.args], env: opts.env, preopens });
     const status = await system.wait(handle);

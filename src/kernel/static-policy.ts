@@ -55,9 +55,4 @@ export class StaticPolicy {
     const service = this.labels.get(objectId);
     return service === undefined || (allowed ?? this.programs).has(service);
   }
-
-  /** The service an endpoint belongs to, for error messages. */
-  serviceOf(objectId: number): string | undefined {
-    return this.labels.get(objectId);
-  }
 }

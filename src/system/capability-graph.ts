@@ -66,20 +66,24 @@ export function capabilityGraph(m: Manifest): CapabilityGraph {
   return { principals, edges };
 }
 
-/** The shortest chain of edges from `from` to `to`, or null if `from` cannot reach `to`. */
-export function reachChain(g: CapabilityGraph, from: string, to: string): Edge[] | null {
-  const via = new Map<string, Edge | null>([[from, null]]);
+/** Breadth-first from `from`: for each principal it reaches, the edge it is first reached by. */
+function reachedBy(g: CapabilityGraph, from: string): Map<string, Edge> {
+  const via = new Map<string, Edge>();
   const queue = [from];
   while (queue.length > 0) {
-    const at = queue.shift()!;
-    if (at === to && at !== from) break;
-    for (const e of g.edges.get(at) ?? []) {
-      if (via.has(e.to)) continue;
+    for (const e of g.edges.get(queue.shift()!) ?? []) {
+      if (e.to === from || via.has(e.to)) continue;
       via.set(e.to, e);
       queue.push(e.to);
     }
   }
-  if (!via.has(to) || to === from) return null;
+  return via;
+}
+
+/** The shortest chain of edges from `from` to `to`, or null if `from` cannot reach `to`. */
+export function reachChain(g: CapabilityGraph, from: string, to: string): Edge[] | null {
+  const via = reachedBy(g, from);
+  if (!via.has(to)) return null;
   const chain: Edge[] = [];
   for (let e = via.get(to); e; e = via.get(e.from)) chain.unshift(e);
   return chain;
@@ -87,7 +91,8 @@ export function reachChain(g: CapabilityGraph, from: string, to: string): Edge[]
 
 /** Every principal `from` reaches, in graph order. */
 export function reachable(g: CapabilityGraph, from: string): string[] {
-  return g.principals.filter((p) => reachChain(g, from, p) !== null);
+  const via = reachedBy(g, from);
+  return g.principals.filter((p) => via.has(p));
 }
 
 export function formatChain(chain: readonly Edge[]): string {

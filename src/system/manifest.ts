@@ -21,6 +21,17 @@ export class ManifestError extends Error {
 const WELL_KNOWN = ['vfs', 'console', 'proc', 'net'] as const;
 const FILE_SYSTEMS = new Set(['tmpfs', 'devfs', 'hostfs']);
 
+/** A manifest file's bytes → a validated Manifest (they must be UTF-8 text). */
+export function parseManifestBytes(bytes: Uint8Array, source: string): Manifest {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ManifestError(source, ['not UTF-8 text']);
+  }
+  return parseManifest(text, source);
+}
+
 export function parseManifest(text: string, source: string): Manifest {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ManifestError(source, doc.errors.map((e) => `syntax: ${e.message.split('\n')[0]}`));

@@ -19,7 +19,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   const open = (access: number, oflags = 0) => {
     const r = lk.vfs.call('open', { dir, lookup: 1, oflags: oflags | (access << 16), path: 'tokens.dat' });
     if (r.status !== 0) throw new Error(`open: ${r.status}`);
-    if (r.reply!.cached > 0) lk.fileTokens.seed(r.reply!.fid, r.reply!.cached - 1, r.reply!.generation);
+    lk.fileTokens.opened(r.reply!);
     return r.reply!;
   };
   const fill = (fid: number, byte: number): void => {

@@ -46,7 +46,7 @@ export function pathFunctions(ctx: ShimContext) {
       const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
       const r = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: dirflags & 1, oflags: (oflags & 0xffff) | (access << 16), path }));
       if (typeof r === 'number') return r;
-      if (r.cached > 0) lk.fileTokens.seed(r.fid, r.cached - 1, r.generation);
+      lk.fileTokens.opened(r);
       return place(r.fid, r.type);
 
       function place(fid: number, type: number): number {

@@ -37,8 +37,6 @@ export class PageCache {
   private readonly freePages: number[] = [];
   /** Cached nodes, least recently mapped first. */
   private readonly byNode = new Map<number, Cached>();
-  /** Statistics: maps answered from a live entry, fills, revocations. */
-  readonly stats = { hits: 0, fills: 0, revoked: 0 };
 
   constructor(private readonly arena: Arena, slice: CacheSlice) {
     for (let i = slice.entries - 1; i >= 0; i--) this.freeEntries.push(slice.firstEntry + i);
@@ -55,8 +53,7 @@ export class PageCache {
     if (have && have.stamp === stamp) {
       this.byNode.delete(node);
       this.byNode.set(node, have);
-      this.stats.hits++;
-      return { entry: have.entry, generation: Atomics.load(this.arena.i32, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION) };
+      return this.tokenFor(node)!;
     }
     if (have) this.revoke(node);
     const want = Math.ceil(size / PAGE_BYTES);
@@ -93,7 +90,6 @@ export class PageCache {
     // Publish: a reader that sees this generation sees everything written above.
     const generation = revokeTokens(this.arena, w + CacheWord.GENERATION);
     this.byNode.set(node, { entry, pages, stamp });
-    this.stats.fills++;
     return { entry, generation };
   }
 
@@ -105,7 +101,6 @@ export class PageCache {
     this.byNode.delete(node);
     this.freeEntries.push(have.entry);
     this.freePages.push(...have.pages);
-    this.stats.revoked++;
   }
 
   /** Revoke `node`'s entry if the file changed since it was filled (`stamp` is its size and mtime now). */
@@ -118,7 +113,6 @@ export class PageCache {
   tokenFor(node: number): { entry: number; generation: number } | null {
     const have = this.byNode.get(node);
     if (!have) return null;
-    this.stats.hits++;
     return { entry: have.entry, generation: Atomics.load(this.arena.i32, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION) };
   }
 

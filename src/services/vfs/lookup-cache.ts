@@ -17,18 +17,13 @@ const MAX_ENTRIES = 8192;
 
 export class LookupCache {
   private readonly entries = new Map<string, { node: number; type: number }>();
-  /** Statistics: walks answered from the copy, and lookups that had to ask. */
-  readonly stats = { hits: 0, misses: 0 };
 
   private static key(dir: number, name: string): string {
     return `${dir}/${name}`;
   }
 
   get(dir: number, name: string): { node: number; type: number } | undefined {
-    const e = this.entries.get(LookupCache.key(dir, name));
-    if (e) this.stats.hits++;
-    else this.stats.misses++;
-    return e;
+    return this.entries.get(LookupCache.key(dir, name));
   }
 
   set(dir: number, name: string, entry: { node: number; type: number }): void {
@@ -40,7 +35,4 @@ export class LookupCache {
     this.entries.delete(LookupCache.key(dir, name));
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -44,11 +44,13 @@ interface OpenFile {
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
-/** A page-cache token a file system granted with an open (see fs `open`). */
-interface CacheToken {
-  readonly entry: number;
+/** A file system's answer to `open`: 1 + the page-cache entry of the node's data (0: not cached) and the token generation. */
+interface OpenToken {
+  readonly cached: number;
   readonly generation: number;
 }
+
+const NO_TOKEN: OpenToken = { cached: 0, generation: 0 };
 
 interface Session {
   readonly fids: Map<number, OpenFile>;
@@ -169,10 +171,6 @@ export class Vfs implements WalkFs {
     this.mounts[mount]?.lookups?.drop(dir, name);
   }
 
-  /** Lookup-cache sizes and hit counts per mount (diagnostics and the coalescing benchmark). */
-  lookupStats(): { path: string; entries: number; hits: number; misses: number }[] {
-    return this.mounts.filter((m) => m.lookups).map((m) => ({ path: `/${m.path.join('/')}`, entries: m.lookups!.size, ...m.lookups!.stats }));
-  }
 
   readlink(mount: number, node: number): string | number {
     const r = this.status(this.fs(mount).call('readlink', { node }));
@@ -210,16 +208,16 @@ export class Vfs implements WalkFs {
    * Take a reference on what `file` names (a file-system open count, or a pipe end). A regular
    * file's open answers with its page-cache token when the file system has the file cached.
    */
-  private retain(file: OpenFile): CacheToken | null {
+  private retain(file: OpenFile): OpenToken {
     if (file.pipe) {
       if (file.write) file.pipe.writers++;
       else file.pipe.readers++;
       file.pipe.changed();
     } else if (file.place.type === FileType.REGULAR_FILE) {
       const r = this.fs(file.place.mount).call('open', { node: file.place.node });
-      if (r.transport === 0 && r.status === 0 && r.reply!.cached > 0) return { entry: r.reply!.cached - 1, generation: r.reply!.generation };
+      if (r.transport === 0 && r.status === 0) return r.reply!;
     }
-    return null;
+    return NO_TOKEN;
   }
 
   private release(file: OpenFile): void {
@@ -232,13 +230,13 @@ export class Vfs implements WalkFs {
 
   /**
    * Give `file` a fid in the session; `retained` when the caller already holds its reference.
-   * `token` receives the file's page-cache token, if it has one and the fid may read.
+   * `token` receives the file system's page-cache token for a fid that may read (NO_TOKEN otherwise).
    */
-  private addFid(badge: number, file: OpenFile, retained = false, token?: (t: CacheToken) => void): number {
+  private addFid(badge: number, file: OpenFile, retained = false, token?: (t: OpenToken) => void): number {
     const s = this.session(badge);
     if (s.fids.size >= MAX_FIDS_PER_SESSION) return -Errno.NFILE;
-    const cached = retained ? null : this.retain(file);
-    if (cached && file.read) token?.(cached);
+    const cached = retained ? NO_TOKEN : this.retain(file);
+    token?.(file.read ? cached : NO_TOKEN);
     const fid = s.nextFid++;
     s.fids.set(fid, file);
     return fid;
@@ -374,12 +372,9 @@ export class Vfs implements WalkFs {
       const t = this.status(this.fs(place.mount).call('truncate', { node: place.node, size: 0 }));
       if (typeof t === 'number') return t;
     }
-    let cached = 0, generation = 0;
-    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => {
-      cached = t.entry + 1;
-      generation = t.generation;
-    });
-    return fid < 0 ? -fid : { fid, type: place.type, cached, generation };
+    let token = NO_TOKEN;
+    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => { token = t; });
+    return fid < 0 ? -fid : { fid, type: place.type, cached: token.cached, generation: token.generation };
   }
 
   stat(place: Place) {
