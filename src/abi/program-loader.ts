@@ -13,6 +13,7 @@ import { errnoName } from './wasi/errno.js';
 import type { LocalKernel } from './local-kernel.js';
 import { FID_READ } from '../services/vfs/vfs.js';
 import { PROGRAM_MAGIC, isProgramName } from '../programs/registry.js';
+import { limitMemory } from './wasm-memory-limit.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
@@ -31,11 +32,16 @@ export function isProgramFile(head: Uint8Array): boolean {
   return (head.length >= WASM_MAGIC.length && WASM_MAGIC.every((b, i) => head[i] === b)) || startsWithProgramMagic(head);
 }
 
-function compile(name: string, bytes: Uint8Array): LoadedProgram | string {
+function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedProgram | string {
   if (startsWithProgramMagic(bytes)) {
     const header = new TextDecoder().decode(bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
     if (!isProgramName(header)) return `${name}: #!keel names no program Keel has: ${header.slice(0, 40)}`;
     return { kind: 'script', name: header };
+  }
+  if (memoryBytes !== undefined) {
+    const limited = limitMemory(bytes, memoryBytes);
+    if (typeof limited === 'string') return `${name}: ${limited}`;
+    bytes = limited;
   }
   try {
     return { kind: 'wasm', module: new WebAssembly.Module(bytes) };
@@ -45,7 +51,7 @@ function compile(name: string, bytes: Uint8Array): LoadedProgram | string {
 }
 
 /** Read all of open file `fid` (then close it) and compile it. */
-function loadFid(lk: LocalKernel, name: string, fid: number): LoadedProgram | string {
+function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
   try {
     const st = lk.vfs.call('stat', { fid });
     if (st.transport !== 0 || st.status !== 0) return `cannot load ${name}: ${errnoName(st.status)}`;
@@ -53,15 +59,15 @@ function loadFid(lk: LocalKernel, name: string, fid: number): LoadedProgram | st
     const bytes = new Uint8Array(st.reply!.size);
     const [err, n] = lk.fileRead(fid, 0, [bytes]);
     if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
-    return compile(name, bytes);
+    return compile(name, bytes, memoryBytes);
   } finally {
     lk.fileTokens.forget(fid);
     lk.vfs.call('close', { fid });
   }
 }
 
-/** The program at VFS path `path`. */
-export function loadByPath(lk: LocalKernel, path: string): LoadedProgram | string {
+/** The program at VFS path `path` (a wasm module's memory capped at `memoryBytes`, if given). */
+export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number): LoadedProgram | string {
   const root = lk.vfs.call('openRoot', { path: '/' });
   if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
   const rootFid = root.reply!.fid;
@@ -69,7 +75,7 @@ export function loadByPath(lk: LocalKernel, path: string): LoadedProgram | strin
     const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: FID_READ << 16, path: path.replace(/^\/+/, '') });
     if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
     lk.fileTokens.opened(f.reply!);
-    return loadFid(lk, path, f.reply!.fid);
+    return loadFid(lk, path, f.reply!.fid, memoryBytes);
   } finally {
     lk.vfs.call('close', { fid: rootFid });
   }

@@ -1,22 +1,35 @@
 /**
  * Keel as a library: boot a system, run programs in it, shut it down.
  *
- *   const keel = await Keel.boot(host, { dirs: { '/data': '/srv/data' } });
- *   const { exitCode } = await keel.run(wasmBytes, { args: ['prog', 'x'], env: { K: 'V' }, dirs: ['/data'] });
+ *   const keel = await bootKeel({ dirs: { '/data': '/srv/data' } });
+ *   const r = await keel.run(wasmBytes, { args: ['prog', 'x'], stdin: 'some input' });
+ *   console.log(r.exitCode, r.stdout);
  *   await keel.shutdown();
  *
- * Portable: the platform entry (platform/node/index.ts) supplies the host. Errors are KeelError
- * with a code; a failed boot or run never leaves a worker running.
+ * Everything the `keel` command does goes through this class. Portable: the platform entry
+ * (platform/node/index.ts) supplies the KeelHost. Errors are KeelError with a code; a failed
+ * boot or spawn never leaves a worker running, and `shutdown` leaves none at all.
+ *
+ * Names: every path given here (`dirs` keys, `cwd`, `files`, `{ path }` programs) is a path in
+ * Keel's namespace — the VFS, whose root is the manifest's root file system. A program sees
+ * the directories it is given as preopens, under their own names unless `dirs` renames them.
  */
 
-import { exitCodeOf, type ExitStatus } from '../kernel/process.js';
+import { type ExitStatus, type ResourceLimit } from '../kernel/process.js';
 import { KeelError, System, type SystemHost } from '../system/system.js';
 import type { Manifest } from '../system/manifest-schema.js';
 import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
 import { systemFromManifest } from '../system/manifest-system.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
+import type { HostDirMount } from '../system/system-config.js';
+import type { PreopenSpec, ProcessLimits } from '../system/boot-spec.js';
+import { limitMemory } from '../abi/wasm-memory-limit.js';
+import { PROGRAM_NAMES } from '../programs/registry.js';
+import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
+import { KeelProcess, type ProgramResult } from './keel-process.js';
+import { makeDirectories, readNamespaceFile, writeNamespaceFile } from './namespace-files.js';
 
-export interface KeelHost {
+export interface KeelHost extends StdioFiles {
   makeSystemHost(): SystemHost;
   readonly platform: ThreadPlatform;
   /** Resolve a host directory to an absolute path (throws if it is not one). */
@@ -27,47 +40,100 @@ export interface KeelHost {
 }
 
 export interface BootOptions {
-  /** Host directories to serve, by the guest path programs will see them at. */
-  readonly dirs?: Readonly<Record<string, string>>;
+  /**
+   * Host directories to serve, by the path they appear at in Keel (absolute, not `/`): each is
+   * its own hostfs service. `{ path, readOnly: true }` refuses every change.
+   */
+  readonly dirs?: Readonly<Record<string, string | { readonly path: string; readonly readOnly?: boolean }>>;
+  /** Files to create at boot (an in-memory tree in the root file system): Keel path → contents. */
+  readonly files?: Readonly<Record<string, string | Uint8Array>>;
   /**
    * The system manifest: a file path (YAML or JSON) or a manifest object (validated the same way).
    * Default: the manifest shipped with Keel (VFS and file systems coalesced in one worker).
    */
   readonly manifest?: string | Manifest;
+  /** TCP addresses (`HOST:PORT`) the net service listens on; programs get them as socket fds. */
+  readonly listen?: readonly string[];
+  /** Put Keel's shell and utilities in /bin and make the console a terminal line discipline. */
+  readonly shell?: boolean;
 }
 
-export interface RunOptions {
-  /** argv, including argv[0] (default: ['program']). */
+export interface Limits {
+  /**
+   * Bytes of linear memory the program may have: its module's memory maximum is capped, so
+   * memory.grow fails past it (malloc returns NULL). Needs the program as bytes or a path.
+   */
+  readonly memoryBytes?: number;
+  /** Wall-clock milliseconds before the program is killed (SIGKILL, `limit: 'time'`). */
+  readonly timeMs?: number;
+  /** Open file descriptors, the three standard ones and the preopens included (EMFILE past it). */
+  readonly openFiles?: number;
+}
+
+export interface SpawnOptions {
+  /** argv, including argv[0] (default: the program's name). */
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
-  /** Guest paths (keys of BootOptions.dirs) to preopen for this program (default: all). */
-  readonly dirs?: readonly string[];
+  /** Working directory (a Keel path): preopened as `.` and set as PWD. */
+  readonly cwd?: string;
+  /**
+   * Directories to preopen: Keel paths (seen under their own names), or guest name → Keel path.
+   * Default: every directory given at boot.
+   */
+  readonly dirs?: readonly string[] | Readonly<Record<string, string>>;
+  readonly stdin?: StdinOption;
+  readonly stdout?: OutputOption;
+  readonly stderr?: OutputOption;
+  readonly limits?: Limits;
 }
 
-export interface RunResult {
-  /** What a shell would show: the exit code, 128 + signal when killed, 134 after a trap. */
-  readonly exitCode: number;
-  readonly status: ExitStatus;
+/** A program: wasm bytes, a compiled module, a host path to a .wasm file, or a file in Keel. */
+export type Program = Uint8Array | WebAssembly.Module | string | { readonly path: string };
+
+/** Where a Keel path must not point for a mount: the root, relative paths, `.` and `..`. */
+function mountPath(path: string): string {
+  const clean = path.replace(/\/+$/, '');
+  if (!clean.startsWith('/') || clean.split('/').slice(1).some((p) => p === '' || p === '.' || p === '..')) {
+    throw new KeelError('BAD_DIR', `${path}: expected an absolute path below / in Keel's namespace`);
+  }
+  return clean;
+}
+
+function positive(name: string, v: number | undefined, min: number): void {
+  if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new KeelError('BAD_OPTION', `limits.${name}: expected a number ≥ ${min}, got ${v}`);
 }
 
 export class Keel {
-  private constructor(private readonly host: KeelHost, private readonly system: System, private readonly mounts: ReadonlyMap<string, string>) {}
+  private constructor(private readonly host: KeelHost, private readonly system: System, private readonly mounts: readonly string[]) {}
 
   static async boot(host: KeelHost, options: BootOptions = {}): Promise<Keel> {
-    const mounts = new Map<string, string>();
-    const hostDirs = Object.entries(options.dirs ?? {}).map(([guest, hostPath], i) => {
+    const hostDirs: HostDirMount[] = Object.entries(options.dirs ?? {}).map(([at, given]) => {
+      const { path, readOnly } = typeof given === 'string' ? { path: given, readOnly: false } : given;
       let abs: string;
       try {
-        abs = host.directory(hostPath);
+        abs = host.directory(path);
       } catch (e) {
-        throw new KeelError('BAD_DIR', `${hostPath}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new KeelError('BAD_DIR', `${path}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      mounts.set(guest, `/mnt/${i}`);
-      return { hostPath: abs, vfsPath: `/mnt/${i}` };
+      return { hostPath: abs, vfsPath: mountPath(at), ...(readOnly ? { readOnly: true } : {}) };
+    });
+    const listen = (options.listen ?? []).map((spec) => {
+      const i = spec.lastIndexOf(':');
+      const port = Number(spec.slice(i + 1));
+      if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new KeelError('BAD_OPTION', `listen ${spec}: expected HOST:PORT`);
+      return { host: spec.slice(0, i) || '127.0.0.1', port };
     });
     const manifest = Keel.manifest(host, options.manifest);
-    const system = await System.boot(host.makeSystemHost(), host.platform, systemFromManifest(manifest, { hostDirs }));
-    return new Keel(host, system, mounts);
+    const config = systemFromManifest(manifest, { hostDirs, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
+    const system = await System.boot(host.makeSystemHost(), host.platform, config);
+    const keel = new Keel(host, system, hostDirs.map((d) => d.vfsPath));
+    try {
+      for (const [path, data] of Object.entries(options.files ?? {})) await keel.writeFile(path, data);
+    } catch (e) {
+      await system.shutdown();
+      throw e;
+    }
+    return keel;
   }
 
   private static manifest(host: KeelHost, given: string | Manifest | undefined): Manifest {
@@ -87,37 +153,108 @@ export class Keel {
     }
   }
 
-  /** Run a program to its end: wasm bytes, a compiled module, or a host path to a .wasm file. */
-  async run(program: Uint8Array | WebAssembly.Module | string, options: RunOptions = {}): Promise<RunResult> {
-    let module: WebAssembly.Module;
-    let name = 'program';
-    if (program instanceof WebAssembly.Module) module = program;
-    else {
-      let bytes: Uint8Array;
-      if (typeof program === 'string') {
-        name = program;
-        try {
-          bytes = this.host.readFile(program);
-        } catch (e) {
-          throw new KeelError('NOT_FOUND', `cannot read ${program}: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      } else bytes = program;
-      try {
-        module = new WebAssembly.Module(bytes);
-      } catch (e) {
-        throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
-      }
+  /** The module to run (with the memory limit built in when we have its bytes), and its name. */
+  private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string } {
+    if (program instanceof WebAssembly.Module) {
+      if (memoryBytes !== undefined) throw new KeelError('BAD_OPTION', 'limits.memoryBytes needs the program as bytes or a path: a compiled module\'s memory maximum cannot be changed');
+      return { name: 'program', module: program };
     }
-    const guests = options.dirs ?? [...this.mounts.keys()];
-    const preopens = guests.map((g) => {
-      const vfsPath = this.mounts.get(g);
-      if (!vfsPath) throw new KeelError('BAD_DIR', `${g} was not given at boot`);
-      return { guestPath: g, vfsPath };
+    if (typeof program === 'object' && !(program instanceof Uint8Array)) return { name: program.path, path: program.path };
+    let bytes: Uint8Array;
+    const name = typeof program === 'string' ? program : 'program';
+    if (typeof program === 'string') {
+      try {
+        bytes = this.host.readFile(program);
+      } catch (e) {
+        throw new KeelError('NOT_FOUND', `cannot read ${program}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else bytes = program;
+    if (memoryBytes !== undefined) {
+      const limited = limitMemory(bytes, memoryBytes);
+      if (typeof limited === 'string') throw new KeelError(/^its memory starts/.test(limited) ? 'LIMIT' : 'BAD_MODULE', `${name}: ${limited}`);
+      bytes = limited;
+    }
+    try {
+      return { name, module: new WebAssembly.Module(bytes) };
+    } catch (e) {
+      throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** The preopens of a spawn: `dirs` (default: the boot directories), then `cwd` as `.`. */
+  private async preopens(options: SpawnOptions): Promise<PreopenSpec[]> {
+    const given = options.dirs ?? this.mounts;
+    const list: PreopenSpec[] = Array.isArray(given)
+      ? (given as readonly string[]).map((p) => ({ guestPath: p, vfsPath: p }))
+      : Object.entries(given).map(([guestPath, vfsPath]) => ({ guestPath, vfsPath }));
+    if (options.cwd !== undefined) list.push({ guestPath: '.', vfsPath: options.cwd });
+    for (const p of list) {
+      if (!p.vfsPath.startsWith('/')) throw new KeelError('BAD_DIR', `${p.vfsPath}: expected an absolute path in Keel's namespace`);
+      if (!(await this.isDirectory(p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
+    }
+    return list;
+  }
+
+  private async isDirectory(path: string): Promise<boolean> {
+    const vfs = this.system.hostVfs;
+    const root = await vfs.rootFid();
+    if (typeof root !== 'number') return false;
+    const rel = path.replace(/^\/+/, '');
+    if (rel === '') return true;
+    const r = await vfs.call('statPath', { dir: root, lookup: 1, path: rel });
+    return r.reply?.type === 3;
+  }
+
+  /** Start a program; resolves once it is running (its streams are connected). */
+  async spawn(program: Program, options: SpawnOptions = {}): Promise<KeelProcess> {
+    const limits = options.limits ?? {};
+    positive('memoryBytes', limits.memoryBytes, 65536);
+    positive('timeMs', limits.timeMs, 1);
+    positive('openFiles', limits.openFiles, 3);
+    const { name, module, path } = this.load(program, limits.memoryBytes);
+    const env = Object.entries(options.env ?? {}).map(([k, v]) => {
+      if (k === '' || k.includes('=')) throw new KeelError('BAD_OPTION', `env: ${k} is not a variable name`);
+      return `${k}=${v}`;
     });
-    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const { handle } = this.system.spawnWasm({ program: name, module, args: options.args ?? [name], env, preopens });
-    const status = await this.system.wait(handle);
-    return { exitCode: exitCodeOf(status), status };
+    if (options.cwd !== undefined && !env.some((e) => e.startsWith('PWD='))) env.push(`PWD=${options.cwd}`);
+    const preopens = await this.preopens(options);
+    const processLimits: ProcessLimits = {
+      ...(limits.memoryBytes !== undefined ? { memoryBytes: limits.memoryBytes } : {}),
+      ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
+    };
+    const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe');
+    let started: ReturnType<System['spawnWasm']>;
+    try {
+      started = this.system.spawnWasm({
+        program: name, ...(module ? { module } : { path: path! }), args: options.args ?? [name], env, preopens,
+        stdio: stdio.fds, limits: processLimits,
+      });
+    } catch (e) {
+      await stdio.abandon();
+      throw e;
+    }
+    stdio.start();
+    return new KeelProcess(this.system, started.handle, started.pid, stdio, limits.timeMs);
+  }
+
+  /** Run a program to its end: its exit status and what it wrote to piped streams. */
+  async run(program: Program, options: SpawnOptions = {}): Promise<ProgramResult> {
+    return (await this.spawn(program, options)).result();
+  }
+
+  /** Create or replace a file in Keel's namespace (parent directories are made). */
+  writeFile(path: string, data: string | Uint8Array): Promise<void> {
+    return writeNamespaceFile(this.system.hostVfs, path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+  }
+
+  /** The content of a file in Keel's namespace. */
+  readFile(path: string): Promise<Uint8Array> {
+    return readNamespaceFile(this.system.hostVfs, path);
+  }
+
+  /** Make a directory in Keel's namespace, and its missing parents. */
+  mkdir(path: string): Promise<void> {
+    return makeDirectories(this.system.hostVfs, path);
   }
 
   /** Threads (workers) alive now, for monitoring and leak checks; 0 after shutdown. */
@@ -125,11 +262,11 @@ export class Keel {
     return this.system.host.liveThreads();
   }
 
-  /** Stop every thread; resolves when nothing is left running. */
+  /** Stop every process and service; resolves when no thread is left running. */
   shutdown(): Promise<void> {
     return this.system.shutdown();
   }
 }
 
-export { KeelError };
-export type { ExitStatus, Manifest };
+export { KeelError, KeelProcess };
+export type { ExitStatus, Manifest, ProgramResult, ResourceLimit, StdinOption, OutputOption };

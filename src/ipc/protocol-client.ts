@@ -15,9 +15,9 @@ import type { Caller } from './caller.js';
 import { type Decoded, MessageTooLarge, type OpSpec, type Protocol, decode, encode, type MessageLayout } from './protocol.js';
 import { Status } from '../kernel/status.js';
 
-type OpsOf<P> = P extends Protocol<infer O> ? O : never;
-type Req<P, K extends keyof OpsOf<P>> = Decoded<OpsOf<P>[K]['request']>;
-type Rep<P, K extends keyof OpsOf<P>> = Decoded<OpsOf<P>[K]['reply']>;
+export type OpsOf<P> = P extends Protocol<infer O> ? O : never;
+export type Req<P, K extends keyof OpsOf<P>> = Decoded<OpsOf<P>[K]['request']>;
+export type Rep<P, K extends keyof OpsOf<P>> = Decoded<OpsOf<P>[K]['reply']>;
 
 export interface CallResult<R> {
   /** Transport status: did the call reach the server and come back. */

@@ -17,7 +17,7 @@ export function exitStatusToWire(s: ExitStatus): { kind: number; code: number; m
   switch (s.kind) {
     case 'exited': return { kind: 0, code: s.code, message: '' };
     case 'trapped': return { kind: 1, code: 0, message: s.message };
-    case 'killed': return { kind: 2, code: s.signal, message: '' };
+    case 'killed': return { kind: 2, code: s.signal, message: s.limit ?? '' };
     case 'crashed': return { kind: 3, code: 0, message: s.message };
   }
 }
@@ -26,7 +26,7 @@ export function exitStatusFromWire(kind: number, code: number, message: string):
   switch (EXIT_KINDS[kind]) {
     case 'exited': return { kind: 'exited', code };
     case 'trapped': return { kind: 'trapped', message };
-    case 'killed': return { kind: 'killed', signal: code };
+    case 'killed': return message === 'time' ? { kind: 'killed', signal: code, limit: message } : { kind: 'killed', signal: code };
     default: return { kind: 'crashed', message };
   }
 }

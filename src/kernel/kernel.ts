@@ -23,7 +23,7 @@ import { IdAllocator } from './id-allocator.js';
 import { MEMORY_MAX_BYTES, Memory } from './memory.js';
 import { Notification } from './notification.js';
 import { type KernelObject, ObjectType, objectTypeName } from './object.js';
-import { type ExitStatus, Process } from './process.js';
+import { type ExitStatus, Process, type ResourceLimit } from './process.js';
 import { ALL_RIGHTS, Right, type Rights, has, isSubset } from './rights.js';
 import { Status, type Result, fail, ok } from './status.js';
 
@@ -366,8 +366,8 @@ export class Kernel {
     this.processes.get(p.parentPid)?.children.delete(p.pid);
   }
 
-  /** Kill the process named by `h` (SIGNAL right). */
-  kill(callerPid: number, h: number, signal: number): Status {
+  /** Kill the process named by `h` (SIGNAL right); `limit`: the resource limit it breached. */
+  kill(callerPid: number, h: number, signal: number, limit?: ResourceLimit): Status {
     const r = this.resolve(callerPid, h, ObjectType.PROCESS, Right.SIGNAL);
     if (r.status !== Status.OK) return r.status;
     if (!Number.isInteger(signal) || signal < 1 || signal > 64) return Status.INVALID_ARGS;
@@ -377,7 +377,7 @@ export class Kernel {
       this.setStopped(target, signal !== SIGCONT, signal);
       return Status.OK;
     }
-    this.exitProcess(target.pid, { kind: 'killed', signal });
+    this.exitProcess(target.pid, limit ? { kind: 'killed', signal, limit } : { kind: 'killed', signal });
     return Status.OK;
   }
 

@@ -18,8 +18,11 @@ import type { Arena } from '../ipc/arena.js';
 export type ExitStatus =
   | { readonly kind: 'exited'; readonly code: number }
   | { readonly kind: 'trapped'; readonly message: string }
-  | { readonly kind: 'killed'; readonly signal: number }
+  | { readonly kind: 'killed'; readonly signal: number; readonly limit?: ResourceLimit }
   | { readonly kind: 'crashed'; readonly message: string };
+
+/** A limit whose breach killed a process (with SIGKILL, as a hard CPU-time limit does on Linux). */
+export type ResourceLimit = 'time';
 
 export type ProcessState = 'starting' | 'running' | 'exited';
 

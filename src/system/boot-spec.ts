@@ -7,11 +7,6 @@
  * host API may pass to skip compilation.
  */
 
-export interface StdioSpec {
-  /** For fds 0, 1, 2: the index in `handles` of a console/file/pipe session, or -1 for none. */
-  readonly [fd: number]: number;
-}
-
 export interface PreopenSpec {
   /** The guest path the program sees (e.g. `/sandbox`). */
   readonly guestPath: string;
@@ -57,6 +52,18 @@ export interface WasmBoot {
   readonly inherit?: readonly InheritedFd[];
   /** A VFS share token for the program file, instead of `path` (spawn by open file). */
   readonly programToken?: number;
+  /** Replacements for the console on fds 0–2 (pipe or file ends to redeem), used without `inherit`. */
+  readonly stdio?: readonly InheritedFd[];
+  /** Resource limits of this process. */
+  readonly limits?: ProcessLimits;
+}
+
+/** What one process may use; absent fields are unlimited (up to Keel's own bounds). */
+export interface ProcessLimits {
+  /** Bytes of linear memory, for a program loaded by path: its module's memory maximum is capped (wasm-memory-limit.ts). */
+  readonly memoryBytes?: number;
+  /** Open file descriptors, the standard streams and preopens included (EMFILE past it). */
+  readonly openFiles?: number;
 }
 
 export interface ServiceEntry {

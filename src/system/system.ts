@@ -20,7 +20,8 @@ import { ServerThread } from '../ipc/server-thread.js';
 import { type Handle } from '../kernel/handle.js';
 import { KERNEL_PID, Kernel, type KernelEvent, type KernelHost } from '../kernel/kernel.js';
 import { kernelService } from '../kernel/kernel-service.js';
-import type { ExitStatus } from '../kernel/process.js';
+import type { ExitStatus, ResourceLimit } from '../kernel/process.js';
+import { HostVfs } from './host-vfs.js';
 import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
 import { Status, statusName } from '../kernel/status.js';
 import type { BuiltService } from '../services/registry.js';
@@ -40,7 +41,7 @@ export interface SystemHost extends KernelHost {
 }
 
 /** What a program is started with: the boot spec's program fields (`module`, or a VFS `path`). */
-export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens'>;
+export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens' | 'stdio' | 'limits'>;
 
 export class KeelError extends Error {
   constructor(readonly code: string, message: string) {
@@ -271,6 +272,7 @@ export class System {
     const boot: WasmBoot = {
       kind: 'wasm', program: opts.program, ...(opts.module ? { module: opts.module } : { path: opts.path ?? opts.program }), args: opts.args, env: opts.env,
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
+      ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.limits ? { limits: opts.limits } : {}),
     };
     return this.launch(opts.program, handles, boot);
   }
@@ -295,12 +297,29 @@ export class System {
     return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data });
   }
 
+  /** Send `signal` to the process behind `handle` (a handle from spawnWasm); 9 ends it at once. */
+  kill(handle: Handle, signal: number, limit?: ResourceLimit): Status {
+    return this.kernel.kill(KERNEL_PID, handle, signal, limit);
+  }
+
+  private vfsSession: HostVfs | null = null;
+
+  /** The host's own VFS session (asynchronous calls from the kernel thread). */
+  get hostVfs(): HostVfs {
+    return this.vfsSession ??= new HostVfs(this.kernel, this.sessionHandle('vfs'), this.platform);
+  }
+
   /** Resolve with the exit status of the process behind `handle` (a handle from spawnWasm). */
   wait(handle: Handle): Promise<ExitStatus> {
     return new Promise((resolve, reject) => {
       const s = this.kernel.waitProcess(KERNEL_PID, handle, resolve);
       if (s !== Status.OK) reject(new KeelError('WAIT', `cannot wait: ${statusName(s)}`));
     });
+  }
+
+  /** Close the kernel's handle to a process (from spawnWasm) once it is no longer needed. */
+  release(handle: Handle): void {
+    this.kernel.close(KERNEL_PID, handle);
   }
 
   /** Stop every thread and the kernel loop; resolves when nothing is left running. */

@@ -49,11 +49,11 @@ function startProcess(rt: ThreadRuntime, boot: WasmBoot): Started | string {
   const vfsHandle = rt.handles[boot.vfs] ?? 0;
   const consoleHandle = rt.handles[boot.console] ?? 0;
   const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0);
-  const fds = initialFds(lk, boot.preopens, boot.inherit, boot.sockets ?? 0);
+  const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: boot.limits?.openFiles });
   if (typeof fds === 'string') return fds;
   const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
     : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
-      : boot.path ? loadByPath(lk, boot.path) : 'no module to run';
+      : boot.path ? loadByPath(lk, boot.path, boot.limits?.memoryBytes) : 'no module to run';
   if (typeof program === 'string') return program;
 
   const mem = new GuestMemory();

@@ -27,15 +27,13 @@ import { FID_READ } from '../../services/vfs/vfs.js';
 import type { InheritedFd } from '../../system/boot-spec.js';
 import { Errno } from '../wasi/errno.js';
 import { type FdEntry, MAX_FDS } from '../wasi/fd-table.js';
-import { WasiRight } from '../wasi/rights.js';
+import { PIPE_READ_RIGHTS, PIPE_WRITE_RIGHTS, WasiRight } from '../wasi/rights.js';
 import type { ShimContext } from '../wasi/shim-context.js';
 import { vfsResult } from '../wasi/wasi-fd.js';
 
 const MAX_STRING = 64 * 1024;
 const MAX_STRINGS = 4096;
 const FILETYPE_UNKNOWN = 0;
-const PIPE_READ_RIGHTS = WasiRight.FD_READ | WasiRight.FD_FDSTAT_SET_FLAGS | WasiRight.FD_FILESTAT_GET | WasiRight.POLL_FD_READWRITE;
-const PIPE_WRITE_RIGHTS = WasiRight.FD_WRITE | WasiRight.FD_FDSTAT_SET_FLAGS | WasiRight.FD_FILESTAT_GET | WasiRight.POLL_FD_READWRITE;
 
 export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtocol> | null) {
   const { mem, fds, lk } = ctx;
@@ -185,7 +183,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       return Errno.SUCCESS;
     },
     dup2: (from: number, to: number): number => {
-      if (!fds.get(from) || to < 0 || to >= MAX_FDS) return Errno.BADF;
+      if (!fds.get(from) || to < 0 || to >= fds.maxFds) return Errno.BADF;
       if (from === to) return Errno.SUCCESS;
       const old = fds.alias(from, to);
       if (old) closeEntry(old);

@@ -33,6 +33,11 @@ export const MAX_FDS = 1024;
 export class FdTable {
   private readonly entries: (FdEntry | undefined)[] = [];
 
+  /** `maxFds`: the process's open-file limit (fds 0 … maxFds-1 are usable), at most MAX_FDS. */
+  constructor(readonly maxFds: number = MAX_FDS) {
+    this.maxFds = Math.max(0, Math.min(MAX_FDS, Math.floor(maxFds)));
+  }
+
   get(fd: number): FdEntry | undefined {
     return fd >= 0 && fd < this.entries.length ? this.entries[fd] : undefined;
   }
@@ -58,7 +63,7 @@ export class FdTable {
 
   /** Place `entry` at the lowest free fd; -1 if the table is full. */
   add(entry: FdEntry): number {
-    for (let fd = 0; fd < MAX_FDS; fd++) {
+    for (let fd = 0; fd < this.maxFds; fd++) {
       if (this.entries[fd] === undefined) {
         this.entries[fd] = entry;
         return fd;

@@ -1,15 +1,20 @@
 /**
- * The package's entry point on Node.js: `import { Keel } from 'keel'`.
- * `bootKeel(options)` boots a system on this host (workers, host files, stdio, TCP).
+ * The package's entry point on Node.js: `import { bootKeel } from 'keel'`.
+ * `bootKeel(options)` boots a system on this host (workers, host files, stdio, TCP); the rest of
+ * the API (Keel, KeelProcess, the option and result types) is portable and lives in src/api.
  */
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Keel, type BootOptions, KeelError, type RunOptions, type RunResult, type ExitStatus, type Manifest } from '../../api/keel.js';
+import { Keel, type BootOptions, KeelError, KeelProcess, type KeelHost, type Limits, type Program, type SpawnOptions } from '../../api/keel.js';
+import type { ExitStatus, Manifest, OutputOption, ProgramResult, ResourceLimit, StdinOption } from '../../api/keel.js';
 import { NodeHost } from './node-host.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 
-const nodeKeelHost = {
+/** Keel's shipped manifests directory. */
+export const MANIFESTS_DIR = fileURLToPath(new URL('../../../../manifests/', import.meta.url));
+
+export const nodeKeelHost: KeelHost = {
   makeSystemHost: () => new NodeHost(),
   platform: nodeThreadPlatform(null, true),
   directory(path: string): string {
@@ -17,10 +22,27 @@ const nodeKeelHost = {
     if (!statSync(abs).isDirectory()) throw new Error('not a directory');
     return abs;
   },
-  defaultManifest: fileURLToPath(new URL('../../../../manifests/default.yaml', import.meta.url)),
+  defaultManifest: `${MANIFESTS_DIR}default.yaml`,
   readFile(path: string): Uint8Array {
     const b = readFileSync(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  },
+  openInput(path: string): AsyncIterable<Uint8Array> {
+    return createReadStream('', { fd: openSync(path, 'r') });
+  },
+  openOutput(path: string) {
+    const fd = openSync(path, 'w');
+    let stream: ReturnType<typeof createWriteStream>;
+    try {
+      stream = createWriteStream('', { fd });
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    return {
+      write: (chunk: Uint8Array) => new Promise<void>((resolve, reject) => stream.write(chunk, (e) => (e ? reject(e) : resolve()))),
+      close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
+    };
   },
 };
 
@@ -29,5 +51,5 @@ export function bootKeel(options: BootOptions = {}): Promise<Keel> {
   return Keel.boot(nodeKeelHost, options);
 }
 
-export { Keel, KeelError };
-export type { BootOptions, RunOptions, RunResult, ExitStatus, Manifest };
+export { Keel, KeelError, KeelProcess };
+export type { BootOptions, SpawnOptions, Limits, Program, ProgramResult, ExitStatus, ResourceLimit, Manifest, StdinOption, OutputOption };

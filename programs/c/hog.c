@@ -1,0 +1,64 @@
+/*
+ * hog — use up one resource until the system says no, and report how far it got (the
+ * resource-limit tests of the embedding API).
+ *
+ *   hog memory STEP_KIB   malloc STEP_KIB blocks (touching each) until malloc fails; prints
+ *                         "allocated N KiB" and exits 0, or is killed by the limit
+ *   hog fds PATH          open PATH read-only again and again until open fails; prints
+ *                         "opened N: <strerror>" and exits 0
+ *   hog spin              loop forever without a system call (a time limit's target)
+ *   hog echo              copy stdin to stdout line by line, flushing each line; at end of
+ *                         input print "lines N" on stderr
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "memory") == 0) {
+    size_t step = (size_t)atol(argv[2]) * 1024;
+    if (step < sizeof(void *)) step = sizeof(void *);
+    /* Chain the blocks and walk the chain at the end, so the compiler cannot drop them. */
+    void *head = NULL;
+    for (;;) {
+      void **p = malloc(step);
+      if (!p) break;
+      memset(p, 1, step);
+      *p = head;
+      head = p;
+    }
+    size_t total = 0;
+    for (void **p = head; p; p = *p) total += step;
+    printf("allocated %zu KiB\n", total / 1024);
+    return 0;
+  }
+  if (argc >= 3 && strcmp(argv[1], "fds") == 0) {
+    int n = 0;
+    for (;;) {
+      int fd = open(argv[2], O_RDONLY);
+      if (fd < 0) break;
+      n++;
+    }
+    printf("opened %d: %s\n", n, strerror(errno));
+    return 0;
+  }
+  if (argc >= 2 && strcmp(argv[1], "spin") == 0) {
+    volatile unsigned long x = 0;
+    for (;;) x++;
+  }
+  if (argc >= 2 && strcmp(argv[1], "echo") == 0) {
+    char line[4096];
+    long lines = 0;
+    while (fgets(line, sizeof line, stdin)) {
+      fputs(line, stdout);
+      fflush(stdout);
+      lines++;
+    }
+    fprintf(stderr, "lines %ld\n", lines);
+    return 0;
+  }
+  fprintf(stderr, "usage: hog memory STEP_KIB | fds PATH | spin | echo\n");
+  return 2;
+}

@@ -1,0 +1,91 @@
+/**
+ * A memory limit the engine enforces: rewrite a module's memory section so each memory's maximum
+ * is at most the limit. `memory.grow` past it then fails (returns -1) the way it does at the
+ * 4 GiB bound, so a C program's malloc returns NULL and the program decides what to do — nothing
+ * is checked at run time. A module whose memory must start above the limit is refused.
+ *
+ * Only the memory section (id 5) changes; every other byte is copied as is. Memory imports are
+ * left alone: Keel provides none, so such a module cannot start anyway.
+ * Invariant: the output is a valid module iff the input was (the section's length is re-encoded).
+ */
+
+const WASM_PAGE = 65536;
+const MEMORY_SECTION = 5;
+const HAS_MAX = 0x01;
+
+class Reader {
+  constructor(readonly bytes: Uint8Array, public pos: number) {}
+
+  byte(): number {
+    if (this.pos >= this.bytes.length) throw new RangeError('unexpected end of module');
+    return this.bytes[this.pos++]!;
+  }
+
+  /** An unsigned LEB128 number (up to 2^53, enough for memory64 page counts). */
+  leb(): number {
+    let result = 0, scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const b = this.byte();
+      result += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return result;
+      scale *= 128;
+    }
+    throw new RangeError('LEB128 number too long');
+  }
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return out;
+}
+
+/** The module with every memory's maximum at most `maxBytes`, or why it cannot run under it. */
+export function limitMemory(module: Uint8Array, maxBytes: number): Uint8Array | string {
+  const limitPages = Math.floor(maxBytes / WASM_PAGE);
+  if (module.length < 8 || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d) return 'not a WebAssembly module';
+  const parts: Uint8Array[] = [module.subarray(0, 8)];
+  try {
+    const r = new Reader(module, 8);
+    while (r.pos < module.length) {
+      const start = r.pos;
+      const id = r.byte();
+      const size = r.leb();
+      const body = r.pos;
+      if (body + size > module.length) return 'a section runs past the end of the module';
+      r.pos = body + size;
+      if (id !== MEMORY_SECTION) {
+        parts.push(module.subarray(start, r.pos));
+        continue;
+      }
+      const m = new Reader(module.subarray(0, body + size), body);
+      const out: number[] = [];
+      const count = m.leb();
+      out.push(...leb(count));
+      for (let i = 0; i < count; i++) {
+        const flags = m.byte();
+        const min = m.leb();
+        const max = flags & HAS_MAX ? m.leb() : Infinity;
+        if (min > limitPages) return `its memory starts at ${min * WASM_PAGE} bytes, over the limit of ${maxBytes}`;
+        out.push(flags | HAS_MAX, ...leb(min), ...leb(Math.min(max, limitPages)));
+      }
+      if (m.pos !== body + size) return 'malformed memory section';
+      parts.push(new Uint8Array([id, ...leb(out.length), ...out]));
+    }
+  } catch (e) {
+    return e instanceof RangeError ? e.message : String(e);
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const result = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    result.set(p, off);
+    off += p.length;
+  }
+  return result;
+}

@@ -1,0 +1,93 @@
+/**
+ * Files in Keel's own namespace, from the host: what `Keel.writeFile`, `readFile` and `mkdir` do
+ * (and how BootOptions.files fills an in-memory tree). Every call goes through the host's VFS
+ * session like a program's would, so it lands in whichever file system is mounted there (the
+ * root tmpfs, a hostfs) and sees the same names programs see.
+ * Errors are KeelError('FS') naming the path and the errno.
+ */
+
+import { Errno, errnoName } from '../abi/wasi/errno.js';
+import type { HostVfs } from '../system/host-vfs.js';
+import { KeelError } from '../system/system.js';
+import { FID_READ, FID_WRITE } from '../services/vfs/vfs.js';
+import { OFLAG_CREAT, OFLAG_TRUNC } from '../services/vfs/vfs-protocol.js';
+import type { CallResult } from '../ipc/protocol-client.js';
+
+const CHUNK = 32 * 1024;
+
+/** The path below `/` with its components checked (absolute, no `.` or `..`). */
+function relative(path: string): string {
+  if (!path.startsWith('/')) throw new KeelError('BAD_PATH', `${path}: expected an absolute path in Keel's namespace`);
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts.some((p) => p === '.' || p === '..')) throw new KeelError('BAD_PATH', `${path}: . and .. are not allowed`);
+  return parts.join('/');
+}
+
+function fail(path: string, r: CallResult<unknown>): KeelError {
+  return new KeelError('FS', `${path}: ${r.transport !== 0 ? 'the file service is unreachable' : errnoName(r.status)}`);
+}
+
+async function root(vfs: HostVfs, path: string): Promise<number> {
+  const fid = await vfs.rootFid();
+  if (typeof fid !== 'number') throw fail(path, fid);
+  return fid;
+}
+
+/** Make directory `path` and any missing parents (like mkdir -p). */
+export async function makeDirectories(vfs: HostVfs, path: string): Promise<void> {
+  const rel = relative(path);
+  const dir = await root(vfs, path);
+  let sofar = '';
+  for (const part of rel.split('/').filter((p) => p !== '')) {
+    sofar = sofar ? `${sofar}/${part}` : part;
+    const r = await vfs.call('mkdir', { dir, path: sofar });
+    if (r.transport !== 0 || (r.status !== 0 && r.status !== Errno.EXIST)) throw fail(`/${sofar}`, r);
+  }
+}
+
+/** Create or replace the file at `path` with `data`, making its parent directories. */
+export async function writeNamespaceFile(vfs: HostVfs, path: string, data: Uint8Array): Promise<void> {
+  const rel = relative(path);
+  const parent = rel.split('/').slice(0, -1).join('/');
+  if (parent) await makeDirectories(vfs, `/${parent}`);
+  const dir = await root(vfs, path);
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: OFLAG_CREAT | OFLAG_TRUNC | (FID_WRITE << 16), path: rel });
+  if (!f.reply) throw fail(path, f);
+  try {
+    for (let off = 0; off < data.length;) {
+      const w = await vfs.call('write', { fid: f.reply.fid, offset: off, append: 0, data: data.subarray(off, off + CHUNK) });
+      if (!w.reply) throw fail(path, w);
+      off += w.reply.written;
+    }
+  } finally {
+    await vfs.call('close', { fid: f.reply.fid });
+  }
+}
+
+/** The whole content of the file at `path`. */
+export async function readNamespaceFile(vfs: HostVfs, path: string): Promise<Uint8Array> {
+  const rel = relative(path);
+  const dir = await root(vfs, path);
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: FID_READ << 16, path: rel });
+  if (!f.reply) throw fail(path, f);
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const r = await vfs.call('read', { fid: f.reply.fid, offset: total, length: CHUNK, flags: 0 });
+      if (!r.reply) throw fail(path, r);
+      if (r.reply.data.length === 0) break;
+      chunks.push(r.reply.data);
+      total += r.reply.data.length;
+    }
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  } finally {
+    await vfs.call('close', { fid: f.reply.fid });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The host's own session with the VFS, from the kernel thread: how the embedding API feeds a
+ * program's stdin, drains its stdout and stderr, and reads and writes files in Keel's namespace.
+ *
+ * The kernel thread never blocks, so every call here is asynchronous. A call slot carries one
+ * call at a time, and a pipe read may wait for as long as the program takes to write, so calls
+ * borrow a slot from a pool that grows on demand (up to MAX_SLOTS; beyond that a call waits for
+ * a slot to come back). Replies are copied out before the slot is returned.
+ */
+
+import { CallSlot } from '../ipc/call-slot.js';
+import { Caller } from '../ipc/caller.js';
+import { type CallResult, type OpsOf, ProtocolClient, type Rep, type Req } from '../ipc/protocol-client.js';
+import { KERNEL_PID, type Kernel } from '../kernel/kernel.js';
+import type { Handle } from '../kernel/handle.js';
+import { vfsProtocol, type VfsProtocol } from '../services/vfs/vfs-protocol.js';
+import type { ThreadPlatform } from './thread-platform.js';
+
+const MAX_SLOTS = 64;
+
+type Op = keyof OpsOf<VfsProtocol> & string;
+
+export class HostVfs {
+  private readonly idle: ProtocolClient<VfsProtocol>[] = [];
+  private slots = 0;
+  private readonly queued: ((c: ProtocolClient<VfsProtocol>) => void)[] = [];
+  private root = 0;
+
+  constructor(private readonly kernel: Kernel, private readonly handle: Handle, private readonly platform: ThreadPlatform) {}
+
+  private acquire(): ProtocolClient<VfsProtocol> | Promise<ProtocolClient<VfsProtocol>> {
+    const c = this.idle.pop();
+    if (c) return c;
+    if (this.slots < MAX_SLOTS) {
+      const slot = this.kernel.attachExtraSlot(this.kernel.process(KERNEL_PID)!);
+      if (slot !== null) {
+        this.slots++;
+        const caller = new Caller(this.kernel.arena, new CallSlot(this.kernel.arena, slot, KERNEL_PID, undefined, () => this.platform.now()));
+        return new ProtocolClient(vfsProtocol, caller, this.handle);
+      }
+    }
+    return new Promise((resolve) => this.queued.push(resolve));
+  }
+
+  private release(c: ProtocolClient<VfsProtocol>): void {
+    const next = this.queued.shift();
+    if (next) next(c);
+    else this.idle.push(c);
+  }
+
+  /** One VFS call; byte fields of the reply are copies (the slot is reused at once). */
+  async call<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
+    const c = await this.acquire();
+    try {
+      const r = await c.callAsync(op, req);
+      if (r.reply) {
+        for (const [k, v] of Object.entries(r.reply)) if (v instanceof Uint8Array) (r.reply as Record<string, unknown>)[k] = v.slice();
+      }
+      return r;
+    } finally {
+      this.release(c);
+    }
+  }
+
+  /** A fid for `/` in this session (opened once). */
+  async rootFid(): Promise<number | CallResult<unknown>> {
+    if (this.root) return this.root;
+    const r = await this.call('openRoot', { path: '/' });
+    if (!r.reply) return r;
+    this.root = r.reply.fid;
+    return this.root;
+  }
+}
