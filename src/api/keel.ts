@@ -113,7 +113,7 @@ export class Keel {
       try {
         abs = host.directory(path);
       } catch (e) {
-        throw new KeelError('BAD_DIR', `${path}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new KeelError('BAD_DIR', `directory ${path}: ${e instanceof Error ? e.message : String(e)}`);
       }
       return { hostPath: abs, vfsPath: mountPath(at), ...(readOnly ? { readOnly: true } : {}) };
     });
@@ -177,7 +177,7 @@ export class Keel {
     try {
       return { name, module: new WebAssembly.Module(bytes) };
     } catch (e) {
-      throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
+      throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     }
   }
 

@@ -3,18 +3,16 @@
  *
  *   keel boot [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [-c COMMAND_LINE | SCRIPT [ARGS...]]
  *
- * The services are the manifest's (default: the host's, see CliHost.manifestPath). The root is a tmpfs with /bin (the TypeScript utilities), /tmp, /dev and /home; each --dir is a
- * host directory served by its own hostfs (at /host, /host2, … unless GUEST_DIR says where). The
- * shell (/bin/sh) starts in /home with PATH=/bin; `-c` runs one command line and a SCRIPT (a path
- * in Keel's namespace, e.g. /host/setup.sh) runs a file, as `sh -c` and `sh FILE` do. Keel exits
- * with the shell's status.
+ * Built on the library API only: boot the manifest (default: the host's, see CliHost.manifestPath)
+ * with `shell` (Keel's utilities in /bin, the console a terminal line discipline), each --dir a
+ * host directory served by its own hostfs (at /host, /host2, … unless GUEST_DIR says where), and
+ * spawn /bin/sh with the host's stdio, in /home with PATH=/bin. `-c` runs one command line and a
+ * SCRIPT (a path in Keel's namespace, e.g. /host/setup.sh) runs a file, as `sh -c` and `sh FILE`
+ * do. Keel exits with the shell's status.
  */
 
-import { exitCodeOf } from '../kernel/process.js';
-import type { HostDirMount } from '../system/system-config.js';
-import { bootFromManifest } from './manifest-file.js';
-import { PROGRAM_NAMES } from '../programs/registry.js';
-import { type CliHost, describeStatus, parseDir } from './run-command.js';
+import { Keel } from '../api/keel.js';
+import { type CliHost, describeStatus, parseDir, reportError } from './cli-host.js';
 
 export interface BootOptions {
   readonly dirs: readonly string[];
@@ -24,38 +22,42 @@ export interface BootOptions {
   readonly script?: readonly string[];
 }
 
-/** Where each --dir goes: GUEST_DIR if given, else /host, /host2, … */
-export function hostMounts(host: CliHost, dirs: readonly string[]): HostDirMount[] | string {
-  const mounts: HostDirMount[] = [];
+/** Where each --dir goes, as BootOptions.dirs: GUEST_DIR if given, else /host, /host2, … */
+export function hostMounts(dirs: readonly string[]): Record<string, string> | string {
+  const mounts: Record<string, string> = {};
   for (const [i, spec] of dirs.entries()) {
     const explicit = spec.includes('::');
     const { host: hostDir, guest } = parseDir(spec);
-    const abs = host.directory(hostDir);
-    if (typeof abs !== 'string') return `keel: --dir ${spec}: ${abs.error}`;
     const at = explicit ? guest : i === 0 ? '/host' : `/host${i + 1}`;
     if (!at.startsWith('/') || at === '/' || at.split('/').some((p) => p === '..' || p === '.')) return `keel: --dir ${spec}: the guest directory must be an absolute path below /`;
-    mounts.push({ hostPath: abs, vfsPath: at.replace(/\/+$/, '') });
+    mounts[at.replace(/\/+$/, '')] = hostDir;
   }
   return mounts;
 }
 
 export async function bootCommand(host: CliHost, opts: BootOptions): Promise<number> {
-  const mounts = hostMounts(host, opts.dirs);
-  if (typeof mounts === 'string') {
-    host.stderr(mounts);
+  const dirs = hostMounts(opts.dirs);
+  if (typeof dirs === 'string') {
+    host.stderr(dirs);
     return 2;
   }
-  const system = await bootFromManifest(host, opts.manifest, { hostDirs: mounts, session: { programs: PROGRAM_NAMES } });
-  if (typeof system === 'number') return system;
+  let keel: Keel;
+  try {
+    keel = await Keel.boot(host.keel, { dirs, shell: true, manifest: opts.manifest ?? host.manifestPath });
+  } catch (e) {
+    return reportError(host, e);
+  }
   try {
     const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
-    const env = ['PATH=/bin', 'HOME=/home', 'PWD=/home', `TERM=${host.term ?? 'dumb'}`, 'USER=keel'];
-    const { handle } = system.spawnWasm({ program: '/bin/sh', path: '/bin/sh', args, env, preopens: [{ guestPath: '/', vfsPath: '/' }] });
-    const status = await system.wait(handle);
+    const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
+    const p = await keel.spawn({ path: '/bin/sh' }, { args, env, dirs: ['/'], stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+    const { status, exitCode } = await p.result();
     const line = describeStatus('sh', status);
     if (line) host.stderr(line);
-    return exitCodeOf(status);
+    return exitCode;
+  } catch (e) {
+    return reportError(host, e);
   } finally {
-    await system.shutdown();
+    await keel.shutdown();
   }
 }

@@ -12,7 +12,8 @@ import { capabilityGraph, checkAssertions, formatChain, reachable } from '../sys
 import { effectiveManifest } from '../system/manifest-system.js';
 import { hostMounts } from './boot-command.js';
 import { loadManifest } from './manifest-file.js';
-import type { CliHost } from './run-command.js';
+import type { CliHost } from './cli-host.js';
+import type { HostDirMount } from '../system/system-config.js';
 
 export interface CheckOptions {
   readonly manifest: string;
@@ -28,10 +29,19 @@ export function checkCommand(host: CliHost, opts: CheckOptions, out: (line: stri
     host.stderr(loaded.error);
     return 2;
   }
-  const mounts = hostMounts(host, opts.dirs);
-  if (typeof mounts === 'string') {
-    host.stderr(mounts);
+  const at = hostMounts(opts.dirs);
+  if (typeof at === 'string') {
+    host.stderr(at);
     return 2;
+  }
+  const mounts: HostDirMount[] = [];
+  for (const [vfsPath, dir] of Object.entries(at)) {
+    try {
+      mounts.push({ vfsPath, hostPath: host.keel.directory(dir) });
+    } catch (e) {
+      host.stderr(`keel: --dir ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      return 2;
+    }
   }
   const m = effectiveManifest(loaded, { hostDirs: mounts });
   const g = capabilityGraph(m);

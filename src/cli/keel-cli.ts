@@ -1,10 +1,11 @@
 /**
- * The `keel` command line: subcommands parsed with commander, each a thin layer over the system
- * API. Host effects come in through CliHost, so this file stays portable.
+ * The `keel` command line: subcommands parsed with commander, each a thin layer over the library
+ * API (src/api/keel.ts). Host effects come in through CliHost, so this file stays portable.
  */
 
 import { Command, CommanderError } from 'commander';
-import { type CliHost, runCommand } from './run-command.js';
+import { runCommand } from './run-command.js';
+import type { CliHost } from './cli-host.js';
 import { bootCommand } from './boot-command.js';
 import { checkCommand } from './check-command.js';
 

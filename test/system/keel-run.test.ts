@@ -169,7 +169,7 @@ test('a missing program and an invalid module each print one line and exit non-z
 test('a --dir that does not exist is a one-line error', () => {
   const r = run([keel, 'run', '--dir', join(work, 'no-such-dir'), prog('hello')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--dir .*no-such-dir: no such file or directory/);
+  assert.match(r.stderr, /^keel: directory .*no-such-dir: no such file or directory$/m);
 });
 
 test('symlinks inside a --dir cannot lead outside it', () => {

@@ -11,6 +11,25 @@ import type { ExitStatus, Manifest, OutputOption, ProgramResult, ResourceLimit, 
 import { NodeHost } from './node-host.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 
+/** A host error as a short message (no errno prefix or syscall). */
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR') return 'not a directory';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Run `fn`, turning a host error into an Error with a short message. */
+function plain<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new Error(reason(e));
+  }
+}
+
 /** Keel's shipped manifests directory. */
 export const MANIFESTS_DIR = fileURLToPath(new URL('../../../../manifests/', import.meta.url));
 
@@ -18,20 +37,20 @@ export const nodeKeelHost: KeelHost = {
   makeSystemHost: () => new NodeHost(),
   platform: nodeThreadPlatform(null, true),
   directory(path: string): string {
-    const abs = realpathSync(path);
+    const abs = plain(() => realpathSync(path));
     if (!statSync(abs).isDirectory()) throw new Error('not a directory');
     return abs;
   },
   defaultManifest: `${MANIFESTS_DIR}default.yaml`,
   readFile(path: string): Uint8Array {
-    const b = readFileSync(path);
+    const b = plain(() => readFileSync(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   },
   openInput(path: string): AsyncIterable<Uint8Array> {
-    return createReadStream('', { fd: openSync(path, 'r') });
+    return createReadStream('', { fd: plain(() => openSync(path, 'r')) });
   },
   openOutput(path: string) {
-    const fd = openSync(path, 'w');
+    const fd = plain(() => openSync(path, 'w'));
     let stream: ReturnType<typeof createWriteStream>;
     try {
       stream = createWriteStream('', { fd });
