@@ -22,7 +22,7 @@ import { ManifestError, parseManifestBytes, validateManifest } from '../system/m
 import { systemFromManifest } from '../system/manifest-system.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 import type { HostDirMount } from '../system/system-config.js';
-import type { PreopenSpec, ProcessLimits } from '../system/boot-spec.js';
+import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
 import { limitMemory } from '../abi/wasm-memory-limit.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
@@ -207,6 +207,23 @@ export class Keel {
 
   /** Start a program; resolves once it is running (its streams are connected). */
   async spawn(program: Program, options: SpawnOptions = {}): Promise<KeelProcess> {
+    return (await this.start(program, options, false)).process;
+  }
+
+  /**
+   * @internal For the node:wasi drop-in (platform/node/wasi.ts): a process whose program is an
+   * instance the host made and runs on its own thread. The ThreadStart is what that thread
+   * attaches with; `done()` when it has finished.
+   */
+  async attach(options: SpawnOptions): Promise<{ start: ThreadStart; process: KeelProcess; done(status: ExitStatus): void }> {
+    const { process, pid } = await this.start({ path: 'attached' }, options, true);
+    const host = this.system.host;
+    const start = host.takeAttached?.(pid);
+    if (!start) throw new KeelError('SPAWN', 'this host cannot attach a thread it already has');
+    return { start, process, done: (status) => host.attachedDone?.(pid, status) };
+  }
+
+  private async start(program: Program, options: SpawnOptions, attached: boolean): Promise<{ process: KeelProcess; pid: number }> {
     const limits = options.limits ?? {};
     positive('memoryBytes', limits.memoryBytes, 65536);
     positive('timeMs', limits.timeMs, 1);
@@ -227,14 +244,14 @@ export class Keel {
     try {
       started = this.system.spawnWasm({
         program: name, ...(module ? { module } : { path: path! }), args: options.args ?? [name], env, preopens,
-        stdio: stdio.fds, limits: processLimits,
+        stdio: stdio.fds, limits: processLimits, ...(attached ? { attached } : {}),
       });
     } catch (e) {
       await stdio.abandon();
       throw e;
     }
     stdio.start();
-    return new KeelProcess(this.system, started.handle, started.pid, stdio, limits.timeMs);
+    return { process: new KeelProcess(this.system, started.handle, started.pid, stdio, limits.timeMs), pid: started.pid };
   }
 
   /** Run a program to its end: its exit status and what it wrote to piped streams. */

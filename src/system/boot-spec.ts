@@ -56,6 +56,11 @@ export interface WasmBoot {
   readonly stdio?: readonly InheritedFd[];
   /** Resource limits of this process. */
   readonly limits?: ProcessLimits;
+  /**
+   * Run by a thread the host already has (the node:wasi drop-in's caller, running an instance it
+   * made itself), not a new worker: the host hands the ThreadStart over instead of starting one.
+   */
+  readonly attached?: boolean;
 }
 
 /** What one process may use; absent fields are unlimited (up to Keel's own bounds). */

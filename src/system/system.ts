@@ -25,7 +25,7 @@ import { HostVfs } from './host-vfs.js';
 import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
 import { Status, statusName } from '../kernel/status.js';
 import type { BuiltService } from '../services/registry.js';
-import type { ScriptBoot, ServiceEntry, WasmBoot } from './boot-spec.js';
+import type { ScriptBoot, ServiceEntry, ThreadStart, WasmBoot } from './boot-spec.js';
 import { buildServices, dispatchEvents } from './service-host.js';
 import type { ServiceInstance, SystemConfig } from './system-config.js';
 import { StaticPolicy } from '../kernel/static-policy.js';
@@ -35,13 +35,17 @@ import type { ThreadPlatform } from './thread-platform.js';
 /** The platform's side of a system: its kernel host and the kernel thread's own platform. */
 export interface SystemHost extends KernelHost {
   kernel: Kernel | null;
+  /** The start data of an `attached` process the host did not start a thread for (taken once). */
+  takeAttached?(pid: number): ThreadStart | undefined;
+  /** An attached process's thread is done with Keel (ending with `status`). */
+  attachedDone?(pid: number, status?: ExitStatus): void;
   whenGone(pid: number): Promise<void>;
   stopAll(): Promise<void>;
   liveThreads(): number;
 }
 
 /** What a program is started with: the boot spec's program fields (`module`, or a VFS `path`). */
-export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens' | 'stdio' | 'limits'>;
+export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens' | 'stdio' | 'limits' | 'attached'>;
 
 export class KeelError extends Error {
   constructor(readonly code: string, message: string) {
@@ -272,7 +276,7 @@ export class System {
     const boot: WasmBoot = {
       kind: 'wasm', program: opts.program, ...(opts.module ? { module: opts.module } : { path: opts.path ?? opts.program }), args: opts.args, env: opts.env,
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
-      ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.attached ? { attached: true } : {}),
     };
     return this.launch(opts.program, handles, boot);
   }

@@ -29,15 +29,19 @@ import { runScript } from './script-process.js';
 
 
 export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<never> {
-  const started = startProcess(rt, boot);
-  if (typeof started === 'string') rt.exit({ kind: 'crashed', message: started });
-  const { program, ctx, proc, keel, wasi } = started;
+  const opened = openProcess(rt, boot);
+  if (typeof opened === 'string') rt.exit({ kind: 'crashed', message: opened });
+  const { lk, ctx, proc, keel, wasi } = opened;
+  const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
+    : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
+      : boot.path ? loadByPath(lk, boot.path, boot.limits?.memoryBytes) : 'no module to run';
+  if (typeof program === 'string') rt.exit({ kind: 'crashed', message: program });
   if (program.kind === 'script') rt.exit(await runScript(program.name, new Sys(ctx, wasi, keel, proc)));
   rt.exit(runWasm(program.module, ctx, wasi, keel));
 }
 
-interface Started {
-  program: LoadedProgram;
+export interface OpenedProcess {
+  lk: LocalKernel;
   ctx: ShimContext;
   stats: ShimStats;
   proc: ProtocolClient<ProcProtocol> | null;
@@ -45,16 +49,13 @@ interface Started {
   keel: Record<string, (...args: never[]) => number>;
 }
 
-function startProcess(rt: ThreadRuntime, boot: WasmBoot): Started | string {
+/** The local kernel, fd table and import functions of a new process (before any program is loaded). */
+export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | string {
   const vfsHandle = rt.handles[boot.vfs] ?? 0;
   const consoleHandle = rt.handles[boot.console] ?? 0;
   const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0);
   const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: boot.limits?.openFiles });
   if (typeof fds === 'string') return fds;
-  const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
-    : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
-      : boot.path ? loadByPath(lk, boot.path, boot.limits?.memoryBytes) : 'no module to run';
-  if (typeof program === 'string') return program;
 
   const mem = new GuestMemory();
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -70,11 +71,10 @@ function startProcess(rt: ThreadRuntime, boot: WasmBoot): Started | string {
   const proc = boot.proc !== undefined ? new ProtocolClient(procProtocol, rt.caller, rt.handles[boot.proc] ?? 0) : null;
   const keel: Record<string, (...args: never[]) => number> = {};
   for (const [name, fn] of Object.entries(keelFunctions(ctx, proc))) keel[name] = guardImport(`keel.${name}`, fn, stats);
-  return { program, ctx, stats, proc, keel, wasi: wasiImports(ctx, stats) as Record<string, (...args: never[]) => number> };
+  return { lk, ctx, stats, proc, keel, wasi: wasiImports(ctx, stats) as Record<string, (...args: never[]) => number> };
 }
 
 function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly.ModuleImports, keel: WebAssembly.ModuleImports): ExitStatus {
-  const mem = ctx.mem;
   const imports = { wasi_snapshot_preview1: wasi, keel };
   const unknown = WebAssembly.Module.imports(module).filter((i) => !(i.module in imports) || !(i.name in imports[i.module as keyof typeof imports]));
   if (unknown.length > 0) {
@@ -87,11 +87,16 @@ function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly
   } catch (e) {
     return { kind: 'crashed', message: `cannot instantiate: ${e instanceof Error ? e.message : String(e)}` };
   }
+  return runStart(instance, ctx);
+}
+
+/** Run an instance's `_start` against `ctx` (whose imports it was made with) to its end. */
+export function runStart(instance: WebAssembly.Instance, ctx: ShimContext): ExitStatus {
   const memory = instance.exports['memory'];
   const start = instance.exports['_start'];
   if (!(memory instanceof WebAssembly.Memory)) return { kind: 'crashed', message: 'does not export its memory' };
   if (typeof start !== 'function') return { kind: 'crashed', message: 'has no _start function (not a WASI command)' };
-  mem.attach(memory);
+  ctx.mem.attach(memory);
   try {
     (start as () => void)();
     return { kind: 'exited', code: 0 };

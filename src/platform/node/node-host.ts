@@ -13,7 +13,7 @@
 
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { Kernel, KernelHost } from '../../kernel/kernel.js';
-import type { Process } from '../../kernel/process.js';
+import type { ExitStatus, Process } from '../../kernel/process.js';
 import type { BootSpec, ThreadStart } from '../../system/boot-spec.js';
 
 const entryUrl = new URL('./thread-entry.js', import.meta.url);
@@ -52,8 +52,43 @@ export class NodeHost implements KernelHost {
     }
   }
 
+  /** Attached processes (WasmBoot.attached): their start data until taken, and their end. */
+  private readonly attached = new Map<number, { start: ThreadStart | null; done: () => void }>();
+
+  takeAttached(pid: number): ThreadStart | undefined {
+    const a = this.attached.get(pid);
+    const start = a?.start ?? undefined;
+    if (a) a.start = null;
+    return start;
+  }
+
+  attachedDone(pid: number, status?: ExitStatus): void {
+    if (status && this.attached.has(pid)) this.kernel?.exitProcess(pid, status);
+    this.attached.get(pid)?.done();
+  }
+
+  /** No worker: keep the start data for the thread that will run it, and hear of its end. */
+  private attach(process: Process, start: ThreadStart): void {
+    const kernel = this.kernel!;
+    this.exited.set(process.pid, new Promise<void>((resolve) => {
+      this.attached.set(process.pid, {
+        start,
+        done: () => {
+          this.attached.delete(process.pid);
+          this.exited.delete(process.pid);
+          kernel.threadGone(process.pid, 'the attached thread left');
+          resolve();
+        },
+      });
+    }));
+  }
+
   startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
     const kernel = this.kernel!;
+    if ((boot as { attached?: boolean }).attached) {
+      this.attach(process, { arena: kernel.arena.buffer, pid: process.pid, slot: process.slot, kernelQueue: this.kernelQueue, handles, boot: boot as BootSpec });
+      return;
+    }
     const { port1, port2 } = new MessageChannel();
     const start: ThreadStart & { control: MessagePort } = {
       arena: kernel.arena.buffer,
@@ -116,7 +151,7 @@ export class NodeHost implements KernelHost {
     return this.exited.get(pid) ?? Promise.resolve();
   }
 
-  /** Workers alive now: processes' threads and idle pool workers. */
+  /** Workers alive now: processes' threads and idle pool workers (attached threads are the host's own). */
   liveThreads(): number {
     return this.threads.size + this.pool.length;
   }
@@ -125,6 +160,8 @@ export class NodeHost implements KernelHost {
   async stopAll(): Promise<void> {
     this.closing = true;
     const idle = this.pool.splice(0).map((w) => w.terminate());
+    // An attached thread cannot be stopped from here (it is the host's own): stop waiting for it.
+    for (const a of [...this.attached.values()]) a.done();
     const pending = [...this.exited.values(), ...idle];
     for (const t of this.threads.values()) {
       t.stopping = true;

@@ -14,12 +14,16 @@ import { nodeHostFs } from './node-host-fs.js';
 import { nodeHostNet } from './node-host-net.js';
 
 
-export function nodeStdio(): HostStdio {
+/** Which host fds the console's streams 0, 1, 2 are (the node:wasi drop-in's stdin/stdout/stderr options). */
+export type StdioFds = readonly [number, number, number];
+
+export function nodeStdio(fds: StdioFds = [0, 1, 2]): HostStdio {
   // On the main thread, process.stdin (it knows terminals); in a worker (the console placed in a
-  // worker), fd 0 itself: a worker's process.stdin only carries what its parent writes to it.
+  // worker), the fd itself: a worker's process.stdin only carries what its parent writes to it.
+  const [inFd] = fds;
   let stream: NodeJS.ReadableStream | null = null;
-  const inputStream = (): NodeJS.ReadableStream => (stream ??= isMainThread ? process.stdin
-    : isatty(0) ? new ReadStream(0) : createReadStream('', { fd: 0, autoClose: false }));
+  const inputStream = (): NodeJS.ReadableStream => (stream ??= isMainThread && inFd === 0 ? process.stdin
+    : isatty(inFd) ? new ReadStream(inFd) : createReadStream('', { fd: inFd, autoClose: false }));
   const input = {
     on: (event: string, fn: (chunk: Buffer) => void) => inputStream().on(event, fn),
     resume: () => inputStream().resume(),
@@ -33,7 +37,7 @@ export function nodeStdio(): HostStdio {
       let off = 0;
       while (off < bytes.length) {
         try {
-          off += writeSync(fd, bytes, off, bytes.length - off);
+          off += writeSync(fds[fd], bytes, off, bytes.length - off);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
           throw e;
@@ -55,7 +59,7 @@ export function nodeStdio(): HostStdio {
       input.pause();
     },
     isTerminal(fd) {
-      return isatty(fd);
+      return isatty(fds[fd]);
     },
     setRawMode(raw) {
       const input = inputStream();
@@ -68,7 +72,7 @@ export function nodeStdio(): HostStdio {
   };
 }
 
-export function nodeThreadPlatform(control: MessagePort | null, withStdio: boolean): ThreadPlatform {
+export function nodeThreadPlatform(control: MessagePort | null, withStdio: boolean, stdioFds?: StdioFds): ThreadPlatform {
   const memories = new Map<number, SharedArrayBuffer>();
   return {
     receiveMemory(id) {
@@ -86,7 +90,7 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
     realtimeMs: () => performance.timeOrigin + performance.now(),
     randomFill: (bytes) => { randomFillSync(bytes); },
     hostFs: nodeHostFs,
-    stdio: withStdio ? nodeStdio() : null,
+    stdio: withStdio ? nodeStdio(stdioFds) : null,
     net: nodeHostNet,
     importModule: (url) => import(url) as Promise<Record<string, unknown>>,
   };
