@@ -10,9 +10,9 @@
  * node:wasi. What changes is everything behind its system calls. `start()` boots a Keel system in
  * a kernel worker (the caller's thread may not host the kernel: it blocks while the program runs)
  * and attaches the caller's thread to it as a process. Each preopen is served by its own hostfs
- * service, which confines the program to that directory (no escape by `..` or by symlinks, which
- * node:wasi documents it does not prevent); stdio goes through the console service; the program
- * holds capabilities to nothing else.
+ * service, which confines the program to that directory (no escape by `..` or by symlinks: Keel
+ * guarantees what node:wasi's documentation says it does not); stdio goes through the console
+ * service; the program holds capabilities to nothing else.
  *
  * As with node:wasi: a trap is thrown from `start()` as the engine's RuntimeError; proc_exit
  * returns its code (or exits the host process when `returnOnExit` is false). Unlike it,
