@@ -1,10 +1,11 @@
 /**
- * The kernel worker of the node:wasi drop-in (wasi.ts). The caller's thread will block in
- * `start()` while its program runs, so the kernel and the services cannot live there: this
- * worker boots a Keel system (the manifest given, else Keel's default), mounts the preopens as
- * hostfs services, creates the attached process, hands its ThreadStart over the port and raises
- * the signal word. When the caller reports the end, it records the status and shuts the system
- * down. Any failure is reported the same way, so the caller never waits on a dead worker.
+ * The kernel worker of the node:wasi drop-in (wasi.ts). The caller's thread blocks in `start()`
+ * while its program runs, so the kernel and the services cannot live there: this worker boots a
+ * Keel system once (the manifest given, else Keel's default; each preopen a hostfs service) and
+ * then serves attach requests, one per `start()`: it creates the attached process, posts its
+ * ThreadStart on the port and raises the request's signal word. When the caller reports the end,
+ * it records the exit status. Failures are reported the same way, so the caller never waits on
+ * a worker that will not answer. The worker lives as long as the host process (it is unref'd).
  */
 
 import { type MessagePort, workerData } from 'node:worker_threads';
@@ -14,47 +15,46 @@ import { nodeKeelHost } from './index.js';
 import { nodeThreadPlatform, type StdioFds } from './node-thread-platform.js';
 
 export interface WasiKernelData {
-  readonly signal: Int32Array;
   readonly port: MessagePort;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
   readonly preopens: Readonly<Record<string, string>>;
   readonly stdio: StdioFds;
   readonly manifest?: string;
 }
 
+export type WasiKernelRequest =
+  | { readonly attach: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly signal: Int32Array } }
+  | { readonly exited: ExitStatus; readonly pid: number };
+
 const data = workerData as WasiKernelData;
+const host = { ...nodeKeelHost, platform: nodeThreadPlatform(null, true, data.stdio) };
+const dirs: Record<string, string> = {};
+const preopens: Record<string, string> = {};
+Object.entries(data.preopens).forEach(([guest, hostDir], i) => {
+  dirs[`/mnt/${i}`] = hostDir;
+  preopens[guest] = `/mnt/${i}`;
+});
+const booted = Keel.boot(host, { dirs, ...(data.manifest ? { manifest: data.manifest } : {}) });
+booted.catch(() => {});
+const running = new Map<number, (status: ExitStatus) => void>();
 
-function raise(): void {
-  Atomics.store(data.signal, 0, 1);
-  Atomics.notify(data.signal, 0);
-}
-
-async function main(): Promise<void> {
-  const host = { ...nodeKeelHost, platform: nodeThreadPlatform(null, true, data.stdio) };
-  const dirs: Record<string, string> = {};
-  const preopens: Record<string, string> = {};
-  Object.entries(data.preopens).forEach(([guest, hostDir], i) => {
-    dirs[`/mnt/${i}`] = hostDir;
-    preopens[guest] = `/mnt/${i}`;
-  });
-  let keel: Keel | null = null;
+async function attach(args: readonly string[], env: Readonly<Record<string, string>>, signal: Int32Array): Promise<void> {
   try {
-    keel = await Keel.boot(host, { dirs, ...(data.manifest ? { manifest: data.manifest } : {}) });
-    const a = await keel.attach({ args: data.args, env: data.env, dirs: preopens, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
-    const booted = keel;
-    data.port.on('message', (m: { exited: ExitStatus }) => {
-      a.done(m.exited);
-      void booted.shutdown().finally(() => data.port.close());
-    });
+    const keel = await booted;
+    const a = await keel.attach({ args, env, dirs: preopens, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+    running.set(a.start.pid, a.done);
     data.port.postMessage({ start: a.start });
   } catch (e) {
     data.port.postMessage({ error: { code: (e as { code?: string }).code ?? 'BOOT', message: e instanceof Error ? e.message : String(e) } });
-    await keel?.shutdown();
-    data.port.close();
   } finally {
-    raise();
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
   }
 }
 
-void main();
+data.port.on('message', (m: WasiKernelRequest) => {
+  if ('attach' in m) void attach(m.attach.args, m.attach.env, m.attach.signal);
+  else {
+    running.get(m.pid)?.(m.exited);
+    running.delete(m.pid);
+  }
+});

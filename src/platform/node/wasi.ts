@@ -7,9 +7,10 @@
  *   const code = wasi.start(instance);
  *
  * Same shape and the same synchronous `start()`: the program runs on the caller's thread, as with
- * node:wasi. What changes is everything behind its system calls. `start()` boots a Keel system in
- * a kernel worker (the caller's thread may not host the kernel: it blocks while the program runs)
- * and attaches the caller's thread to it as a process. Each preopen is served by its own hostfs
+ * node:wasi. What changes is everything behind its system calls. `start()` attaches the caller's
+ * thread as a process to a Keel system in a kernel worker (the caller's thread may not host the
+ * kernel: it blocks while the program runs), booted by the first WASI object of its shape (same
+ * preopens, stdio fds and manifest) and shared by the later ones. Each preopen is served by its own hostfs
  * service, which confines the program to that directory (no escape by `..` or by symlinks: Keel
  * guarantees what node:wasi's documentation says it does not); stdio goes through the console
  * service; the program holds capabilities to nothing else.
@@ -26,7 +27,7 @@ import { WASI_PREVIEW1_FUNCTIONS } from '../../abi/wasi/wasi-shim.js';
 import type { ThreadStart } from '../../system/boot-spec.js';
 import { runAttached } from '../../system/attached-process.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
-import type { WasiKernelData } from './wasi-kernel.js';
+import type { WasiKernelData, WasiKernelRequest } from './wasi-kernel.js';
 
 export interface WASIOptions {
   /** node:wasi requires 'preview1'; it is the only version Keel offers. */
@@ -45,10 +46,31 @@ export interface WASIOptions {
   readonly manifest?: string;
 }
 
-/** How long start() waits for the kernel worker to boot before giving up. */
-const BOOT_TIMEOUT_MS = 30_000;
+/** How long start() waits for the kernel worker to boot and attach before giving up. */
+const ATTACH_TIMEOUT_MS = 30_000;
 
 const kernelUrl = new URL('./wasi-kernel.js', import.meta.url);
+
+/** One kernel worker per system shape (manifest, stdio fds, preopens), shared by every WASI object of that shape. */
+const kernels = new Map<string, { worker: Worker; port: MessagePort }>();
+
+function kernelFor(o: WASIOptions): { key: string; worker: Worker; port: MessagePort } {
+  const shape: Omit<WasiKernelData, 'port'> = {
+    preopens: { ...(o.preopens ?? {}) }, stdio: [o.stdin ?? 0, o.stdout ?? 1, o.stderr ?? 2], ...(o.manifest ? { manifest: o.manifest } : {}),
+  };
+  const key = JSON.stringify(shape);
+  let k = kernels.get(key);
+  if (!k) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(kernelUrl, { workerData: { ...shape, port: port2 }, transferList: [port2], name: 'keel:wasi-kernel' });
+    worker.unref();
+    port1.unref();
+    worker.on('error', () => kernels.delete(key));
+    worker.once('exit', () => kernels.delete(key));
+    kernels.set(key, k = { worker, port: port1 });
+  }
+  return { key, ...k };
+}
 
 export class WASI {
   /** The wasi_snapshot_preview1 functions the instance imports (bound to Keel at start()). */
@@ -82,15 +104,14 @@ export class WASI {
     this.started = true;
     if (!(instance.exports['memory'] instanceof WebAssembly.Memory)) throw new TypeError('WASI: the instance does not export "memory"');
     if (typeof instance.exports['_start'] !== 'function') throw new TypeError('WASI: the instance does not export "_start"');
-    const { port, worker, start } = this.bootKernel();
+    const { port, start } = this.attach();
     let status: ExitStatus;
     try {
       status = runAttached(start, nodeThreadPlatform(null, false), instance, (wasi) => { this.bound = wasi; });
     } catch (e) {
       status = { kind: 'crashed', message: e instanceof Error ? e.message : String(e) };
     }
-    port.postMessage({ exited: status });
-    worker.unref();
+    port.postMessage({ exited: status, pid: start.pid } satisfies WasiKernelRequest);
     switch (status.kind) {
       case 'exited':
         if (this.options.returnOnExit === false) process.exit(status.code);
@@ -101,32 +122,29 @@ export class WASI {
     }
   }
 
-  /** Boot the kernel worker and wait (blocking this thread) for the attached process's start data. */
-  private bootKernel(): { port: MessagePort; worker: Worker; start: ThreadStart } {
+  /** Ask the kernel worker for a process for this thread, blocking until it answers. */
+  private attach(): { port: MessagePort; start: ThreadStart } {
     const o = this.options;
+    const { key, worker, port } = kernelFor(o);
     const signal = new Int32Array(new SharedArrayBuffer(4));
-    const { port1, port2 } = new MessageChannel();
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.env ?? {})) if (v !== undefined) env[k] = v;
-    const data: WasiKernelData = {
-      signal, port: port2, args: [...(o.args ?? [])], env, preopens: { ...(o.preopens ?? {}) },
-      stdio: [o.stdin ?? 0, o.stdout ?? 1, o.stderr ?? 2], ...(o.manifest ? { manifest: o.manifest } : {}),
-    };
-    const worker = new Worker(kernelUrl, { workerData: data, transferList: [port2], name: 'keel:wasi-kernel' });
-    const deadline = Date.now() + BOOT_TIMEOUT_MS;
+    port.postMessage({ attach: { args: [...(o.args ?? [])], env, signal } } satisfies WasiKernelRequest);
+    const deadline = Date.now() + ATTACH_TIMEOUT_MS;
     while (Atomics.load(signal, 0) === 0) {
       if (Date.now() > deadline) {
+        kernels.delete(key);
         void worker.terminate();
-        throw new KeelError('BOOT', `the Keel kernel did not boot within ${BOOT_TIMEOUT_MS} ms`);
+        throw new KeelError('BOOT', `the Keel kernel did not answer within ${ATTACH_TIMEOUT_MS} ms`);
       }
       Atomics.wait(signal, 0, 0, 100);
     }
-    const m = receiveMessageOnPort(port1)?.message as { start?: ThreadStart; error?: { code: string; message: string } } | undefined;
+    const m = receiveMessageOnPort(port)?.message as { start?: ThreadStart; error?: { code: string; message: string } } | undefined;
     if (!m?.start) {
+      kernels.delete(key);
       void worker.terminate();
-      port1.close();
-      throw new KeelError(m?.error?.code ?? 'BOOT', m?.error?.message ?? 'the Keel kernel stopped before booting');
+      throw new KeelError(m?.error?.code ?? 'BOOT', m?.error?.message ?? 'the Keel kernel stopped before answering');
     }
-    return { port: port1, worker, start: m.start };
+    return { port, start: m.start };
   }
 }
