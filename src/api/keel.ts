@@ -49,7 +49,8 @@ export interface BootOptions {
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
   /**
    * The system manifest: a file path (YAML or JSON) or a manifest object (validated the same way).
-   * Default: the manifest shipped with Keel (VFS and file systems coalesced in one worker).
+   * Default: the host's (on Node: $KEEL_MANIFEST, else the manifest shipped with Keel, which
+   * coalesces the VFS and file systems in one worker).
    */
   readonly manifest?: string | Manifest;
   /** TCP addresses (`HOST:PORT`) the net service listens on; programs get them as socket fds. */

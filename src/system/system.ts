@@ -328,6 +328,7 @@ export class System {
 
   /** Stop every thread and the kernel loop; resolves when nothing is left running. */
   async shutdown(): Promise<void> {
+    this.vfsSession?.abort();
     for (const b of this.kernelServices) b.stop?.();
     for (const p of this.kernel.allProcesses()) {
       if (p.pid !== KERNEL_PID && p.alive) this.kernel.exitProcess(p.pid, { kind: 'killed', signal: 15 });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { keelMain } from '../../cli/keel-cli.js';
 import type { CliHost } from '../../cli/cli-host.js';
-import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
+import { nodeKeelHost } from './index.js';
 
 const host: CliHost = {
   keel: nodeKeelHost,
@@ -17,7 +17,7 @@ const host: CliHost = {
   stdout(line) {
     process.stdout.write(line + '\n');
   },
-  manifestPath: process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}default.yaml`,
+  manifestPath: nodeKeelHost.defaultManifest,
   term: process.env['TERM'] ?? 'dumb',
 };
 

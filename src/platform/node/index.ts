@@ -41,7 +41,8 @@ export const nodeKeelHost: KeelHost = {
     if (!statSync(abs).isDirectory()) throw new Error('not a directory');
     return abs;
   },
-  defaultManifest: `${MANIFESTS_DIR}default.yaml`,
+  /** KEEL_MANIFEST if set (as for the keel command), else the manifest Keel ships as its default. */
+  defaultManifest: process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}default.yaml`,
   readFile(path: string): Uint8Array {
     const b = plain(() => readFileSync(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
