@@ -56,6 +56,7 @@ export class KeelProcess {
       this.ended = true;
       if (this.timer) clearTimeout(this.timer);
       this.system.release(handle);
+      void this.stdio.exited();
     });
   }
 
@@ -73,7 +74,10 @@ export class KeelProcess {
     return this.system.kill(this.handle, signal) === Status.OK;
   }
 
-  /** The exit status and everything the program wrote to piped streams. */
+  /**
+   * The exit status and everything the program wrote to piped streams. Rejects with
+   * KeelError('STDIO') if a stdin source or an output destination the caller gave failed.
+   */
   async result(): Promise<ProgramResult> {
     const status = await this.exited;
     await this.stdio.finished();

@@ -225,6 +225,7 @@ export class Keel {
   }
 
   private async start(program: Program, options: SpawnOptions, attached: boolean): Promise<{ process: KeelProcess; pid: number }> {
+    if (this.down) throw new KeelError('SHUT_DOWN', 'this Keel system has been shut down');
     const limits = options.limits ?? {};
     positive('memoryBytes', limits.memoryBytes, 65536);
     positive('timeMs', limits.timeMs, 1);
@@ -236,6 +237,9 @@ export class Keel {
     });
     if (options.cwd !== undefined && !env.some((e) => e.startsWith('PWD='))) env.push(`PWD=${options.cwd}`);
     const preopens = await this.preopens(options);
+    if (limits.openFiles !== undefined && Math.floor(limits.openFiles) < 3 + preopens.length) {
+      throw new KeelError('LIMIT', `limits.openFiles ${Math.floor(limits.openFiles)} leaves no room for the 3 standard streams and ${preopens.length} preopened director${preopens.length === 1 ? 'y' : 'ies'}`);
+    }
     const processLimits: ProcessLimits = {
       ...(limits.memoryBytes !== undefined ? { memoryBytes: limits.memoryBytes } : {}),
       ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
@@ -280,10 +284,15 @@ export class Keel {
     return this.system.host.liveThreads();
   }
 
+  private down = false;
+
   /** Stop every process and service; resolves when no thread is left running. */
   shutdown(): Promise<void> {
-    return this.system.shutdown();
+    this.down = true;
+    return this.shutting ??= this.system.shutdown();
   }
+
+  private shutting: Promise<void> | null = null;
 }
 
 export { KeelError, KeelProcess };

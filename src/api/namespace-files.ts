@@ -14,6 +14,7 @@ import { OFLAG_CREAT, OFLAG_TRUNC } from '../services/vfs/vfs-protocol.js';
 import type { CallResult } from '../ipc/protocol-client.js';
 
 const CHUNK = 32 * 1024;
+const FILETYPE_DIRECTORY = 3;
 
 /** The path below `/` with its components checked (absolute, no `.` or `..`). */
 function relative(path: string): string {
@@ -42,6 +43,11 @@ export async function makeDirectories(vfs: HostVfs, path: string): Promise<void>
     sofar = sofar ? `${sofar}/${part}` : part;
     const r = await vfs.call('mkdir', { dir, path: sofar });
     if (r.transport !== 0 || (r.status !== 0 && r.status !== Errno.EXIST)) throw fail(`/${sofar}`, r);
+    if (r.status === Errno.EXIST) {
+      const st = await vfs.call('statPath', { dir, lookup: 1, path: sofar });
+      if (!st.reply) throw fail(`/${sofar}`, st);
+      if (st.reply.type !== FILETYPE_DIRECTORY) throw fail(`/${sofar}`, { transport: 0, status: Errno.EXIST, reply: null });
+    }
   }
 }
 

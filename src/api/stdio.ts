@@ -51,17 +51,47 @@ function isFile(x: unknown): x is { readonly file: string } {
   return typeof x === 'object' && x !== null && typeof (x as { file?: unknown }).file === 'string';
 }
 
-/** Write to a user's sink, waiting when it asks to (Node 'drain', a web writer's promise). */
+interface NodeLikeWritable {
+  write(chunk: Uint8Array): unknown;
+  once?(event: string, fn: (...a: unknown[]) => void): unknown;
+  removeListener?(event: string, fn: (...a: unknown[]) => void): unknown;
+  readonly destroyed?: boolean;
+  readonly errored?: unknown;
+  readonly writableEnded?: boolean;
+}
+
+/** Is `x` usable as stdin's source of chunks? */
+function isAsyncIterable(x: unknown): x is AsyncIterable<Uint8Array | string> {
+  return typeof x === 'object' && x !== null && typeof (x as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Write to a user's sink, waiting when it asks to (Node 'drain', a web writer's promise). A Node
+ * stream that errors, is destroyed or ends while we wait fails the write instead of waiting forever.
+ */
 function writerFor(sink: OutputSink): { write(chunk: Uint8Array): Promise<void>; done(): void } {
   if ('getWriter' in sink) {
     const w = sink.getWriter();
     return { write: (c) => w.write(c), done: () => w.releaseLock() };
   }
+  const s = sink as NodeLikeWritable;
+  const broken = (): boolean => s.destroyed === true || (s.errored !== undefined && s.errored !== null) || s.writableEnded === true;
   return {
     write: async (c) => {
-      const more = sink.write(c);
+      if (broken()) throw new Error('the writable is closed or failed');
+      const more = s.write(c);
       if (more instanceof Promise) await more;
-      else if (more === false && sink.once) await new Promise<void>((resolve) => sink.once!('drain', resolve));
+      else if (more === false && s.once) {
+        await new Promise<void>((resolve) => {
+          const events = ['drain', 'error', 'close', 'finish'];
+          const done = (): void => {
+            for (const e of events) s.removeListener?.(e, done);
+            resolve();
+          };
+          for (const e of events) s.once!(e, done);
+        });
+        if (broken()) throw new Error('the writable is closed or failed');
+      }
     },
     done: () => {},
   };
@@ -76,6 +106,9 @@ export class ProgramStdio {
   private stdinPipe: HostPipe | null = null;
   private readonly pumps: Promise<void>[] = [];
   private readonly feeds: (() => Promise<void>)[] = [];
+  /** What went wrong with a source or destination the caller gave (reported by `finished`). */
+  private readonly failures: string[] = [];
+  private reclaimed: Promise<void> | null = null;
 
   private constructor(private readonly vfs: HostVfs) {}
 
@@ -112,7 +145,10 @@ export class ProgramStdio {
       }
     } else if (typeof opt === 'string' && opt !== 'ignore' && opt !== 'pipe') source = encoder.encode(opt);
     else if (opt instanceof Uint8Array) source = opt;
-    else if (typeof opt === 'object') source = opt;
+    else if (isAsyncIterable(opt)) source = opt;
+    else if (opt !== 'ignore' && opt !== 'pipe') {
+      throw new KeelError('BAD_OPTION', `stdin: expected 'ignore', 'inherit', 'pipe', a string, bytes, an async iterable or { file }`);
+    }
     const p = await this.pipe(0, true);
     this.stdinPipe = p;
     if (opt === 'pipe') {
@@ -124,6 +160,8 @@ export class ProgramStdio {
       try {
         if (src instanceof Uint8Array) await p.write(src);
         else if (src) for await (const chunk of src) if (!(await p.write(bytesOf(chunk)))) break;
+      } catch (e) {
+        this.failures.push(`stdin: the source failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
         await p.close();
       }
@@ -150,10 +188,24 @@ export class ProgramStdio {
     else throw new KeelError('BAD_OPTION', `${name}: expected 'pipe', 'inherit', 'ignore', a writable or { file }`);
     const p = await this.pipe(fd, false);
     this.feeds.push(async () => {
+      // After the destination fails, keep draining (and dropping) so the program is not blocked.
+      let failed = false;
       try {
-        await p.drain((c) => sink.write(c));
+        await p.drain(async (c) => {
+          if (failed) return;
+          try {
+            await sink.write(c);
+          } catch (e) {
+            failed = true;
+            this.failures.push(`${name}: the destination failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        });
       } finally {
-        await sink.done();
+        try {
+          await sink.done();
+        } catch (e) {
+          this.failures.push(`${name}: the destination failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
       }
     });
   }
@@ -163,11 +215,22 @@ export class ProgramStdio {
     for (const feed of this.feeds.splice(0)) this.pumps.push(feed().catch(() => {}));
   }
 
-  /** After the program exited: free what it never took, then wait for the flows to end. */
+  /**
+   * The program has exited: take back the ends it never redeemed and close the host's end of its
+   * stdin, so a pending or later stdin write fails at once and every output reaches its end.
+   */
+  exited(): Promise<void> {
+    return this.reclaimed ??= (async () => {
+      await Promise.all(this.pipes.map((p) => p.reclaim()));
+      await this.stdinPipe?.close();
+    })();
+  }
+
+  /** After the program exited: wait for the flows to end; a KeelError('STDIO') if a source or destination failed. */
   async finished(): Promise<void> {
-    await Promise.all(this.pipes.map((p) => p.reclaim()));
-    await this.stdinPipe?.close();
+    await this.exited();
     await Promise.all(this.pumps);
+    if (this.failures.length > 0) throw new KeelError('STDIO', this.failures.join('; '));
   }
 
   /** The program could not start: close every host end and reclaim every token. */
