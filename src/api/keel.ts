@@ -244,7 +244,9 @@ export class Keel {
       ...(limits.memoryBytes !== undefined ? { memoryBytes: limits.memoryBytes } : {}),
       ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
     };
-    const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe');
+    const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
+      throw this.down ? new KeelError('SHUT_DOWN', 'this Keel system was shut down while the program was starting') : e;
+    });
     let started: ReturnType<System['spawnWasm']>;
     try {
       started = this.system.spawnWasm({

@@ -261,6 +261,7 @@ export class System {
    * with sessions of the VFS, the console, proc and net; its pid and the kernel's handle to it.
    */
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
+    if (this.down) throw new KeelError('SHUT_DOWN', 'the system has been shut down');
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     const extra: { proc?: number; net?: number; sockets?: number } = {};
     if (this.programMay('proc')) {
@@ -310,7 +311,12 @@ export class System {
 
   /** The host's own VFS session (asynchronous calls from the kernel thread). */
   get hostVfs(): HostVfs {
-    return this.vfsSession ??= new HostVfs(this.kernel, this.sessionHandle('vfs'), this.platform);
+    if (!this.vfsSession) {
+      this.vfsSession = new HostVfs(this.kernel, this.sessionHandle('vfs'), this.platform);
+      // Made after shutdown began: every call fails at once rather than waiting on a stopped system.
+      if (this.down) this.vfsSession.abort();
+    }
+    return this.vfsSession;
   }
 
   /** Resolve with the exit status of the process behind `handle` (a handle from spawnWasm). */
@@ -327,7 +333,10 @@ export class System {
   }
 
   /** Stop every thread and the kernel loop; resolves when nothing is left running. */
+  private down = false;
+
   async shutdown(): Promise<void> {
+    this.down = true;
     this.vfsSession?.abort();
     for (const b of this.kernelServices) b.stop?.();
     for (const p of this.kernel.allProcesses()) {

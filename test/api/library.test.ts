@@ -18,8 +18,11 @@ const timers = (): number => process.getActiveResourcesInfo().filter((r) => r ==
 test('run programs as bytes, module and path; exit codes and traps come back typed', async () => {
   const before = timers();
   const keel = await bootKeel();
-  assert.ok(keel.liveThreads() > 0, 'the services run in workers');
   try {
+    const spinning = await keel.spawn(join(build, 'hog.wasm'), { args: ['hog', 'spin'] });
+    assert.ok(keel.liveThreads() > 0, 'a program runs in a worker');
+    spinning.kill(9);
+    assert.equal((await spinning.exited).kind, 'killed');
     const bytes = new Uint8Array(readFileSync(join(build, 'exit_code.wasm')));
     assert.equal((await keel.run(bytes, { args: ['exit_code', '42'] })).exitCode, 42);
     assert.equal((await keel.run(new WebAssembly.Module(bytes), { args: ['exit_code', '7'] })).exitCode, 7);

@@ -84,6 +84,7 @@ export class NodeHost implements KernelHost {
   }
 
   startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
+    if (this.closing) throw new Error('the host is shutting down');
     const kernel = this.kernel!;
     if ((boot as { attached?: boolean }).attached) {
       this.attach(process, { arena: kernel.arena.buffer, pid: process.pid, slot: process.slot, kernelQueue: this.kernelQueue, handles, boot: boot as BootSpec });
