@@ -100,6 +100,14 @@ function mountPath(path: string): string {
   return clean;
 }
 
+/** `HOST:PORT` (HOST may be empty: 127.0.0.1), or null if it is not one. */
+export function listenAddress(spec: string): { host: string; port: number } | null {
+  const i = spec.lastIndexOf(':');
+  const port = Number(spec.slice(i + 1));
+  if (i < 0 || spec.slice(i + 1) === '' || !Number.isInteger(port) || port < 0 || port > 65535) return null;
+  return { host: spec.slice(0, i) || '127.0.0.1', port };
+}
+
 function positive(name: string, v: number | undefined, min: number): void {
   if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new KeelError('BAD_OPTION', `limits.${name}: expected a number ≥ ${min}, got ${v}`);
 }
@@ -119,10 +127,9 @@ export class Keel {
       return { hostPath: abs, vfsPath: mountPath(at), ...(readOnly ? { readOnly: true } : {}) };
     });
     const listen = (options.listen ?? []).map((spec) => {
-      const i = spec.lastIndexOf(':');
-      const port = Number(spec.slice(i + 1));
-      if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new KeelError('BAD_OPTION', `listen ${spec}: expected HOST:PORT`);
-      return { host: spec.slice(0, i) || '127.0.0.1', port };
+      const address = listenAddress(spec);
+      if (!address) throw new KeelError('BAD_OPTION', `listen ${spec}: expected HOST:PORT`);
+      return address;
     });
     const manifest = Keel.manifest(host, options.manifest);
     const config = systemFromManifest(manifest, { hostDirs, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });

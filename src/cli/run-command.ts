@@ -10,7 +10,7 @@
  * a trap or a program that cannot start prints one line on stderr and exits non-zero.
  */
 
-import { Keel } from '../api/keel.js';
+import { Keel, listenAddress } from '../api/keel.js';
 import { type CliHost, describeStatus, parseDir, reportError } from './cli-host.js';
 
 export interface RunOptions {
@@ -33,6 +33,12 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
       return 2;
     }
     env[e.slice(0, i)] = e.slice(i + 1);
+  }
+  for (const spec of opts.listen ?? []) {
+    if (!listenAddress(spec)) {
+      host.stderr(`keel: --tcplisten ${spec}: expected HOST:PORT`);
+      return 2;
+    }
   }
   const dirs: Record<string, string> = {};
   const preopens: Record<string, string> = {};
