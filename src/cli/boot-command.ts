@@ -11,8 +11,7 @@
  * do. Keel exits with the shell's status.
  */
 
-import { Keel } from '../api/keel.js';
-import { type CliHost, describeStatus, parseDir, reportError } from './cli-host.js';
+import { type CliHost, bootAndRun, parseDir } from './cli-host.js';
 
 export interface BootOptions {
   readonly dirs: readonly string[];
@@ -41,23 +40,7 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
     host.stderr(dirs);
     return 2;
   }
-  let keel: Keel;
-  try {
-    keel = await Keel.boot(host.keel, { dirs, shell: true, manifest: opts.manifest ?? host.manifestPath });
-  } catch (e) {
-    return reportError(host, e);
-  }
-  try {
-    const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
-    const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
-    const p = await keel.spawn({ path: '/bin/sh' }, { args, env, dirs: ['/'], stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
-    const { status, exitCode } = await p.result();
-    const line = describeStatus('sh', status);
-    if (line) host.stderr(line);
-    return exitCode;
-  } catch (e) {
-    return reportError(host, e);
-  } finally {
-    await keel.shutdown();
-  }
+  const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
+  const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
+  return bootAndRun(host, { dirs, shell: true, manifest: opts.manifest ?? host.manifestPath }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
 }

@@ -4,7 +4,7 @@
  * defaults it takes from the environment.
  */
 
-import type { KeelHost } from '../api/keel.js';
+import { type BootOptions, Keel, type KeelHost, type Program, type SpawnOptions } from '../api/keel.js';
 import { KeelError } from '../system/system.js';
 import type { ExitStatus } from '../kernel/process.js';
 
@@ -42,4 +42,28 @@ export function reportError(host: CliHost, e: unknown): number {
   if (!(e instanceof KeelError)) throw e;
   host.stderr(`keel: ${e.code === 'BOOT' ? 'cannot boot: ' : ''}${e.message}`);
   return USAGE.has(e.code) ? 2 : 1;
+}
+
+/**
+ * What both commands do: boot, run one program on the host's stdio to its end, print how it
+ * ended if it did not simply exit, shut down; the exit code to leave with.
+ */
+export async function bootAndRun(host: CliHost, boot: BootOptions, program: Program, name: string, options: SpawnOptions): Promise<number> {
+  let keel: Keel;
+  try {
+    keel = await Keel.boot(host.keel, boot);
+  } catch (e) {
+    return reportError(host, e);
+  }
+  try {
+    const p = await keel.spawn(program, { ...options, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+    const { status, exitCode } = await p.result();
+    const line = describeStatus(name, status);
+    if (line) host.stderr(line);
+    return exitCode;
+  } catch (e) {
+    return reportError(host, e);
+  } finally {
+    await keel.shutdown();
+  }
 }

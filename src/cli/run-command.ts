@@ -10,8 +10,8 @@
  * a trap or a program that cannot start prints one line on stderr and exits non-zero.
  */
 
-import { Keel, listenAddress } from '../api/keel.js';
-import { type CliHost, describeStatus, parseDir, reportError } from './cli-host.js';
+import { listenAddress } from '../api/keel.js';
+import { type CliHost, bootAndRun, parseDir } from './cli-host.js';
 
 export interface RunOptions {
   readonly dirs: readonly string[];
@@ -47,23 +47,6 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     dirs[`/mnt/${i}`] = hostDir;
     preopens[guest] = `/mnt/${i}`;
   }
-  let keel: Keel;
-  try {
-    keel = await Keel.boot(host.keel, { dirs, listen: opts.listen ?? [], manifest: opts.manifest ?? host.manifestPath });
-  } catch (e) {
-    return reportError(host, e);
-  }
-  try {
-    const p = await keel.spawn(opts.program, {
-      args: [opts.program, ...opts.args], env, dirs: preopens, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit',
-    });
-    const { status, exitCode } = await p.result();
-    const line = describeStatus(opts.program, status);
-    if (line) host.stderr(line);
-    return exitCode;
-  } catch (e) {
-    return reportError(host, e);
-  } finally {
-    await keel.shutdown();
-  }
+  return bootAndRun(host, { dirs, listen: opts.listen ?? [], manifest: opts.manifest ?? host.manifestPath }, opts.program, opts.program,
+    { args: [opts.program, ...opts.args], env, dirs: preopens });
 }

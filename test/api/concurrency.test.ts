@@ -12,44 +12,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { KeelError, bootKeel, type Keel, type KeelProcess, type ProgramResult } from '../../src/platform/node/index.js';
+import { KeelError, bootKeel, type KeelProcess, type ProgramResult } from '../../src/platform/node/index.js';
+import { prog, resources, withKeel, within } from '../support/api-helpers.js';
 
-const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
-const prog = (name: string): string => join(build, `${name}.wasm`);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** `p`, or a rejection naming `what` if it has not settled within `ms` (the timer is cleared). */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
-/** Counts of the host resources keeping the event loop alive (CloseReq is Node's own, transient). */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) if (r !== 'CloseReq') counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
 
-/** Boot, run `body`, and always shut down; afterwards no worker may be left. */
-async function withKeel(body: (keel: Keel) => Promise<void>, options: Parameters<typeof bootKeel>[0] = {}): Promise<void> {
-  const keel = await bootKeel(options);
-  try {
-    await body(keel);
-  } finally {
-    await within(keel.shutdown(), 10_000, 'shutdown');
-  }
-  assert.equal(keel.liveThreads(), 0, 'no worker left after shutdown');
-}
 
 /** Distinct text for program `i`: its number on every line, so crossed streams show. */
 function inputFor(i: number, lines: number): string {

@@ -8,30 +8,17 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KeelError, bootKeel, type Keel, type Limits } from '../../src/platform/node/index.js';
+import { dirname } from 'node:path';
+import { KeelError, type Limits } from '../../src/platform/node/index.js';
+import { prog, withKeel, within } from '../support/api-helpers.js';
 
-const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
-const prog = (name: string): string => join(build, `${name}.wasm`);
 const hog = prog('hog');
+const build = dirname(hog);
 const KIB = 1024;
 const MIB = 1024 * 1024;
 /** A safety net for runs that would otherwise go on for long if a limit failed to apply. */
 const SAFETY_MS = 30_000;
 
-/** `p`, or a rejection naming `what` if it has not settled within `ms` (the timer is cleared). */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -60,16 +47,6 @@ async function idleTimers(): Promise<number> {
   return least;
 }
 
-/** Boot, run `body`, and always shut down; afterwards no worker may be left. */
-async function withKeel(body: (keel: Keel) => Promise<void>, options: Parameters<typeof bootKeel>[0] = {}): Promise<void> {
-  const keel = await bootKeel(options);
-  try {
-    await body(keel);
-  } finally {
-    await within(keel.shutdown(), 10_000, 'shutdown');
-  }
-  assert.equal(keel.liveThreads(), 0, 'no worker left after shutdown');
-}
 
 /** The KiB `hog memory STEP` reports: it mallocs until malloc fails, then exits 0. */
 function allocatedKiB(stdout: string): number {

@@ -10,14 +10,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { CountQueuingStrategy, ReadableStream, WritableStream } from 'node:stream/web';
-import { fileURLToPath } from 'node:url';
-import { KeelError, bootKeel, type Keel } from '../../src/platform/node/index.js';
+import { KeelError } from '../../src/platform/node/index.js';
+import { prog, resources, withKeel, within } from '../support/api-helpers.js';
 
-const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
-const prog = (name: string): string => join(build, `${name}.wasm`);
 const encoder = new TextEncoder();
 
 /** What `seq FIRST LAST` prints. */
@@ -34,25 +32,7 @@ function pattern(length: number, seed = 0): Uint8Array {
   return b;
 }
 
-/** `p`, or a rejection naming `what` if it has not settled within `ms` (the timer is cleared). */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
-/** Counts of the host resources keeping the event loop alive (CloseReq is Node's own, transient). */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) if (r !== 'CloseReq') counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
 
 /**
  * A Node Writable that keeps what it is given. `delayMs` makes it a slow consumer (each write
@@ -80,16 +60,6 @@ function collector(options: { highWaterMark?: number; delayMs?: number; onData?:
   };
 }
 
-/** Boot, run `body`, and always shut down; afterwards no worker may be left. */
-async function withKeel(body: (keel: Keel) => Promise<void>, options: Parameters<typeof bootKeel>[0] = {}): Promise<void> {
-  const keel = await bootKeel(options);
-  try {
-    await body(keel);
-  } finally {
-    await within(keel.shutdown(), 10_000, 'shutdown');
-  }
-  assert.equal(keel.liveThreads(), 0, 'no worker left after shutdown');
-}
 
 test('stdin given as a string, bytes, a Node Readable, a web ReadableStream or an async generator reaches the program byte for byte', async () => {
   await withKeel(async (keel) => {
@@ -364,7 +334,7 @@ test("children a program starts inherit its piped stdout and stderr", async () =
     assert.equal(out.text(), seqText(1, 100_000));
     assert.match(big.stderr, /producer exited 0/);
     assert.match(big.stderr, /consumer exited 0/);
-  }, { dirs: { '/progs': build } });
+  }, { dirs: { '/progs': dirname(prog('cat')) } });
 });
 
 test('a stdout or stderr option of the wrong kind is BAD_OPTION', async () => {
