@@ -9,6 +9,8 @@
  * Invariant: the output is a valid module iff the input was (the section's length is re-encoded).
  */
 
+import { concatBytes } from './bytes.js';
+
 const WASM_PAGE = 65536;
 const MEMORY_SECTION = 5;
 const HAS_MAX = 0x01;
@@ -80,12 +82,5 @@ export function limitMemory(module: Uint8Array, maxBytes: number): Uint8Array | 
   } catch (e) {
     return e instanceof RangeError ? e.message : String(e);
   }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const result = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    result.set(p, off);
-    off += p.length;
-  }
-  return result;
+  return concatBytes(parts);
 }

@@ -16,6 +16,7 @@ import type { Handle } from '../kernel/handle.js';
 import { Status } from '../kernel/status.js';
 import type { System } from '../system/system.js';
 import type { ProgramStdio, StdinWriter } from './stdio.js';
+import { concatBytes } from '../abi/bytes.js';
 
 export interface ProgramResult {
   /** What a shell would show: the exit code, 128 + signal when killed, 134 after a trap or crash. */
@@ -32,16 +33,6 @@ export interface ProgramResult {
 
 const SIGKILL = 9;
 const SIGTERM = 15;
-
-function join(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
 
 export class KeelProcess {
   /** Resolves with the exit status when the process ends (however it ends). */
@@ -81,7 +72,7 @@ export class KeelProcess {
   async result(): Promise<ProgramResult> {
     const status = await this.exited;
     await this.stdio.finished();
-    const [out, err] = this.stdio.collected.map(join) as [Uint8Array, Uint8Array];
+    const [out, err] = this.stdio.collected.map(concatBytes) as [Uint8Array, Uint8Array];
     const decoder = new TextDecoder();
     return {
       exitCode: exitCodeOf(status), status, ...(status.kind === 'killed' && status.limit ? { limit: status.limit } : {}),

@@ -27,7 +27,7 @@ import { limitMemory } from '../abi/wasm-memory-limit.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
-import { makeDirectories, readNamespaceFile, writeNamespaceFile } from './namespace-files.js';
+import { isNamespaceDirectory, makeDirectories, readNamespaceFile, writeNamespaceFile } from './namespace-files.js';
 
 export interface KeelHost extends StdioFiles {
   makeSystemHost(): SystemHost;
@@ -198,19 +198,9 @@ export class Keel {
     if (options.cwd !== undefined) list.push({ guestPath: '.', vfsPath: options.cwd });
     for (const p of list) {
       if (!p.vfsPath.startsWith('/')) throw new KeelError('BAD_DIR', `${p.vfsPath}: expected an absolute path in Keel's namespace`);
-      if (!(await this.isDirectory(p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
+      if (!(await isNamespaceDirectory(this.system.hostVfs, p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
     }
     return list;
-  }
-
-  private async isDirectory(path: string): Promise<boolean> {
-    const vfs = this.system.hostVfs;
-    const root = await vfs.rootFid();
-    if (typeof root !== 'number') return false;
-    const rel = path.replace(/^\/+/, '');
-    if (rel === '') return true;
-    const r = await vfs.call('statPath', { dir: root, lookup: 1, path: rel });
-    return r.reply?.type === 3;
   }
 
   /** Start a program; resolves once it is running (its streams are connected). */
@@ -232,7 +222,7 @@ export class Keel {
   }
 
   private async start(program: Program, options: SpawnOptions, attached: boolean): Promise<{ process: KeelProcess; pid: number }> {
-    if (this.down) throw new KeelError('SHUT_DOWN', 'this Keel system has been shut down');
+    if (this.system.isShutDown) throw new KeelError('SHUT_DOWN', 'this Keel system has been shut down');
     const limits = options.limits ?? {};
     positive('memoryBytes', limits.memoryBytes, 65536);
     positive('timeMs', limits.timeMs, 1);
@@ -252,7 +242,7 @@ export class Keel {
       ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
     };
     const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
-      throw this.down ? new KeelError('SHUT_DOWN', 'this Keel system was shut down while the program was starting') : e;
+      throw this.system.isShutDown ? new KeelError('SHUT_DOWN', 'this Keel system was shut down while the program was starting') : e;
     });
     let started: ReturnType<System['spawnWasm']>;
     try {
@@ -293,15 +283,10 @@ export class Keel {
     return this.system.host.liveThreads();
   }
 
-  private down = false;
-
-  /** Stop every process and service; resolves when no thread is left running. */
+  /** Stop every process and service; resolves when no thread is left running (again: the same). */
   shutdown(): Promise<void> {
-    this.down = true;
-    return this.shutting ??= this.system.shutdown();
+    return this.system.shutdown();
   }
-
-  private shutting: Promise<void> | null = null;
 }
 
 export { KeelError, KeelProcess };

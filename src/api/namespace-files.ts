@@ -12,6 +12,7 @@ import { KeelError } from '../system/system.js';
 import { FID_READ, FID_WRITE } from '../services/vfs/vfs.js';
 import { OFLAG_CREAT, OFLAG_TRUNC } from '../services/vfs/vfs-protocol.js';
 import type { CallResult } from '../ipc/protocol-client.js';
+import { concatBytes } from '../abi/bytes.js';
 
 const CHUNK = 32 * 1024;
 const FILETYPE_DIRECTORY = 3;
@@ -32,6 +33,16 @@ async function root(vfs: HostVfs, path: string): Promise<number> {
   const fid = await vfs.rootFid();
   if (typeof fid !== 'number') throw fail(path, fid);
   return fid;
+}
+
+/** Is absolute `path` a directory in Keel's namespace? (Its `..` are resolved by the VFS, within the root.) */
+export async function isNamespaceDirectory(vfs: HostVfs, path: string): Promise<boolean> {
+  const rel = path.replace(/^\/+/, '');
+  if (rel === '') return true;
+  const root = await vfs.rootFid();
+  if (typeof root !== 'number') return false;
+  const r = await vfs.call('statPath', { dir: root, lookup: 1, path: rel });
+  return r.reply?.type === FILETYPE_DIRECTORY;
 }
 
 /** Make directory `path` and any missing parents (like mkdir -p). */
@@ -86,13 +97,7 @@ export async function readNamespaceFile(vfs: HostVfs, path: string): Promise<Uin
       chunks.push(r.reply.data);
       total += r.reply.data.length;
     }
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return concatBytes(chunks);
   } finally {
     await vfs.call('close', { fid: f.reply.fid });
   }

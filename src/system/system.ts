@@ -261,7 +261,7 @@ export class System {
    * with sessions of the VFS, the console, proc and net; its pid and the kernel's handle to it.
    */
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
-    if (this.down) throw new KeelError('SHUT_DOWN', 'the system has been shut down');
+    if (this.isShutDown) throw new KeelError('SHUT_DOWN', 'the system has been shut down');
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     const extra: { proc?: number; net?: number; sockets?: number } = {};
     if (this.programMay('proc')) {
@@ -314,7 +314,7 @@ export class System {
     if (!this.vfsSession) {
       this.vfsSession = new HostVfs(this.kernel, this.sessionHandle('vfs'), this.platform);
       // Made after shutdown began: every call fails at once rather than waiting on a stopped system.
-      if (this.down) this.vfsSession.abort();
+      if (this.isShutDown) this.vfsSession.abort();
     }
     return this.vfsSession;
   }
@@ -332,11 +332,21 @@ export class System {
     this.kernel.close(KERNEL_PID, handle);
   }
 
-  /** Stop every thread and the kernel loop; resolves when nothing is left running. */
-  private down = false;
+  private shutting: Promise<void> | null = null;
+  private stopping = false;
 
-  async shutdown(): Promise<void> {
-    this.down = true;
+  /** Shutdown has begun: no new process starts. */
+  get isShutDown(): boolean {
+    return this.stopping;
+  }
+
+  /** Stop every thread and the kernel loop; resolves when nothing is left running (a second call: the same). */
+  shutdown(): Promise<void> {
+    return this.shutting ??= this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
     this.vfsSession?.abort();
     for (const b of this.kernelServices) b.stop?.();
     for (const p of this.kernel.allProcesses()) {

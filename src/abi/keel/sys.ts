@@ -25,6 +25,7 @@ import { ProcExit } from '../wasi/shim-context.js';
 import { Scratch } from './scratch.js';
 import { errorText } from './sys-errors.js';
 import { normalizePath } from './sys-path.js';
+import { concatBytes } from '../bytes.js';
 
 type Fn = (...args: never[]) => number;
 type Call = (...args: (number | bigint)[]) => number;
@@ -211,20 +212,12 @@ export class Sys {
   /** Everything until end of input. */
   readAll(fd: number): Uint8Array {
     const parts: Uint8Array[] = [];
-    let total = 0;
     for (;;) {
       const b = this.read(fd);
       if (b.length === 0) break;
       parts.push(b);
-      total += b.length;
     }
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    return all;
+    return concatBytes(parts);
   }
 
   /** Write all of `data` (looping over short writes). */

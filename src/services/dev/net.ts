@@ -13,6 +13,7 @@ import { finishDeferred, serveProtocol } from '../../ipc/protocol-client.js';
 import { defineProtocol } from '../../ipc/protocol.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import type { HostConnection, HostListener, HostNet } from './host-net.js';
+import { concatBytes } from '../../abi/bytes.js';
 
 export const NET_NONBLOCK = 1;
 
@@ -149,13 +150,7 @@ export class Net {
       else c.buffered[0] = first.subarray(take);
       n += take;
     }
-    const data = new Uint8Array(n);
-    let at = 0;
-    for (const p of out) {
-      data.set(p, at);
-      at += p.length;
-    }
-    return data;
+    return concatBytes(out);
   }
 
   private serveReads(c: Connected): void {
