@@ -190,8 +190,8 @@ export class CallSlot {
 }
 
 /**
- * Kernel: the thread owning `slot` is ending. Its call, if one is open, becomes DEAD and the
- * sequence number moves on, so a deferred reply still held for it reports `pending` false and is
+ * Kernel: the thread owning `slot` is ending. Its call, if one is open, becomes DEAD (and its
+ * caller is woken: a retiring thread waits for exactly this) and the sequence number moves on, so a deferred reply still held for it reports `pending` false and is
  * dropped instead of landing in a slot that will belong to someone else.
  */
 export function retireSlot(arena: Arena, slot: number): void {
@@ -201,7 +201,10 @@ export function retireSlot(arena: Arena, slot: number): void {
   for (;;) {
     const state = Atomics.load(i32, b + SlotWord.STATE);
     if (state !== SlotState.CALLED && state !== SlotState.SERVING) return;
-    if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD) === state) return;
+    if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD) === state) {
+      Atomics.notify(i32, b + SlotWord.STATE);
+      return;
+    }
   }
 }
 

@@ -2,7 +2,7 @@
  * The kernel's own service: kernel calls arriving over IPC, decoded by kernelProtocol and handed
  * to the Kernel. This is thin syscall glue (Zircon's sys_* layer): no semantics live here.
  * Calls that block (wait, channelRead with wait) are deferred and finished from the kernel's
- * callbacks; `exit` is never answered (its thread is stopped).
+ * callbacks; `exit` is never answered (its thread is stopped), nor is `retire` (its slot is retired).
  */
 
 import { DEFER } from '../ipc/call-context.js';
@@ -108,6 +108,11 @@ export function kernelService(kernel: Kernel): Service {
     exit: (req, call) => {
       kernel.exitProcess(call.sender, exitStatusFromWire(req.kind, req.code, req.message));
       return DEFER; // never answered: the thread is being stopped
+    },
+    retire: (req, call) => {
+      // The exit retires the caller's slot: its call ends DEAD (PEER_CLOSED), waking it.
+      kernel.exitProcess(call.sender, exitStatusFromWire(req.kind, req.code, req.message), true);
+      return DEFER;
     },
     self: (_req, call) => {
       const p = kernel.process(call.sender);

@@ -31,8 +31,13 @@ import { Status, type Result, fail, ok } from './status.js';
 export interface KernelHost {
   /** Start the thread of a new process; `boot` is opaque data for its entry point. */
   startThread(process: Process, boot: unknown, handles: readonly Handle[]): void;
-  /** End a process's thread (it may already be gone). */
-  stopThread(process: Process): void;
+  /**
+   * End a process's thread (it may already be gone). `retiring`: the thread itself asked to end
+   * the process (`retire`) and will hand itself back to the host, which may reuse it for another
+   * process; the host reports it gone (`threadGone`) once the thread says it has let go of its
+   * call slot, or stops it like any other if it does not.
+   */
+  stopThread(process: Process, retiring?: boolean): void;
   /** Give `process`'s thread the buffer of Memory object `id`. */
   deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void;
 }
@@ -296,9 +301,10 @@ export class Kernel {
 
   /**
    * The process ended (it exited, trapped, was killed, or its thread died). Idempotent: the first
-   * status sticks. Closes its handles, fails calls posted to its queue, stops its thread.
+   * status sticks. Closes its handles, fails calls posted to its queue, stops its thread (or, if
+   * the thread `retiring` asked for the end itself, lets the host take it back).
    */
-  exitProcess(pid: number, status: ExitStatus): boolean {
+  exitProcess(pid: number, status: ExitStatus, retiring = false): boolean {
     const p = this.processes.get(pid);
     if (status.kind === 'trapped' || status.kind === 'crashed') {
       if (status.message.length > MAX_EXIT_MESSAGE) status = { kind: status.kind, message: status.message.slice(0, MAX_EXIT_MESSAGE) + '…' };
@@ -319,7 +325,7 @@ export class Kernel {
       this.releaseCap(cap);
     }
     this.collectUnreachable();
-    this.host.stopThread(p);
+    this.host.stopThread(p, retiring);
     for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-exited', pid, status });
     this.reapIfUnreferenced(p);
     return true;

@@ -53,6 +53,16 @@ export class ThreadRuntime {
     return this.server;
   }
 
+  /**
+   * End this process but keep the thread: the kernel records `status` and retires the call slot;
+   * after this returns the thread holds nothing of the process and may be given another
+   * (the host hears it is free from the platform's thread entry).
+   */
+  retire(status: ExitStatus): void {
+    const w = exitStatusToWire(status);
+    this.kernel.call('retire', { kind: w.kind, code: w.code, message: w.message.slice(0, MAX_EXIT_MESSAGE) });
+  }
+
   /** Tell the kernel this process is done. Does not return while the kernel is alive. */
   exit(status: ExitStatus): never {
     const w = exitStatusToWire(status);

@@ -28,16 +28,30 @@ import { Sys } from '../abi/keel/sys.js';
 import { runScript } from './script-process.js';
 
 
-export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<never> {
+/**
+ * A thread may be reused for another process when its wasm program ended by itself (no script
+ * code that could leave callbacks behind) and its memory was small enough that dropping it for
+ * the garbage collector costs less than a fresh thread.
+ */
+const REUSABLE_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/** How a process thread ended: its status, and whether the thread may serve another process. */
+export interface ProcessEnd {
+  status: ExitStatus;
+  reusable: boolean;
+}
+
+export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<ProcessEnd> {
   const opened = openProcess(rt, boot);
-  if (typeof opened === 'string') rt.exit({ kind: 'crashed', message: opened });
+  if (typeof opened === 'string') return { status: { kind: 'crashed', message: opened }, reusable: false };
   const { lk, ctx, proc, keel, wasi } = opened;
   const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
     : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
       : boot.path ? loadByPath(lk, boot.path, boot.limits?.memoryBytes) : 'no module to run';
-  if (typeof program === 'string') rt.exit({ kind: 'crashed', message: program });
-  if (program.kind === 'script') rt.exit(await runScript(program.name, new Sys(ctx, wasi, keel, proc)));
-  rt.exit(runWasm(program.module, ctx, wasi, keel));
+  if (typeof program === 'string') return { status: { kind: 'crashed', message: program }, reusable: false };
+  if (program.kind === 'script') return { status: await runScript(program.name, new Sys(ctx, wasi, keel, proc)), reusable: false };
+  const status = runWasm(program.module, ctx, wasi, keel);
+  return { status, reusable: ctx.mem.size <= REUSABLE_MEMORY_BYTES };
 }
 
 export interface OpenedProcess {

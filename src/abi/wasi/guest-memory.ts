@@ -18,6 +18,11 @@ export class GuestMemory {
   private dv = new DataView(new ArrayBuffer(0));
   private memory: WebAssembly.Memory | null = null;
 
+  /** Bytes of linear memory now (0 before a memory is attached). */
+  get size(): number {
+    return this.memory?.buffer.byteLength ?? 0;
+  }
+
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.refresh();

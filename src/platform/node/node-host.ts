@@ -6,7 +6,10 @@
  * handing a started one its data costs well under one), else a fresh one. Its `exit` and `error`
  * events tell the kernel the thread is gone (`threadGone`), whatever the reason, so a crashed
  * program or service never leaves callers hanging. Idle pool workers are unref'd: they never keep
- * the host process alive. `stopThread` terminates the worker.
+ * the host process alive. `stopThread` terminates the worker — unless the process retired
+ * (ended itself and kept its thread): then the worker's `idle` message tells the kernel the thread
+ * is gone and the worker goes back to the pool, its code already compiled and warm, so the next
+ * process skips both the thread start and the cold start of the shim.
  * Memory buffers for `memory_map` travel on a per-thread MessagePort that the thread drains
  * synchronously with receiveMessageOnPort (it is blocked in the kernel call meanwhile).
  */
@@ -15,6 +18,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { Kernel, KernelHost } from '../../kernel/kernel.js';
 import type { ExitStatus, Process } from '../../kernel/process.js';
 import type { BootSpec, ThreadStart } from '../../system/boot-spec.js';
+import { IDLE, type PoolStart } from './pool-messages.js';
 
 const entryUrl = new URL('./thread-entry.js', import.meta.url);
 
@@ -22,7 +26,12 @@ interface ThreadRecord {
   readonly worker: Worker;
   readonly control: MessagePort;
   stopping: boolean;
+  /** The process retired: the thread is expected to say it is idle (else it is stopped at this timer). */
+  retiring: ReturnType<typeof setTimeout> | null;
 }
+
+/** How long a retiring thread may take to say it is idle before it is stopped like any other. */
+const RETIRE_GRACE_MS = 2000;
 
 export class NodeHost implements KernelHost {
   kernel: Kernel | null = null;
@@ -31,24 +40,44 @@ export class NodeHost implements KernelHost {
   /** Called with (pid, error message) when a thread dies of an uncaught error. */
   onThreadError: ((pid: number, message: string) => void) | null = null;
 
-  /** Started workers waiting for a process to run. */
+  /** Started workers waiting for a process to run: fresh ones, and threads of retired processes. */
   private readonly pool: Worker[] = [];
   private closing = false;
+  /** Workers started so far (pool and on demand): with threads reused, far fewer than processes. */
+  workersStarted = 0;
+  /** Threads taken back from retired processes into the pool. */
+  threadsReused = 0;
+  /** Threads handed back by retired processes beyond this many are stopped, not kept. */
+  readonly maxIdle: number;
 
-  constructor(private readonly kernelQueue: number = 0, readonly poolSize: number = 2) {}
+  constructor(private readonly kernelQueue: number = 0, readonly poolSize: number = 2) {
+    this.maxIdle = Math.max(poolSize, 4);
+  }
+
+  /** Keep `w` idle in the pool until a process needs it (unref'd: it never keeps the host alive). */
+  private newWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
+    this.workersStarted++;
+    return new Worker(entryUrl, options);
+  }
+
+  private park(w: Worker): void {
+    w.removeAllListeners('error');
+    w.removeAllListeners('exit');
+    w.removeAllListeners('message');
+    w.unref();
+    w.on('error', () => {});
+    w.once('exit', () => {
+      const i = this.pool.indexOf(w);
+      if (i >= 0) this.pool.splice(i, 1);
+    });
+    this.pool.push(w);
+  }
 
   /** Top the pool up (off the caller's path: creating a worker takes the thread a moment). */
   private refill(): void {
     if (this.closing) return;
     while (this.pool.length < this.poolSize) {
-      const w = new Worker(entryUrl, { workerData: { pooled: true }, name: 'keel:idle', stdin: false });
-      w.unref();
-      w.on('error', () => {});
-      w.once('exit', () => {
-        const i = this.pool.indexOf(w);
-        if (i >= 0) this.pool.splice(i, 1);
-      });
-      this.pool.push(w);
+      this.park(this.newWorker({ workerData: { pooled: true }, name: 'keel:idle', stdin: false }));
     }
   }
 
@@ -105,9 +134,9 @@ export class NodeHost implements KernelHost {
       worker.removeAllListeners('error');
       worker.removeAllListeners('exit');
       worker.ref();
-      worker.postMessage({ start }, [port2]);
+      worker.postMessage({ start } satisfies PoolStart, [port2]);
     } else {
-      worker = new Worker(entryUrl, {
+      worker = this.newWorker({
         workerData: start,
         transferList: [port2],
         name: `keel:${process.pid}:${process.name}`,
@@ -116,29 +145,56 @@ export class NodeHost implements KernelHost {
     }
     // Refill a little later: starting a worker busies this thread for a few ms, which the new
     // process would otherwise wait out in its first calls to the kernel thread.
-    setTimeout(() => this.refill(), 25).unref();
+    if (this.pool.length < this.poolSize) setTimeout(() => this.refill(), 25).unref();
     const w = worker;
-    const record: ThreadRecord = { worker: w, control: port1, stopping: false };
+    const record: ThreadRecord = { worker: w, control: port1, stopping: false, retiring: null };
     this.threads.set(process.pid, record);
     let errorMessage = '';
+    let gone = (): void => {};
+    const end = (reason: string): void => {
+      if (record.retiring) clearTimeout(record.retiring);
+      this.threads.delete(process.pid);
+      port1.close();
+      kernel.threadGone(process.pid, reason);
+      this.exited.delete(process.pid);
+      gone();
+    };
     w.on('error', (err: unknown) => {
       errorMessage = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       this.onThreadError?.(process.pid, errorMessage);
     });
+    w.on('message', (m: unknown) => {
+      if (m !== IDLE) return;
+      if (!record.retiring || record.stopping) {
+        void w.terminate();
+        return;
+      }
+      // The process retired and its thread has let go of its call slot: the thread is free.
+      end('the thread retired');
+      if (this.closing || this.pool.length >= this.maxIdle) void w.terminate();
+      else {
+        this.threadsReused++;
+        this.park(w);
+      }
+    });
     this.exited.set(process.pid, new Promise<void>((resolve) => {
-      w.once('exit', (code) => {
-        this.threads.delete(process.pid);
-        port1.close();
-        kernel.threadGone(process.pid, errorMessage || `thread exited with code ${code}`);
-        this.exited.delete(process.pid);
-        resolve();
-      });
+      gone = resolve;
+      w.once('exit', (code) => end(errorMessage || `thread exited with code ${code}`));
     }));
   }
 
-  stopThread(process: Process): void {
+  stopThread(process: Process, retiring = false): void {
     const t = this.threads.get(process.pid);
-    if (!t || t.stopping) return;
+    if (!t || t.stopping || t.retiring) return;
+    if (retiring && !this.closing) {
+      t.retiring = setTimeout(() => this.terminate(t), RETIRE_GRACE_MS);
+      return;
+    }
+    this.terminate(t);
+  }
+
+  private terminate(t: ThreadRecord): void {
+    if (t.stopping) return;
     t.stopping = true;
     void t.worker.terminate();
   }
@@ -165,8 +221,8 @@ export class NodeHost implements KernelHost {
     for (const a of [...this.attached.values()]) a.done();
     const pending = [...this.exited.values(), ...idle];
     for (const t of this.threads.values()) {
-      t.stopping = true;
-      void t.worker.terminate();
+      if (t.retiring) clearTimeout(t.retiring);
+      this.terminate(t);
     }
     await Promise.all(pending);
   }
