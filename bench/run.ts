@@ -8,6 +8,11 @@
  *   spawn             start a hello-world program and wait for it (both in a fresh worker)
  *   file-write-small  100k × 64-byte fd_write to a file, vs node:wasi (Keel: tmpfs; and hostfs on a
  *                     host directory, like node:wasi)
+ *   file-read-cached  a 1 MiB file read 4 KiB at a time, 100 times (with and without page-cache tokens)
+ *   open-stat-close   open + fstat + close of a file 8 directories deep, 10k times
+ *   readdir           list a directory of 10k entries, 20 times
+ *   pipe              100 MiB through a pipe between two processes started by the shell
+ *   real-program      SQLite (built from its amalgamation) doing inserts, queries, updates on a file
  * spawn, syscall-null and file-write-small on tmpfs run under each whole-system placement: the
  * default (VFS, file systems and proc coalesced in one worker), every service alone in a worker,
  * and every service in the kernel thread.
@@ -196,6 +201,15 @@ function openStatBench(variant: string, onTmpfs: boolean, rounds: number, layout
 }
 
 /**
+ * readdir: a directory of 10k empty files listed (opendir, readdir to the end, closedir) ROUNDS
+ * times; readdir_bench times the listings only, not the files' creation.
+ */
+function readdirBench(layout: Layout, rounds: number): Promise<void> {
+  const listings = quick ? 5 : 20;
+  return selfTimedBench('readdir', `10k entries ×${listings}, tmpfs`, 'readdir_bench', ['/sandbox', '10000', String(listings)], 'ms (listings only)', true, rounds, layout);
+}
+
+/**
  * A workload that times its own loop and writes the nanoseconds to /out/time (a host directory),
  * run under Keel (on tmpfs or the host directory) and node:wasi (on the host directory).
  */
@@ -271,6 +285,7 @@ async function main(): Promise<void> {
     if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, tmpfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, true, layout);
     if (wanted('file-read-cached')) await readCachedBench(readCached('tmpfs'), true, rounds, layout);
     if (wanted('open-stat-close')) await openStatBench('8 directories deep, tmpfs', true, rounds, layout);
+    if (wanted('readdir')) await readdirBench(layout, rounds);
   }
   if (wanted('open-stat-close')) {
     // The VFS and tmpfs in different workers, without the VFS's copy of tmpfs's entries.

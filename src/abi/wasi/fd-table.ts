@@ -11,6 +11,8 @@
 
 export type FdKind = 'console' | 'file' | 'dir' | 'pipe' | 'socket';
 
+import type { DirEntry } from '../../services/fs/fs-protocol.js';
+
 export interface FdEntry {
   kind: FdKind;
   /** VFS fid for files, directories and pipes; the console stream (0, 1, 2); the net socket id. */
@@ -26,6 +28,11 @@ export interface FdEntry {
   preopen: string | null;
   /** How many fds name this entry (dup2 makes several). */
   refs?: number;
+  /**
+   * Directories: entries fetched by the last fd_readdir that did not fit in the caller's buffer,
+   * and the cookie that resumes at the first of them (the next call usually asks for exactly it).
+   */
+  unread?: { readonly at: number; readonly entries: readonly (DirEntry & { next: number })[] };
 }
 
 export const MAX_FDS = 1024;

@@ -13,6 +13,9 @@ import type { ShimContext } from './shim-context.js';
 
 const encoder = new TextEncoder();
 const FILETYPE_DIRECTORY = 3;
+/** fd_readdir builds each dirent here before copying it out (names are at most 255 bytes in every Keel file system). */
+const direntScratch = new Uint8Array(24 + 4096);
+const direntView = new DataView(direntScratch.buffer);
 
 export interface StatFields {
   dev: number; ino: number; type: number; nlink: number; size: number; atim: bigint; mtim: bigint; ctim: bigint;
@@ -293,33 +296,48 @@ export function fdFunctions(ctx: ShimContext) {
       mem.check(usedPtr, 4);
       let used = 0;
       let c = Number(cookie);
+      // One dirent: 24-byte header, then the name; the last one may be cut off at the buffer's end.
       const put = (next: number, ino: number, type: number, name: string): boolean => {
-        const nameBytes = encoder.encode(name);
-        const rec = new Uint8Array(24 + nameBytes.length);
-        const dv = new DataView(rec.buffer);
-        dv.setBigUint64(0, BigInt(next), true);
-        dv.setBigUint64(8, BigInt(ino), true);
-        dv.setUint32(16, nameBytes.length, true);
-        dv.setUint8(20, type);
-        rec.set(nameBytes, 24);
-        const take = Math.min(rec.length, bufLen - used);
-        out.set(rec.subarray(0, take), used);
+        const { read, written } = encoder.encodeInto(name, direntScratch.subarray(24));
+        if (read < name.length) return true; // longer than any name a file system returns: skip
+        direntView.setBigUint64(0, BigInt(next), true);
+        direntView.setBigUint64(8, BigInt(ino), true);
+        direntView.setUint32(16, written, true);
+        direntView.setUint32(20, type, true);
+        const take = Math.min(24 + written, bufLen - used);
+        out.set(direntScratch.subarray(0, take), used);
         used += take;
         return used < bufLen;
       };
-      const self = vfsResult(lk.vfs.call('stat', { fid: e.fid }));
-      if (typeof self === 'number') return self;
-      if (c === 0 && !put(1, self.ino, FILETYPE_DIRECTORY, '.')) return done();
+      if (c === 0) {
+        const self = vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+        if (typeof self === 'number') return self;
+        if (!put(1, self.ino, FILETYPE_DIRECTORY, '.')) return done();
+      }
       if (c <= 1 && !put(2, 0, FILETYPE_DIRECTORY, '..')) return done();
-      let fsCookie = Math.max(0, c - 2);
+      // Entries are handed out in batches; what did not fit last time is kept for the call that
+      // resumes there (wasi-libc asks for the next buffer at exactly that cookie).
+      let batch = e.unread && e.unread.at === Math.max(c, 2) ? e.unread.entries : null;
+      let fsCookie = batch ? -1 : Math.max(0, c - 2);
+      e.unread = undefined;
       for (;;) {
-        const r = vfsResult(lk.vfs.call('readdir', { fid: e.fid, cookie: fsCookie, max: Math.max(1024, Math.min(lk.maxChunk - 64, bufLen * 2)) }));
-        if (typeof r === 'number') return r;
-        if (r.count === 0) break;
-        for (const entry of unpackDirEntries(r.entries, r.count)) {
-          if (!put(entry.next + 2, entry.node, entry.type, entry.name)) return done();
+        if (!batch) {
+          const r = vfsResult(lk.vfs.call('readdir', { fid: e.fid, cookie: fsCookie, max: Math.max(1024, Math.min(lk.maxChunk - 64, bufLen * 2)) }));
+          if (typeof r === 'number') return r;
+          if (r.count === 0) break;
+          batch = unpackDirEntries(r.entries, r.count);
         }
-        fsCookie = r.next;
+        let resumeAt = Math.max(c, 2);
+        for (let i = 0; i < batch.length; i++) {
+          const entry = batch[i]!;
+          if (!put(entry.next + 2, entry.node, entry.type, entry.name)) {
+            e.unread = { at: resumeAt, entries: batch.slice(i) };
+            return done();
+          }
+          resumeAt = entry.next + 2;
+        }
+        fsCookie = batch[batch.length - 1]!.next;
+        batch = null;
       }
       return done();
       function done(): number {

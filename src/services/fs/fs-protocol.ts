@@ -60,33 +60,24 @@ export interface DirEntry {
 
 const encoder = new TextEncoder();
 
-/** Pack directory entries (with their resume cookies) for a readdir reply. */
+/** Pack directory entries (with their resume cookies) for a readdir reply: as many whole entries as fit in `max` bytes. */
 export function packDirEntries(entries: readonly (DirEntry & { next: number })[], max: number): { bytes: Uint8Array; count: number } {
-  const parts: Uint8Array[] = [];
+  const bytes = new Uint8Array(Math.max(0, max));
+  const dv = new DataView(bytes.buffer);
   let total = 0;
   let count = 0;
   for (const e of entries) {
-    const name = encoder.encode(e.name);
-    const size = 8 + 8 + 1 + 4 + name.length;
-    if (total + size > max) break;
-    const rec = new Uint8Array(size);
-    const dv = new DataView(rec.buffer);
-    dv.setFloat64(0, e.node, true);
-    dv.setFloat64(8, e.next, true);
-    dv.setUint8(16, e.type);
-    dv.setUint32(17, name.length, true);
-    rec.set(name, 21);
-    parts.push(rec);
-    total += size;
+    if (total + 21 > max) break;
+    const { read, written } = encoder.encodeInto(e.name, bytes.subarray(total + 21));
+    if (read < e.name.length) break; // the name did not fit
+    dv.setFloat64(total, e.node, true);
+    dv.setFloat64(total + 8, e.next, true);
+    dv.setUint8(total + 16, e.type);
+    dv.setUint32(total + 17, written, true);
+    total += 21 + written;
     count++;
   }
-  const bytes = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    bytes.set(p, off);
-    off += p.length;
-  }
-  return { bytes, count };
+  return { bytes: bytes.subarray(0, total), count };
 }
 
 const decoder = new TextDecoder();

@@ -259,9 +259,14 @@ export class Tmpfs implements FileSystemOps {
     const d = this.dir(dirId);
     if (typeof d === 'number') return d;
     const list: { node: number; type: number; name: string; next: number }[] = [];
+    // Collect no more than can fit: a packed entry takes at least 21 bytes plus one per UTF-16
+    // unit of its name (UTF-8 never takes fewer), so stopping past `max` by that count is safe.
+    let estimate = 0;
     for (const [name, e] of d.entries!) {
       if (e.seq < cookie) continue;
       list.push({ node: e.node, type: this.nodes.get(e.node)!.type, name, next: e.seq + 1 });
+      estimate += 21 + name.length;
+      if (estimate > max) break;
     }
     const { bytes, count } = packDirEntries(list, max);
     return { count, next: count > 0 ? list[count - 1]!.next : cookie, entries: bytes };
