@@ -299,6 +299,16 @@ async function main(): Promise<void> {
     await readCachedBench(`${readCached('hostfs')}, no tokens`, false, rounds, 'default', noCache);
   }
   if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
+  if (wanted('real-program')) {
+    // SQLite doing real work on a database file: in Keel's tmpfs under each placement, and on a
+    // host directory (hostfs) like node:wasi.
+    const sqlRows = quick ? 5000 : 20000;
+    const sql = (fs: string): string => `SQLite, ${sqlRows} rows: insert, index, query, update, ${fs}`;
+    const sqlArgs = (d: string): string[] => [`${d}/bench.db`, String(sqlRows)];
+    const sqlRounds = quick ? 3 : 5; // each run takes seconds: fewer rounds keep the suite within 10 minutes
+    for (const layout of LAYOUTS) await wasmBench('real-program', sql('tmpfs'), 'sqlite_bench', sqlArgs, sqlRounds, true, layout);
+    await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false);
+  }
   if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
 
   const header = ['benchmark', 'variant', 'keel', 'node:wasi', 'ratio', 'unit'];
