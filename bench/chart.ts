@@ -1,6 +1,6 @@
 /**
  * The benchmark chart: Keel ÷ node:wasi per benchmark, one bar per placement, on a log scale with
- * the baseline at 1 (left of it Keel is faster). Rendered to SVG with Vega-Lite, no browser.
+ * each bar drawn from the baseline at 1 to the ratio (left of 1 Keel is faster). Rendered to SVG with Vega-Lite, no browser.
  *
  *   node dist/bench/chart.js RESULTS.json OUT.svg     (re-draw a saved run)
  * The bench itself calls `ratioChart` after every run.
@@ -37,7 +37,9 @@ export async function ratioChart(rows: readonly ChartRow[], title: string): Prom
         encoding: {
           y: { field: 'test', type: 'nominal', title: null, sort: null, axis: { labelLimit: 800 } },
           yOffset: { field: 'placement', sort: ['default', 'isolated', 'kernel'] },
-          x: { field: 'ratio', type: 'quantitative', title: 'ratio (log scale)', scale: { type: 'log', domainMin: 0.1 } },
+          x: { field: 'ratio', type: 'quantitative', title: 'ratio (log scale)', scale: { type: 'log', domainMin: 0.05 } },
+          // Bars grow from the baseline (1), not from 0, which a log scale cannot place.
+          x2: { datum: 1 },
           color: { field: 'placement', type: 'nominal', sort: ['default', 'isolated', 'kernel'], title: 'placement' },
         },
       },
