@@ -2,7 +2,7 @@
  * wasi_fuzz.c - call every WASI preview1 function with random and malformed arguments and check
  * that each call returns a valid errno (0..76).
  *
- * Invoke:  wasi_fuzz SEED CALLS [DIRFD]
+ * Invoke:  wasi_fuzz SEED CALLS [DIRFD [TRACE_FROM]]
  * Calls the raw `wasi_snapshot_preview1` imports (not wasi-libc's wrappers) CALLS times, choosing
  * the function and every argument from a seeded generator: pointers inside a scratch arena,
  * straddling the end of linear memory, past it, or wild; lengths from 0 to huge; fds that exist
@@ -12,8 +12,9 @@
  * unlinks files there.
  * Kept away from: proc_exit and proc_raise (they end the fuzzer); closing, moving, replacing or
  * setting flags on fds 0-2 and
- * DIRFD (the fuzzer needs them to go on and to report); unbounded waits (every poll_oneoff gets a
- * clock subscription of at most 1 ms; stdin should be empty); fd_allocate beyond 1 MiB (it would
+ * DIRFD (the fuzzer needs them to go on and to report); unbounded waits (every poll_oneoff's first
+ * subscription is a clock of at most 1 ms, or its subscriptions lie past the end of memory; stdin
+ * should be empty); fd_allocate beyond 1 MiB (it would
  * reserve real disk under a host runtime).
  * Prints, after a line "--- wasi_fuzz report ---" (random fd_writes to fds 1 and 2 come before it),
  * "calls N" and "invalid K" (calls whose result was not an errno), then one line per function:
@@ -201,21 +202,25 @@ static int32_t iovecs(int32_t count) {
     return arena_at(at);
 }
 
-/* poll_oneoff subscriptions: random ones, then always one relative clock of at most 1 ms. */
+/*
+ * poll_oneoff subscriptions: first always a relative clock of at most 1 ms, then random ones. The
+ * clock comes first so that a shortened count still includes it: a poll with only subscriptions
+ * that never become ready (a read on a pipe's write end) rightly waits forever, in POSIX too.
+ */
 static int32_t subscriptions(int32_t *n) {
     uint32_t at = 4096;
     int32_t count = (int32_t)below(4);
     for (int32_t i = 0; i <= count; i++) {
         uint8_t *s = arena + at + 48 * i;
         for (int j = 0; j < 48; j++) s[j] = (uint8_t)next64();
-        uint8_t tag = i == count ? 0 : (uint8_t)below(4);
+        uint8_t tag = i == 0 ? 0 : (uint8_t)below(4);
         s[8] = tag;
         if (tag == 0) {
-            uint32_t id = i == count ? 1 : below(5);
+            uint32_t id = i == 0 ? 1 : below(5);
             memcpy(s + 16, &id, 4);
             uint64_t timeout = below(1000000);
             memcpy(s + 24, &timeout, 8);
-            uint16_t flags = i == count ? 0 : (uint16_t)below(2);
+            uint16_t flags = i == 0 ? 0 : (uint16_t)below(2);
             if (flags) { uint64_t now = 0; memcpy(s + 24, &now, 8); } /* absolute 0: already past */
             memcpy(s + 40, &flags, 2);
         } else if (tag <= 2) {
@@ -225,6 +230,11 @@ static int32_t subscriptions(int32_t *n) {
     }
     *n = count + 1;
     return arena_at(at);
+}
+
+/* A pointer for poll_oneoff's subscriptions that is not to them: past or straddling the end of memory. */
+static int32_t bad_subscriptions(void) {
+    return below(2) ? (int32_t)(mem_end() + below(1 << 20)) : (int32_t)(mem_end() - below(48));
 }
 
 /* ---- the calls ---- */
@@ -294,7 +304,7 @@ static int32_t call(int which) {
     case 37: {
         int32_t subs = subscriptions(&n);
         int32_t events = arena_at(8192);
-        return w_poll_oneoff(below(12) ? subs : pointer(48), below(12) ? events : pointer(32), below(16) ? n : (int32_t)below(3), pointer(4));
+        return w_poll_oneoff(below(12) ? subs : bad_subscriptions(), below(12) ? events : pointer(32), below(16) ? n : (int32_t)below(3), pointer(4));
     }
     case 38: return w_sched_yield();
     case 39: l1 = below(4) ? (int32_t)below(256) : length(); return w_random_get(pointer(l1), l1);
@@ -307,12 +317,14 @@ static int32_t call(int which) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fputs("usage: wasi_fuzz SEED CALLS [DIRFD]\n", stderr);
+        fputs("usage: wasi_fuzz SEED CALLS [DIRFD [TRACE_FROM]]\n", stderr);
         return 2;
     }
     state = strtoull(argv[1], NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
     long calls = atol(argv[2]);
     if (argc > 3) dirfd = atoi(argv[3]);
+    /* TRACE_FROM: name each call from that index on, on stderr, before it is made (to find a hang). */
+    long trace_from = argc > 4 ? atol(argv[4]) : -1;
     /* Nothing of the fuzzer's may lie near the end of memory, where straddling pointers land: the
        output buffer is static (no malloc) and memory grows by 4 pages no allocator knows of. */
     static char outbuf[8192];
@@ -323,6 +335,7 @@ int main(int argc, char **argv) {
     int32_t first_result = 0;
     for (long i = 0; i < calls; i++) {
         int which = (int)below(NFUNCS);
+        if (trace_from >= 0 && i >= trace_from) fprintf(stderr, "call %ld: %s\n", i, NAMES[which]);
         int32_t r = call(which);
         calls_of[which]++;
         if (r == 0) ok_of[which]++;

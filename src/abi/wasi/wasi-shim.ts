@@ -33,26 +33,38 @@ export const WASI_PREVIEW1_FUNCTIONS = [
 
 /**
  * Wrap an import so no host exception reaches the program: a bad guest pointer becomes EFAULT, a
- * bug in the shim EIO (counted), and only proc_exit's unwinding passes through. Imports take at
- * most 11 parameters (keel.spawn_pgid); a fixed-arity wrapper allocates nothing per call.
+ * bug in the shim EIO (counted), and only proc_exit's unwinding passes through. The wrapper has
+ * the import's own arity (up to 4; more takes the 11-parameter form, keel.spawn_pgid's count), so
+ * a call passes no padding arguments and allocates nothing: the hot calls (clocks, reads, writes)
+ * take 2-4.
  */
 export function guardImport(name: string, fn: (...args: never[]) => number, stats: ShimStats): (...args: never[]) => number {
-  const call = fn as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown, k: unknown) => number;
-  return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown, k: unknown): number => {
-    stats.calls++;
-    try {
-      return call(a, b, c, d, e, f, g, h, i, j, k);
-    } catch (err) {
-      if (err instanceof ProcExit) throw err;
-      if (err instanceof GuestFault) {
-        stats.faults++;
-        return Errno.FAULT;
-      }
-      stats.internalErrors++;
-      stats.lastInternalError = err instanceof Error ? `${name}: ${err.message}` : `${name}: ${String(err)}`;
-      return Errno.IO;
+  const failed = (err: unknown): number => {
+    if (err instanceof ProcExit) throw err;
+    if (err instanceof GuestFault) {
+      stats.faults++;
+      return Errno.FAULT;
     }
-  }) as (...args: never[]) => number;
+    stats.internalErrors++;
+    stats.lastInternalError = err instanceof Error ? `${name}: ${err.message}` : `${name}: ${String(err)}`;
+    return Errno.IO;
+  };
+  type Any = unknown;
+  const f = fn as (...args: Any[]) => number;
+  let guarded: (...args: Any[]) => number;
+  switch (fn.length) {
+    case 0: guarded = () => { stats.calls++; try { return f(); } catch (e) { return failed(e); } }; break;
+    case 1: guarded = (a: Any) => { stats.calls++; try { return f(a); } catch (e) { return failed(e); } }; break;
+    case 2: guarded = (a: Any, b: Any) => { stats.calls++; try { return f(a, b); } catch (e) { return failed(e); } }; break;
+    case 3: guarded = (a: Any, b: Any, c: Any) => { stats.calls++; try { return f(a, b, c); } catch (e) { return failed(e); } }; break;
+    case 4: guarded = (a: Any, b: Any, c: Any, d: Any) => { stats.calls++; try { return f(a, b, c, d); } catch (e) { return failed(e); } }; break;
+    default:
+      guarded = (a: Any, b: Any, c: Any, d: Any, e: Any, g: Any, h: Any, i: Any, j: Any, k: Any, l: Any) => {
+        stats.calls++;
+        try { return f(a, b, c, d, e, g, h, i, j, k, l); } catch (err) { return failed(err); }
+      };
+  }
+  return guarded as (...args: never[]) => number;
 }
 
 export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.ModuleImports {
