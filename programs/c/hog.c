@@ -9,6 +9,9 @@
  *   hog spin              loop forever without a system call (a time limit's target)
  *   hog echo              copy stdin to stdout line by line, flushing each line; at end of
  *                         input print "lines N" on stderr
+ *   hog children PATH     start PATH ("hog echo", with this process's stdio) again and again
+ *                         without waiting, until keel_spawn fails; prints "started N: <strerror>",
+ *                         then kills and waits for every child and prints "reaped N"; exits 0
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +19,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keel.h"
+
+static int children(const char *path) {
+    static int pids[4096];
+    char *args[] = {"hog", "echo", NULL};
+    int n = 0, err = 0;
+    while (n < 4096 && (err = keel_spawn(path, args, NULL, NULL, 0, &pids[n])) == 0) n++;
+    printf("started %d: %s\n", n, err ? strerror(err) : "no error");
+    fflush(stdout);
+    int reaped = 0;
+    for (int i = 0; i < n; i++) {
+        int32_t status = 0, waited = 0;
+        (void)__keel_kill(pids[i], 9);
+        if (__keel_wait(pids[i], &status, &waited) == 0) reaped++;
+    }
+    printf("reaped %d\n", reaped);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 3 && strcmp(argv[1], "children") == 0) return children(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "memory") == 0) {
     size_t step = (size_t)atol(argv[2]) * 1024;
     if (step < sizeof(void *)) step = sizeof(void *);

@@ -14,7 +14,7 @@ import { devfsService } from './fs/devfs.js';
 import { type CacheSlice, PageCache } from './fs/page-cache.js';
 import { Vfs } from './vfs/vfs.js';
 import { pipeCompletions, vfsService } from './vfs/vfs-service.js';
-import { Proc, procService } from './proc/proc.js';
+import { DEFAULT_PROC_LIMITS, Proc, type ProcLimits, procService } from './proc/proc.js';
 import { procProtocol } from './proc/proc-protocol.js';
 import { ProtocolClient } from '../ipc/protocol-client.js';
 import type { ExitStatus } from '../kernel/process.js';
@@ -113,7 +113,9 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     };
     const tty = typeof ctx.config['tty'] === 'string' ? ctx.callers[ctx.config['tty']] : undefined;
     const procMint = ctx.uses['proc:mint'];
-    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), ...(procMint !== undefined ? { proc: procMint } : {}), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}) });
+    const limit = (key: keyof ProcLimits): number => (typeof ctx.config[key] === 'number' ? ctx.config[key] : DEFAULT_PROC_LIMITS[key]);
+    const limits: ProcLimits = { maxChildren: limit('maxChildren'), maxProcesses: limit('maxProcesses') };
+    const proc = new Proc(ctx.caller, { vfs: need('vfs:mint'), console: need('console:mint'), ...(procMint !== undefined ? { proc: procMint } : {}), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}) }, limits);
     return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status), processStopped: (pid, stopped, signal) => proc.processStopped(pid, stopped, signal) };
   },
   net: (ctx) => {

@@ -36,6 +36,10 @@ const kinds = {
   proc: z.strictObject({
     /** The service whose badge may signal process groups (^C, ^Z). */
     tty: name.optional(),
+    /** Children one process may have started and not yet waited for (default 64); past it spawn is EAGAIN. */
+    maxChildren: z.number().int().min(1).max(4096).optional(),
+    /** Processes proc may have started and not yet forgotten, in all (default 160); past it spawn is EAGAIN. */
+    maxProcesses: z.number().int().min(1).max(4096).optional(),
   }),
   vfs: z.strictObject({
     mounts: z.array(z.strictObject({ path: absolutePath, fs: name })).min(1, 'expected at least the root mount'),

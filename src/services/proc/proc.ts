@@ -56,6 +56,18 @@ export interface ProcMasters {
   readonly ttyBadge?: number;
 }
 
+/** How many processes proc starts: per parent (unwaited children, zombies included) and in all. */
+export interface ProcLimits {
+  readonly maxChildren: number;
+  readonly maxProcesses: number;
+}
+
+/**
+ * The defaults leave the arena room (256 process slots) for the services and the host's own
+ * programs: a fork bomb exhausts proc's share and gets EAGAIN, and the system stays usable.
+ */
+export const DEFAULT_PROC_LIMITS: ProcLimits = { maxChildren: 64, maxProcesses: 160 };
+
 const SESSION_RIGHTS = Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE;
 /** proc's badges live above the range the system uses at boot. */
 const BADGE_BASE = 2 ** 40;
@@ -86,7 +98,7 @@ export class Proc {
     return this.masters.ttyBadge !== undefined && badge === this.masters.ttyBadge;
   }
 
-  constructor(caller: Caller, private readonly masters: ProcMasters) {
+  constructor(caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
   }
@@ -131,6 +143,10 @@ export class Proc {
     const opens = (x: unknown): x is PreopenSpec[] => Array.isArray(x) && x.every((p) => typeof p === 'object' && p !== null
       && typeof (p as PreopenSpec).guestPath === 'string' && typeof (p as PreopenSpec).vfsPath === 'string');
     if (!strings(args) || !strings(env) || !opens(preopens) || !inheritedFds(inherit)) return Errno.INVAL;
+    if (this.table.size >= this.limits.maxProcesses) return Errno.AGAIN;
+    let children = 0;
+    for (const e of this.table.values()) if (e.parent === parent) children++;
+    if (children >= this.limits.maxChildren) return Errno.AGAIN;
     if (program === 0) {
       if (!path.startsWith('/')) return Errno.INVAL;
       const found = this.exists(path);
