@@ -2,7 +2,8 @@
  * proc's process limits: a program that starts children without waiting for them gets EAGAIN
  * once it holds the manifest's `maxChildren` (zombies count: an unwaited child keeps its entry),
  * and proc as a whole stops at `maxProcesses`; the offender is refused and everyone else goes on
- * (a program started afterwards runs). Runs under whichever manifest the tests use, with the limits
+ * (a program started afterwards runs); a fork bomb in the shell fills proc's share and no more, while
+ * the kernel, the VFS and the console keep serving. Runs under whichever manifest the tests use, with the limits
  * set in its proc config.
  */
 
@@ -40,6 +41,31 @@ test('maxProcesses bounds everything proc starts, below the per-parent limit', a
     const r = await within(keel.run(prog('hog'), hogChildren), 60_000, 'hog children');
     assert.equal(r.stdout, 'started 3: Resource temporarily unavailable\nreaped 3\n');
   }, { manifest: withProcLimits({ maxChildren: 50, maxProcesses: 3 }), dirs: progs });
+});
+
+test('a fork bomb in the shell is held at maxProcesses while the system stays usable', async () => {
+  const maxProcesses = 10;
+  await withKeel(async (keel) => {
+    await keel.writeFile('/tmp/bomb', 'sh /tmp/bomb & sh /tmp/bomb\n');
+    const shellOptions = { env: { PATH: '/bin' }, dirs: ['/'], cwd: '/' };
+    const bomb = await keel.spawn({ path: '/bin/sh' }, { ...shellOptions, args: ['sh', '/tmp/bomb'], stdout: 'ignore', stderr: 'ignore' });
+    // Wait (bounded) until the bomb has filled proc's share: every place taken.
+    const deadline = performance.now() + 30_000;
+    while (keel.liveThreads() < maxProcesses && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(keel.liveThreads() >= maxProcesses, `the bomb reached only ${keel.liveThreads()} threads`);
+    // The kernel, the VFS and the console still serve: a program runs, a shell answers.
+    const hello = await within(keel.run(prog('hello')), 30_000, 'hello during the bomb');
+    assert.equal(hello.stdout, 'hello, world\n');
+    const sh = await within(keel.run({ path: '/bin/sh' }, { ...shellOptions, args: ['sh', '-c', 'cd /tmp && pwd'] }), 30_000, 'a shell during the bomb');
+    assert.equal(sh.stdout, '/tmp\n', `${JSON.stringify(sh.status)} ${sh.stderr}`);
+    // What proc starts meanwhile competes with the bomb (like RLIMIT_NPROC): it runs if a place is
+    // free at that moment, else it is refused cleanly with EAGAIN — never a hang or another error.
+    const other = await within(keel.run({ path: '/bin/sh' }, { ...shellOptions, args: ['sh', '-c', '/bin/echo x'] }), 30_000, 'a program during the bomb');
+    assert.ok(other.stdout === 'x\n' || /echo: Resource temporarily unavailable/.test(other.stderr), `${JSON.stringify(other.status)} ${other.stdout} ${other.stderr}`);
+    // The bomb never got past the limit: proc's processes, the two programs above, the pool.
+    assert.ok(keel.liveThreads() <= maxProcesses + 2 + 6, `${keel.liveThreads()} threads`);
+    bomb.kill(9);
+  }, { manifest: withProcLimits({ maxChildren: 4, maxProcesses }), shell: true });
 });
 
 test('limits out of range are refused when the manifest is checked', async () => {
