@@ -17,6 +17,7 @@ import { NET_NONBLOCK, netProtocol } from '../services/dev/net.js';
 import { Errno } from './wasi/errno.js';
 import { type FdEntry, FdTable } from './wasi/fd-table.js';
 import { FileTokens } from './file-tokens.js';
+import { concatBytes } from './bytes.js';
 import type { AddressToken } from '../ipc/address-token.js';
 import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
 
@@ -297,12 +298,5 @@ function scatter(from: Uint8Array, into: readonly Uint8Array[]): void {
 
 /** One buffer holding all of `parts` (no copy when there is one part). */
 function gather(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }

@@ -191,8 +191,9 @@ export class CallSlot {
 
 /**
  * Kernel: the thread owning `slot` is ending. Its call, if one is open, becomes DEAD (and its
- * caller is woken: a retiring thread waits for exactly this) and the sequence number moves on, so a deferred reply still held for it reports `pending` false and is
- * dropped instead of landing in a slot that will belong to someone else.
+ * caller is woken: a retiring thread waits for exactly this) and the sequence number moves on,
+ * so a deferred reply still held for it reports `pending` false and is dropped instead of landing
+ * in a slot that will belong to someone else.
  */
 export function retireSlot(arena: Arena, slot: number): void {
   const i32 = arena.i32;

@@ -18,13 +18,13 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { bootKeel } from '../../src/platform/node/index.js';
 import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { systemFromManifest } from '../../src/system/manifest-system.js';
-import { parseManifest } from '../../src/system/manifest.js';
+import { readManifest } from '../support/manifest.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, calls: { type: 'string' }, seed: { type: 'string', default: '1' } } });
@@ -74,10 +74,9 @@ async function wasiFuzz(placement: string): Promise<void> {
 }
 
 async function ipcFuzz(placement: string): Promise<void> {
-  const file = join(root, 'manifests', `${placement}.yaml`);
   // The console's host streams are /dev/null: the fuzzer's random console writes go nowhere.
   const devNull = openSync('/dev/null', 'r+');
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true, [devNull, devNull, devNull]), systemFromManifest(parseManifest(readFileSync(file, 'utf8'), file), {}));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true, [devNull, devNull, devNull]), systemFromManifest(readManifest(join(root, 'manifests', `${placement}.yaml`)), {}));
   try {
     for (let done = 0; done < perPlacement; done += CHUNK) {
       const calls = Math.min(CHUNK, perPlacement - done);

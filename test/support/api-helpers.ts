@@ -1,6 +1,7 @@
 /**
- * Helpers shared by the library API tests (test/api): bounded waits, the host resources that keep
- * the event loop alive, and a boot-run-shutdown wrapper that checks no worker is left.
+ * Helpers shared by the tests that use the library API (test/api, some of test/system): bounded
+ * waits, the host resources that keep the event loop alive, and a boot-run-shutdown wrapper that
+ * checks no worker is left.
  */
 
 import assert from 'node:assert/strict';
@@ -23,6 +24,15 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
     return await Promise.race([p, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Resolves once `cond()` holds, checking on each turn of the event loop; rejects after `ms`. */
+export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { Keel } from '../../src/api/keel.js';
 import { nodeKeelHost } from '../../src/platform/node/index.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
-import { prog, within } from '../support/api-helpers.js';
+import { prog, waitFor, within } from '../support/api-helpers.js';
 
 const MIB = 1024 * 1024;
 
@@ -66,12 +66,3 @@ test('a trap retires the thread; a killed program or a large memory stops it; th
   }
   assert.equal(host().liveThreads(), 0);
 });
-
-/** Resolves once `cond()` holds, checking on each turn of the event loop; rejects after `ms`. */
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

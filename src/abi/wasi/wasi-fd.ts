@@ -318,7 +318,7 @@ export function fdFunctions(ctx: ShimContext) {
       // Entries are handed out in batches; what did not fit last time is kept for the call that
       // resumes there (wasi-libc asks for the next buffer at exactly that cookie).
       let batch = e.unread && e.unread.at === Math.max(c, 2) ? e.unread.entries : null;
-      let fsCookie = batch ? -1 : Math.max(0, c - 2);
+      let fsCookie = Math.max(0, c - 2);
       e.unread = undefined;
       for (;;) {
         if (!batch) {

@@ -54,12 +54,13 @@ export class NodeHost implements KernelHost {
     this.maxIdle = Math.max(poolSize, 4);
   }
 
-  /** Keep `w` idle in the pool until a process needs it (unref'd: it never keeps the host alive). */
+  /** A new worker running thread-entry.js, counted. */
   private newWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
     this.workersStarted++;
     return new Worker(entryUrl, options);
   }
 
+  /** Keep `w` idle in the pool until a process needs it (unref'd: it never keeps the host alive). */
   private park(w: Worker): void {
     w.removeAllListeners('error');
     w.removeAllListeners('exit');
