@@ -16,7 +16,7 @@
  */
 
 import { type ExitStatus, type ResourceLimit } from '../kernel/process.js';
-import { KeelError, System, type SystemHost } from '../system/system.js';
+import { KeelError, type ServiceStatus, System, type SystemHost } from '../system/system.js';
 import type { Manifest } from '../system/manifest-schema.js';
 import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
 import { systemFromManifest } from '../system/manifest-system.js';
@@ -57,6 +57,8 @@ export interface BootOptions {
   readonly listen?: readonly string[];
   /** Put Keel's shell and utilities in /bin and make the console a terminal line discipline. */
   readonly shell?: boolean;
+  /** Called with each line of the kernel's message log as it is logged (service crashes and restarts). */
+  readonly log?: (line: string) => void;
 }
 
 export interface Limits {
@@ -133,7 +135,9 @@ export class Keel {
     });
     const manifest = Keel.manifest(host, options.manifest);
     const config = systemFromManifest(manifest, { hostDirs, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
-    const system = await System.boot(host.makeSystemHost(), host.platform, config);
+    const systemHost = host.makeSystemHost();
+    if (options.log) systemHost.log = options.log;
+    const system = await System.boot(systemHost, host.platform, config);
     const keel = new Keel(host, system, hostDirs.map((d) => d.vfsPath));
     try {
       for (const [path, data] of Object.entries(options.files ?? {})) await keel.writeFile(path, data);
@@ -278,6 +282,25 @@ export class Keel {
     return makeDirectories(this.system.hostVfs, path);
   }
 
+  /** Every service worker with its supervisor state (running, restarting, down) and restart count. */
+  services(): ServiceStatus[] {
+    return this.system.services();
+  }
+
+  /**
+   * Fault injection: end the worker that runs `service` at once, as SIGKILL would; the supervisor
+   * restarts it by the manifest's policy. The pid ended, or null if no worker runs it now (a
+   * service in the kernel thread cannot be killed).
+   */
+  killService(service: string): number | null {
+    return this.system.killService(service);
+  }
+
+  /** The kernel's message log (the newest 512 lines): what `dmesg` prints. */
+  kernelMessages(): string[] {
+    return this.system.kernel.readMessages(0).lines;
+  }
+
   /** Threads (workers) alive now, for monitoring and leak checks; 0 after shutdown. */
   liveThreads(): number {
     return this.system.host.liveThreads();
@@ -290,4 +313,4 @@ export class Keel {
 }
 
 export { KeelError, KeelProcess };
-export type { ExitStatus, Manifest, ProgramResult, ResourceLimit, StdinOption, OutputOption };
+export type { ExitStatus, Manifest, ProgramResult, ResourceLimit, ServiceStatus, StdinOption, OutputOption };

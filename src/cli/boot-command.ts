@@ -42,5 +42,6 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
   }
   const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
   const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
-  return bootAndRun(host, { dirs, shell: true, manifest: opts.manifest ?? host.manifestPath }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
+  const log = (line: string): void => host.stderr(`keel: ${line}`);
+  return bootAndRun(host, { dirs, shell: true, manifest: opts.manifest ?? host.manifestPath, log }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
 }

@@ -70,7 +70,8 @@ export const ProcWord = {
   EXTRA1: 5,
   QUEUE: 6,      // receive queue, -1 when the process serves nothing
   NAME_LEN: 7,   // bytes of name stored
-  NAME: 8,
+  RESTARTS: 8,   // times the supervisor has restarted this service (0 for programs)
+  NAME: 9,
 } as const;
 export const PROC_ROW_WORDS = 32;
 /** Longest process name the table keeps (bytes of UTF-8). */
@@ -141,8 +142,9 @@ export const ObjectWord = {
   PEER: 1,       // channel endpoint: the peer endpoint's id (0 when the peer closed)
   ROUTE: 2,      // channel endpoint being served: (queue << 16) | port, -1 when not served
   SIGNALS: 3,    // notification bits / endpoint signals
+  SERVES: 4,     // channel endpoint: how many times a thread has started serving it (a restarted service: one more)
 } as const;
-const OBJECT_WORDS = 4;
+const OBJECT_WORDS = 5;
 
 export class Arena {
   readonly buffer: SharedArrayBuffer;

@@ -4,7 +4,7 @@
  * Service code and local kernels call through this; they never know which path was taken.
  */
 
-import type { Arena } from './arena.js';
+import { type Arena, ObjectWord } from './arena.js';
 import { CallSlot } from './call-slot.js';
 import { Route, resolveRoute } from './route.js';
 import type { ServerThread } from './server-thread.js';
@@ -33,6 +33,17 @@ export class Caller {
   isColocated(handle: number): boolean {
     const r = this.route;
     return resolveRoute(this.arena, this.slot.pid, handle, r) === Status.OK && this.local !== null && r.queue === this.local.queue.index;
+  }
+
+  /**
+   * How many times the server behind `handle` has started serving (it changes when a supervisor
+   * restarts the service), or -1 while nobody serves it. What a client caches from a server is
+   * stale once this changes.
+   */
+  incarnation(handle: number): number {
+    const r = this.route;
+    if (resolveRoute(this.arena, this.slot.pid, handle, r) !== Status.OK) return -1;
+    return Atomics.load(this.arena.i32, this.arena.objectWord(r.endpoint) + ObjectWord.SERVES);
   }
 
   /** Call through channel `handle` with the request already in registers/bulk. Transport status. */

@@ -25,6 +25,8 @@ export interface ProcessRow {
   readonly sampledNs: number;
   /** Calls the process's thread served. */
   readonly served: number;
+  /** Times the supervisor restarted the service this process runs (0 for programs). */
+  readonly restarts: number;
 }
 
 export interface PublishedProcess {
@@ -34,6 +36,7 @@ export interface PublishedProcess {
   readonly alive: boolean;
   readonly slots: readonly number[];
   readonly queue: number;
+  readonly restarts: number;
 }
 
 const encoder = new TextEncoder();
@@ -51,6 +54,7 @@ export function publishProcess(arena: Arena, p: PublishedProcess): void {
   i32[w + ProcWord.EXTRA0] = p.slots[1] ?? -1;
   i32[w + ProcWord.EXTRA1] = p.slots[2] ?? -1;
   i32[w + ProcWord.QUEUE] = p.queue;
+  i32[w + ProcWord.RESTARTS] = p.restarts;
   const name = new Uint8Array(arena.buffer, (w + ProcWord.NAME) * 4, PROC_NAME_BYTES);
   const { written } = encoder.encodeInto(p.name, name);
   i32[w + ProcWord.NAME_LEN] = written;
@@ -81,7 +85,7 @@ function readRow(arena: Arena, pid: number): ProcessRow | 'free' | null {
     const served = queue >= 0 && queue < arena.config.maxQueues ? i32[arena.queueWord(queue) + QueueWord.SERVED]! : 0;
     const len = Math.min(Math.max(i32[w + ProcWord.NAME_LEN]!, 0), PROC_NAME_BYTES);
     const name = decoder.decode(new Uint8Array(arena.buffer, (w + ProcWord.NAME) * 4, len).slice());
-    const row = { pid, parent: i32[w + ProcWord.PARENT]!, name, serves: queue >= 0, calls, samples, sampledNs, served };
+    const row = { pid, parent: i32[w + ProcWord.PARENT]!, name, serves: queue >= 0, calls, samples, sampledNs, served, restarts: i32[w + ProcWord.RESTARTS]! };
     if (Atomics.load(i32, w + ProcWord.SEQ) === seq) return row;
   }
   return null;

@@ -50,6 +50,7 @@ export class ChannelEndpoint extends KernelObject {
     arena.i32[w + ObjectWord.PEER] = 0;
     arena.i32[w + ObjectWord.ROUTE] = -1;
     arena.i32[w + ObjectWord.SIGNALS] = 0;
+    arena.i32[w + ObjectWord.SERVES] = 0;
     Atomics.store(arena.i32, w + ObjectWord.TYPE, ObjectType.CHANNEL);
   }
 
@@ -66,6 +67,7 @@ export class ChannelEndpoint extends KernelObject {
   /** Publish that calls to this endpoint go to `queue`, port `port`. */
   serve(queue: number, port: number): void {
     this.route = { queue, port };
+    Atomics.add(this.arena.i32, this.arena.objectWord(this.id) + ObjectWord.SERVES, 1);
     Atomics.store(this.arena.i32, this.arena.objectWord(this.id) + ObjectWord.ROUTE, (queue << 16) | port);
   }
 

@@ -26,6 +26,7 @@ export const kernelProtocol = defineProtocol('kernel', {
   retire: { label: 46, request: { kind: 'u32', code: 'i32', message: 'str' }, reply: {}, doc: 'Exit, keeping the thread for the host to reuse. Ends with PEER_CLOSED once the exit is recorded; the thread then touches its call slot no more.' },
   self: { label: 44, request: {}, reply: { pid: 'u32', parent: 'u32' } },
   processes: { label: 45, request: {}, reply: { table: 'str', granted: 'u32', generation: 'f64' }, doc: 'Every live process with its IPC statistics, as JSON (ps, top). Needs no handle: names and counters only. granted=1: a process-table address token with this generation, for the local kernel to read the table itself next time.' },
+  messages: { label: 47, request: { from: 'f64' }, reply: { lines: 'str', next: 'f64' }, doc: 'The kernel message log (dmesg) from sequence number `from` on, as a JSON array of lines; next: the number to ask from next time. Needs no handle.' },
   takeEvents: { label: 50, request: {}, reply: { events: 'str' }, doc: 'Kernel events for the calling server thread, as JSON.' },
 });
 

@@ -119,6 +119,10 @@ export function kernelService(kernel: Kernel): Service {
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
     },
     takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
+    messages: (req) => {
+      const r = kernel.readMessages(req.from);
+      return { lines: JSON.stringify(r.lines), next: r.next };
+    },
     processes: () => {
       const generation = kernel.tableToken();
       return { table: JSON.stringify(kernel.processTable()), granted: generation === null ? 0 : 1, generation: generation ?? 0 };

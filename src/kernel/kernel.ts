@@ -67,6 +67,9 @@ export interface ReadMessage {
   readonly handles: Handle[];
 }
 
+/** Lines the kernel's message log keeps. */
+export const MESSAGE_LOG_LINES = 512;
+
 export interface SpawnRequest {
   readonly name: string;
   /** Handles moved from the caller into the child, in order (the child sees them in this order). */
@@ -153,7 +156,7 @@ export class Kernel {
 
   /** Publish `p`'s row of the process table (after every change to what the row shows). */
   private publish(p: Process): void {
-    publishProcess(this.arena, { pid: p.pid, parent: p.parentPid, name: p.name, alive: p.alive && this.processes.get(p.pid) === p, slots: [p.slot, ...p.extraSlots], queue: p.queue });
+    publishProcess(this.arena, { pid: p.pid, parent: p.parentPid, name: p.name, alive: p.alive && this.processes.get(p.pid) === p, slots: [p.slot, ...p.extraSlots], queue: p.queue, restarts: p.restarts });
   }
 
   /**
@@ -171,6 +174,28 @@ export class Kernel {
   }
 
   private tableTokensWithheld = false;
+
+  /** The kernel's message log (dmesg): the newest MESSAGE_LOG_LINES lines, each with its sequence number. */
+  private readonly messages: { readonly seq: number; readonly text: string }[] = [];
+  private nextMessage = 1;
+
+  logMessage(text: string): void {
+    this.messages.push({ seq: this.nextMessage++, text });
+    if (this.messages.length > MESSAGE_LOG_LINES) this.messages.shift();
+  }
+
+  /** Log lines with a sequence number of at least `from`, and the number to ask from next. */
+  readMessages(from: number): { lines: string[]; next: number } {
+    return { lines: this.messages.filter((m) => m.seq >= from).map((m) => m.text), next: this.nextMessage };
+  }
+
+  /** Record that `pid` runs a service the supervisor has restarted `count` times (top shows it). */
+  setRestarts(pid: number, count: number): void {
+    const p = this.processes.get(pid);
+    if (!p) return;
+    p.restarts = count;
+    this.publish(p);
+  }
 
 
   private newProcess(name: string, parentPid: number): Process | null {

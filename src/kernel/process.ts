@@ -49,6 +49,8 @@ export class Process extends KernelObject {
   readonly extraSlots: number[] = [];
   /** Receive queue if the process serves channels, else -1. */
   queue = -1;
+  /** Times the supervisor restarted the service this process runs (shown by top). */
+  restarts = 0;
   readonly children = new Set<number>();
   /** Set when the host reports the thread gone; the pid and call slot are reusable only then. */
   threadEnded = false;

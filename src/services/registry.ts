@@ -68,6 +68,16 @@ function groupSignaller(ctx: ServiceFactoryContext, handle: number): (pgid: numb
   };
 }
 
+/**
+ * Where a file system's node numbers start: a random multiple of 2^32 below 2^52, so numbers a
+ * client kept from an instance before a restart are unknown to this one (services/fs/tmpfs.ts).
+ */
+function firstNode(ctx: ServiceFactoryContext): number {
+  const r = new Uint32Array(1);
+  ctx.platform.randomFill(new Uint8Array(r.buffer));
+  return ((r[0]! & 0xfffff) + 1) * 0x1_0000_0000;
+}
+
 /** The file system's page cache, if the system gave it a slice (config.cache). */
 function pageCacheOf(ctx: ServiceFactoryContext): PageCache | null {
   const slice = ctx.config['cache'] as CacheSlice | undefined;
@@ -81,6 +91,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       dirs: (ctx.config['dirs'] as string[] | undefined) ?? [],
       files: (ctx.config['files'] as Record<string, string> | undefined) ?? {},
       ...(typeof ctx.config['maxBytes'] === 'number' ? { maxBytes: ctx.config['maxBytes'] } : {}),
+      firstNode: firstNode(ctx),
     }, pageCacheOf(ctx)),
   }),
   devfs: (ctx) => ({ service: devfsService(() => ctx.platform.realtime()) }),
@@ -88,7 +99,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
     const root = ctx.config['root'];
     if (typeof root !== 'string') throw new Error('hostfs: config.root must be a host directory path');
-    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime() }, pageCacheOf(ctx)) };
+    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime(), firstNode: firstNode(ctx) }, pageCacheOf(ctx)) };
   },
   vfs: (ctx) => {
     const mounts = (ctx.config['mounts'] as { path: string; fs: string }[] | undefined) ?? [];

@@ -63,8 +63,24 @@ const kinds = {
 export type ServiceKind = keyof typeof kinds;
 export const SERVICE_KINDS = Object.keys(kinds) as ServiceKind[];
 
+/**
+ * What the supervisor does when a service's worker ends (MINIX 3's reincarnation server): restart
+ * it (`always`; `on-failure`: unless it exited with status 0; `never`), at most `max` times within
+ * `windowMs`, waiting `backoffMs` before the first restart and doubling for each further one in
+ * the window. `hangMs`: a worker that leaves calls unclaimed this long is hung and is killed
+ * (0 turns the watchdog off). Services placed in the kernel thread cannot be restarted.
+ */
+export const restartPolicy = z.strictObject({
+  policy: z.enum(['always', 'on-failure', 'never']).optional(),
+  max: z.number().int().min(0).max(1_000_000).optional(),
+  windowMs: z.number().int().min(1).max(86_400_000).optional(),
+  backoffMs: z.number().int().min(0).max(60_000).optional(),
+  hangMs: z.number().int().min(0).max(3_600_000).optional(),
+});
+
 const serviceCommon = {
   class: isolationClass,
+  restart: restartPolicy.optional(),
   capabilities: capabilities.optional(),
   /** Kernel events the service hears of. */
   events: z.array(z.literal('process-exit')).optional(),

@@ -72,6 +72,7 @@ export function systemFromManifest(m: Manifest, add: SystemAdditions = {}): Syst
       notifies: [...(s.capabilities?.notify ?? [])],
       mints: [...(s.capabilities?.mint ?? [])],
       exitEvents: (s.events ?? []).includes('process-exit'),
+      ...(s.restart ? { restart: { ...s.restart } } : {}),
     };
   });
   return { services, static: eff.static === true, programCapabilities: [...eff.programs.capabilities] };

@@ -71,6 +71,9 @@ function semanticProblems(m: Manifest): string[] {
       });
     }
     if (s.class === 'kernel') {
+      if (s.restart && (s.restart.policy ?? 'on-failure') !== 'never') {
+        problems.push(`services.${name}.restart: a service in the kernel thread cannot be restarted (it fails with the kernel); place it in a worker, or say policy: never`);
+      }
       for (const target of caps.call ?? []) {
         if (exists(target) && services[target]!.class !== 'kernel') {
           problems.push(`services.${name}.class: a service in the kernel thread may call only services in the kernel thread, but it calls "${target}" (${services[target]!.class}); use capabilities.notify, or move one of them`);

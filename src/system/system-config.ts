@@ -31,7 +31,22 @@ export interface ServiceInstance {
   readonly mints?: readonly string[];
   /** The service hears of every process exit (kernel process-exited events). */
   readonly exitEvents?: boolean;
+  /** What the supervisor does when the service's worker ends (defaults: DEFAULT_RESTART). */
+  readonly restart?: Partial<RestartPolicy>;
 }
+
+export interface RestartPolicy {
+  readonly policy: 'always' | 'on-failure' | 'never';
+  /** Restarts allowed within `windowMs`; past it the service stays down. */
+  readonly max: number;
+  readonly windowMs: number;
+  /** Delay before the first restart in a window; each further one doubles it (capped at 5 s). */
+  readonly backoffMs: number;
+  /** Calls left unclaimed this long mean the worker hangs: it is killed (0: no watchdog). */
+  readonly hangMs: number;
+}
+
+export const DEFAULT_RESTART: RestartPolicy = { policy: 'on-failure', max: 10, windowMs: 60_000, backoffMs: 20, hangMs: 10_000 };
 
 export interface SystemConfig {
   readonly services: readonly ServiceInstance[];

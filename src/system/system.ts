@@ -31,6 +31,7 @@ import type { ServiceInstance, SystemConfig } from './system-config.js';
 import { StaticPolicy } from '../kernel/static-policy.js';
 import type { CacheSlice } from '../services/fs/page-cache.js';
 import type { ThreadPlatform } from './thread-platform.js';
+import { PROBE_LABEL, type SupervisedGroup, Supervisor } from './supervisor.js';
 
 /** The platform's side of a system: its kernel host and the kernel thread's own platform. */
 export interface SystemHost extends KernelHost {
@@ -42,6 +43,18 @@ export interface SystemHost extends KernelHost {
   whenGone(pid: number): Promise<void>;
   stopAll(): Promise<void>;
   liveThreads(): number;
+  /** Shown each line of the kernel's message log (service restarts) as it is logged. */
+  log?: (line: string) => void;
+}
+
+/** A service worker as the supervisor sees it (Keel.services, the faults runner). */
+export interface ServiceStatus {
+  /** The worker: a service's name, or a coalesced group's. */
+  readonly name: string;
+  readonly services: readonly string[];
+  readonly pid: number;
+  readonly state: 'running' | 'restarting' | 'down';
+  readonly restarts: number;
 }
 
 /** What a program is started with: the boot spec's program fields (`module`, or a VFS `path`). */
@@ -66,6 +79,11 @@ export class System {
   private nextBadge = 1;
   private readonly loop: Promise<void>;
   private kernelServices: BuiltService[] = [];
+  /** The server end of every service's channel, kept so a restarted worker serves the same channel. */
+  private readonly serverEnds = new Map<string, Handle>();
+  /** The kernel's handle to each service worker (closed when it ends, so it is reaped). */
+  private readonly workerHandles = new Map<number, Handle>();
+  readonly supervisor: Supervisor;
 
   private constructor(readonly host: SystemHost, readonly platform: ThreadPlatform, readonly config: SystemConfig, arenaConfig: ArenaConfig) {
     const arena = Arena.create(arenaConfig);
@@ -82,6 +100,23 @@ export class System {
     this.caller.local = this.server;
     this.server.onEvents = () => this.onKernelEvents(this.kernel.takeEvents(KERNEL_PID));
     this.loop = this.server.runEvented(20_000);
+    this.supervisor = new Supervisor(arena, {
+      start: (g) => this.restartGroup(g),
+      kill: (pid, why) => { this.kernel.exitProcess(pid, { kind: 'crashed', message: why }); },
+      threadOf: (pid) => {
+        const p = this.kernel.process(pid);
+        return p?.alive ? { queue: p.queue, slot: p.slot } : null;
+      },
+      probe: (g) => this.probe(g),
+      log: (line) => this.log(line),
+      nowMs: () => platform.now() / 1e6,
+    });
+  }
+
+  /** Record a line in the kernel's message log and show it to the host. */
+  log(line: string): void {
+    this.kernel.logMessage(line);
+    this.host.log?.(line);
   }
 
   readonly caller: Caller;
@@ -120,7 +155,7 @@ export class System {
   private async startServices(): Promise<void> {
     const k = this.kernel;
     this.splitPageCache();
-    const serverEnds = new Map<string, Handle>();
+    const serverEnds = this.serverEnds;
     let port = 1;
     for (const s of this.config.services) {
       const [client, server] = this.check(k.channelCreate(KERNEL_PID), `channel for ${s.name}`);
@@ -172,17 +207,10 @@ export class System {
         if (names.length > 0) reject(new KeelError('BOOT', `service ${names.join(', ')} failed to start: ${why}`));
       };
     });
+    const started = new Map<string, { members: ServiceInstance[]; pid: number }>();
     for (const [key, members] of groups) {
-      const handles: number[] = [];
-      const entries = members.map((s) => this.entryFor(s, serverEnds.get(s.name)!, handles, true));
       const name = key.replace(/^(coalesced|isolated):/, '');
-      const principal = new Set(members.flatMap((s) => [...s.uses, ...(s.notifies ?? []), ...(s.mints ?? [])]));
-      const p = this.check(k.spawnRoot({ name, boot: { kind: 'services', group: name, services: entries }, handles, principal }), `start ${name}`);
-      for (const s of members) this.workerPids.set(s.name, p.pid);
-      if (members.some((s) => s.exitEvents)) k.exitListeners.add(p.pid);
-      this.kernel.process(p.pid)!.onExit((status) => {
-        this.bootFailed?.(p.pid, status.kind === 'crashed' || status.kind === 'trapped' ? status.message : status.kind);
-      });
+      started.set(name, { members, pid: this.startGroup(name, members, 0) });
     }
     await allServing;
     k.onServed = null;
@@ -192,6 +220,82 @@ export class System {
       if (why) throw new KeelError('BOOT', `${inKernel[i]!.name}: ${why}`);
     }
     k.policy?.seal();
+    for (const [name, g] of started) this.supervisor.adopt(name, g.members, g.pid);
+    this.supervisor.start();
+  }
+
+  /**
+   * Start a worker for the services `members` (a coalesced group, or one isolated service) on
+   * their kept server ends: its pid. `restarts`: how many times this group has been restarted.
+   */
+  private startGroup(name: string, members: readonly ServiceInstance[], restarts: number): number {
+    const k = this.kernel;
+    const handles: number[] = [];
+    const entries = members.map((s) => this.entryFor(s, this.serverEnds.get(s.name)!, handles, true));
+    const principal = new Set(members.flatMap((s) => [...s.uses, ...(s.notifies ?? []), ...(s.mints ?? [])]));
+    const r = k.spawn(KERNEL_PID, { name, boot: { kind: 'services', group: name, services: entries }, handles, principal });
+    if (r.status !== Status.OK) {
+      for (const h of handles) k.close(KERNEL_PID, h);
+      throw new KeelError('BOOT', `start ${name}: ${statusName(r.status)}`);
+    }
+    const pid = r.value.pid;
+    this.workerHandles.set(pid, r.value.handle);
+    for (const s of members) this.workerPids.set(s.name, pid);
+    if (restarts > 0) k.setRestarts(pid, restarts);
+    if (members.some((s) => s.exitEvents)) k.exitListeners.add(pid);
+    k.process(pid)!.onExit((status) => {
+      if (this.bootFailed) this.bootFailed(pid, status.kind === 'crashed' || status.kind === 'trapped' ? status.message : status.kind);
+      else this.supervisor.exited(pid, status);
+      const h = this.workerHandles.get(pid);
+      this.workerHandles.delete(pid);
+      if (h !== undefined && !this.stopping) k.close(KERNEL_PID, h);
+    });
+    return pid;
+  }
+
+  /** The supervisor's restart of `g`: a fresh worker, or why none could start. */
+  private restartGroup(g: SupervisedGroup): number | string {
+    if (this.stopping) return 'the system is shutting down';
+    if (g.members.some((m) => m.name === 'vfs')) {
+      // The host's session (its open directories) died with the old VFS: the next use opens anew.
+      this.vfsSession?.abort();
+      this.vfsSession = null;
+    }
+    try {
+      return this.startGroup(g.name, g.members, g.restarts + 1);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private probeCaller: Caller | null = null;
+
+  /** Send the watchdog's probe to `g`'s first service; settles when answered or failed. */
+  private probe(g: SupervisedGroup): Promise<unknown> {
+    if (!this.probeCaller) {
+      const slot = this.kernel.attachExtraSlot(this.kernel.process(KERNEL_PID)!);
+      if (slot === null) return Promise.resolve();
+      this.probeCaller = new Caller(this.caller.arena, new CallSlot(this.caller.arena, slot, KERNEL_PID, undefined, () => this.platform.now()));
+    }
+    const master = this.masters.get(g.members[0]!.name);
+    return master === undefined ? Promise.resolve() : this.probeCaller.invokeAsync(master, PROBE_LABEL);
+  }
+
+  /** Every service worker, as the supervisor sees it. */
+  services(): ServiceStatus[] {
+    return this.supervisor.list().map((g) => ({ name: g.name, services: g.members.map((m) => m.name), pid: g.pid, state: g.state, restarts: g.restarts }));
+  }
+
+  /**
+   * Fault injection: end the worker running `service` at once, as SIGKILL would (the supervisor
+   * then restarts it by its policy). Its pid, or null if no worker runs it now.
+   */
+  killService(service: string): number | null {
+    const g = this.supervisor.list().find((x) => x.state === 'running' && (x.name === service || x.members.some((m) => m.name === service)));
+    if (!g || !this.kernel.process(g.pid)?.alive) return null;
+    const pid = g.pid;
+    this.kernel.exitProcess(pid, { kind: 'killed', signal: 9 });
+    return pid;
   }
 
   /** The services programs may hold sessions of (all the system has, unless the manifest says). */
@@ -220,11 +324,13 @@ export class System {
   }
 
   /** Describe one service for its thread, collecting the handles to hand it into `handles`. */
-  private entryFor(s: ServiceInstance, serverEnd: Handle, handles: number[], move: boolean): ServiceEntry {
+  private entryFor(s: ServiceInstance, serverEnd: Handle, handles: number[], worker: boolean): ServiceEntry {
     const k = this.kernel;
     const uses: Record<string, number> = {};
     const serverIndex = handles.length;
-    handles.push(move ? serverEnd : serverEnd);
+    // A worker gets a duplicate: the kernel keeps the server end so a restarted worker can serve it.
+    const serverRights = worker ? this.check(k.info(KERNEL_PID, serverEnd), `server end of ${s.name}`).rights : 0;
+    handles.push(worker ? this.check(k.duplicate(KERNEL_PID, serverEnd, serverRights, 0), `server end of ${s.name}`) : serverEnd);
     for (const dep of [...s.uses, ...(s.notifies ?? [])]) {
       const master = this.masters.get(dep);
       if (master === undefined) throw new KeelError('BOOT', `${s.name} uses ${dep}, which is not in the system`);
@@ -347,6 +453,7 @@ export class System {
 
   private async stop(): Promise<void> {
     this.stopping = true;
+    this.supervisor.stop();
     this.vfsSession?.abort();
     for (const b of this.kernelServices) b.stop?.();
     for (const p of this.kernel.allProcesses()) {

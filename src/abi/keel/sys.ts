@@ -554,6 +554,14 @@ export class Sys {
     return rows;
   }
 
+  /** The kernel's message log (dmesg) from sequence number `from` on, and the number to ask from next. */
+  kernelMessages(from = 0): { lines: string[]; next: number } {
+    const r = this.ctx.lk.kernel.call('messages', { from });
+    if (r.transport !== 0) throw new SysError(Errno.IO, 'messages');
+    this.check(r.status, 'messages');
+    return { lines: JSON.parse(r.reply!.lines) as string[], next: r.reply!.next };
+  }
+
   /** The file systems mounted in the namespace, with their space (mount, df). */
   mounts(): MountInfo[] {
     const r = this.ctx.lk.vfs.call('mounts', {});

@@ -1,7 +1,8 @@
 /**
  * top: a live view of the system's processes and services with their IPC traffic — calls made
  * and served per second, and the mean round-trip latency of calls made (from the kernel's sampled
- * timings) — refreshed every second until ^C.
+ * timings), and how often the supervisor has restarted each service — refreshed every second
+ * until ^C.
  *
  *   top [-n ITERATIONS] [-d SECONDS]     (-n 1 prints one screen and exits: batch use, tests)
  *
@@ -43,7 +44,7 @@ function render(rows: readonly SystemProcess[], before: ReadonlyMap<number, Syst
   const rate = seconds > 0;
   const services = rows.filter((r) => r.serves).length;
   const head = `Keel top — ${rows.length} processes (${services} service threads), ${rate ? `rates over ${seconds.toFixed(1)} s` : 'totals since boot'}`;
-  const cols = `${'PID'.padStart(5)} ${'KIND'.padEnd(7)} ${(rate ? 'CALLS/s' : 'CALLS').padStart(9)} ${(rate ? 'SERVED/s' : 'SERVED').padStart(9)} ${'LATENCY'.padStart(9)}  NAME`;
+  const cols = `${'PID'.padStart(5)} ${'KIND'.padEnd(7)} ${'RESTARTS'.padStart(8)} ${(rate ? 'CALLS/s' : 'CALLS').padStart(9)} ${(rate ? 'SERVED/s' : 'SERVED').padStart(9)} ${'LATENCY'.padStart(9)}  NAME`;
   const body = rows
     .map((r) => {
       const b = before.get(r.pid);
@@ -57,7 +58,8 @@ function render(rows: readonly SystemProcess[], before: ReadonlyMap<number, Syst
     .map(({ r, calls, served, latency }) => {
       const kind = r.pid === 1 ? 'kernel' : r.serves ? 'service' : 'program';
       const lat = latency === null ? '-' : `${latency.toFixed(1)}µs`;
-      return `${String(r.pid).padStart(5)} ${kind.padEnd(7)} ${Math.round(calls).toString().padStart(9)} ${Math.round(served).toString().padStart(9)} ${lat.padStart(9)}  ${r.name}`;
+      const restarts = r.serves && r.pid !== 1 ? String(r.restarts) : '-';
+      return `${String(r.pid).padStart(5)} ${kind.padEnd(7)} ${restarts.padStart(8)} ${Math.round(calls).toString().padStart(9)} ${Math.round(served).toString().padStart(9)} ${lat.padStart(9)}  ${r.name}`;
     });
   return [head, '', cols, ...body];
 }

@@ -32,6 +32,12 @@ export interface HostfsConfig {
   readonly readOnly?: boolean;
   /** Wall-clock nanoseconds for the *_NOW time flags (default Date.now). */
   readonly clock?: () => bigint;
+  /**
+   * The first node number after the root's (default 2). A supervisor-restarted instance starts
+   * elsewhere (services/registry.ts: a random multiple of 2^32), so a node number a client kept
+   * from the previous instance names nothing (ENOENT), never another file.
+   */
+  readonly firstNode?: number;
 }
 
 interface HostNode {
@@ -85,6 +91,7 @@ export class Hostfs implements FileSystemOps {
 
   constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
     this.readOnly = config.readOnly ?? false;
+    this.nextId = config.firstNode ?? ROOT_NODE + 1;
     this.clock = config.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.nodes.set(ROOT_NODE, { id: ROOT_NODE, parent: DETACHED, name: '', fd: -1, opens: 0 });
   }

@@ -34,6 +34,12 @@ export interface TmpfsConfig {
   /** Initial contents (an initramfs): directories, and files by absolute path with their text. */
   readonly dirs?: readonly string[];
   readonly files?: Readonly<Record<string, string>>;
+  /**
+   * The first node number after the root's (default 2). A supervisor-restarted instance starts
+   * elsewhere (services/registry.ts: a random multiple of 2^32), so a node number a client kept
+   * from the previous instance names nothing (ENOENT), never another file.
+   */
+  readonly firstNode?: number;
 }
 
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
@@ -48,6 +54,7 @@ export class Tmpfs implements FileSystemOps {
   constructor(private readonly clock: () => bigint, config: TmpfsConfig = {}) {
     this.maxBytes = config.maxBytes ?? 1 << 30;
     this.make(FileType.DIRECTORY, '');
+    this.nextId = config.firstNode ?? ROOT_NODE + 1;
     for (const d of config.dirs ?? []) this.makePath(d, null);
     for (const [path, text] of Object.entries(config.files ?? {})) this.makePath(path, new TextEncoder().encode(text));
   }

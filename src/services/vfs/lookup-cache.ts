@@ -10,7 +10,8 @@
  *
  * Invariant: every namespace change the VFS makes on the file system (create, unlink, rename,
  * link) drops the affected (directory, name) keys before it is made. Negative answers are not
- * kept. The cache is bounded; when full it starts over.
+ * kept. The cache is bounded; when full it starts over. It starts over too when the file system's
+ * channel is served by a new incarnation (a supervisor restart: Caller.incarnation).
  */
 
 const MAX_ENTRIES = 8192;
@@ -33,6 +34,11 @@ export class LookupCache {
 
   drop(dir: number, name: string): void {
     this.entries.delete(LookupCache.key(dir, name));
+  }
+
+  /** Forget everything (the file system was restarted: its node numbers mean nothing now). */
+  clear(): void {
+    this.entries.clear();
   }
 
 }

@@ -31,6 +31,8 @@ interface Mount {
   readonly fs: ProtocolClient<FsProtocol>;
   /** The copy of the file system's entries, when it is in another thread (undefined: not decided yet). */
   lookups?: LookupCache | null;
+  /** The file system's incarnation the cache was filled from: a restarted file system starts it over. */
+  lookupsFrom?: number;
 }
 
 interface OpenFile {
@@ -159,8 +161,16 @@ export class Vfs implements WalkFs {
    */
   private lookupCache(mount: number): LookupCache | null {
     const m = this.mounts[mount]!;
+    if (m.lookups) {
+      const now = this.caller.incarnation(m.fs.handle);
+      if (now !== m.lookupsFrom) {
+        m.lookups.clear();
+        m.lookupsFrom = now;
+      }
+    }
     if (m.lookups !== undefined) return m.lookups;
     if (!this.cacheLookups || this.caller.isColocated(m.fs.handle)) return (m.lookups = null);
+    m.lookupsFrom = this.caller.incarnation(m.fs.handle);
     const s = this.status(m.fs.call('statfs', {}));
     if (typeof s === 'number') return null;
     return (m.lookups = s.type === 'tmpfs' || s.type === 'devfs' ? new LookupCache() : null);
