@@ -106,6 +106,8 @@ export class ProgramStdio {
   private stdinPipe: HostPipe | null = null;
   private readonly pumps: Promise<void>[] = [];
   private readonly feeds: (() => Promise<void>)[] = [];
+  /** The stdin feed: started with the others, but never waited for once the program has exited (a source may never end). */
+  private inputFeed: (() => Promise<void>) | null = null;
   /** What went wrong with a source or destination the caller gave (reported by `finished`). */
   private readonly failures: string[] = [];
   private reclaimed: Promise<void> | null = null;
@@ -156,7 +158,7 @@ export class ProgramStdio {
       return;
     }
     const src = source;
-    this.feeds.push(async () => {
+    this.inputFeed = async () => {
       try {
         if (src instanceof Uint8Array) await p.write(src);
         else if (src) for await (const chunk of src) if (!(await p.write(bytesOf(chunk)))) break;
@@ -165,7 +167,7 @@ export class ProgramStdio {
       } finally {
         await p.close();
       }
-    });
+    };
   }
 
   private async openOutput(files: StdioFiles, fd: 1 | 2, opt: OutputOption): Promise<void> {
@@ -213,6 +215,8 @@ export class ProgramStdio {
   /** Start the flows (once the program holds its tokens); `finished` resolves when all are done. */
   start(): void {
     for (const feed of this.feeds.splice(0)) this.pumps.push(feed().catch(() => {}));
+    void this.inputFeed?.().catch(() => {});
+    this.inputFeed = null;
   }
 
   /**

@@ -29,6 +29,7 @@ import { DEFAULT_RESTART, type RestartPolicy, type ServiceInstance } from './sys
 export const PROBE_LABEL = 0xfff0;
 const MAX_BACKOFF_MS = 5000;
 
+/** running: serving; restarting: waiting out the back-off, or started and not yet serving; down: given up. */
 export type GroupState = 'running' | 'restarting' | 'down';
 
 /** The services of one worker, restarted together. */
@@ -113,7 +114,13 @@ export class Supervisor {
   }
 
   groupOf(pid: number): SupervisedGroup | undefined {
-    return this.groups.find((g) => g.pid === pid && g.state === 'running');
+    return this.groups.find((g) => g.pid === pid && g.state !== 'down');
+  }
+
+  /** The restarted worker `pid` serves every service of its group: it is running again. */
+  serving(pid: number): void {
+    const g = this.groupOf(pid);
+    if (g?.state === 'restarting') g.state = 'running';
   }
 
   /** The worker `pid` ended with `status`: restart its group if the policy says so. */
@@ -161,8 +168,7 @@ export class Supervisor {
       this.ended(g, { kind: 'crashed', message: started });
       return;
     }
-    g.pid = started;
-    g.state = 'running';
+    g.pid = started; // 'restarting' until it serves (serving)
     this.hooks.log(`${what} restarted as pid ${started} (restart ${g.restarts})`);
   }
 
@@ -182,7 +188,9 @@ export class Supervisor {
       g.stuckSince ??= now;
       if (now - g.stuckSince >= g.policy.hangMs) {
         this.hangsFound++;
-        this.hooks.kill(g.pid, `hung: calls unclaimed for ${Math.round(now - g.stuckSince)} ms`);
+        const stuck = Math.round(now - g.stuckSince);
+        g.stuckSince = null; // a kill that does not take at once is tried again after another hangMs
+        this.hooks.kill(g.pid, `hung: calls unclaimed for ${stuck} ms`);
       }
     }
     this.sendProbe();

@@ -221,6 +221,17 @@ export class System {
     }
     k.policy?.seal();
     for (const [name, g] of started) this.supervisor.adopt(name, g.members, g.pid);
+    // A restarted worker is running again once it serves every service of its group.
+    const served = new Map<number, number>();
+    k.onServed = (_endpoint, pid) => {
+      const n = (served.get(pid) ?? 0) + 1;
+      served.set(pid, n);
+      const g = this.supervisor.groupOf(pid);
+      if (g && n >= g.members.length) {
+        served.delete(pid);
+        this.supervisor.serving(pid);
+      }
+    };
     this.supervisor.start();
   }
 
