@@ -90,6 +90,11 @@ export class HostVfs {
     }
   }
 
+  /** The VFS was restarted: the fids this session held name nothing now. */
+  forgetOpenFiles(): void {
+    this.root = 0;
+  }
+
   /** A fid for `/` in this session (opened once). */
   async rootFid(): Promise<number | CallResult<unknown>> {
     if (this.root) return this.root;

@@ -1,7 +1,8 @@
 /**
  * From a validated manifest to the system the boot sequence starts (SystemConfig), with what the
  * command line adds to it:
- *   - each host directory (`--dir`) becomes a hostfs service `hostfsN`, placed in the VFS's class,
+ *   - each host directory (`--dir`) becomes a hostfs service `hostfsN`, placed in the VFS's class
+ *     and restarted by the VFS's restart policy,
  *     called by the VFS and mounted where asked (its mount point made in the root tmpfs);
  *   - `--listen` adds a `net` service in the kernel thread (if the manifest has none) and lets
  *     programs hold a session of it;
@@ -33,7 +34,7 @@ export function effectiveManifest(m: Manifest, add: SystemAdditions = {}): Manif
   for (const d of add.hostDirs ?? []) {
     while (Object.hasOwn(services, `hostfs${n}`)) n++;
     const name = `hostfs${n}`;
-    services[name] = { kind: 'hostfs', class: vfs.class, config: { root: d.hostPath, ...(d.readOnly ? { readOnly: true } : {}) } };
+    services[name] = { kind: 'hostfs', class: vfs.class, ...(vfs.restart ? { restart: vfs.restart } : {}), config: { root: d.hostPath, ...(d.readOnly ? { readOnly: true } : {}) } };
     mounts.push({ path: d.vfsPath, fs: name });
     calls.push(name);
   }

@@ -267,11 +267,9 @@ export class System {
   /** The supervisor's restart of `g`: a fresh worker, or why none could start. */
   private restartGroup(g: SupervisedGroup): number | string {
     if (this.stopping) return 'the system is shutting down';
-    if (g.members.some((m) => m.name === 'vfs')) {
-      // The host's session (its open directories) died with the old VFS: the next use opens anew.
-      this.vfsSession?.abort();
-      this.vfsSession = null;
-    }
+    // The host's open directory died with the old VFS: the next use opens it anew. Its session
+    // (the badge) and its call slots stay; calls in flight on them fail by themselves.
+    if (g.members.some((m) => m.name === 'vfs')) this.vfsSession?.forgetOpenFiles();
     try {
       return this.startGroup(g.name, g.members, g.restarts + 1);
     } catch (e) {

@@ -77,7 +77,8 @@ checkForwardLayouts();
 export class Vfs implements WalkFs {
   private readonly mounts: Mount[] = [];
   private readonly sessions = new Map<number, Session>();
-  private mountPointsReady = false;
+  /** The file systems' incarnations (Caller.incarnation) when every mount point was last made. */
+  private mountPointsMadeFor = '';
   /** Open files shared for another session to take (fd inheritance), by token. */
   private readonly shared = new Map<number, { readonly sharer: number; readonly file: OpenFile }>();
 
@@ -91,17 +92,28 @@ export class Vfs implements WalkFs {
     private readonly cacheLookups = true,
   ) {
     for (const m of mounts) this.addMount(m.path, m.handle);
+    this.firstFid = (newToken() % 0x100000) * 0x400 + 1;
   }
 
   /**
-   * Make sure every mount point exists as a directory in the file system it sits on (done on
-   * first use: at construction the file systems may not be serving yet).
+   * Where every session's fids start in this instance: random (below 2^30), so a fid a client
+   * kept from a VFS instance before a supervisor restart names nothing here (EBADF), never
+   * another open file of the same session.
+   */
+  private readonly firstFid: number;
+
+  /**
+   * Make sure every mount point exists as a directory in the file system it sits on: on first
+   * use (at construction the file systems may not be serving yet), and again whenever a file
+   * system has been restarted since (a restarted tmpfs comes back without the directories made
+   * in it). Until every mount point is made, it is tried again on the next open.
    */
   private ensureMountPoints(): void {
-    if (this.mountPointsReady) return;
-    this.mountPointsReady = true;
+    const incarnations = this.mounts.map((m) => this.caller.incarnation(m.fs.handle)).join(',');
+    if (incarnations === this.mountPointsMadeFor) return;
     const root = this.mountAt([]);
     if (!root) return;
+    let complete = true;
     for (const m of this.mounts) {
       let here: Place = root;
       for (const name of m.path) {
@@ -111,11 +123,15 @@ export class Vfs implements WalkFs {
           const c = this.status(this.fs(here.mount).call('create', { dir: here.node, type: FileType.DIRECTORY, exclusive: 0, name, target: '' }));
           found = typeof c === 'number' ? c : { node: c.node, type: c.type };
         }
-        if (typeof found === 'number') break;
+        if (typeof found === 'number') {
+          complete = false;
+          break;
+        }
         const path = [...here.path, name];
         here = this.mountAt(path) ?? { mount: here.mount, node: found.node, type: found.type, path };
       }
     }
+    if (complete) this.mountPointsMadeFor = incarnations;
   }
 
   addMount(path: string, handle: number): number {
@@ -198,7 +214,7 @@ export class Vfs implements WalkFs {
   private session(badge: number): Session {
     let s = this.sessions.get(badge);
     if (!s) {
-      s = { fids: new Map(), nextFid: 1 };
+      s = { fids: new Map(), nextFid: this.firstFid };
       this.sessions.set(badge, s);
     }
     return s;
@@ -343,6 +359,7 @@ export class Vfs implements WalkFs {
 
   /** Open `path`; `cached` is 1 + the page-cache entry of the file's data when the fid may read it through a token (0: none). */
   open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number; cached: number; generation: number } | number {
+    this.ensureMountPoints();
     const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     let place: Place | number;
@@ -401,12 +418,14 @@ export class Vfs implements WalkFs {
   }
 
   placeAt(badge: number, dirFid: number, path: string, follow: boolean): Place | number {
+    this.ensureMountPoints();
     const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     return walk(this, dir.place, path, follow);
   }
 
   parentOf(badge: number, dirFid: number, path: string) {
+    this.ensureMountPoints();
     const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     return walkParent(this, dir.place, path);

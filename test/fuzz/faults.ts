@@ -1,0 +1,211 @@
+/**
+ * `npm run faults`: fault injection in the manner of MINIX 3's driver-recovery experiments. Keel
+ * boots with every service in its own worker (manifests/isolated.yaml) plus a host directory at
+ * /data (hostfs), every service restartable without limit. While a workload runs, the injector
+ * kills a random service worker at random moments (every 100-500 ms, as SIGKILL would) and the supervisor restarts
+ * it. The workload, in parallel lanes, until the faults are done:
+ *   - durable writes: programs/c/fault_writer.c appends checksummed records to /data/wN.log and
+ *     fsyncs each, printing "ack N" only once fsync succeeded;
+ *   - pipelines: the shell runs `seq 1 500 | grep 7 | wc -l` (proc, VFS pipes, the console);
+ *   - spawns: hello.wasm started from the host.
+ * Every run has a deadline; one that passes it is a hang. At the end: the system must serve again
+ * (a hello, a pipeline, a write-fsync-read), and every acknowledged record must be in its file on
+ * the host, byte for byte. Prints the figures; exits 1 on a hang, a lost byte or a dead system.
+ *
+ *   --faults N   faults to inject (default 1000)      --quick   30 faults (CI)
+ *   --seed S     the injector's random seed (default 1)
+ *   --verbose    print the kernel's log (every crash and restart) and the tally every 5 s
+ */
+
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { bootKeel, type Keel } from '../../src/platform/node/index.js';
+import type { Manifest } from '../../src/system/manifest-schema.js';
+import { readManifest } from '../support/manifest.js';
+import { RECORD_BYTES, acknowledged, recordsIn } from '../support/records.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const prog = (name: string): string => join(root, 'programs/c/build', `${name}.wasm`);
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, faults: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+const FAULTS = values.faults ? Number(values.faults) : values.quick ? 30 : 1000;
+if (!Number.isSafeInteger(FAULTS) || FAULTS < 1) throw new Error(`--faults: not a positive integer: ${values.faults}`);
+const DEADLINE_MS = 60_000;
+const WRITER_LANES = 2;
+const RECORDS_PER_RUN = 40;
+/** What `seq 1 500 | grep 7 | wc -l` prints: the numbers up to 500 with a 7 in them. */
+const EXPECTED_COUNT = '95';
+
+/** A small deterministic generator (mulberry32), so a run can be repeated with its seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function manifest(): Manifest {
+  const m = readManifest(join(root, 'manifests/isolated.yaml'));
+  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
+  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, { ...s, restart }]));
+  return { ...m, services } as Manifest;
+}
+
+const tally = { runs: 0, completed: 0, failedCleanly: 0, refused: 0, hung: 0, acked: 0, lostRecords: 0, faults: 0, restarts: 0, firstHang: '' };
+
+/** Run one workload program to its end or its deadline; 'hung' if the deadline passed. */
+async function runOnce(keel: Keel, what: string, start: () => ReturnType<Keel['spawn']>): Promise<{ status: number; stdout: string } | 'hung' | 'refused'> {
+  tally.runs++;
+  let p: Awaited<ReturnType<Keel['spawn']>>;
+  try {
+    p = await start();
+  } catch (e) {
+    reasons.set(`${what} not started: ${String(e)}`, (reasons.get(`${what} not started: ${String(e)}`) ?? 0) + 1);
+    // Could not even start (a service it needs was down, restarting): a clean failure. Give the
+    // restart a moment before the lane tries again.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return 'refused';
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'hung'>((resolve) => { timer = setTimeout(() => resolve('hung'), DEADLINE_MS); });
+  try {
+    const r = await Promise.race([p.result(), deadline]);
+    if (r === 'hung') {
+      p.kill(9);
+      if (!tally.firstHang) tally.firstHang = what;
+      return 'hung';
+    }
+    if (r.exitCode !== 0) reasons.set(`${what}: ${r.stderr.split('\n')[0]}`, (reasons.get(`${what}: ${r.stderr.split('\n')[0]}`) ?? 0) + 1);
+    return { status: r.exitCode, stdout: r.stdout };
+  } catch (e) {
+    reasons.set(`${what}: ${String(e)}`, (reasons.get(`${what}: ${String(e)}`) ?? 0) + 1);
+    return { status: -1, stdout: '' }; // its stdio failed with the service: a clean failure
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function count(r: Awaited<ReturnType<typeof runOnce>>, ok: (x: { status: number; stdout: string }) => boolean): void {
+  if (r === 'hung') tally.hung++;
+  else if (r === 'refused') tally.refused++;
+  else if (ok(r)) tally.completed++;
+  else tally.failedCleanly++;
+}
+
+/** Why runs failed, with how often (printed with --verbose). */
+const reasons = new Map<string, number>();
+
+const acked = new Map<number, Set<number>>();
+
+async function writerLane(keel: Keel, lane: number, until: () => boolean): Promise<void> {
+  const mine = new Set<number>();
+  acked.set(lane, mine);
+  for (let first = 0; !until(); first += RECORDS_PER_RUN) {
+    const r = await runOnce(keel, `fault_writer lane ${lane}`, () => keel.spawn(prog('fault_writer'), {
+      args: ['fault_writer', `/data/w${lane}.log`, String(lane), String(first), String(RECORDS_PER_RUN)], stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
+    }));
+    if (r !== 'hung' && r !== 'refused') for (const seq of acknowledged(r.stdout, first)) mine.add(seq);
+    count(r, (x) => x.status === 0);
+  }
+}
+
+const shell = { env: { PATH: '/bin' }, dirs: ['/'], cwd: '/', stdin: 'ignore' as const, stdout: 'pipe' as const, stderr: 'pipe' as const };
+
+async function pipelineLane(keel: Keel, until: () => boolean): Promise<void> {
+  while (!until()) {
+    const r = await runOnce(keel, 'pipeline', () => keel.spawn({ path: '/bin/sh' }, { ...shell, args: ['sh', '-c', 'seq 1 500 | grep 7 | wc -l'] }));
+    count(r, (x) => x.status === 0 && x.stdout.trim() === EXPECTED_COUNT);
+  }
+}
+
+async function spawnLane(keel: Keel, until: () => boolean): Promise<void> {
+  while (!until()) {
+    const r = await runOnce(keel, 'hello', () => keel.spawn(prog('hello'), { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' }));
+    count(r, (x) => x.status === 0 && x.stdout === 'hello, world\n');
+  }
+}
+
+async function inject(keel: Keel, rng: () => number): Promise<void> {
+  const names = keel.services().map((s) => s.name);
+  while (tally.faults < FAULTS) {
+    await new Promise((resolve) => setTimeout(resolve, 100 + rng() * 400));
+    const name = names[Math.floor(rng() * names.length)]!;
+    if (keel.killService(name) !== null) tally.faults++;
+  }
+}
+
+async function allRunning(keel: Keel): Promise<boolean> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    if (keel.services().every((s) => s.state === 'running')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+async function survived(keel: Keel): Promise<string | null> {
+  if (!(await allRunning(keel))) return `services not all running: ${JSON.stringify(keel.services())}`;
+  const hello = await keel.run(prog('hello'));
+  if (hello.stdout !== 'hello, world\n') return `hello after the faults: ${JSON.stringify(hello)}`;
+  const pipe = await keel.run({ path: '/bin/sh' }, { ...shell, args: ['sh', '-c', 'seq 1 500 | grep 7 | wc -l'] });
+  if (pipe.stdout.trim() !== EXPECTED_COUNT) return `pipeline after the faults: ${JSON.stringify(pipe)}`;
+  const w = await keel.run(prog('fault_writer'), { args: ['fault_writer', '/data/final.log', '99', '0', '10'] });
+  if (w.exitCode !== 0 || acknowledged(w.stdout, 0).length !== 10) return `write after the faults: ${JSON.stringify(w)}`;
+  return null;
+}
+
+async function main(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keel-faults-'));
+  const rng = random(Number(values.seed));
+  const started = performance.now();
+  const keel = await bootKeel({ manifest: manifest(), shell: true, dirs: { '/data': dataDir }, log: (line) => { if (values.verbose) console.error(`keel: ${performance.now().toFixed(0)} ${line}`); } });
+  const progress = values.verbose ? setInterval(() => console.error(JSON.stringify(tally)), 5000) : null;
+  let verdict: string | null = null;
+  try {
+    let done = false;
+    const until = (): boolean => done;
+    const lanes = [
+      ...Array.from({ length: WRITER_LANES }, (_, i) => writerLane(keel, i + 1, until)),
+      pipelineLane(keel, until),
+      spawnLane(keel, until),
+    ];
+    await inject(keel, rng);
+    done = true;
+    await Promise.all(lanes);
+    tally.restarts = keel.services().reduce((n, s) => n + s.restarts, 0);
+    if (values.verbose) console.error(keel.services().map((s) => `${s.name}: ${s.state}, ${s.restarts} restarts`).join('\n'));
+    verdict = await survived(keel);
+  } finally {
+    if (progress) clearInterval(progress);
+    await keel.shutdown();
+  }
+  for (const [lane, seqs] of acked) {
+    let onDisk = new Set<number>();
+    try {
+      onDisk = recordsIn(readFileSync(join(dataDir, `w${lane}.log`)), lane);
+    } catch {
+      // no file: nothing was written, so nothing may have been acknowledged
+    }
+    tally.acked += seqs.size;
+    for (const seq of seqs) if (!onDisk.has(seq)) tally.lostRecords++;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  const seconds = (performance.now() - started) / 1000;
+  if (values.verbose) for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.error(`${String(n).padStart(6)}  ${why}`);
+  console.log(`faults injected:            ${tally.faults} (services restarted ${tally.restarts} times)`);
+  console.log(`system survived:            ${verdict === null ? 'yes' : `NO — ${verdict}`}`);
+  console.log(`workload runs:              ${tally.runs}: ${tally.completed} completed, ${tally.failedCleanly} failed cleanly (a call returned an error), ${tally.refused} refused at start (a service was restarting), ${tally.hung} hung`);
+  console.log(`calls that hung:            ${tally.hung}${tally.firstHang ? ` (first: ${tally.firstHang})` : ''}`);
+  console.log(`records acknowledged:       ${tally.acked} (${tally.acked * RECORD_BYTES} bytes, each after fsync)`);
+  console.log(`acknowledged bytes lost:    ${tally.lostRecords * RECORD_BYTES}`);
+  console.log(`time:                       ${seconds.toFixed(1)} s`);
+  return verdict === null && tally.hung === 0 && tally.lostRecords === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
