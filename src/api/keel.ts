@@ -21,7 +21,7 @@ import type { Manifest } from '../system/manifest-schema.js';
 import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
 import { systemFromManifest } from '../system/manifest-system.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
-import type { HostDirMount } from '../system/system-config.js';
+import type { DiskMount, HostDirMount } from '../system/system-config.js';
 import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
 import { limitMemory } from '../abi/wasm-memory-limit.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
@@ -32,6 +32,8 @@ import { isNamespaceDirectory, makeDirectories, readNamespaceFile, writeNamespac
 export interface KeelHost extends StdioFiles {
   makeSystemHost(): SystemHost;
   readonly platform: ThreadPlatform;
+  /** A host path made absolute (relative to the host's working directory). */
+  absolutePath(path: string): string;
   /** Resolve a host directory to an absolute path (throws if it is not one). */
   directory(path: string): string;
   readFile(path: string): Uint8Array;
@@ -45,6 +47,13 @@ export interface BootOptions {
    * its own hostfs service. `{ path, readOnly: true }` refuses every change.
    */
   readonly dirs?: Readonly<Record<string, string | { readonly path: string; readonly readOnly?: boolean }>>;
+  /**
+   * Disk images to mount, by the path they appear at in Keel: each is its own diskfs service (a
+   * persistent, journaled file system in one host file). A missing or empty image is made
+   * (`size` bytes, default 64 MiB) and formatted; anything else that is not a diskfs image fails
+   * the boot rather than being formatted over.
+   */
+  readonly disks?: Readonly<Record<string, string | { readonly image: string; readonly size?: number }>>;
   /** Files to create at boot (an in-memory tree in the root file system): Keel path → contents. */
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
   /**
@@ -133,12 +142,17 @@ export class Keel {
       if (!address) throw new KeelError('BAD_OPTION', `listen ${spec}: expected HOST:PORT`);
       return address;
     });
+    const disks: DiskMount[] = Object.entries(options.disks ?? {}).map(([at, given]) => {
+      const { image, size } = typeof given === 'string' ? { image: given, size: undefined } : given;
+      if (size !== undefined && (!Number.isSafeInteger(size) || size < 1024 * 1024)) throw new KeelError('BAD_OPTION', `disk ${image}: size must be at least 1 MiB`);
+      return { image: host.absolutePath(image), vfsPath: mountPath(at), ...(size !== undefined ? { size } : {}) };
+    });
     const manifest = Keel.manifest(host, options.manifest);
-    const config = systemFromManifest(manifest, { hostDirs, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
+    const config = systemFromManifest(manifest, { hostDirs, disks, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
     const systemHost = host.makeSystemHost();
     if (options.log) systemHost.log = options.log;
     const system = await System.boot(systemHost, host.platform, config);
-    const keel = new Keel(host, system, hostDirs.map((d) => d.vfsPath));
+    const keel = new Keel(host, system, [...hostDirs, ...disks].map((d) => d.vfsPath));
     try {
       for (const [path, data] of Object.entries(options.files ?? {})) await keel.writeFile(path, data);
     } catch (e) {

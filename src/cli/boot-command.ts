@@ -1,7 +1,7 @@
 /**
  * `keel boot`: boot the session system and run the shell on the host's terminal.
  *
- *   keel boot [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [-c COMMAND_LINE | SCRIPT [ARGS...]]
+ *   keel boot [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [--home IMAGE|none] [-c COMMAND_LINE | SCRIPT [ARGS...]]
  *
  * Built on the library API only: boot the manifest (default: the host's, see CliHost.manifestPath)
  * with `shell` (Keel's utilities in /bin, the console a terminal line discipline), each --dir a
@@ -9,6 +9,10 @@
  * spawn /bin/sh with the host's stdio, in /home with PATH=/bin. `-c` runs one command line and a
  * SCRIPT (a path in Keel's namespace, e.g. /host/setup.sh) runs a file, as `sh -c` and `sh FILE`
  * do. Keel exits with the shell's status.
+ *
+ * /home is a diskfs on a disk image (--home IMAGE, else the host's default, CliHost.homeImage),
+ * made on first use, so what the user keeps there survives a reboot; `--home none` keeps it in
+ * memory (the root tmpfs).
  */
 
 import { type CliHost, bootAndRun, parseDir } from './cli-host.js';
@@ -19,6 +23,8 @@ export interface BootOptions {
   readonly manifest?: string;
   readonly command?: string;
   readonly script?: readonly string[];
+  /** The disk image for /home; 'none' for none; absent: the host's default. */
+  readonly home?: string;
 }
 
 /** Where each --dir goes, as BootOptions.dirs: GUEST_DIR if given, else /host, /host2, … */
@@ -43,5 +49,6 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
   const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
   const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
   const log = (line: string): void => host.stderr(`keel: ${line}`);
-  return bootAndRun(host, { dirs, shell: true, manifest: opts.manifest ?? host.manifestPath, log }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
+  const home = opts.home === 'none' ? null : opts.home ?? host.homeImage?.() ?? null;
+  return bootAndRun(host, { dirs, ...(home !== null ? { disks: { '/home': home } } : {}), shell: true, manifest: opts.manifest ?? host.manifestPath, log }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
 }

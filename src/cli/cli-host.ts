@@ -14,6 +14,11 @@ export interface CliHost {
   stdout(line: string): void;
   /** The manifest to boot with when --manifest is not given (KEEL_MANIFEST, else Keel's default). */
   readonly manifestPath: string;
+  /**
+   * The disk image `keel boot` keeps /home on when --home is not given ($KEEL_HOME_IMAGE, else
+   * ~/.keel/home.img, its directory made if needed), or null for a home in memory.
+   */
+  homeImage?(): string | null;
   /** The host's terminal type (TERM), passed on to the shell. */
   readonly term?: string;
 }

@@ -8,6 +8,7 @@ import { runCommand } from './run-command.js';
 import type { CliHost } from './cli-host.js';
 import { bootCommand } from './boot-command.js';
 import { checkCommand } from './check-command.js';
+import { fsckCommand } from './fsck-command.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -38,11 +39,19 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .description('boot Keel and start the shell (interactive, or -c COMMAND_LINE, or a SCRIPT)')
     .option('--manifest <FILE>', 'the system manifest to boot (default: $KEEL_MANIFEST, else Keel\'s default)')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'mount a host directory (at /host unless GUEST_DIR is given; repeatable)', collect, [])
+    .option('--home <IMAGE|none>', 'the disk image /home lives on (default: $KEEL_HOME_IMAGE, else ~/.keel/home.img; made if missing); none: /home in memory')
     .option('-c <command_line>', 'run one command line, like sh -c, and exit with its status')
     .argument('[script...]', 'a shell script (a path inside Keel) and its arguments')
     .passThroughOptions()
-    .action((script: string[], opts: { manifest?: string; dir: string[]; c?: string }) => {
-      result = bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script });
+    .action((script: string[], opts: { manifest?: string; dir: string[]; home?: string; c?: string }) => {
+      result = bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script });
+    });
+
+  program.command('fsck')
+    .description('check a diskfs disk image (as it would mount: committed journal transactions included); exit 1 if it is damaged')
+    .argument('<image>', 'the disk image')
+    .action((image: string) => {
+      result = Promise.resolve(fsckCommand(host, image));
     });
 
   program.command('check')

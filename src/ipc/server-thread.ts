@@ -56,6 +56,8 @@ export class ServerThread implements ServerApi {
   readonly stats: ServerStats = { calls: 0, refused: 0, internalErrors: 0, sleeps: 0 };
   /** Called when the kernel flagged events for this thread (peer closed, …). */
   onEvents: (() => void) | null = null;
+  /** Called each time the thread is about to sleep for want of calls (diskfs commits late changes). */
+  onIdle: (() => void) | null = null;
   /** Set on the kernel thread: the service that answers calls made with handle 0. */
   kernelService: Service | null = null;
 
@@ -294,6 +296,7 @@ export class ServerThread implements ServerApi {
       if (this.pump() > 0) continue;
       if (!this.handedOff && this.spinForWork(seen)) continue;
       if (!this.running) break;
+      this.idle();
       this.stats.sleeps++;
       this.queue.sleep(seen, this.policy.sleepSliceMs);
     }
@@ -328,6 +331,7 @@ export class ServerThread implements ServerApi {
       lastYield = this.clock();
       if (this.spinForWork(seen, maxSpinNs, maxSpinNs)) continue;
       if (!this.running) break;
+      this.idle();
       this.stats.sleeps++;
       await this.queue.sleepAsync(seen, this.policy.sleepSliceMs);
     }
@@ -344,6 +348,14 @@ export class ServerThread implements ServerApi {
     for (;;) {
       for (let i = 0; i < CHECK_EVERY; i++) if (queue.doorbell() !== seen) return true;
       if (!this.running || this.clock() > deadline) return false;
+    }
+  }
+
+  private idle(): void {
+    try {
+      this.onIdle?.();
+    } catch {
+      this.stats.internalErrors++;
     }
   }
 

@@ -11,6 +11,8 @@ import { Net, netService } from './dev/net.js';
 import { hostfsService } from './fs/hostfs.js';
 import { tmpfsService } from './fs/tmpfs.js';
 import { devfsService } from './fs/devfs.js';
+import { DEFAULT_IMAGE_BYTES, mountDiskImage } from './fs/diskfs/diskfs-service.js';
+import { fileSystemService } from './fs/fs-service.js';
 import { type CacheSlice, PageCache } from './fs/page-cache.js';
 import { Vfs } from './vfs/vfs.js';
 import { pipeCompletions, vfsService } from './vfs/vfs-service.js';
@@ -44,6 +46,8 @@ export interface BuiltService {
   readonly processStopped?: (pid: number, stopped: boolean, signal: number) => void;
   /** Called when the last handle carrying `badge` to this thread's `port` is gone. */
   readonly sessionClosed?: (port: number, badge: number) => void;
+  /** Called when the service's thread runs out of calls, before it sleeps (at most a sleep slice apart). */
+  readonly idle?: () => void;
   /** Release host resources (listening sockets) when the system shuts down. */
   readonly stop?: () => void;
   /** Settles when the service can serve (null) or could not start (why); boot waits for it. */
@@ -94,6 +98,19 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       firstNode: firstNode(ctx),
     }, pageCacheOf(ctx)),
   }),
+  diskfs: (ctx) => {
+    if (!ctx.platform.hostFs) throw new Error('diskfs: this platform has no host file system');
+    const image = ctx.config['image'];
+    if (typeof image !== 'string' || !image.startsWith('/')) throw new Error('diskfs: config.image must be an absolute host path');
+    const size = typeof ctx.config['size'] === 'number' ? ctx.config['size'] : DEFAULT_IMAGE_BYTES;
+    const clock = (): bigint => ctx.platform.realtime();
+    const { fs } = mountDiskImage(ctx.platform.hostFs, image, size, clock, {
+      now: () => ctx.platform.now() / 1e6,
+      ...(typeof ctx.config['commitMs'] === 'number' ? { commitMs: ctx.config['commitMs'] } : {}),
+    });
+    const name = String(ctx.config['name'] ?? 'diskfs');
+    return { service: fileSystemService(fs, name, 'diskfs', pageCacheOf(ctx)), idle: () => fs.tick(), stop: () => fs.unmount() };
+  },
   devfs: (ctx) => ({ service: devfsService(() => ctx.platform.realtime()) }),
   hostfs: (ctx) => {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');

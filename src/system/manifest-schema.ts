@@ -55,6 +55,14 @@ const kinds = {
     root: z.string().min(1),
     readOnly: z.boolean().optional(),
   }),
+  diskfs: z.strictObject({
+    /** The disk image on the host; made (sparse, `size` bytes) and formatted if missing or empty. */
+    image: absolutePath,
+    /** Size of a new image in bytes (default 64 MiB; at least 1 MiB). An existing image keeps its size. */
+    size: z.number().int().min(1024 * 1024).max(2 ** 44).optional(),
+    /** Commit changes this long after the first uncommitted one (default 5000 ms); fsync commits at once. */
+    commitMs: z.number().int().min(0).max(3_600_000).optional(),
+  }),
   net: z.strictObject({
     listen: z.array(z.strictObject({ host: z.string(), port: z.number().int().min(0).max(65535) })),
   }),
@@ -93,6 +101,7 @@ const service = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('tmpfs'), ...serviceCommon, config: kinds.tmpfs.optional() }),
   z.strictObject({ kind: z.literal('devfs'), ...serviceCommon, config: kinds.devfs.optional() }),
   z.strictObject({ kind: z.literal('hostfs'), ...serviceCommon, config: kinds.hostfs.optional() }),
+  z.strictObject({ kind: z.literal('diskfs'), ...serviceCommon, config: kinds.diskfs }),
   z.strictObject({ kind: z.literal('net'), ...serviceCommon, config: kinds.net.optional() }),
 ]);
 

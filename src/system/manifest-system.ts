@@ -4,6 +4,7 @@
  *   - each host directory (`--dir`) becomes a hostfs service `hostfsN`, placed in the VFS's class
  *     and restarted by the VFS's restart policy,
  *     called by the VFS and mounted where asked (its mount point made in the root tmpfs);
+ *   - each disk image (`--home`, BootOptions.disks) becomes a diskfs service `diskN` the same way;
  *   - `--listen` adds a `net` service in the kernel thread (if the manifest has none) and lets
  *     programs hold a session of it;
  *   - a `keel boot` session puts one `#!keel` file per program in `/bin` of the root tmpfs and
@@ -14,10 +15,11 @@
 
 import { programFile } from '../programs/registry.js';
 import type { Manifest, ManifestService } from './manifest-schema.js';
-import type { HostDirMount, Placement, ServiceInstance, SystemConfig } from './system-config.js';
+import type { DiskMount, HostDirMount, Placement, ServiceInstance, SystemConfig } from './system-config.js';
 
 export interface SystemAdditions {
   readonly hostDirs?: readonly HostDirMount[];
+  readonly disks?: readonly DiskMount[];
   readonly listen?: readonly { host: string; port: number }[];
   /** A `keel boot` session: the programs to put in /bin. */
   readonly session?: { readonly programs: readonly string[] };
@@ -35,6 +37,14 @@ export function effectiveManifest(m: Manifest, add: SystemAdditions = {}): Manif
     while (Object.hasOwn(services, `hostfs${n}`)) n++;
     const name = `hostfs${n}`;
     services[name] = { kind: 'hostfs', class: vfs.class, ...(vfs.restart ? { restart: vfs.restart } : {}), config: { root: d.hostPath, ...(d.readOnly ? { readOnly: true } : {}) } };
+    mounts.push({ path: d.vfsPath, fs: name });
+    calls.push(name);
+  }
+  n = 0;
+  for (const d of add.disks ?? []) {
+    while (Object.hasOwn(services, `disk${n}`)) n++;
+    const name = `disk${n}`;
+    services[name] = { kind: 'diskfs', class: vfs.class, ...(vfs.restart ? { restart: vfs.restart } : {}), config: { image: d.image, ...(d.size !== undefined ? { size: d.size } : {}) } };
     mounts.push({ path: d.vfsPath, fs: name });
     calls.push(name);
   }
@@ -65,7 +75,7 @@ export function systemFromManifest(m: Manifest, add: SystemAdditions = {}): Syst
         config = { ...config, dirs: [...new Set(dirs)], files };
       }
     }
-    if (s.kind === 'hostfs') config = { ...config, name };
+    if (s.kind === 'hostfs' || s.kind === 'diskfs') config = { ...config, name };
     if (s.kind === 'console' && add.session) config = { ...config, discipline: true };
     return {
       name, kind: s.kind, placement: s.class as Placement, config,

@@ -57,6 +57,7 @@ export async function runServicesThread(rt: ThreadRuntime, boot: ServicesBoot): 
     const r = rt.kernel.call('takeEvents', {});
     if (r.reply) dispatchEvents(JSON.parse(r.reply.events) as KernelEvent[], built, srv);
   };
+  if (built.some((b) => b.idle)) srv.onIdle = () => { for (const b of built) b.idle?.(); };
   if (built.some((b) => b.evented)) await srv.runEvented();
   else srv.runBlocking();
 }

@@ -56,6 +56,15 @@ export interface SystemConfig {
   readonly programCapabilities?: readonly string[];
 }
 
+/** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */
+export interface DiskMount {
+  /** Host path of the image (absolute). */
+  readonly image: string;
+  readonly vfsPath: string;
+  /** Bytes, if the image must be made. */
+  readonly size?: number;
+}
+
 export interface HostDirMount {
   /** Host directory. */
   readonly hostPath: string;

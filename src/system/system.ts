@@ -70,6 +70,9 @@ export class KeelError extends Error {
 const SERVICE_BADGE_BASE = 2 ** 36;
 const CLIENT_RIGHTS = (Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE) as Rights;
 
+/** How long shutdown waits for the file systems to commit (ms). */
+const SHUTDOWN_SYNC_MS = 10_000;
+
 export class System {
   readonly kernel: Kernel;
   readonly server: ServerThread;
@@ -145,7 +148,7 @@ export class System {
   private readonly cacheSlices = new Map<string, CacheSlice>();
 
   private splitPageCache(): void {
-    const caching = this.config.services.filter((s) => s.kind === 'tmpfs' || s.kind === 'hostfs');
+    const caching = this.config.services.filter((s) => s.kind === 'tmpfs' || s.kind === 'hostfs' || s.kind === 'diskfs');
     const { cacheEntries = 0, cachePages = 0 } = this.kernel.arena.config;
     if (caching.length === 0) return;
     const entries = Math.floor(cacheEntries / caching.length), pages = Math.floor(cachePages / caching.length);
@@ -180,6 +183,8 @@ export class System {
     const entries = inKernel.map((s) => this.entryFor(s, serverEnds.get(s.name)!, kernelHandles, false));
     this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform, this.asyncCaller());
     if (inKernel.some((s) => s.exitEvents)) k.exitListeners.add(KERNEL_PID);
+    const idlers = this.kernelServices.filter((b) => b.idle);
+    if (idlers.length > 0) this.server.onIdle = () => { for (const b of idlers) b.idle!(); };
     inKernel.forEach((s, i) => {
       const st = k.channelServe(KERNEL_PID, serverEnds.get(s.name)!, this.ports.get(s.name)!);
       if (st !== Status.OK) throw new KeelError('BOOT', `serve ${s.name}: ${statusName(st)}`);
@@ -460,7 +465,23 @@ export class System {
     return this.shutting ??= this.stop();
   }
 
+  /**
+   * sync(2) before the services stop: every file system commits what it holds (diskfs writes its
+   * journal). Bounded: a VFS that does not answer within SHUTDOWN_SYNC_MS does not hold up the stop.
+   */
+  private async syncFileSystems(): Promise<void> {
+    if (!this.config.services.some((s) => s.kind === 'vfs')) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, SHUTDOWN_SYNC_MS); });
+    try {
+      await Promise.race([this.hostVfs.call('syncAll', {}).then(() => undefined, () => undefined), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async stop(): Promise<void> {
+    if (!this.isShutDown) await this.syncFileSystems();
     this.stopping = true;
     this.supervisor.stop();
     this.vfsSession?.abort();

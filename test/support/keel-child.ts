@@ -5,7 +5,22 @@
  */
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** Each `keel boot` gets a /home image of its own (never the user's ~/.keel), removed when the test process ends. */
+let homes: string | null = null;
+let homeCount = 0;
+export function freshHomeImage(): string {
+  if (!homes) {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-homes-'));
+    homes = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(homes, `home-${++homeCount}.img`);
+}
 
 export interface ChildResult { stdout: string; stderr: string; code: number | null }
 
@@ -14,7 +29,7 @@ const keelBin = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
 
 export function runChild(args: readonly string[], options: { stdin?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
+    const child = spawn(process.execPath, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KEEL_HOME_IMAGE: freshHomeImage(), ...(options.env ?? {}) } });
     let stdout = '', stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });

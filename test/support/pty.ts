@@ -5,6 +5,7 @@
  * consumed; a timeout fails with everything seen so far.
  */
 
+import { freshHomeImage } from './keel-child.js';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 
 export class PtySession {
@@ -16,7 +17,7 @@ export class PtySession {
 
   constructor(argv: readonly string[]) {
     const script = 'import os, pty, sys\nstatus = pty.spawn(sys.argv[1:])\nsys.exit(os.waitstatus_to_exitcode(status))';
-    this.child = spawn('python3', ['-c', script, ...argv], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm' } });
+    this.child = spawn('python3', ['-c', script, ...argv], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm', KEEL_HOME_IMAGE: freshHomeImage() } });
     this.child.stdout.setEncoding('utf8').on('data', (d: string) => {
       this.seen += d;
       for (const w of this.waiters.splice(0)) w();

@@ -4,7 +4,9 @@
  * unexpected error prints one line, never a stack trace (set KEEL_DEBUG=1 to see it).
  */
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { keelMain } from '../../cli/keel-cli.js';
 import type { CliHost } from '../../cli/cli-host.js';
 import { nodeKeelHost } from './index.js';
@@ -18,6 +20,13 @@ const host: CliHost = {
     process.stdout.write(line + '\n');
   },
   manifestPath: nodeKeelHost.defaultManifest,
+  homeImage() {
+    const given = process.env['KEEL_HOME_IMAGE'];
+    if (given !== undefined) return given === '' || given === 'none' ? null : resolve(given);
+    const dir = join(homedir(), '.keel');
+    mkdirSync(dir, { recursive: true });
+    return join(dir, 'home.img');
+  },
   term: process.env['TERM'] ?? 'dumb',
 };
 

@@ -6,6 +6,7 @@
 
 import { closeSync, createReadStream, createWriteStream, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { Keel, type BootOptions, KeelError, KeelProcess, type KeelHost, type Limits, type Program, type SpawnOptions } from '../../api/keel.js';
 import type { ExitStatus, Manifest, OutputOption, ProgramResult, ResourceLimit, StdinOption } from '../../api/keel.js';
 import { NodeHost } from './node-host.js';
@@ -36,6 +37,9 @@ export const MANIFESTS_DIR = fileURLToPath(new URL('../../../../manifests/', imp
 export const nodeKeelHost: KeelHost = {
   makeSystemHost: () => new NodeHost(),
   platform: nodeThreadPlatform(null, true),
+  absolutePath(path: string): string {
+    return resolve(path);
+  },
   directory(path: string): string {
     const abs = plain(() => realpathSync(path));
     if (!statSync(abs).isDirectory()) throw new Error('not a directory');

@@ -44,7 +44,7 @@ export const fsProtocol = defineProtocol('fs', {
   link: { label: 12, request: { node: 'f64', dir: 'f64', name: 'str' }, reply: {} },
   open: { label: 13, request: { node: 'f64' }, reply: { cached: 'u32', generation: 'f64' }, doc: 'Count a user of the node. cached: 1 + its page-cache entry if its data is cached (0: none), with the token generation.' },
   close: { label: 14, request: { node: 'f64' }, reply: {} },
-  sync: { label: 15, request: { node: 'f64' }, reply: {} },
+  sync: { label: 15, request: { node: 'f64' }, reply: {}, doc: 'Make the node\'s data durable; node 0: every change in the file system (sync(2)).' },
   map: { label: 17, request: { node: 'f64' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for the node\'s data in the page cache (a regular file of at most 1 MiB): reads need no IPC while it holds. ENOTSUP without a page cache, EFBIG for larger files.' },
   statfs: { label: 16, request: {}, reply: { name: 'str', type: 'str', total: 'f64', used: 'f64', readOnly: 'u32' }, doc: 'Name, type and space (bytes; total 0 = unknown) of the file system (df, mount).' },
 });

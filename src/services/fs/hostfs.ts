@@ -245,7 +245,9 @@ export class Hostfs implements FileSystemOps {
     }));
   }
 
+  /** Node 0 (sync(2) of the whole file system): the host writes back on its own schedule. */
   sync(id: number): number {
+    if (id === 0) return Errno.SUCCESS;
     return this.run(() => this.withFd(id, true, (fd) => {
       this.host.fsync(fd);
       return Errno.SUCCESS;

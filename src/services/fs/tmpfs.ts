@@ -321,7 +321,7 @@ export class Tmpfs implements FileSystemOps {
 
   /** Memory has nothing to flush. */
   sync(id: number): number {
-    return this.nodes.has(id) ? Errno.SUCCESS : Errno.NOENT;
+    return id === 0 || this.nodes.has(id) ? Errno.SUCCESS : Errno.NOENT;
   }
 
   close(id: number): number {

@@ -45,6 +45,7 @@ export const vfsProtocol = defineProtocol('vfs', {
   redeem: { label: 22, request: { token: 'f64' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Take a shared fid into the caller\'s session.' },
   mounts: { label: 24, request: {}, reply: { table: 'str' }, doc: 'The mount table as JSON [{path, name, type, total, used, readOnly}] (mount, df).' },
   map: { label: 25, request: { fid: 'u32' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for a file open for reading: its data in the page cache (see fs map). For the local kernel only.' },
+  syncAll: { label: 26, request: {}, reply: {}, doc: 'sync(2): every mounted file system commits its changes; the first error, after trying them all.' },
   ready: { label: 23, request: { fid: 'u32' }, reply: { bytes: 'f64', space: 'f64', hangup: 'u32' }, doc: 'A pipe end\'s state for poll: bytes buffered, room left, and whether the other side is gone. EINVAL for other fids.' },
 });
 

@@ -108,6 +108,7 @@ export function vfsService(vfs: Vfs): Service {
     },
     mount: () => Errno.PERM,
     mounts: () => ({ table: JSON.stringify(vfs.mountTable()) }),
+    syncAll: () => ok(vfs.syncAll()),
     pipe: (_r, c) => vfs.pipe(c.badge),
     share: (r, c) => vfs.share(c.badge, r.fid),
     redeem: (r, c) => vfs.redeem(c.badge, r.token),

@@ -141,6 +141,16 @@ export class Vfs implements WalkFs {
     return Errno.SUCCESS;
   }
 
+  /** sync(2): ask every file system to commit everything; the first error after trying all. */
+  syncAll(): number {
+    let first: number = Errno.SUCCESS;
+    for (const m of this.mounts) {
+      const s = this.status(m.fs.call('sync', { node: 0 }));
+      if (typeof s === 'number' && first === Errno.SUCCESS) first = s;
+    }
+    return first;
+  }
+
   /** Every mount with its file system's name, type and space (mount, df). */
   mountTable(): { path: string; name: string; type: string; total: number; used: number; readOnly: boolean }[] {
     return this.mounts.map((m) => {
@@ -173,7 +183,7 @@ export class Vfs implements WalkFs {
 
   /**
    * The lookup cache of `mount`: only for a file system in another thread that changes only
-   * through this VFS (tmpfs, devfs). Coalesced, a lookup is a direct call: no copy is kept.
+   * through this VFS (tmpfs, devfs, diskfs). Coalesced, a lookup is a direct call: no copy is kept.
    */
   private lookupCache(mount: number): LookupCache | null {
     const m = this.mounts[mount]!;
@@ -189,7 +199,7 @@ export class Vfs implements WalkFs {
     m.lookupsFrom = this.caller.incarnation(m.fs.handle);
     const s = this.status(m.fs.call('statfs', {}));
     if (typeof s === 'number') return null;
-    return (m.lookups = s.type === 'tmpfs' || s.type === 'devfs' ? new LookupCache() : null);
+    return (m.lookups = s.type === 'tmpfs' || s.type === 'devfs' || s.type === 'diskfs' ? new LookupCache() : null);
   }
 
   /** Forget (dir, name) on `mount` before the VFS changes it. */

@@ -1,0 +1,75 @@
+/**
+ * The block bitmap, mirrored in memory: allocation searches the mirror, and every change is
+ * copied into the bitmap block in the cache, so it is journaled with the operation that made it.
+ *
+ * Invariant: bit n of the mirror equals bit n of the bitmap as the next commit will write it.
+ */
+
+import { BLOCK_SIZE } from './block-device.js';
+import type { BlockCache } from './block-cache.js';
+import type { Geometry } from './layout.js';
+
+const BITS_PER_BLOCK = BLOCK_SIZE * 8;
+
+export class BlockAllocator {
+  private readonly bits: Uint8Array;
+  private used = 0;
+  private goal: number;
+
+  constructor(private readonly g: Geometry, private readonly cache: BlockCache) {
+    this.bits = new Uint8Array(g.bitmapBlocks * BLOCK_SIZE);
+    for (let b = 0; b < g.bitmapBlocks; b++) this.bits.set(cache.read(g.bitmapStart + b), b * BLOCK_SIZE);
+    for (let n = g.dataStart; n < g.blockCount; n++) if (this.isUsed(n)) this.used++;
+    this.goal = g.dataStart;
+  }
+
+  /** Data blocks in use. */
+  get usedBlocks(): number {
+    return this.used;
+  }
+
+  get dataBlocks(): number {
+    return this.g.blockCount - this.g.dataStart;
+  }
+
+  isUsed(n: number): boolean {
+    return (this.bits[n >> 3]! & (1 << (n & 7))) !== 0;
+  }
+
+  /** A free data block, now marked used (near `near` if given), or 0 when the device is full. */
+  allocate(near = 0): number {
+    const start = near >= this.g.dataStart && near < this.g.blockCount ? near : this.goal;
+    const n = this.search(start, this.g.blockCount) || this.search(this.g.dataStart, start);
+    if (n === 0) return 0;
+    this.set(n, true);
+    this.used++;
+    this.goal = n + 1 < this.g.blockCount ? n + 1 : this.g.dataStart;
+    return n;
+  }
+
+  free(n: number): void {
+    if (n < this.g.dataStart || n >= this.g.blockCount || !this.isUsed(n)) throw new Error(`diskfs: freeing block ${n}, which is not an allocated data block`);
+    this.set(n, false);
+    this.used--;
+  }
+
+  private search(from: number, to: number): number {
+    let n = from;
+    while (n < to) {
+      if ((n & 7) === 0 && this.bits[n >> 3] === 0xff) {
+        n += 8;
+        continue;
+      }
+      if (!this.isUsed(n)) return n;
+      n++;
+    }
+    return 0;
+  }
+
+  private set(n: number, on: boolean): void {
+    const byte = n >> 3;
+    this.bits[byte] = on ? this.bits[byte]! | (1 << (n & 7)) : this.bits[byte]! & ~(1 << (n & 7));
+    const block = Math.floor(n / BITS_PER_BLOCK);
+    this.cache.modify(this.g.bitmapStart + block)[byte - block * BLOCK_SIZE] = this.bits[byte]!;
+  }
+}

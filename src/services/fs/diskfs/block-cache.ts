@@ -1,0 +1,85 @@
+/**
+ * diskfs's buffer cache: the blocks changed since the last commit (`dirty`, never evicted) and a
+ * bounded LRU of clean blocks. Every change to the file system goes through `modify` or `fresh`,
+ * so `commit` hands the journal exactly the blocks one group of whole operations changed.
+ *
+ * Invariant: a block is in at most one of the two maps; the device holds a block's latest
+ * committed image or an older one whose newer image is in the journal (replayed at mount).
+ */
+
+import { BLOCK_SIZE, type BlockDevice } from './block-device.js';
+import type { Journal } from './journal.js';
+
+export class BlockCache {
+  private readonly dirty = new Map<number, Uint8Array>();
+  private readonly clean = new Map<number, Uint8Array>();
+  /** When the oldest uncommitted change was made (ms, from the caller's clock), or null. */
+  dirtySince: number | null = null;
+
+  constructor(private readonly dev: BlockDevice, private readonly journal: Journal, private readonly cleanLimit = 2048, private readonly now: () => number = () => 0) {}
+
+  get dirtyCount(): number {
+    return this.dirty.size;
+  }
+
+  /** Block `n` to read (do not change it: use `modify`). */
+  read(n: number): Uint8Array {
+    const d = this.dirty.get(n);
+    if (d) return d;
+    const c = this.clean.get(n);
+    if (c) {
+      this.clean.delete(n);
+      this.clean.set(n, c);
+      return c;
+    }
+    const b = new Uint8Array(BLOCK_SIZE);
+    this.dev.read(n, b);
+    this.remember(n, b);
+    return b;
+  }
+
+  /** Block `n`, to change in place: it is part of the next commit. */
+  modify(n: number): Uint8Array {
+    const d = this.dirty.get(n);
+    if (d) return d;
+    const b = this.read(n);
+    this.clean.delete(n);
+    this.markDirty(n, b);
+    return b;
+  }
+
+  /** Block `n` as zeros (a newly allocated block: its old contents are never read). */
+  fresh(n: number): Uint8Array {
+    this.clean.delete(n);
+    const d = this.dirty.get(n);
+    if (d) {
+      d.fill(0);
+      return d;
+    }
+    const b = new Uint8Array(BLOCK_SIZE);
+    this.markDirty(n, b);
+    return b;
+  }
+
+  /** Write every dirty block through the journal; they become clean. Throws on a device error (the blocks stay dirty). */
+  commit(): void {
+    if (this.dirty.size === 0) return;
+    this.journal.commit(this.dirty);
+    for (const [n, b] of this.dirty) this.remember(n, b);
+    this.dirty.clear();
+    this.dirtySince = null;
+  }
+
+  private markDirty(n: number, b: Uint8Array): void {
+    if (this.dirty.size === 0) this.dirtySince = this.now();
+    this.dirty.set(n, b);
+  }
+
+  private remember(n: number, b: Uint8Array): void {
+    this.clean.set(n, b);
+    if (this.clean.size > this.cleanLimit) {
+      const oldest = this.clean.keys().next().value as number;
+      this.clean.delete(oldest);
+    }
+  }
+}
