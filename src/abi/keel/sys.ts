@@ -570,6 +570,13 @@ export class Sys {
     return JSON.parse(r.reply!.table) as MountInfo[];
   }
 
+  /** sync(2): every mounted file system makes its changes durable (diskfs commits its journal). */
+  syncAll(): void {
+    const r = this.ctx.lk.vfs.call('syncAll', {});
+    if (r.transport !== 0) throw new SysError(Errno.IO, 'sync');
+    this.check(r.status, 'sync');
+  }
+
   /** End the process now with `code` (writers are flushed). */
   exit(code: number): never {
     this.flushAll();
