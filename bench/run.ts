@@ -12,7 +12,9 @@
  *   open-stat-close   open + fstat + close of a file 8 directories deep, 10k times
  *   readdir           list a directory of 10k entries, 20 times
  *   pipe              100 MiB through a pipe between two processes started by the shell
+ *   durable-append    64-byte appends each followed by fsync, on hostfs and on diskfs (a disk image)
  *   real-program      SQLite (built from its amalgamation) doing inserts, queries, updates on a file
+ *                     (tmpfs, hostfs, diskfs)
  * spawn, syscall-null and file-write-small on tmpfs run under each whole-system placement: the
  * default (VFS, file systems and proc coalesced in one worker), every service alone in a worker,
  * and every service in the kernel thread.
@@ -160,23 +162,30 @@ async function keelRun(system: System, module: WebAssembly.Module, args: string[
   return performance.now() - t0;
 }
 
-async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, onTmpfs: boolean, layout: Layout = 'default', arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
+/**
+ * `on`: where Keel's copy of the files is — true: the root tmpfs; false: the host directory
+ * node:wasi uses (hostfs); 'diskfs': a diskfs on a disk image in another host directory.
+ */
+async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, on: boolean | 'diskfs', layout: Layout = 'default', arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
   variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
+  const diskDir = mkdtempSync(join(tmpdir(), 'keel-bench-disk-'));
   const module = new WebAssembly.Module(readFileSync(prog(program)));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }), arena);
+  const disks = on === 'diskfs' ? [{ image: join(diskDir, 'disk.img'), vfsPath: '/disk', size: 256 * 1024 * 1024 }] : [];
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }], disks }), arena);
   try {
     const k: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      k.push(await keelRun(system, module, [program, ...args('/sandbox')], onTmpfs ? '/' : '/mnt/0'));
+      k.push(await keelRun(system, module, [program, ...args('/sandbox')], on === 'diskfs' ? '/disk' : on ? '/' : '/mnt/0'));
       b.push(await baselineRun(module, [program, ...args('/sandbox')], { '/sandbox': dir }));
     }
     record({ benchmark: name, variant, keel: median(k), baseline: median(b), unit: 'ms (spawn to exit)' });
   } finally {
     await system.shutdown();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(diskDir, { recursive: true, force: true });
   }
 }
 
@@ -310,6 +319,16 @@ async function main(): Promise<void> {
     const sqlRounds = quick ? 3 : 5; // each run takes seconds: fewer rounds keep the suite within 10 minutes
     for (const layout of LAYOUTS) await wasmBench('real-program', sql('tmpfs'), 'sqlite_bench', sqlArgs, sqlRounds, true, layout);
     await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false);
+    await wasmBench('real-program', sql('diskfs'), 'sqlite_bench', sqlArgs, sqlRounds, 'diskfs');
+  }
+  if (wanted('durable-append')) {
+    // 64-byte records, each fsynced before the next (fault_writer): what a log or a database
+    // commit costs. node:wasi fsyncs a host file; Keel's hostfs does the same through IPC; diskfs
+    // commits a journal transaction to its image per fsync.
+    const records = quick ? '100' : '500';
+    const appendArgs = (d: string): string[] => [`${d}/log`, '1', '0', records];
+    await wasmBench('durable-append', `${records} × (64 B write + fsync), hostfs`, 'fault_writer', appendArgs, rounds, false);
+    await wasmBench('durable-append', `${records} × (64 B write + fsync), diskfs`, 'fault_writer', appendArgs, rounds, 'diskfs');
   }
   if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
 

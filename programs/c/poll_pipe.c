@@ -1,6 +1,7 @@
 /*
  * poll_pipe — poll_oneoff on pipes, a file and clocks; one line per check, exit 0 when all pass.
- *   poll_pipe /sandbox     (needs a writable preopened directory)
+ *   poll_pipe /sandbox [PIPE_BYTES]   (needs a writable preopened directory; PIPE_BYTES: the
+ *                                      pipe capacity expected, default 65536)
  * Checks: an empty pipe is not readable (only the 10 ms clock fires); after a write the read end
  * is readable with nbytes = bytes buffered; the write end is writable with room left; after the
  * writer closes and the data is read, the read end reports HANGUP; a file is readable with
@@ -8,6 +9,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -45,7 +47,7 @@ static __wasi_subscription_t clock_sub(int ms, int userdata) {
 }
 
 int main(int argc, char **argv) {
-  (void)argc;
+  long pipe_bytes = argc > 2 ? atol(argv[2]) : 65536;
   int p[2];
   check("pipe", keel_pipe(p) == 0);
   __wasi_subscription_t subs[2];
@@ -62,7 +64,7 @@ int main(int argc, char **argv) {
 
   subs[0] = fd_sub(p[1], __WASI_EVENTTYPE_FD_WRITE, 3);
   n = poll2(subs, 1, ev);
-  check("write end writable with room", n == 1 && ev[0].userdata == 3 && ev[0].fd_readwrite.nbytes == 65536 - 3);
+  check("write end writable with room", n == 1 && ev[0].userdata == 3 && ev[0].fd_readwrite.nbytes == pipe_bytes - 3);
 
   close(p[1]);
   char buf[8];

@@ -129,7 +129,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       const handle = ctx.uses[m.fs];
       if (handle === undefined) throw new Error(`vfs: mount ${m.path} names ${m.fs}, which this service was not given`);
       return { path: m.path, handle };
-    }), newToken, pipeCompletions, ctx.config['lookupCache'] !== false);
+    }), newToken, pipeCompletions, ctx.config['lookupCache'] !== false, typeof ctx.config['pipeBytes'] === 'number' ? ctx.config['pipeBytes'] : undefined);
     const port = Number(ctx.config['port'] ?? 0);
     return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === port) vfs.endSession(badge); } };
   },

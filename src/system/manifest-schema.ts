@@ -45,6 +45,8 @@ const kinds = {
     mounts: z.array(z.strictObject({ path: absolutePath, fs: name })).min(1, 'expected at least the root mount'),
     /** Keep a copy of the entries of tmpfs/devfs mounts in other threads (default true). */
     lookupCache: z.boolean().optional(),
+    /** Bytes one pipe buffers before its writer waits (default 64 KiB). */
+    pipeBytes: z.number().int().min(512).max(16 * 1024 * 1024).optional(),
   }),
   tmpfs: z.strictObject({
     maxBytes: z.number().int().positive().optional(),

@@ -181,7 +181,12 @@ export class System {
     }
     const kernelHandles: number[] = [];
     const entries = inKernel.map((s) => this.entryFor(s, serverEnds.get(s.name)!, kernelHandles, false));
-    this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform, this.asyncCaller());
+    try {
+      this.kernelServices = buildServices(entries, kernelHandles, this.caller, this.platform, this.asyncCaller());
+    } catch (e) {
+      // A service that cannot start (a disk image that is not a diskfs, a missing host directory).
+      throw new KeelError('BOOT', e instanceof Error ? e.message : String(e));
+    }
     if (inKernel.some((s) => s.exitEvents)) k.exitListeners.add(KERNEL_PID);
     const idlers = this.kernelServices.filter((b) => b.idle);
     if (idlers.length > 0) this.server.onIdle = () => { for (const b of idlers) b.idle!(); };

@@ -1,16 +1,17 @@
 /**
  * `npm run faults`: fault injection in the manner of MINIX 3's driver-recovery experiments. Keel
  * boots with every service in its own worker (manifests/isolated.yaml) plus a host directory at
- * /data (hostfs), every service restartable without limit. While a workload runs, the injector
+ * /data (hostfs) and a disk image at /disk (diskfs), every service restartable without limit. While a workload runs, the injector
  * kills a random service worker at random moments (every 100-500 ms, as SIGKILL would) and the supervisor restarts
  * it. The workload, in parallel lanes, until the faults are done:
- *   - durable writes: programs/c/fault_writer.c appends checksummed records to /data/wN.log and
- *     fsyncs each, printing "ack N" only once fsync succeeded;
+ *   - durable writes: programs/c/fault_writer.c appends checksummed records to /data/wN.log
+ *     (two lanes) and /disk/w3.log, fsyncing each and printing "ack N" only once fsync succeeded;
  *   - pipelines: the shell runs `seq 1 500 | grep 7 | wc -l` (proc, VFS pipes, the console);
  *   - spawns: hello.wasm started from the host.
  * Every run has a deadline; one that passes it is a hang. At the end: the system must serve again
  * (a hello, a pipeline, a write-fsync-read), and every acknowledged record must be in its file on
- * the host, byte for byte. Prints the figures; exits 1 on a hang, a lost byte or a dead system.
+ * the host (hostfs) or in the disk image (read back by mounting it after shutdown), byte for
+ * byte; the image must pass fsck. Prints the figures; exits 1 on a hang, a lost byte or a dead system.
  *
  *   --faults N   faults to inject (default 1000)      --quick   30 faults (CI)
  *   --seed S     the injector's random seed (default 1)
@@ -26,6 +27,7 @@ import { bootKeel, type Keel } from '../../src/platform/node/index.js';
 import type { Manifest } from '../../src/system/manifest-schema.js';
 import { readManifest } from '../support/manifest.js';
 import { RECORD_BYTES, acknowledged, recordsIn } from '../support/records.js';
+import { checkImage, readImageFile } from '../support/disk-image.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const prog = (name: string): string => join(root, 'programs/c/build', `${name}.wasm`);
@@ -103,12 +105,15 @@ const reasons = new Map<string, number>();
 
 const acked = new Map<number, Set<number>>();
 
+/** Where each writer lane's file is, in Keel. */
+const laneFile = (lane: number): string => (lane <= WRITER_LANES ? `/data/w${lane}.log` : `/disk/w${lane}.log`);
+
 async function writerLane(keel: Keel, lane: number, until: () => boolean): Promise<void> {
   const mine = new Set<number>();
   acked.set(lane, mine);
   for (let first = 0; !until(); first += RECORDS_PER_RUN) {
     const r = await runOnce(keel, `fault_writer lane ${lane}`, () => keel.spawn(prog('fault_writer'), {
-      args: ['fault_writer', `/data/w${lane}.log`, String(lane), String(first), String(RECORDS_PER_RUN)], stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
+      args: ['fault_writer', laneFile(lane), String(lane), String(first), String(RECORDS_PER_RUN)], stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
     }));
     if (r !== 'hung' && r !== 'refused') for (const seq of acknowledged(r.stdout, first)) mine.add(seq);
     count(r, (x) => x.status === 0);
@@ -164,14 +169,15 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-faults-'));
   const rng = random(Number(values.seed));
   const started = performance.now();
-  const keel = await bootKeel({ manifest: manifest(), shell: true, dirs: { '/data': dataDir }, log: (line) => { if (values.verbose) console.error(`keel: ${performance.now().toFixed(0)} ${line}`); } });
+  const image = join(dataDir, 'disk.img');
+  const keel = await bootKeel({ manifest: manifest(), shell: true, dirs: { '/data': dataDir }, disks: { '/disk': image }, log: (line) => { if (values.verbose) console.error(`keel: ${performance.now().toFixed(0)} ${line}`); } });
   const progress = values.verbose ? setInterval(() => console.error(JSON.stringify(tally)), 5000) : null;
   let verdict: string | null = null;
   try {
     let done = false;
     const until = (): boolean => done;
     const lanes = [
-      ...Array.from({ length: WRITER_LANES }, (_, i) => writerLane(keel, i + 1, until)),
+      ...Array.from({ length: WRITER_LANES + 1 }, (_, i) => writerLane(keel, i + 1, until)),
       pipelineLane(keel, until),
       spawnLane(keel, until),
     ];
@@ -185,10 +191,12 @@ async function main(): Promise<number> {
     if (progress) clearInterval(progress);
     await keel.shutdown();
   }
+  const fsck = checkImage(image);
   for (const [lane, seqs] of acked) {
     let onDisk = new Set<number>();
     try {
-      onDisk = recordsIn(readFileSync(join(dataDir, `w${lane}.log`)), lane);
+      const data = lane <= WRITER_LANES ? readFileSync(join(dataDir, `w${lane}.log`)) : readImageFile(image, laneFile(lane).slice('/disk'.length));
+      if (data) onDisk = recordsIn(data, lane);
     } catch {
       // no file: nothing was written, so nothing may have been acknowledged
     }
@@ -204,8 +212,9 @@ async function main(): Promise<number> {
   console.log(`calls that hung:            ${tally.hung}${tally.firstHang ? ` (first: ${tally.firstHang})` : ''}`);
   console.log(`records acknowledged:       ${tally.acked} (${tally.acked * RECORD_BYTES} bytes, each after fsync)`);
   console.log(`acknowledged bytes lost:    ${tally.lostRecords * RECORD_BYTES}`);
+  console.log(`disk image fsck:            ${fsck.errors.length === 0 ? 'clean' : `${fsck.errors.length} errors: ${fsck.errors.slice(0, 5).join('; ')}`}`);
   console.log(`time:                       ${seconds.toFixed(1)} s`);
-  return verdict === null && tally.hung === 0 && tally.lostRecords === 0 ? 0 : 1;
+  return verdict === null && tally.hung === 0 && tally.lostRecords === 0 && fsck.errors.length === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -8,7 +8,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,22 @@ test('poll_oneoff on pipes, a file and clocks', () => {
   assert.deepEqual(r.stdout.split('\n').filter((l) => l.includes('FAIL')), []);
   assert.match(r.stdout, /all checks passed/);
   assert.equal(r.status, 0, r.stderr);
+});
+
+test('the VFS\'s pipe depth is a manifest setting: poll reports the room a pipe of that size has', () => {
+  const m = parseDocument(readFileSync(join(root, 'manifests/default.yaml'), 'utf8')).toJS() as { services: { vfs: { config: Record<string, unknown> } } };
+  m.services.vfs.config['pipeBytes'] = 4096;
+  const manifest = join(bin, 'small-pipes.json');
+  writeFileSync(manifest, JSON.stringify(m));
+  const poll = (args: string[]): string => spawnSync(process.execPath, [keel, 'run', ...args, '--dir', `${bin}::/sandbox`, join(build, 'poll_pipe.wasm'), '/sandbox', '4096'], { encoding: 'utf8', timeout: 60_000, input: '' }).stdout;
+  const small = poll(['--manifest', manifest]);
+  assert.deepEqual(small.split('\n').filter((l) => l.includes('FAIL')), [], small);
+  assert.match(poll([]), /write end writable with room: FAIL/, 'the default pipe holds 64 KiB, not 4096 bytes');
+  m.services.vfs.config['pipeBytes'] = 100;
+  writeFileSync(manifest, JSON.stringify(m));
+  const bad = spawnSync(process.execPath, [keel, 'run', '--manifest', manifest, join(build, 'hello.wasm')], { encoding: 'utf8', timeout: 60_000, input: '' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /pipeBytes/);
 });
 
 test('proc_raise: ignored signals return 0, bad ones EINVAL, fatal ones end the process as killed', () => {

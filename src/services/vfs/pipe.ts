@@ -1,8 +1,9 @@
 /**
  * Pipes: bounded byte streams between processes, with back-pressure.
  *
- * A pipe has a 64 KiB ring buffer and counts of open read and write ends (each open fid on either
- * end, in any session). A read takes what is buffered, or waits while writers remain, or sees end
+ * A pipe has a ring buffer (PIPE_CAPACITY, 64 KiB, unless the manifest sets the VFS's
+ * `pipeBytes`) and counts of open read and write ends (each open fid on either end, in any
+ * session). A read takes what is buffered, or waits while writers remain, or sees end
  * of input (0 bytes) once none do. A write puts in what fits and reports how much; when nothing
  * fits it waits for room, and with no reader left it fails with EPIPE. Waiting is a deferred
  * reply: the caller stays blocked in its call while the server goes on serving others, and the
@@ -26,20 +27,22 @@ interface WaitingWriter { readonly deferred: DeferredReply; readonly offset: num
 export class Pipe {
   readers = 0;
   writers = 0;
-  private readonly ring = new Uint8Array(PIPE_CAPACITY);
+  private readonly ring: Uint8Array;
   private head = 0;
   private size = 0;
   private readonly waitingReaders: WaitingReader[] = [];
   private readonly waitingWriters: WaitingWriter[] = [];
 
-  constructor(private readonly readDone: ReadDone, private readonly writeDone: WriteDone) {}
+  constructor(private readonly readDone: ReadDone, private readonly writeDone: WriteDone, private readonly capacity = PIPE_CAPACITY) {
+    this.ring = new Uint8Array(capacity);
+  }
 
   get buffered(): number {
     return this.size;
   }
 
   get space(): number {
-    return PIPE_CAPACITY - this.size;
+    return this.capacity - this.size;
   }
 
   /** Take up to `max` bytes; null when nothing is buffered but a writer may still write. */
@@ -61,18 +64,18 @@ export class Pipe {
   private take(max: number): Uint8Array {
     const n = Math.min(max, this.size);
     const out = new Uint8Array(n);
-    const first = Math.min(n, PIPE_CAPACITY - this.head);
+    const first = Math.min(n, this.capacity - this.head);
     out.set(this.ring.subarray(this.head, this.head + first));
     if (first < n) out.set(this.ring.subarray(0, n - first), first);
-    this.head = (this.head + n) % PIPE_CAPACITY;
+    this.head = (this.head + n) % this.capacity;
     this.size -= n;
     return out;
   }
 
   private put(data: Uint8Array): number {
-    const n = Math.min(data.length, PIPE_CAPACITY - this.size);
-    const tail = (this.head + this.size) % PIPE_CAPACITY;
-    const first = Math.min(n, PIPE_CAPACITY - tail);
+    const n = Math.min(data.length, this.capacity - this.size);
+    const tail = (this.head + this.size) % this.capacity;
+    const first = Math.min(n, this.capacity - tail);
     this.ring.set(data.subarray(0, first), tail);
     if (first < n) this.ring.set(data.subarray(first, n), 0);
     this.size += n;
@@ -102,7 +105,7 @@ export class Pipe {
         this.readDone(r.deferred, this.take(r.max));
         progress = true;
       }
-      while (this.waitingWriters.length > 0 && (this.size < PIPE_CAPACITY || this.readers === 0)) {
+      while (this.waitingWriters.length > 0 && (this.size < this.capacity || this.readers === 0)) {
         const w = this.waitingWriters.shift()!;
         if (!w.deferred.pending) continue;
         if (this.readers === 0) {

@@ -15,7 +15,7 @@ import { Errno } from '../../abi/wasi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, type FsProtocol } from '../fs/fs-protocol.js';
 import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
-import { Pipe, type ReadDone, type WriteDone } from './pipe.js';
+import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { LookupCache } from './lookup-cache.js';
 
 export interface MountSpec {
@@ -90,6 +90,8 @@ export class Vfs implements WalkFs {
     private readonly pipeDone: { read: ReadDone; write: WriteDone },
     /** Keep copies of directory entries of file systems in other threads (see LookupCache). */
     private readonly cacheLookups = true,
+    /** Bytes a pipe buffers before a writer waits (services/vfs/pipe.ts). */
+    private readonly pipeCapacity = PIPE_CAPACITY,
   ) {
     for (const m of mounts) this.addMount(m.path, m.handle);
     this.firstFid = (newToken() % 0x100000) * 0x400 + 1;
@@ -303,7 +305,7 @@ export class Vfs implements WalkFs {
 
   /** A new pipe: a read fid and a write fid in the caller's session. */
   pipe(badge: number): { readFid: number; writeFid: number } | number {
-    const p = new Pipe(this.pipeDone.read, this.pipeDone.write);
+    const p = new Pipe(this.pipeDone.read, this.pipeDone.write, this.pipeCapacity);
     const r = this.addFid(badge, { place: PIPE_PLACE, read: true, write: false, pipe: p });
     if (r < 0) return -r;
     const w = this.addFid(badge, { place: PIPE_PLACE, read: false, write: true, pipe: p });
