@@ -327,8 +327,8 @@ async function main(): Promise<void> {
     // commits a journal transaction to its image per fsync.
     const records = quick ? '100' : '500';
     const appendArgs = (d: string): string[] => [`${d}/log`, '1', '0', records];
-    await wasmBench('durable-append', `${records} × (64 B write + fsync), hostfs`, 'fault_writer', appendArgs, rounds, false);
-    await wasmBench('durable-append', `${records} × (64 B write + fsync), diskfs`, 'fault_writer', appendArgs, rounds, 'diskfs');
+    await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), hostfs`, 'fault_writer', appendArgs, rounds, false);
+    await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), diskfs`, 'fault_writer', appendArgs, rounds, 'diskfs');
   }
   if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
 

@@ -42,6 +42,11 @@ export class CrashDevice implements BlockDevice {
     this.writes++;
   }
 
+  /** Each block of a run is a write of its own: the disk may keep any subset of them. */
+  writeRun(n: number, data: Uint8Array): void {
+    for (let i = 0; i * BLOCK_SIZE < data.length; i++) this.write(n + i, data.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE));
+  }
+
   flush(): void {
     if (--this.writesLeft <= 0) throw new Error('device lost power');
     for (const w of this.pending) this.durable.write(w.n, w.data);

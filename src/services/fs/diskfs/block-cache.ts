@@ -3,8 +3,8 @@
  * bounded LRU of clean blocks. Every change to the file system goes through `modify` or `fresh`,
  * so `commit` hands the journal exactly the blocks one group of whole operations changed.
  *
- * Invariant: a block is in at most one of the two maps; the device holds a block's latest
- * committed image or an older one whose newer image is in the journal (replayed at mount).
+ * Invariant: a block is in at most one of the two maps. Outside them, a block's latest committed
+ * image is the journal's copy not yet written home (`Journal.pending`), else the device's.
  */
 
 import { BLOCK_SIZE, type BlockDevice } from './block-device.js';
@@ -33,7 +33,9 @@ export class BlockCache {
       return c;
     }
     const b = new Uint8Array(BLOCK_SIZE);
-    this.dev.read(n, b);
+    const committed = this.journal.pending(n);
+    if (committed) b.set(committed);
+    else this.dev.read(n, b);
     this.remember(n, b);
     return b;
   }

@@ -17,6 +17,8 @@ export interface BlockDevice {
   read(n: number, into: Uint8Array): void;
   /** Write BLOCK_SIZE bytes to block `n`. Throws on a host error (ENOSPC, EIO). */
   write(n: number, data: Uint8Array): void;
+  /** Write whole blocks from `n` on, in one host call where it can (a journal transaction). */
+  writeRun(n: number, data: Uint8Array): void;
   /** Make every earlier write durable. Throws on a host error. */
   flush(): void;
   close(): void;
@@ -56,6 +58,14 @@ export function imageDevice(host: HostFs, path: string, opts: { create: boolean;
       let done = 0;
       while (done < BLOCK_SIZE) done += host.write(fd, data.subarray(done), n * BLOCK_SIZE + done);
     },
+    writeRun(n, data) {
+      const count = data.length / BLOCK_SIZE;
+      if (!Number.isInteger(count) || count < 1) throw new RangeError(`a run is whole blocks, not ${data.length} bytes`);
+      inRange(n, blockCount);
+      inRange(n + count - 1, blockCount);
+      let done = 0;
+      while (done < data.length) done += host.write(fd, data.subarray(done), n * BLOCK_SIZE + done);
+    },
     flush() {
       host.fsync(fd);
     },
@@ -78,6 +88,11 @@ export function memoryDevice(blockCount: number): BlockDevice & { readonly bytes
     write(n, data) {
       inRange(n, blockCount);
       bytes.set(data.subarray(0, BLOCK_SIZE), n * BLOCK_SIZE);
+    },
+    writeRun(n, data) {
+      inRange(n, blockCount);
+      inRange(n + Math.ceil(data.length / BLOCK_SIZE) - 1, blockCount);
+      bytes.set(data, n * BLOCK_SIZE);
     },
     flush() {},
     close() {},

@@ -7,10 +7,11 @@
  *   count block images
  *   commit     [magic "KJCM"][seq u32][count u32][crc u32 of descriptor + images]
  *
- * Commit: write the transaction, flush (the point of durability), then write each block to its
- * home. Home writes are not flushed until the journal is full: then one flush makes them all
- * durable and the header is rewritten with the next sequence number, which voids every
- * transaction before it. Replay (at mount) applies each whole transaction from the first after
+ * Commit: write the transaction (one contiguous write), flush: the point of durability, one
+ * flush per commit. The blocks are not written home yet: the journal keeps a copy of each
+ * (`unhomed`, which reads consult first) until a checkpoint — when the journal is full, or at
+ * unmount — writes them all home, flushes, and rewrites the header with the next sequence number,
+ * which voids every transaction before it. Replay (at mount) applies each whole transaction from the first after
  * the header whose seq is the header's, then the next seq, and so on, stopping at the first that
  * is torn, stale or missing; it is idempotent, so a crash during replay is replayed again.
  *
@@ -37,6 +38,8 @@ export interface JournalStats {
 export class Journal {
   private head: number;
   private seq: number;
+  /** Committed images not yet written to their home blocks (at most the journal's size). */
+  private readonly unhomed = new Map<number, Uint8Array>();
   readonly stats: JournalStats = { commits: 0, blocksJournaled: 0, checkpoints: 0, replayed: 0 };
 
   private constructor(private readonly dev: BlockDevice, private readonly start: number, private readonly blocks: number, seq: number) {
@@ -71,45 +74,54 @@ export class Journal {
     return j;
   }
 
+  /** The committed image of block `n` not yet written home, if any (reads must see it). */
+  pending(n: number): Uint8Array | undefined {
+    return this.unhomed.get(n);
+  }
+
   /** Commit `blocks` (block number → image) atomically: durable when this returns. Throws on a device error. */
   commit(blocks: ReadonlyMap<number, Uint8Array>): void {
     const count = blocks.size;
     if (count === 0) return;
     if (count > this.capacity) throw new RangeError(`a transaction of ${count} blocks does not fit the journal (${this.capacity})`);
     if (this.head + count + 2 > this.start + this.blocks) this.checkpoint();
-    const desc = new Uint8Array(BLOCK_SIZE);
-    const dv = new DataView(desc.buffer);
+    const run = new Uint8Array((count + 2) * BLOCK_SIZE);
+    const dv = new DataView(run.buffer);
     dv.setUint32(0, DESC_MAGIC, true);
     dv.setUint32(4, this.seq, true);
     dv.setUint32(8, count, true);
     let i = 0;
-    for (const target of blocks.keys()) dv.setUint32(12 + 4 * i++, target, true);
-    let crc = crc32(desc);
-    this.dev.write(this.head, desc);
-    i = 1;
-    for (const image of blocks.values()) {
-      crc = crc32(image, crc);
-      this.dev.write(this.head + i++, image);
+    for (const [target, image] of blocks) {
+      dv.setUint32(12 + 4 * i, target, true);
+      run.set(image, (1 + i) * BLOCK_SIZE);
+      i++;
     }
-    const commit = new Uint8Array(BLOCK_SIZE);
-    const cv = new DataView(commit.buffer);
-    cv.setUint32(0, COMMIT_MAGIC, true);
-    cv.setUint32(4, this.seq, true);
-    cv.setUint32(8, count, true);
-    cv.setUint32(12, crc, true);
-    this.dev.write(this.head + count + 1, commit);
+    const crc = crc32(run.subarray(0, (count + 1) * BLOCK_SIZE));
+    const c = (count + 1) * BLOCK_SIZE;
+    dv.setUint32(c, COMMIT_MAGIC, true);
+    dv.setUint32(c + 4, this.seq, true);
+    dv.setUint32(c + 8, count, true);
+    dv.setUint32(c + 12, crc, true);
+    this.dev.writeRun(this.head, run);
     this.dev.flush();
-    // Durable from here on. Home writes may be lost in a crash: replay redoes them.
-    for (const [target, image] of blocks) this.dev.write(target, image);
+    // Durable from here on. The copies in `run` are what a checkpoint writes home (the caller
+    // goes on changing its own buffers).
+    let slot = 1;
+    for (const target of blocks.keys()) {
+      this.unhomed.set(target, run.subarray(slot * BLOCK_SIZE, (slot + 1) * BLOCK_SIZE));
+      slot++;
+    }
     this.head += count + 2;
     this.seq = (this.seq + 1) >>> 0;
     this.stats.commits++;
     this.stats.blocksJournaled += count;
   }
 
-  /** Make every home write durable and empty the journal. */
+  /** Write every committed block home, make that durable and empty the journal. */
   checkpoint(): void {
+    for (const [target, image] of this.unhomed) this.dev.write(target, image);
     this.dev.flush();
+    this.unhomed.clear();
     this.dev.write(this.start, header(this.seq));
     this.dev.flush();
     this.head = this.start + 1;

@@ -1,5 +1,5 @@
 /**
- * Make an empty diskfs on a device: superblock, empty journal, block bitmap with the metadata
+ * Make an empty diskfs on a device: superblock, empty (and written, so allocated) journal, block bitmap with the metadata
  * (and the bits past the device's end) marked used, a zeroed inode table holding only the root
  * directory. Everything is written and flushed before this returns.
  */
@@ -10,6 +10,9 @@ import { type Geometry, ROOT_INO, emptyInode, encodeInode, encodeSuperblock, ino
 
 export function formatDevice(dev: BlockDevice, now: bigint): Geometry {
   const g = planGeometry(dev.blockCount);
+  // The journal region is written in full once, so the host allocates it now: a commit then
+  // overwrites allocated blocks, and its flush has no host allocation to make durable too.
+  dev.writeRun(g.journalStart, new Uint8Array(g.journalBlocks * BLOCK_SIZE));
   Journal.format(dev, g.journalStart);
   for (let b = 0; b < g.bitmapBlocks; b++) {
     const block = new Uint8Array(BLOCK_SIZE);
