@@ -118,6 +118,9 @@ export class Kernel {
   /** The manifest's channel graph, enforced when the system boots with `static: true`. */
   policy: StaticPolicy | null = null;
 
+  /** Messages an endpoint queues unread before writes to it fail with NO_RESOURCES (the manifest's limits.channelMessages). */
+  channelDepth = CHANNEL_MAX_MESSAGES;
+
   constructor(readonly arena: Arena, private readonly host: KernelHost) {
     this.objectIds = new IdAllocator(1, arena.config.maxObjects);
     this.pids = new IdAllocator(KERNEL_PID, arena.config.maxProcesses);
@@ -632,7 +635,7 @@ export class Kernel {
     const endpoint = r.value.object as ChannelEndpoint;
     const peer = endpoint.peer;
     if (!peer) return Status.PEER_CLOSED;
-    if (peer.queue.length >= CHANNEL_MAX_MESSAGES) return Status.NO_RESOURCES;
+    if (peer.queue.length >= this.channelDepth) return Status.NO_RESOURCES;
     const p = this.processes.get(pid)!;
     const moved = this.collectTransfer(p, handles, r.value);
     if (moved.status !== Status.OK) return moved.status;

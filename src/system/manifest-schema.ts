@@ -125,6 +125,11 @@ export const manifestSchema = z.strictObject({
    * channels after boot, and a client handle moves only to a process allowed to hold it.
    */
   static: z.boolean().optional(),
+  /** System-wide limits the kernel enforces. */
+  limits: z.strictObject({
+    /** Messages a channel endpoint queues unread before writes to it fail (NO_RESOURCES; default 1024). */
+    channelMessages: z.number().int().min(1).max(65_536).optional(),
+  }).optional(),
   services: z.record(name, service),
   /** Untrusted programs: the services every program may hold a session of. */
   programs: z.strictObject({ capabilities: names }),

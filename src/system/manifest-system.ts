@@ -86,5 +86,8 @@ export function systemFromManifest(m: Manifest, add: SystemAdditions = {}): Syst
       ...(s.restart ? { restart: { ...s.restart } } : {}),
     };
   });
-  return { services, static: eff.static === true, programCapabilities: [...eff.programs.capabilities] };
+  return {
+    services, static: eff.static === true, programCapabilities: [...eff.programs.capabilities],
+    ...(eff.limits?.channelMessages !== undefined ? { channelMessages: eff.limits.channelMessages } : {}),
+  };
 }

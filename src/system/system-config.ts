@@ -54,6 +54,8 @@ export interface SystemConfig {
   readonly static?: boolean;
   /** The services untrusted programs may hold sessions of (default: vfs, console, proc, net). */
   readonly programCapabilities?: readonly string[];
+  /** Messages a channel endpoint queues unread before writes fail with NO_RESOURCES (default CHANNEL_MAX_MESSAGES). */
+  readonly channelMessages?: number;
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

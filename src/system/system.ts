@@ -91,6 +91,7 @@ export class System {
   private constructor(readonly host: SystemHost, readonly platform: ThreadPlatform, readonly config: SystemConfig, arenaConfig: ArenaConfig) {
     const arena = Arena.create(arenaConfig);
     this.kernel = new Kernel(arena, host);
+    if (config.channelMessages !== undefined) this.kernel.channelDepth = config.channelMessages;
     host.kernel = this.kernel;
     const kp = this.kernel.process(KERNEL_PID)!;
     const queue = this.kernel.openQueue(kp);

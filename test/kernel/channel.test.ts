@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { ObjectType } from '../../src/kernel/object.js';
 import { ALL_RIGHTS, Right } from '../../src/kernel/rights.js';
 import { Status } from '../../src/kernel/status.js';
+import { CHANNEL_MAX_MESSAGES } from '../../src/kernel/channel.js';
 import { makeKernel, mesh, must, rootPid, snapshotTables } from './kernel-fixture.js';
 
 const CHANNEL_RIGHTS = ALL_RIGHTS & ~Right.MAP & ~Right.SIGNAL & ~Right.WAIT;
@@ -265,4 +266,22 @@ test('sending an endpoint to its own peer leaves no object behind once both side
   assert.equal(kernel.close(a, e0), Status.OK);
   // No handle names e1 outside its own queue: nobody can ever read it, so it must be gone.
   assert.deepEqual(kernel.objectCounts(), base);
+});
+
+test('a channel queues at most channelDepth unread messages: then writes fail with NO_RESOURCES and take nothing', () => {
+  const fx = makeKernel();
+  const { kernel } = fx;
+  assert.equal(kernel.channelDepth, CHANNEL_MAX_MESSAGES, 'the default depth');
+  kernel.channelDepth = 8;
+  const a = rootPid(kernel, 'a');
+  const [e0, e1] = must(kernel.channelCreate(a));
+  for (let i = 0; i < 8; i++) assert.equal(kernel.channelWrite(a, e0, bytes(i), []), Status.OK);
+  const n = must(kernel.notificationCreate(a));
+  const before = snapshotTables(fx);
+  assert.equal(kernel.channelWrite(a, e0, bytes(99), [n]), Status.NO_RESOURCES);
+  assert.equal(snapshotTables(fx), before, 'the handle stays with the sender');
+  assert.deepEqual([...must(kernel.channelRead(a, e1)).bytes], [0]);
+  assert.equal(kernel.channelWrite(a, e0, bytes(8), [n]), Status.OK, 'a read makes room');
+  // The other direction has its own queue.
+  assert.equal(kernel.channelWrite(a, e1, bytes(1), []), Status.OK);
 });

@@ -131,3 +131,18 @@ test('static manifests: a program cannot create a channel the manifest does not 
   assert.equal(await probeChannelCreate('default'), Status.ACCESS_DENIED);
   assert.equal(await probeChannelCreate('kernel'), Status.OK, 'kernel.yaml is not static');
 });
+
+test('disk additions and limits: a diskfs per image in the VFS\'s class, mounted; channel depth from limits', () => {
+  const m = readManifest(`${MANIFESTS}default.yaml`);
+  const cfg = systemFromManifest({ ...m, limits: { channelMessages: 64 } }, { disks: [{ image: '/srv/home.img', vfsPath: '/home', size: 8 << 20 }] });
+  const disk = cfg.services.find((s) => s.name === 'disk0')!;
+  assert.equal(disk.kind, 'diskfs');
+  assert.equal(disk.placement, 'coalesced:fs');
+  assert.deepEqual(disk.config, { image: '/srv/home.img', size: 8 << 20, name: 'disk0' });
+  const vfs = cfg.services.find((s) => s.name === 'vfs')!;
+  assert.ok(vfs.uses.includes('disk0'));
+  assert.deepEqual((vfs.config['mounts'] as { path: string }[]).map((x) => x.path), ['/', '/dev', '/home']);
+  assert.equal(cfg.channelMessages, 64);
+  assert.match(problems(MINIMAL + 'limits: { channelMessages: 0 }\n').join('\n'), /channelMessages/);
+  assert.match(problems(MINIMAL.replace('kind: tmpfs, class: isolated', 'kind: diskfs, class: isolated, config: { image: relative.img }')).join('\n'), /image/);
+});
