@@ -104,10 +104,11 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     if (typeof image !== 'string' || !image.startsWith('/')) throw new Error('diskfs: config.image must be an absolute host path');
     const size = typeof ctx.config['size'] === 'number' ? ctx.config['size'] : DEFAULT_IMAGE_BYTES;
     const clock = (): bigint => ctx.platform.realtime();
+    const owner = typeof ctx.config['lockOwner'] === 'string' ? ctx.config['lockOwner'] : undefined;
     const { fs } = mountDiskImage(ctx.platform.hostFs, image, size, clock, {
       now: () => ctx.platform.now() / 1e6,
       ...(typeof ctx.config['commitMs'] === 'number' ? { commitMs: ctx.config['commitMs'] } : {}),
-    });
+    }, owner);
     const name = String(ctx.config['name'] ?? 'diskfs');
     return { service: fileSystemService(fs, name, 'diskfs', pageCacheOf(ctx)), idle: () => fs.tick(), stop: () => fs.unmount() };
   },

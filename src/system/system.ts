@@ -30,6 +30,7 @@ import { buildServices, dispatchEvents } from './service-host.js';
 import type { ServiceInstance, SystemConfig } from './system-config.js';
 import { StaticPolicy } from '../kernel/static-policy.js';
 import type { CacheSlice } from '../services/fs/page-cache.js';
+import { lockPath } from '../services/fs/diskfs/diskfs-service.js';
 import type { ThreadPlatform } from './thread-platform.js';
 import { PROBE_LABEL, type SupervisedGroup, Supervisor } from './supervisor.js';
 
@@ -368,7 +369,8 @@ export class System {
       handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, 0), `master handle of ${dep} for ${s.name}`));
     }
     const cache = this.cacheSlices.get(s.name);
-    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config: cache ? { ...s.config, cache } : s.config, uses, callers };
+    const config = { ...s.config, ...(cache ? { cache } : {}), ...(s.kind === 'diskfs' ? { lockOwner: this.lockOwner } : {}) };
+    return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config, uses, callers };
   }
 
   private onKernelEvents(events: KernelEvent[]): void {
@@ -486,6 +488,36 @@ export class System {
     }
   }
 
+  /**
+   * This system's token on the disk images it mounts (their lock files, diskfs-service.ts): the
+   * same across restarts of a diskfs, so a restarted one keeps its lock.
+   */
+  private get lockOwner(): string {
+    if (this.lockToken === null) {
+      const r = new Uint32Array(2);
+      this.platform.randomFill(new Uint8Array(r.buffer));
+      this.lockToken = `${r[0]!.toString(16)}${r[1]!.toString(16)}`;
+    }
+    return this.lockToken;
+  }
+
+  private lockToken: string | null = null;
+
+  /** Release the locks on this system's disk images (its diskfs workers are gone). */
+  private unlockDisks(): void {
+    const host = this.platform.hostFs;
+    if (!host) return;
+    for (const s of this.config.services) {
+      const image = s.config['image'];
+      if (s.kind !== 'diskfs' || typeof image !== 'string') continue;
+      try {
+        host.unlock(lockPath(image), this.lockOwner);
+      } catch {
+        // the lock file is gone or unreadable: nothing to release
+      }
+    }
+  }
+
   private async stop(): Promise<void> {
     if (!this.isShutDown) await this.syncFileSystems();
     this.stopping = true;
@@ -496,6 +528,7 @@ export class System {
       if (p.pid !== KERNEL_PID && p.alive) this.kernel.exitProcess(p.pid, { kind: 'killed', signal: 15 });
     }
     await this.host.stopAll();
+    this.unlockDisks();
     this.server.stop();
     await this.loop;
   }

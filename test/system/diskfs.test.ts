@@ -8,13 +8,14 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keelBoot, runChild } from '../support/keel-child.js';
 import { prog, waitFor, within, withKeel } from '../support/api-helpers.js';
 import { readManifest } from '../support/manifest.js';
+import { bootKeel } from '../../src/platform/node/index.js';
 import { acknowledged, recordsIn } from '../support/records.js';
 import { crashLoop } from '../support/crash-loop.js';
 
@@ -87,4 +88,26 @@ test('SIGKILL while writing: the image passes fsck and holds every acknowledged 
   assert.equal(tally.garbage, 0);
   assert.equal(tally.stuck, 0);
   assert.ok(tally.acked > 0 && tally.recordsOnDisk >= tally.acked);
+});
+
+test('an image is mounted by one system at a time: a second is refused, a stale lock is taken over', async (t) => {
+  const dir = tempDir(t);
+  const image = join(dir, 'shared.img');
+  const first = await bootKeel({ disks: { '/disk': image } });
+  try {
+    assert.match(readFileSync(`${image}.lock`, 'utf8'), new RegExp(`^${process.pid} \\w+\\n$`));
+    await assert.rejects(bootKeel({ disks: { '/disk': image } }), /shared\.img: in use by another Keel in this process/);
+    await first.writeFile('/disk/kept', 'by the first');
+  } finally {
+    await first.shutdown();
+  }
+  assert.equal(existsSync(`${image}.lock`), false, 'shutdown releases the lock');
+  // A lock left by a process that is gone (SIGKILL) does not keep the image from mounting.
+  writeFileSync(`${image}.lock`, '2147483646 deadbeef\n');
+  const second = await bootKeel({ disks: { '/disk': image } });
+  try {
+    assert.equal(new TextDecoder().decode(await second.readFile('/disk/kept')), 'by the first');
+  } finally {
+    await second.shutdown();
+  }
 });

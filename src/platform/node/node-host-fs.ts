@@ -62,6 +62,53 @@ function openPath(p: string, create: boolean, exclusive: boolean): number {
   }
 }
 
+/** True if process `pid` exists (EPERM: it does, and is someone else's). */
+function alive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock file's holder: `PID OWNER`, or null if it is not one. */
+function holder(p: string): { pid: number; owner: string } | null {
+  try {
+    const [pid, owner] = fs.readFileSync(p, 'utf8').trim().split(' ');
+    return pid && owner ? { pid: Number(pid), owner } : null;
+  } catch {
+    return null;
+  }
+}
+
+function lockFile(p: string, owner: string): void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(p, 'wx');
+      try {
+        fs.writeSync(fd, `${process.pid} ${owner}\n`);
+      } finally {
+        fs.closeSync(fd);
+      }
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const h = holder(p);
+    if (h && h.pid === process.pid && h.owner === owner) return;
+    if (h && (h.pid === process.pid || alive(h.pid))) throw new HostFsError('EBUSY', `in use by ${h.pid === process.pid ? 'another Keel in this process' : `process ${h.pid}`} (lock ${p})`);
+    // No holder left (its process is gone, or the file is half-written): take it over.
+    try {
+      fs.unlinkSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  throw new HostFsError('EBUSY', `could not take the lock ${p}`);
+}
+
 export const nodeHostFs: HostFs = {
   lstat: (p) => wrap(() => toStat(fs.lstatSync(p, { bigint: true }))),
   fstat: (fd) => wrap(() => toStat(fs.fstatSync(fd, { bigint: true }))),
@@ -86,6 +133,11 @@ export const nodeHostFs: HostFs = {
     return { total: s.blocks * s.bsize, free: s.bavail * s.bsize };
   }),
   utimes: (p, atimeNs, mtimeNs) => wrap(() => fs.lutimesSync(p, Number(atimeNs) / 1e9, Number(mtimeNs) / 1e9)),
+  lock: (p, owner) => wrap(() => lockFile(p, owner)),
+  unlock: (p, owner) => wrap(() => {
+    const h = holder(p);
+    if (h && h.pid === process.pid && h.owner === owner) fs.unlinkSync(p);
+  }),
   join(dir, name) {
     const bad = name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')
       || (WINDOWS && (name.includes('\\') || name.includes(':')));

@@ -50,6 +50,14 @@ export interface HostFs {
   utimes(path: string, atimeNs: bigint, mtimeNs: bigint): void;
   /** Size and free space of the host file system holding `path`, in bytes. */
   statfs(path: string): { total: number; free: number };
+  /**
+   * Take the lock file `path` for `owner` (a token naming one Keel system): made if missing;
+   * taken over if its holder's process is gone; kept if it is already `owner`'s in this process;
+   * else HostFsError EBUSY naming the holder. A disk image is mounted by one system at a time.
+   */
+  lock(path: string, owner: string): void;
+  /** Remove the lock file `path` if `owner` holds it (else leave it). */
+  unlock(path: string, owner: string): void;
   /** Join a directory path and one component (no `/`, `.` or `..` in it). */
   join(dir: string, name: string): string;
 }

@@ -40,18 +40,35 @@ export function openDiskImage(host: HostFs, path: string, sizeBytes: number, clo
   return { device, formatted: fresh };
 }
 
-/** Open and mount the image; throws with a message naming the image if it cannot. */
-export function mountDiskImage(host: HostFs, path: string, sizeBytes: number, clock: () => bigint, options: DiskfsOptions = {}): { fs: Diskfs; formatted: boolean } {
+/** The lock file that keeps a second system off a mounted image. */
+export const lockPath = (image: string): string => `${image}.lock`;
+
+/**
+ * Lock, open and mount the image; throws with a message naming the image if it cannot.
+ * `owner`: the token of the system mounting it (a restarted diskfs of the same system passes the
+ * same one and keeps the lock). The lock stays until the system releases it (`unlock`).
+ */
+export function mountDiskImage(host: HostFs, path: string, sizeBytes: number, clock: () => bigint, options: DiskfsOptions = {}, owner?: string): { fs: Diskfs; formatted: boolean } {
+  const fail = (what: string, e: unknown): Error => new Error(`diskfs: ${path}: ${what}${e instanceof Error ? e.message : String(e)}`);
+  if (owner !== undefined) {
+    try {
+      host.lock(lockPath(path), owner);
+    } catch (e) {
+      throw fail('', e);
+    }
+  }
   let image: DiskImage;
   try {
     image = openDiskImage(host, path, sizeBytes, clock);
   } catch (e) {
-    throw new Error(`diskfs: ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    if (owner !== undefined) host.unlock(lockPath(path), owner);
+    throw fail('', e);
   }
   try {
     return { fs: Diskfs.mount(image.device, clock, options), formatted: image.formatted };
   } catch (e) {
     image.device.close();
-    throw new Error(`diskfs: ${path}: cannot mount: ${e instanceof Error ? e.message : String(e)}`);
+    if (owner !== undefined) host.unlock(lockPath(path), owner);
+    throw fail('cannot mount: ', e);
   }
 }
