@@ -127,16 +127,17 @@ export class DirectoryStore {
 
   /**
    * Entries from cookie `from` in position order, each with the cookie after it, until `enough`
-   * says stop.
+   * (shown each entry as it is taken) says stop.
    */
-  list(dir: Inode, from: number, enough: (count: number) => boolean): { ino: number; type: number; name: string; next: number }[] {
+  list(dir: Inode, from: number, enough: (name: string) => boolean): { ino: number; type: number; name: string; next: number }[] {
     const out: { ino: number; type: number; name: string; next: number }[] = [];
     for (let i = Math.floor(Math.max(0, from) / BLOCK_SIZE); i * BLOCK_SIZE < dir.size; i++) {
       for (const r of this.blockRecords(dir, i).records) {
         const pos = i * BLOCK_SIZE + r.offset;
         if (r.ino === 0 || pos < from) continue;
-        out.push({ ino: r.ino, type: r.type, name: decoder.decode(r.name), next: pos + r.recLen });
-        if (enough(out.length)) return out;
+        const name = decoder.decode(r.name);
+        out.push({ ino: r.ino, type: r.type, name, next: pos + r.recLen });
+        if (enough(name)) return out;
       }
     }
     return out;

@@ -434,11 +434,8 @@ export class Diskfs implements FileSystemOps {
       if (!Number.isSafeInteger(cookie) || cookie < 0) return Errno.INVAL;
       // Collect no more than can fit (as tmpfs: a packed entry takes at least 21 bytes plus one per UTF-16 unit of its name).
       let estimate = 0;
-      const found = this.dirs.list(d.n, cookie, () => estimate > max);
-      const list = found.map((e) => {
-        estimate += 21 + e.name.length;
-        return { node: this.nodeNumber(e.ino), type: e.type, name: e.name, next: e.next };
-      });
+      const found = this.dirs.list(d.n, cookie, (name) => (estimate += 21 + name.length) > max);
+      const list = found.map((e) => ({ node: this.nodeNumber(e.ino), type: e.type, name: e.name, next: e.next }));
       const { bytes, count } = packDirEntries(list, max);
       return { count, next: count > 0 ? list[count - 1]!.next : cookie, entries: bytes };
     });
