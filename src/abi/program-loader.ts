@@ -14,6 +14,7 @@ import type { LocalKernel } from './local-kernel.js';
 import { FID_READ } from '../services/vfs/vfs.js';
 import { PROGRAM_MAGIC, isProgramName } from '../programs/registry.js';
 import { limitMemory } from './wasm-memory-limit.js';
+import { decodeText } from '../ipc/text-codec.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
@@ -21,7 +22,7 @@ const MAX_SCRIPT_HEADER = 256;
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
 function startsWithProgramMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= PROGRAM_MAGIC.length && new TextDecoder().decode(bytes.subarray(0, PROGRAM_MAGIC.length)) === PROGRAM_MAGIC;
+  return bytes.length >= PROGRAM_MAGIC.length && decodeText(new TextDecoder(), bytes.subarray(0, PROGRAM_MAGIC.length)) === PROGRAM_MAGIC;
 }
 
 /**
@@ -34,7 +35,7 @@ export function isProgramFile(head: Uint8Array): boolean {
 
 function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedProgram | string {
   if (startsWithProgramMagic(bytes)) {
-    const header = new TextDecoder().decode(bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
+    const header = decodeText(new TextDecoder(), bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
     if (!isProgramName(header)) return `${name}: #!keel names no program Keel has: ${header.slice(0, 40)}`;
     return { kind: 'script', name: header };
   }

@@ -17,6 +17,7 @@ import { Status } from '../kernel/status.js';
 import type { System } from '../system/system.js';
 import type { ProgramStdio, StdinWriter } from './stdio.js';
 import { concatBytes } from '../abi/bytes.js';
+import { decodeText } from '../ipc/text-codec.js';
 
 export interface ProgramResult {
   /** What a shell would show: the exit code, 128 + signal when killed, 134 after a trap or crash. */
@@ -76,7 +77,7 @@ export class KeelProcess {
     const decoder = new TextDecoder();
     return {
       exitCode: exitCodeOf(status), status, ...(status.kind === 'killed' && status.limit ? { limit: status.limit } : {}),
-      stdout: decoder.decode(out), stderr: decoder.decode(err), stdoutBytes: out, stderrBytes: err,
+      stdout: decodeText(decoder, out), stderr: decodeText(decoder, err), stdoutBytes: out, stderrBytes: err,
     };
   }
 }

@@ -16,6 +16,7 @@
  */
 
 import { type ExitStatus, type ResourceLimit } from '../kernel/process.js';
+import type { ProcessRow } from '../ipc/process-table.js';
 import { KeelError, type ServiceStatus, System, type SystemHost } from '../system/system.js';
 import type { Manifest } from '../system/manifest-schema.js';
 import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
@@ -310,6 +311,16 @@ export class Keel {
     return this.system.killService(service);
   }
 
+  /** Every live process with its IPC counters and restarts: the rows `ps` and `top` show. */
+  processes(): ProcessRow[] {
+    return this.system.kernel.processTable();
+  }
+
+  /** Write every file system's changes to its storage (sync(2)); resolves when they are durable. */
+  sync(): Promise<void> {
+    return this.system.sync();
+  }
+
   /** The kernel's message log (the newest 512 lines): what `dmesg` prints. */
   kernelMessages(): string[] {
     return this.system.kernel.readMessages(0).lines;
@@ -327,4 +338,4 @@ export class Keel {
 }
 
 export { KeelError, KeelProcess };
-export type { ExitStatus, Manifest, ProgramResult, ResourceLimit, ServiceStatus, StdinOption, OutputOption };
+export type { ExitStatus, Manifest, ProcessRow, ProgramResult, ResourceLimit, ServiceStatus, StdinOption, OutputOption };

@@ -10,6 +10,7 @@
 
 import { parseDocument } from 'yaml';
 import { type Manifest, type ManifestService, PROGRAMS, manifestSchema } from './manifest-schema.js';
+import { decodeText } from '../ipc/text-codec.js';
 
 export class ManifestError extends Error {
   constructor(readonly source: string, readonly problems: readonly string[]) {
@@ -25,7 +26,7 @@ const FILE_SYSTEMS = new Set(['tmpfs', 'devfs', 'hostfs']);
 export function parseManifestBytes(bytes: Uint8Array, source: string): Manifest {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = decodeText(new TextDecoder('utf-8', { fatal: true }), bytes);
   } catch {
     throw new ManifestError(source, ['not UTF-8 text']);
   }

@@ -24,6 +24,7 @@ import type { ExitStatus, ResourceLimit } from '../kernel/process.js';
 import { HostVfs } from './host-vfs.js';
 import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
 import { Status, statusName } from '../kernel/status.js';
+import { errnoName } from '../abi/wasi/errno.js';
 import type { BuiltService } from '../services/registry.js';
 import type { ScriptBoot, ServiceEntry, ThreadStart, WasmBoot } from './boot-spec.js';
 import { buildServices, dispatchEvents } from './service-host.js';
@@ -471,6 +472,14 @@ export class System {
   /** Stop every thread and the kernel loop; resolves when nothing is left running (a second call: the same). */
   shutdown(): Promise<void> {
     return this.shutting ??= this.stop();
+  }
+
+  /** sync(2): every file system commits its changes; throws KeelError SYNC with the first failure. */
+  async sync(): Promise<void> {
+    if (!this.config.services.some((s) => s.kind === 'vfs')) return;
+    const r = await this.hostVfs.call('syncAll', {});
+    if (r.transport !== Status.OK) throw new KeelError('SYNC', `sync: the VFS did not answer (${statusName(r.transport)})`);
+    if (r.status !== 0) throw new KeelError('SYNC', `sync: ${errnoName(r.status)}`);
   }
 
   /**

@@ -26,6 +26,7 @@ import { Scratch } from './scratch.js';
 import { errorText } from './sys-errors.js';
 import { normalizePath } from './sys-path.js';
 import { concatBytes } from '../bytes.js';
+import { decodeText } from '../../ipc/text-codec.js';
 
 type Fn = (...args: never[]) => number;
 type Call = (...args: (number | bigint)[]) => number;
@@ -308,7 +309,7 @@ export class Sys {
           const namlen = this.mem.u32(buf + off + 16);
           if (off + 24 + namlen > n) break;
           cookie = this.mem.u64(buf + off);
-          const name = decoder.decode(this.mem.bytes(buf + off + 24, namlen).slice());
+          const name = decodeText(decoder, this.mem.bytes(buf + off + 24, namlen).slice());
           if (name !== '.' && name !== '..') entries.push({ name, type: FILE_TYPES[this.mem.u8(buf + off + 20)] ?? 'unknown' });
           off += 24 + namlen;
           progressed = true;
@@ -376,7 +377,7 @@ export class Sys {
     const buf = this.scratch.alloc(size);
     const used = this.scratch.alloc(4);
     this.check(this.wasi['path_readlink']!(dirfd, p, l, buf, size, used), 'readlink', path);
-    return decoder.decode(this.mem.bytes(buf, this.mem.u32(used)).slice());
+    return decodeText(decoder, this.mem.bytes(buf, this.mem.u32(used)).slice());
   }
 
   /** Set access and modification times (milliseconds since the epoch; null = now). */
@@ -409,7 +410,7 @@ export class Sys {
   }
 
   readText(path: string): string {
-    return decoder.decode(this.readFile(path));
+    return decodeText(decoder, this.readFile(path));
   }
 
   /** Replace (or with `append`, extend) the file at `path`, creating it. */

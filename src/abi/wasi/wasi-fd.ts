@@ -10,6 +10,7 @@ import type { FdEntry } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
 import { FdFlag, WasiRight, Whence } from './rights.js';
 import type { ShimContext } from './shim-context.js';
+import { encodeInto } from '../../ipc/text-codec.js';
 
 const encoder = new TextEncoder();
 const FILETYPE_DIRECTORY = 3;
@@ -298,7 +299,7 @@ export function fdFunctions(ctx: ShimContext) {
       let c = Number(cookie);
       // One dirent: 24-byte header, then the name; the last one may be cut off at the buffer's end.
       const put = (next: number, ino: number, type: number, name: string): boolean => {
-        const { read, written } = encoder.encodeInto(name, direntScratch.subarray(24));
+        const { read, written } = encodeInto(name, direntScratch.subarray(24));
         if (read < name.length) return true; // longer than any name a file system returns: skip
         direntView.setBigUint64(0, BigInt(next), true);
         direntView.setBigUint64(8, BigInt(ino), true);

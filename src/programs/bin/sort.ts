@@ -14,6 +14,7 @@
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
+import { decodeText } from '../../ipc/text-codec.js';
 
 const LONG: Readonly<Record<string, string>> = {
   reverse: 'r', 'numeric-sort': 'n', unique: 'u', 'ignore-case': 'f', 'ignore-leading-blanks': 'b',
@@ -142,7 +143,7 @@ export function main(sys: Sys): number {
   for (const name of o.operands.length > 0 ? o.operands : ['-']) {
     try {
       if (name !== '-' && sys.stat(name).type === 'dir') return fail(`read failed: ${name}: Is a directory`);
-      const text = decoder.decode(name === '-' ? sys.readAll(0) : sys.readFile(name));
+      const text = decodeText(decoder, name === '-' ? sys.readAll(0) : sys.readFile(name));
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
       for (const l of lines) all.push(l);

@@ -17,6 +17,7 @@ import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { errorText } from '../../abi/keel/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 import { findCommand } from '../lib/find-command.js';
+import { decodeText } from '../../ipc/text-codec.js';
 
 const MAX_ARG_CHARS = 128 * 1024;
 
@@ -40,7 +41,7 @@ function* items(sys: Sys, nulSeparated: boolean): Generator<string> {
   for (let done = false; !done;) {
     const chunk = sys.read(0);
     done = chunk.length === 0;
-    const text = done ? decoder.decode() : decoder.decode(chunk, { stream: true });
+    const text = done ? decoder.decode() : decodeText(decoder, chunk, { stream: true });
     for (const ch of text) {
       if (nulSeparated) {
         if (ch === '\0') {

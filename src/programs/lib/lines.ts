@@ -4,6 +4,7 @@
  */
 
 import type { Sys } from '../../abi/keel/sys.js';
+import { decodeText } from '../../ipc/text-codec.js';
 
 export function* lines(sys: Sys, fd: number): Generator<string> {
   const decoder = new TextDecoder();
@@ -11,7 +12,7 @@ export function* lines(sys: Sys, fd: number): Generator<string> {
   for (;;) {
     const chunk = sys.read(fd);
     if (chunk.length === 0) break;
-    const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    const parts = (rest + decodeText(decoder, chunk, { stream: true })).split('\n');
     rest = parts.pop()!;
     yield* parts;
   }

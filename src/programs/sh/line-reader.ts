@@ -6,6 +6,7 @@
  */
 
 import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { decodeText } from '../../ipc/text-codec.js';
 
 export class LineReader {
   private buffer = '';
@@ -44,7 +45,7 @@ export class LineReader {
         this.buffer += this.decoder.decode();
         continue;
       }
-      this.buffer += this.decoder.decode(chunk, { stream: true });
+      this.buffer += decodeText(this.decoder, chunk, { stream: true });
     }
   }
 }

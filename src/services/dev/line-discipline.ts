@@ -14,6 +14,8 @@
  * Pure: input bytes in, echo bytes and reader data out through callbacks; no host access.
  */
 
+import { decodeText } from '../../ipc/text-codec.js';
+
 export interface DisciplineOutput {
   /** Bytes to show on the terminal (echo, redraws). */
   echo(text: string): void;
@@ -53,7 +55,7 @@ export class LineDiscipline {
       this.out.deliver(bytes);
       return;
     }
-    for (const ch of this.decoder.decode(bytes, { stream: true })) this.key(ch);
+    for (const ch of decodeText(this.decoder, bytes, { stream: true })) this.key(ch);
   }
 
   private key(ch: string): void {

@@ -10,6 +10,7 @@
  */
 
 import { defineProtocol } from '../../ipc/protocol.js';
+import { encodeInto, decodeText } from '../../ipc/text-codec.js';
 
 /** Node types on the wire: the WASI filetype numbers. */
 export const FileType = {
@@ -58,7 +59,6 @@ export interface DirEntry {
   readonly name: string;
 }
 
-const encoder = new TextEncoder();
 
 /** Pack directory entries (with their resume cookies) for a readdir reply: as many whole entries as fit in `max` bytes. */
 export function packDirEntries(entries: readonly (DirEntry & { next: number })[], max: number): { bytes: Uint8Array; count: number } {
@@ -68,7 +68,7 @@ export function packDirEntries(entries: readonly (DirEntry & { next: number })[]
   let count = 0;
   for (const e of entries) {
     if (total + 21 > max) break;
-    const { read, written } = encoder.encodeInto(e.name, bytes.subarray(total + 21));
+    const { read, written } = encodeInto(e.name, bytes.subarray(total + 21));
     if (read < e.name.length) break; // the name did not fit
     dv.setFloat64(total, e.node, true);
     dv.setFloat64(total + 8, e.next, true);
@@ -93,7 +93,7 @@ export function unpackDirEntries(bytes: Uint8Array, count: number): (DirEntry & 
       node: dv.getFloat64(off, true),
       next: dv.getFloat64(off + 8, true),
       type: dv.getUint8(off + 16),
-      name: decoder.decode(bytes.slice(off + 21, off + 21 + len)),
+      name: decodeText(decoder, bytes.slice(off + 21, off + 21 + len)),
     });
     off += 21 + len;
   }

@@ -12,6 +12,7 @@ import { BLOCK_SIZE } from './block-device.js';
 import type { BlockCache } from './block-cache.js';
 import type { FileMap } from './file-map.js';
 import { type DirRecord, type Inode, direntSize, emptyDirBlock, parseDirBlock, writeDirRecord } from './layout.js';
+import { decodeText } from '../../../ipc/text-codec.js';
 
 export interface DirEntryRef {
   readonly ino: number;
@@ -42,7 +43,7 @@ export class DirectoryStore {
     m = new Map();
     for (let i = 0; i * BLOCK_SIZE < dir.size; i++) {
       for (const r of this.blockRecords(dir, i).records) {
-        if (r.ino !== 0) m.set(decoder.decode(r.name), { ino: r.ino, type: r.type, pos: i * BLOCK_SIZE + r.offset });
+        if (r.ino !== 0) m.set(decodeText(decoder, r.name), { ino: r.ino, type: r.type, pos: i * BLOCK_SIZE + r.offset });
       }
     }
     this.index.set(ino, m);
@@ -135,7 +136,7 @@ export class DirectoryStore {
       for (const r of this.blockRecords(dir, i).records) {
         const pos = i * BLOCK_SIZE + r.offset;
         if (r.ino === 0 || pos < from) continue;
-        const name = decoder.decode(r.name);
+        const name = decodeText(decoder, r.name);
         out.push({ ino: r.ino, type: r.type, name, next: pos + r.recLen });
         if (enough(name)) return out;
       }

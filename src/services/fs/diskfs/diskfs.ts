@@ -28,6 +28,7 @@ import { FileMap } from './file-map.js';
 import { InodeTable } from './inode-table.js';
 import { Journal } from './journal.js';
 import { type Geometry, type Inode, MAX_FILE_BLOCKS, NAME_MAX, ROOT_INO, decodeSuperblock, nodeOf, splitNode } from './layout.js';
+import { decodeText } from '../../../ipc/text-codec.js';
 
 export interface DiskfsOptions {
   /** Commit this long after the first uncommitted change (default 5000 ms, as ext4). */
@@ -463,7 +464,7 @@ export class Diskfs implements FileSystemOps {
       const f = this.inodeOf(node);
       if (typeof f === 'number') return f;
       if (f.n.type !== FileType.SYMBOLIC_LINK) return Errno.INVAL;
-      return decoder.decode(this.readData(f.n, 0, f.n.size));
+      return decodeText(decoder, this.readData(f.n, 0, f.n.size));
     });
   }
 

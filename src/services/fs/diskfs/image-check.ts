@@ -16,6 +16,7 @@ import {
   DIRECT, type Geometry, INODES_PER_BLOCK, INODE_SIZE, type Inode, MAX_FILE_BLOCKS, POINTERS_PER_BLOCK, ROOT_INO,
   decodeInode, decodeSuperblock, parseDirBlock,
 } from './layout.js';
+import { decodeText } from '../../../ipc/text-codec.js';
 
 export interface FsckReport {
   errors: string[];
@@ -189,7 +190,7 @@ class Checker {
           if (r.ino === 0) continue;
           let name: string;
           try {
-            name = utf8.decode(r.name);
+            name = decodeText(utf8, r.name);
           } catch {
             this.errors.add('name', `${where}: entry at offset ${r.offset} has a name that is not UTF-8`);
             continue;

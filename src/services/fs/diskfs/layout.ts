@@ -21,6 +21,7 @@
 
 import { crc32 } from './crc32.js';
 import { BLOCK_SIZE } from './block-device.js';
+import { decodeText } from '../../../ipc/text-codec.js';
 
 export const MAGIC = 'KEELDSK1';
 export const VERSION = 1;
@@ -81,7 +82,7 @@ export function encodeSuperblock(g: Geometry): Uint8Array {
 /** The geometry in a superblock, or why it is not a diskfs superblock. */
 export function decodeSuperblock(b: Uint8Array, deviceBlocks: number): Geometry | string {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (new TextDecoder().decode(b.subarray(0, 8)) !== MAGIC) return 'no diskfs superblock (bad magic)';
+  if (decodeText(new TextDecoder(), b.subarray(0, 8)) !== MAGIC) return 'no diskfs superblock (bad magic)';
   const end = 16 + 4 * GEOMETRY_FIELDS.length;
   if (dv.getUint32(end, true) !== crc32(b.subarray(0, end))) return 'superblock checksum mismatch';
   if (dv.getUint32(8, true) !== VERSION) return `unsupported diskfs version ${dv.getUint32(8, true)}`;

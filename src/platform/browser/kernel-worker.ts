@@ -1,0 +1,99 @@
+/**
+ * Entry point of the kernel worker: the browser's counterpart of the `keel boot` process. The
+ * page starts it and sends `boot`; it boots Keel from the page's manifest with the shell's
+ * programs in /bin and /home on a diskfs in OPFS, then keeps an interactive shell on the
+ * terminal (a new one when it exits, as a terminal's login would), reports the process and
+ * service tables once a second, installs programs the user drops on the page, and commits the
+ * file systems when asked (the page is being hidden).
+ * The kernel and its call-serving loop run here: a worker may block in Atomics.wait, a page may not.
+ */
+
+import { Keel } from '../../api/keel.js';
+import { browserKeelHost } from './browser-keel-host.js';
+import type { KernelToPage, PageToKernel } from './page-messages.js';
+import { workerScope } from './web-globals.js';
+
+const scope = workerScope();
+const post = (m: KernelToPage): void => scope.postMessage(m);
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const MANIFEST_PATH = '/manifests/default.yaml';
+/** The size of a new /home image. */
+const HOME_IMAGE_BYTES = 64 * 1024 * 1024;
+const STATUS_MS = 1000;
+/** Where dropped programs go (on /home, so they survive a reload), first on the shell's PATH after /bin. */
+const PROGRAM_DIR = '/home/bin';
+
+let keel: Keel | null = null;
+
+async function boot(m: Extract<PageToKernel, { kind: 'boot' }>): Promise<void> {
+  const host = browserKeelHost(m.tty, new Map([[MANIFEST_PATH, new TextEncoder().encode(m.manifest)]]), MANIFEST_PATH);
+  const started = performance.now();
+  try {
+    keel = await Keel.boot(host, {
+      shell: true,
+      ...(m.home !== null ? { disks: { '/home': { image: m.home, size: HOME_IMAGE_BYTES } } } : {}),
+      log: (line) => post({ kind: 'log', line }),
+    });
+    await keel.mkdir(PROGRAM_DIR);
+  } catch (e) {
+    post({ kind: 'boot-failed', message: message(e) });
+    return;
+  }
+  post({ kind: 'booted', ms: Math.round(performance.now() - started), home: m.home !== null ? 'disk' : 'memory' });
+  setInterval(() => {
+    if (keel) post({ kind: 'status', snapshot: { processes: keel.processes(), services: keel.services(), threads: keel.liveThreads() } });
+  }, STATUS_MS);
+  void shell(keel);
+}
+
+/** Keep an interactive shell on the terminal. */
+async function shell(k: Keel): Promise<void> {
+  const env = { PATH: `/bin:${PROGRAM_DIR}`, HOME: '/home', PWD: '/home', TERM: 'xterm-256color', USER: 'keel' };
+  for (;;) {
+    try {
+      const p = await k.spawn({ path: '/bin/sh' }, { args: ['sh'], env, dirs: ['/'], stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+      const { exitCode } = await p.result();
+      post({ kind: 'shell-exited', code: exitCode });
+    } catch (e) {
+      post({ kind: 'log', line: `cannot start the shell: ${message(e)}` });
+      return;
+    }
+  }
+}
+
+/** A program name from a file name: its base name without `.wasm`, in characters a shell word keeps. */
+function programName(file: string): string | null {
+  const name = file.replace(/^.*[\\/]/, '').replace(/\.wasm$/i, '');
+  return /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(name) ? name : null;
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+async function addProgram(m: Extract<PageToKernel, { kind: 'add-program' }>): Promise<void> {
+  const refuse = (why: string): void => post({ kind: 'program-refused', name: m.name, message: why });
+  const name = programName(m.name);
+  if (!name) return refuse('a program name is letters, digits, ".", "_", "+" and "-", up to 64 characters');
+  if (!WASM_MAGIC.every((b, i) => m.bytes[i] === b)) return refuse('not a WebAssembly module (it does not start with \\0asm)');
+  try {
+    await WebAssembly.compile(m.bytes);
+  } catch (e) {
+    return refuse(`not a valid WebAssembly module: ${message(e)}`);
+  }
+  if (!keel) return refuse('Keel has not booted');
+  const path = `${PROGRAM_DIR}/${name}`;
+  try {
+    await keel.writeFile(path, m.bytes);
+    await keel.sync();
+  } catch (e) {
+    return refuse(message(e));
+  }
+  post({ kind: 'program-added', path });
+}
+
+scope.addEventListener('message', (e) => {
+  const m = e.data as PageToKernel;
+  if (m.kind === 'boot' && !keel) void boot(m);
+  else if (m.kind === 'add-program') void addProgram(m);
+  else if (m.kind === 'sync') keel?.sync().catch((err: unknown) => post({ kind: 'log', line: message(err) }));
+});

@@ -1,0 +1,37 @@
+/**
+ * The messages between the page and the kernel worker (kernel-worker.ts). The terminal's bytes
+ * do not pass here: they go straight between the page and the console's thread on the boot's
+ * BroadcastChannel (tty-messages.ts). Plain data only: the page imports this file too.
+ */
+
+import type { ProcessRow } from '../../ipc/process-table.js';
+import type { ServiceStatus } from '../../system/system.js';
+
+export type PageToKernel =
+  /**
+   * Boot: the terminal channel's name, the manifest's text, and the OPFS disk image for /home
+   * (`/NAME`), or null to keep /home in memory.
+   */
+  | { readonly kind: 'boot'; readonly tty: string; readonly manifest: string; readonly home: string | null }
+  /** Install a WebAssembly program the user picked or dropped, as /home/bin/NAME. */
+  | { readonly kind: 'add-program'; readonly name: string; readonly bytes: Uint8Array }
+  /** Commit every file system's changes now (the page is being hidden or closed). */
+  | { readonly kind: 'sync' };
+
+export interface SystemSnapshot {
+  readonly processes: readonly ProcessRow[];
+  readonly services: readonly ServiceStatus[];
+  /** Workers alive: processes' threads and the idle pool. */
+  readonly threads: number;
+}
+
+export type KernelToPage =
+  | { readonly kind: 'booted'; readonly ms: number; readonly home: 'disk' | 'memory' }
+  | { readonly kind: 'boot-failed'; readonly message: string }
+  /** Once a second: the same data `top` shows. */
+  | { readonly kind: 'status'; readonly snapshot: SystemSnapshot }
+  | { readonly kind: 'program-added'; readonly path: string }
+  | { readonly kind: 'program-refused'; readonly name: string; readonly message: string }
+  /** A line of the kernel's message log (service crashes and restarts), or a notice for the user. */
+  | { readonly kind: 'log'; readonly line: string }
+  | { readonly kind: 'shell-exited'; readonly code: number };

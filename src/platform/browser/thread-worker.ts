@@ -1,0 +1,41 @@
+/**
+ * Entry point of every Keel thread in a browser: a dedicated worker started by BrowserHost. It
+ * makes the OPFS handles of the disk images its services will mount (they can only be made
+ * asynchronously, and only here), then hands the start data to the portable runThread with the
+ * browser thread platform. A worker whose process retired says `idle` and waits for the next one.
+ * An error nothing caught is reported to the host as fatal: a browser worker would carry on after
+ * it, but a Keel thread that failed must end so the kernel can tell its callers.
+ */
+
+import type { BootSpec } from '../../system/boot-spec.js';
+import { runThread } from '../../system/thread-main.js';
+import { browserThreadPlatform } from './browser-thread-platform.js';
+import { prepareImage } from './opfs-host-fs.js';
+import { IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';
+import { workerScope } from './web-globals.js';
+
+const scope = workerScope();
+
+/** The disk images the services of `boot` mount (config.image of each diskfs). */
+function imagesOf(boot: BootSpec): string[] {
+  if (boot.kind !== 'services') return [];
+  return boot.services.map((s) => s.config['image']).filter((i): i is string => typeof i === 'string');
+}
+
+async function serve({ start }: RunProcess): Promise<void> {
+  // A failure here is not fatal: the image's service then fails to start with this reason, and
+  // the kernel reports it like any other start failure.
+  for (const image of imagesOf(start.boot)) await prepareImage(image).catch(() => {});
+  await runThread(start, browserThreadPlatform(start.control, start.tty));
+  start.control.close();
+  scope.postMessage(IDLE);
+}
+
+const fatal = (reason: unknown): void => {
+  scope.postMessage({ kind: 'fatal', message: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason) } satisfies ThreadFatal);
+};
+
+scope.addEventListener('unhandledrejection', (e) => fatal(e.reason));
+scope.addEventListener('message', (e) => {
+  serve(e.data as RunProcess).catch(fatal);
+});

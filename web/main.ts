@@ -1,0 +1,101 @@
+/**
+ * Keel's page: checks that the browser gives it what Keel needs (cross-origin isolation for
+ * SharedArrayBuffer; OPFS for a persistent /home), starts the kernel worker, and joins it to the
+ * terminal, the side panel and the program picker. Keel itself never runs on this thread: the
+ * page may not block in Atomics.wait, and it must stay responsive while programs run.
+ * `window.keelPage` exposes the terminal's text and the boot state, for tests and the console.
+ */
+
+import './style.css';
+import manifest from '../manifests/default.yaml?raw';
+import type { KernelToPage, PageToKernel } from '../src/platform/browser/page-messages.js';
+import { openTerminal, type PageTerminal } from './page/terminal.js';
+import { makePanel } from './page/panel.js';
+import { acceptPrograms } from './page/programs.js';
+
+/** The OPFS file that holds /home. */
+const HOME_IMAGE = '/home.img';
+
+const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const state = byId<HTMLSpanElement>('state');
+
+function setState(text: string, error = false): void {
+  state.textContent = text;
+  state.classList.toggle('error', error);
+  page.state = text;
+}
+
+const page: { state: string; booted: boolean; terminal: PageTerminal | null } = { state: '', booted: false, terminal: null };
+(window as unknown as { keelPage: unknown }).keelPage = {
+  get state() { return page.state; },
+  get booted() { return page.booted; },
+  text: () => page.terminal?.text() ?? '',
+};
+
+function notIsolated(): void {
+  setState('cannot start: this page is not cross-origin isolated', true);
+  const note = document.createElement('div');
+  note.className = 'notice';
+  note.innerHTML = `<p><strong>Keel cannot run here: this page is not cross-origin isolated.</strong></p>
+    <p>Keel's kernel and processes share memory (SharedArrayBuffer), which browsers only allow on a page served with
+    <code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: require-corp</code>.
+    Serve it with <code>npm run web</code> (or <code>npm run web:preview</code> for the production build), which send both.</p>`;
+  byId('terminal').replaceChildren(note);
+}
+
+function start(): void {
+  const tty = `keel-tty-${crypto.randomUUID()}`;
+  const terminal = openTerminal(byId('terminal'), tty);
+  page.terminal = terminal;
+  const hasOpfs = typeof navigator.storage?.getDirectory === 'function';
+  if (!hasOpfs) terminal.notice('This browser has no Origin Private File System: /home is kept in memory and is lost on reload.');
+
+  const kernel = new Worker(new URL('../dist/src/platform/browser/kernel-worker.js', import.meta.url), { type: 'module' });
+  const send = (m: PageToKernel, transfer: Transferable[] = []): void => kernel.postMessage(m, transfer);
+  const panel = makePanel(byId('processes'), byId('services'), byId('threads'));
+
+  kernel.onmessage = (e: MessageEvent<KernelToPage>) => {
+    const m = e.data;
+    switch (m.kind) {
+      case 'booted':
+        page.booted = true;
+        setState(`booted in ${m.ms} ms · /home ${m.home === 'disk' ? 'on diskfs in OPFS (survives reload)' : 'in memory'}`);
+        terminal.focus();
+        break;
+      case 'boot-failed':
+        setState(`boot failed: ${m.message}`, true);
+        terminal.notice(`keel: boot failed: ${m.message}`);
+        break;
+      case 'status':
+        panel(m.snapshot);
+        break;
+      case 'program-added':
+        terminal.notice(`keel: installed ${m.path}: type ${m.path.split('/').pop()} to run it`);
+        break;
+      case 'program-refused':
+        terminal.notice(`keel: ${m.name}: ${m.message}`);
+        break;
+      case 'log':
+        terminal.notice(`keel: ${m.line}`);
+        break;
+      case 'shell-exited':
+        terminal.notice(`[the shell exited with status ${m.code}; a new one is starting]`);
+        break;
+    }
+  };
+  kernel.onerror = (e) => setState(`the kernel worker failed: ${e.message}`, true);
+
+  acceptPrograms(byId('program-file'), byId('drop'), (name, bytes) => send({ kind: 'add-program', name, bytes }, [bytes.buffer]));
+  // Commit /home when the page is hidden or closed: diskfs otherwise commits within 5 s.
+  const sync = (): void => send({ kind: 'sync' });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') sync();
+  });
+  window.addEventListener('pagehide', sync);
+
+  setState('booting…');
+  send({ kind: 'boot', tty, manifest, home: hasOpfs ? HOME_IMAGE : null });
+}
+
+if (globalThis.crossOriginIsolated) start();
+else notIsolated();

@@ -1,0 +1,46 @@
+/**
+ * The side panel: live processes and services, the same data `top` shows, from the kernel
+ * worker's once-a-second snapshot. Rates need two snapshots; the first shows zeros.
+ */
+
+import type { SystemSnapshot } from '../../src/platform/browser/page-messages.js';
+
+type Row = SystemSnapshot['processes'][number];
+
+function cell(text: string | number, numeric = false): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.textContent = String(text);
+  if (numeric) td.className = 'num';
+  return td;
+}
+
+function fill(table: HTMLTableElement, rows: readonly (readonly HTMLTableCellElement[])[]): void {
+  const body = table.tBodies[0]!;
+  body.replaceChildren(...rows.map((cells) => {
+    const tr = document.createElement('tr');
+    tr.append(...cells);
+    return tr;
+  }));
+}
+
+export function makePanel(processes: HTMLTableElement, services: HTMLTableElement, threads: HTMLElement): (s: SystemSnapshot) => void {
+  let before = new Map<number, Row>();
+  let then = performance.now();
+  return (s) => {
+    const now = performance.now();
+    const seconds = (now - then) / 1000;
+    const rate = (row: Row, key: 'calls' | 'served'): number => {
+      const prev = before.get(row.pid);
+      return prev && seconds > 0 ? Math.round((row[key] - prev[key]) / seconds) : 0;
+    };
+    fill(processes, [...s.processes].sort((a, b) => a.pid - b.pid).map((p) => [
+      cell(p.pid, true), cell(p.name + (p.serves ? ' *' : '')), cell(rate(p, 'calls'), true), cell(rate(p, 'served'), true),
+    ]));
+    fill(services, s.services.map((w) => [
+      cell(w.services.length > 1 ? `${w.name} (${w.services.join(', ')})` : w.name), cell(w.state), cell(w.pid, true), cell(w.restarts, true),
+    ]));
+    threads.textContent = `${s.processes.length} processes, ${s.threads} workers (* serves IPC)`;
+    before = new Map(s.processes.map((p) => [p.pid, p]));
+    then = now;
+  };
+}
