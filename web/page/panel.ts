@@ -7,10 +7,10 @@ import type { SystemSnapshot } from '../../src/platform/browser/page-messages.js
 
 type Row = SystemSnapshot['processes'][number];
 
-function cell(text: string | number, numeric = false): HTMLTableCellElement {
+function cell(text: string | number, kind: 'num' | 'wrap' | '' = ''): HTMLTableCellElement {
   const td = document.createElement('td');
   td.textContent = String(text);
-  if (numeric) td.className = 'num';
+  if (kind) td.className = kind;
   return td;
 }
 
@@ -34,10 +34,10 @@ export function makePanel(processes: HTMLTableElement, services: HTMLTableElemen
       return prev && seconds > 0 ? Math.round((row[key] - prev[key]) / seconds) : 0;
     };
     fill(processes, [...s.processes].sort((a, b) => a.pid - b.pid).map((p) => [
-      cell(p.pid, true), cell(p.name + (p.serves ? ' *' : '')), cell(rate(p, 'calls'), true), cell(rate(p, 'served'), true),
+      cell(p.pid, 'num'), cell(p.name + (p.serves ? ' *' : '')), cell(rate(p, 'calls'), 'num'), cell(rate(p, 'served'), 'num'),
     ]));
     fill(services, s.services.map((w) => [
-      cell(w.services.length > 1 ? `${w.name} (${w.services.join(', ')})` : w.name), cell(w.state), cell(w.pid, true), cell(w.restarts, true),
+      cell(w.services.length > 1 ? `${w.name} (${w.services.join(', ')})` : w.name, 'wrap'), cell(w.state), cell(w.pid, 'num'), cell(w.restarts, 'num'),
     ]));
     threads.textContent = `${s.processes.length} processes, ${s.threads} workers (* serves IPC)`;
     before = new Map(s.processes.map((p) => [p.pid, p]));

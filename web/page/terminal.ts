@@ -23,6 +23,7 @@ export function openTerminal(element: HTMLElement, channelName: string): PageTer
     cursorBlink: true,
     fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
     fontSize: 14,
+    lineHeight: 1.2,
     scrollback: 5000,
     theme: { background: '#101318' },
   });
@@ -46,7 +47,8 @@ export function openTerminal(element: HTMLElement, channelName: string): PageTer
   new ResizeObserver(() => fit.fit()).observe(element);
 
   return {
-    notice: (text) => term.write(`\x1b[2m${text.replace(/\n/g, '\r\n')}\x1b[0m\r\n`),
+    // On a line of its own: a notice may arrive while the prompt is on the screen.
+    notice: (text) => term.write(`${term.buffer.active.cursorX > 0 ? '\r\n' : ''}\x1b[2m${text.replace(/\n/g, '\r\n')}\x1b[0m\r\n`),
     text() {
       const lines: string[] = [];
       const buffer = term.buffer.active;

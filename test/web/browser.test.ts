@@ -1,0 +1,175 @@
+/**
+ * Keel in a browser tab, end to end: the production build (dist/web, `npm run web:build`) served
+ * with the cross-origin isolation headers and driven in headless Chromium (Debian's `chromium`,
+ * through playwright-core; KEEL_CHROMIUM names another binary). The tests type into the real
+ * xterm.js terminal and read its screen: a pipeline through the shell, a C program from this
+ * repository installed with the page's file picker, ^C, a file and a program on /home (diskfs in
+ * OPFS) that survive a reload, a file that is not a program refused, the side panel, and a page
+ * served without the headers saying why it cannot run. A screenshot of the page is kept in
+ * test-artifacts/browser.png.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveDirectory, type StaticServer } from '../support/static-server.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const webRoot = `${repo}dist/web`;
+const artifacts = `${repo}test-artifacts`;
+const chromiumPath = process.env['KEEL_CHROMIUM'] ?? '/usr/bin/chromium';
+/** The shell's prompt. */
+const PROMPT = 'keel:/home$ ';
+/** Bound on every wait for the page (boot, a command's output). */
+const WAIT_MS = 30_000;
+
+interface KeelPage {
+  readonly booted: boolean;
+  readonly state: string;
+  text(): string;
+}
+
+/** The little of the DOM the tests read (the project's types have no DOM). */
+interface PageDocument {
+  readonly document: { querySelector(selector: string): { readonly textContent: string | null } | null; readonly body: { readonly textContent: string | null } };
+}
+
+function screen(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as { keelPage: KeelPage }).keelPage.text());
+}
+
+/** Wait until the terminal shows `pattern` (a bounded wait on the page's own state, no sleeps). */
+async function waitForScreen(page: Page, pattern: RegExp): Promise<string> {
+  try {
+    await page.waitForFunction(([source, flags]) => new RegExp(source!, flags).test((globalThis as unknown as { keelPage: KeelPage }).keelPage.text()), [pattern.source, pattern.flags], { timeout: WAIT_MS, polling: 50 });
+  } catch {
+    assert.fail(`the terminal never showed ${pattern}; it shows:\n${await screen(page)}`);
+  }
+  return screen(page);
+}
+
+/** Lines on the screen now. */
+async function lineCount(page: Page): Promise<number> {
+  return (await screen(page)).split('\n').length;
+}
+
+/** Wait until the screen has more than `lines` lines and ends with a fresh prompt; the screen's lines. */
+async function waitForPrompt(page: Page, lines: number): Promise<string[]> {
+  try {
+    await page.waitForFunction(([n, prompt]) => {
+      const text = (globalThis as unknown as { keelPage: KeelPage }).keelPage.text().split('\n');
+      return text.length > (n as number) && text[text.length - 1] === prompt;
+    }, [lines, PROMPT] as const, { timeout: WAIT_MS, polling: 50 });
+  } catch {
+    assert.fail(`no new prompt after line ${lines}; the terminal shows:\n${await screen(page)}`);
+  }
+  return (await screen(page)).split('\n');
+}
+
+async function waitForBoot(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const k = (globalThis as unknown as { keelPage?: KeelPage }).keelPage;
+    return k && (k.booted || /fail/.test(k.state));
+  }, null, { timeout: WAIT_MS });
+  const state = await page.evaluate(() => (globalThis as unknown as { keelPage: KeelPage }).keelPage.state);
+  assert.match(state, /^booted in \d+ ms · \/home on diskfs in OPFS/);
+  await waitForPrompt(page, 0);
+}
+
+/** Type `command` at the prompt; its output lines once the next prompt is shown. */
+async function run(page: Page, command: string): Promise<string[]> {
+  const before = await lineCount(page);
+  await page.keyboard.type(`${command}\n`);
+  const after = await waitForPrompt(page, before);
+  assert.equal(after[before - 1], `${PROMPT}${command}`);
+  return after.slice(before, after.length - 1);
+}
+
+/** Press Enter for a fresh prompt (after a notice from the page). */
+async function freshPrompt(page: Page): Promise<void> {
+  const before = await lineCount(page);
+  await page.keyboard.press('Enter');
+  await waitForPrompt(page, before);
+}
+
+let browser: Browser;
+let server: StaticServer;
+let page: Page;
+
+test.before(async () => {
+  assert.ok(existsSync(`${webRoot}/index.html`), 'dist/web is missing: run `npm run web:build` first');
+  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install chromium, or set KEEL_CHROMIUM`);
+  server = await serveDirectory(webRoot, true);
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(server.url);
+  await waitForBoot(page);
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a pipeline through the shell: echo hi | wc -c prints 3', async () => {
+  assert.deepEqual(await run(page, 'echo hi | wc -c'), ['3']);
+});
+
+test('a C program from this repository, added with the file picker, runs from the shell', async () => {
+  await page.setInputFiles('#program-file', `${repo}programs/c/build/echo_args_env.wasm`);
+  await waitForScreen(page, /keel: installed \/home\/bin\/echo_args_env/);
+  await freshPrompt(page);
+  const out = await run(page, 'echo_args_env one "two words"');
+  assert.ok(out.includes('argv[1]=one') && out.includes('argv[2]=two words'), out.join('\n'));
+});
+
+test('a file that is not a WebAssembly program is refused with the reason', async () => {
+  await page.setInputFiles('#program-file', { name: 'notes.wasm', mimeType: 'application/wasm', buffer: Buffer.from('just text\n') });
+  await waitForScreen(page, /keel: notes\.wasm: not a WebAssembly module/);
+  await freshPrompt(page);
+  assert.match((await run(page, 'ls /home/bin')).join('\n'), /^echo_args_env$/);
+});
+
+test('^C interrupts the foreground program and the shell carries on', async () => {
+  const before = await lineCount(page);
+  await page.keyboard.type('sleep 60\n');
+  await waitForScreen(page, /sleep 60$/);
+  await page.keyboard.press('Control+C');
+  const after = await waitForPrompt(page, before);
+  assert.match(after[before] ?? '', /^\^C/);
+  assert.deepEqual(await run(page, 'echo after'), ['after']);
+});
+
+test('the side panel lists the live processes and the services', async () => {
+  await page.waitForFunction(() => /\/bin\/sh/.test((globalThis as unknown as PageDocument).document.querySelector('#processes')?.textContent ?? ''), null, { timeout: WAIT_MS });
+  const services = await page.textContent('#services');
+  assert.match(services ?? '', /fs \(proc, vfs, tmpfs, devfs, disk0\)\s*running/);
+});
+
+test('/home is kept in OPFS: a file and an installed program survive a reload', async () => {
+  const token = `kept-${Date.now()}`;
+  assert.deepEqual(await run(page, `echo ${token} > /home/note.txt && sync`), []);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: `${artifacts}/browser.png` });
+  await page.reload();
+  await waitForBoot(page);
+  assert.deepEqual(await run(page, 'cat /home/note.txt'), [token]);
+  assert.ok((await run(page, 'echo_args_env again')).includes('argv[1]=again'));
+});
+
+test('a page served without cross-origin isolation says so instead of failing silently', async () => {
+  const plain = await serveDirectory(webRoot, false);
+  try {
+    const other = await browser.newPage();
+    await other.goto(plain.url);
+    await other.waitForFunction(() => /not cross-origin isolated/.test((globalThis as unknown as PageDocument).document.body.textContent ?? ''), null, { timeout: WAIT_MS });
+    assert.match(await other.textContent('#terminal') ?? '', /Cross-Origin-Opener-Policy: same-origin/);
+    await other.close();
+  } finally {
+    await plain.close();
+  }
+});
