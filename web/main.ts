@@ -7,11 +7,16 @@
  */
 
 import './style.css';
-import manifest from '../manifests/default.yaml?raw';
+import defaultManifest from '../manifests/default.yaml?raw';
+import isolatedManifest from '../manifests/isolated.yaml?raw';
+import kernelManifest from '../manifests/kernel.yaml?raw';
 import type { KernelToPage, PageToKernel } from '../src/platform/browser/page-messages.js';
 import { openTerminal, type PageTerminal } from './page/terminal.js';
 import { makePanel } from './page/panel.js';
 import { acceptPrograms } from './page/programs.js';
+
+/** The shipped manifests, chosen with `?manifest=NAME` (default: the coalesced one). */
+const MANIFESTS: Record<string, string> = { default: defaultManifest, isolated: isolatedManifest, kernel: kernelManifest };
 
 /** The OPFS file that holds /home. */
 const HOME_IMAGE = '/home.img';
@@ -44,6 +49,12 @@ function notIsolated(): void {
 }
 
 function start(): void {
+  const manifestName = new URLSearchParams(location.search).get('manifest') ?? 'default';
+  const manifest = MANIFESTS[manifestName];
+  if (manifest === undefined) {
+    setState(`no manifest named ${manifestName} (there are: ${Object.keys(MANIFESTS).join(', ')})`, true);
+    return;
+  }
   const tty = `keel-tty-${crypto.randomUUID()}`;
   const terminal = openTerminal(byId('terminal'), tty);
   page.terminal = terminal;
@@ -59,7 +70,7 @@ function start(): void {
     switch (m.kind) {
       case 'booted':
         page.booted = true;
-        setState(`booted in ${m.ms} ms · /home ${m.home === 'disk' ? 'on diskfs in OPFS (survives reload)' : 'in memory'}`);
+        setState(`booted in ${m.ms} ms · /home ${m.home === 'disk' ? 'on diskfs in OPFS (survives reload)' : 'in memory'} · manifest ${manifestName}`);
         terminal.focus();
         break;
       case 'boot-failed':

@@ -150,8 +150,11 @@ test('the side panel lists the live processes and the services', async () => {
   assert.match(services ?? '', /fs \(proc, vfs, tmpfs, devfs, disk0\)\s*running/);
 });
 
+/** What the reload test wrote to /home/note.txt. */
+let token = '';
+
 test('/home is kept in OPFS: a file and an installed program survive a reload', async () => {
-  const token = `kept-${Date.now()}`;
+  token = `kept-${Date.now()}`;
   assert.deepEqual(await run(page, `echo ${token} > /home/note.txt && sync`), []);
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: `${artifacts}/browser.png` });
@@ -159,6 +162,21 @@ test('/home is kept in OPFS: a file and an installed program survive a reload', 
   await waitForBoot(page);
   assert.deepEqual(await run(page, 'cat /home/note.txt'), [token]);
   assert.ok((await run(page, 'echo_args_env again')).includes('argv[1]=again'));
+});
+
+test('the same page boots the isolated and kernel-thread manifests, on the same /home', async () => {
+  assert.ok(token, 'the reload test ran first');
+  const context = page.context();
+  await page.close(); // its diskfs holds /home's image: one system mounts it at a time
+  for (const manifest of ['isolated', 'kernel']) {
+    const other = await context.newPage();
+    await other.goto(`${server.url}?manifest=${manifest}`);
+    await waitForBoot(other);
+    assert.match(await other.evaluate(() => (globalThis as unknown as { keelPage: KeelPage }).keelPage.state), new RegExp(`manifest ${manifest}$`));
+    assert.deepEqual(await run(other, 'echo hi | wc -c'), ['3']);
+    assert.deepEqual(await run(other, 'cat /home/note.txt'), [token]);
+    await other.close();
+  }
 });
 
 test('a page served without cross-origin isolation says so instead of failing silently', async () => {

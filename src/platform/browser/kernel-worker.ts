@@ -9,7 +9,9 @@
  */
 
 import { Keel } from '../../api/keel.js';
+import { parseManifestBytes } from '../../system/manifest.js';
 import { browserKeelHost } from './browser-keel-host.js';
+import { prepareImage } from './opfs-host-fs.js';
 import type { KernelToPage, PageToKernel } from './page-messages.js';
 import { workerScope } from './web-globals.js';
 
@@ -26,10 +28,22 @@ const PROGRAM_DIR = '/home/bin';
 
 let keel: Keel | null = null;
 
+/**
+ * Disk images are added in the VFS's isolation class: when that is the kernel thread, diskfs runs
+ * here, so this worker must make the image's OPFS handle before the boot (see opfs-host-fs.ts).
+ */
+async function prepareKernelImages(manifest: Uint8Array, home: string | null): Promise<void> {
+  if (home === null) return;
+  const vfs = Object.values(parseManifestBytes(manifest, 'manifest').services).find((s) => s.kind === 'vfs');
+  if (vfs?.class === 'kernel') await prepareImage(home);
+}
+
 async function boot(m: Extract<PageToKernel, { kind: 'boot' }>): Promise<void> {
-  const host = browserKeelHost(m.tty, new Map([[MANIFEST_PATH, new TextEncoder().encode(m.manifest)]]), MANIFEST_PATH);
+  const manifest = new TextEncoder().encode(m.manifest);
+  const host = browserKeelHost(m.tty, new Map([[MANIFEST_PATH, manifest]]), MANIFEST_PATH);
   const started = performance.now();
   try {
+    await prepareKernelImages(manifest, m.home);
     keel = await Keel.boot(host, {
       shell: true,
       ...(m.home !== null ? { disks: { '/home': { image: m.home, size: HOME_IMAGE_BYTES } } } : {}),
