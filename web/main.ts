@@ -35,6 +35,7 @@ const page: { state: string; booted: boolean; terminal: PageTerminal | null } = 
   get state() { return page.state; },
   get booted() { return page.booted; },
   text: () => page.terminal?.text() ?? '',
+  columns: () => page.terminal?.columns() ?? 0,
 };
 
 function notIsolated(): void {

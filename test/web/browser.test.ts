@@ -29,6 +29,7 @@ interface KeelPage {
   readonly booted: boolean;
   readonly state: string;
   text(): string;
+  columns(): number;
 }
 
 /** The little of the DOM the tests read (the project's types have no DOM). */
@@ -148,6 +149,22 @@ test('the side panel lists the live processes and the services', async () => {
   await page.waitForFunction(() => /\/bin\/sh/.test((globalThis as unknown as PageDocument).document.querySelector('#processes')?.textContent ?? ''), null, { timeout: WAIT_MS });
   const services = await page.textContent('#services');
   assert.match(services ?? '', /fs \(proc, vfs, tmpfs, devfs, disk0\)\s*running/);
+});
+
+test('a resized terminal is a narrower terminal to programs: ls lays out /bin in fewer columns', async () => {
+  const widest = (lines: string[]): number => Math.max(...lines.map((l) => l.length));
+  const columns = (): Promise<number> => page.evaluate(() => (globalThis as unknown as { keelPage: KeelPage }).keelPage.columns());
+  const wide = await run(page, 'ls /bin');
+  const before = await columns();
+  await page.setViewportSize({ width: 760, height: 720 });
+  await page.waitForFunction((n) => (globalThis as unknown as { keelPage: KeelPage }).keelPage.columns() < n, before, { timeout: WAIT_MS });
+  const narrow = await run(page, 'ls /bin');
+  const after = await columns();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  // Wait for the reflow back: later tests count the screen's lines.
+  await page.waitForFunction((n) => (globalThis as unknown as { keelPage: KeelPage }).keelPage.columns() === n, before, { timeout: WAIT_MS });
+  assert.ok(narrow.length > wide.length, `${wide.length} lines at ${before} columns, ${narrow.length} at ${after}`);
+  assert.ok(widest(narrow) <= after && widest(wide) > after, `widest line ${widest(narrow)} at ${after} columns`);
 });
 
 /** What the reload test wrote to /home/note.txt. */

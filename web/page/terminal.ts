@@ -14,6 +14,8 @@ export interface PageTerminal {
   /** Write a notice from the page itself (not from a program). */
   notice(text: string): void;
   text(): string;
+  /** Columns of the terminal now (the console is told every change). */
+  columns(): number;
   focus(): void;
 }
 
@@ -55,6 +57,7 @@ export function openTerminal(element: HTMLElement, channelName: string): PageTer
       for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
       return lines.join('\n').replace(/\n+$/, '');
     },
+    columns: () => term.cols,
     focus: () => term.focus(),
   };
 }
