@@ -184,6 +184,13 @@ test('/home is kept in OPFS: a file and an installed program survive a reload', 
 test('the same page boots the isolated and kernel-thread manifests, on the same /home', async () => {
   assert.ok(token, 'the reload test ran first');
   const context = page.context();
+  // A second tab cannot mount /home while this one has it: its boot fails and says why.
+  const second = await context.newPage();
+  await second.goto(server.url);
+  await second.waitForFunction(() => /boot failed/.test((globalThis as unknown as { keelPage: KeelPage }).keelPage.state), null, { timeout: WAIT_MS });
+  assert.match(await second.evaluate(() => (globalThis as unknown as { keelPage: KeelPage }).keelPage.state), /\/home\.img: in use by another tab or worker/);
+  await second.close();
+  assert.deepEqual(await run(page, 'cat /home/note.txt'), [token]);
   await page.close(); // its diskfs holds /home's image: one system mounts it at a time
   for (const manifest of ['isolated', 'kernel']) {
     const other = await context.newPage();
