@@ -1,6 +1,7 @@
 // ESLint flat config. Its main job is the architecture rule: only src/platform/ may reach host
 // APIs (node:* modules, worker threads, the process object). Everything else in src/ is portable
-// between Node and the browser, and src/kernel and src/ipc stay free of host coupling.
+// between Node and the browser, and src/kernel and src/ipc stay free of host coupling. The browser
+// platform (and the page in web/) may use neither Node modules nor the Node platform.
 import tseslint from 'typescript-eslint';
 
 // Bare Node built-in names (matched exactly, so `./fs/tmpfs.js` is fine) and every `node:` module.
@@ -33,8 +34,28 @@ export default tseslint.config(
         { name: 'require', message: 'Only src/platform/ may load host modules.' },
         { name: 'Buffer', message: 'Use Uint8Array; Buffer is a Node host type.' },
         { name: '__dirname', message: 'Host path: only src/platform/.' },
+        ...['window', 'document', 'self', 'navigator', 'localStorage'].map((name) => ({ name, message: 'Browser host object: only src/platform/browser may use it.' })),
       ],
       'no-console': 'error',
+    },
+  },
+  {
+    // The browser platform runs where there is no Node: no Node modules, no Node globals, and
+    // nothing from the Node platform.
+    files: ['src/platform/browser/**/*.ts', 'web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: hostModules.map((name) => ({ name, message: 'A Node module: the browser platform cannot use it.' })),
+        patterns: [
+          { group: ['node:*'], message: 'A Node module: the browser platform cannot use it.' },
+          { group: ['**/platform/node/**', '../node/*'], message: 'The browser platform must not depend on the Node platform.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'process', message: 'No process object in a browser.' },
+        { name: 'Buffer', message: 'No Buffer in a browser: use Uint8Array.' },
+        { name: 'require', message: 'No require in a browser.' },
+      ],
     },
   },
 );
