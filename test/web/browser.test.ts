@@ -145,8 +145,13 @@ test('^C interrupts the foreground program and the shell carries on', async () =
   assert.deepEqual(await run(page, 'echo after'), ['after']);
 });
 
-test('the side panel lists the live processes and the services', async () => {
-  await page.waitForFunction(() => /\/bin\/sh/.test((globalThis as unknown as PageDocument).document.querySelector('#processes')?.textContent ?? ''), null, { timeout: WAIT_MS });
+test('the side panel lists the live processes and the services, and ended ones leave it', async () => {
+  // Every program run so far has ended and its worker been reported gone (for a stopped worker:
+  // once its life lock is released): only the kernel, the fs group and the shell are left, and
+  // the workers are those two threads and the idle pool (at most 4).
+  await page.waitForFunction(() => /^3 processes, [2-6] workers/.test((globalThis as unknown as PageDocument).document.querySelector('#threads')?.textContent ?? ''), null, { timeout: WAIT_MS });
+  const processes = await page.textContent('#processes');
+  assert.match(processes ?? '', /1\s*kernel \*.*2\s*fs \*.*\/bin\/sh/s);
   const services = await page.textContent('#services');
   assert.match(services ?? '', /fs \(proc, vfs, tmpfs, devfs, disk0\)\s*running/);
 });

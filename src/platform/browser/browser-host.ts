@@ -5,17 +5,18 @@
  * The same contract as NodeHost: a small pool of started workers makes spawning cheap; a process
  * that retired hands its worker back (it says `idle` once it has let go of its call slot), and a
  * worker that says nothing within RETIRE_GRACE_MS is stopped. Differences the browser forces:
- * a Worker has no `exit` event, so a stopped thread is reported gone once terminate() has been
- * called (on the next task); and a worker lives on after an uncaught error, so an `error` event,
- * or the `fatal` message thread-worker.ts sends for an unhandled rejection, ends the thread here.
+ * a Worker has no `exit` event, so each worker holds a Web Lock for its life and a stopped thread
+ * is reported gone once that lock is released (its call slot is reused only then, as on Node
+ * after `exit`); and a worker lives on after an uncaught error, so an `error` event, or the
+ * `fatal` message thread-worker.ts sends for an unhandled rejection, ends the thread here.
  */
 
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Process } from '../../kernel/process.js';
 import type { BootSpec } from '../../system/boot-spec.js';
 import type { SystemHost } from '../../system/system.js';
-import { IDLE, type BrowserThreadStart, type RunProcess, type ThreadFatal } from './thread-messages.js';
-import { newMessageChannel, type WebPort, type WebWorker, workerConstructor } from './web-globals.js';
+import { type HoldLock, IDLE, type BrowserThreadStart, type RunProcess, type ThreadFatal } from './thread-messages.js';
+import { newMessageChannel, type WebPort, type WebWorker, webLocks, workerConstructor } from './web-globals.js';
 
 /** How long a retiring thread may take to say it is idle before it is stopped like any other. */
 const RETIRE_GRACE_MS = 2000;
@@ -37,6 +38,9 @@ interface ThreadRecord {
 
 const Worker = workerConstructor();
 
+/** Names the life locks of this host's workers (unique per kernel worker: many tabs share the lock manager). */
+const lockPrefix = `keel-thread-${Math.random().toString(36).slice(2)}-`;
+
 export class BrowserHost implements SystemHost {
   kernel: Kernel | null = null;
   log?: (line: string) => void;
@@ -44,6 +48,8 @@ export class BrowserHost implements SystemHost {
   private readonly exited = new Map<number, Promise<void>>();
   private readonly pool: WebWorker[] = [];
   private readonly events = new Map<WebWorker, WorkerEvents>();
+  /** Each worker's life lock (thread-messages.ts, HoldLock). */
+  private readonly lifeLocks = new Map<WebWorker, string>();
   private closing = false;
   workersStarted = 0;
   threadsReused = 0;
@@ -67,7 +73,25 @@ export class BrowserHost implements SystemHost {
       this.events.get(w)?.error(e.message ?? 'the thread failed');
     });
     w.addEventListener('messageerror', () => this.events.get(w)?.error('a message to the thread could not be read'));
+    const lock = `${lockPrefix}${this.workersStarted}`;
+    this.lifeLocks.set(w, lock);
+    w.postMessage({ lock } satisfies HoldLock);
     return w;
+  }
+
+  /**
+   * Terminate `w`; resolves once it can run no more code: when its life lock is released (the
+   * worker is gone), or at once if it never took the lock (then it never started a process, and
+   * a terminated worker runs no further task). Without Web Locks, on the next task.
+   */
+  private kill(w: WebWorker): Promise<void> {
+    this.events.delete(w);
+    w.terminate();
+    const lock = this.lifeLocks.get(w);
+    this.lifeLocks.delete(w);
+    const locks = webLocks();
+    if (!locks || lock === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
+    return locks.request(lock, () => {}).then(() => undefined);
   }
 
   /** Keep `w` idle until a process needs it; one that fails meanwhile is dropped. */
@@ -75,8 +99,7 @@ export class BrowserHost implements SystemHost {
     const drop = (): void => {
       const i = this.pool.indexOf(w);
       if (i >= 0) this.pool.splice(i, 1);
-      this.events.delete(w);
-      w.terminate();
+      void this.kill(w);
     };
     this.events.set(w, { message: () => {}, error: drop });
     this.pool.push(w);
@@ -115,26 +138,23 @@ export class BrowserHost implements SystemHost {
       gone();
     };
     const fail = (message: string): void => {
+      if (record.stopping) return;
+      record.stopping = true;
       this.onThreadError?.(process.pid, message);
-      this.events.delete(w);
-      w.terminate();
-      end(message);
+      void this.kill(w).then(() => end(message));
     };
     this.events.set(w, {
       message: (m) => {
         if ((m as ThreadFatal | null)?.kind === 'fatal') return fail((m as ThreadFatal).message);
         if (m !== IDLE) return;
         if (!record.retiring || record.stopping) {
-          this.events.delete(w);
-          w.terminate();
+          this.terminate(record);
           return;
         }
         // The process retired and its thread has let go of its call slot: the worker is free.
         end('the thread retired');
-        if (this.closing || this.pool.length >= this.maxIdle) {
-          this.events.delete(w);
-          w.terminate();
-        } else {
+        if (this.closing || this.pool.length >= this.maxIdle) void this.kill(w);
+        else {
           this.threadsReused++;
           this.park(w);
         }
@@ -145,10 +165,7 @@ export class BrowserHost implements SystemHost {
       gone = resolve;
     }));
     record.stop = (): void => {
-      this.events.delete(w);
-      w.terminate();
-      // terminate() has no completion event: report the thread gone on the next task.
-      setTimeout(() => end('the thread was stopped'), 0);
+      void this.kill(w).then(() => end('the thread was stopped'));
     };
   }
 
@@ -182,11 +199,8 @@ export class BrowserHost implements SystemHost {
 
   async stopAll(): Promise<void> {
     this.closing = true;
-    for (const w of this.pool.splice(0)) {
-      this.events.delete(w);
-      w.terminate();
-    }
-    const pending = [...this.exited.values()];
+    const pending: Promise<void>[] = this.pool.splice(0).map((w) => this.kill(w));
+    pending.push(...this.exited.values());
     for (const t of this.threads.values()) {
       if (t.retiring) clearTimeout(t.retiring);
       this.terminate(t);

@@ -15,6 +15,15 @@ export interface BrowserThreadStart extends ThreadStart {
   readonly tty: string;
 }
 
+/**
+ * Host → new worker, before anything else: hold the Web Lock `lock` for as long as you live.
+ * A worker has no exit event; the lock's release is one (BrowserHost waits for it after
+ * terminate(), so a call slot is reused only once its old thread cannot touch it).
+ */
+export interface HoldLock {
+  readonly lock: string;
+}
+
 /** Host → worker: run this process. */
 export interface RunProcess {
   readonly start: BrowserThreadStart;

@@ -11,8 +11,8 @@ import type { BootSpec } from '../../system/boot-spec.js';
 import { runThread } from '../../system/thread-main.js';
 import { browserThreadPlatform } from './browser-thread-platform.js';
 import { prepareImage } from './opfs-host-fs.js';
-import { IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';
-import { workerScope } from './web-globals.js';
+import { type HoldLock, IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';
+import { webLocks, workerScope } from './web-globals.js';
 
 const scope = workerScope();
 
@@ -35,7 +35,26 @@ const fatal = (reason: unknown): void => {
   scope.postMessage({ kind: 'fatal', message: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason) } satisfies ThreadFatal);
 };
 
+/**
+ * Settles once this worker holds its life lock (HoldLock): no process runs before, so a host that
+ * is granted the lock after terminate() knows this worker never touched the arena, or is gone.
+ */
+let alive: Promise<void> = Promise.resolve();
+
+function holdLock(name: string): void {
+  const locks = webLocks();
+  if (!locks) return;
+  alive = new Promise<void>((held) => {
+    void locks.request(name, () => {
+      held();
+      return new Promise<never>(() => {}); // held until the worker ends
+    });
+  });
+}
+
 scope.addEventListener('unhandledrejection', (e) => fatal(e.reason));
 scope.addEventListener('message', (e) => {
-  serve(e.data as RunProcess).catch(fatal);
+  const m = e.data as HoldLock | RunProcess;
+  if ('lock' in m) holdLock(m.lock);
+  else void alive.then(() => serve(m)).catch(fatal);
 });

@@ -58,7 +58,15 @@ interface BrowserGlobals {
   MessageChannel: new () => { port1: WebPort; port2: WebPort };
   BroadcastChannel: new (name: string) => WebPort;
   crypto: { getRandomValues(bytes: Uint8Array): Uint8Array };
-  navigator: { storage?: { getDirectory?(): Promise<OpfsDirectory>; estimate?(): Promise<{ quota?: number; usage?: number }> } };
+  navigator: {
+    storage?: { getDirectory?(): Promise<OpfsDirectory>; estimate?(): Promise<{ quota?: number; usage?: number }> };
+    locks?: WebLocks;
+  };
+}
+
+/** The Web Locks API: a lock is released when its holder's callback settles or its agent ends. */
+export interface WebLocks {
+  request(name: string, callback: () => unknown): Promise<unknown>;
 }
 
 const g = globalThis as unknown as BrowserGlobals;
@@ -76,6 +84,9 @@ export const getRandomValues = (bytes: Uint8Array): void => {
 
 /** The Worker constructor, or null where this context cannot start workers. */
 export const workerConstructor = (): WorkerConstructor | null => g.Worker ?? null;
+
+/** Web Locks, or null where the browser has none. */
+export const webLocks = (): WebLocks | null => g.navigator?.locks ?? null;
 
 /** The origin-private file system's root directory, or null where the browser has none. */
 export async function opfsRoot(): Promise<OpfsDirectory | null> {
