@@ -11,6 +11,15 @@ const hostModules = [
 ];
 const hostMessage = 'Only src/platform/ may import host modules; take the capability through a platform interface instead.';
 
+/** Globals portable code may not use: the Node process's and the browser page's. */
+const portableGlobals = [
+  { name: 'process', message: 'Host process object: only src/platform/ may use it.' },
+  { name: 'require', message: 'Only src/platform/ may load host modules.' },
+  { name: 'Buffer', message: 'Use Uint8Array; Buffer is a Node host type.' },
+  { name: '__dirname', message: 'Host path: only src/platform/.' },
+  ...['window', 'document', 'self', 'navigator', 'localStorage'].map((name) => ({ name, message: 'Browser host object: only src/platform/browser may use it.' })),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'programs/c/build/**'] },
   {
@@ -29,14 +38,24 @@ export default tseslint.config(
         paths: hostModules.map((name) => ({ name, message: hostMessage })),
         patterns: [{ group: ['node:*'], message: hostMessage }],
       }],
-      'no-restricted-globals': ['error',
-        { name: 'process', message: 'Host process object: only src/platform/ may use it.' },
-        { name: 'require', message: 'Only src/platform/ may load host modules.' },
-        { name: 'Buffer', message: 'Use Uint8Array; Buffer is a Node host type.' },
-        { name: '__dirname', message: 'Host path: only src/platform/.' },
-        ...['window', 'document', 'self', 'navigator', 'localStorage'].map((name) => ({ name, message: 'Browser host object: only src/platform/browser may use it.' })),
-      ],
+      'no-restricted-globals': ['error', ...portableGlobals],
       'no-console': 'error',
+    },
+  },
+  {
+    // Keel's own programs are synchronous: a program's thread is reused once main returns
+    // (wasm-process.ts), which is only safe if nothing of it can run on after that.
+    files: ['src/programs/**/*.ts'],
+    ignores: ['src/programs/registry.ts'],
+    rules: {
+      'no-restricted-globals': ['error',
+        ...portableGlobals,
+        ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'Promise'].map((name) => ({ name, message: 'Keel programs are synchronous (their threads are reused when main returns): use sys calls.' })),
+      ],
+      'no-restricted-syntax': ['error',
+        { selector: ':function[async=true]', message: 'Keel programs are synchronous (their threads are reused when main returns).' },
+        { selector: 'AwaitExpression', message: 'Keel programs are synchronous (their threads are reused when main returns).' },
+      ],
     },
   },
   {

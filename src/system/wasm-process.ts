@@ -49,7 +49,13 @@ export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise
     : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
       : boot.path ? loadByPath(lk, boot.path, boot.limits?.memoryBytes) : 'no module to run';
   if (typeof program === 'string') return { status: { kind: 'crashed', message: program }, reusable: false };
-  if (program.kind === 'script') return { status: await runScript(program.name, new Sys(ctx, wasi, keel, proc)), reusable: false };
+  if (program.kind === 'script') {
+    // Keel's own programs are synchronous (the lint forbids timers, promises and async code in
+    // src/programs): once main has returned, nothing of theirs runs on, so a program that ended
+    // by itself leaves its thread for the next process as a wasm program does.
+    const status = await runScript(program.name, new Sys(ctx, wasi, keel, proc));
+    return { status, reusable: status.kind === 'exited' };
+  }
   const status = runWasm(program.module, ctx, wasi, keel);
   return { status, reusable: ctx.mem.size <= REUSABLE_MEMORY_BYTES };
 }

@@ -1,7 +1,8 @@
 /**
  * Thread reuse: a wasm program that ends by itself retires its process and hands its worker back
  * to the host's pool, so the next process starts on a warm thread. Checked here: later programs
- * on reused threads see only their own arguments, environment and stdio; a trap still retires;
+ * on reused threads see only their own arguments, environment and stdio (Keel's own TypeScript
+ * programs as well as wasm ones); a trap still retires;
  * a killed program's thread and a thread whose memory grew large are stopped, never reused; the
  * system stays correct through all of it. Runs under whichever manifest the tests use.
  */
@@ -15,9 +16,9 @@ import { prog, waitFor, within } from '../support/api-helpers.js';
 
 const MIB = 1024 * 1024;
 
-async function bootCounting(): Promise<{ keel: Keel; host: () => NodeHost }> {
+async function bootCounting(shell = false): Promise<{ keel: Keel; host: () => NodeHost }> {
   let made: NodeHost | null = null;
-  const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => (made = new NodeHost()) }, {});
+  const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => (made = new NodeHost()) }, { shell });
   return { keel, host: () => made! };
 }
 
@@ -40,6 +41,31 @@ test('threads of programs that exited serve the next programs, each seeing only 
   } finally {
     await keel.shutdown();
   }
+});
+
+test('Keel\'s own TypeScript programs hand their threads on too, a failing one as well, and the next program is clean', async () => {
+  const { keel, host } = await bootCounting(true);
+  try {
+    const rounds = 16;
+    const startedBefore = host().workersStarted;
+    for (let i = 0; i < rounds; i++) {
+      const r = await within(keel.run({ path: '/bin/echo' }, { args: ['echo', `round-${i}`] }), 20_000, `round ${i}`);
+      assert.deepEqual(r.status, { kind: 'exited', code: 0 });
+      assert.equal(r.stdout, `round-${i}\n`);
+    }
+    const started = host().workersStarted - startedBefore;
+    assert.ok(started <= rounds / 2, `${started} workers started for ${rounds} programs`);
+    // A program that fails a system call still exits (status 1) and is reused; the next one is clean.
+    const failed = await within(keel.run({ path: '/bin/cat' }, { args: ['cat', '/no/such/file'] }), 20_000, 'cat');
+    assert.deepEqual(failed.status, { kind: 'exited', code: 1 });
+    assert.match(failed.stderr, /cat: .*no\/such\/file/);
+    const after = await within(keel.run({ path: '/bin/echo' }, { args: ['echo', 'after'] }), 20_000, 'after');
+    assert.equal(after.stdout, 'after\n');
+    assert.equal(after.stderr, '');
+  } finally {
+    await keel.shutdown();
+  }
+  assert.equal(host().liveThreads(), 0);
 });
 
 test('a trap retires the thread; a killed program or a large memory stops it; the next program is unaffected', async () => {
