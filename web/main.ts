@@ -30,10 +30,13 @@ function setState(text: string, error = false): void {
   page.state = text;
 }
 
-const page: { state: string; booted: boolean; terminal: PageTerminal | null } = { state: '', booted: false, terminal: null };
+type BenchRequest = (bytes: Uint8Array, args: string[], dir: string, rounds: number) => Promise<number[]>;
+const page: { state: string; booted: boolean; terminal: PageTerminal | null; bench: BenchRequest | null } = { state: '', booted: false, terminal: null, bench: null };
 (window as unknown as { keelPage: unknown }).keelPage = {
   get state() { return page.state; },
   get booted() { return page.booted; },
+  /** Time a program's runs, spawn to exit, in ms (bench/web.ts). */
+  bench: (bytes: Uint8Array, args: string[], dir: string, rounds: number) => page.bench?.(bytes, args, dir, rounds) ?? Promise.reject(new Error('Keel is not running')),
   text: () => page.terminal?.text() ?? '',
   columns: () => page.terminal?.columns() ?? 0,
 };
@@ -65,6 +68,13 @@ function start(): void {
   const kernel = new Worker(new URL('../dist/src/platform/browser/kernel-worker.js', import.meta.url), { type: 'module' });
   const send = (m: PageToKernel, transfer: Transferable[] = []): void => kernel.postMessage(m, transfer);
   const panel = makePanel(byId('processes'), byId('services'), byId('threads'));
+  const benches = new Map<number, { resolve: (ms: number[]) => void; reject: (e: Error) => void }>();
+  let nextBench = 1;
+  page.bench = (bytes, args, dir, rounds) => new Promise((resolve, reject) => {
+    const id = nextBench++;
+    benches.set(id, { resolve, reject });
+    send({ kind: 'bench', id, bytes, args, dir, rounds });
+  });
 
   kernel.onmessage = (e: MessageEvent<KernelToPage>) => {
     const m = e.data;
@@ -89,6 +99,14 @@ function start(): void {
         break;
       case 'log':
         terminal.notice(`keel: ${m.line}`);
+        break;
+      case 'bench-done':
+        benches.get(m.id)?.resolve([...m.ms]);
+        benches.delete(m.id);
+        break;
+      case 'bench-failed':
+        benches.get(m.id)?.reject(new Error(m.message));
+        benches.delete(m.id);
         break;
       case 'shell-exited':
         terminal.notice(`[the shell exited with status ${m.code}; a new one is starting]`);

@@ -105,9 +105,28 @@ async function addProgram(m: Extract<PageToKernel, { kind: 'add-program' }>): Pr
   post({ kind: 'program-added', path });
 }
 
+/** Run a program `rounds` times for a benchmark (PageToKernel `bench`); fails on any status but exit 0. */
+async function bench(m: Extract<PageToKernel, { kind: 'bench' }>): Promise<void> {
+  try {
+    if (!keel) throw new Error('Keel has not booted');
+    const module = await WebAssembly.compile(m.bytes);
+    const ms: number[] = [];
+    for (let i = 0; i < m.rounds; i++) {
+      const t0 = performance.now();
+      const r = await keel.run(module, { args: [...m.args], dirs: { '/sandbox': m.dir } });
+      ms.push(performance.now() - t0);
+      if (r.status.kind !== 'exited' || r.status.code !== 0) throw new Error(`${m.args[0]}: ${JSON.stringify(r.status)} ${r.stderr}`);
+    }
+    post({ kind: 'bench-done', id: m.id, ms });
+  } catch (e) {
+    post({ kind: 'bench-failed', id: m.id, message: message(e) });
+  }
+}
+
 scope.addEventListener('message', (e) => {
   const m = e.data as PageToKernel;
   if (m.kind === 'boot' && !keel) void boot(m);
   else if (m.kind === 'add-program') void addProgram(m);
+  else if (m.kind === 'bench') void bench(m);
   else if (m.kind === 'sync') keel?.sync().catch((err: unknown) => post({ kind: 'log', line: message(err) }));
 });

@@ -16,7 +16,13 @@ export type PageToKernel =
   /** Install a WebAssembly program the user picked or dropped, as /home/bin/NAME. */
   | { readonly kind: 'add-program'; readonly name: string; readonly bytes: Uint8Array }
   /** Commit every file system's changes now (the page is being hidden or closed). */
-  | { readonly kind: 'sync' };
+  | { readonly kind: 'sync' }
+  /**
+   * Measure: run the WebAssembly program `bytes` `rounds` times (compiled once) with `args`,
+   * `/sandbox` being the Keel directory `dir`; each round timed from spawn to exit, in the kernel
+   * worker (the benchmarks' "spawn to exit", as on Node).
+   */
+  | { readonly kind: 'bench'; readonly id: number; readonly bytes: Uint8Array; readonly args: readonly string[]; readonly dir: string; readonly rounds: number };
 
 export interface SystemSnapshot {
   readonly processes: readonly ProcessRow[];
@@ -34,4 +40,6 @@ export type KernelToPage =
   | { readonly kind: 'program-refused'; readonly name: string; readonly message: string }
   /** A line of the kernel's message log (service crashes and restarts), or a notice for the user. */
   | { readonly kind: 'log'; readonly line: string }
-  | { readonly kind: 'shell-exited'; readonly code: number };
+  | { readonly kind: 'shell-exited'; readonly code: number }
+  | { readonly kind: 'bench-done'; readonly id: number; readonly ms: readonly number[] }
+  | { readonly kind: 'bench-failed'; readonly id: number; readonly message: string };
