@@ -3,7 +3,8 @@
  * written against. OPFS gives synchronous reads and writes only through a file's sync access
  * handle, which is exclusive to one worker and made asynchronously; so the thread that will run
  * diskfs makes the handles for its images before it starts (`prepareImage`), and `open` then hands
- * them out by path. A prepared handle is the lock: no other worker or tab can open the image while
+ * them out by path, behind a write-back cache (cached-image.ts: each handle call is slow). A
+ * prepared handle is the lock: no other worker or tab can open the image while
  * this thread holds it, so `lock`/`unlock` have nothing left to do.
  *
  * Only what a disk image needs is here (lstat/open/read/write/ftruncate/fsync/fstat/close); the
@@ -12,12 +13,13 @@
  */
 
 import { HostFsError, type HostFs, type HostStat } from '../../services/fs/host-fs-api.js';
+import { CachedImage } from './cached-image.js';
 import { opfsRoot, type SyncAccessHandle } from './web-globals.js';
 
 const FILETYPE_REGULAR = 4;
 
-/** Handles made by prepareImage, by image path, until the image is closed. */
-const prepared = new Map<string, SyncAccessHandle>();
+/** Images opened by prepareImage (behind their write-back cache), by path, until closed. */
+const prepared = new Map<string, CachedImage>();
 /** Why an image could not be prepared, by path: what opening it then fails with. */
 const failures = new Map<string, HostFsError>();
 /** Open images: fd → path. */
@@ -42,7 +44,7 @@ export async function prepareImage(path: string): Promise<void> {
   if (prepared.has(path)) return;
   try {
     failures.delete(path);
-    prepared.set(path, await makeHandle(path));
+    prepared.set(path, new CachedImage(await makeHandle(path)));
   } catch (e) {
     const error = e instanceof HostFsError ? e : new HostFsError('EIO', `${path}: ${e instanceof Error ? e.message : String(e)}`);
     failures.set(path, error);
@@ -69,25 +71,22 @@ async function makeHandle(path: string): Promise<SyncAccessHandle> {
 }
 
 /** The prepared handle of `path`, or the reason there is none. */
-function preparedHandle(path: string): SyncAccessHandle {
+function preparedHandle(path: string): CachedImage {
   const h = prepared.get(path);
   if (h) return h;
   throw failures.get(path) ?? new HostFsError('ENOENT', `${path}: a disk image is opened by the worker that runs its diskfs, and this thread did not open it`);
 }
 
-function handleOf(fd: number): SyncAccessHandle {
+function handleOf(fd: number): CachedImage {
   const path = open.get(fd);
   const h = path === undefined ? undefined : prepared.get(path);
   if (!h) throw new HostFsError('EBADF', `bad descriptor ${fd}`);
   return h;
 }
 
-function statOf(h: SyncAccessHandle): HostStat {
-  return { ino: 1, type: FILETYPE_REGULAR, nlink: 1, size: h.getSize(), atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
+function statOf(h: CachedImage): HostStat {
+  return { ino: 1, type: FILETYPE_REGULAR, nlink: 1, size: h.bytes, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
 }
-
-/** Sync access handles take unshared buffers only: copy a view on shared memory. */
-const unshared = (bytes: Uint8Array): Uint8Array => (bytes.buffer instanceof SharedArrayBuffer ? new Uint8Array(bytes.length) : bytes);
 
 const unsupported = (what: string) => (): never => {
   throw new HostFsError('ENOTSUP', `${what}: the browser has no host files`);
@@ -110,19 +109,8 @@ export const opfsHostFs: HostFs = {
     prepared.get(path)?.close();
     prepared.delete(path);
   },
-  read(fd, into, position) {
-    const h = handleOf(fd);
-    const buf = unshared(into);
-    const n = h.read(buf, { at: position });
-    if (buf !== into) into.set(buf.subarray(0, n));
-    return n;
-  },
-  write(fd, from, position) {
-    const h = handleOf(fd);
-    const buf = unshared(from);
-    if (buf !== from) buf.set(from);
-    return h.write(buf, { at: position });
-  },
+  read: (fd, into, position) => handleOf(fd).read(into, position),
+  write: (fd, from, position) => handleOf(fd).write(from, position),
   ftruncate: (fd, size) => handleOf(fd).truncate(size),
   fsync: (fd) => handleOf(fd).flush(),
   readdir: unsupported('readdir'),
@@ -136,9 +124,7 @@ export const opfsHostFs: HostFs = {
   linkFollowsSymlinks: false,
   utimes: unsupported('utimes'),
   statfs(path) {
-    const h = prepared.get(path);
-    const size = h ? h.getSize() : 0;
-    return { total: size, free: 0 };
+    return { total: prepared.get(path)?.bytes ?? 0, free: 0 };
   },
   lock(path) {
     preparedHandle(path.replace(/\.lock$/, ''));
