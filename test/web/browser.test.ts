@@ -3,7 +3,7 @@
  * with the cross-origin isolation headers and driven in headless Chromium (Debian's `chromium`,
  * through playwright-core; KEEL_CHROMIUM names another binary). The tests type into the real
  * xterm.js terminal and read its screen: a pipeline through the shell, a C program from this
- * repository installed with the page's file picker, ^C, a file and a program on /home (diskfs in
+ * repository installed with the page's file picker and another dropped on it, ^C, a file and a program on /home (diskfs in
  * OPFS) that survive a reload, a file that is not a program refused, the side panel, and a page
  * served without the headers saying why it cannot run. A screenshot of the page is kept in
  * test-artifacts/browser.png.
@@ -11,7 +11,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveDirectory, type StaticServer } from '../support/static-server.js';
@@ -128,11 +128,27 @@ test('a C program from this repository, added with the file picker, runs from th
   assert.ok(out.includes('argv[1]=one') && out.includes('argv[2]=two words'), out.join('\n'));
 });
 
+test('a program dropped on the page is installed and runs', async () => {
+  const bytes = [...readFileSync(`${repo}programs/c/build/hello.wasm`)];
+  // What the browser does when a file is dropped: dragenter shows the overlay, drop delivers it.
+  await page.evaluate((b) => {
+    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: unknown[], name: string) => unknown; DragEvent: new (type: string, init: unknown) => unknown; document: { dispatchEvent(e: unknown): boolean } };
+    const data = new g.DataTransfer();
+    data.items.add(new g.File([new Uint8Array(b)], 'hello.wasm'));
+    g.document.dispatchEvent(new g.DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+    g.document.dispatchEvent(new g.DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, bytes);
+  await waitForScreen(page, /keel: installed \/home\/bin\/hello/);
+  assert.equal(await page.isHidden('#drop'), true, 'the drop overlay is gone');
+  await freshPrompt(page);
+  assert.deepEqual(await run(page, 'hello'), ['hello, world']);
+});
+
 test('a file that is not a WebAssembly program is refused with the reason', async () => {
   await page.setInputFiles('#program-file', { name: 'notes.wasm', mimeType: 'application/wasm', buffer: Buffer.from('just text\n') });
   await waitForScreen(page, /keel: notes\.wasm: not a WebAssembly module/);
   await freshPrompt(page);
-  assert.match((await run(page, 'ls /home/bin')).join('\n'), /^echo_args_env$/);
+  assert.deepEqual(await run(page, 'ls /home/bin'), ['echo_args_env  hello']);
 });
 
 test('^C interrupts the foreground program and the shell carries on', async () => {
