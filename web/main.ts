@@ -31,12 +31,16 @@ function setState(text: string, error = false): void {
 }
 
 type BenchRequest = (bytes: Uint8Array, args: string[], dir: string, rounds: number) => Promise<number[]>;
-const page: { state: string; booted: boolean; terminal: PageTerminal | null; bench: BenchRequest | null } = { state: '', booted: false, terminal: null, bench: null };
+type RunResult = Extract<KernelToPage, { kind: 'ran' }>['result'];
+type RunRequest = (bytes: Uint8Array, args: string[], dir: string) => Promise<RunResult>;
+const page: { state: string; booted: boolean; terminal: PageTerminal | null; bench: BenchRequest | null; run: RunRequest | null } = { state: '', booted: false, terminal: null, bench: null, run: null };
 (window as unknown as { keelPage: unknown }).keelPage = {
   get state() { return page.state; },
   get booted() { return page.booted; },
   /** Time a program's runs, spawn to exit, in ms (bench/web.ts). */
   bench: (bytes: Uint8Array, args: string[], dir: string, rounds: number) => page.bench?.(bytes, args, dir, rounds) ?? Promise.reject(new Error('Keel is not running')),
+  /** Run a program once, `/sandbox` being `dir`: its status and output (the browser tests). */
+  run: (bytes: Uint8Array, args: string[], dir: string) => page.run?.(bytes, args, dir) ?? Promise.reject(new Error('Keel is not running')),
   text: () => page.terminal?.text() ?? '',
   columns: () => page.terminal?.columns() ?? 0,
 };
@@ -70,6 +74,12 @@ function start(): void {
   const panel = makePanel(byId('processes'), byId('services'), byId('threads'));
   const benches = new Map<number, { resolve: (ms: number[]) => void; reject: (e: Error) => void }>();
   let nextBench = 1;
+  const runs = new Map<number, (r: RunResult) => void>();
+  page.run = (bytes, args, dir) => new Promise((resolve) => {
+    const id = nextBench++;
+    runs.set(id, resolve);
+    send({ kind: 'run', id, bytes, args, dir });
+  });
   page.bench = (bytes, args, dir, rounds) => new Promise((resolve, reject) => {
     const id = nextBench++;
     benches.set(id, { resolve, reject });
@@ -107,6 +117,10 @@ function start(): void {
       case 'bench-failed':
         benches.get(m.id)?.reject(new Error(m.message));
         benches.delete(m.id);
+        break;
+      case 'ran':
+        runs.get(m.id)?.(m.result);
+        runs.delete(m.id);
         break;
       case 'shell-exited':
         terminal.notice(`[the shell exited with status ${m.code}; a new one is starting]`);

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { bootKeel } from '../../src/platform/node/index.js';
 import { serveDirectory, type StaticServer } from '../support/static-server.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -186,6 +187,25 @@ test('a resized terminal is a narrower terminal to programs: ls lays out /bin in
   await page.waitForFunction((n) => (globalThis as unknown as { keelPage: KeelPage }).keelPage.columns() === n, before, { timeout: WAIT_MS });
   assert.ok(narrow.length > wide.length, `${wide.length} lines at ${before} columns, ${narrow.length} at ${after}`);
   assert.ok(widest(narrow) <= after && widest(wide) > after, `widest line ${widest(narrow)} at ${after} columns`);
+});
+
+test('the WASI conformance programs print the same in the browser as on Node, line for line', async () => {
+  const names = ['fd_meta', 'fd_rw', 'misc', 'path_open', 'path_ops'];
+  const node = await bootKeel({});
+  try {
+    for (const name of names) {
+      const bytes = readFileSync(`${repo}programs/c/build/conformance/${name}.wasm`);
+      const dir = `/tmp/conformance-${name}`;
+      await node.mkdir(dir);
+      const onNode = await node.run(bytes, { args: [name, '/sandbox'], dirs: { '/sandbox': dir } });
+      const inBrowser = await page.evaluate(([b, n, d]) => (globalThis as unknown as { keelPage: { run(bytes: Uint8Array, args: string[], dir: string): Promise<unknown> } }).keelPage.run(new Uint8Array(b as number[]), [n as string, '/sandbox'], d as string), [[...bytes], name, dir] as const);
+      assert.deepEqual(inBrowser, { status: onNode.status, stdout: onNode.stdout, stderr: onNode.stderr }, name);
+      assert.deepEqual(onNode.status, { kind: 'exited', code: 0 }, name);
+      assert.ok(onNode.stdout.split('\n').length > 20, `${name} printed its checks`);
+    }
+  } finally {
+    await node.shutdown();
+  }
 });
 
 /** What the reload test wrote to /home/note.txt. */

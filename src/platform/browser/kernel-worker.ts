@@ -123,10 +123,23 @@ async function bench(m: Extract<PageToKernel, { kind: 'bench' }>): Promise<void>
   }
 }
 
+/** Run a program once (PageToKernel `run`): its status and output, or why it could not run. */
+async function runOnce(m: Extract<PageToKernel, { kind: 'run' }>): Promise<void> {
+  try {
+    if (!keel) throw new Error('Keel has not booted');
+    await keel.mkdir(m.dir);
+    const r = await keel.run(m.bytes, { args: [...m.args], dirs: { '/sandbox': m.dir } });
+    post({ kind: 'ran', id: m.id, result: { status: r.status, stdout: r.stdout, stderr: r.stderr } });
+  } catch (e) {
+    post({ kind: 'ran', id: m.id, result: { error: message(e) } });
+  }
+}
+
 scope.addEventListener('message', (e) => {
   const m = e.data as PageToKernel;
   if (m.kind === 'boot' && !keel) void boot(m);
   else if (m.kind === 'add-program') void addProgram(m);
   else if (m.kind === 'bench') void bench(m);
+  else if (m.kind === 'run') void runOnce(m);
   else if (m.kind === 'sync') keel?.sync().catch((err: unknown) => post({ kind: 'log', line: message(err) }));
 });

@@ -6,6 +6,7 @@
 
 import type { ProcessRow } from '../../ipc/process-table.js';
 import type { ServiceStatus } from '../../system/system.js';
+import type { ExitStatus } from '../../kernel/process.js';
 
 export type PageToKernel =
   /**
@@ -22,7 +23,9 @@ export type PageToKernel =
    * `/sandbox` being the Keel directory `dir`; each round timed from spawn to exit, in the kernel
    * worker (the benchmarks' "spawn to exit", as on Node).
    */
-  | { readonly kind: 'bench'; readonly id: number; readonly bytes: Uint8Array; readonly args: readonly string[]; readonly dir: string; readonly rounds: number };
+  | { readonly kind: 'bench'; readonly id: number; readonly bytes: Uint8Array; readonly args: readonly string[]; readonly dir: string; readonly rounds: number }
+  /** Run the WebAssembly program `bytes` once with `args`, `/sandbox` being `dir` (made if missing); its status and output. */
+  | { readonly kind: 'run'; readonly id: number; readonly bytes: Uint8Array; readonly args: readonly string[]; readonly dir: string };
 
 export interface SystemSnapshot {
   readonly processes: readonly ProcessRow[];
@@ -42,4 +45,5 @@ export type KernelToPage =
   | { readonly kind: 'log'; readonly line: string }
   | { readonly kind: 'shell-exited'; readonly code: number }
   | { readonly kind: 'bench-done'; readonly id: number; readonly ms: readonly number[] }
-  | { readonly kind: 'bench-failed'; readonly id: number; readonly message: string };
+  | { readonly kind: 'bench-failed'; readonly id: number; readonly message: string }
+  | { readonly kind: 'ran'; readonly id: number; readonly result: { readonly status: ExitStatus; readonly stdout: string; readonly stderr: string } | { readonly error: string } };
