@@ -66,6 +66,8 @@ function start(): void {
   const tty = `keel-tty-${crypto.randomUUID()}`;
   const terminal = openTerminal(byId('terminal'), tty);
   page.terminal = terminal;
+  terminal.notice(`Keel: a microkernel OS in TypeScript, running in this tab. Its programs: ls /bin.
+Add a WASI program with "Add program…" or drop a .wasm file on the page. /home survives reloads.`);
   const hasOpfs = typeof navigator.storage?.getDirectory === 'function';
   if (!hasOpfs) terminal.notice('This browser has no Origin Private File System: /home is kept in memory and is lost on reload.');
 
