@@ -73,7 +73,10 @@ Add a WASI program with "Add program…" or drop a .wasm file on the page. /home
 
   const kernel = new Worker(new URL('../dist/src/platform/browser/kernel-worker.js', import.meta.url), { type: 'module' });
   const send = (m: PageToKernel, transfer: Transferable[] = []): void => kernel.postMessage(m, transfer);
-  const panel = makePanel(byId('processes'), byId('services'), byId('threads'));
+  const panel = makePanel(byId('processes'), byId('services'), byId('threads'), (name) => {
+    send({ kind: 'kill-service', name });
+    terminal.focus(); // keys go back to the shell, not to the button
+  });
   const benches = new Map<number, { resolve: (ms: number[]) => void; reject: (e: Error) => void }>();
   let nextBench = 1;
   const runs = new Map<number, (r: RunResult) => void>();

@@ -222,6 +222,17 @@ test('/home is kept in OPFS: a file and an installed program survive a reload', 
   assert.ok((await run(page, 'echo_args_env again')).includes('argv[1]=again'));
 });
 
+test('a service worker killed from the panel is restarted by the supervisor, and /home is back', async () => {
+  assert.ok(token, 'the reload test ran first');
+  await page.waitForFunction(() => /running\s*\d+\s*0\s*kill/.test((globalThis as unknown as PageDocument).document.querySelector('#services')?.textContent ?? ''), null, { timeout: WAIT_MS });
+  await page.click('#services button[data-service="fs"]');
+  await waitForScreen(page, /keel: killed fs \(pid \d+\); the supervisor restarts it/);
+  await page.waitForFunction(() => /running\s*\d+\s*1\s*kill/.test((globalThis as unknown as PageDocument).document.querySelector('#services')?.textContent ?? ''), null, { timeout: WAIT_MS });
+  // The old shell's sessions went with the service: the page starts a new shell.
+  await waitForScreen(page, /keel: a service was restarted, and the shell's sessions with it: starting a new shell\n(.*\n)*keel:\/home\$ $/);
+  assert.deepEqual(await run(page, 'cat /home/note.txt'), [token]);
+});
+
 test('the same page boots the isolated and kernel-thread manifests, on the same /home', async () => {
   assert.ok(token, 'the reload test ran first');
   const context = page.context();

@@ -1,6 +1,7 @@
 /**
  * The side panel: live processes and services, the same data `top` shows, from the kernel
- * worker's once-a-second snapshot. Rates need two snapshots; the first shows zeros.
+ * worker's once-a-second snapshot. Rates need two snapshots; the first shows zeros. Each service
+ * worker has a kill button: fault injection, to watch the supervisor restart it.
  */
 
 import type { SystemSnapshot } from '../../src/platform/browser/page-messages.js';
@@ -23,7 +24,19 @@ function fill(table: HTMLTableElement, rows: readonly (readonly HTMLTableCellEle
   }));
 }
 
-export function makePanel(processes: HTMLTableElement, services: HTMLTableElement, threads: HTMLElement): (s: SystemSnapshot) => void {
+/** A button that asks for service worker `name` to be killed (the supervisor restarts it). */
+function killButton(name: string, kill: (name: string) => void): HTMLTableCellElement {
+  const td = document.createElement('td');
+  const b = document.createElement('button');
+  b.textContent = 'kill';
+  b.title = `End the ${name} worker as SIGKILL would; the supervisor restarts it`;
+  b.dataset['service'] = name;
+  b.addEventListener('click', () => kill(name));
+  td.append(b);
+  return td;
+}
+
+export function makePanel(processes: HTMLTableElement, services: HTMLTableElement, threads: HTMLElement, kill: (service: string) => void): (s: SystemSnapshot) => void {
   let before = new Map<number, Row>();
   let then = performance.now();
   return (s) => {
@@ -37,7 +50,7 @@ export function makePanel(processes: HTMLTableElement, services: HTMLTableElemen
       cell(p.pid, 'num'), cell(p.name + (p.serves ? ' *' : '')), cell(rate(p, 'calls'), 'num'), cell(rate(p, 'served'), 'num'),
     ]));
     fill(services, s.services.map((w) => [
-      cell(w.services.length > 1 ? `${w.name} (${w.services.join(', ')})` : w.name, 'wrap'), cell(w.state), cell(w.pid, 'num'), cell(w.restarts, 'num'),
+      cell(w.services.length > 1 ? `${w.name} (${w.services.join(', ')})` : w.name, 'wrap'), cell(w.state), cell(w.pid, 'num'), cell(w.restarts, 'num'), killButton(w.name, kill),
     ]));
     threads.textContent = `${s.processes.length} processes, ${s.threads} workers (* serves IPC)`;
     before = new Map(s.processes.map((p) => [p.pid, p]));

@@ -3,12 +3,13 @@
  * page starts it and sends `boot`; it boots Keel from the page's manifest with the shell's
  * programs in /bin and /home on a diskfs in OPFS, then keeps an interactive shell on the
  * terminal (a new one when it exits, as a terminal's login would), reports the process and
- * service tables once a second, installs programs the user drops on the page, and commits the
+ * service tables once a second, installs programs the user drops on the page, kills a service
+ * worker when the panel asks (fault injection: the supervisor restarts it), and commits the
  * file systems when asked (the page is being hidden).
  * The kernel and its call-serving loop run here: a worker may block in Atomics.wait, a page may not.
  */
 
-import { Keel } from '../../api/keel.js';
+import { Keel, type KeelProcess } from '../../api/keel.js';
 import { parseManifestBytes } from '../../system/manifest.js';
 import { browserKeelHost } from './browser-keel-host.js';
 import { prepareImage } from './opfs-host-fs.js';
@@ -27,6 +28,23 @@ const STATUS_MS = 1000;
 const PROGRAM_DIR = '/home/bin';
 
 let keel: Keel | null = null;
+/** The shell on the terminal now. */
+let shellProcess: KeelProcess | null = null;
+/** Why the shell was ended by this worker, if it was (then its end is reported as this). */
+let shellEndedBecause: string | null = null;
+
+/**
+ * A restarted service has none of its old clients' sessions: the shell's VFS, proc and console
+ * sessions may be gone with it, leaving a shell that finds no command. End that shell; the loop
+ * starts one with fresh sessions.
+ */
+function onKernelMessage(line: string): void {
+  post({ kind: 'log', line });
+  if (/ restarted as pid \d+/.test(line) && shellProcess) {
+    shellEndedBecause = 'a service was restarted, and the shell\'s sessions with it: starting a new shell';
+    shellProcess.kill(9);
+  }
+}
 
 /**
  * Disk images are added in the VFS's isolation class: when that is the kernel thread, diskfs runs
@@ -47,7 +65,7 @@ async function boot(m: Extract<PageToKernel, { kind: 'boot' }>): Promise<void> {
     keel = await Keel.boot(host, {
       shell: true,
       ...(m.home !== null ? { disks: { '/home': { image: m.home, size: HOME_IMAGE_BYTES } } } : {}),
-      log: (line) => post({ kind: 'log', line }),
+      log: onKernelMessage,
     });
     await keel.mkdir(PROGRAM_DIR);
   } catch (e) {
@@ -67,8 +85,12 @@ async function shell(k: Keel): Promise<void> {
   for (;;) {
     try {
       const p = await k.spawn({ path: '/bin/sh' }, { args: ['sh'], env, dirs: ['/'], stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+      shellProcess = p;
       const { exitCode } = await p.result();
-      post({ kind: 'shell-exited', code: exitCode });
+      shellProcess = null;
+      if (shellEndedBecause) post({ kind: 'log', line: shellEndedBecause });
+      else post({ kind: 'shell-exited', code: exitCode });
+      shellEndedBecause = null;
     } catch (e) {
       post({ kind: 'log', line: `cannot start the shell: ${message(e)}` });
       return;
@@ -141,5 +163,9 @@ scope.addEventListener('message', (e) => {
   else if (m.kind === 'add-program') void addProgram(m);
   else if (m.kind === 'bench') void bench(m);
   else if (m.kind === 'run') void runOnce(m);
+  else if (m.kind === 'kill-service' && keel) {
+    const pid = keel.killService(m.name);
+    post({ kind: 'log', line: pid === null ? `${m.name}: no worker of it is running` : `killed ${m.name} (pid ${pid}); the supervisor restarts it` });
+  }
   else if (m.kind === 'sync') keel?.sync().catch((err: unknown) => post({ kind: 'log', line: message(err) }));
 });

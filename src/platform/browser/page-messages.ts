@@ -18,6 +18,8 @@ export type PageToKernel =
   | { readonly kind: 'add-program'; readonly name: string; readonly bytes: Uint8Array }
   /** Commit every file system's changes now (the page is being hidden or closed). */
   | { readonly kind: 'sync' }
+  /** Fault injection from the panel: end the worker that runs service `name`, as SIGKILL would. */
+  | { readonly kind: 'kill-service'; readonly name: string }
   /**
    * Measure: run the WebAssembly program `bytes` `rounds` times (compiled once) with `args`,
    * `/sandbox` being the Keel directory `dir`; each round timed from spawn to exit, in the kernel
