@@ -34,7 +34,7 @@ function fileName(path: string): string {
 }
 
 /** How long to keep trying while another worker still holds the image (a restarted diskfs). */
-const BUSY_RETRY_MS = 3000;
+const BUSY_RETRY_MS = 5000;
 
 /**
  * Make the sync access handle of image `path` (creating the file if missing). Retries while the
