@@ -14,6 +14,7 @@ import { parseManifestBytes } from '../../system/manifest.js';
 import { browserKeelHost } from './browser-keel-host.js';
 import { prepareImage } from './opfs-host-fs.js';
 import type { KernelToPage, PageToKernel } from './page-messages.js';
+import { addProgram, bench, PROGRAM_DIR, runOnce } from './program-requests.js';
 import { workerScope } from './web-globals.js';
 
 const scope = workerScope();
@@ -24,8 +25,6 @@ const MANIFEST_PATH = '/manifests/default.yaml';
 /** The size of a new /home image. */
 const HOME_IMAGE_BYTES = 64 * 1024 * 1024;
 const STATUS_MS = 1000;
-/** Where dropped programs go (on /home, so they survive a reload), first on the shell's PATH after /bin. */
-const PROGRAM_DIR = '/home/bin';
 
 let keel: Keel | null = null;
 /** The shell on the terminal now. */
@@ -98,71 +97,12 @@ async function shell(k: Keel): Promise<void> {
   }
 }
 
-/** A program name from a file name: its base name without `.wasm`, in characters a shell word keeps. */
-function programName(file: string): string | null {
-  const name = file.replace(/^.*[\\/]/, '').replace(/\.wasm$/i, '');
-  return /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(name) ? name : null;
-}
-
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-async function addProgram(m: Extract<PageToKernel, { kind: 'add-program' }>): Promise<void> {
-  const refuse = (why: string): void => post({ kind: 'program-refused', name: m.name, message: why });
-  const name = programName(m.name);
-  if (!name) return refuse('a program name is letters, digits, ".", "_", "+" and "-", up to 64 characters');
-  if (!WASM_MAGIC.every((b, i) => m.bytes[i] === b)) return refuse('not a WebAssembly module (it does not start with \\0asm)');
-  try {
-    await WebAssembly.compile(m.bytes);
-  } catch (e) {
-    return refuse(`not a valid WebAssembly module: ${message(e)}`);
-  }
-  if (!keel) return refuse('Keel has not booted');
-  const path = `${PROGRAM_DIR}/${name}`;
-  try {
-    await keel.writeFile(path, m.bytes);
-    await keel.sync();
-  } catch (e) {
-    return refuse(message(e));
-  }
-  post({ kind: 'program-added', path });
-}
-
-/** Run a program `rounds` times for a benchmark (PageToKernel `bench`); fails on any status but exit 0. */
-async function bench(m: Extract<PageToKernel, { kind: 'bench' }>): Promise<void> {
-  try {
-    if (!keel) throw new Error('Keel has not booted');
-    const module = await WebAssembly.compile(m.bytes);
-    const ms: number[] = [];
-    for (let i = 0; i < m.rounds; i++) {
-      const t0 = performance.now();
-      const r = await keel.run(module, { args: [...m.args], dirs: { '/sandbox': m.dir } });
-      ms.push(performance.now() - t0);
-      if (r.status.kind !== 'exited' || r.status.code !== 0) throw new Error(`${m.args[0]}: ${JSON.stringify(r.status)} ${r.stderr}`);
-    }
-    post({ kind: 'bench-done', id: m.id, ms });
-  } catch (e) {
-    post({ kind: 'bench-failed', id: m.id, message: message(e) });
-  }
-}
-
-/** Run a program once (PageToKernel `run`): its status and output, or why it could not run. */
-async function runOnce(m: Extract<PageToKernel, { kind: 'run' }>): Promise<void> {
-  try {
-    if (!keel) throw new Error('Keel has not booted');
-    await keel.mkdir(m.dir);
-    const r = await keel.run(m.bytes, { args: [...m.args], dirs: { '/sandbox': m.dir } });
-    post({ kind: 'ran', id: m.id, result: { status: r.status, stdout: r.stdout, stderr: r.stderr } });
-  } catch (e) {
-    post({ kind: 'ran', id: m.id, result: { error: message(e) } });
-  }
-}
-
 scope.addEventListener('message', (e) => {
   const m = e.data as PageToKernel;
   if (m.kind === 'boot' && !keel) void boot(m);
-  else if (m.kind === 'add-program') void addProgram(m);
-  else if (m.kind === 'bench') void bench(m);
-  else if (m.kind === 'run') void runOnce(m);
+  else if (m.kind === 'add-program') void addProgram(keel, m, post);
+  else if (m.kind === 'bench') void bench(keel, m, post);
+  else if (m.kind === 'run') void runOnce(keel, m, post);
   else if (m.kind === 'kill-service' && keel) {
     const pid = keel.killService(m.name);
     post({ kind: 'log', line: pid === null ? `${m.name}: no worker of it is running` : `killed ${m.name} (pid ${pid}); the supervisor restarts it` });
