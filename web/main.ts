@@ -146,5 +146,14 @@ Add a WASI program with "Add program…" or drop a .wasm file on the page. /home
   send({ kind: 'boot', tty, manifest, home: hasOpfs ? HOME_IMAGE : null });
 }
 
-if (globalThis.crossOriginIsolated) start();
-else notIsolated();
+/** What this browser lacks that Keel needs, beyond isolation (null: nothing). */
+function missingFeature(): string | null {
+  if (typeof (Atomics as { waitAsync?: unknown }).waitAsync !== 'function') return 'Atomics.waitAsync (the kernel thread waits for calls with it)';
+  if (typeof Worker !== 'function') return 'Web Workers';
+  return null;
+}
+
+const missing = missingFeature();
+if (!globalThis.crossOriginIsolated) notIsolated();
+else if (missing) setState(`cannot start: this browser has no ${missing}`, true);
+else start();
