@@ -11,7 +11,7 @@
 
 import { type Arena, PROC_NAME_BYTES, ProcWord, QueueWord, SlotWord } from './arena.js';
 import { type AddressToken, tokenHeld, tokenValid } from './address-token.js';
-import { encodeInto, decodeText } from './text-codec.js';
+import { encodeInto } from './text-codec.js';
 
 export interface ProcessRow {
   readonly pid: number;
@@ -84,7 +84,7 @@ function readRow(arena: Arena, pid: number): ProcessRow | 'free' | null {
     const queue = i32[w + ProcWord.QUEUE]!;
     const served = queue >= 0 && queue < arena.config.maxQueues ? i32[arena.queueWord(queue) + QueueWord.SERVED]! : 0;
     const len = Math.min(Math.max(i32[w + ProcWord.NAME_LEN]!, 0), PROC_NAME_BYTES);
-    const name = decodeText(decoder, new Uint8Array(arena.buffer, (w + ProcWord.NAME) * 4, len).slice());
+    const name = decoder.decode(new Uint8Array(arena.buffer, (w + ProcWord.NAME) * 4, len).slice());
     const row = { pid, parent: i32[w + ProcWord.PARENT]!, name, serves: queue >= 0, calls, samples, sampledNs, served, restarts: i32[w + ProcWord.RESTARTS]! };
     if (Atomics.load(i32, w + ProcWord.SEQ) === seq) return row;
   }

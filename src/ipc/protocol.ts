@@ -15,7 +15,6 @@
  */
 
 import { MR_COUNT } from './arena.js';
-import { decodeText } from './text-codec.js';
 
 export type FieldKind = 'u32' | 'i32' | 'f64' | 'u64' | 'str' | 'bytes' | 'u32s';
 
@@ -161,7 +160,7 @@ export function decode<F extends Fields>(layout: MessageLayout, regs: Float64Arr
     const len = regs[f.lenReg]!;
     if (!Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0 || off + len > bulk.length) return null;
     const view = bulk.subarray(off, off + len);
-    if (f.kind === 'str') out[f.name] = decodeText(decoder, view.slice());
+    if (f.kind === 'str') out[f.name] = decoder.decode(view.slice());
     else if (f.kind === 'u32s') {
       if (len % 4 !== 0) return null;
       const copy = view.slice();

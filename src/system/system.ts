@@ -487,11 +487,10 @@ export class System {
    * journal). Bounded: a VFS that does not answer within SHUTDOWN_SYNC_MS does not hold up the stop.
    */
   private async syncFileSystems(): Promise<void> {
-    if (!this.config.services.some((s) => s.kind === 'vfs')) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, SHUTDOWN_SYNC_MS); });
     try {
-      await Promise.race([this.hostVfs.call('syncAll', {}).then(() => undefined, () => undefined), late]);
+      await Promise.race([this.sync().catch(() => undefined), late]);
     } finally {
       clearTimeout(timer);
     }

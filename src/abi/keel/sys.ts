@@ -309,7 +309,7 @@ export class Sys {
           const namlen = this.mem.u32(buf + off + 16);
           if (off + 24 + namlen > n) break;
           cookie = this.mem.u64(buf + off);
-          const name = decodeText(decoder, this.mem.bytes(buf + off + 24, namlen).slice());
+          const name = decoder.decode(this.mem.bytes(buf + off + 24, namlen).slice());
           if (name !== '.' && name !== '..') entries.push({ name, type: FILE_TYPES[this.mem.u8(buf + off + 20)] ?? 'unknown' });
           off += 24 + namlen;
           progressed = true;
@@ -377,7 +377,7 @@ export class Sys {
     const buf = this.scratch.alloc(size);
     const used = this.scratch.alloc(4);
     this.check(this.wasi['path_readlink']!(dirfd, p, l, buf, size, used), 'readlink', path);
-    return decodeText(decoder, this.mem.bytes(buf, this.mem.u32(used)).slice());
+    return decoder.decode(this.mem.bytes(buf, this.mem.u32(used)).slice());
   }
 
   /** Set access and modification times (milliseconds since the epoch; null = now). */

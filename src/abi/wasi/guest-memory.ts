@@ -6,8 +6,6 @@
  * are refreshed when the memory grows (growing replaces the ArrayBuffer).
  */
 
-import { decodeText } from '../../ipc/text-codec.js';
-
 export class GuestFault extends Error {
   constructor(readonly ptr: number, readonly len: number) {
     super(`guest pointer ${ptr}+${len} out of bounds`);
@@ -80,7 +78,7 @@ export class GuestMemory {
 
   /** Read a UTF-8 string (copied out of guest memory). */
   string(ptr: number, len: number): string {
-    return decodeText(decoder, this.bytes(ptr, len).slice());
+    return decoder.decode(this.bytes(ptr, len).slice());
   }
 
   /** The iovec list at `iovs` as [ptr, len] pairs, each checked. */

@@ -10,7 +10,7 @@
  */
 
 import { defineProtocol } from '../../ipc/protocol.js';
-import { encodeInto, decodeText } from '../../ipc/text-codec.js';
+import { encodeInto } from '../../ipc/text-codec.js';
 
 /** Node types on the wire: the WASI filetype numbers. */
 export const FileType = {
@@ -59,7 +59,6 @@ export interface DirEntry {
   readonly name: string;
 }
 
-
 /** Pack directory entries (with their resume cookies) for a readdir reply: as many whole entries as fit in `max` bytes. */
 export function packDirEntries(entries: readonly (DirEntry & { next: number })[], max: number): { bytes: Uint8Array; count: number } {
   const bytes = new Uint8Array(Math.max(0, max));
@@ -93,7 +92,7 @@ export function unpackDirEntries(bytes: Uint8Array, count: number): (DirEntry & 
       node: dv.getFloat64(off, true),
       next: dv.getFloat64(off + 8, true),
       type: dv.getUint8(off + 16),
-      name: decodeText(decoder, bytes.slice(off + 21, off + 21 + len)),
+      name: decoder.decode(bytes.slice(off + 21, off + 21 + len)),
     });
     off += 21 + len;
   }
