@@ -114,5 +114,6 @@ test('4 KiB block writes reach the handle as one write per dirty 256 KiB chunk, 
   const again = new Uint8Array(4096);
   for (let i = 0; i < 1024; i++) image.read(again, i * 4096);
   assert.equal(handle.calls.read, 16, 'cached chunks are not read again');
+  assert.equal(handle.calls.getSize, 1, 'the file size is asked once, at open');
   assert.deepEqual(again, block);
 });

@@ -51,11 +51,9 @@ export class BrowserHost implements SystemHost {
   /** Each worker's life lock (thread-messages.ts, HoldLock). */
   private readonly lifeLocks = new Map<WebWorker, string>();
   private closing = false;
-  workersStarted = 0;
-  threadsReused = 0;
+  /** Workers started so far (names their life locks). */
+  private workersStarted = 0;
   readonly maxIdle: number;
-  /** Called with (pid, error message) when a thread dies of an uncaught error. */
-  onThreadError: ((pid: number, message: string) => void) | null = null;
 
   /** `tty`: the boot's terminal channel, handed to every thread (the console may be in any of them). */
   constructor(private readonly tty: string, private readonly kernelQueue = 0, readonly poolSize = 2) {
@@ -140,7 +138,6 @@ export class BrowserHost implements SystemHost {
     const fail = (message: string): void => {
       if (record.stopping) return;
       record.stopping = true;
-      this.onThreadError?.(process.pid, message);
       void this.kill(w).then(() => end(message));
     };
     this.events.set(w, {
@@ -154,10 +151,7 @@ export class BrowserHost implements SystemHost {
         // The process retired and its thread has let go of its call slot: the worker is free.
         end('the thread retired');
         if (this.closing || this.pool.length >= this.maxIdle) void this.kill(w);
-        else {
-          this.threadsReused++;
-          this.park(w);
-        }
+        else this.park(w);
       },
       error: fail,
     });

@@ -17,12 +17,15 @@ const CHUNK = 256 * 1024;
 
 export class CachedImage {
   private size: number;
+  /** The file's own size: what the handle holds, without the writes not yet written out. */
+  private fileSize: number;
   private readonly chunks = new Map<number, Uint8Array>();
   /** Dirty byte range [lo, hi) within each chunk that has one. */
   private readonly dirty = new Map<number, [number, number]>();
 
   constructor(private readonly handle: SyncAccessHandle) {
     this.size = handle.getSize();
+    this.fileSize = this.size;
   }
 
   get bytes(): number {
@@ -35,7 +38,7 @@ export class CachedImage {
     if (!c) {
       c = new Uint8Array(CHUNK);
       const at = i * CHUNK;
-      const onDisk = Math.min(CHUNK, this.handle.getSize() - at);
+      const onDisk = Math.min(CHUNK, this.fileSize - at);
       for (let done = 0; done < onDisk;) {
         const n = this.handle.read(c.subarray(done, onDisk), { at: at + done });
         if (n <= 0) break;
@@ -77,6 +80,7 @@ export class CachedImage {
   truncate(size: number): void {
     this.writeOut();
     this.handle.truncate(size);
+    this.fileSize = size;
     for (const i of [...this.chunks.keys()]) {
       if (i * CHUNK >= size) this.chunks.delete(i);
       else if ((i + 1) * CHUNK > size) this.chunks.get(i)!.fill(0, size - i * CHUNK);
@@ -89,6 +93,7 @@ export class CachedImage {
     for (const [i, [lo, hi]] of [...this.dirty].sort((a, b) => a[0] - b[0])) {
       const bytes = this.chunks.get(i)!.subarray(lo, hi);
       for (let done = 0; done < bytes.length;) done += this.handle.write(bytes.subarray(done), { at: i * CHUNK + lo + done });
+      this.fileSize = Math.max(this.fileSize, i * CHUNK + hi);
     }
     this.dirty.clear();
   }
