@@ -8,7 +8,8 @@ import type { Caller } from '../ipc/caller.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 import { consoleService } from './dev/console.js';
 import { Net, netService } from './dev/net.js';
-import { hostfsService } from './fs/hostfs.js';
+import { Hostfs } from './fs/hostfs.js';
+import { protectedSetFrom } from './fs/hostfs-guard.js';
 import { tmpfsService } from './fs/tmpfs.js';
 import { devfsService } from './fs/devfs.js';
 import { DEFAULT_IMAGE_BYTES, mountDiskImage } from './fs/diskfs/diskfs-service.js';
@@ -117,7 +118,12 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
     if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
     const root = ctx.config['root'];
     if (typeof root !== 'string') throw new Error('hostfs: config.root must be a host directory path');
-    return { service: hostfsService(ctx.platform.hostFs, root, { name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime(), firstNode: firstNode(ctx) }, pageCacheOf(ctx)) };
+    const fs = new Hostfs(ctx.platform.hostFs, root, {
+      name: String(ctx.config['name'] ?? 'hostfs'), readOnly: ctx.config['readOnly'] === true, clock: () => ctx.platform.realtime(), firstNode: firstNode(ctx),
+      ...(typeof ctx.config['maxDescriptors'] === 'number' ? { maxDescriptors: ctx.config['maxDescriptors'] } : {}),
+      protect: protectedSetFrom(ctx.config['protect']),
+    });
+    return { service: fileSystemService(fs, String(ctx.config['name'] ?? 'hostfs'), 'hostfs', pageCacheOf(ctx)), stop: () => fs.stop() };
   },
   vfs: (ctx) => {
     const mounts = (ctx.config['mounts'] as { path: string; fs: string }[] | undefined) ?? [];
@@ -130,7 +136,8 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       const handle = ctx.uses[m.fs];
       if (handle === undefined) throw new Error(`vfs: mount ${m.path} names ${m.fs}, which this service was not given`);
       return { path: m.path, handle };
-    }), newToken, pipeCompletions, ctx.config['lookupCache'] !== false, typeof ctx.config['pipeBytes'] === 'number' ? ctx.config['pipeBytes'] : undefined);
+    }), newToken, pipeCompletions, ctx.config['lookupCache'] !== false, typeof ctx.config['pipeBytes'] === 'number' ? ctx.config['pipeBytes'] : undefined,
+    typeof ctx.config['hostFiles'] === 'number' ? ctx.config['hostFiles'] : undefined);
     const port = Number(ctx.config['port'] ?? 0);
     return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === port) vfs.endSession(badge); } };
   },

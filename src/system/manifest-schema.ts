@@ -47,6 +47,8 @@ const kinds = {
     lookupCache: z.boolean().optional(),
     /** Bytes one pipe buffers before its writer waits (default 64 KiB). */
     pipeBytes: z.number().int().min(512).max(16 * 1024 * 1024).optional(),
+    /** Files one program may hold open on host directories (hostfs) at once (default 1024); EMFILE beyond. */
+    hostFiles: z.number().int().min(1).max(1 << 20).optional(),
   }),
   tmpfs: z.strictObject({
     maxBytes: z.number().int().positive().optional(),

@@ -14,6 +14,8 @@
  */
 
 import { Arena, type ArenaConfig, DEFAULT_ARENA_CONFIG } from '../ipc/arena.js';
+import { descriptorShare, protectedImages } from './host-guards.js';
+import type { ProtectedSet } from '../services/fs/hostfs-guard.js';
 import { CallSlot } from '../ipc/call-slot.js';
 import { Caller } from '../ipc/caller.js';
 import { ServerThread } from '../ipc/server-thread.js';
@@ -370,7 +372,7 @@ export class System {
       handles.push(this.check(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, 0), `master handle of ${dep} for ${s.name}`));
     }
     const cache = this.cacheSlices.get(s.name);
-    const config = { ...s.config, ...(cache ? { cache } : {}), ...(s.kind === 'diskfs' ? { lockOwner: this.lockOwner } : {}) };
+    const config = { ...s.config, ...(cache ? { cache } : {}), ...(s.kind === 'diskfs' ? { lockOwner: this.lockOwner } : {}), ...(s.kind === 'hostfs' ? this.hostGuards() : {}) };
     return { name: s.kind, port: this.ports.get(s.name)!, serverEnd: serverIndex, config, uses, callers };
   }
 
@@ -510,6 +512,20 @@ export class System {
   }
 
   private lockToken: string | null = null;
+
+  private guards: { protect: ProtectedSet; maxDescriptors: number } | null = null;
+
+  /** What every hostfs is told: Keel's images to keep out of reach, and its share of host descriptors (system/host-guards.ts). */
+  private hostGuards(): { protect: ProtectedSet; maxDescriptors: number } | Record<string, never> {
+    const host = this.platform.hostFs;
+    if (!host) return {};
+    if (!this.guards) {
+      const images = this.config.services.flatMap((s) => (s.kind === 'diskfs' && typeof s.config['image'] === 'string' ? [s.config['image']] : []));
+      const instances = this.config.services.filter((s) => s.kind === 'hostfs').length;
+      this.guards = { protect: protectedImages(host, images), maxDescriptors: descriptorShare(host, instances) };
+    }
+    return this.guards;
+  }
 
   /** Release the locks on this system's disk images (its diskfs workers are gone). */
   private unlockDisks(): void {

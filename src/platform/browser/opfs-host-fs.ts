@@ -8,7 +8,7 @@
  * this thread holds it, so `lock`/`unlock` have nothing left to do.
  *
  * Only what a disk image needs is here (lstat/open/read/write/ftruncate/fsync/fstat/close); the
- * rest of HostFs is ENOTSUP — the browser has no host directories to serve with hostfs.
+ * rest of HostFs (every *At call) is ENOTSUP — the browser has no host directories to serve with hostfs.
  * Image paths are `/NAME`: one file in the OPFS root.
  */
 
@@ -85,7 +85,7 @@ function handleOf(fd: number): CachedImage {
 }
 
 function statOf(h: CachedImage): HostStat {
-  return { ino: 1, type: FILETYPE_REGULAR, nlink: 1, size: h.bytes, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
+  return { dev: 0, ino: 1, type: FILETYPE_REGULAR, nlink: 1, size: h.bytes, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
 }
 
 const unsupported = (what: string) => (): never => {
@@ -113,16 +113,26 @@ export const opfsHostFs: HostFs = {
   write: (fd, from, position) => handleOf(fd).write(from, position),
   ftruncate: (fd, size) => handleOf(fd).truncate(size),
   fsync: (fd) => handleOf(fd).flush(),
-  readdir: unsupported('readdir'),
-  mkdir: unsupported('mkdir'),
-  rmdir: unsupported('rmdir'),
-  unlink: unsupported('unlink'),
-  rename: unsupported('rename'),
-  symlink: unsupported('symlink'),
-  readlink: unsupported('readlink'),
-  link: unsupported('link'),
+  realpath: (path) => path,
+  openRoot: unsupported('openRoot'),
+  descriptorLimit: () => 0,
+  resolvesAtDirectory: false,
+  openDirAt: unsupported('openDirAt'),
+  closeDir: unsupported('closeDir'),
+  fstatDir: unsupported('fstatDir'),
+  fsyncDir: unsupported('fsyncDir'),
+  readdirAt: unsupported('readdirAt'),
+  lstatAt: unsupported('lstatAt'),
+  openAt: unsupported('openAt'),
+  mkdirAt: unsupported('mkdirAt'),
+  rmdirAt: unsupported('rmdirAt'),
+  unlinkAt: unsupported('unlinkAt'),
+  renameAt: unsupported('renameAt'),
+  symlinkAt: unsupported('symlinkAt'),
+  readlinkAt: unsupported('readlinkAt'),
+  linkAt: unsupported('linkAt'),
   linkFollowsSymlinks: false,
-  utimes: unsupported('utimes'),
+  utimesAt: unsupported('utimesAt'),
   statfs(path) {
     return { total: prepared.get(path)?.bytes ?? 0, free: 0 };
   },
@@ -132,5 +142,4 @@ export const opfsHostFs: HostFs = {
   unlock() {
     // The sync access handle is the lock; it goes with close().
   },
-  join: (dir, name) => `${dir.replace(/\/+$/, '')}/${name}`,
 };

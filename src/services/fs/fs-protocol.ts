@@ -98,3 +98,22 @@ export function unpackDirEntries(bytes: Uint8Array, count: number): (DirEntry & 
   }
   return out;
 }
+
+/**
+ * True if a symlink with `target`, made in a directory `depth` levels below its file system's
+ * root, would climb above that root when followed (judged on the target's text, `..` against
+ * the components before it). Keel's walk never follows such a link out of a mount's floor, and
+ * no file system makes one (EPERM), so a host tree never holds a link Keel made that points out
+ * of it. Absolute targets are refused the same way.
+ */
+export function symlinkLeavesRoot(depth: number, target: string): boolean {
+  if (target.startsWith('/')) return true;
+  let d = depth;
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (--d < 0) return true;
+    } else d++;
+  }
+  return false;
+}

@@ -1,31 +1,34 @@
 /**
  * hostfs: a directory of the host served as a Keel file system, strictly confined to it.
  *
- * Node ROOT_NODE is the host directory `root`. Every other node is named by (parent node, one
- * component) and is given its number the first time lookup, create or readdir meets it; its host
- * path is rebuilt on each use by joining the root with the validated components of its chain.
- * Confinement invariants:
- *   - a host path is only ever `root` joined with single components that are not '', '.', '..'
- *     and hold no '/' or NUL; no path from a client reaches the host in any other form;
- *   - a node used as a directory is lstat'ed and must be a directory (never a symlink), so every
- *     component of a host path was a real directory when the guest walked it;
+ * Node ROOT_NODE is the host directory `root`; every other node is one host object met by name
+ * (hostfs-nodes.ts). Confinement invariants:
+ *   - every host call names ONE validated component ('' '.' '..' '/' NUL refused) inside a
+ *     directory the host holds open (HostFs *At calls); no path from a client reaches the host;
+ *   - a directory handle is opened without following symlinks and must be the object its node
+ *     stands for; so a lookup never passes through a symlink, whoever planted it, and (where the
+ *     host binds handles to directories: Linux) a host process renaming or swapping directories
+ *     cannot move a call outside the directory it is made in;
  *   - no final symlink is followed: lookup/getattr use lstat, open uses O_NOFOLLOW (a symlink is
- *     ELOOP), HostFs.utimes must not follow either (Node: lutimes), only regular files are
- *     hard-linked, and a regular file is only created with O_CREAT|O_EXCL;
- *   - no symlink with an absolute target is created; the VFS resolves relative ones itself.
+ *     ELOOP), times are set with lutimes, only regular files (and symlinks where link() does not
+ *     follow them) are hard-linked, and a regular file is only created with O_CREAT|O_EXCL;
+ *   - no symlink is made whose target is absolute or climbs above the root (EPERM);
+ *   - Keel's own disk images inside the tree are out of reach (hostfs-guard.ts).
  * Renames re-parent the moved node, so everything under it follows. Unlink and rmdir forget the
  * name; a node that is open lives on detached (an orphan) and is reached through its host fd
- * until its last close. Guarantees hold against the guest; a host process racing to swap a
- * directory for a symlink is outside them (Node has no openat/O_BENEATH).
- * readdir cookies are indexes into the sorted listing: stable while the directory is unchanged.
+ * (or directory handle) until its last close.
+ * readdir cookies are indexes into the sorted listing taken at cookie 0, kept while the client
+ * pages through it.
  */
 
 import { type FileSystemOps, fileSystemService } from './fs-service.js';
 import type { PageCache } from './page-cache.js';
 import type { Service } from '../../ipc/call-context.js';
 import { Errno, errnoFromCode } from '../../abi/wasi/errno.js';
-import { FileType, ROOT_NODE, packDirEntries, type DirEntry } from './fs-protocol.js';
-import { type HostFs, HostFsError, type HostStat } from './host-fs-api.js';
+import { FileType, ROOT_NODE, packDirEntries, symlinkLeavesRoot, type DirEntry } from './fs-protocol.js';
+import { type HostFs, HostFsError, type HostStat, isComponent } from './host-fs-api.js';
+import { DETACHED, Fail, HostNodeTable, type HostNode, fail } from './hostfs-nodes.js';
+import { ImageGuard, type ProtectedSet } from './hostfs-guard.js';
 
 export interface HostfsConfig {
   readonly name?: string;
@@ -38,47 +41,36 @@ export interface HostfsConfig {
    * from the previous instance names nothing (ENOENT), never another file.
    */
   readonly firstNode?: number;
+  /** Host descriptors this instance may hold at once (its share of the process's limit). */
+  readonly maxDescriptors?: number;
+  /** Keel's own images inside the tree, out of every client's reach. */
+  readonly protect?: ProtectedSet;
 }
 
-interface HostNode {
-  readonly id: number;
-  /** Parent node, or DETACHED for the root and for orphans (unlinked while open). */
-  parent: number;
-  name: string;
-  /** Host descriptor while open (regular files only), else -1. */
-  fd: number;
-  opens: number;
-}
-
-const DETACHED = 0;
-const MAX_DEPTH = 4096;
 /** Largest read served in one call; shorter reads are always allowed. */
 const MAX_READ = 16 << 20;
+/** Directory listings kept for clients paging through them. */
+const LISTINGS = 8;
+const DEFAULT_MAX_DESCRIPTORS = 1024;
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
 const encoder = new TextEncoder();
 
-/** An errno raised inside an operation; `run` turns it into the reply. */
-class Fail {
-  constructor(readonly errno: number) {}
-}
-
-function fail(errno: number): never {
-  throw new Fail(errno);
-}
-
-function validName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0');
-}
-
 export class Hostfs implements FileSystemOps {
-  private readonly nodes = new Map<number, HostNode>();
-  /** `${parent}/${name}` → node, for attached nodes. */
-  private readonly children = new Map<string, number>();
-  private nextId = ROOT_NODE + 1;
+  private readonly t: HostNodeTable;
+  private readonly guard: ImageGuard;
   private readonly readOnly: boolean;
   private readonly clock: () => bigint;
   /** Exact times last set per node, with what the host stored for them (see setTimes). */
   private readonly setTimesExact = new Map<number, { atim: bigint; mtim: bigint; hostA: bigint; hostM: bigint }>();
+  /** Sorted listings taken at cookie 0, by directory node, most recent last. */
+  private readonly listings = new Map<number, string[]>();
+
+  constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
+    this.readOnly = config.readOnly ?? false;
+    this.clock = config.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.guard = new ImageGuard(config.protect);
+    this.t = new HostNodeTable(host, root, config.firstNode ?? ROOT_NODE + 1, config.maxDescriptors ?? DEFAULT_MAX_DESCRIPTORS);
+  }
 
   usage(): { total: number; used: number; readOnly: boolean } {
     try {
@@ -89,11 +81,14 @@ export class Hostfs implements FileSystemOps {
     }
   }
 
-  constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
-    this.readOnly = config.readOnly ?? false;
-    this.nextId = config.firstNode ?? ROOT_NODE + 1;
-    this.clock = config.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
-    this.nodes.set(ROOT_NODE, { id: ROOT_NODE, parent: DETACHED, name: '', fd: -1, opens: 0 });
+  /** Host descriptors this instance holds now. */
+  get descriptors(): number {
+    return this.t.descriptors;
+  }
+
+  /** Close every host descriptor (the service stops). */
+  stop(): void {
+    this.t.closeAll();
   }
 
   /**
@@ -110,109 +105,70 @@ export class Hostfs implements FileSystemOps {
     }
   }
 
-  /** Host path of an attached node: the root joined with each component of its chain. */
-  private pathOf(id: number): string {
-    const names: string[] = [];
-    let n = this.nodes.get(id);
-    while (n && n.id !== ROOT_NODE) {
-      if (n.parent === DETACHED || names.length > MAX_DEPTH) fail(Errno.NOENT);
-      names.push(n.name);
-      n = this.nodes.get(n.parent);
-    }
-    if (!n) fail(Errno.NOENT);
-    let p = this.root;
-    for (let i = names.length - 1; i >= 0; i--) p = this.host.join(p, names[i]!);
-    return p;
+  /** The directory handle of node `dir`, for a call about `name` in it (refused if `name` is guarded). */
+  private within(dir: number, name: string): number {
+    if (!isComponent(name)) fail(name === '' ? Errno.NOENT : Errno.INVAL);
+    const d = this.t.get(dir);
+    if (this.guard.hidesName(d, name)) fail(Errno.ACCES);
+    return this.t.dirHandle(dir);
   }
 
-  /** Host path of a node that must be a directory right now (lstat: a symlink is not one). */
-  private dirPath(id: number): string {
-    const p = this.pathOf(id);
-    return this.host.lstat(p).type === FileType.DIRECTORY ? p : fail(Errno.NOTDIR);
+  /** lstat `name` in `handle`; a guarded object is EACCES. */
+  private lstatIn(handle: number, name: string): HostStat {
+    const st = this.host.lstatAt(handle, name);
+    if (this.guard.hidesObject(st)) fail(Errno.ACCES);
+    return st;
   }
 
-  /** Host path of `name` in directory `dir`; '' names nothing, other non-components are malformed. */
-  private childPath(dir: number, name: string): string {
-    if (!validName(name)) fail(name === '' ? Errno.NOENT : Errno.INVAL);
-    return this.host.join(this.dirPath(dir), name);
-  }
-
-  private lstatOrNull(p: string): HostStat | null {
+  private lstatOrNull(handle: number, name: string): HostStat | null {
     try {
-      return this.host.lstat(p);
+      return this.lstatIn(handle, name);
     } catch (e) {
       if (e instanceof HostFsError && e.code === 'ENOENT') return null;
       throw e;
     }
   }
 
-  private nodeFor(parent: number, name: string): number {
-    const key = `${parent}/${name}`;
-    let id = this.children.get(key);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.nodes.set(id, { id, parent, name, fd: -1, opens: 0 });
-      this.children.set(key, id);
-    }
-    return id;
+  /** What the host reports for node `n` now; ENOENT if its name stands for another object. */
+  private statOf(n: HostNode): HostStat {
+    if (n.fd >= 0) return this.host.fstat(n.fd);
+    if (n.dir >= 0) return this.host.fstatDir(n.dir);
+    if (n.parent === DETACHED) fail(Errno.NOENT);
+    const st = this.host.lstatAt(this.t.dirHandle(n.parent), n.name);
+    if (st.dev !== n.dev || st.ino !== n.ino) fail(Errno.NOENT);
+    return st;
   }
 
-  /** Forget the name (parent, name): its node becomes an orphan if open, else is dropped. */
-  private detach(parent: number, name: string, wasDir: boolean): void {
-    const key = `${parent}/${name}`;
-    const id = this.children.get(key);
-    if (id === undefined) return;
-    this.children.delete(key);
-    const n = this.nodes.get(id)!;
-    n.parent = DETACHED;
-    if (n.opens === 0) this.nodes.delete(id);
-    if (wasDir) this.forgetChildrenOf(id);
-  }
-
-  /** A removed directory was empty on the host, so any names still mapped under it are stale. */
-  private forgetChildrenOf(id: number): void {
-    const prefix = `${id}/`;
-    for (const key of [...this.children.keys()]) {
-      if (key.startsWith(prefix)) this.detach(id, key.slice(prefix.length), true);
-    }
-  }
-
-  /** Run `fn` on the node's open host fd, or on one opened for the call (regular files only). */
-  private withFd<T>(id: number, allowDir: boolean, fn: (fd: number) => T): T {
-    const n = this.nodes.get(id) ?? fail(Errno.NOENT);
+  /** Run `fn` on the regular file's open descriptor, or on one opened for the call. */
+  private withFd<T>(id: number, fn: (fd: number) => T): T {
+    const n = this.t.get(id);
     if (n.fd >= 0) return fn(n.fd);
-    const p = this.pathOf(id);
-    const type = this.host.lstat(p).type;
-    if (type === FileType.DIRECTORY && !allowDir) fail(Errno.ISDIR);
-    if (type === FileType.SYMBOLIC_LINK) fail(Errno.LOOP);
-    if (type !== FileType.REGULAR_FILE && type !== FileType.DIRECTORY) fail(Errno.NOTSUP);
-    const fd = this.host.open(p, false, false);
+    if (n.type === FileType.DIRECTORY) fail(Errno.ISDIR);
+    if (n.type === FileType.SYMBOLIC_LINK) fail(Errno.LOOP);
+    if (n.type !== FileType.REGULAR_FILE) fail(Errno.NOTSUP);
+    const fd = this.t.openFile(n);
     try {
       return fn(fd);
     } finally {
-      this.closeQuietly(fd);
+      this.t.closeFile(fd);
     }
   }
 
-  private closeQuietly(fd: number): void {
-    try {
-      this.host.close(fd);
-    } catch {
-      // The descriptor is gone either way; nothing useful to report.
-    }
+  /** A directory's entries changed through this instance: its kept listing is out of date. */
+  private changed(dir: number): void {
+    this.listings.delete(dir);
   }
 
   lookup(dir: number, name: string): { node: number; type: number } | number {
     return this.run(() => {
-      const type = this.host.lstat(this.childPath(dir, name)).type;
-      return { node: this.nodeFor(dir, name), type };
+      const st = this.lstatIn(this.within(dir, name), name);
+      return { node: this.t.bind(dir, name, st).id, type: st.type };
     });
   }
 
   getattr(id: number) {
     return this.run(() => {
-      const n = this.nodes.get(id) ?? fail(Errno.NOENT);
-      const st = n.fd >= 0 ? this.host.fstat(n.fd) : this.host.lstat(this.pathOf(id));
+      const st = this.statOf(this.t.get(id));
       const { atim, mtim } = this.exactTimes(id, st);
       return { node: id, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim, mtim, ctim: st.ctimeNs };
     });
@@ -220,7 +176,7 @@ export class Hostfs implements FileSystemOps {
 
   read(id: number, offset: number, length: number): Uint8Array | number {
     if (!Number.isSafeInteger(offset) || offset < 0) return Errno.INVAL;
-    return this.run(() => this.withFd(id, false, (fd) => {
+    return this.run(() => this.withFd(id, (fd) => {
       const buf = new Uint8Array(Math.min(length, MAX_READ));
       return buf.subarray(0, this.host.read(fd, buf, offset));
     }));
@@ -229,7 +185,7 @@ export class Hostfs implements FileSystemOps {
   write(id: number, offset: number, data: Uint8Array, append: boolean): { written: number; end: number } | number {
     if (this.readOnly) return Errno.ROFS;
     if (!append && (!Number.isSafeInteger(offset) || offset < 0)) return Errno.INVAL;
-    return this.run(() => this.withFd(id, false, (fd) => {
+    return this.run(() => this.withFd(id, (fd) => {
       const at = append ? this.host.fstat(fd).size : offset;
       const written = this.host.write(fd, data, at); // short only when the host ran out of room
       return { written, end: at + written };
@@ -239,7 +195,7 @@ export class Hostfs implements FileSystemOps {
   truncate(id: number, size: number): number {
     if (this.readOnly) return Errno.ROFS;
     if (!Number.isSafeInteger(size) || size < 0) return Errno.INVAL;
-    return this.run(() => this.withFd(id, false, (fd) => {
+    return this.run(() => this.withFd(id, (fd) => {
       this.host.ftruncate(fd, size);
       return Errno.SUCCESS;
     }));
@@ -248,42 +204,60 @@ export class Hostfs implements FileSystemOps {
   /** Node 0 (sync(2) of the whole file system): the host writes back on its own schedule. */
   sync(id: number): number {
     if (id === 0) return Errno.SUCCESS;
-    return this.run(() => this.withFd(id, true, (fd) => {
-      this.host.fsync(fd);
+    return this.run(() => {
+      const n = this.t.get(id);
+      if (n.type === FileType.DIRECTORY) this.host.fsyncDir(this.t.dirHandle(id));
+      else this.withFd(id, (fd) => this.host.fsync(fd));
       return Errno.SUCCESS;
-    }));
+    });
   }
 
   create(dir: number, name: string, type: number, exclusive: boolean, target: string) {
     if (this.readOnly) return Errno.ROFS;
-    if (!validName(name)) return Errno.INVAL;
+    if (!isComponent(name)) return Errno.INVAL;
     if (type === FileType.SYMBOLIC_LINK) {
       if (target === '') return Errno.NOENT;
-      if (target.startsWith('/')) return Errno.PERM;
       if (target.includes('\0')) return Errno.INVAL;
     } else if (type !== FileType.REGULAR_FILE && type !== FileType.DIRECTORY) return Errno.INVAL;
     return this.run(() => {
-      const p = this.childPath(dir, name);
+      const h = this.within(dir, name);
       if (type === FileType.REGULAR_FILE) {
-        const st = exclusive ? null : this.lstatOrNull(p);
-        if (st) return st.type === FileType.REGULAR_FILE ? { node: this.nodeFor(dir, name), type, created: 0 } : Errno.EXIST;
-        this.closeQuietly(this.host.open(p, true, true)); // O_EXCL: never opens through a symlink
-      } else if (type === FileType.DIRECTORY) this.host.mkdir(p);
-      else this.host.symlink(target, p);
-      return { node: this.nodeFor(dir, name), type, created: 1 };
+        const st = exclusive ? null : this.lstatOrNull(h, name);
+        if (st) return st.type === FileType.REGULAR_FILE ? { node: this.t.bind(dir, name, st).id, type, created: 0 } : Errno.EXIST;
+        const fd = this.host.openAt(h, name, true, true); // O_EXCL: never opens through a symlink
+        let made: HostStat;
+        try {
+          made = this.host.fstat(fd);
+        } finally {
+          this.host.close(fd);
+        }
+        this.changed(dir);
+        return { node: this.t.bind(dir, name, made).id, type, created: 1 };
+      }
+      if (type === FileType.DIRECTORY) this.host.mkdirAt(h, name);
+      else {
+        const depth = this.t.depth(dir);
+        if (depth === null || symlinkLeavesRoot(depth, target)) return Errno.PERM;
+        this.host.symlinkAt(target, h, name);
+      }
+      this.changed(dir);
+      return { node: this.t.bind(dir, name, this.host.lstatAt(h, name)).id, type, created: 1 };
     });
   }
 
   unlink(dir: number, name: string, directory: boolean): number {
     if (this.readOnly) return Errno.ROFS;
     return this.run(() => {
-      const p = this.childPath(dir, name);
-      const isDir = this.host.lstat(p).type === FileType.DIRECTORY;
+      const h = this.within(dir, name);
+      const st = this.lstatIn(h, name);
+      const isDir = st.type === FileType.DIRECTORY;
       if (directory && !isDir) return Errno.NOTDIR;
       if (!directory && isDir) return Errno.ISDIR;
-      if (isDir) this.host.rmdir(p);
-      else this.host.unlink(p);
-      this.detach(dir, name, isDir);
+      if (isDir && this.guard.pins(st)) return Errno.BUSY;
+      if (isDir) this.host.rmdirAt(h, name);
+      else this.host.unlinkAt(h, name);
+      this.changed(dir);
+      this.t.detach(dir, name);
       return Errno.SUCCESS;
     });
   }
@@ -291,22 +265,17 @@ export class Hostfs implements FileSystemOps {
   rename(fromDir: number, fromName: string, toDir: number, toName: string): number {
     if (this.readOnly) return Errno.ROFS;
     return this.run(() => {
-      const from = this.childPath(fromDir, fromName);
-      const to = this.childPath(toDir, toName);
-      const victim = this.lstatOrNull(to);
-      this.host.rename(from, to);
+      const from = this.within(fromDir, fromName);
+      const to = this.within(toDir, toName);
+      const moving = this.lstatIn(from, fromName);
+      const victim = this.lstatOrNull(to, toName);
+      if (this.guard.pins(moving) || (victim && this.guard.pins(victim))) return Errno.BUSY;
+      this.host.renameAt(from, fromName, to, toName);
+      this.changed(fromDir);
+      this.changed(toDir);
       // Renaming onto another link of the same file (or onto itself) changes nothing on the host.
-      if (this.lstatOrNull(from)) return Errno.SUCCESS;
-      this.detach(toDir, toName, victim?.type === FileType.DIRECTORY);
-      const fromKey = `${fromDir}/${fromName}`;
-      const id = this.children.get(fromKey);
-      if (id !== undefined) {
-        this.children.delete(fromKey);
-        const n = this.nodes.get(id)!;
-        n.parent = toDir;
-        n.name = toName;
-        this.children.set(`${toDir}/${toName}`, id);
-      }
+      if (this.lstatOrNull(from, fromName)) return Errno.SUCCESS;
+      this.t.moved(fromDir, fromName, toDir, toName);
       return Errno.SUCCESS;
     });
   }
@@ -314,8 +283,8 @@ export class Hostfs implements FileSystemOps {
   readdir(dir: number, cookie: number, max: number) {
     if (!Number.isSafeInteger(cookie) || cookie < 0) return Errno.INVAL;
     return this.run(() => {
-      const p = this.dirPath(dir);
-      const names = this.host.readdir(p).filter(validName).sort();
+      const h = this.t.dirHandle(dir);
+      const names = this.listing(dir, h, cookie);
       const list: (DirEntry & { next: number })[] = [];
       let budget = max;
       for (let i = cookie; i < names.length; i++) {
@@ -326,18 +295,32 @@ export class Hostfs implements FileSystemOps {
         let type: number = FileType.UNKNOWN;
         let ino = 0;
         try {
-          const st = this.host.lstat(this.host.join(p, name));
+          const st = this.host.lstatAt(h, name);
           type = st.type;
           ino = st.ino;
         } catch {
           // Gone since the listing: report it with an unknown type rather than shift the cookies.
         }
-        this.nodeFor(dir, name);
         list.push({ node: ino, type, name, next: i + 1 });
       }
       const { bytes, count } = packDirEntries(list, max);
       return { count, next: count > 0 ? list[count - 1]!.next : cookie, entries: bytes };
     });
+  }
+
+  /** The sorted names of `dir`: listed afresh at cookie 0, else the listing the client is paging through. */
+  private listing(dir: number, handle: number, cookie: number): string[] {
+    const kept = cookie > 0 ? this.listings.get(dir) : undefined;
+    if (kept) return kept;
+    const d = this.t.get(dir);
+    const names = this.host.readdirAt(handle).filter((n) => isComponent(n) && !this.guard.hidesName(d, n)).sort();
+    this.listings.delete(dir);
+    this.listings.set(dir, names);
+    for (const key of this.listings.keys()) {
+      if (this.listings.size <= LISTINGS) break;
+      this.listings.delete(key);
+    }
+    return names;
   }
 
   /**
@@ -349,13 +332,14 @@ export class Hostfs implements FileSystemOps {
     if (this.readOnly) return Errno.ROFS;
     if ((flags & FST_ATIM && flags & FST_ATIM_NOW) || (flags & FST_MTIM && flags & FST_MTIM_NOW)) return Errno.INVAL;
     return this.run(() => {
-      const p = this.pathOf(id);
-      const cur = this.exactTimes(id, this.host.lstat(p));
+      const n = this.t.get(id);
+      const cur = this.exactTimes(id, this.statOf(n));
       const now = this.clock();
       const a = flags & FST_ATIM ? atim : flags & FST_ATIM_NOW ? now : cur.atim;
       const m = flags & FST_MTIM ? mtim : flags & FST_MTIM_NOW ? now : cur.mtim;
-      this.host.utimes(p, a, m);
-      const stored = this.host.lstat(p);
+      if (n.type === FileType.DIRECTORY) this.host.utimesAt(this.t.dirHandle(id), null, a, m);
+      else this.host.utimesAt(this.t.dirHandle(n.parent === DETACHED ? fail(Errno.NOENT) : n.parent), n.name, a, m);
+      const stored = this.statOf(n);
       this.setTimesExact.set(id, { atim: a, mtim: m, hostA: stored.atimeNs, hostM: stored.mtimeNs });
       return Errno.SUCCESS;
     });
@@ -374,32 +358,39 @@ export class Hostfs implements FileSystemOps {
   }
 
   readlink(id: number): string | number {
-    return this.run(() => this.host.readlink(this.pathOf(id)));
+    return this.run(() => {
+      const n = this.t.get(id);
+      if (n.type !== FileType.SYMBOLIC_LINK) return Errno.INVAL;
+      this.statOf(n);
+      return this.host.readlinkAt(this.t.dirHandle(n.parent), n.name);
+    });
   }
 
   link(id: number, dir: number, name: string): number {
     if (this.readOnly) return Errno.ROFS;
-    if (!validName(name)) return Errno.INVAL;
+    if (!isComponent(name)) return Errno.INVAL;
     return this.run(() => {
-      const src = this.pathOf(id);
+      const n = this.t.get(id);
       // Directories cannot be linked. A symlink can be, but only where the host's link() makes a
       // link to the symlink itself: where it follows it, the new name could reach outside the root.
-      const type = this.host.lstat(src).type;
+      const type = this.statOf(n).type;
       if (type === FileType.DIRECTORY) return Errno.PERM;
       if (type !== FileType.REGULAR_FILE && (type !== FileType.SYMBOLIC_LINK || this.host.linkFollowsSymlinks)) return Errno.PERM;
-      this.host.link(src, this.childPath(dir, name));
+      if (n.parent === DETACHED) return Errno.NOENT;
+      const to = this.within(dir, name);
+      this.host.linkAt(this.t.dirHandle(n.parent), n.name, to, name);
+      this.changed(dir);
       return Errno.SUCCESS;
     });
   }
 
   open(id: number): number {
     return this.run(() => {
-      const n = this.nodes.get(id) ?? fail(Errno.NOENT);
-      if (n.opens === 0) {
-        const p = this.pathOf(id);
-        const type = this.host.lstat(p).type;
-        if (type === FileType.SYMBOLIC_LINK) return Errno.LOOP;
-        if (type === FileType.REGULAR_FILE) n.fd = this.host.open(p, false, false);
+      const n = this.t.get(id);
+      if (n.opens === 0 && id !== ROOT_NODE) {
+        if (n.type === FileType.SYMBOLIC_LINK) return Errno.LOOP;
+        if (n.type === FileType.REGULAR_FILE) n.fd = this.t.openFile(n);
+        else if (n.type === FileType.DIRECTORY) this.t.pin(id);
       }
       n.opens++;
       return Errno.SUCCESS;
@@ -407,13 +398,15 @@ export class Hostfs implements FileSystemOps {
   }
 
   close(id: number): number {
-    const n = this.nodes.get(id);
-    if (!n || n.opens === 0) return Errno.SUCCESS;
-    if (--n.opens > 0) return Errno.SUCCESS;
-    if (n.fd >= 0) this.closeQuietly(n.fd);
-    n.fd = -1;
-    if (n.parent === DETACHED && id !== ROOT_NODE) this.nodes.delete(id);
-    return Errno.SUCCESS;
+    return this.run(() => {
+      const n = this.t.find(id);
+      if (!n || n.opens === 0 || --n.opens > 0) return Errno.SUCCESS;
+      if (n.fd >= 0) this.t.closeFile(n.fd);
+      n.fd = -1;
+      if (n.parent === DETACHED) this.t.drop(n);
+      else this.t.unpin(n);
+      return Errno.SUCCESS;
+    });
   }
 }
 

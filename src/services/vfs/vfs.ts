@@ -12,7 +12,7 @@
 import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/wasi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, type FsProtocol } from '../fs/fs-protocol.js';
+import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, type FsProtocol } from '../fs/fs-protocol.js';
 import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
@@ -33,6 +33,8 @@ interface Mount {
   lookups?: LookupCache | null;
   /** The file system's incarnation the cache was filled from: a restarted file system starts it over. */
   lookupsFrom?: number;
+  /** True if the file system holds a host descriptor per open file (hostfs); undefined: not asked yet. */
+  hostBacked?: boolean;
 }
 
 interface OpenFile {
@@ -57,10 +59,14 @@ const NO_TOKEN: OpenToken = { cached: 0, generation: 0 };
 interface Session {
   readonly fids: Map<number, OpenFile>;
   nextFid: number;
+  /** Fids open on host-backed file systems (each holds a host descriptor). */
+  hostFiles: number;
 }
 
 export const FID_READ = 1, FID_WRITE = 2;
 const MAX_FIDS_PER_SESSION = 4096;
+/** Open files on host-backed file systems one session may hold (a program's share of host descriptors). */
+export const DEFAULT_HOST_FILES_PER_SESSION = 1024;
 
 // read and write are forwarded by rewriting register 1 (fid → node); the layouts must agree.
 function checkForwardLayouts(): void {
@@ -92,6 +98,8 @@ export class Vfs implements WalkFs {
     private readonly cacheLookups = true,
     /** Bytes a pipe buffers before a writer waits (services/vfs/pipe.ts). */
     private readonly pipeCapacity = PIPE_CAPACITY,
+    /** Open files on host-backed file systems one session may hold (EMFILE beyond). */
+    private readonly hostFilesPerSession = DEFAULT_HOST_FILES_PER_SESSION,
   ) {
     for (const m of mounts) this.addMount(m.path, m.handle);
     this.firstFid = (newToken() % 0x100000) * 0x400 + 1;
@@ -226,7 +234,7 @@ export class Vfs implements WalkFs {
   private session(badge: number): Session {
     let s = this.sessions.get(badge);
     if (!s) {
-      s = { fids: new Map(), nextFid: this.firstFid };
+      s = { fids: new Map(), nextFid: this.firstFid, hostFiles: 0 };
       this.sessions.set(badge, s);
     }
     return s;
@@ -242,18 +250,26 @@ export class Vfs implements WalkFs {
     return typeof f !== 'number' && f.pipe ? Errno.NOTDIR : f;
   }
 
+  /** True if the file system counts open files (regular files and directories), so the VFS opens and closes them there. */
+  private static counted(file: OpenFile): boolean {
+    return !file.pipe && (file.place.type === FileType.REGULAR_FILE || file.place.type === FileType.DIRECTORY);
+  }
+
   /**
-   * Take a reference on what `file` names (a file-system open count, or a pipe end). A regular
-   * file's open answers with its page-cache token when the file system has the file cached.
+   * Take a reference on what `file` names (a file-system open count, or a pipe end), or the
+   * file system's errno (ENFILE when it is out of host descriptors, ELOOP, ENOENT for a stale
+   * node). A regular file's open answers with its page-cache token when the file system has the
+   * file cached.
    */
-  private retain(file: OpenFile): OpenToken {
+  private retain(file: OpenFile): OpenToken | number {
     if (file.pipe) {
       if (file.write) file.pipe.writers++;
       else file.pipe.readers++;
       file.pipe.changed();
-    } else if (file.place.type === FileType.REGULAR_FILE) {
-      const r = this.fs(file.place.mount).call('open', { node: file.place.node });
-      if (r.transport === 0 && r.status === 0) return r.reply!;
+    } else if (Vfs.counted(file)) {
+      const r = this.status(this.fs(file.place.mount).call('open', { node: file.place.node }));
+      if (typeof r === 'number') return r;
+      if (file.place.type === FileType.REGULAR_FILE) return r;
     }
     return NO_TOKEN;
   }
@@ -263,7 +279,19 @@ export class Vfs implements WalkFs {
       if (file.write) file.pipe.writers--;
       else file.pipe.readers--;
       file.pipe.changed();
-    } else if (file.place.type === FileType.REGULAR_FILE) this.fs(file.place.mount).call('close', { node: file.place.node });
+    } else if (Vfs.counted(file)) this.fs(file.place.mount).call('close', { node: file.place.node });
+  }
+
+  /** True if `file` holds a host descriptor in its file system (asked once per mount: statfs's type). */
+  private holdsHostFile(file: OpenFile): boolean {
+    if (!Vfs.counted(file)) return false;
+    const m = this.mounts[file.place.mount]!;
+    if (m.hostBacked === undefined) {
+      const s = this.status(m.fs.call('statfs', {}));
+      if (typeof s === 'number') return false;
+      m.hostBacked = s.type === 'hostfs';
+    }
+    return m.hostBacked;
   }
 
   /**
@@ -273,10 +301,14 @@ export class Vfs implements WalkFs {
   private addFid(badge: number, file: OpenFile, retained = false, token?: (t: OpenToken) => void): number {
     const s = this.session(badge);
     if (s.fids.size >= MAX_FIDS_PER_SESSION) return -Errno.NFILE;
+    const host = this.holdsHostFile(file);
+    if (host && s.hostFiles >= this.hostFilesPerSession) return -Errno.MFILE;
     const cached = retained ? NO_TOKEN : this.retain(file);
+    if (typeof cached === 'number') return -cached;
     token?.(file.read ? cached : NO_TOKEN);
     const fid = s.nextFid++;
     s.fids.set(fid, file);
+    if (host) s.hostFiles++;
     return fid;
   }
 
@@ -285,6 +317,7 @@ export class Vfs implements WalkFs {
     const f = s?.fids.get(fid);
     if (!s || !f) return Errno.BADF;
     s.fids.delete(fid);
+    if (this.holdsHostFile(f)) s.hostFiles--;
     this.release(f);
     return Errno.SUCCESS;
   }
@@ -326,7 +359,8 @@ export class Vfs implements WalkFs {
     if (this.shared.size >= 4 * MAX_FIDS_PER_SESSION) return Errno.NFILE;
     let token = this.newToken();
     while (token === 0 || this.shared.has(token)) token = this.newToken();
-    this.retain(f);
+    const held = this.retain(f);
+    if (typeof held === 'number') return held;
     this.shared.set(token, { sharer: badge, file: f });
     return { token };
   }
@@ -448,6 +482,8 @@ export class Vfs implements WalkFs {
     if (typeof pn === 'number') return pn;
     if (pn.name === '.' || pn.name === '..') return Errno.EXIST;
     if (pn.trailingSlash && type !== FileType.DIRECTORY) return Errno.NOENT;
+    // No file system keeps a link that points out of it (fs-protocol.ts: symlinkLeavesRoot).
+    if (type === FileType.SYMBOLIC_LINK && symlinkLeavesRoot(pn.parent.path.length - this.mounts[pn.parent.mount]!.path.length, target)) return Errno.PERM;
     this.forget(pn.parent.mount, pn.parent.node, pn.name);
     const r = this.status(this.fs(pn.parent.mount).call('create', { dir: pn.parent.node, type, exclusive: 1, name: pn.name, target }));
     return typeof r === 'number' ? r : Errno.SUCCESS;
