@@ -11,8 +11,9 @@
  * thread as a process to a Keel system in a kernel worker (the caller's thread may not host the
  * kernel: it blocks while the program runs), booted by the first WASI object of its shape (same
  * preopens, stdio fds and manifest) and shared by the later ones. Each preopen is served by its own hostfs
- * service, which confines the program to that directory (no escape by `..` or by symlinks: Keel
- * guarantees what node:wasi's documentation says it does not); stdio goes through the console
+ * service, which confines the program to that directory (no escape by `..` or by symlinks, on
+ * Linux not even by ones another host process plants or swaps in: Keel guarantees what
+ * node:wasi's documentation says it does not; docs/wasi-vs-node.md); stdio goes through the console
  * service; the program holds capabilities to nothing else.
  *
  * As with node:wasi: a trap is thrown from `start()` as the engine's RuntimeError; proc_exit
