@@ -41,9 +41,10 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
     return { kind: 'script', name: header };
   }
   if (memoryBytes !== undefined) {
+    // A module the rewrite cannot read is left to the compiler, which says what is wrong with it.
     const limited = limitMemory(bytes, memoryBytes);
-    if (typeof limited === 'string') return `${name}: ${limited}`;
-    bytes = limited;
+    if (typeof limited === 'string' && /^its memory starts/.test(limited)) return `${name}: ${limited}`;
+    if (typeof limited !== 'string') bytes = limited;
   }
   try {
     return { kind: 'wasm', module: new WebAssembly.Module(bytes) };

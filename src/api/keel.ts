@@ -230,9 +230,10 @@ export class Keel {
     } else bytes = program;
     const cap = Math.min(memoryBytes ?? Infinity, this.system.kernel.ledger.budgetBytes);
     if (Number.isFinite(cap)) {
+      // A module the rewrite cannot read is left to the compiler, which says what is wrong with it.
       const limited = limitMemory(bytes, cap);
-      if (typeof limited === 'string') throw new KeelError(/^its memory starts/.test(limited) ? 'LIMIT' : 'BAD_MODULE', `${name}: ${limited}`);
-      bytes = limited;
+      if (typeof limited === 'string' && /^its memory starts/.test(limited)) throw new KeelError('LIMIT', `${name}: ${limited}`);
+      if (typeof limited !== 'string') bytes = limited;
     }
     try {
       return { name, module: new WebAssembly.Module(bytes), initialMemory: initialMemoryBytes(bytes) };

@@ -432,12 +432,12 @@ export class System {
 
   /**
    * Start a TypeScript/JavaScript program (a module exporting `main(rt, args, data)`), with
-   * sessions in this order in its handles: VFS, console, proc.
+   * sessions in this order in its handles: VFS, console, proc; `limits` bound what it starts.
    */
-  spawnScript(url: string, args: readonly string[], data?: unknown): { pid: number; handle: Handle } {
+  spawnScript(url: string, args: readonly string[], data?: unknown, limits?: ProcessLimits): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     if (this.programMay('proc')) handles.push(this.sessionHandle('proc'));
-    return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data });
+    return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data }, limits);
   }
 
   /** Send `signal` to the process behind `handle` (a handle from spawnWasm); 9 ends it at once. */
