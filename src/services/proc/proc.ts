@@ -124,14 +124,11 @@ export class Proc {
     return this.masters.ttyBadge !== undefined && badge === this.masters.ttyBadge;
   }
 
-  constructor(caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS) {
+  constructor(private readonly caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
     this.ledger = new MemoryLedger(caller.arena);
-    this.caller = caller;
   }
-
-  private readonly caller: Caller;
 
   /** The serials above `pid` and its own: what a child of it carries as `ancestors`. */
   private lineOf(pid: number): number[] {
