@@ -9,6 +9,9 @@
  *   hog spin              loop forever without a system call (a time limit's target)
  *   hog echo              copy stdin to stdout line by line, flushing each line; at end of
  *                         input print "lines N" on stderr
+ *   hog grab MIB [hold]   malloc and touch MIB MiB (exit 1 if malloc fails), print "grabbed MIB
+ *                         MiB" (a system call: the memory ledger hears of it) and exit 0 — or,
+ *                         with `hold`, act as `hog echo`, holding the memory until stdin ends
  *   hog children PATH     start PATH ("hog echo", with this process's stdio) again and again
  *                         without waiting, until keel_spawn fails; prints "started N: <strerror>",
  *                         then kills and waits for every child and prints "reaped N"; exits 0
@@ -20,6 +23,9 @@
 #include <string.h>
 
 #include "keel.h"
+
+/* Where grab keeps its block, so the compiler cannot drop the allocation. */
+static char *volatile held;
 
 static int children(const char *path) {
     static int pids[4096];
@@ -57,6 +63,21 @@ int main(int argc, char **argv) {
     printf("allocated %zu KiB\n", total / 1024);
     return 0;
   }
+  if (argc >= 3 && strcmp(argv[1], "grab") == 0) {
+    size_t mib = (size_t)atol(argv[2]);
+    char *p = malloc(mib << 20);
+    if (!p) {
+      printf("grab: malloc failed\n");
+      fflush(stdout);
+      return 1;
+    }
+    memset(p, 1, mib << 20);
+    held = p;
+    printf("grabbed %zu MiB\n", mib);
+    fflush(stdout);
+    if (argc < 4 || strcmp(argv[3], "hold") != 0) return 0;
+    argv[1] = "echo";
+  }
   if (argc >= 3 && strcmp(argv[1], "fds") == 0) {
     int n = 0;
     for (;;) {
@@ -82,6 +103,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "lines %ld\n", lines);
     return 0;
   }
-  fprintf(stderr, "usage: hog memory STEP_KIB | fds PATH | spin | echo\n");
+  fprintf(stderr, "usage: hog memory STEP_KIB | grab MIB | fds PATH | spin | echo | children PATH\n");
   return 2;
 }

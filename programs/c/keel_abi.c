@@ -8,7 +8,8 @@
  * Checks: getpid/getppid; pipe write/read/EOF; EPIPE with no reader; O_NONBLOCK read on an empty
  * pipe (EAGAIN); dup2 sharing an fd; spawn + wait exit codes; wait for a non-child (ECHILD);
  * spawn of a missing program (ENOENT) and of one outside every preopen (ENOTCAPABLE); a bad fd in
- * the fd map (EBADF); kill of a blocked child (status 137).
+ * the fd map (EBADF); kill of a blocked child (status 137); kill of a process that is not the
+ * caller's (EPERM) and of none (ESRCH); signal 0 as a probe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,10 +94,16 @@ int main(int argc, char **argv) {
   err = keel_spawn(path, cat_args, NULL, catmap, 3, &child);
   check("spawn blocked reader", err == 0, strerror(err));
   close(fds[0]);
+  check("probe a running child: kill(pid, 0) -> 0", keel_kill(child, 0) == 0, "");
   check("kill", keel_kill(child, 9) == 0, "");
   err = keel_wait(child, &status, &waited);
   check("killed child status 137", err == 0 && status == 137, "");
-  check("kill a stranger -> ESRCH", keel_kill(1, 9) == ESRCH, "");
+  check("probe a reaped child -> ESRCH", keel_kill(child, 0) == ESRCH, "");
+  check("kill another's process (pid 1) -> EPERM", keel_kill(1, 9) == EPERM, "");
+  check("probe another's process -> EPERM", keel_kill(1, 0) == EPERM, "");
+  check("kill no process -> ESRCH", keel_kill(100000, 9) == ESRCH, "");
+  check("kill a group with none of mine -> ESRCH", keel_kill(-100000, 9) == ESRCH, "");
+  check("a bad signal -> EINVAL", keel_kill(child, 65) == EINVAL, "");
   close(fds[1]);
 
   printf("%s\n", failures ? "SOME CHECKS FAILED" : "all checks passed");

@@ -1,6 +1,7 @@
 /**
  * The fd table a wasm process starts with. Either what its parent passed on (keel spawn: each fd
- * a console stream or a VFS share token to redeem, with its offset, flags and rights), or the
+ * a console stream, or a file proc already took into this process's session — or a VFS share
+ * token to redeem — with its offset, flags and rights), or the
  * default: the console on 0, 1, 2 — or the pipes and files the host gave in its place (`stdio`,
  * share tokens like a parent's) — and each preopened directory from 3 on. The table holds at
  * most `maxFds` descriptors.
@@ -26,8 +27,8 @@ function take(lk: LocalKernel, fds: FdTable, given: readonly InheritedFd[]): str
       fds.alias(f.sameAs, f.fd);
       continue;
     }
-    let fid = f.token;
-    if (f.kind !== 'console') {
+    let fid = f.fid ?? f.token;
+    if (f.kind !== 'console' && f.fid === undefined) {
       const r = lk.vfs.call('redeem', { token: f.token });
       if (r.transport !== 0 || r.status !== 0) return `cannot take fd ${f.fd} from the parent: ${r.transport !== 0 ? 'the file service is unreachable' : errnoName(r.status)}`;
       fid = r.reply!.fid;

@@ -74,6 +74,18 @@ export class LocalKernel {
   /** How process-table reads were answered: from the table under the token, or by IPC. */
   readonly tableStats = { local: 0, ipc: 0 };
 
+  /**
+   * Stop this process with stop signal `signal` (POSIX number), as a job-control stop: the kernel
+   * marks it stopped (its parent's untraced wait hears of it) and it parks here until continued.
+   */
+  stopSelf(signal: number): number {
+    const r = this.kernel.call('raise', { signal });
+    if (r.transport !== Status.OK) return Errno.IO;
+    if (r.status !== 0) return r.status === Status.INVALID_ARGS ? Errno.INVAL : Errno.IO;
+    this.caller.slot.parkWhileStopped();
+    return Errno.SUCCESS;
+  }
+
   /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
   releaseFd(e: FdEntry): void {
     if (!FdTable.release(e) || e.kind === 'console') return;

@@ -1,7 +1,8 @@
 /**
  * Loading a program into a new process: read the file through the process's own VFS session —
  * by path, or from an open file its parent shared (spawn by open file, so a program can start
- * only what it can open) — and decide what it is, like a kernel's binfmt handlers:
+ * only what it can open; proc has already taken it into the process's session) — and decide what
+ * it is, like a kernel's binfmt handlers:
  *   - `\0asm…`: a WebAssembly module, compiled here;
  *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities), named in
  *     src/programs/registry.ts — the name is checked against that list, so a file can only ask
@@ -40,9 +41,10 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
     return { kind: 'script', name: header };
   }
   if (memoryBytes !== undefined) {
+    // A module the rewrite cannot read is left to the compiler, which says what is wrong with it.
     const limited = limitMemory(bytes, memoryBytes);
-    if (typeof limited === 'string') return `${name}: ${limited}`;
-    bytes = limited;
+    if (typeof limited === 'string' && /^its memory starts/.test(limited)) return `${name}: ${limited}`;
+    if (typeof limited !== 'string') bytes = limited;
   }
   try {
     return { kind: 'wasm', module: new WebAssembly.Module(bytes) };
@@ -82,9 +84,14 @@ export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number):
   }
 }
 
-/** The program a parent shared with VFS token `token`. */
-export function loadByToken(lk: LocalKernel, name: string, token: number): LoadedProgram | string {
+/** The program a parent shared with VFS token `token` (a wasm module's memory capped at `memoryBytes`, if given). */
+export function loadByToken(lk: LocalKernel, name: string, token: number, memoryBytes?: number): LoadedProgram | string {
   const f = lk.vfs.call('redeem', { token });
   if (f.transport !== 0 || f.status !== 0) return `cannot load ${name}: ${errnoName(f.status)}`;
-  return loadFid(lk, name, f.reply!.fid);
+  return loadFid(lk, name, f.reply!.fid, memoryBytes);
+}
+
+/** The program open as `fid` in the process's session (proc redeemed the parent's token for it). */
+export function loadByFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
+  return loadFid(lk, name, fid, memoryBytes);
 }

@@ -6,9 +6,13 @@
  *   const r = await p.result();   // exit code, status, collected stdout/stderr
  *
  * `exited` resolves when the process ends; `result()` also waits until its stdout and stderr
- * have reached their destinations (a child it started may keep them open longer). A time limit
- * is a timer on the kernel thread that kills the process (SIGKILL) with `limit: 'time'` in its
- * status. The kernel's handle to the process is closed once it has exited.
+ * have reached their destinations (a child it started may keep them open longer).
+ *
+ * The process leads a session: every process started from it, directly or not, belongs to it,
+ * orphans included. `killTree` signals all of them. A time limit is a timer on the kernel thread
+ * that kills the whole tree (SIGKILL, `limit: 'time'` in their statuses); it holds until the
+ * last process of the tree has ended, so a child left running past its parent is bounded too.
+ * The kernel's handle to the process is closed once it has exited.
  */
 
 import { exitCodeOf, type ExitStatus, type ResourceLimit } from '../kernel/process.js';
@@ -38,15 +42,21 @@ const SIGTERM = 15;
 export class KeelProcess {
   /** Resolves with the exit status when the process ends (however it ends). */
   readonly exited: Promise<ExitStatus>;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Resolves when the process and every process started from it have ended. */
+  readonly treeEnded: Promise<void>;
   private ended = false;
+  private readonly session: number;
 
   /** @internal Made by Keel.spawn. */
   constructor(private readonly system: System, private readonly handle: Handle, readonly pid: number, private readonly stdio: ProgramStdio, timeMs?: number) {
-    if (timeMs !== undefined) this.timer = setTimeout(() => this.system.kill(this.handle, SIGKILL, 'time'), timeMs);
+    this.session = system.sessionOf(pid);
+    this.treeEnded = system.sessionEnded(this.session);
+    if (timeMs !== undefined) {
+      const timer = setTimeout(() => this.system.signalSession(this.session, SIGKILL, 'time'), timeMs);
+      void this.treeEnded.then(() => clearTimeout(timer));
+    }
     this.exited = this.system.wait(handle).finally(() => {
       this.ended = true;
-      if (this.timer) clearTimeout(this.timer);
       this.system.release(handle);
       void this.stdio.exited();
     });
@@ -64,6 +74,14 @@ export class KeelProcess {
   kill(signal = SIGTERM): boolean {
     if (this.ended) return false;
     return this.system.kill(this.handle, signal) === Status.OK;
+  }
+
+  /**
+   * Send `signal` (default SIGTERM) to the process and every process started from it, directly
+   * or not — orphans whose parent has already ended included. False if none of them is left.
+   */
+  killTree(signal = SIGTERM): boolean {
+    return this.system.signalSession(this.session, signal) > 0;
   }
 
   /**

@@ -24,7 +24,7 @@ import { systemFromManifest } from '../system/manifest-system.js';
 import type { ThreadPlatform } from '../system/thread-platform.js';
 import type { DiskMount, HostDirMount } from '../system/system-config.js';
 import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
-import { limitMemory } from '../abi/wasm-memory-limit.js';
+import { initialMemoryBytes, limitMemory } from '../abi/wasm-memory-limit.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
@@ -40,6 +40,12 @@ export interface KeelHost extends StdioFiles {
   readFile(path: string): Uint8Array;
   /** The manifest file to boot when BootOptions.manifest is absent. */
   readonly defaultManifest: string;
+  /**
+   * The memory budget when neither BootOptions.memoryBudget nor the manifest sets one: what the
+   * host can give the programs' linear memory (on Node: half of the memory the host has, or is
+   * constrained to). Absent: no budget.
+   */
+  defaultMemoryBudget?(): number;
 }
 
 export interface BootOptions {
@@ -69,17 +75,35 @@ export interface BootOptions {
   readonly shell?: boolean;
   /** Called with each line of the kernel's message log as it is logged (service crashes and restarts). */
   readonly log?: (line: string) => void;
+  /**
+   * Bytes of linear memory all programs together may hold: each program's memory maximum is
+   * capped at it, a program whose initial memory does not fit is refused (KeelError NO_MEMORY,
+   * or ENOMEM from spawn inside Keel), and the program whose growth takes the total past it is
+   * killed (SIGKILL, `limit: 'memory'`) at its next system call — before the host runs out.
+   * Kernel and service threads are not counted and never killed for it. Default: the manifest's
+   * `limits.memoryBudget`, else the host's (on Node, half of the host's memory or its
+   * constrained memory, whichever is less). At least 1 MiB.
+   */
+  readonly memoryBudget?: number;
 }
 
+/**
+ * What a program — and every process it starts, directly or not — may use. A child gets at most
+ * its parent's memoryBytes and openFiles (it may be given less); timeMs bounds the whole tree.
+ */
 export interface Limits {
   /**
    * Bytes of linear memory the program may have: its module's memory maximum is capped, so
-   * memory.grow fails past it (malloc returns NULL). Needs the program as bytes or a path.
+   * memory.grow fails past it (malloc returns NULL). Needs the program as bytes or a path. Each
+   * process it starts is capped the same way. Never more than the system's memory budget.
    */
   readonly memoryBytes?: number;
-  /** Wall-clock milliseconds before the program is killed (SIGKILL, `limit: 'time'`). */
+  /**
+   * Wall-clock milliseconds before the program and every process started from it (orphans
+   * included) are killed (SIGKILL, `limit: 'time'`). The limit holds until the last of them ends.
+   */
   readonly timeMs?: number;
-  /** Open file descriptors, the three standard ones and the preopens included (EMFILE past it). */
+  /** Open file descriptors, the three standard ones and the preopens included (EMFILE past it); the same bound for every process it starts. */
   readonly openFiles?: number;
 }
 
@@ -149,7 +173,12 @@ export class Keel {
       return { image: host.absolutePath(image), vfsPath: mountPath(at), ...(size !== undefined ? { size } : {}) };
     });
     const manifest = Keel.manifest(host, options.manifest);
-    const config = systemFromManifest(manifest, { hostDirs, disks, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
+    if (options.memoryBudget !== undefined && (!Number.isSafeInteger(Math.floor(options.memoryBudget)) || options.memoryBudget < 1024 * 1024)) {
+      throw new KeelError('BAD_OPTION', `memoryBudget: expected a number of bytes ≥ 1 MiB, got ${options.memoryBudget}`);
+    }
+    const fromManifest = systemFromManifest(manifest, { hostDirs, disks, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
+    const memoryBudget = options.memoryBudget ?? fromManifest.memoryBudget ?? host.defaultMemoryBudget?.();
+    const config = { ...fromManifest, ...(memoryBudget !== undefined ? { memoryBudget: Math.floor(memoryBudget) } : {}) };
     const systemHost = host.makeSystemHost();
     if (options.log) systemHost.log = options.log;
     const system = await System.boot(systemHost, host.platform, config);
@@ -180,8 +209,11 @@ export class Keel {
     }
   }
 
-  /** The module to run (with the memory limit built in when we have its bytes), and its name. */
-  private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string } {
+  /**
+   * The module to run (with its memory maximum capped at the limit and the budget when we have
+   * its bytes), its name, and the memory it starts with when known.
+   */
+  private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string; initialMemory?: number } {
     if (program instanceof WebAssembly.Module) {
       if (memoryBytes !== undefined) throw new KeelError('BAD_OPTION', 'limits.memoryBytes needs the program as bytes or a path: a compiled module\'s memory maximum cannot be changed');
       return { name: 'program', module: program };
@@ -196,13 +228,15 @@ export class Keel {
         throw new KeelError('NOT_FOUND', `cannot read ${program}: ${e instanceof Error ? e.message : String(e)}`);
       }
     } else bytes = program;
-    if (memoryBytes !== undefined) {
-      const limited = limitMemory(bytes, memoryBytes);
-      if (typeof limited === 'string') throw new KeelError(/^its memory starts/.test(limited) ? 'LIMIT' : 'BAD_MODULE', `${name}: ${limited}`);
-      bytes = limited;
+    const cap = Math.min(memoryBytes ?? Infinity, this.system.kernel.ledger.budgetBytes);
+    if (Number.isFinite(cap)) {
+      // A module the rewrite cannot read is left to the compiler, which says what is wrong with it.
+      const limited = limitMemory(bytes, cap);
+      if (typeof limited === 'string' && /^its memory starts/.test(limited)) throw new KeelError('LIMIT', `${name}: ${limited}`);
+      if (typeof limited !== 'string') bytes = limited;
     }
     try {
-      return { name, module: new WebAssembly.Module(bytes) };
+      return { name, module: new WebAssembly.Module(bytes), initialMemory: initialMemoryBytes(bytes) };
     } catch (e) {
       throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     }
@@ -246,7 +280,7 @@ export class Keel {
     positive('memoryBytes', limits.memoryBytes, 65536);
     positive('timeMs', limits.timeMs, 1);
     positive('openFiles', limits.openFiles, 3);
-    const { name, module, path } = this.load(program, limits.memoryBytes);
+    const { name, module, path, initialMemory } = this.load(program, limits.memoryBytes);
     const env = Object.entries(options.env ?? {}).map(([k, v]) => {
       if (k === '' || k.includes('=')) throw new KeelError('BAD_OPTION', `env: ${k} is not a variable name`);
       return `${k}=${v}`;
@@ -257,7 +291,7 @@ export class Keel {
       throw new KeelError('LIMIT', `limits.openFiles ${Math.floor(limits.openFiles)} leaves no room for the 3 standard streams and ${preopens.length} preopened director${preopens.length === 1 ? 'y' : 'ies'}`);
     }
     const processLimits: ProcessLimits = {
-      ...(limits.memoryBytes !== undefined ? { memoryBytes: limits.memoryBytes } : {}),
+      ...(limits.memoryBytes !== undefined ? { memoryBytes: Math.floor(limits.memoryBytes) } : {}),
       ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
     };
     const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
@@ -267,7 +301,7 @@ export class Keel {
     try {
       started = this.system.spawnWasm({
         program: name, ...(module ? { module } : { path: path! }), args: options.args ?? [name], env, preopens,
-        stdio: stdio.fds, limits: processLimits, ...(attached ? { attached } : {}),
+        stdio: stdio.fds, limits: processLimits, ...(attached ? { attached } : {}), ...(initialMemory !== undefined ? { initialMemoryBytes: initialMemory } : {}),
       });
     } catch (e) {
       await stdio.abandon();

@@ -1,7 +1,7 @@
 /**
  * `keel boot`: boot the session system and run the shell on the host's terminal.
  *
- *   keel boot [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [--home IMAGE|none] [-c COMMAND_LINE | SCRIPT [ARGS...]]
+ *   keel boot [--manifest FILE] [--memory SIZE] [--dir HOST_DIR[::GUEST_DIR]]... [--home IMAGE|none] [-c COMMAND_LINE | SCRIPT [ARGS...]]
  *
  * Built on the library API only: boot the manifest (default: the host's, see CliHost.manifestPath)
  * with `shell` (Keel's utilities in /bin, the console a terminal line discipline), each --dir a
@@ -12,10 +12,10 @@
  *
  * /home is a diskfs on a disk image (--home IMAGE, else the host's default, CliHost.homeImage),
  * made on first use, so what the user keeps there survives a reboot; `--home none` keeps it in
- * memory (the root tmpfs).
+ * memory (the root tmpfs). `--memory` sets the system's memory budget (BootOptions.memoryBudget).
  */
 
-import { type CliHost, bootAndRun, parseDir } from './cli-host.js';
+import { type CliHost, bootAndRun, parseDir, parseSize } from './cli-host.js';
 
 export interface BootOptions {
   readonly dirs: readonly string[];
@@ -25,6 +25,8 @@ export interface BootOptions {
   readonly script?: readonly string[];
   /** The disk image for /home; 'none' for none; absent: the host's default. */
   readonly home?: string;
+  /** The memory budget, as `--memory` gave it (512M, 2G, bytes). */
+  readonly memory?: string;
 }
 
 /** Where each --dir goes, as BootOptions.dirs: GUEST_DIR if given, else /host, /host2, … */
@@ -46,9 +48,14 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
     host.stderr(dirs);
     return 2;
   }
+  const memoryBudget = opts.memory === undefined ? undefined : parseSize(opts.memory);
+  if (memoryBudget === null) {
+    host.stderr(`keel: --memory ${opts.memory}: expected a size such as 512M or 2G`);
+    return 2;
+  }
   const args = opts.command !== undefined ? ['sh', '-c', opts.command] : ['sh', ...(opts.script ?? [])];
   const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
   const log = (line: string): void => host.stderr(`keel: ${line}`);
   const home = opts.home === 'none' ? null : opts.home ?? host.homeImage?.() ?? null;
-  return bootAndRun(host, { dirs, ...(home !== null ? { disks: { '/home': home } } : {}), shell: true, manifest: opts.manifest ?? host.manifestPath, log }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
+  return bootAndRun(host, { dirs, ...(home !== null ? { disks: { '/home': home } } : {}), shell: true, manifest: opts.manifest ?? host.manifestPath, log, ...(memoryBudget !== undefined ? { memoryBudget } : {}) }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
 }

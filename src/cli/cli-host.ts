@@ -29,12 +29,24 @@ export function parseDir(spec: string): { host: string; guest: string } {
   return i < 0 ? { host: spec, guest: spec } : { host: spec.slice(0, i), guest: spec.slice(i + 2) };
 }
 
+/**
+ * A size as `--memory` takes it: bytes, or a number with K, M, G or T (powers of 1024, an
+ * optional `i`/`B`: 512M, 1.5GiB, 2g). Null if it is not one.
+ */
+export function parseSize(text: string): number | null {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  if (!m) return null;
+  const scale = 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
+  const bytes = Math.floor(Number(m[1]) * scale);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
 /** The line a command prints when a program did not simply exit, or null. */
 export function describeStatus(program: string, status: ExitStatus): string | null {
   switch (status.kind) {
     case 'exited': return null;
     case 'trapped': return `keel: ${program}: trapped: ${status.message}`;
-    case 'killed': return `keel: ${program}: killed by signal ${status.signal}${status.limit ? ` (${status.limit} limit)` : ''}`;
+    case 'killed': return `keel: ${program}: killed by signal ${status.signal}${status.limit === 'memory' ? ' (out of memory: the programs were over the memory budget)' : status.limit ? ` (${status.limit} limit)` : ''}`;
     case 'crashed': return `keel: ${program}: ${status.message}`;
   }
 }

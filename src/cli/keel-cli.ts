@@ -25,26 +25,28 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
   program.command('run')
     .description('run a WASI preview1 program (.wasm) with the host\'s stdio')
     .option('--manifest <FILE>', 'the system manifest to boot (default: $KEEL_MANIFEST, else Keel\'s default)')
+    .option('--memory <SIZE>', 'the memory budget of all programs together, e.g. 512M or 2G (default: the manifest\'s, else half the host\'s memory)')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'give the program a host directory (repeatable)', collect, [])
     .option('--env <NAME=VALUE>', 'set an environment variable for the program (repeatable)', collect, [])
     .option('--tcplisten <HOST:PORT>', 'listen on a TCP address; the program gets it as a socket fd (repeatable)', collect, [])
     .argument('<program>', 'the .wasm file to run')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
-    .action((prog: string, args: string[], opts: { manifest?: string; dir: string[]; env: string[]; tcplisten: string[] }) => {
-      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, ...(opts.manifest ? { manifest: opts.manifest } : {}), program: prog, args });
+    .action((prog: string, args: string[], opts: { manifest?: string; memory?: string; dir: string[]; env: string[]; tcplisten: string[] }) => {
+      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), program: prog, args });
     });
 
   program.command('boot', { isDefault: true })
     .description('boot Keel and start the shell (interactive, or -c COMMAND_LINE, or a SCRIPT)')
     .option('--manifest <FILE>', 'the system manifest to boot (default: $KEEL_MANIFEST, else Keel\'s default)')
+    .option('--memory <SIZE>', 'the memory budget of all programs together, e.g. 512M or 2G (default: the manifest\'s, else half the host\'s memory)')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'mount a host directory (at /host unless GUEST_DIR is given; repeatable)', collect, [])
     .option('--home <IMAGE|none>', 'the disk image /home lives on (default: $KEEL_HOME_IMAGE, else ~/.keel/home.img; made if missing); none: /home in memory')
     .option('-c <command_line>', 'run one command line, like sh -c, and exit with its status')
     .argument('[script...]', 'a shell script (a path inside Keel) and its arguments')
     .passThroughOptions()
-    .action((script: string[], opts: { manifest?: string; dir: string[]; home?: string; c?: string }) => {
-      result = bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script });
+    .action((script: string[], opts: { manifest?: string; memory?: string; dir: string[]; home?: string; c?: string }) => {
+      result = bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script });
     });
 
   program.command('fsck')

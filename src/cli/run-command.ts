@@ -1,17 +1,18 @@
 /**
  * `keel run`: run one unmodified WASI program in a fresh Keel system, wasmtime-style.
  *
- *   keel run [--manifest FILE] [--dir HOST_DIR[::GUEST_DIR]]... [--env NAME=VALUE]...
+ *   keel run [--manifest FILE] [--memory SIZE] [--dir HOST_DIR[::GUEST_DIR]]... [--env NAME=VALUE]...
  *            [--tcplisten HOST:PORT]... PROGRAM.wasm [ARGS...]
  *
  * Built on the library API only: boot with each --dir served by its own hostfs at /mnt/N and
  * preopened for the program as GUEST_DIR (default: HOST_DIR as written), spawn with the host's
  * stdio (through the console service), wait, shut down. Keel exits with the program's exit code;
- * a trap or a program that cannot start prints one line on stderr and exits non-zero.
+ * a trap or a program that cannot start prints one line on stderr and exits non-zero. `--memory`
+ * sets the system's memory budget (BootOptions.memoryBudget).
  */
 
 import { listenAddress } from '../api/keel.js';
-import { type CliHost, bootAndRun, parseDir } from './cli-host.js';
+import { type CliHost, bootAndRun, parseDir, parseSize } from './cli-host.js';
 
 export interface RunOptions {
   readonly dirs: readonly string[];
@@ -19,6 +20,8 @@ export interface RunOptions {
   readonly listen?: readonly string[];
   /** The system manifest file (default: the host's). */
   readonly manifest?: string;
+  /** The memory budget, as `--memory` gave it (512M, 2G, bytes). */
+  readonly memory?: string;
   readonly env: readonly string[];
   readonly program: string;
   readonly args: readonly string[];
@@ -40,6 +43,11 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
       return 2;
     }
   }
+  const memoryBudget = opts.memory === undefined ? undefined : parseSize(opts.memory);
+  if (memoryBudget === null) {
+    host.stderr(`keel: --memory ${opts.memory}: expected a size such as 512M or 2G`);
+    return 2;
+  }
   const dirs: Record<string, string> = {};
   const preopens: Record<string, string> = {};
   for (const [i, spec] of opts.dirs.entries()) {
@@ -47,6 +55,6 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     dirs[`/mnt/${i}`] = hostDir;
     preopens[guest] = `/mnt/${i}`;
   }
-  return bootAndRun(host, { dirs, listen: opts.listen ?? [], manifest: opts.manifest ?? host.manifestPath }, opts.program, opts.program,
+  return bootAndRun(host, { dirs, listen: opts.listen ?? [], manifest: opts.manifest ?? host.manifestPath, ...(memoryBudget !== undefined ? { memoryBudget } : {}) }, opts.program, opts.program,
     { args: [opts.program, ...opts.args], env, dirs: preopens });
 }

@@ -9,6 +9,7 @@
  *   handle tables one per process: the published projection of the kernel's capability space
  *   objects       one word group per kernel object: type, peer, route, signal bits
  *   process table one row per pid, published by the kernel (read by local kernels under a token)
+ *   memory ledger the programs' linear memory against the system's budget (memory-ledger.ts)
  *   page cache    entries (generation, size, page list) and 4 KiB pages of file data, each
  *                 file system owning a slice (read by local kernels under address tokens)
  *
@@ -18,7 +19,9 @@
  *     the serving thread while it is SERVING; the state word arbitrates (see call-slot.ts);
  *   - a queue's bitmap bits are set by clients and cleared by the queue's one server thread;
  *   - process-table rows are written by the kernel thread only; a page-cache entry and its pages
- *     only by the file system that owns its slice.
+ *     only by the file system that owns its slice;
+ *   - a memory-ledger row by the kernel thread (a new or ended process) and the process's own
+ *     local kernel (its memory grew), with compare-exchange (memory-ledger.ts).
  * Untrusted (wasm) programs never see the arena; trusted code (local kernels, services) does.
  */
 
@@ -77,8 +80,15 @@ export const PROC_ROW_WORDS = 32;
 /** Longest process name the table keeps (bytes of UTF-8). */
 export const PROC_NAME_BYTES = (PROC_ROW_WORDS - ProcWord.NAME) * 4;
 
+/** Word indices of the memory ledger's header; one row (int32) per pid follows. */
+export const LedgerWord = {
+  BUDGET: 0,     // 64 KiB pages the programs' linear memories may hold together (set at boot)
+  COMMITTED: 1,  // the sum of every row: pages the programs hold now
+} as const;
+const LEDGER_HEADER_WORDS = 16;
+
 const MAGIC = 0x4b45454c; // 'KEEL'
-const VERSION = 2;
+const VERSION = 3;
 const HEADER_BYTES = 64;
 
 /** Message registers per call slot. */
@@ -160,6 +170,7 @@ export class Arena {
   private readonly handlesOffset: number;
   private readonly objectsOffset: number;
   private readonly procTableOffset: number;
+  private readonly ledgerOffset: number;
   private readonly cacheEntriesOffset: number;
   private readonly cachePagesOffset: number;
   /** The process-table generation word (int32 index): bumping it revokes every process-table token. */
@@ -178,7 +189,8 @@ export class Arena {
     this.handlesOffset = align(this.queuesOffset + config.maxQueues * this.queueWords * 4, 64);
     this.objectsOffset = this.handlesOffset + config.maxProcesses * config.maxHandles * HANDLE_ENTRY_WORDS * 4;
     this.procTableOffset = align(this.objectsOffset + config.maxObjects * OBJECT_WORDS * 4, 64);
-    this.cacheEntriesOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
+    this.ledgerOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
+    this.cacheEntriesOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
     this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
     this.procTableGenerationWord = 12;
   }
@@ -245,6 +257,14 @@ export class Arena {
   /** Int32 index of word 0 of the process-table row of `pid`. */
   procWord(pid: number): number {
     return (this.procTableOffset >> 2) + pid * PROC_ROW_WORDS;
+  }
+  /** Int32 index of the memory ledger's word `word` (LedgerWord). */
+  ledgerWord(word: number): number {
+    return (this.ledgerOffset >> 2) + word;
+  }
+  /** Int32 index of the memory-ledger row of `pid`. */
+  ledgerRowWord(pid: number): number {
+    return (this.ledgerOffset >> 2) + LEDGER_HEADER_WORDS + pid;
   }
   /** Int32 index of word 0 of page-cache entry `entry`. */
   cacheEntryWord(entry: number): number {

@@ -78,9 +78,10 @@ export class CallSlot {
 
   /**
    * A stopped process parks here, at its next system call, until it is continued (the kernel
-   * clears the word and wakes it) or killed (its worker is terminated).
+   * clears the word and wakes it) or killed (its worker is terminated). A process that stopped
+   * itself (proc_raise) parks here at once.
    */
-  private parkWhileStopped(): void {
+  parkWhileStopped(): void {
     const word = this.base + SlotWord.STOPPED;
     while (Atomics.load(this.i32, word) !== 0) Atomics.wait(this.i32, word, 1, this.policy.sleepSliceMs);
   }

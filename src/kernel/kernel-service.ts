@@ -26,7 +26,7 @@ export function exitStatusFromWire(kind: number, code: number, message: string):
   switch (EXIT_KINDS[kind]) {
     case 'exited': return { kind: 'exited', code };
     case 'trapped': return { kind: 'trapped', message };
-    case 'killed': return message === 'time' ? { kind: 'killed', signal: code, limit: message } : { kind: 'killed', signal: code };
+    case 'killed': return message === 'time' || message === 'memory' ? { kind: 'killed', signal: code, limit: message } : { kind: 'killed', signal: code };
     default: return { kind: 'crashed', message };
   }
 }
@@ -92,7 +92,8 @@ export function kernelService(kernel: Kernel): Service {
       } catch {
         return Status.INVALID_ARGS;
       }
-      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot });
+      const limits = { ...(req.memoryBytes > 0 ? { memoryBytes: req.memoryBytes } : {}), ...(req.openFiles > 0 ? { openFiles: req.openFiles } : {}) };
+      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot, lineage: req.lineage, limits });
       return r.status === Status.OK ? { handle: r.value.handle, pid: r.value.pid } : r.status;
     },
     kill: (req, call) => kernel.kill(call.sender, req.handle, req.signal) || {},
@@ -114,6 +115,7 @@ export function kernelService(kernel: Kernel): Service {
       kernel.exitProcess(call.sender, exitStatusFromWire(req.kind, req.code, req.message), true);
       return DEFER;
     },
+    raise: (req, call) => kernel.raise(call.sender, req.signal) || {},
     self: (_req, call) => {
       const p = kernel.process(call.sender);
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;

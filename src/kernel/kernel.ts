@@ -23,75 +23,23 @@ import { IdAllocator } from './id-allocator.js';
 import { MEMORY_MAX_BYTES, Memory } from './memory.js';
 import { Notification } from './notification.js';
 import { type KernelObject, ObjectType, objectTypeName } from './object.js';
-import { type ExitStatus, Process, type ResourceLimit } from './process.js';
+import { type ExitStatus, Process, type ProcessLimits, type ResourceLimit, narrowLimits } from './process.js';
+import { Sessions } from './sessions.js';
+import { takeUnreachableMessages } from './unreachable-messages.js';
+import { MessageLog } from './message-log.js';
+import { MemoryLedger } from '../ipc/memory-ledger.js';
 import { ALL_RIGHTS, Right, type Rights, has, isSubset } from './rights.js';
 import { Status, type Result, fail, ok } from './status.js';
+import {
+  CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
+  type HandleInfo, type KernelEvent, type KernelHost, type ReadMessage, type SpawnRequest,
+} from './kernel-interface.js';
 
-/** What the kernel asks of its host (the platform layer). */
-export interface KernelHost {
-  /** Start the thread of a new process; `boot` is opaque data for its entry point. */
-  startThread(process: Process, boot: unknown, handles: readonly Handle[]): void;
-  /**
-   * End a process's thread (it may already be gone). `retiring`: the thread itself asked to end
-   * the process (`retire`) and will hand itself back to the host, which may reuse it for another
-   * process; the host reports it gone (`threadGone`) once the thread says it has let go of its
-   * call slot, or stops it like any other if it does not.
-   */
-  stopThread(process: Process, retiring?: boolean): void;
-  /** Give `process`'s thread the buffer of Memory object `id`. */
-  deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void;
-}
-
-/** A kernel event queued for a server thread, fetched by it with `takeEvents`. */
-export type KernelEvent =
-  | { readonly kind: 'peer-closed'; readonly endpoint: number; readonly port: number }
-  | { readonly kind: 'process-exited'; readonly pid: number; readonly status: ExitStatus }
-  /** A process was stopped (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) or continued (SIGCONT). */
-  | { readonly kind: 'process-stopped'; readonly pid: number; readonly stopped: boolean; readonly signal: number }
-  /** The last capability carrying `badge` to a served endpoint is gone: that client session ended. */
-  | { readonly kind: 'badge-closed'; readonly endpoint: number; readonly port: number; readonly badge: number };
-
-/** Signals that stop a process instead of ending it, and the one that continues it (POSIX numbers). */
-const STOP_SIGNALS = new Set([19, 20, 21, 22]);
-const SIGCONT = 18;
-
-export interface HandleInfo {
-  readonly type: ObjectType;
-  readonly rights: Rights;
-  readonly badge: number;
-  readonly object: number;
-}
-
-export interface ReadMessage {
-  readonly bytes: Uint8Array;
-  readonly handles: Handle[];
-}
-
-/** Lines the kernel's message log keeps. */
-export const MESSAGE_LOG_LINES = 512;
-
-export interface SpawnRequest {
-  readonly name: string;
-  /** Handles moved from the caller into the child, in order (the child sees them in this order). */
-  readonly handles: readonly number[];
-  /** Opaque boot data for the child's thread. */
-  readonly boot: unknown;
-  /**
-   * Under a static policy: the services the child may hold handles to (only the kernel process
-   * may name one — it starts the service workers; every other child is a program).
-   */
-  readonly principal?: ReadonlySet<string>;
-}
-
-/** Rights of the handle a parent gets to its child. */
-export const CHILD_RIGHTS = (Right.READ | Right.WAIT | Right.SIGNAL | Right.MANAGE | Right.DUPLICATE | Right.TRANSFER) as Rights;
-
-export const KERNEL_PID = 1;
-
-/** Exit messages (trap and crash reasons) are cut to this many characters. */
-export const MAX_EXIT_MESSAGE = 1000;
-/** At most this many kernel events per takeEvents; the rest stay flagged for the next. */
-export const MAX_EVENTS_PER_TAKE = 64;
+export { MESSAGE_LOG_LINES } from './message-log.js';
+export {
+  CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
+  type HandleInfo, type KernelEvent, type KernelHost, type ReadMessage, type SpawnRequest,
+} from './kernel-interface.js';
 
 /** One line of the kernel's process table (the `processes` kernel call; ps and top). */
 export type { ProcessRow };
@@ -120,12 +68,18 @@ export class Kernel {
 
   /** Messages an endpoint queues unread before writes to it fail with NO_RESOURCES (the manifest's limits.channelMessages). */
   channelDepth = CHANNEL_MAX_MESSAGES;
+  /** The process trees (sessions) and their live members. */
+  readonly sessions = new Sessions();
+  /** The programs' memory against the system's budget (the kernel opens and retires rows). */
+  readonly ledger: MemoryLedger;
+  private readonly log = new MessageLog();
 
   constructor(readonly arena: Arena, private readonly host: KernelHost) {
     this.objectIds = new IdAllocator(1, arena.config.maxObjects);
     this.pids = new IdAllocator(KERNEL_PID, arena.config.maxProcesses);
     this.slots = new IdAllocator(0, arena.config.maxThreads);
     this.queues = new IdAllocator(0, arena.config.maxQueues);
+    this.ledger = new MemoryLedger(arena);
     this.channelHooks = {
       peerClosed: (endpoint) => this.onPeerClosed(endpoint),
       messageArrived: (endpoint) => this.wakeReaders(endpoint.id),
@@ -134,7 +88,7 @@ export class Kernel {
         for (const cap of caps) this.releaseCap(cap);
       },
     };
-    const kernelProcess = this.newProcess('kernel', 0);
+    const kernelProcess = this.newProcess('kernel', 0, null, {});
     if (!kernelProcess || kernelProcess.pid !== KERNEL_PID) throw new Error('kernel process must be pid 1');
     kernelProcess.state = 'running';
   }
@@ -178,18 +132,14 @@ export class Kernel {
 
   private tableTokensWithheld = false;
 
-  /** The kernel's message log (dmesg): the newest MESSAGE_LOG_LINES lines, each with its sequence number. */
-  private readonly messages: { readonly seq: number; readonly text: string }[] = [];
-  private nextMessage = 1;
-
+  /** Add a line to the kernel's message log (dmesg). */
   logMessage(text: string): void {
-    this.messages.push({ seq: this.nextMessage++, text });
-    if (this.messages.length > MESSAGE_LOG_LINES) this.messages.shift();
+    this.log.add(text);
   }
 
   /** Log lines with a sequence number of at least `from`, and the number to ask from next. */
   readMessages(from: number): { lines: string[]; next: number } {
-    return { lines: this.messages.filter((m) => m.seq >= from).map((m) => m.text), next: this.nextMessage };
+    return this.log.read(from);
   }
 
   /** Record that `pid` runs a service the supervisor has restarted `count` times (top shows it). */
@@ -201,7 +151,11 @@ export class Kernel {
   }
 
 
-  private newProcess(name: string, parentPid: number): Process | null {
+  /**
+   * A new process record: `lineage` is whom it is started for (null: the kernel process itself).
+   * A process the kernel process starts begins a session; any other joins its lineage's.
+   */
+  private newProcess(name: string, parentPid: number, lineage: Process | null, limits: ProcessLimits): Process | null {
     const pid = this.pids.alloc();
     if (pid === null) return null;
     const id = this.objectIds.alloc();
@@ -209,7 +163,10 @@ export class Kernel {
       this.pids.release(pid);
       return null;
     }
-    const process = new Process(id, pid, parentPid, name, this.arena);
+    const session = lineage === null ? 0 : lineage.pid === KERNEL_PID ? this.sessions.begin() : lineage.session;
+    const process = new Process(id, pid, parentPid, name, this.arena, lineage?.pid ?? 0, session, limits);
+    if (session !== 0) this.sessions.join(session);
+    this.ledger.open(pid);
     this.objects.set(id, process);
     this.processes.set(pid, process);
     this.publish(process);
@@ -278,7 +235,15 @@ export class Kernel {
     if (parent.handles.size >= parent.handles.capacity) return fail(Status.NO_RESOURCES);
     const principal = parentPid === KERNEL_PID ? req.principal ?? null : null;
     if (this.policy && moved.value.some((cap) => !this.policy!.permits(principal, cap.object.id))) return fail(Status.ACCESS_DENIED);
-    const child = this.newProcess(req.name, parentPid);
+    let lineage = parent;
+    if (req.lineage !== undefined && req.lineage !== 0 && req.lineage !== parentPid) {
+      const l = this.processes.get(req.lineage);
+      if (parent.queue < 0) return fail(Status.ACCESS_DENIED);
+      if (!l || !l.alive || req.lineage === KERNEL_PID) return fail(Status.BAD_STATE);
+      lineage = l;
+    }
+    if (!validLimits(req.limits)) return fail(Status.INVALID_ARGS);
+    const child = this.newProcess(req.name, parentPid, lineage, narrowLimits(lineage.limits, req.limits));
     if (!child) return fail(Status.NO_RESOURCES);
     const slot = this.attachSlot(child);
     if (slot === null) {
@@ -318,6 +283,8 @@ export class Kernel {
 
   private discardProcess(p: Process): void {
     this.policy?.forget(p.pid);
+    this.ledger.retire(p.pid);
+    if (p.session !== 0) this.sessions.leave(p.session);
     this.processes.delete(p.pid);
     this.publish(p);
     this.objects.delete(p.id);
@@ -339,6 +306,8 @@ export class Kernel {
     }
     if (!p || pid === KERNEL_PID || !p.markExited(status)) return false;
     this.publish(p);
+    this.ledger.retire(pid);
+    if (status.kind === 'killed' && status.limit === 'memory') this.logMessage(`pid ${pid} (${p.name}) killed: its memory took the programs over the memory budget`);
     if (p.queue >= 0) {
       // Endpoints this thread served are served by no one now: new calls fail at once. Calls
       // already posted are failed when the thread is really gone (threadGone): until then a
@@ -356,6 +325,7 @@ export class Kernel {
     this.host.stopThread(p, retiring);
     for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-exited', pid, status });
     this.reapIfUnreferenced(p);
+    if (p.session !== 0) this.sessions.leave(p.session);
     return true;
   }
 
@@ -407,11 +377,40 @@ export class Kernel {
     if (!Number.isInteger(signal) || signal < 1 || signal > 64) return Status.INVALID_ARGS;
     const target = r.value.object as Process;
     if (!target.alive) return Status.BAD_STATE;
-    if (STOP_SIGNALS.has(signal) || signal === SIGCONT) {
-      this.setStopped(target, signal !== SIGCONT, signal);
-      return Status.OK;
+    this.deliver(target, signal, limit);
+    return Status.OK;
+  }
+
+  /** Act on a signal the caller may send: stop, continue, or end the process. */
+  private deliver(target: Process, signal: number, limit?: ResourceLimit): void {
+    if (STOP_SIGNALS.has(signal) || signal === SIGCONT) this.setStopped(target, signal !== SIGCONT, signal);
+    else this.exitProcess(target.pid, limit ? { kind: 'killed', signal, limit } : { kind: 'killed', signal });
+  }
+
+  /**
+   * Signal every live process of `session` — a run's whole tree, orphans included (the host's
+   * operation: it started the session's first process). How many were signalled.
+   */
+  signalSession(session: number, signal: number, limit?: ResourceLimit): number {
+    if (session === 0 || !Number.isInteger(signal) || signal < 1 || signal > 64) return 0;
+    let count = 0;
+    for (const p of [...this.processes.values()]) {
+      if (p.session !== session || !p.alive || p.pid === KERNEL_PID) continue;
+      this.deliver(p, signal, limit);
+      count++;
     }
-    this.exitProcess(target.pid, limit ? { kind: 'killed', signal, limit } : { kind: 'killed', signal });
+    return count;
+  }
+
+  /**
+   * The caller stops itself (proc_raise of a stop signal): as a job-control stop, it parks at
+   * its next system call until SIGCONT, and the exit listeners hear of the stop.
+   */
+  raise(pid: number, signal: number): Status {
+    const p = this.processes.get(pid);
+    if (!p || !p.alive || pid === KERNEL_PID) return Status.BAD_STATE;
+    if (!STOP_SIGNALS.has(signal)) return Status.INVALID_ARGS;
+    this.setStopped(p, true, signal);
     return Status.OK;
   }
 
@@ -511,33 +510,10 @@ export class Kernel {
     return Status.OK;
   }
 
-  /**
-   * Capabilities can sit in channel queues, and a queue can hold the only capability to its own
-   * endpoint (directly, or through a cycle of queues). Such a queue can never be read, so its
-   * messages are garbage. Mark every object reachable from a handle table, following the queues
-   * of reachable endpoints; drop the messages of every endpoint left unmarked. Runs only while
-   * capabilities are in flight.
-   */
+  /** Release the capabilities of queued messages no one can ever read (unreachable-messages.ts); only while some are in flight. */
   private collectUnreachable(): void {
     if (this.transitCaps <= 0) return;
-    const marked = new Set<KernelObject>();
-    const stack: KernelObject[] = [];
-    const mark = (o: KernelObject): void => {
-      if (!marked.has(o)) {
-        marked.add(o);
-        stack.push(o);
-      }
-    };
-    for (const p of this.processes.values()) for (const cap of p.handles.all()) mark(cap.object);
-    while (stack.length > 0) {
-      const o = stack.pop()!;
-      if (o instanceof ChannelEndpoint) for (const m of o.queue) for (const c of m.caps) if (c) mark(c.object);
-    }
-    const garbage: Capability[] = [];
-    for (const o of this.objects.values()) {
-      if (!(o instanceof ChannelEndpoint) || marked.has(o) || o.queue.length === 0) continue;
-      for (const m of o.queue.splice(0)) for (const c of m.caps) if (c) garbage.push(c);
-    }
+    const garbage = takeUnreachableMessages(this.processes.values(), this.objects.values());
     this.transitCaps -= garbage.length;
     for (const c of garbage) this.releaseCap(c);
   }
@@ -812,3 +788,9 @@ export class Kernel {
 }
 
 export type { ChannelMessage };
+
+/** Limits a spawn may ask for: positive whole numbers (or none). */
+function validLimits(l: ProcessLimits | undefined): boolean {
+  const ok = (v: number | undefined): boolean => v === undefined || (Number.isSafeInteger(v) && v > 0);
+  return l === undefined || (ok(l.memoryBytes) && ok(l.openFiles));
+}

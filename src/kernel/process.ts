@@ -9,6 +9,12 @@
  * first of: the program's own exit, a trap, a kill, or the host reporting the thread gone. Once
  * exited, every handle the process held is closed and its call slot is released; the Process
  * object itself stays while anyone holds a handle to it, so a parent can still read the status.
+ *
+ * The process tree: `lineage` is the process this one was started for — its parent, or, when a
+ * service (proc) started it for a client, that client — and `session` the tree it belongs to: a
+ * process the kernel process starts (a program the host runs, a service) begins a new session,
+ * and everything started from it joins that one, whatever happens to the processes in between.
+ * `limits` never widen down the tree: a process gets at most its lineage's limits.
  */
 
 import { HandleTable } from './handle-table.js';
@@ -21,8 +27,27 @@ export type ExitStatus =
   | { readonly kind: 'killed'; readonly signal: number; readonly limit?: ResourceLimit }
   | { readonly kind: 'crashed'; readonly message: string };
 
-/** A limit whose breach killed a process (with SIGKILL, as a hard CPU-time limit does on Linux). */
-export type ResourceLimit = 'time';
+/**
+ * A limit whose breach killed a process (with SIGKILL, as a hard CPU-time limit does on Linux):
+ * its time, or the system's memory budget (the process whose growth took the programs over it).
+ */
+export type ResourceLimit = 'time' | 'memory';
+
+/** What a process, and everything started from it, may use; absent fields are unlimited (up to Keel's own bounds). */
+export interface ProcessLimits {
+  /** Bytes of linear memory: the module's memory maximum is capped at load (wasm-memory-limit.ts). */
+  readonly memoryBytes?: number;
+  /** Open file descriptors, the standard streams and preopens included (EMFILE past it). */
+  readonly openFiles?: number;
+}
+
+/** The tighter of two sets of limits, field by field: what a child of `outer` asking for `asked` gets. */
+export function narrowLimits(outer: ProcessLimits, asked: ProcessLimits | undefined): ProcessLimits {
+  const pick = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+  const memoryBytes = pick(outer.memoryBytes, asked?.memoryBytes);
+  const openFiles = pick(outer.openFiles, asked?.openFiles);
+  return { ...(memoryBytes !== undefined ? { memoryBytes } : {}), ...(openFiles !== undefined ? { openFiles } : {}) };
+}
 
 export type ProcessState = 'starting' | 'running' | 'exited';
 
@@ -62,6 +87,11 @@ export class Process extends KernelObject {
     readonly parentPid: number,
     readonly name: string,
     arena: Arena,
+    /** The process this one was started for (see the header). */
+    readonly lineage: number = parentPid,
+    /** The session (process tree) it belongs to; 0 for the kernel process. */
+    readonly session: number = 0,
+    readonly limits: ProcessLimits = {},
   ) {
     super(id);
     this.handles = new HandleTable(pid, arena);

@@ -7,6 +7,10 @@
  * host API may pass to skip compilation.
  */
 
+import type { ProcessLimits } from '../kernel/process.js';
+
+export type { ProcessLimits };
+
 export interface PreopenSpec {
   /** The guest path the program sees (e.g. `/sandbox`). */
   readonly guestPath: string;
@@ -18,8 +22,13 @@ export interface PreopenSpec {
 export interface InheritedFd {
   readonly fd: number;
   readonly kind: 'console' | 'file' | 'dir' | 'pipe';
-  /** For a console fd, the stream (0, 1, 2); otherwise a VFS share token to redeem. */
+  /** For a console fd, the stream (0, 1, 2); otherwise a VFS share token to redeem (unless `fid` is set). */
   readonly token: number;
+  /**
+   * Already in the child's VFS session as this fid: proc took the shared file in for the child
+   * before answering the parent, so the child has it whatever the parent does next.
+   */
+  readonly fid?: number;
   readonly filetype: number;
   readonly offset: number;
   readonly flags: number;
@@ -52,23 +61,15 @@ export interface WasmBoot {
   readonly inherit?: readonly InheritedFd[];
   /** A VFS share token for the program file, instead of `path` (spawn by open file). */
   readonly programToken?: number;
+  /** The program file, already open in the process's VFS session (proc redeemed the parent's token). */
+  readonly programFid?: number;
   /** Replacements for the console on fds 0–2 (pipe or file ends to redeem), used without `inherit`. */
   readonly stdio?: readonly InheritedFd[];
-  /** Resource limits of this process. */
-  readonly limits?: ProcessLimits;
   /**
    * Run by a thread the host already has (the node:wasi drop-in's caller, running an instance it
    * made itself), not a new worker: the host hands the ThreadStart over instead of starting one.
    */
   readonly attached?: boolean;
-}
-
-/** What one process may use; absent fields are unlimited (up to Keel's own bounds). */
-export interface ProcessLimits {
-  /** Bytes of linear memory, for a program loaded by path: its module's memory maximum is capped (wasm-memory-limit.ts). */
-  readonly memoryBytes?: number;
-  /** Open file descriptors, the standard streams and preopens included (EMFILE past it). */
-  readonly openFiles?: number;
 }
 
 export interface ServiceEntry {
@@ -110,4 +111,6 @@ export interface ThreadStart {
   readonly kernelQueue: number;
   readonly handles: readonly number[];
   readonly boot: BootSpec;
+  /** The process's limits, as the kernel decided them (at most its lineage's). */
+  readonly limits?: ProcessLimits;
 }

@@ -131,6 +131,11 @@ export const manifestSchema = z.strictObject({
   limits: z.strictObject({
     /** Messages a channel endpoint queues unread before writes to it fail (NO_RESOURCES; default 1024). */
     channelMessages: z.number().int().min(1).max(65_536).optional(),
+    /**
+     * Bytes of linear memory the programs may hold together (the memory budget; at least 1 MiB).
+     * Default: the host's (on Node, half its memory); BootOptions.memoryBudget and `--memory` override it.
+     */
+    memoryBudget: z.number().int().min(1024 * 1024).optional(),
   }).optional(),
   services: z.record(name, service),
   /** Untrusted programs: the services every program may hold a session of. */

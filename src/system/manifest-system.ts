@@ -89,5 +89,6 @@ export function systemFromManifest(m: Manifest, add: SystemAdditions = {}): Syst
   return {
     services, static: eff.static === true, programCapabilities: [...eff.programs.capabilities],
     ...(eff.limits?.channelMessages !== undefined ? { channelMessages: eff.limits.channelMessages } : {}),
+    ...(eff.limits?.memoryBudget !== undefined ? { memoryBudget: eff.limits.memoryBudget } : {}),
   };
 }

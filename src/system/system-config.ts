@@ -56,6 +56,12 @@ export interface SystemConfig {
   readonly programCapabilities?: readonly string[];
   /** Messages a channel endpoint queues unread before writes fail with NO_RESOURCES (default CHANNEL_MAX_MESSAGES). */
   readonly channelMessages?: number;
+  /**
+   * Bytes of linear memory the programs may hold together (the memory ledger's budget): each
+   * program's memory maximum is capped at it, a spawn that would pass it fails, and a program
+   * found over it is ended (killed, limit 'memory'). Default: none.
+   */
+  readonly memoryBudget?: number;
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

@@ -22,7 +22,7 @@ import { ServerThread } from '../ipc/server-thread.js';
 import { type Handle } from '../kernel/handle.js';
 import { KERNEL_PID, Kernel, type KernelEvent, type KernelHost } from '../kernel/kernel.js';
 import { kernelService } from '../kernel/kernel-service.js';
-import type { ExitStatus, ResourceLimit } from '../kernel/process.js';
+import type { ExitStatus, ProcessLimits, ResourceLimit } from '../kernel/process.js';
 import { HostVfs } from './host-vfs.js';
 import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
 import { Status, statusName } from '../kernel/status.js';
@@ -61,8 +61,12 @@ export interface ServiceStatus {
   readonly restarts: number;
 }
 
-/** What a program is started with: the boot spec's program fields (`module`, or a VFS `path`). */
-export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens' | 'stdio' | 'limits' | 'attached'>;
+/** What a program is started with: the boot spec's program fields (`module`, or a VFS `path`), its limits. */
+export type SpawnWasmOptions = Pick<WasmBoot, 'program' | 'module' | 'path' | 'args' | 'env' | 'preopens' | 'stdio' | 'attached'> & {
+  readonly limits?: ProcessLimits;
+  /** The module's initial memory, when known: the spawn is refused (NO_MEMORY) if it does not fit the budget. */
+  readonly initialMemoryBytes?: number;
+};
 
 export class KeelError extends Error {
   constructor(readonly code: string, message: string) {
@@ -96,6 +100,7 @@ export class System {
     const arena = Arena.create(arenaConfig);
     this.kernel = new Kernel(arena, host);
     if (config.channelMessages !== undefined) this.kernel.channelDepth = config.channelMessages;
+    this.kernel.ledger.setBudget(config.memoryBudget ?? Infinity);
     host.kernel = this.kernel;
     const kp = this.kernel.process(KERNEL_PID)!;
     const queue = this.kernel.openQueue(kp);
@@ -393,6 +398,10 @@ export class System {
    */
   spawnWasm(opts: SpawnWasmOptions): { pid: number; handle: Handle } {
     if (this.isShutDown) throw new KeelError('SHUT_DOWN', 'the system has been shut down');
+    const ledger = this.kernel.ledger;
+    if (!ledger.fits(opts.initialMemoryBytes ?? 0)) {
+      throw new KeelError('NO_MEMORY', `cannot start ${opts.program}: its ${opts.initialMemoryBytes} bytes of initial memory do not fit the memory budget (${ledger.committedBytes} of ${ledger.budgetBytes} bytes in use)`);
+    }
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     const extra: { proc?: number; net?: number; sockets?: number } = {};
     if (this.programMay('proc')) {
@@ -408,14 +417,14 @@ export class System {
     const boot: WasmBoot = {
       kind: 'wasm', program: opts.program, ...(opts.module ? { module: opts.module } : { path: opts.path ?? opts.program }), args: opts.args, env: opts.env,
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
-      ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.attached ? { attached: true } : {}),
+      ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.attached ? { attached: true } : {}),
     };
-    return this.launch(opts.program, handles, boot);
+    return this.launch(opts.program, handles, boot, opts.limits);
   }
 
   /** Start a child of the kernel process with `handles` moved into it; they are closed if it cannot start. */
-  private launch(name: string, handles: Handle[], boot: WasmBoot | ScriptBoot): { pid: number; handle: Handle } {
-    const r = this.kernel.spawn(KERNEL_PID, { name, handles, boot });
+  private launch(name: string, handles: Handle[], boot: WasmBoot | ScriptBoot, limits?: ProcessLimits): { pid: number; handle: Handle } {
+    const r = this.kernel.spawn(KERNEL_PID, { name, handles, boot, ...(limits ? { limits } : {}) });
     if (r.status !== Status.OK) {
       for (const h of handles) this.kernel.close(KERNEL_PID, h);
       throw new KeelError('SPAWN', `cannot start ${name}: ${statusName(r.status)}`);
@@ -425,17 +434,32 @@ export class System {
 
   /**
    * Start a TypeScript/JavaScript program (a module exporting `main(rt, args, data)`), with
-   * sessions in this order in its handles: VFS, console, proc.
+   * sessions in this order in its handles: VFS, console, proc; `limits` bound what it starts.
    */
-  spawnScript(url: string, args: readonly string[], data?: unknown): { pid: number; handle: Handle } {
+  spawnScript(url: string, args: readonly string[], data?: unknown, limits?: ProcessLimits): { pid: number; handle: Handle } {
     const handles = [this.sessionHandle('vfs'), this.sessionHandle('console')];
     if (this.programMay('proc')) handles.push(this.sessionHandle('proc'));
-    return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data });
+    return this.launch(url.split('/').pop() ?? url, handles, { kind: 'script', url, args, data }, limits);
   }
 
   /** Send `signal` to the process behind `handle` (a handle from spawnWasm); 9 ends it at once. */
   kill(handle: Handle, signal: number, limit?: ResourceLimit): Status {
     return this.kernel.kill(KERNEL_PID, handle, signal, limit);
+  }
+
+  /** The session (process tree) a process started by spawnWasm leads. */
+  sessionOf(pid: number): number {
+    return this.kernel.process(pid)?.session ?? 0;
+  }
+
+  /** Signal every live process of `session` (a run's whole tree, orphans included); how many. */
+  signalSession(session: number, signal: number, limit?: ResourceLimit): number {
+    return this.kernel.signalSession(session, signal, limit);
+  }
+
+  /** Resolves once no process of `session` is left. */
+  sessionEnded(session: number): Promise<void> {
+    return new Promise((resolve) => this.kernel.sessions.onEnd(session, resolve));
   }
 
   private vfsSession: HostVfs | null = null;

@@ -9,6 +9,12 @@
  * program's `main(sys)`. The end is always reported to the kernel as an exit status: the exit
  * code, a trap (with the engine's message), or a crash (a module that cannot be linked or started,
  * a TS program that throws).
+ *
+ * Memory: the kernel's limits for the process (ThreadStart.limits, at most its lineage's) and the
+ * system's memory budget cap the module's memory maximum when it is loaded, and the process's
+ * memory is published to the memory ledger whenever a system call finds it grew. The process
+ * whose growth takes the programs over the budget ends there, killed with limit 'memory' — the
+ * kernel and the services are never in the ledger, so never the ones to go.
  */
 
 import { LocalKernel } from '../abi/local-kernel.js';
@@ -22,7 +28,9 @@ import type { ExitStatus } from '../kernel/process.js';
 import type { WasmBoot } from './boot-spec.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import { initialFds } from '../abi/initial-fds.js';
-import { type LoadedProgram, loadByPath, loadByToken } from '../abi/program-loader.js';
+import { type LoadedProgram, loadByFid, loadByPath, loadByToken } from '../abi/program-loader.js';
+import { MemoryLedger } from '../ipc/memory-ledger.js';
+import type { ProcessLimits } from '../kernel/process.js';
 import type { ProcProtocol } from '../services/proc/proc-protocol.js';
 import { Sys } from '../abi/keel/sys.js';
 import { runScript } from './script-process.js';
@@ -41,13 +49,23 @@ export interface ProcessEnd {
   reusable: boolean;
 }
 
+const SIGKILL = 9;
+
+/** The most memory the process's module may declare: its limit, and the system's budget. */
+function memoryCap(limits: ProcessLimits, ledger: MemoryLedger): number | undefined {
+  const cap = Math.min(limits.memoryBytes ?? Infinity, ledger.budgetBytes);
+  return Number.isFinite(cap) ? cap : undefined;
+}
+
 export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<ProcessEnd> {
   const opened = openProcess(rt, boot);
   if (typeof opened === 'string') return { status: { kind: 'crashed', message: opened }, reusable: false };
   const { lk, ctx, proc, keel, wasi } = opened;
+  const cap = memoryCap(rt.start.limits ?? {}, new MemoryLedger(rt.arena));
   const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
-    : boot.programToken ? loadByToken(lk, boot.program, boot.programToken)
-      : boot.path ? loadByPath(lk, boot.path, boot.limits?.memoryBytes) : 'no module to run';
+    : boot.programFid ? loadByFid(lk, boot.program, boot.programFid, cap)
+      : boot.programToken ? loadByToken(lk, boot.program, boot.programToken, cap)
+        : boot.path ? loadByPath(lk, boot.path, cap) : 'no module to run';
   if (typeof program === 'string') return { status: { kind: 'crashed', message: program }, reusable: false };
   if (program.kind === 'script') {
     // Keel's own programs are synchronous (the lint forbids timers, promises and async code in
@@ -74,10 +92,14 @@ export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | 
   const vfsHandle = rt.handles[boot.vfs] ?? 0;
   const consoleHandle = rt.handles[boot.console] ?? 0;
   const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0);
-  const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: boot.limits?.openFiles });
+  const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: rt.start.limits?.openFiles });
   if (typeof fds === 'string') return fds;
 
   const mem = new GuestMemory();
+  const ledger = new MemoryLedger(rt.arena);
+  mem.onGrow = (bytes) => {
+    if (ledger.publish(rt.pid, bytes) === 'over-budget') throw new ProcExit(0, SIGKILL, 'memory');
+  };
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const ctx: ShimContext = {
     mem, fds, lk, args: boot.args, env: boot.env,
@@ -90,7 +112,7 @@ export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | 
 
   const proc = boot.proc !== undefined ? new ProtocolClient(procProtocol, rt.caller, rt.handles[boot.proc] ?? 0) : null;
   const keel: Record<string, (...args: never[]) => number> = {};
-  for (const [name, fn] of Object.entries(keelFunctions(ctx, proc))) keel[name] = guardImport(`keel.${name}`, fn, stats);
+  for (const [name, fn] of Object.entries(keelFunctions(ctx, proc))) keel[name] = guardImport(`keel.${name}`, fn, stats, mem);
   return { lk, ctx, stats, proc, keel, wasi: wasiImports(ctx, stats) as Record<string, (...args: never[]) => number> };
 }
 
@@ -118,10 +140,12 @@ export function runStart(instance: WebAssembly.Instance, ctx: ShimContext): Exit
   if (typeof start !== 'function') return { kind: 'crashed', message: 'has no _start function (not a WASI command)' };
   ctx.mem.attach(memory);
   try {
+    // Its initial memory enters the ledger before it runs: a program that does not fit ends here.
+    ctx.mem.watch();
     (start as () => void)();
     return { kind: 'exited', code: 0 };
   } catch (e) {
-    if (e instanceof ProcExit) return e.signal ? { kind: 'killed', signal: e.signal } : { kind: 'exited', code: e.code };
+    if (e instanceof ProcExit) return e.signal ? { kind: 'killed', signal: e.signal, ...(e.limit ? { limit: e.limit } : {}) } : { kind: 'exited', code: e.code };
     if (e instanceof WebAssembly.RuntimeError) return { kind: 'trapped', message: e.message };
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'trapped', message: 'call stack exhausted' };
     return { kind: 'crashed', message: e instanceof Error ? e.message : String(e) };

@@ -22,8 +22,11 @@ import { ProtocolClient } from '../../src/ipc/protocol-client.js';
 import { vfsProtocol } from '../../src/services/vfs/vfs-protocol.js';
 
 const LIVENESS = 1000;
-/** (target, label) pairs never sent: target 0 = kernel, 1 = vfs, 2 = console, 3 = proc. */
-const EXCLUDED = new Set(['0:1', '0:3', '0:12', '0:40', '0:42', '0:43', '0:46', '1:20', '2:2', '3:1', '3:2']);
+/**
+ * (target, label) pairs never sent: target 0 = kernel, 1 = vfs, 2 = console, 3 = proc. Among them
+ * the calls that end or stop the driver itself (kernel exit, retire, raise) or block it for good.
+ */
+const EXCLUDED = new Set(['0:1', '0:3', '0:12', '0:40', '0:42', '0:43', '0:46', '0:48', '1:20', '2:2', '3:1', '3:2']);
 const STATUS_NAMES = new Map<number, string>(Object.entries(Status).map(([name, n]) => [n, name]));
 
 export function main(rt: ThreadRuntime, _args: readonly string[], data: { calls: number; seed: number; out: SharedArrayBuffer }): number {

@@ -104,6 +104,35 @@ test('background jobs: & with $!, jobs, wait, kill %1 (status 143)', async () =>
   assert.equal(w.stdout, 'one\nboth 0\n');
 });
 
+test('orphans: re-parented to 1, listed by ps, ended from the shell by pid and by process group; kill -0 probes', async () => {
+  // spawner starts hog spin, writes ORPHAN=<its pid> and GROUP=<spawner's pid, the job's group> for
+  // the shell to source, and exits at once: hog runs on as an orphan.
+  const r = await keelBoot([
+    '/host/spawner.wasm orphan /tmp/o.sh /host/hog.wasm hog spin', '. /tmp/o.sh', 'echo "orphan $ORPHAN"',
+    'ps -p $ORPHAN', 'kill -0 $ORPHAN; echo "probe $?"', 'kill -9 $ORPHAN; echo "kill $?"', 'ps -p $ORPHAN',
+    '/host/spawner.wasm orphan /tmp/g.sh /host/hog.wasm hog spin', '. /tmp/g.sh', 'echo "orphan $ORPHAN"',
+    'kill -TERM -$GROUP; echo "killpg $?"', 'ps -p $ORPHAN',
+    'kill -0 1; echo "init $?"', 'kill -9 99999; echo "nobody $?"',
+  ].join('; '), withPrograms);
+  const pids = [...r.stdout.matchAll(/^orphan (\d+)$/gm)].map((m) => Number(m[1]));
+  assert.equal(pids.length, 2, r.stdout + r.stderr);
+  const header = /^\s+PID\s+PPID\s+PGID\s+KIND/;
+  const lines = r.stdout.split('\n');
+  const at = lines.indexOf(`orphan ${pids[0]}`);
+  assert.match(lines[at + 1]!, header);
+  assert.match(lines[at + 2]!, new RegExp(`^\\s*${pids[0]}\\s+1\\s+\\d+\\s+program\\b.*hog\\.wasm$`), 'the orphan is listed, its parent 1');
+  assert.equal(lines[at + 3], 'probe 0');
+  assert.equal(lines[at + 4], 'kill 0');
+  assert.match(lines[at + 5]!, header);
+  assert.equal(lines[at + 6], `orphan ${pids[1]}`, 'killed: ps no longer lists it');
+  assert.equal(lines[at + 7], 'killpg 0');
+  assert.match(lines[at + 8]!, header);
+  assert.equal(lines[at + 9], 'init 1', 'the group is gone too');
+  assert.equal(lines[at + 10], 'nobody 1');
+  assert.match(r.stderr, /kill: \(1\) - Operation not permitted/);
+  assert.match(r.stderr, /kill: \(99999\) - No such process/);
+});
+
 test('syntax errors are reported with status 2 and run nothing', async () => {
   const r = await keelBoot('echo before | ; echo after');
   assert.equal(r.stdout, '');

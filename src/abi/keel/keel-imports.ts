@@ -13,7 +13,12 @@
  *   spawn_pgid(..., nfd, pgid, pid_out)       spawn, choosing the child's process group: 0 the
  *                                             caller's, -1 a new group led by the child, > 0 an
  *                                             existing group of the caller's children.
- *   kill(pid, signal) -> errno                 only the caller's children.
+ *   kill(pid, signal) -> errno                 as POSIX kill: pid > 0 that process, 0 the caller's
+ *                                             process group, -1 every process the caller may
+ *                                             signal, < -1 the group -pid. A process may signal
+ *                                             its descendants (orphans included) and itself:
+ *                                             EPERM for another's, ESRCH for none. signal 0
+ *                                             only checks that it could.
  *   pipe(fds_out) -> errno                     fds_out[0] reads, fds_out[1] writes.
  *   dup2(from, to) -> errno                    `to` names what `from` names (shared offset).
  *   getpid() -> pid, getppid() -> pid
@@ -134,7 +139,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       }
       const r = proc.call('spawn', {
         program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
-        inherit: JSON.stringify(inherit), pgid,
+        inherit: JSON.stringify(inherit), pgid, memoryBytes: 0, openFiles: 0,
       });
       if (r.transport !== 0) return cancel(Errno.IO);
       if (r.status !== 0) return cancel(r.status);
@@ -161,7 +166,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
     },
     kill: (pid: number, signal: number): number => {
       if (!proc) return Errno.NOSYS;
-      if (signal < 1 || signal > 64) return Errno.INVAL;
+      if (!Number.isInteger(signal) || signal < 0 || signal > 64 || !Number.isInteger(pid)) return Errno.INVAL;
       const r = proc.call('kill', { pid, signal });
       return r.transport !== 0 ? Errno.IO : r.status;
     },

@@ -513,7 +513,11 @@ export class Sys {
     return { pid: w.pid, code: exitCodeOf(status), status, stoppedBy: 0 };
   }
 
-  /** Signal child `pid`; with `group`, every process in group `pid` (the caller's children). */
+  /**
+   * Signal as kill(2) numbers it: `pid` > 0 that process, 0 this process's group, -1 every
+   * process this one may signal, < -1 the group -pid. A process may signal what it started,
+   * directly or not (orphans included), and itself; signal 0 only checks that it could.
+   */
   kill(pid: number, signal = 15): void {
     this.check(this.keel['kill']!(pid, signal), 'kill');
   }

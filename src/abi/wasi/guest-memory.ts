@@ -4,6 +4,10 @@
  * Every guest pointer and length is checked against the memory's current size before use; a
  * bad one throws GuestFault, which the shim's wrapper turns into EFAULT for the program. Views
  * are refreshed when the memory grows (growing replaces the ArrayBuffer).
+ *
+ * Growth is also watched for the memory ledger: `watch()`, made on every system call, costs one
+ * comparison while the size is the one last reported, and calls `onGrow` with the new size once
+ * it changed (a grown memory detaches the old buffer, so even an unrefreshed view shows it).
  */
 
 export class GuestFault extends Error {
@@ -17,6 +21,10 @@ export class GuestMemory {
   private u8v = new Uint8Array(0);
   private dv = new DataView(new ArrayBuffer(0));
   private memory: WebAssembly.Memory | null = null;
+  /** The size last given to `onGrow`. */
+  private reported = 0;
+  /** Told the memory's size when it has changed since the last time; may throw to end the process. */
+  onGrow: ((bytes: number) => void) | null = null;
 
   /** Bytes of linear memory now (0 before a memory is attached). */
   get size(): number {
@@ -26,6 +34,19 @@ export class GuestMemory {
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.refresh();
+  }
+
+  /** Report a change of size to `onGrow` (see the header): on every system call. */
+  watch(): void {
+    if (this.u8v.length !== this.reported) this.sizeChanged();
+  }
+
+  private sizeChanged(): void {
+    if (this.memory === null) return;
+    this.refresh();
+    if (this.u8v.length === this.reported) return;
+    this.reported = this.u8v.length;
+    this.onGrow?.(this.reported);
   }
 
   private refresh(): void {

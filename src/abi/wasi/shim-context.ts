@@ -6,6 +6,7 @@
 import type { LocalKernel } from '../local-kernel.js';
 import type { FdTable } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
+import type { ResourceLimit } from '../../kernel/process.js';
 
 export interface ShimContext {
   readonly mem: GuestMemory;
@@ -22,10 +23,11 @@ export interface ShimContext {
 
 /**
  * Thrown to unwind the program and end the process; caught by the process runner. `signal` set:
- * the process ends as killed by that (POSIX-numbered) signal, as proc_raise's default action.
+ * the process ends as killed by that (POSIX-numbered) signal, as proc_raise's default action;
+ * `limit`: the resource limit it was killed for (its memory took the programs over the budget).
  */
 export class ProcExit {
-  constructor(readonly code: number, readonly signal = 0) {}
+  constructor(readonly code: number, readonly signal = 0, readonly limit?: ResourceLimit) {}
 }
 
 export type WasiFn = (...args: never[]) => number;

@@ -75,11 +75,13 @@ export function miscFunctions(ctx: ShimContext) {
       throw new ProcExit(code >>> 0);
     },
     // The default action of the signal, as a process without handlers gets it (WASI has no way to
-    // install one): ignored for CHLD, CONT, URG and WINCH, and 0 is a no-op; every other signal
-    // ends the process as killed by it. WASI numbers 1–15 match POSIX; from 16 on they are one less.
+    // install one): ignored for CHLD, CONT, URG and WINCH, and 0 is a no-op; STOP, TSTP, TTIN and
+    // TTOU stop the process as a job-control stop does (it returns once continued); every other
+    // signal ends the process as killed by it. WASI numbers 1–15 match POSIX; from 16 on they are one less.
     proc_raise: (sig: number) => {
       if (!Number.isInteger(sig) || sig < 0 || sig > 30) return Errno.INVAL;
       if (sig === 0 || sig === 16 || sig === 17 || sig === 22 || sig === 27) return Errno.SUCCESS;
+      if (sig >= 18 && sig <= 21) return ctx.lk.stopSelf(sig + 1);
       throw new ProcExit(0, sig <= 15 ? sig : sig + 1);
     },
     sched_yield: () => Errno.SUCCESS,

@@ -6,7 +6,7 @@
  */
 
 import { Errno } from './errno.js';
-import { GuestFault } from './guest-memory.js';
+import { GuestFault, type GuestMemory } from './guest-memory.js';
 import { ProcExit, type ShimContext } from './shim-context.js';
 import { fdFunctions } from './wasi-fd.js';
 import { miscFunctions } from './wasi-misc.js';
@@ -36,9 +36,10 @@ export const WASI_PREVIEW1_FUNCTIONS = [
  * bug in the shim EIO (counted), and only proc_exit's unwinding passes through. The wrapper has
  * the import's own arity (up to 4; more takes the 11-parameter form, keel.spawn_pgid's count), so
  * a call passes no padding arguments and allocates nothing: the hot calls (clocks, reads, writes)
- * take 2-4.
+ * take 2-4. Every call first lets `mem` see whether the program's memory grew (GuestMemory.watch:
+ * one comparison when it did not), so the memory ledger hears of growth at the next system call.
  */
-export function guardImport(name: string, fn: (...args: never[]) => number, stats: ShimStats): (...args: never[]) => number {
+export function guardImport(name: string, fn: (...args: never[]) => number, stats: ShimStats, mem: GuestMemory): (...args: never[]) => number {
   const failed = (err: unknown): number => {
     if (err instanceof ProcExit) throw err;
     if (err instanceof GuestFault) {
@@ -53,15 +54,15 @@ export function guardImport(name: string, fn: (...args: never[]) => number, stat
   const f = fn as (...args: Any[]) => number;
   let guarded: (...args: Any[]) => number;
   switch (fn.length) {
-    case 0: guarded = () => { stats.calls++; try { return f(); } catch (e) { return failed(e); } }; break;
-    case 1: guarded = (a: Any) => { stats.calls++; try { return f(a); } catch (e) { return failed(e); } }; break;
-    case 2: guarded = (a: Any, b: Any) => { stats.calls++; try { return f(a, b); } catch (e) { return failed(e); } }; break;
-    case 3: guarded = (a: Any, b: Any, c: Any) => { stats.calls++; try { return f(a, b, c); } catch (e) { return failed(e); } }; break;
-    case 4: guarded = (a: Any, b: Any, c: Any, d: Any) => { stats.calls++; try { return f(a, b, c, d); } catch (e) { return failed(e); } }; break;
+    case 0: guarded = () => { stats.calls++; try { mem.watch(); return f(); } catch (e) { return failed(e); } }; break;
+    case 1: guarded = (a: Any) => { stats.calls++; try { mem.watch(); return f(a); } catch (e) { return failed(e); } }; break;
+    case 2: guarded = (a: Any, b: Any) => { stats.calls++; try { mem.watch(); return f(a, b); } catch (e) { return failed(e); } }; break;
+    case 3: guarded = (a: Any, b: Any, c: Any) => { stats.calls++; try { mem.watch(); return f(a, b, c); } catch (e) { return failed(e); } }; break;
+    case 4: guarded = (a: Any, b: Any, c: Any, d: Any) => { stats.calls++; try { mem.watch(); return f(a, b, c, d); } catch (e) { return failed(e); } }; break;
     default:
       guarded = (a: Any, b: Any, c: Any, d: Any, e: Any, g: Any, h: Any, i: Any, j: Any, k: Any, l: Any) => {
         stats.calls++;
-        try { return f(a, b, c, d, e, g, h, i, j, k, l); } catch (err) { return failed(err); }
+        try { mem.watch(); return f(a, b, c, d, e, g, h, i, j, k, l); } catch (err) { return failed(err); }
       };
   }
   return guarded as (...args: never[]) => number;
@@ -77,7 +78,7 @@ export function wasiImports(ctx: ShimContext, stats: ShimStats): WebAssembly.Mod
   for (const name of WASI_PREVIEW1_FUNCTIONS) {
     const fn = all[name];
     if (!fn) throw new Error(`WASI shim lacks ${name}`);
-    out[name] = guardImport(name, fn, stats);
+    out[name] = guardImport(name, fn, stats, ctx.mem);
   }
   return out;
 }

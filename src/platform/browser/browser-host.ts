@@ -115,7 +115,7 @@ export class BrowserHost implements SystemHost {
     const { port1, port2 } = newMessageChannel();
     const start: BrowserThreadStart = {
       arena: kernel.arena.buffer, pid: process.pid, slot: process.slot, kernelQueue: this.kernelQueue,
-      handles, boot: boot as BootSpec, control: port2, tty: this.tty,
+      handles, boot: boot as BootSpec, limits: process.limits, control: port2, tty: this.tty,
     };
     const w = this.pool.shift() ?? this.newWorker();
     w.postMessage({ start } satisfies RunProcess, [port2]);

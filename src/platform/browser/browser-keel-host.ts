@@ -1,12 +1,17 @@
 /**
  * The KeelHost of a Keel booted in a browser's kernel worker: BrowserHost for its threads, the
  * browser thread platform for the kernel thread, and a small table of files the page handed over
- * (the manifest) in place of host files. There are no host directories or host stdio files.
+ * (the manifest) in place of host files. There are no host directories or host stdio files. The
+ * programs' memory budget is half the device's memory (navigator.deviceMemory), else 1 GiB.
  */
 
 import type { KeelHost } from '../../api/keel.js';
 import { BrowserHost } from './browser-host.js';
 import { browserThreadPlatform } from './browser-thread-platform.js';
+import { deviceMemoryBytes } from './web-globals.js';
+
+/** Without a figure from the browser, the programs' memory budget (a tab's memory is limited anyway). */
+const FALLBACK_BUDGET = 2 ** 30;
 
 const noHostFiles = (): never => {
   throw new Error('a browser has no host files');
@@ -22,6 +27,8 @@ export function browserKeelHost(tty: string, files: ReadonlyMap<string, Uint8Arr
       throw new Error('a browser has no host directories');
     },
     defaultManifest,
+    // Half of what the device has, as on Node: the page, the kernel and the services keep the rest.
+    defaultMemoryBudget: () => Math.floor((deviceMemoryBytes() ?? 2 * FALLBACK_BUDGET) / 2),
     readFile(path) {
       const f = files.get(path);
       if (!f) throw new Error('no such file or directory');

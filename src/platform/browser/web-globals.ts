@@ -61,6 +61,8 @@ interface BrowserGlobals {
   navigator: {
     storage?: { getDirectory?(): Promise<OpfsDirectory>; estimate?(): Promise<{ quota?: number; usage?: number }> };
     locks?: WebLocks;
+    /** GiB of device memory, rounded (Chromium only). */
+    deviceMemory?: number;
   };
 }
 
@@ -100,3 +102,9 @@ export async function storageFree(): Promise<number | null> {
   const e = await g.navigator?.storage?.estimate?.();
   return e?.quota !== undefined && e.usage !== undefined ? e.quota - e.usage : null;
 }
+
+/** Bytes of memory the device has, as the browser admits to (navigator.deviceMemory), or null. */
+export const deviceMemoryBytes = (): number | null => {
+  const gib = g.navigator?.deviceMemory;
+  return typeof gib === 'number' && gib > 0 ? gib * 2 ** 30 : null;
+};

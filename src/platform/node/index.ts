@@ -5,6 +5,7 @@
  */
 
 import { closeSync, createReadStream, createWriteStream, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Keel, type BootOptions, KeelError, KeelProcess, type KeelHost, type Limits, type Program, type SpawnOptions } from '../../api/keel.js';
@@ -31,6 +32,18 @@ function plain<T>(fn: () => T): T {
   }
 }
 
+/**
+ * The memory budget Keel gives programs by default: half of what this host has — its physical
+ * memory, or the limit the OS puts on this process (a container's cgroup), whichever is less —
+ * leaving the other half to the kernel, the services, Node itself and everything else.
+ */
+export function hostMemoryBudget(): number {
+  const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+  const physical = totalmem();
+  const usable = constrained > 0 && constrained < physical ? constrained : physical;
+  return Math.floor(usable / 2);
+}
+
 /** Keel's shipped manifests directory. */
 export const MANIFESTS_DIR = fileURLToPath(new URL('../../../../manifests/', import.meta.url));
 
@@ -47,6 +60,7 @@ export const nodeKeelHost: KeelHost = {
   },
   /** KEEL_MANIFEST if set (as for the keel command), else the manifest Keel ships as its default. */
   defaultManifest: process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}default.yaml`,
+  defaultMemoryBudget: hostMemoryBudget,
   readFile(path: string): Uint8Array {
     const b = plain(() => readFileSync(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

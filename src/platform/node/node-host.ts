@@ -12,8 +12,15 @@
  * process skips both the thread start and the cold start of the shim.
  * Memory buffers for `memory_map` travel on a per-thread MessagePort that the thread drains
  * synchronously with receiveMessageOnPort (it is blocked in the kernel call meanwhile).
+ *
+ * Every worker has a JS heap limit (`resourceLimits`): a worker that reaches it is ended alone
+ * (ERR_WORKER_OUT_OF_MEMORY, reported as its process's crash) instead of V8 aborting the whole
+ * host process. Program workers — the pool is only for programs — get PROGRAM_HEAP_MB (a wasm
+ * program's linear memory is outside the JS heap: the memory budget bounds that); service
+ * workers get the host's own heap limit, and never a pooled worker.
  */
 
+import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { Kernel, KernelHost } from '../../kernel/kernel.js';
 import type { ExitStatus, Process } from '../../kernel/process.js';
@@ -32,6 +39,13 @@ interface ThreadRecord {
 
 /** How long a retiring thread may take to say it is idle before it is stopped like any other. */
 const RETIRE_GRACE_MS = 2000;
+
+/** The host's own JS heap limit, in MiB: what a service worker may use. */
+const HOST_HEAP_MB = Math.max(64, Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20));
+/** A program worker's JS heap (the shim, a TypeScript program's objects), in MiB. */
+export const PROGRAM_HEAP_MB = Math.min(512, HOST_HEAP_MB);
+const PROGRAM_LIMITS = { maxOldGenerationSizeMb: PROGRAM_HEAP_MB };
+const SERVICE_LIMITS = { maxOldGenerationSizeMb: HOST_HEAP_MB };
 
 export class NodeHost implements KernelHost {
   kernel: Kernel | null = null;
@@ -78,7 +92,7 @@ export class NodeHost implements KernelHost {
   private refill(): void {
     if (this.closing) return;
     while (this.pool.length < this.poolSize) {
-      this.park(this.newWorker({ workerData: { pooled: true }, name: 'keel:idle', stdin: false }));
+      this.park(this.newWorker({ workerData: { pooled: true }, name: 'keel:idle', stdin: false, resourceLimits: PROGRAM_LIMITS }));
     }
   }
 
@@ -117,7 +131,7 @@ export class NodeHost implements KernelHost {
     if (this.closing) throw new Error('the host is shutting down');
     const kernel = this.kernel!;
     if ((boot as { attached?: boolean }).attached) {
-      this.attach(process, { arena: kernel.arena.buffer, pid: process.pid, slot: process.slot, kernelQueue: this.kernelQueue, handles, boot: boot as BootSpec });
+      this.attach(process, { arena: kernel.arena.buffer, pid: process.pid, slot: process.slot, kernelQueue: this.kernelQueue, handles, boot: boot as BootSpec, limits: process.limits });
       return;
     }
     const { port1, port2 } = new MessageChannel();
@@ -128,9 +142,11 @@ export class NodeHost implements KernelHost {
       kernelQueue: this.kernelQueue,
       handles,
       boot: boot as BootSpec,
+      limits: process.limits,
       control: port2,
     };
-    let worker = this.pool.shift();
+    const service = (boot as BootSpec).kind === 'services';
+    let worker = service ? undefined : this.pool.shift();
     if (worker) {
       worker.removeAllListeners('error');
       worker.removeAllListeners('exit');
@@ -142,6 +158,7 @@ export class NodeHost implements KernelHost {
         transferList: [port2],
         name: `keel:${process.pid}:${process.name}`,
         stdin: false,
+        resourceLimits: service ? SERVICE_LIMITS : PROGRAM_LIMITS,
       });
     }
     // Refill a little later: starting a worker busies this thread for a few ms, which the new

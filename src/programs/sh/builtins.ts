@@ -3,8 +3,10 @@
  * directory, jobs and children) and so cannot be separate programs — cd, pwd, export, unset,
  * exit, source (.), jobs, fg, bg, wait, kill — plus `:`, true and false.
  *
- * `kill` is a builtin because in Keel only a process's parent may signal it (proc checks): the
- * shell started the jobs, so the shell signals them.
+ * `kill` is a builtin because in Keel a process may signal only what it started, directly or not
+ * (proc checks): the shell started the jobs — and, through them, everything they started, orphans
+ * included — so the shell signals them. `kill %N` and `kill -SIG -PGID` signal a whole process
+ * group: a job and whatever its processes started in it.
  */
 
 import { SysError } from '../../abi/keel/sys.js';
@@ -187,21 +189,23 @@ const kill: Builtin = (sh, argv, io) => {
     signal = n;
     args = args.slice(1);
   }
-  if (args.length === 0) return fail(sh, io, 'kill', 'usage: kill [-s SIGNAL | -SIGNAL] PID | %JOB ...', 2);
+  if (args[0] === '--') args = args.slice(1);
+  if (args.length === 0) return fail(sh, io, 'kill', 'usage: kill [-s SIGNAL | -SIGNAL] PID | -PGID | %JOB ...', 2);
   let status = 0;
   for (const target of args) {
-    const pids = target.startsWith('%') ? sh.jobs.find(target)?.pids : /^[0-9]+$/.test(target) ? [Number(target)] : undefined;
-    if (!pids) {
-      status = fail(sh, io, 'kill', `${target}: arguments must be process or job IDs`);
+    // A job is its process group; -PGID names a group; PID a process (kill(2)'s numbering).
+    const job = target.startsWith('%') ? sh.jobs.find(target) : undefined;
+    const pid = job ? -job.pgid : /^-?[0-9]+$/.test(target) ? Number(target) : undefined;
+    if (pid === undefined || (job && job.pgid <= 0)) {
+      status = fail(sh, io, 'kill', `${target}: ${target.startsWith('%') ? 'no such job' : 'arguments must be process or job IDs'}`);
       continue;
     }
-    for (const pid of pids) {
-      try {
-        sh.sys.kill(pid, signal);
-      } catch (e) {
-        if (!(e instanceof SysError)) throw e;
-        status = fail(sh, io, 'kill', `(${pid}) - ${e.code === 'ESRCH' ? 'No such process (or not a child of this shell)' : e.message}`);
-      }
+    try {
+      sh.sys.kill(pid, signal);
+    } catch (e) {
+      if (!(e instanceof SysError)) throw e;
+      const why = e.code === 'ESRCH' ? 'No such process' : e.code === 'EPERM' ? 'Operation not permitted (not started from this shell)' : e.message;
+      status = fail(sh, io, 'kill', `(${target}) - ${why}`);
     }
   }
   return status;

@@ -366,7 +366,8 @@ export class Shell {
     const s = w.status;
     if (s.kind === 'trapped') this.error(`trapped: ${s.message}`);
     else if (s.kind === 'crashed') this.error(s.message);
-    else if (s.kind === 'killed' && s.signal !== 2 && s.signal !== 13) this.error(`killed by signal ${s.signal}`);
+    else if (s.kind === 'killed' && s.limit === 'memory') this.error(`killed by signal ${s.signal} (out of memory: the programs were over the memory budget)`);
+    else if (s.kind === 'killed' && s.signal !== 2 && s.signal !== 13) this.error(`killed by signal ${s.signal}${s.limit ? ` (${s.limit} limit)` : ''}`);
     return w.code;
   }
 

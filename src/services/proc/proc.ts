@@ -1,12 +1,23 @@
 /**
  * The proc service: the process table as programs see it — spawn a program by VFS path, wait for
- * a child, signal a child, who am I and who is my parent. The kernel creates and ends threads;
+ * a child, signal processes, who am I and who is my parent. The kernel creates and ends threads;
  * proc decides what a new process starts with (its VFS, console and proc sessions, each with a
- * fresh badge), remembers parent and child, and keeps exit statuses until the parent collects
+ * fresh badge, and the files its parent passes on, taken into its session before the parent is
+ * answered), remembers parent and child, and keeps exit statuses until the parent collects
  * them (it hears of every exit through the kernel's process-exited events).
  *
- * The caller's identity is the pid whose thread made the call (`origin`), so a process can only
- * wait for or signal its own children.
+ * The caller's identity is the pid whose thread made the call (`origin`). A process waits only
+ * for its own children. It may signal its descendants — what it started, what they started, and
+ * so on — and itself: each entry keeps the serials of every process above it, so a descendant
+ * stays reachable after the process in between has ended. The host (calls from the kernel
+ * process) may signal anyone; the terminal (the console's badge) any process group.
+ *
+ * Orphans: when a process ends, its children are re-parented to pid 1 (the kernel process, as
+ * init). proc reaps them in its place: an orphan's exit status is dropped as it ends, so nothing
+ * is left behind; until then it is listed (ps) and can be signalled by its ancestors.
+ *
+ * Limits reach down the tree: proc asks the kernel to start the child for the caller (`lineage`),
+ * and the kernel gives it at most the caller's limits (Process.limits).
  */
 
 import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
@@ -21,6 +32,8 @@ import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
 import type { InheritedFd, PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
 import { WAIT_STOPPED, procProtocol } from './proc-protocol.js';
 import { vfsProtocol } from '../vfs/vfs-protocol.js';
+import { MemoryLedger, WASM_PAGE_BYTES } from '../../ipc/memory-ledger.js';
+import { readProcessTable } from '../../ipc/process-table.js';
 
 interface Entry {
   readonly pid: number;
@@ -35,6 +48,10 @@ interface Entry {
   stoppedBy: number;
   /** Whether that stop was reported to an untraced wait. */
   stopReported: boolean;
+  /** proc's number for it, never reused: what its descendants' `ancestors` name. */
+  readonly serial: number;
+  /** The serials of every process above it, nearest last: who may signal it. */
+  readonly ancestors: readonly number[];
 }
 
 interface Waiter {
@@ -73,6 +90,10 @@ const SESSION_RIGHTS = Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICA
 const BADGE_BASE = 2 ** 40;
 const MAX_JSON = 60_000;
 const FILETYPE_REGULAR = 4;
+/** Where orphans are re-parented: pid 1, the kernel process, as init (proc reaps them for it). */
+export const INIT_PID = 1;
+/** Calls from the kernel process are the host's: it may signal any process. */
+const HOST_PID = 1;
 
 /** Shape check of the fds a parent passes on (their tokens are checked by the VFS at redeem). */
 function inheritedFds(x: unknown): x is InheritedFd[] {
@@ -83,7 +104,8 @@ function inheritedFds(x: unknown): x is InheritedFd[] {
     && num((f as InheritedFd).filetype) && num((f as InheritedFd).offset) && num((f as InheritedFd).flags)
     && num((f as InheritedFd).rightsBase) && num((f as InheritedFd).rightsInheriting)
     && ((f as InheritedFd).preopen === null || typeof (f as InheritedFd).preopen === 'string')
-    && ((f as InheritedFd).sameAs === undefined || num((f as InheritedFd).sameAs)));
+    && ((f as InheritedFd).sameAs === undefined || num((f as InheritedFd).sameAs))
+    && (f as InheritedFd).fid === undefined);
 }
 
 export class Proc {
@@ -93,14 +115,38 @@ export class Proc {
   private readonly vfs: ProtocolClient<typeof vfsProtocol>;
   private nextBadge = BADGE_BASE;
   private rootFid = 0;
+  private nextSerial = 1;
+  /** Serials of processes proc did not start that have started some (root programs, the shell). */
+  private readonly outsiders = new Map<number, number>();
+  private readonly ledger: MemoryLedger;
 
   isTty(badge: number): boolean {
     return this.masters.ttyBadge !== undefined && badge === this.masters.ttyBadge;
   }
 
-  constructor(caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS) {
+  constructor(private readonly caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
+    this.ledger = new MemoryLedger(caller.arena);
+  }
+
+  /** The serials above `pid` and its own: what a child of it carries as `ancestors`. */
+  private lineOf(pid: number): number[] {
+    const e = this.table.get(pid);
+    if (e) return [...e.ancestors, e.serial];
+    let serial = this.outsiders.get(pid);
+    if (serial === undefined) {
+      serial = this.nextSerial++;
+      this.outsiders.set(pid, serial);
+    }
+    return [serial];
+  }
+
+  /** Whether `caller` may signal `e`: the host, the process itself, or one of its ancestors. */
+  private maySignal(caller: number, e: Entry): boolean {
+    if (caller === HOST_PID || caller === e.pid) return true;
+    const serial = this.table.get(caller)?.serial ?? this.outsiders.get(caller);
+    return serial !== undefined && e.ancestors.includes(serial);
   }
 
   /** SUCCESS if `path` names a regular file in the VFS. */
@@ -127,7 +173,8 @@ export class Proc {
     return this.table.get(pid)?.pgid ?? pid;
   }
 
-  spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string, pgid = 0): { pid: number } | number {
+  spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string, pgid = 0,
+    asked: { memoryBytes?: number; openFiles?: number } = {}): { pid: number } | number {
     if (pgid > 0 && pgid !== this.pgidOf(parent) && ![...this.table.values()].some((e) => e.parent === parent && e.pgid === pgid)) return Errno.PERM;
     if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON) return Errno.TOOBIG;
     let args: unknown, env: unknown, preopens: unknown, inherit: unknown;
@@ -147,6 +194,10 @@ export class Proc {
     let children = 0;
     for (const e of this.table.values()) if (e.parent === parent) children++;
     if (children >= this.limits.maxChildren) return Errno.AGAIN;
+    // A program needs at least a page of memory: none is left when the programs hold the budget.
+    if (!this.ledger.fits(WASM_PAGE_BYTES)) return Errno.NOMEM;
+    const memoryBytes = asked.memoryBytes ?? 0, openFiles = asked.openFiles ?? 0;
+    if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 0 || !Number.isSafeInteger(openFiles) || openFiles < 0) return Errno.INVAL;
     if (program === 0) {
       if (!path.startsWith('/')) return Errno.INVAL;
       const found = this.exists(path);
@@ -160,33 +211,47 @@ export class Proc {
       release();
       return Errno.AGAIN;
     }
-    const boot: WasmBoot = {
-      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programToken: program }), args, env, preopens,
-      vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit } : {}),
+    // Take the files the parent shares into the child's session now (its VFS handle is minted):
+    // a share token dies with the sharer's session, and the parent may end before the child runs.
+    const childVfs = new ProtocolClient(vfsProtocol, this.caller, minted[0]!);
+    const take = (token: number): number | null => {
+      const t = childVfs.call('redeem', { token });
+      return t.transport === 0 && t.status === 0 ? t.reply!.fid : null;
     };
-    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[] });
+    const programFid = program !== 0 ? take(program) : 0;
+    const fds = inherit.map((f) => (f.kind === 'console' || f.sameAs !== undefined ? f : { ...f, token: 0, fid: take(f.token) ?? -1 }));
+    if (programFid === null || fds.some((f) => f.fid === -1)) {
+      release();
+      return Errno.BADF;
+    }
+    const boot: WasmBoot = {
+      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programFid }), args, env, preopens,
+      vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit: fds } : {}),
+    };
+    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[], lineage: parent, memoryBytes, openFiles });
     if (r.transport !== 0 || r.status !== Status.OK) {
       release();
-      return r.status === Status.NO_RESOURCES ? Errno.AGAIN : r.status === Status.ACCESS_DENIED ? Errno.ACCES : Errno.IO;
+      return r.status === Status.NO_RESOURCES ? Errno.AGAIN : r.status === Status.ACCESS_DENIED ? Errno.ACCES : r.status === Status.BAD_STATE ? Errno.SRCH : Errno.IO;
     }
     const { pid, handle } = r.reply!;
     const group = pgid === -1 ? pid : pgid > 0 ? pgid : this.pgidOf(parent);
-    this.table.set(pid, { pid, parent, name: path, pgid: group, handle, status: null, stoppedBy: 0, stopReported: false });
+    this.table.set(pid, { pid, parent, name: path, pgid: group, handle, status: null, stoppedBy: 0, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) });
     return { pid };
   }
 
-  /** The kernel reports an exit: record it, answer a waiting parent, orphan the children. */
+  /** The kernel reports an exit: record it, answer a waiting parent, re-parent the children to init. */
   processExited(pid: number, status: ExitStatus): void {
+    this.outsiders.delete(pid);
     for (let i = this.waiters.length - 1; i >= 0; i--) if (this.waiters[i]!.parent === pid) this.waiters.splice(i, 1);
     for (const e of [...this.table.values()]) {
       if (e.parent !== pid) continue;
-      e.parent = 0;
+      e.parent = INIT_PID;
       if (e.status) this.forget(e);
     }
     const e = this.table.get(pid);
     if (!e) return;
     e.status = status;
-    if (e.parent === 0) {
+    if (e.parent === INIT_PID) {
       this.forget(e);
       return;
     }
@@ -238,33 +303,72 @@ export class Proc {
     return DEFER;
   }
 
-  kill(parent: number, pid: number, signal: number): number {
+  /**
+   * Signal what `pid` names (POSIX kill): > 0 that process; 0 the caller's process group; -1
+   * every process the caller may signal but itself; < -1 the group -pid. Signal 0 only checks.
+   * Only processes the caller may signal (maySignal) are reached; ESRCH when `pid` names none at
+   * all, EPERM when it names only others'.
+   */
+  kill(caller: number, pid: number, signal: number): number {
+    if (!Number.isInteger(signal) || signal < 0 || signal > 64 || !Number.isInteger(pid)) return Errno.INVAL;
+    if (pid === 0 || pid < -1) {
+      const { reached, others } = this.signalMembers(caller, pid === 0 ? this.pgidOf(caller) : -pid, signal, caller === HOST_PID);
+      return reached > 0 ? Errno.SUCCESS : others > 0 ? Errno.PERM : Errno.SRCH;
+    }
+    if (pid === -1) {
+      const mine = [...this.table.values()].filter((e) => e.pid !== caller && !e.status && this.maySignal(caller, e));
+      if (mine.length === 0) return Errno.SRCH;
+      for (const e of mine) this.send(e, signal);
+      return Errno.SUCCESS;
+    }
     const e = this.table.get(pid);
-    if (!e || e.parent !== parent) return Errno.SRCH;
-    if (e.status) return Errno.SUCCESS;
+    if (!e) return this.isProcess(pid) ? Errno.PERM : Errno.SRCH;
+    if (!this.maySignal(caller, e)) return Errno.PERM;
+    if (e.status || signal === 0) return Errno.SUCCESS;
     const r = this.kernel.call('kill', { handle: e.handle, signal });
     if (r.transport === 0 && r.status === 0) return Errno.SUCCESS;
     return r.status === Status.INVALID_ARGS ? Errno.INVAL : Errno.SRCH;
   }
 
+  /** Send `signal` to `e` (0: nothing); whether it reached a running process. */
+  private send(e: Entry, signal: number): boolean {
+    if (signal === 0) return true;
+    const r = this.kernel.call('kill', { handle: e.handle, signal });
+    return r.transport === 0 && r.status === 0;
+  }
+
+  /** Whether `pid` is a live process of the system, one proc did not start (a service, a root program). */
+  private isProcess(pid: number): boolean {
+    return (readProcessTable(this.caller.arena, null) ?? []).some((row) => row.pid === pid);
+  }
+
   /**
-   * Signal the running members of group `pgid`: every one for the terminal (`fromTty`), else
-   * only the caller's children. How many were signalled, or ESRCH.
+   * Signal the running members of group `pgid` the caller may signal (all of them with
+   * `everyone`): how many were reached, and how many members were left alone as not the caller's.
+   */
+  private signalMembers(caller: number, pgid: number, signal: number, everyone: boolean): { reached: number; others: number } {
+    let reached = 0, others = 0;
+    for (const e of this.table.values()) {
+      if (e.pgid !== pgid || e.status) continue;
+      if (!everyone && !this.maySignal(caller, e)) others++;
+      else if (this.send(e, signal)) reached++;
+    }
+    return { reached, others };
+  }
+
+  /**
+   * Signal the running members of group `pgid`: every one for the terminal (`fromTty`) and the
+   * host, else those the caller may signal. How many were signalled, or EPERM/ESRCH.
    */
   signalGroup(caller: number, fromTty: boolean, pgid: number, signal: number): { count: number } | number {
     if (signal < 1 || signal > 64) return Errno.INVAL;
-    let count = 0;
-    for (const e of this.table.values()) {
-      if (e.pgid !== pgid || e.status || (!fromTty && e.parent !== caller)) continue;
-      const r = this.kernel.call('kill', { handle: e.handle, signal });
-      if (r.transport === 0 && r.status === 0) count++;
-    }
-    return count > 0 || fromTty ? { count } : Errno.SRCH;
+    const { reached, others } = this.signalMembers(caller, pgid, signal, fromTty || caller === HOST_PID);
+    return reached > 0 || fromTty ? { count: reached } : others > 0 ? Errno.PERM : Errno.SRCH;
   }
 
   /** The parent of `pid`; 1 (the kernel process, as init) for orphans and processes proc did not start. */
   parentOf(pid: number): number {
-    return this.table.get(pid)?.parent || 1;
+    return this.table.get(pid)?.parent ?? INIT_PID;
   }
 
   list(): { pid: number; parent: number; pgid: number; name: string; state: string }[] {
@@ -274,7 +378,8 @@ export class Proc {
 
 export function procService(proc: Proc): Service {
   return serveProtocol(procProtocol, 'proc', {
-    spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit, r.pgid),
+    spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit, r.pgid,
+      { ...(r.memoryBytes > 0 ? { memoryBytes: r.memoryBytes } : {}), ...(r.openFiles > 0 ? { openFiles: r.openFiles } : {}) }),
     wait: (r, c, server) => proc.wait(c.origin, r.pid, r.untraced !== 0, () => server.defer(c)),
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
