@@ -2,7 +2,8 @@
  * Loading a program into a new process: read the file through the process's own VFS session —
  * by path, or from an open file its parent shared (spawn by open file, so a program can start
  * only what it can open) — and decide what it is, like a kernel's binfmt handlers:
- *   - `\0asm…`: a WebAssembly module, compiled here;
+ *   - `\0asm…`: a WebAssembly module, compiled here, and its linkage checked (link-check.ts:
+ *     every import one Keel provides with the signature Keel declares, `_start` () -> ());
  *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities), named in
  *     src/programs/registry.ts — the name is checked against that list, so a file can only ask
  *     for a program Keel ships, never load code from elsewhere.
@@ -15,6 +16,7 @@ import { FID_READ } from '../services/vfs/vfs.js';
 import { PROGRAM_MAGIC, isProgramName } from '../programs/registry.js';
 import { limitMemory } from './wasm-memory-limit.js';
 import { decodeText } from '../ipc/text-codec.js';
+import { checkLinkage } from './link-check.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
@@ -44,11 +46,14 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
     if (typeof limited === 'string') return `${name}: ${limited}`;
     bytes = limited;
   }
+  let module: WebAssembly.Module;
   try {
-    return { kind: 'wasm', module: new WebAssembly.Module(bytes) };
+    module = new WebAssembly.Module(bytes);
   } catch (e) {
     return `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
   }
+  const refused = checkLinkage(bytes);
+  return refused === null ? { kind: 'wasm', module } : refused;
 }
 
 /** Read all of open file `fid` (then close it) and compile it. */

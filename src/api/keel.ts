@@ -25,6 +25,7 @@ import type { ThreadPlatform } from '../system/thread-platform.js';
 import type { DiskMount, HostDirMount } from '../system/system-config.js';
 import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
 import { limitMemory } from '../abi/wasm-memory-limit.js';
+import { checkLinkage } from '../abi/link-check.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
@@ -180,7 +181,11 @@ export class Keel {
     }
   }
 
-  /** The module to run (with the memory limit built in when we have its bytes), and its name. */
+  /**
+   * The module to run (with the memory limit built in when we have its bytes), and its name. Bytes
+   * are checked as the loader checks them (abi/link-check.ts): a module that would not link is
+   * BAD_MODULE here, as wasmtime refuses it before running anything.
+   */
   private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string } {
     if (program instanceof WebAssembly.Module) {
       if (memoryBytes !== undefined) throw new KeelError('BAD_OPTION', 'limits.memoryBytes needs the program as bytes or a path: a compiled module\'s memory maximum cannot be changed');
@@ -201,11 +206,15 @@ export class Keel {
       if (typeof limited === 'string') throw new KeelError(/^its memory starts/.test(limited) ? 'LIMIT' : 'BAD_MODULE', `${name}: ${limited}`);
       bytes = limited;
     }
+    let module: WebAssembly.Module;
     try {
-      return { name, module: new WebAssembly.Module(bytes) };
+      module = new WebAssembly.Module(bytes);
     } catch (e) {
       throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     }
+    const refused = checkLinkage(bytes);
+    if (refused !== null) throw new KeelError('BAD_MODULE', `${name}: ${refused}`);
+    return { name, module };
   }
 
   /** The preopens of a spawn: `dirs` (default: the boot directories), then `cwd` as `.`. */
