@@ -52,6 +52,15 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     escapesToday: NAME_WALK,
   },
   {
+    name: 'two-mounts-equal-held-dir',
+    tries: 'as two-mounts-equal, but the held directory itself is renamed and replaced by a symlink to ../sibling (up/sibling -> ../../sibling)',
+    program: 'held',
+    preopens: [{ guest: '/a', host: 'proj' }, { guest: '/b', host: 'proj' }],
+    args: () => ['mounts', '3', 'up/sibling', '4', 'up/sibling', '../../sibling', 'up/sibling-moved'],
+    via: ['api', 'cli', 'wasi'],
+    short: ['api'],
+  },
+  {
     name: 'two-mounts-nested',
     tries: 'proj preopened as /proj and proj/out as /out: hold out/up/sibling open through /proj; through /out rename up and make up -> ../..; then the same operations through the held fd',
     program: 'held',
@@ -84,6 +93,19 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     via: ['api', 'cli', 'wasi'],
     short: ['api'],
     escapesToday: NAME_WALK,
+  },
+  {
+    name: 'host-planted-symlink-held-dir',
+    tries: 'as host-planted-symlink, but the host renames the held directory itself and plants up/sibling -> ../../sibling',
+    program: 'held',
+    preopens: [{ guest: '/sandbox', host: 'sandbox' }],
+    args: () => ['planted', '3', 'up/sibling', 'up/sibling-moved'],
+    onReady: (tree) => {
+      renameSync(tree.at('sandbox/up/sibling'), tree.at('sandbox/up/sibling-moved'));
+      symlinkSync('../../sibling', tree.at('sandbox/up/sibling'));
+    },
+    via: ['api'],
+    short: [],
   },
   {
     name: 'host-swap-race',

@@ -94,7 +94,10 @@ const PROGRAM_MS = 120_000;
 const RESOURCE_MS = 60_000;
 const READY_MS = 60_000;
 
-/** Resolves once `cond()` holds, checking on each turn of the event loop; rejects after `ms`. */
+/**
+ * Resolves once `cond()` holds, checking on each turn of the event loop; rejects after `ms`.
+ * Callers fold "the other side has gone" into `cond`, so no check outlives what it waits for.
+ */
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = performance.now() + ms;
   while (!cond()) {
@@ -112,7 +115,11 @@ async function runChild(cmd: string[], onReady?: () => void): Promise<Ran> {
     stdout += s;
     if (!answered && onReady && stdout.includes('READY\n')) {
       answered = true;
-      onReady();
+      try {
+        onReady();
+      } catch (e) {
+        stderr += `driver: the host action failed: ${e instanceof Error ? e.message : String(e)}\n`;
+      }
       child.stdin!.end('GO\n');
     }
   });
@@ -138,8 +145,10 @@ async function runApi(tree: HostTree, attack: EscapeAttack, args: string[]): Pro
       stderr: { write: (c: Uint8Array) => { stderr += decoder.decode(c); } },
       limits: { timeMs: PROGRAM_MS },
     });
+    let exited = false;
+    void p.exited.then(() => { exited = true; });
     if (attack.onReady) {
-      await Promise.race([until(() => stdout.includes('READY\n'), READY_MS, 'READY'), p.exited]);
+      await until(() => exited || stdout.includes('READY\n'), READY_MS, 'READY');
       if (stdout.includes('READY\n')) {
         attack.onReady(tree);
         await p.stdin!.write('GO\n');
@@ -162,8 +171,9 @@ async function startSwapper(tree: HostTree, race: { dir: string; target: string 
   const child = spawn(process.execPath, [swapperJs, tree.at(race.dir), race.target, String(budget.raceMs + 30_000), String(budget.raceRounds * 50)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  await Promise.race([until(() => out.includes('swapping\n'), 30_000, 'the swapper'), closed]);
+  let gone = false;
+  const closed = new Promise<void>((resolve) => child.once('close', () => { gone = true; resolve(); }));
+  await until(() => gone || out.includes('swapping\n'), 30_000, 'the swapper');
   return {
     stop: async () => {
       child.kill('SIGTERM');
@@ -271,8 +281,10 @@ export async function runResource(attack: ResourceAttack): Promise<Verdict> {
         evidence.push(`the attack could not start: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (p) {
+        let exited = false;
+        void p.exited.then(() => { exited = true; });
         // Meanwhile: once it holds its resource (READY), or at once for an attack that holds nothing.
-        if (attack.holds) await Promise.race([until(() => stdout.includes('READY\n'), READY_MS, 'READY'), p.exited]).catch(() => undefined);
+        if (attack.holds) await until(() => exited || stdout.includes('READY\n'), READY_MS, 'READY').catch(() => undefined);
         const meanwhile = await probe(keel, 'while the attack runs');
         if (meanwhile) evidence.push(meanwhile);
         if (attack.holds) {

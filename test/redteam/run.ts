@@ -25,16 +25,21 @@ function print(v: Verdict, known?: string): void {
 
 const verdicts: Verdict[] = [];
 process.stdout.write(`== escape attacks (race ${budget.raceMs} ms)\n`);
+/** A run whose driver itself failed (a boot that did not come up, a bound passed) fails, with the reason. */
+const failedRun = (attack: string, via: Verdict['via'], e: unknown): Verdict => ({
+  attack, via, passed: false, evidence: [`the driver failed: ${e instanceof Error ? e.message : String(e)}`], summary: '', ms: 0,
+});
+
 for (const attack of escapeAttacks.filter((a) => a.name.includes(filter) && !resourcesOnly)) {
   for (const via of attack.via) {
-    const v = await runEscape(attack, via, budget);
+    const v = await runEscape(attack, via, budget).catch((e: unknown) => failedRun(attack.name, via, e));
     verdicts.push(v);
     print(v, attack.escapesToday);
   }
 }
 process.stdout.write('== resource attacks: does the system still serve another program?\n');
 for (const attack of resourceAttacks.filter((a) => a.name.includes(filter) && !escapesOnly)) {
-  const v = await runResource(attack);
+  const v = await runResource(attack).catch((e: unknown) => failedRun(attack.name, 'api', e));
   verdicts.push(v);
   print(v);
 }
