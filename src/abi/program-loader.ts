@@ -3,7 +3,8 @@
  * by path, or from an open file its parent shared (spawn by open file, so a program can start
  * only what it can open; proc has already taken it into the process's session) — and decide what
  * it is, like a kernel's binfmt handlers:
- *   - `\0asm…`: a WebAssembly module, compiled here;
+ *   - `\0asm…`: a WebAssembly module, compiled here, and its linkage checked (link-check.ts:
+ *     every import one Keel provides with the signature Keel declares, `_start` () -> ());
  *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities), named in
  *     src/programs/registry.ts — the name is checked against that list, so a file can only ask
  *     for a program Keel ships, never load code from elsewhere.
@@ -16,6 +17,7 @@ import { FID_READ } from '../services/vfs/vfs.js';
 import { PROGRAM_MAGIC, isProgramName } from '../programs/registry.js';
 import { limitMemory } from './wasm-memory-limit.js';
 import { decodeText } from '../ipc/text-codec.js';
+import { checkLinkage } from './link-check.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
@@ -46,11 +48,14 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
     if (typeof limited === 'string' && /^its memory starts/.test(limited)) return `${name}: ${limited}`;
     if (typeof limited !== 'string') bytes = limited;
   }
+  let module: WebAssembly.Module;
   try {
-    return { kind: 'wasm', module: new WebAssembly.Module(bytes) };
+    module = new WebAssembly.Module(bytes);
   } catch (e) {
     return `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
   }
+  const refused = checkLinkage(bytes);
+  return refused === null ? { kind: 'wasm', module } : refused;
 }
 
 /** Read all of open file `fid` (then close it) and compile it. */

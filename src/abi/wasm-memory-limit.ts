@@ -15,6 +15,7 @@
  */
 
 import { concatBytes } from './bytes.js';
+import { WasmReader } from './wasm-module-reader.js';
 
 const WASM_PAGE = 65536;
 const MEMORY_SECTION = 5;
@@ -22,27 +23,6 @@ const HAS_MAX = 0x01;
 const MEMORY64 = 0x04;
 /** The most pages a 32-bit memory may declare. */
 const MAX_PAGES_32 = 65536;
-
-class Reader {
-  constructor(readonly bytes: Uint8Array, public pos: number) {}
-
-  byte(): number {
-    if (this.pos >= this.bytes.length) throw new RangeError('unexpected end of module');
-    return this.bytes[this.pos++]!;
-  }
-
-  /** An unsigned LEB128 number (up to 2^53, enough for memory64 page counts). */
-  leb(): number {
-    let result = 0, scale = 1;
-    for (let i = 0; i < 10; i++) {
-      const b = this.byte();
-      result += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) return result;
-      scale *= 128;
-    }
-    throw new RangeError('LEB128 number too long');
-  }
-}
 
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -62,7 +42,7 @@ export function limitMemory(module: Uint8Array, maxBytes: number): Uint8Array | 
   const parts: Uint8Array[] = [module.subarray(0, 8)];
   let changed = false;
   try {
-    const r = new Reader(module, 8);
+    const r = new WasmReader(module, 8);
     while (r.pos < module.length) {
       const start = r.pos;
       const id = r.byte();
@@ -74,7 +54,7 @@ export function limitMemory(module: Uint8Array, maxBytes: number): Uint8Array | 
         parts.push(module.subarray(start, r.pos));
         continue;
       }
-      const m = new Reader(module.subarray(0, body + size), body);
+      const m = new WasmReader(module.subarray(0, body + size), body);
       const out: number[] = [];
       const count = m.leb();
       out.push(...leb(count));
@@ -105,7 +85,7 @@ export function limitMemory(module: Uint8Array, maxBytes: number): Uint8Array | 
 export function initialMemoryBytes(module: Uint8Array): number {
   if (module.length < 8 || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d) return 0;
   try {
-    const r = new Reader(module, 8);
+    const r = new WasmReader(module, 8);
     while (r.pos < module.length) {
       const id = r.byte();
       const size = r.leb();

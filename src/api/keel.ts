@@ -25,6 +25,7 @@ import type { ThreadPlatform } from '../system/thread-platform.js';
 import type { DiskMount, HostDirMount } from '../system/system-config.js';
 import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
 import { initialMemoryBytes, limitMemory } from '../abi/wasm-memory-limit.js';
+import { checkLinkage } from '../abi/link-check.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
@@ -211,7 +212,9 @@ export class Keel {
 
   /**
    * The module to run (with its memory maximum capped at the limit and the budget when we have
-   * its bytes), its name, and the memory it starts with when known.
+   * its bytes), its name, and the memory it starts with when known. Bytes are checked as the
+   * loader checks them (abi/link-check.ts): a module that would not link is BAD_MODULE here, as
+   * wasmtime refuses it before running anything.
    */
   private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string; initialMemory?: number } {
     if (program instanceof WebAssembly.Module) {
@@ -235,11 +238,15 @@ export class Keel {
       if (typeof limited === 'string' && /^its memory starts/.test(limited)) throw new KeelError('LIMIT', `${name}: ${limited}`);
       if (typeof limited !== 'string') bytes = limited;
     }
+    let module: WebAssembly.Module;
     try {
-      return { name, module: new WebAssembly.Module(bytes), initialMemory: initialMemoryBytes(bytes) };
+      module = new WebAssembly.Module(bytes);
     } catch (e) {
       throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     }
+    const refused = checkLinkage(bytes);
+    if (refused !== null) throw new KeelError('BAD_MODULE', `${name}: ${refused}`);
+    return { name, module, initialMemory: initialMemoryBytes(bytes) };
   }
 
   /** The preopens of a spawn: `dirs` (default: the boot directories), then `cwd` as `.`. */

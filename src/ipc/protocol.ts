@@ -103,7 +103,8 @@ export function defineProtocol<const Ops extends Readonly<Record<string, OpSpec>
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a string that begins with U+FEFF keeps it (a name "\uFEFFx" is not the name "x").
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Thrown by `encode` when a message does not fit the bulk buffer; callers turn it into a status. */
 export class MessageTooLarge extends Error {}

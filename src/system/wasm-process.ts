@@ -118,7 +118,8 @@ export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | 
 
 function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly.ModuleImports, keel: WebAssembly.ModuleImports): ExitStatus {
   const imports = { wasi_snapshot_preview1: wasi, keel };
-  const unknown = WebAssembly.Module.imports(module).filter((i) => !(i.module in imports) || !(i.name in imports[i.module as keyof typeof imports]));
+  // Own names only: `in` would also accept names every object inherits (toString, constructor).
+  const unknown = WebAssembly.Module.imports(module).filter((i) => !Object.hasOwn(imports, i.module) || !Object.hasOwn(imports[i.module as keyof typeof imports], i.name));
   if (unknown.length > 0) {
     const first = unknown[0]!;
     return { kind: 'crashed', message: `imports ${first.module}.${first.name}, which Keel does not provide` };
@@ -138,6 +139,9 @@ export function runStart(instance: WebAssembly.Instance, ctx: ShimContext): Exit
   const start = instance.exports['_start'];
   if (!(memory instanceof WebAssembly.Memory)) return { kind: 'crashed', message: 'does not export its memory' };
   if (typeof start !== 'function') return { kind: 'crashed', message: 'has no _start function (not a WASI command)' };
+  // A module loaded from bytes had its entry point's type checked (abi/link-check.ts); one given
+  // compiled shows only its parameter count, which must be 0 too.
+  if (start.length !== 0) return { kind: 'crashed', message: `entry point \`_start\` must be a func of type \`() -> ()\`, found one taking ${start.length} parameter${start.length === 1 ? '' : 's'}` };
   ctx.mem.attach(memory);
   try {
     // Its initial memory enters the ledger before it runs: a program that does not fit ends here.

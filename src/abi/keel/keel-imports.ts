@@ -22,19 +22,48 @@
  *   pipe(fds_out) -> errno                     fds_out[0] reads, fds_out[1] writes.
  *   dup2(from, to) -> errno                    `to` names what `from` names (shared offset).
  *   getpid() -> pid, getppid() -> pid
+ *
+ * Names are read strictly, as WASI's (wasi/guest-path.ts): spawn's path, every argv and env string
+ * must be valid UTF-8 (else EILSEQ) and the path no longer than the VFS takes (else
+ * ENAMETOOLONG); a string over MAX_STRING bytes, more than MAX_STRINGS of them, or lists too
+ * large to travel to the proc service are E2BIG — all decided here, before a service is asked.
  */
 
 import type { ProtocolClient } from '../../ipc/protocol-client.js';
+import { Status } from '../../kernel/status.js';
 import { exitCodeOf } from '../../kernel/process.js';
 import { exitStatusFromWire } from '../../kernel/kernel-service.js';
 import type { ProcProtocol } from '../../services/proc/proc-protocol.js';
 import { FID_READ } from '../../services/vfs/vfs.js';
 import type { InheritedFd } from '../../system/boot-spec.js';
+import type { FuncSig } from '../wasm-module-reader.js';
 import { Errno } from '../wasi/errno.js';
 import { type FdEntry, MAX_FDS } from '../wasi/fd-table.js';
+import { decodeGuestText, readGuestPath } from '../wasi/guest-path.js';
 import { PIPE_READ_RIGHTS, PIPE_WRITE_RIGHTS, WasiRight } from '../wasi/rights.js';
 import type { ShimContext } from '../wasi/shim-context.js';
 import { vfsResult } from '../wasi/wasi-fd.js';
+
+/**
+ * Every `keel` import with its core wasm signature: all i32 (pointers, counts, fds, pids) and one
+ * i32 result (the errno; getpid and getppid the pid). A module importing one with another
+ * signature is refused at load (abi/link-check.ts).
+ */
+export const KEEL_SIGNATURES = {
+  spawn: i32Fn(10),
+  spawn_pgid: i32Fn(11),
+  wait: i32Fn(3),
+  kill: i32Fn(2),
+  pipe: i32Fn(1),
+  dup2: i32Fn(2),
+  getpid: i32Fn(0),
+  getppid: i32Fn(0),
+} as const satisfies Readonly<Record<string, FuncSig>>;
+
+/** `params` i32 parameters, one i32 result. */
+function i32Fn(params: number): FuncSig {
+  return { params: new Array<'i32'>(params).fill('i32'), results: ['i32'] };
+}
 
 const MAX_STRING = 64 * 1024;
 const MAX_STRINGS = 4096;
@@ -43,20 +72,25 @@ const FILETYPE_UNKNOWN = 0;
 export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtocol> | null) {
   const { mem, fds, lk } = ctx;
 
-  const cString = (ptr: number): string => {
+  /** The NUL-terminated string at `ptr`: its text, E2BIG past MAX_STRING bytes, EILSEQ if not UTF-8. */
+  const cString = (ptr: number): string | number => {
     let end = ptr;
     for (;;) {
-      if (end - ptr > MAX_STRING) throw new RangeError('string too long');
+      if (end - ptr > MAX_STRING) return Errno.TOOBIG;
       if (mem.u8(end) === 0) break;
       end++;
     }
-    return mem.string(ptr, end - ptr);
+    return decodeGuestText(mem.bytes(ptr, end - ptr));
   };
   const cStrings = (ptr: number, count: number): string[] | number => {
     if (count < 0 || count > MAX_STRINGS) return Errno.TOOBIG;
     mem.check(ptr, count * 4);
     const out: string[] = [];
-    for (let i = 0; i < count; i++) out.push(cString(mem.u32(ptr + i * 4)));
+    for (let i = 0; i < count; i++) {
+      const s = cString(mem.u32(ptr + i * 4));
+      if (typeof s === 'number') return s;
+      out.push(s);
+    }
     return out;
   };
   const closeEntry = (e: FdEntry): void => lk.releaseFd(e);
@@ -77,7 +111,8 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       if (!dir) return Errno.BADF;
       if (dir.kind !== 'dir') return Errno.NOTDIR;
       if ((dir.rightsBase & WasiRight.PATH_OPEN) === 0) return Errno.NOTCAPABLE;
-      const path = mem.string(pathPtr, pathLen);
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
       const args = cStrings(argv, argc);
       if (typeof args === 'number') return args;
       const env = cStrings(envp, envc);
@@ -141,6 +176,8 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
         program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
         inherit: JSON.stringify(inherit), pgid, memoryBytes: 0, openFiles: 0,
       });
+      // INVALID_ARGS before the call: the lists do not fit in one message to the proc service.
+      if (r.transport === Status.INVALID_ARGS) return cancel(Errno.TOOBIG);
       if (r.transport !== 0) return cancel(Errno.IO);
       if (r.status !== 0) return cancel(r.status);
       mem.setU32(pidOut, r.reply!.pid);
@@ -196,5 +233,5 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
     },
     getpid: (): number => whoAmI().pid,
     getppid: (): number => whoAmI().parent,
-  };
+  } satisfies Record<keyof typeof KEEL_SIGNATURES, unknown>;
 }

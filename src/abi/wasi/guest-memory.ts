@@ -3,7 +3,8 @@
  *
  * Every guest pointer and length is checked against the memory's current size before use; a
  * bad one throws GuestFault, which the shim's wrapper turns into EFAULT for the program. Views
- * are refreshed when the memory grows (growing replaces the ArrayBuffer).
+ * are refreshed when the memory grows (growing replaces the ArrayBuffer). Text a program passes
+ * is read by guest-path.ts, strictly (there is deliberately no lossy string reader here).
  *
  * Growth is also watched for the memory ledger: `watch()`, made on every system call, costs one
  * comparison while the size is the one last reported, and calls `onGrow` with the new size once
@@ -97,11 +98,6 @@ export class GuestMemory {
     this.dv.setUint32(p + 4, Math.floor(n / 0x1_0000_0000), true);
   }
 
-  /** Read a UTF-8 string (copied out of guest memory). */
-  string(ptr: number, len: number): string {
-    return decoder.decode(this.bytes(ptr, len).slice());
-  }
-
   /** The iovec list at `iovs` as [ptr, len] pairs, each checked. */
   iovecs(iovs: number, count: number): Array<[number, number]> {
     this.check(iovs, count * 8);
@@ -115,5 +111,3 @@ export class GuestMemory {
     return out;
   }
 }
-
-const decoder = new TextDecoder('utf-8');

@@ -1,12 +1,14 @@
 /**
  * WASI path_* functions. Each resolves its directory fd and checks the right the operation needs
- * on it, reads the path from guest memory, and asks the VFS, which walks the path confined to
- * that directory (see services/vfs/path-walk.ts).
+ * on it, reads the path from guest memory strictly (guest-path.ts: invalid UTF-8 is EILSEQ, an
+ * over-long path ENAMETOOLONG, both before any service is asked), and asks the VFS, which walks
+ * the path confined to that directory (see services/vfs/path-walk.ts).
  */
 
 import { FID_READ, FID_WRITE } from '../../services/vfs/vfs.js';
 import { Errno } from './errno.js';
 import type { FdEntry } from './fd-table.js';
+import { readGuestPath, readLinkTarget } from './guest-path.js';
 import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, OFlag, WasiRight } from './rights.js';
 import type { ShimContext } from './shim-context.js';
 import { vfsResult, writeFilestat } from './wasi-fd.js';
@@ -30,7 +32,8 @@ export function pathFunctions(ctx: ShimContext) {
       rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdOut: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_OPEN);
       if (typeof dir === 'number') return dir;
-      const path = mem.string(pathPtr, pathLen);
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
       mem.check(fdOut, 4);
       if (oflags & ~0xf || fdflags & ~0x1f) return Errno.INVAL;
       // As wasmtime: a directory open cannot also create, require exclusivity or truncate.
@@ -68,12 +71,15 @@ export function pathFunctions(ctx: ShimContext) {
     path_create_directory: (dirfd: number, pathPtr: number, pathLen: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_CREATE_DIRECTORY);
       if (typeof dir === 'number') return dir;
-      return errnoOf(vfsResult(lk.vfs.call('mkdir', { dir: dir.fid, path: mem.string(pathPtr, pathLen) })));
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
+      return errnoOf(vfsResult(lk.vfs.call('mkdir', { dir: dir.fid, path })));
     },
     path_filestat_get: (dirfd: number, flags: number, pathPtr: number, pathLen: number, out: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_FILESTAT_GET);
       if (typeof dir === 'number') return dir;
-      const path = mem.string(pathPtr, pathLen);
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
       mem.check(out, 64);
       const st = vfsResult(lk.vfs.call('statPath', { dir: dir.fid, lookup: flags & 1, path }));
       if (typeof st === 'number') return st;
@@ -83,7 +89,8 @@ export function pathFunctions(ctx: ShimContext) {
     path_filestat_set_times: (dirfd: number, flags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, fst: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_FILESTAT_SET_TIMES);
       if (typeof dir === 'number') return dir;
-      const path = mem.string(pathPtr, pathLen);
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
       if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
       return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags: fst, path })));
     },
@@ -92,14 +99,17 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof a === 'number') return a;
       const b = dirWith(newfd, WasiRight.PATH_LINK_TARGET);
       if (typeof b === 'number') return b;
-      return errnoOf(vfsResult(lk.vfs.call('link', {
-        fromDir: a.fid, toDir: b.fid, lookup: oldFlags & 1, from: mem.string(oldPtr, oldLen), to: mem.string(newPtr, newLen),
-      })));
+      const from = readGuestPath(mem, oldPtr, oldLen);
+      if (typeof from === 'number') return from;
+      const to = readGuestPath(mem, newPtr, newLen);
+      if (typeof to === 'number') return to;
+      return errnoOf(vfsResult(lk.vfs.call('link', { fromDir: a.fid, toDir: b.fid, lookup: oldFlags & 1, from, to })));
     },
     path_readlink: (dirfd: number, pathPtr: number, pathLen: number, buf: number, bufLen: number, usedPtr: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_READLINK);
       if (typeof dir === 'number') return dir;
-      const path = mem.string(pathPtr, pathLen);
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
       const out = mem.bytes(buf, bufLen);
       mem.check(usedPtr, 4);
       const r = vfsResult(lk.vfs.call('readlink', { dir: dir.fid, path }));
@@ -113,25 +123,35 @@ export function pathFunctions(ctx: ShimContext) {
     path_remove_directory: (dirfd: number, pathPtr: number, pathLen: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_REMOVE_DIRECTORY);
       if (typeof dir === 'number') return dir;
-      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path: mem.string(pathPtr, pathLen) })));
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
+      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path })));
     },
     path_unlink_file: (dirfd: number, pathPtr: number, pathLen: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_UNLINK_FILE);
       if (typeof dir === 'number') return dir;
-      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path: mem.string(pathPtr, pathLen) })));
+      const path = readGuestPath(mem, pathPtr, pathLen);
+      if (typeof path === 'number') return path;
+      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path })));
     },
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const a = dirWith(fd, WasiRight.PATH_RENAME_SOURCE);
       if (typeof a === 'number') return a;
       const b = dirWith(newFd, WasiRight.PATH_RENAME_TARGET);
       if (typeof b === 'number') return b;
-      return errnoOf(vfsResult(lk.vfs.call('rename', { fromDir: a.fid, toDir: b.fid, from: mem.string(oldPtr, oldLen), to: mem.string(newPtr, newLen) })));
+      const from = readGuestPath(mem, oldPtr, oldLen);
+      if (typeof from === 'number') return from;
+      const to = readGuestPath(mem, newPtr, newLen);
+      if (typeof to === 'number') return to;
+      return errnoOf(vfsResult(lk.vfs.call('rename', { fromDir: a.fid, toDir: b.fid, from, to })));
     },
     path_symlink: (oldPtr: number, oldLen: number, dirfd: number, newPtr: number, newLen: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_SYMLINK);
       if (typeof dir === 'number') return dir;
-      const target = mem.string(oldPtr, oldLen);
-      const path = mem.string(newPtr, newLen);
+      const target = readLinkTarget(mem, oldPtr, oldLen);
+      if (typeof target === 'number') return target;
+      const path = readGuestPath(mem, newPtr, newLen);
+      if (typeof path === 'number') return path;
       return errnoOf(vfsResult(lk.vfs.call('symlink', { dir: dir.fid, target, path })));
     },
   };

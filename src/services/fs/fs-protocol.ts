@@ -79,7 +79,8 @@ export function packDirEntries(entries: readonly (DirEntry & { next: number })[]
   return { bytes: bytes.subarray(0, total), count };
 }
 
-const decoder = new TextDecoder();
+/** ignoreBOM: a name that begins with U+FEFF keeps it. */
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function unpackDirEntries(bytes: Uint8Array, count: number): (DirEntry & { next: number })[] {
   const out: (DirEntry & { next: number })[] = [];
