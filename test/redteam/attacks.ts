@@ -16,7 +16,6 @@ import { redteamProgram } from './host-tree.js';
 import type { EscapeAttack, ResourceAttack } from './run-attack.js';
 
 /** hostfs finds a node's host file by re-walking its names from the root, so a directory renamed under it and replaced by a symlink is followed (issue 18). */
-const NAME_WALK = 'hostfs resolves names from its root on each use, not relative to an open directory (issue 18: the hostfs rewrite)';
 
 const copySelf = (program: string) => (tree: HostTree): void => copyFileSync(redteamProgram(program), tree.at('sandbox/self.wasm'));
 
@@ -49,7 +48,6 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     args: () => ['mounts', '3', 'up/sibling', '4', 'up', '..', 'up-moved/sibling'],
     via: ['api', 'cli', 'wasi'],
     short: ['api', 'cli', 'wasi'],
-    escapesToday: NAME_WALK,
   },
   {
     name: 'two-mounts-equal-held-dir',
@@ -68,7 +66,6 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     args: () => ['mounts', '3', 'out/up/sibling', '4', 'up', '../..', 'up-moved/sibling'],
     via: ['api', 'cli'],
     short: ['api'],
-    escapesToday: NAME_WALK,
   },
   {
     name: 'two-mounts-nested-reverse',
@@ -78,7 +75,6 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     args: () => ['mounts', '4', 'up/sibling', '3', 'out/up', '../..', 'out/up-moved/sibling'],
     via: ['api'],
     short: [],
-    escapesToday: NAME_WALK,
   },
   {
     name: 'host-planted-symlink',
@@ -92,7 +88,6 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     },
     via: ['api', 'cli', 'wasi'],
     short: ['api'],
-    escapesToday: NAME_WALK,
   },
   {
     name: 'host-planted-symlink-held-dir',
@@ -116,7 +111,6 @@ export const escapeAttacks: readonly EscapeAttack[] = [
     race: { dir: 'sandbox/up', target: '..' },
     via: ['api'],
     short: ['api'],
-    escapesToday: NAME_WALK,
   },
   {
     name: 'guest-swap-race',

@@ -3,10 +3,6 @@
  * their `short` lists, with the races kept to 1.5 s (the full campaign is
  * `npm run redteam`, test/redteam/run.ts). An attack passes only if nothing outside its sandbox
  * changed, the secret was read by nothing, and the program ran to its end (run-attack.ts).
- *
- * An attack that still escapes on the current hostfs (`escapesToday`) runs as a node:test `todo`:
- * its failure, with the evidence, is reported but does not fail `npm test` — until the hostfs
- * change lands and the mark is removed from attacks.ts.
  */
 
 import test from 'node:test';
@@ -18,7 +14,7 @@ const budget: Budget = { raceMs: 1_500, raceRounds: 100_000 };
 
 for (const attack of escapeAttacks) {
   for (const via of attack.short) {
-    test(`red team: ${attack.name} [${via}]`, attack.escapesToday ? { todo: `escapes today: ${attack.escapesToday}` } : {}, async () => {
+    test(`red team: ${attack.name} [${via}]`, async () => {
       const v = await runEscape(attack, via, budget);
       assert.deepEqual(v.evidence, [], `${attack.name} [${via}]: ${v.summary}`);
     });

@@ -64,11 +64,6 @@ export interface EscapeAttack {
   readonly mustPrint?: RegExp;
   /** A host process swapping directory `dir` (relative to the tree) with a symlink holding `target` meanwhile. */
   readonly race?: { readonly dir: string; readonly target: string };
-  /**
-   * Why this attack still escapes on the current hostfs, if it does: the short suite reports it
-   * as a known failure (node:test `todo`) instead of failing; run.ts counts it as a failure.
-   */
-  readonly escapesToday?: string;
 }
 
 export interface Verdict {
