@@ -36,7 +36,6 @@ export const DEFAULT_MAX_METADATA_BYTES = 64 << 20;
  * U+00FF (the engine then stores the whole string two bytes a unit).
  */
 export function stringBytes(s: string): number {
-  // eslint-disable-next-line no-control-regex
   return /[^\u0000-\u00ff]/.test(s) ? 2 * s.length : s.length;
 }
 
