@@ -15,6 +15,9 @@ import { Errno } from '../../src/abi/wasi/errno.js';
 import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/services/fs/fs-protocol.js';
 import { MAX_DEPTH, MAX_DIR_PATH, SYMLINK_MAX, Tmpfs, type TmpfsConfig } from '../../src/services/fs/tmpfs.js';
 import { DATA_PAGE_BYTES } from '../../src/services/fs/tmpfs-data.js';
+import { PageCache } from '../../src/services/fs/page-cache.js';
+import { Arena, CacheWord, PAGE_BYTES } from '../../src/ipc/arena.js';
+import { readCached } from '../../src/ipc/page-cache-read.js';
 import {
   DEFAULT_MAX_METADATA_BYTES, DIRECTORY_BYTES, ENTRY_BYTES, INODE_BYTES, PAGE_RECORD_BYTES,
 } from '../../src/services/fs/tmpfs-space.js';
@@ -301,6 +304,36 @@ test('an append copies no earlier page: page 0 keeps its buffer while the file g
   // Buffers double within a page only: at most the pages spanned, plus the last one's doubling.
   const data = fs.space.used - fs.space.metadata;
   assert.ok(data <= Math.ceil((DATA_PAGE_BYTES + 8_000_000) / DATA_PAGE_BYTES) * DATA_PAGE_BYTES, `${data} bytes of buffers`);
+});
+
+test('the page cache copies a paged file whole (holes, odd-sized writes, many pages) and reads it back under a token', () => {
+  const arena = Arena.create({ maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 512 });
+  const cache = new PageCache(arena, { firstEntry: 0, entries: 4, firstPage: 0, pages: 512 });
+  const fs = fresh();
+  const f = ok(fs.create(ROOT_NODE, 'cached', FILE, true, ''));
+  const model = new Model();
+  const put = (at: number, len: number, seed: number): void => {
+    const data = new Uint8Array(len).map((_, i) => (seed + i * 13) & 255);
+    ok(fs.write(f.node, at, data, false));
+    model.write(at, data);
+  };
+  put(0, 12_345, 1);
+  put(12_345, 100_000, 2); // across the first page boundary
+  put(5 * DATA_PAGE_BYTES + 17, 70_000, 3); // after a hole of pages
+  put(900_000, 3, 4);
+  assert.equal(fs.truncate(f.node, 1_000_000), Errno.SUCCESS);
+  model.resize(1_000_000);
+  const size = ok(fs.getattr(f.node)).size;
+  const t = cache.map(f.node, size, 'v1', (offset, length) => {
+    const d = fs.read(f.node, offset, length);
+    assert.ok(typeof d !== 'number');
+    return d;
+  });
+  assert.ok(typeof t !== 'number', `map: errno ${String(t)}`);
+  const out = new Uint8Array(size);
+  assert.equal(readCached(arena, { ...t, word: arena.cacheEntryWord(t.entry) + CacheWord.GENERATION }, 0, [out]), size);
+  assert.deepEqual(out, model.bytes);
+  assert.equal(Math.ceil(size / PAGE_BYTES), arena.i32[arena.cacheEntryWord(t.entry) + CacheWord.PAGES]);
 });
 
 test('directories stop at MAX_DEPTH levels and MAX_DIR_PATH units, with ENAMETOOLONG', () => {
