@@ -77,6 +77,15 @@ export class FileData {
     if (data.length === 0) return Errno.SUCCESS;
     const end = at + data.length;
     if (end > MAX_FILE_BYTES) return Errno.FBIG;
+    // Most small writes land in a buffer that already has room: no plan, no charge.
+    const first = Math.floor(at / DATA_PAGE_BYTES);
+    const from = at - first * DATA_PAGE_BYTES;
+    const buf = this.pages?.get(first);
+    if (buf && from + data.length <= buf.length) {
+      buf.set(data, from);
+      if (end > this.size) this.size = end;
+      return Errno.SUCCESS;
+    }
     // Try buffers that double (amortised growth); near the limit, buffers just large enough.
     let plan = this.plan(at, end, true);
     if (!space.take(plan.records * PAGE_RECORD_BYTES, plan.bytes)) {
