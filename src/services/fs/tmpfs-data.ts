@@ -137,13 +137,19 @@ export class FileData {
       this.size = size;
       return;
     }
+    const oldLast = Math.floor((this.size - 1) / DATA_PAGE_BYTES);
     this.size = size;
     if (!this.pages) return;
     const last = Math.floor(size / DATA_PAGE_BYTES);
     const keep = size - last * DATA_PAGE_BYTES;
-    for (const [page, buf] of this.pages) {
-      if (page > last || (page === last && keep === 0)) this.dropPage(page, buf, space);
-    }
+    const firstCut = keep === 0 ? last : last + 1;
+    const cut = (page: number, buf: Uint8Array | undefined): void => {
+      if (buf && page >= firstCut) this.dropPage(page, buf, space);
+    };
+    // Visit the pages cut or the pages held, whichever are fewer: a small cut of a large file
+    // costs the pages it cuts, not the file.
+    if (oldLast - firstCut + 1 <= this.pages.size) for (let p = firstCut; p <= oldLast; p++) cut(p, this.pages.get(p));
+    else for (const [page, buf] of this.pages) cut(page, buf);
     const buf = this.pages.get(last);
     if (!buf || keep >= buf.length) return;
     const length = grownLength(0, keep);
