@@ -96,6 +96,7 @@ export const serviceFactories: Readonly<Record<string, ServiceFactory>> = {
       dirs: (ctx.config['dirs'] as string[] | undefined) ?? [],
       files: (ctx.config['files'] as Record<string, string> | undefined) ?? {},
       ...(typeof ctx.config['maxBytes'] === 'number' ? { maxBytes: ctx.config['maxBytes'] } : {}),
+      ...(typeof ctx.config['maxMetadataBytes'] === 'number' ? { maxMetadataBytes: ctx.config['maxMetadataBytes'] } : {}),
       firstNode: firstNode(ctx),
     }, pageCacheOf(ctx)),
   }),

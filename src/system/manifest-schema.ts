@@ -51,7 +51,10 @@ const kinds = {
     hostFiles: z.number().int().min(1).max(1 << 20).optional(),
   }),
   tmpfs: z.strictObject({
-    maxBytes: z.number().int().positive().optional(),
+    /** Bytes it may hold in all: file data and every node, name and symlink target (default 1 GiB); past it ENOSPC. */
+    maxBytes: z.number().int().min(64 * 1024).max(2 ** 44).optional(),
+    /** Of those, bytes of everything but file data, which lives on its thread's heap (default 64 MiB); past it ENOSPC. */
+    maxMetadataBytes: z.number().int().min(64 * 1024).max(2 ** 40).optional(),
     dirs: z.array(absolutePath).optional(),
   }),
   devfs: z.strictObject({}),
