@@ -15,17 +15,17 @@
  * the directories it is given as preopens, under their own names unless `dirs` renames them.
  */
 
-import { type ExitStatus, type ResourceLimit } from '../kernel/process.js';
+import { type ExitStatus, type ResourceLimit } from '../abi/exit-status.js';
 import type { ProcessRow } from '../ipc/process-table.js';
 import { KeelError, type ServiceStatus, System, type SystemHost } from '../system/system.js';
-import type { Manifest } from '../system/manifest-schema.js';
-import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
-import { systemFromManifest } from '../system/manifest-system.js';
-import type { ThreadPlatform } from '../system/thread-platform.js';
-import type { DiskMount, HostDirMount } from '../system/system-config.js';
-import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
-import { initialMemoryBytes, limitMemory } from '../abi/wasm-memory-limit.js';
-import { checkLinkage } from '../abi/link-check.js';
+import type { Manifest } from '../manifest/manifest-schema.js';
+import { ManifestError, parseManifestBytes, validateManifest } from '../manifest/manifest.js';
+import { systemFromManifest } from '../manifest/manifest-system.js';
+import type { ThreadPlatform } from '../host/thread-platform.js';
+import type { DiskMount, HostDirMount } from '../manifest/system-config.js';
+import type { PreopenSpec, ProcessLimits, ThreadStart } from '../abi/boot-spec.js';
+import { initialMemoryBytes, limitMemory } from '../runtime/wasm-memory-limit.js';
+import { checkLinkage } from '../runtime/link-check.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
@@ -258,7 +258,7 @@ export class Keel {
     if (options.cwd !== undefined) list.push({ guestPath: '.', vfsPath: options.cwd });
     for (const p of list) {
       if (!p.vfsPath.startsWith('/')) throw new KeelError('BAD_DIR', `${p.vfsPath}: expected an absolute path in Keel's namespace`);
-      if (!(await isNamespaceDirectory(this.system.hostVfs, p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
+      if (!(await isNamespaceDirectory(this.system.systemVfs, p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
     }
     return list;
   }
@@ -301,7 +301,7 @@ export class Keel {
       ...(limits.memoryBytes !== undefined ? { memoryBytes: Math.floor(limits.memoryBytes) } : {}),
       ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
     };
-    const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
+    const stdio = await ProgramStdio.open(this.system.systemVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
       throw this.system.isShutDown ? new KeelError('SHUT_DOWN', 'this Keel system was shut down while the program was starting') : e;
     });
     let started: ReturnType<System['spawnWasm']>;
@@ -325,17 +325,17 @@ export class Keel {
 
   /** Create or replace a file in Keel's namespace (parent directories are made). */
   writeFile(path: string, data: string | Uint8Array): Promise<void> {
-    return writeNamespaceFile(this.system.hostVfs, path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    return writeNamespaceFile(this.system.systemVfs, path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
   }
 
   /** The content of a file in Keel's namespace. */
   readFile(path: string): Promise<Uint8Array> {
-    return readNamespaceFile(this.system.hostVfs, path);
+    return readNamespaceFile(this.system.systemVfs, path);
   }
 
   /** Make a directory in Keel's namespace, and its missing parents. */
   mkdir(path: string): Promise<void> {
-    return makeDirectories(this.system.hostVfs, path);
+    return makeDirectories(this.system.systemVfs, path);
   }
 
   /** Every service worker with its supervisor state (running, restarting, down) and restart count. */

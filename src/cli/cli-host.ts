@@ -5,8 +5,8 @@
  */
 
 import { type BootOptions, Keel, type KeelHost, type Program, type SpawnOptions } from '../api/keel.js';
-import { KeelError } from '../system/system.js';
-import type { ExitStatus } from '../kernel/process.js';
+import { KeelError } from '../api/keel.js';
+import type { ExitStatus } from '../abi/exit-status.js';
 
 export interface CliHost {
   readonly keel: KeelHost;

@@ -9,9 +9,9 @@
  * library's `disks`), before any service starts.
  */
 
-import type { HostFs } from '../services/fs/host-fs-api.js';
-import type { Identity, ProtectedSet } from '../services/fs/hostfs-guard.js';
-import { lockPath } from '../services/fs/diskfs/diskfs-service.js';
+import type { HostFs } from '../host/host-fs.js';
+import type { Identity, ProtectedSet } from '../services/hostfs/hostfs-guard.js';
+import { lockPath } from '../services/diskfs/diskfs-service.js';
 
 /** Descriptors assumed when the host does not say. */
 const UNKNOWN_LIMIT = 4096;

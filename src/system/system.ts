@@ -15,26 +15,27 @@
 
 import { Arena, type ArenaConfig, DEFAULT_ARENA_CONFIG } from '../ipc/arena.js';
 import { descriptorShare, protectedImages } from './host-guards.js';
-import type { ProtectedSet } from '../services/fs/hostfs-guard.js';
+import type { ProtectedSet } from '../services/hostfs/hostfs-guard.js';
 import { CallSlot } from '../ipc/call-slot.js';
 import { Caller } from '../ipc/caller.js';
 import { ServerThread } from '../ipc/server-thread.js';
-import { type Handle } from '../kernel/handle.js';
-import { KERNEL_PID, Kernel, type KernelEvent, type KernelHost } from '../kernel/kernel.js';
+import { type Handle } from '../abi/handle.js';
+import { KERNEL_PID, Kernel, type KernelHost } from '../kernel/kernel.js';
+import { type KernelEvent } from '../abi/protocols/kernel.js';
 import { kernelService } from '../kernel/kernel-service.js';
-import type { ExitStatus, ProcessLimits, ResourceLimit } from '../kernel/process.js';
-import { HostVfs } from './host-vfs.js';
-import { ALL_RIGHTS, Right, type Rights } from '../kernel/rights.js';
-import { Status, statusName } from '../kernel/status.js';
-import { errnoName } from '../abi/wasi/errno.js';
-import type { BuiltService } from '../services/registry.js';
-import type { ScriptBoot, ServiceEntry, ThreadStart, WasmBoot } from './boot-spec.js';
-import { buildServices, dispatchEvents } from './service-host.js';
-import type { ServiceInstance, SystemConfig } from './system-config.js';
+import type { ExitStatus, ProcessLimits, ResourceLimit } from '../abi/exit-status.js';
+import { SystemVfs } from './system-vfs.js';
+import { ALL_RIGHTS, Right, type Rights } from '../abi/rights.js';
+import { Status, statusName } from '../abi/status.js';
+import { errnoName } from '../abi/errno.js';
+import type { BuiltService } from '../services/kinds.js';
+import type { ScriptBoot, ServiceEntry, ThreadStart, WasmBoot } from '../abi/boot-spec.js';
+import { buildServices, dispatchEvents } from '../services/service-host.js';
+import type { ServiceInstance, SystemConfig } from '../manifest/system-config.js';
 import { StaticPolicy } from '../kernel/static-policy.js';
 import type { CacheSlice } from '../services/fs/page-cache.js';
-import { lockPath } from '../services/fs/diskfs/diskfs-service.js';
-import type { ThreadPlatform } from './thread-platform.js';
+import { lockPath } from '../services/diskfs/diskfs-service.js';
+import type { ThreadPlatform } from '../host/thread-platform.js';
 import { PROBE_LABEL, type SupervisedGroup, Supervisor } from './supervisor.js';
 
 /** The platform's side of a system: its kernel host and the kernel thread's own platform. */
@@ -462,12 +463,12 @@ export class System {
     return new Promise((resolve) => this.kernel.sessions.onEnd(session, resolve));
   }
 
-  private vfsSession: HostVfs | null = null;
+  private vfsSession: SystemVfs | null = null;
 
   /** The host's own VFS session (asynchronous calls from the kernel thread). */
-  get hostVfs(): HostVfs {
+  get systemVfs(): SystemVfs {
     if (!this.vfsSession) {
-      this.vfsSession = new HostVfs(this.kernel, this.sessionHandle('vfs'), this.platform);
+      this.vfsSession = new SystemVfs(this.kernel, this.sessionHandle('vfs'), this.platform);
       // Made after shutdown began: every call fails at once rather than waiting on a stopped system.
       if (this.isShutDown) this.vfsSession.abort();
     }
@@ -503,7 +504,7 @@ export class System {
   /** sync(2): every file system commits its changes; throws KeelError SYNC with the first failure. */
   async sync(): Promise<void> {
     if (!this.config.services.some((s) => s.kind === 'vfs')) return;
-    const r = await this.hostVfs.call('syncAll', {});
+    const r = await this.systemVfs.call('syncAll', {});
     if (r.transport !== Status.OK) throw new KeelError('SYNC', `sync: the VFS did not answer (${statusName(r.transport)})`);
     if (r.status !== 0) throw new KeelError('SYNC', `sync: ${errnoName(r.status)}`);
   }

@@ -18,7 +18,7 @@ async function problems(code: string, filePath: string): Promise<string[]> {
 }
 
 test('src/kernel and src/ipc may not import node: modules, bare built-ins or host globals', async () => {
-  for (const dir of ['src/kernel', 'src/ipc', 'src/services/vfs', 'src/abi/wasi']) {
+  for (const dir of ['src/kernel', 'src/ipc', 'src/services/vfs', 'src/runtime/wasi']) {
     const a = await problems("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n", `${dir}/probe.ts`);
     assert.ok(a.some((p) => p.startsWith('no-restricted-imports')), `${dir}: node:fs must be refused, got ${a.join('; ')}`);
     const b = await problems("import { Worker } from 'worker_threads';\nexport const w = Worker;\n", `${dir}/probe.ts`);

@@ -6,10 +6,10 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ManifestError, parseManifest } from '../../src/system/manifest.js';
-import { systemFromManifest } from '../../src/system/manifest-system.js';
+import { ManifestError, parseManifest } from '../../src/manifest/manifest.js';
+import { systemFromManifest } from '../../src/manifest/manifest-system.js';
 import { System } from '../../src/system/system.js';
-import { Status } from '../../src/kernel/status.js';
+import { Status } from '../../src/abi/status.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { MANIFESTS, readManifest } from '../support/manifest.js';

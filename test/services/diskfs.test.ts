@@ -8,13 +8,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { memoryDevice } from '../../src/services/fs/diskfs/block-device.js';
-import { formatDevice } from '../../src/services/fs/diskfs/mkfs.js';
-import { Diskfs } from '../../src/services/fs/diskfs/diskfs.js';
-import { Journal } from '../../src/services/fs/diskfs/journal.js';
-import { fsck } from '../../src/services/fs/diskfs/image-check.js';
-import { FileType, unpackDirEntries } from '../../src/services/fs/fs-protocol.js';
-import { Errno } from '../../src/abi/wasi/errno.js';
+import { memoryDevice } from '../../src/services/diskfs/block-device.js';
+import { formatDevice } from '../../src/services/diskfs/mkfs.js';
+import { Diskfs } from '../../src/services/diskfs/diskfs.js';
+import { Journal } from '../../src/services/diskfs/journal.js';
+import { fsck } from '../../src/services/diskfs/image-check.js';
+import { FileType, unpackDirEntries } from '../../src/abi/protocols/fs.js';
+import { Errno } from '../../src/abi/errno.js';
 import { CrashDevice } from '../support/crash-device.js';
 
 const enc = new TextEncoder(), dec = new TextDecoder();

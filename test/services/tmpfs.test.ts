@@ -11,16 +11,16 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
-import { Errno } from '../../src/abi/wasi/errno.js';
-import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/services/fs/fs-protocol.js';
-import { MAX_DEPTH, MAX_DIR_PATH, SYMLINK_MAX, Tmpfs, type TmpfsConfig } from '../../src/services/fs/tmpfs.js';
-import { DATA_PAGE_BYTES } from '../../src/services/fs/tmpfs-data.js';
+import { Errno } from '../../src/abi/errno.js';
+import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/abi/protocols/fs.js';
+import { MAX_DEPTH, MAX_DIR_PATH, SYMLINK_MAX, Tmpfs, type TmpfsConfig } from '../../src/services/tmpfs/tmpfs.js';
+import { DATA_PAGE_BYTES } from '../../src/services/tmpfs/tmpfs-data.js';
 import { PageCache } from '../../src/services/fs/page-cache.js';
 import { Arena, CacheWord, PAGE_BYTES } from '../../src/ipc/arena.js';
 import { readCached } from '../../src/ipc/page-cache-read.js';
 import {
   DEFAULT_MAX_METADATA_BYTES, DIRECTORY_BYTES, ENTRY_BYTES, INODE_BYTES, PAGE_RECORD_BYTES,
-} from '../../src/services/fs/tmpfs-space.js';
+} from '../../src/services/tmpfs/tmpfs-space.js';
 
 const enc = new TextEncoder();
 const { REGULAR_FILE: FILE, DIRECTORY: DIR, SYMBOLIC_LINK: LINK } = FileType;

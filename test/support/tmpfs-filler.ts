@@ -5,9 +5,9 @@
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { FileType, ROOT_NODE } from '../../src/services/fs/fs-protocol.js';
-import { MAX_DEPTH, SYMLINK_MAX, Tmpfs } from '../../src/services/fs/tmpfs.js';
-import { DATA_PAGE_BYTES } from '../../src/services/fs/tmpfs-data.js';
+import { FileType, ROOT_NODE } from '../../src/abi/protocols/fs.js';
+import { MAX_DEPTH, SYMLINK_MAX, Tmpfs } from '../../src/services/tmpfs/tmpfs.js';
+import { DATA_PAGE_BYTES } from '../../src/services/tmpfs/tmpfs-data.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

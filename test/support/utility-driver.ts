@@ -8,7 +8,7 @@
  *   JSON = { "path": "/bin/ls", "args": ["ls", "-l"], "cwd": "/tmp", "files": {"/tmp/a": "text"}, "dirs": ["/tmp/d"] }
  */
 
-import { exitCodeOf } from '../../src/kernel/process.js';
+import { exitCodeOf } from '../../src/abi/exit-status.js';
 import { System } from '../../src/system/system.js';
 import { testSystem } from './manifest.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';

@@ -13,10 +13,10 @@ import { dirname } from 'node:path';
 import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
-import { Errno } from '../../src/abi/wasi/errno.js';
-import { WAIT_STOPPED } from '../../src/services/proc/proc-protocol.js';
+import { Errno } from '../../src/abi/errno.js';
+import { WAIT_STOPPED } from '../../src/abi/protocols/proc.js';
 import type { Keel } from '../../src/platform/node/index.js';
-import type { Manifest } from '../../src/system/manifest-schema.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 import { testManifest, testSystem } from '../support/manifest.js';
 

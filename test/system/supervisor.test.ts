@@ -10,13 +10,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import type { Manifest } from '../../src/system/manifest-schema.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import type { Keel } from '../../src/platform/node/index.js';
 import { readManifest } from '../support/manifest.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 import { Arena, QueueWord, SlotState, SlotWord } from '../../src/ipc/arena.js';
 import { Supervisor, groupPolicy } from '../../src/system/supervisor.js';
-import type { ServiceInstance } from '../../src/system/system-config.js';
+import type { ServiceInstance } from '../../src/manifest/system-config.js';
 
 const isolatedPath = fileURLToPath(new URL('../../../manifests/isolated.yaml', import.meta.url));
 

@@ -13,7 +13,7 @@
 
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Process } from '../../kernel/process.js';
-import type { BootSpec } from '../../system/boot-spec.js';
+import type { BootSpec } from '../../abi/boot-spec.js';
 import type { SystemHost } from '../../system/system.js';
 import { type HoldLock, IDLE, type BrowserThreadStart, type RunProcess, type ThreadFatal } from './thread-messages.js';
 import { newMessageChannel, type WebPort, type WebWorker, webLocks, workerConstructor } from './web-globals.js';

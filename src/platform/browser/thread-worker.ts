@@ -7,8 +7,8 @@
  * it, but a Keel thread that failed must end so the kernel can tell its callers.
  */
 
-import type { BootSpec } from '../../system/boot-spec.js';
-import { runThread } from '../../system/thread-main.js';
+import type { BootSpec } from '../../abi/boot-spec.js';
+import { runThread } from '../../thread/thread-main.js';
 import { browserThreadPlatform } from './browser-thread-platform.js';
 import { prepareImage } from './opfs-host-fs.js';
 import { type HoldLock, IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';

@@ -23,8 +23,9 @@
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { Kernel, KernelHost } from '../../kernel/kernel.js';
-import type { ExitStatus, Process } from '../../kernel/process.js';
-import type { BootSpec, ThreadStart } from '../../system/boot-spec.js';
+import type { Process } from '../../kernel/process.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
+import type { BootSpec, ThreadStart } from '../../abi/boot-spec.js';
 import { IDLE, type PoolStart } from './pool-messages.js';
 
 const entryUrl = new URL('./thread-entry.js', import.meta.url);

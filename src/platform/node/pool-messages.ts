@@ -4,7 +4,7 @@
  */
 
 import type { MessagePort } from 'node:worker_threads';
-import type { ThreadStart } from '../../system/boot-spec.js';
+import type { ThreadStart } from '../../abi/boot-spec.js';
 
 /** A process's start data as a Node worker receives it: with its control port. */
 export type WorkerStart = ThreadStart & { control: MessagePort };

@@ -7,7 +7,7 @@
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { runThread } from '../../system/thread-main.js';
+import { runThread } from '../../thread/thread-main.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import { IDLE, type PoolStart, type WorkerStart as Start } from './pool-messages.js';
 

@@ -10,7 +10,7 @@
 
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { Keel } from '../../api/keel.js';
-import type { ExitStatus } from '../../kernel/process.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
 import { nodeKeelHost } from './index.js';
 import { nodeThreadPlatform, type StdioFds } from './node-thread-platform.js';
 

@@ -23,10 +23,10 @@
 
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { KeelError } from '../../api/keel.js';
-import type { ExitStatus } from '../../kernel/process.js';
-import { WASI_PREVIEW1_FUNCTIONS } from '../../abi/wasi/wasi-shim.js';
-import type { ThreadStart } from '../../system/boot-spec.js';
-import { runAttached } from '../../system/attached-process.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
+import { WASI_PREVIEW1_FUNCTIONS } from '../../runtime/wasi/wasi-shim.js';
+import type { ThreadStart } from '../../abi/boot-spec.js';
+import { runAttached } from '../../thread/attached-process.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import type { WasiKernelData, WasiKernelRequest } from './wasi-kernel.js';
 

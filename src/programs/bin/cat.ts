@@ -3,7 +3,7 @@
  * A file that cannot be read is reported and skipped; the status is then 1.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   const files = sys.args.length > 1 ? sys.args.slice(1) : ['-'];

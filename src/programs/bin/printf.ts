@@ -11,7 +11,7 @@
  * text is written as UTF-8 (widths count UTF-16 units where GNU counts bytes).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 const encoder = new TextEncoder();
 

@@ -9,7 +9,7 @@
  * happen; a line that leaves a quote, `|`, `&&` or `||` open continues on the next (prompt `> `).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { LineReader } from '../sh/line-reader.js';
 import { ParseError, parse } from '../sh/parse.js';
 import { Shell } from '../sh/shell.js';

@@ -9,7 +9,7 @@
  * group: a job and whatever its processes started in it.
  */
 
-import { SysError } from '../../abi/keel/sys.js';
+import { SysError } from '../../sys/sys.js';
 import type { Shell } from './shell.js';
 import { ShellExit } from './shell-exit.js';
 

@@ -5,7 +5,7 @@
  * listable). Names starting with `.` match only a pattern component that starts with `.`.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { globMatch } from './expand.js';
 
 const GLOB_CHAR = /(^|[^\\])[*?[]/;

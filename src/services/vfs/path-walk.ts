@@ -12,17 +12,11 @@
  * so mount points are matched exactly.
  */
 
-import { Errno } from '../../abi/wasi/errno.js';
-import { FileType } from '../fs/fs-protocol.js';
+import { Errno } from '../../abi/errno.js';
+import { FileType } from '../../abi/protocols/fs.js';
+import { NAME_MAX, PATH_MAX } from '../../abi/protocols/vfs.js';
 
 export const MAX_SYMLINKS = 40;
-/**
- * Linux's PATH_MAX, which counts the terminating NUL: the longest path is PATH_MAX - 1 bytes of
- * UTF-8, as under wasmtime (the WASI shim refuses longer ones first: abi/wasi/guest-path.ts).
- */
-export const PATH_MAX = 4096;
-/** The longest component, in UTF-8 bytes. */
-export const NAME_MAX = 255;
 
 const encoder = new TextEncoder();
 

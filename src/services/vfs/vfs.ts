@@ -11,9 +11,9 @@
 
 import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
-import { Errno } from '../../abi/wasi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, type FsProtocol } from '../fs/fs-protocol.js';
-import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
+import { Errno } from '../../abi/errno.js';
+import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, type FsProtocol } from '../../abi/protocols/fs.js';
+import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { LookupCache } from './lookup-cache.js';
@@ -63,7 +63,6 @@ interface Session {
   hostFiles: number;
 }
 
-export const FID_READ = 1, FID_WRITE = 2;
 const MAX_FIDS_PER_SESSION = 4096;
 /** Open files on host-backed file systems one session may hold (a program's share of host descriptors). */
 export const DEFAULT_HOST_FILES_PER_SESSION = 1024;
