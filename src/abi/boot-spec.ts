@@ -73,11 +73,18 @@ export interface WasmBoot {
 }
 
 export interface ServiceEntry {
+  /** The instance's name (the manifest's). */
   readonly name: string;
+  /** Its kind (services/declarations.ts): which factory builds it. */
+  readonly kind: string;
   readonly port: number;
   /** Index in the thread's initial handles of the server end to serve. */
   readonly serverEnd: number;
-  /** Service-specific configuration (plain data). */
+  /**
+   * The kind's instance configuration (services/KIND/declaration.ts), as plain data: typed where
+   * it is made (system/wiring.ts) and where it is used (the kind's factory); it crosses the
+   * thread boundary as JSON, as everything in a boot spec does.
+   */
   readonly config: Readonly<Record<string, unknown>>;
   /** Indices of client handles this service may use, by name (e.g. { tmpfs: 2 }). */
   readonly uses: Readonly<Record<string, number>>;

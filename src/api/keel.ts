@@ -213,7 +213,7 @@ export class Keel {
   /**
    * The module to run (with its memory maximum capped at the limit and the budget when we have
    * its bytes), its name, and the memory it starts with when known. Bytes are checked as the
-   * loader checks them (abi/link-check.ts): a module that would not link is BAD_MODULE here, as
+   * loader checks them (runtime/link-check.ts): a module that would not link is BAD_MODULE here, as
    * wasmtime refuses it before running anything.
    */
   private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string; initialMemory?: number } {

@@ -14,6 +14,7 @@
  * Reach is the transitive closure: A reaches C if A can make B act and B reaches C.
  */
 
+import { parsePlacement, samePlace } from './placement.js';
 import { type Manifest, PROGRAMS } from './manifest-schema.js';
 
 export interface Edge {
@@ -45,9 +46,10 @@ export function capabilityGraph(m: Manifest): CapabilityGraph {
   }
   if (m.services['proc']?.kind === 'proc') add({ from: 'proc', to: PROGRAMS, how: 'starts and signals' });
   for (const [from, s] of Object.entries(m.services)) {
-    if (s.class === 'kernel') for (const to of principals) add({ from, to, how: 'kernel thread' });
-    else if (s.class.startsWith('coalesced:')) {
-      for (const [to, t] of Object.entries(m.services)) if (t.class === s.class) add({ from, to, how: `same worker ${s.class.slice('coalesced:'.length)}` });
+    const p = parsePlacement(s.class);
+    if (p.in === 'kernel') for (const to of principals) add({ from, to, how: 'kernel thread' });
+    else if (p.in === 'coalesced') {
+      for (const [to, t] of Object.entries(m.services)) if (samePlace(p, parsePlacement(t.class), from, to)) add({ from, to, how: `same worker ${p.group}` });
     }
   }
   if (m.static !== true) {

@@ -9,6 +9,7 @@
  */
 
 import { z } from 'zod';
+import { KIND_DECLARATIONS } from '../services/declarations.js';
 
 /** Service and group names: what `ps`, `top` and error messages show. */
 const name = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a name of 1-32 lower-case letters, digits, "-" or "_", starting with a letter');
@@ -28,55 +29,17 @@ const capabilities = z.strictObject({
   mint: names.optional(),
 });
 
-const absolutePath = z.string().regex(/^\/[^\0]*$/, 'expected an absolute path');
-
-/** Per-kind configuration: each kind accepts exactly its own options. */
+/** Per-kind options: each kind accepts exactly its own (services/KIND/declaration.ts). */
 const kinds = {
-  console: z.strictObject({}),
-  proc: z.strictObject({
-    /** The service whose badge may signal process groups (^C, ^Z). */
-    tty: name.optional(),
-    /** Children one process may have started and not yet waited for (default 64); past it spawn is EAGAIN. */
-    maxChildren: z.number().int().min(1).max(4096).optional(),
-    /** Processes proc may have started and not yet forgotten, in all (default 160); past it spawn is EAGAIN. */
-    maxProcesses: z.number().int().min(1).max(4096).optional(),
-  }),
-  vfs: z.strictObject({
-    mounts: z.array(z.strictObject({ path: absolutePath, fs: name })).min(1, 'expected at least the root mount'),
-    /** Keep a copy of the entries of tmpfs/devfs mounts in other threads (default true). */
-    lookupCache: z.boolean().optional(),
-    /** Bytes one pipe buffers before its writer waits (default 64 KiB). */
-    pipeBytes: z.number().int().min(512).max(16 * 1024 * 1024).optional(),
-    /** Files one program may hold open on host directories (hostfs) at once (default 1024); EMFILE beyond. */
-    hostFiles: z.number().int().min(1).max(1 << 20).optional(),
-  }),
-  tmpfs: z.strictObject({
-    /** Bytes it may hold in all: file data and every node, name and symlink target (default 1 GiB); past it ENOSPC. */
-    maxBytes: z.number().int().min(64 * 1024).max(2 ** 44).optional(),
-    /** Of those, bytes of everything but file data, which lives on its thread's heap (default 64 MiB); past it ENOSPC. */
-    maxMetadataBytes: z.number().int().min(64 * 1024).max(2 ** 40).optional(),
-    dirs: z.array(absolutePath).optional(),
-  }),
-  devfs: z.strictObject({}),
-  hostfs: z.strictObject({
-    root: z.string().min(1),
-    readOnly: z.boolean().optional(),
-  }),
-  diskfs: z.strictObject({
-    /** The disk image on the host; made (sparse, `size` bytes) and formatted if missing or empty. */
-    image: absolutePath,
-    /** Size of a new image in bytes (default 64 MiB; at least 1 MiB). An existing image keeps its size. */
-    size: z.number().int().min(1024 * 1024).max(2 ** 44).optional(),
-    /** Commit changes this long after the first uncommitted one (default 5000 ms); fsync commits at once. */
-    commitMs: z.number().int().min(0).max(3_600_000).optional(),
-  }),
-  net: z.strictObject({
-    listen: z.array(z.strictObject({ host: z.string(), port: z.number().int().min(0).max(65535) })),
-  }),
+  console: KIND_DECLARATIONS.console.options,
+  proc: KIND_DECLARATIONS.proc.options,
+  vfs: KIND_DECLARATIONS.vfs.options,
+  tmpfs: KIND_DECLARATIONS.tmpfs.options,
+  devfs: KIND_DECLARATIONS.devfs.options,
+  hostfs: KIND_DECLARATIONS.hostfs.options,
+  diskfs: KIND_DECLARATIONS.diskfs.options,
+  net: KIND_DECLARATIONS.net.options,
 } as const;
-
-export type ServiceKind = keyof typeof kinds;
-export const SERVICE_KINDS = Object.keys(kinds) as ServiceKind[];
 
 /**
  * What the supervisor does when a service's worker ends (MINIX 3's reincarnation server): restart

@@ -15,7 +15,10 @@
 
 import { programFile } from '../abi/program-files.js';
 import type { Manifest, ManifestService } from './manifest-schema.js';
-import type { DiskMount, HostDirMount, Placement, ServiceInstance, SystemConfig } from './system-config.js';
+import type { DiskMount, HostDirMount, ServiceInstance, SystemConfig } from './system-config.js';
+import { parsePlacement } from './placement.js';
+import { traitsOf } from '../services/declarations.js';
+import { NO_TRAITS } from '../services/kind.js';
 
 export interface SystemAdditions {
   readonly hostDirs?: readonly HostDirMount[];
@@ -61,30 +64,44 @@ export function effectiveManifest(m: Manifest, add: SystemAdditions = {}): Manif
 /** The SystemConfig the boot sequence starts for `m` plus `add`. */
 export function systemFromManifest(m: Manifest, add: SystemAdditions = {}): SystemConfig {
   const eff = effectiveManifest(m, add);
-  const mountPoints = (eff.services['vfs']?.kind === 'vfs' ? eff.services['vfs'].config?.mounts ?? [] : []).map((mt) => mt.path).filter((p) => p !== '/');
-  const rootFs = eff.services['vfs']?.kind === 'vfs' ? eff.services['vfs'].config?.mounts.find((mt) => mt.path === '/')?.fs : undefined;
+  const vfs = eff.services['vfs']?.kind === 'vfs' ? eff.services['vfs'] : undefined;
+  const mountPoints = (vfs?.config?.mounts ?? []).map((mt) => mt.path).filter((p) => p !== '/');
+  const rootFs = vfs?.config?.mounts.find((mt) => mt.path === '/')?.fs;
   const services: ServiceInstance[] = Object.entries(eff.services).map(([name, s]) => {
-    let config: Record<string, unknown> = { ...(s.config ?? {}) };
-    if (s.kind === 'tmpfs') {
-      config = { ...config, name };
-      if (name === rootFs) {
-        const dirs = [...(s.config?.dirs ?? []), ...mountPoints];
-        const files: Record<string, string> = {};
-        for (const p of add.session?.programs ?? []) files[`/bin/${p}`] = programFile(p);
-        if (add.session) dirs.unshift('/bin');
-        config = { ...config, dirs: [...new Set(dirs)], files };
-      }
-    }
-    if (s.kind === 'hostfs' || s.kind === 'diskfs') config = { ...config, name };
-    if (s.kind === 'console' && add.session) config = { ...config, discipline: true };
-    return {
-      name, kind: s.kind, placement: s.class as Placement, config,
+    const common = {
+      name, placement: parsePlacement(s.class),
       uses: [...(s.capabilities?.call ?? [])],
       notifies: [...(s.capabilities?.notify ?? [])],
       mints: [...(s.capabilities?.mint ?? [])],
       exitEvents: (s.events ?? []).includes('process-exit'),
       ...(s.restart ? { restart: { ...s.restart } } : {}),
     };
+    switch (s.kind) {
+      case 'tmpfs': {
+        if (name !== rootFs) return { ...common, kind: s.kind, config: { ...s.config } };
+        // The root tmpfs holds the mount points, and a session's /bin.
+        const dirs = [...(s.config?.dirs ?? []), ...mountPoints];
+        const files: Record<string, string> = {};
+        for (const p of add.session?.programs ?? []) files[`/bin/${p}`] = programFile(p);
+        if (add.session) dirs.unshift('/bin');
+        return { ...common, kind: s.kind, config: { ...s.config, dirs: [...new Set(dirs)], files } };
+      }
+      case 'vfs': {
+        // Each mount carries what the VFS must know of its file system's kind.
+        const mounts = (s.config?.mounts ?? []).map((mt) => {
+          const fs = eff.services[mt.fs];
+          const traits = fs ? traitsOf(fs.kind) : NO_TRAITS;
+          return { ...mt, cacheLookups: traits.changesOnlyThroughVfs, hostDescriptors: traits.hostDescriptors };
+        });
+        return { ...common, kind: s.kind, config: { ...s.config, mounts } };
+      }
+      case 'console': return { ...common, kind: s.kind, config: { ...s.config, ...(add.session ? { discipline: true } : {}) } };
+      case 'diskfs': return { ...common, kind: s.kind, config: { ...s.config } };
+      case 'hostfs': return { ...common, kind: s.kind, config: { root: '', ...s.config } };
+      case 'proc': return { ...common, kind: s.kind, config: { ...s.config } };
+      case 'devfs': return { ...common, kind: s.kind, config: { ...s.config } };
+      case 'net': return { ...common, kind: s.kind, config: { ...s.config } };
+    }
   });
   return {
     services, static: eff.static === true, programCapabilities: [...eff.programs.capabilities],

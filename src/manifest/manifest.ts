@@ -11,6 +11,8 @@
 import { parseDocument } from 'yaml';
 import { type Manifest, type ManifestService, PROGRAMS, manifestSchema } from './manifest-schema.js';
 import { decodeText } from '../abi/text-codec.js';
+import { KIND_NAMES, traitsOf } from '../services/declarations.js';
+import { parsePlacement } from './placement.js';
 
 export class ManifestError extends Error {
   constructor(readonly source: string, readonly problems: readonly string[]) {
@@ -19,8 +21,7 @@ export class ManifestError extends Error {
 }
 
 /** Services the system itself looks up by name: a service of one of these kinds must carry its kind's name. */
-const WELL_KNOWN = ['vfs', 'console', 'proc', 'net'] as const;
-const FILE_SYSTEMS = new Set(['tmpfs', 'devfs', 'hostfs']);
+const WELL_KNOWN = KIND_NAMES.filter((k) => traitsOf(k).wellKnown);
 
 /** A manifest file's bytes → a validated Manifest (they must be UTF-8 text). */
 export function parseManifestBytes(bytes: Uint8Array, source: string): Manifest {
@@ -71,12 +72,12 @@ function semanticProblems(m: Manifest): string[] {
         if (!exists(target)) problems.push(`services.${name}.capabilities.${kind}.${i}: "${target}" is not a service in this manifest`);
       });
     }
-    if (s.class === 'kernel') {
+    if (parsePlacement(s.class).in === 'kernel') {
       if (s.restart && (s.restart.policy ?? 'on-failure') !== 'never') {
         problems.push(`services.${name}.restart: a service in the kernel thread cannot be restarted (it fails with the kernel); place it in a worker, or say policy: never`);
       }
       for (const target of caps.call ?? []) {
-        if (exists(target) && services[target]!.class !== 'kernel') {
+        if (exists(target) && parsePlacement(services[target]!.class).in !== 'kernel') {
           problems.push(`services.${name}.class: a service in the kernel thread may call only services in the kernel thread, but it calls "${target}" (${services[target]!.class}); use capabilities.notify, or move one of them`);
         }
       }
@@ -115,7 +116,7 @@ function kindProblems(name: string, s: ManifestService, m: Manifest): string[] {
         seen.add(mt.path);
         const fs = m.services[mt.fs];
         if (!fs) problems.push(`${at}.config.mounts.${i}.fs: "${mt.fs}" is not a service in this manifest`);
-        else if (!FILE_SYSTEMS.has(fs.kind)) problems.push(`${at}.config.mounts.${i}.fs: "${mt.fs}" is a ${fs.kind}, not a file system`);
+        else if (!traitsOf(fs.kind).fileSystem) problems.push(`${at}.config.mounts.${i}.fs: "${mt.fs}" is a ${fs.kind}, not a file system`);
         else if (!calls.includes(mt.fs)) problems.push(`${at}.config.mounts.${i}.fs: the vfs must hold capabilities.call "${mt.fs}" to mount it`);
       });
       break;

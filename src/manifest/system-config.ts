@@ -1,21 +1,25 @@
 /**
  * Which services a Keel system runs and where each one is placed.
  *
- * A placement is `kernel` (in the kernel thread), `coalesced:<group>` (in one worker with the
- * other members of the group) or `isolated` (alone in a worker). The services themselves are the
- * same code in every placement. A SystemConfig is made from a system manifest
- * (manifest-system.ts); tests may also write one directly.
+ * A placement (placement.ts) is the kernel thread, one worker with the other members of a
+ * coalesced group, or a worker alone. The services themselves are the same code in every
+ * placement. A SystemConfig is made from a system manifest (manifest-system.ts); tests may also
+ * write one directly.
  */
 
-export type Placement = 'kernel' | 'isolated' | `coalesced:${string}`;
+import type { Placement } from './placement.js';
+import type { InstanceConfigs, KindName } from '../services/declarations.js';
 
-export interface ServiceInstance {
+export type { Placement };
+
+/** One service instance of kind `K`: typed from the manifest to its factory. */
+export interface ServiceInstanceOf<K extends KindName> {
   /** Unique instance name (also how other services refer to it in `uses`). */
   readonly name: string;
-  /** Factory name in services/registry.ts. */
-  readonly kind: string;
+  readonly kind: K;
   readonly placement: Placement;
-  readonly config: Readonly<Record<string, unknown>>;
+  /** Its kind's configuration (services/KIND/declaration.ts), what the manifest said and what the system added. */
+  readonly config: InstanceConfigs[K];
   /** Instance names this service calls (it gets a badged session with each). */
   readonly uses: readonly string[];
   /**
@@ -34,6 +38,8 @@ export interface ServiceInstance {
   /** What the supervisor does when the service's worker ends (defaults: DEFAULT_RESTART). */
   readonly restart?: Partial<RestartPolicy>;
 }
+
+export type ServiceInstance = { [K in KindName]: ServiceInstanceOf<K> }[KindName];
 
 export interface RestartPolicy {
   readonly policy: 'always' | 'on-failure' | 'never';

@@ -47,7 +47,7 @@ import { vfsResult } from './wasi/wasi-fd.js';
 /**
  * Every `keel` import with its core wasm signature: all i32 (pointers, counts, fds, pids) and one
  * i32 result (the errno; getpid and getppid the pid). A module importing one with another
- * signature is refused at load (abi/link-check.ts).
+ * signature is refused at load (runtime/link-check.ts).
  */
 export const KEEL_SIGNATURES = {
   spawn: i32Fn(10),

@@ -15,7 +15,7 @@
  *       functions of type () -> ().
  * Used by the program loader (programs loaded inside Keel) and by the library API (programs given
  * as bytes or a host path). A module given already compiled has no bytes to read: only its import
- * names are checked (system/wasm-process.ts).
+ * names are checked (thread/wasm-process.ts).
  */
 
 import { KEEL_SIGNATURES } from './keel-imports.js';

@@ -8,7 +8,9 @@
 import type { ServerThread } from '../ipc/server-thread.js';
 import type { Caller } from '../ipc/caller.js';
 import type { KernelEvent } from '../abi/protocols/kernel.js';
-import { type BuiltService, serviceFactories } from './kinds.js';
+import { type BuiltService, SERVICE_KINDS } from './kinds.js';
+import type { ServiceKind } from './kind.js';
+import { isKindName } from './declarations.js';
 import type { ServiceEntry } from '../abi/boot-spec.js';
 import type { ThreadPlatform } from '../host/thread-platform.js';
 
@@ -18,11 +20,12 @@ import type { ThreadPlatform } from '../host/thread-platform.js';
  */
 export function buildServices(entries: readonly ServiceEntry[], handles: readonly number[], caller: Caller, platform: ThreadPlatform, asyncCaller: Caller | null = null): BuiltService[] {
   return entries.map((entry) => {
-    const factory = serviceFactories[entry.name];
-    if (!factory) throw new Error(`unknown service ${entry.name}`);
+    if (!isKindName(entry.kind)) throw new Error(`${entry.name}: unknown kind of service ${entry.kind}`);
+    // The one place a configuration comes off the wire: the kernel thread made it for this kind.
+    const kind = SERVICE_KINDS[entry.kind] as ServiceKind<unknown>;
     const uses: Record<string, number> = {};
     for (const [name, index] of Object.entries(entry.uses)) uses[name] = handles[index] ?? 0;
-    return factory({ caller, asyncCaller, platform, config: { ...entry.config, port: entry.port }, uses, callers: entry.callers });
+    return kind.create({ caller, asyncCaller, platform, config: { ...entry.config, name: entry.name, port: entry.port }, uses, callers: entry.callers });
   });
 }
 

@@ -143,7 +143,7 @@ export function runStart(instance: WebAssembly.Instance, ctx: ShimContext): Exit
   const start = instance.exports['_start'];
   if (!(memory instanceof WebAssembly.Memory)) return { kind: 'crashed', message: 'does not export its memory' };
   if (typeof start !== 'function') return { kind: 'crashed', message: 'has no _start function (not a WASI command)' };
-  // A module loaded from bytes had its entry point's type checked (abi/link-check.ts); one given
+  // A module loaded from bytes had its entry point's type checked (runtime/link-check.ts); one given
   // compiled shows only its parameter count, which must be 0 too.
   if (start.length !== 0) return { kind: 'crashed', message: `entry point \`_start\` must be a func of type \`() -> ()\`, found one taking ${start.length} parameter${start.length === 1 ? '' : 's'}` };
   ctx.mem.attach(memory);

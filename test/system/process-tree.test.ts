@@ -62,8 +62,9 @@ test('timeMs ends the whole tree, and run() resolves: a spinning parent and chil
     assert.deepEqual(r.status, { kind: 'killed', signal: 9, limit: 'time' });
     assert.deepEqual(fromProgs(keel), [], 'no process of the tree is left');
 
-    // The parent exits at once; its child spins on with the run's stdout: the limit ends it.
-    const p = await keel.spawn(prog('spawner'), { args: ['spawner', 'orphan', '-', '/progs/hog.wasm', 'hog', 'spin'], dirs: ['/progs'], limits: { timeMs: 800 } });
+    // The parent exits at once; its child spins on with the run's stdout: the limit ends it. (The
+    // limit leaves the parent, on a loaded machine, ample time to end by itself first.)
+    const p = await keel.spawn(prog('spawner'), { args: ['spawner', 'orphan', '-', '/progs/hog.wasm', 'hog', 'spin'], dirs: ['/progs'], limits: { timeMs: 3000 } });
     const orphaned = await within(p.result(), 15_000, 'run() of a parent whose orphan keeps stdout open');
     assert.deepEqual(orphaned.status, { kind: 'exited', code: 0 }, 'the parent itself ended by itself');
     await within(p.treeEnded, 5_000, 'the tree ended');

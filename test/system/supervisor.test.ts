@@ -105,7 +105,7 @@ test('a manifest may not ask to restart a service in the kernel thread', async (
 });
 
 function service(name: string, restart: ServiceInstance['restart']): ServiceInstance {
-  return { name, kind: name, placement: 'isolated', config: {}, uses: [], ...(restart ? { restart } : {}) };
+  return { name, kind: 'devfs', placement: { in: 'isolated' }, config: {}, uses: [], ...(restart ? { restart } : {}) };
 }
 
 test('a coalesced group takes the most cautious policy of its members', () => {

@@ -13,7 +13,7 @@ import { defineProtocol } from '../protocol.js';
 
 /**
  * Linux's PATH_MAX, which counts the terminating NUL: the longest path is PATH_MAX - 1 bytes of
- * UTF-8, as under wasmtime (the WASI shim refuses longer ones first: abi/wasi/guest-path.ts).
+ * UTF-8, as under wasmtime (the WASI shim refuses longer ones first: runtime/wasi/guest-path.ts).
  */
 export const PATH_MAX = 4096;
 /** The longest component, in UTF-8 bytes. */

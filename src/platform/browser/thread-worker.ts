@@ -9,6 +9,7 @@
 
 import type { BootSpec } from '../../abi/boot-spec.js';
 import { runThread } from '../../thread/thread-main.js';
+import { hostFilesOfEntry } from '../../services/kinds.js';
 import { browserThreadPlatform } from './browser-thread-platform.js';
 import { prepareImage } from './opfs-host-fs.js';
 import { type HoldLock, IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';
@@ -16,10 +17,10 @@ import { webLocks, workerScope } from './web-globals.js';
 
 const scope = workerScope();
 
-/** The disk images the services of `boot` mount (config.image of each diskfs). */
+/** The disk images the services of `boot` open (each kind says which host files it opens). */
 function imagesOf(boot: BootSpec): string[] {
   if (boot.kind !== 'services') return [];
-  return boot.services.map((s) => s.config['image']).filter((i): i is string => typeof i === 'string');
+  return boot.services.flatMap((s) => [...hostFilesOfEntry(s)]);
 }
 
 async function serve({ start }: RunProcess): Promise<void> {

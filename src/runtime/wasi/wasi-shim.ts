@@ -30,7 +30,7 @@ const errnoFn = (...params: ValType[]): FuncSig => ({ params, results: [i32] });
  * 32 bits and pointers are i32; u64/s64 values (filesize, timestamp, rights, dircookie, userdata,
  * …) are i64; a string or list is a pointer and a length; each result but the errno is one more
  * pointer parameter. A module importing one of them with another signature is refused at load
- * (abi/link-check.ts), as wasmtime refuses it at link time.
+ * (runtime/link-check.ts), as wasmtime refuses it at link time.
  */
 export const WASI_PREVIEW1_SIGNATURES = {
   args_get: errnoFn(i32, i32),

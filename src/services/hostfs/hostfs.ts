@@ -21,9 +21,7 @@
  * pages through it.
  */
 
-import { type FileSystemOps, fileSystemService } from '../fs/fs-service.js';
-import type { PageCache } from '../fs/page-cache.js';
-import type { Service } from '../../ipc/call-context.js';
+import type { FileSystemOps } from '../fs/fs-service.js';
 import { Errno, errnoFromCode } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, packDirEntries, symlinkLeavesRoot, type DirEntry } from '../../abi/protocols/fs.js';
 import { type HostFs, HostFsError, type HostStat, isComponent } from '../../host/host-fs.js';
@@ -37,7 +35,7 @@ export interface HostfsConfig {
   readonly clock?: () => bigint;
   /**
    * The first node number after the root's (default 2). A supervisor-restarted instance starts
-   * elsewhere (services/registry.ts: a random multiple of 2^32), so a node number a client kept
+   * elsewhere (services/kinds.ts: a random multiple of 2^32), so a node number a client kept
    * from the previous instance names nothing (ENOENT), never another file.
    */
   readonly firstNode?: number;
@@ -408,9 +406,4 @@ export class Hostfs implements FileSystemOps {
       return Errno.SUCCESS;
     });
   }
-}
-
-/** hostfs as a service speaking fsProtocol, serving the host directory `root`. */
-export function hostfsService(host: HostFs, root: string, config: HostfsConfig = {}, cache: PageCache | null = null): Service {
-  return fileSystemService(new Hostfs(host, root, config), config.name ?? 'hostfs', 'hostfs', cache);
 }

@@ -65,7 +65,7 @@ export interface TmpfsConfig {
   readonly files?: Readonly<Record<string, string>>;
   /**
    * The first node number after the root's (default 2). A supervisor-restarted instance starts
-   * elsewhere (services/registry.ts: a random multiple of 2^32), so a node number a client kept
+   * elsewhere (services/kinds.ts: a random multiple of 2^32), so a node number a client kept
    * from the previous instance names nothing (ENOENT), never another file.
    */
   readonly firstNode?: number;
