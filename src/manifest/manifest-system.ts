@@ -18,7 +18,7 @@ import type { Manifest, ManifestService } from './manifest-schema.js';
 import type { DiskMount, HostDirMount, ServiceInstance, SystemConfig } from './system-config.js';
 import { parsePlacement } from './placement.js';
 import { traitsOf } from '../services/declarations.js';
-import { NO_TRAITS } from '../services/kind.js';
+import { NO_TRAITS } from '../services/contract/kind.js';
 
 export interface SystemAdditions {
   readonly hostDirs?: readonly HostDirMount[];

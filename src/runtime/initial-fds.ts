@@ -8,7 +8,7 @@
  */
 
 import { errnoName } from '../abi/errno.js';
-import { FdTable } from './wasi/fd-table.js';
+import { FdTable } from './fd-table.js';
 import { ALL_WASI_RIGHTS, DIR_RIGHTS, SOCKET_RIGHTS, TTY_RIGHTS } from '../abi/wasi-rights.js';
 import type { LocalKernel } from './local-kernel.js';
 import type { InheritedFd, PreopenSpec } from '../abi/boot-spec.js';

@@ -18,9 +18,10 @@
  * names are checked (thread/wasm-process.ts).
  */
 
-import { KEEL_SIGNATURES } from './keel-imports.js';
-import { WASI_PREVIEW1_SIGNATURES } from './wasi/wasi-shim.js';
-import { type FuncSig, type LinkItem, formatSignature, readLinkage, sameSignature } from './wasm-module-reader.js';
+import { KEEL_SIGNATURES } from '../abi/signatures.js';
+import { WASI_PREVIEW1_SIGNATURES } from '../abi/signatures.js';
+import { type LinkItem, formatSignature, readLinkage, sameSignature } from './wasm-module-reader.js';
+import { type FuncSig } from '../abi/signatures.js';
 
 /** What Keel provides, by import module and name. */
 const PROVIDED: Readonly<Record<string, Readonly<Record<string, FuncSig>>>> = {

@@ -15,7 +15,7 @@ import { consoleProtocol } from '../abi/protocols/console.js';
 import { IO_NONBLOCK, vfsProtocol } from '../abi/protocols/vfs.js';
 import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
-import { type FdEntry, FdTable } from './wasi/fd-table.js';
+import { type FdEntry, FdTable } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
 import { concatBytes } from '../abi/bytes.js';
 import type { AddressToken } from '../ipc/address-token.js';

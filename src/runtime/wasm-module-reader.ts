@@ -14,12 +14,8 @@
  * malformed module gives a message, never an exception.
  */
 
-export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
+import type { FuncSig, ValType } from '../abi/signatures.js';
 
-export interface FuncSig {
-  readonly params: readonly ValType[];
-  readonly results: readonly ValType[];
-}
 
 export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
 

@@ -4,7 +4,7 @@
  * instance is built with. The factories are in kinds.ts; this file loads no service code.
  */
 
-import type { KindDeclaration, KindTraits } from './kind.js';
+import type { KindDeclaration, KindTraits } from './contract/kind.js';
 import { type ConsoleInstanceConfig, consoleDeclaration } from './console/declaration.js';
 import { type DevfsInstanceConfig, devfsDeclaration } from './devfs/declaration.js';
 import { type DiskfsInstanceConfig, diskfsDeclaration } from './diskfs/declaration.js';

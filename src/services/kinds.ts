@@ -5,7 +5,7 @@
  * it runs in.
  */
 
-import type { ServiceKind } from './kind.js';
+import type { ServiceKind } from './contract/kind.js';
 import { type InstanceConfigs, type KindName, isKindName } from './declarations.js';
 import type { ServiceEntry } from '../abi/boot-spec.js';
 import { consoleKind } from './console/kind.js';
@@ -17,7 +17,7 @@ import { procKind } from './proc/kind.js';
 import { tmpfsKind } from './tmpfs/kind.js';
 import { vfsKind } from './vfs/kind.js';
 
-export type { BuiltService, ServiceContext } from './kind.js';
+export type { BuiltService, ServiceContext } from './contract/kind.js';
 
 export const SERVICE_KINDS: { readonly [K in KindName]: ServiceKind<InstanceConfigs[K]> } = {
   console: consoleKind,

@@ -9,7 +9,7 @@ import type { ServerThread } from '../ipc/server-thread.js';
 import type { Caller } from '../ipc/caller.js';
 import type { KernelEvent } from '../abi/protocols/kernel.js';
 import { type BuiltService, SERVICE_KINDS } from './kinds.js';
-import type { ServiceKind } from './kind.js';
+import type { ServiceKind } from './contract/kind.js';
 import { isKindName } from './declarations.js';
 import type { ServiceEntry } from '../abi/boot-spec.js';
 import type { ThreadPlatform } from '../host/thread-platform.js';

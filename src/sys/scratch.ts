@@ -6,7 +6,7 @@
  * outlives the call that made it. The memory grows on demand (up to 64 MiB).
  */
 
-import { GuestMemory } from '../runtime/wasi/guest-memory.js';
+import { GuestMemory } from '../runtime/guest-memory.js';
 
 const PAGE = 65536;
 const MAX_PAGES = 1024;

@@ -8,7 +8,7 @@
  */
 
 import { type Sys, SysError } from '../sys/sys.js';
-import { ProcExit } from '../runtime/wasi/shim-context.js';
+import { ProcExit } from '../runtime/shim-context.js';
 import type { ExitStatus } from '../abi/exit-status.js';
 import { loadProgram } from '../programs/registry.js';
 

@@ -18,10 +18,10 @@
  */
 
 import { LocalKernel } from '../runtime/local-kernel.js';
-import { GuestMemory } from '../runtime/wasi/guest-memory.js';
-import { ProcExit, type ShimContext } from '../runtime/wasi/shim-context.js';
+import { GuestMemory } from '../runtime/guest-memory.js';
+import { ProcExit, type ShimContext } from '../runtime/shim-context.js';
 import { type ShimStats, guardImport, wasiImports } from '../runtime/wasi/wasi-shim.js';
-import { keelFunctions } from '../runtime/keel-imports.js';
+import { keelFunctions } from '../runtime/keel/keel-imports.js';
 import { ProtocolClient } from '../ipc/protocol-client.js';
 import { procProtocol } from '../abi/protocols/proc.js';
 import type { ExitStatus } from '../abi/exit-status.js';

@@ -13,12 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkLinkage } from '../../src/runtime/link-check.js';
 import { readLinkage } from '../../src/runtime/wasm-module-reader.js';
-import { WASI_PREVIEW1_SIGNATURES } from '../../src/runtime/wasi/wasi-shim.js';
-import { KEEL_SIGNATURES, keelFunctions } from '../../src/runtime/keel-imports.js';
+import { WASI_PREVIEW1_SIGNATURES } from '../../src/abi/signatures.js';
+import { keelFunctions } from '../../src/runtime/keel/keel-imports.js';
+import { KEEL_SIGNATURES } from '../../src/abi/signatures.js';
 import { fdFunctions } from '../../src/runtime/wasi/wasi-fd.js';
 import { miscFunctions } from '../../src/runtime/wasi/wasi-misc.js';
 import { pathFunctions } from '../../src/runtime/wasi/wasi-path.js';
-import type { ShimContext } from '../../src/runtime/wasi/shim-context.js';
+import type { ShimContext } from '../../src/runtime/shim-context.js';
 import { call, i32Const, tinyModule } from '../support/wasm-bytes.js';
 
 const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));

@@ -24,7 +24,7 @@
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { KeelError } from '../../api/keel.js';
 import type { ExitStatus } from '../../abi/exit-status.js';
-import { WASI_PREVIEW1_FUNCTIONS } from '../../runtime/wasi/wasi-shim.js';
+import { WASI_PREVIEW1_FUNCTIONS } from '../../abi/signatures.js';
 import type { ThreadStart } from '../../abi/boot-spec.js';
 import { runAttached } from '../../thread/attached-process.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';

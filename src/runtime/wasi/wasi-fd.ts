@@ -6,10 +6,10 @@
 
 import { unpackDirEntries } from '../../abi/protocols/fs.js';
 import { Errno } from '../../abi/errno.js';
-import type { FdEntry } from './fd-table.js';
-import type { GuestMemory } from './guest-memory.js';
+import type { FdEntry } from '../fd-table.js';
+import type { GuestMemory } from '../guest-memory.js';
 import { FdFlag, WasiRight, Whence } from '../../abi/wasi-rights.js';
-import type { ShimContext } from './shim-context.js';
+import type { ShimContext } from '../shim-context.js';
 import { encodeInto } from '../../abi/text-codec.js';
 
 const encoder = new TextEncoder();

@@ -5,7 +5,7 @@
 
 import { Errno } from '../../abi/errno.js';
 import { ClockId } from '../../abi/wasi-rights.js';
-import { ProcExit, type ShimContext } from './shim-context.js';
+import { ProcExit, type ShimContext } from '../shim-context.js';
 import { pollOneoff } from './wasi-poll.js';
 import { socketFunctions } from './wasi-sock.js';
 

@@ -7,10 +7,10 @@
 
 import { FID_READ, FID_WRITE, openFlags } from '../../abi/protocols/vfs.js';
 import { Errno } from '../../abi/errno.js';
-import type { FdEntry } from './fd-table.js';
-import { readGuestPath, readLinkTarget } from './guest-path.js';
+import type { FdEntry } from '../fd-table.js';
+import { readGuestPath, readLinkTarget } from '../guest-path.js';
 import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, OFlag, WasiRight } from '../../abi/wasi-rights.js';
-import type { ShimContext } from './shim-context.js';
+import type { ShimContext } from '../shim-context.js';
 import { vfsResult, writeFilestat } from './wasi-fd.js';
 
 const FILETYPE_DIRECTORY = 3;

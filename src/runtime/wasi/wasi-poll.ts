@@ -10,8 +10,8 @@
  */
 
 import { Errno } from '../../abi/errno.js';
-import type { FdEntry } from './fd-table.js';
-import type { ShimContext } from './shim-context.js';
+import type { FdEntry } from '../fd-table.js';
+import type { ShimContext } from '../shim-context.js';
 import { vfsResult } from './wasi-fd.js';
 
 const EVENT_CLOCK = 0, EVENT_FD_READ = 1, EVENT_FD_WRITE = 2;

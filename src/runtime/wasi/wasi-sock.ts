@@ -6,9 +6,9 @@
 
 import { NET_NONBLOCK } from '../../abi/protocols/net.js';
 import { Errno } from '../../abi/errno.js';
-import type { FdEntry } from './fd-table.js';
+import type { FdEntry } from '../fd-table.js';
 import { FdFlag, SOCKET_RIGHTS, WasiRight } from '../../abi/wasi-rights.js';
-import type { ShimContext } from './shim-context.js';
+import type { ShimContext } from '../shim-context.js';
 
 const FILETYPE_SOCKET_STREAM = 6;
 const RECV_PEEK = 1, RECV_WAITALL = 2;

@@ -1,7 +1,7 @@
 /** The console, as a manifest declares it: no options (a `keel boot` session turns its line discipline on). */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 
 export const consoleOptions = z.strictObject({});
 

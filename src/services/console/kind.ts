@@ -4,7 +4,7 @@
  * calls on the thread's second slot (one at a time, in order); from a worker, plain calls.
  */
 
-import type { ServiceContext, ServiceKind } from '../kind.js';
+import type { ServiceContext, ServiceKind } from '../contract/kind.js';
 import { ProtocolClient } from '../../ipc/protocol-client.js';
 import { procProtocol } from '../../abi/protocols/proc.js';
 import type { ConsoleInstanceConfig } from './declaration.js';

@@ -1,7 +1,7 @@
 /** devfs, as a manifest declares it: no options (`null`, `zero`, `full`). */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 
 export const devfsOptions = z.strictObject({});
 

@@ -1,6 +1,6 @@
 /** devfs's factory. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import type { DevfsInstanceConfig } from './declaration.js';
 import { devfsService } from './devfs.js';
 

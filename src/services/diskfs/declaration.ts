@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 import type { CachedFsConfig } from '../fs/fs-instance.js';
 
 const absolutePath = z.string().regex(/^\/[^\0]*$/, 'expected an absolute path');

@@ -1,6 +1,6 @@
 /** diskfs's factory: mount (or make) its image, locked for this system, and serve it. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import { fileSystemService } from '../fs/fs-service.js';
 import { pageCacheOf } from '../fs/fs-instance.js';
 import type { DiskfsInstanceConfig } from './declaration.js';

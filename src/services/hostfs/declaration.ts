@@ -3,7 +3,7 @@
  */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 import type { CachedFsConfig } from '../fs/fs-instance.js';
 import type { ProtectedSet } from './hostfs-guard.js';
 

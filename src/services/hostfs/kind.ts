@@ -1,6 +1,6 @@
 /** hostfs's factory: the host directory `root`, confined, with its guards and descriptor share. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import { fileSystemService } from '../fs/fs-service.js';
 import { firstNode, pageCacheOf } from '../fs/fs-instance.js';
 import type { HostfsInstanceConfig } from './declaration.js';

@@ -1,7 +1,7 @@
 /** The net service, as a manifest declares it: the host addresses to listen on. */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 
 export const netOptions = z.strictObject({
   listen: z.array(z.strictObject({ host: z.string(), port: z.number().int().min(0).max(65535) })),

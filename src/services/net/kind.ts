@@ -1,6 +1,6 @@
 /** The net service's factory: bind the listening sockets, serve programs' sessions on an event loop. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import type { NetInstanceConfig } from './declaration.js';
 import { Net, netService } from './net.js';
 

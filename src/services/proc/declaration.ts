@@ -1,7 +1,7 @@
 /** proc, as a manifest declares it: the terminal that may signal groups, and how many processes it starts. */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 
 const name = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a name of 1-32 lower-case letters, digits, "-" or "_", starting with a letter');
 

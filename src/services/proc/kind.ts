@@ -1,6 +1,6 @@
 /** proc's factory: the masters it mints programs' sessions from, its limits, and the exit and stop events it hears. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import type { ProcInstanceConfig } from './declaration.js';
 import { DEFAULT_PROC_LIMITS, Proc, procService } from './proc.js';
 

@@ -1,6 +1,6 @@
 /** tmpfs's factory: a tmpfs with its initial tree, on its slice of the page cache. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import { firstNode, pageCacheOf } from '../fs/fs-instance.js';
 import type { TmpfsInstanceConfig } from './declaration.js';
 import { tmpfsService } from './tmpfs.js';

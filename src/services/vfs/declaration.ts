@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod';
-import type { KindDeclaration } from '../kind.js';
+import type { KindDeclaration } from '../contract/kind.js';
 
 const name = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a name of 1-32 lower-case letters, digits, "-" or "_", starting with a letter');
 const absolutePath = z.string().regex(/^\/[^\0]*$/, 'expected an absolute path');

@@ -1,6 +1,6 @@
 /** The VFS's factory: mount each file system it was given a handle to; end a session when its last handle goes. */
 
-import type { ServiceKind } from '../kind.js';
+import type { ServiceKind } from '../contract/kind.js';
 import type { VfsInstanceConfig } from './declaration.js';
 import { Vfs } from './vfs.js';
 import { pipeCompletions, vfsService } from './vfs-service.js';

@@ -19,9 +19,9 @@
  * The pointer is bounds-checked first (a bad one throws GuestFault: EFAULT), as for any argument.
  */
 
-import { decodeText } from '../../abi/text-codec.js';
-import { NAME_MAX, PATH_MAX } from '../../abi/protocols/vfs.js';
-import { Errno } from '../../abi/errno.js';
+import { decodeText } from '../abi/text-codec.js';
+import { NAME_MAX, PATH_MAX } from '../abi/protocols/vfs.js';
+import { Errno } from '../abi/errno.js';
 import type { GuestMemory } from './guest-memory.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -3,10 +3,10 @@
  * program's arguments and environment, and the host clock and randomness.
  */
 
-import type { LocalKernel } from '../local-kernel.js';
+import type { LocalKernel } from './local-kernel.js';
 import type { FdTable } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
-import type { ResourceLimit } from '../../abi/exit-status.js';
+import type { ResourceLimit } from '../abi/exit-status.js';
 
 export interface ShimContext {
   readonly mem: GuestMemory;

@@ -29,41 +29,21 @@
  * large to travel to the proc service are E2BIG — all decided here, before a service is asked.
  */
 
-import type { ProtocolClient } from '../ipc/protocol-client.js';
-import { Status } from '../abi/status.js';
-import { exitCodeOf } from '../abi/exit-status.js';
-import { exitStatusFromWire } from '../abi/exit-status.js';
-import type { ProcProtocol } from '../abi/protocols/proc.js';
-import { FID_READ, openFlags } from '../abi/protocols/vfs.js';
-import type { InheritedFd } from '../abi/boot-spec.js';
-import type { FuncSig } from './wasm-module-reader.js';
-import { Errno } from '../abi/errno.js';
-import { type FdEntry, MAX_FDS } from './wasi/fd-table.js';
-import { decodeGuestText, readGuestPath } from './wasi/guest-path.js';
-import { PIPE_READ_RIGHTS, PIPE_WRITE_RIGHTS, WasiRight } from '../abi/wasi-rights.js';
-import type { ShimContext } from './wasi/shim-context.js';
-import { vfsResult } from './wasi/wasi-fd.js';
+import type { ProtocolClient } from '../../ipc/protocol-client.js';
+import { Status } from '../../abi/status.js';
+import { exitCodeOf } from '../../abi/exit-status.js';
+import { exitStatusFromWire } from '../../abi/exit-status.js';
+import type { ProcProtocol } from '../../abi/protocols/proc.js';
+import { FID_READ, openFlags } from '../../abi/protocols/vfs.js';
+import type { InheritedFd } from '../../abi/boot-spec.js';
+import { KEEL_SIGNATURES } from '../../abi/signatures.js';
+import { Errno } from '../../abi/errno.js';
+import { type FdEntry, MAX_FDS } from '../fd-table.js';
+import { decodeGuestText, readGuestPath } from '../guest-path.js';
+import { PIPE_READ_RIGHTS, PIPE_WRITE_RIGHTS, WasiRight } from '../../abi/wasi-rights.js';
+import type { ShimContext } from '../shim-context.js';
+import { vfsResult } from '../wasi/wasi-fd.js';
 
-/**
- * Every `keel` import with its core wasm signature: all i32 (pointers, counts, fds, pids) and one
- * i32 result (the errno; getpid and getppid the pid). A module importing one with another
- * signature is refused at load (runtime/link-check.ts).
- */
-export const KEEL_SIGNATURES = {
-  spawn: i32Fn(10),
-  spawn_pgid: i32Fn(11),
-  wait: i32Fn(3),
-  kill: i32Fn(2),
-  pipe: i32Fn(1),
-  dup2: i32Fn(2),
-  getpid: i32Fn(0),
-  getppid: i32Fn(0),
-} as const satisfies Readonly<Record<string, FuncSig>>;
-
-/** `params` i32 parameters, one i32 result. */
-function i32Fn(params: number): FuncSig {
-  return { params: new Array<'i32'>(params).fill('i32'), results: ['i32'] };
-}
 
 const MAX_STRING = 64 * 1024;
 const MAX_STRINGS = 4096;

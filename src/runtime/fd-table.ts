@@ -11,7 +11,7 @@
 
 export type FdKind = 'console' | 'file' | 'dir' | 'pipe' | 'socket';
 
-import type { DirEntry } from '../../abi/protocols/fs.js';
+import type { DirEntry } from '../abi/protocols/fs.js';
 
 export interface FdEntry {
   kind: FdKind;

@@ -9,10 +9,10 @@
  * The registries (declarations.ts, kinds.ts) list every kind; nothing else names a kind.
  */
 
-import type { Service } from '../ipc/call-context.js';
-import type { Caller } from '../ipc/caller.js';
-import type { ThreadPlatform } from '../host/thread-platform.js';
-import type { ExitStatus } from '../abi/exit-status.js';
+import type { Service } from '../../ipc/call-context.js';
+import type { Caller } from '../../ipc/caller.js';
+import type { ThreadPlatform } from '../../host/thread-platform.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
 
 /** Static facts about a kind of service. */
 export interface KindTraits {
