@@ -24,6 +24,12 @@ export const layers = [
   ['cli', ['abi', 'api', 'manifest']],
 ];
 
+/**
+ * Folders of src/services/ that hold no kind but what the kinds share; a kind may import them,
+ * and they may import no kind.
+ */
+export const sharedServiceFolders = ['fs'];
+
 const folderPath = (name) => `^src/${name}/`;
 const knownFolders = [...layers.map(([name]) => name), 'platform', 'types'];
 
@@ -44,11 +50,12 @@ export default {
     ...layers.map(layerRule),
     {
       name: 'service-kinds-apart',
-      comment: 'A service kind folder (vfs, tmpfs, ...) imports only itself and the shared fs server pieces in '
-        + 'src/services/fs/ (which import no kind); only the registry files src/services/*.ts import every kind.',
+      comment: 'A service kind folder (vfs, tmpfs, ...) imports only itself and the shared folders '
+        + `(${sharedServiceFolders.map((f) => `src/services/${f}/`).join(', ')}), which import no kind; `
+        + 'only the registry files src/services/*.ts import every kind.',
       severity: 'error',
       from: { path: '^src/services/([^/]+)/' },
-      to: { path: '^src/services/', pathNot: ['^src/services/$1/', '^src/services/fs/'] },
+      to: { path: '^src/services/', pathNot: ['^src/services/$1/', ...sharedServiceFolders.map((f) => folderPath(`services/${f}`))] },
     },
     {
       name: 'programs-through-registry',
