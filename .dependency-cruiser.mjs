@@ -28,7 +28,7 @@ export const layers = [
  * Folders of src/services/ that hold no kind but what the kinds share; a kind may import them,
  * and they may import no kind.
  */
-export const sharedServiceFolders = ['fs'];
+export const sharedServiceFolders = ['fs', 'contract'];
 
 const folderPath = (name) => `^src/${name}/`;
 const knownFolders = [...layers.map(([name]) => name), 'platform', 'types'];
