@@ -15,6 +15,8 @@
  * worker back: the worker says `idle` once it has let go of its call slot; the thread is then
  * gone for the kernel and the worker goes back to the pool, warm — unless the pool already holds
  * `maxIdle`, or the worker says nothing within `retireGraceMs`: then it is stopped like any other.
+ * An attached process (WasmBoot.attached: the node:wasi drop-in) gets no worker: its start data
+ * waits for the embedder's own thread (`takeAttached`), and `attachedDone` is its thread's end.
  *
  * Invariants the kernel relies on (KernelHost, SystemHost):
  * - `kernel.threadGone(pid)` is called exactly once per started process, and only once its thread
