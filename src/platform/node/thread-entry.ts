@@ -1,12 +1,12 @@
 /**
- * Worker-thread entry point for every Keel thread started by NodeHost. Hands the start data — from
- * workerData, or, for a pooled worker, from a message — to the portable runThread with the Node
- * thread platform. A worker whose process retired (runThread returned) closes that process's
- * control port, says `idle` to the host and waits for its next process; the host terminates it
- * instead whenever it likes. Nothing else belongs here.
+ * Worker-thread entry point for every Keel thread started by NodeHost. Hands each process's start
+ * data — it arrives as a message, the first one as soon as the worker is given a process — to the
+ * portable runThread with the Node thread platform. A worker whose process retired (runThread
+ * returned) closes that process's control port, says `idle` to the host and waits for its next
+ * process; the host terminates it instead whenever it likes. Nothing else belongs here.
  */
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { runThread } from '../../thread/thread-main.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import { IDLE, type PoolStart, type WorkerStart as Start } from './pool-messages.js';
@@ -17,8 +17,7 @@ async function serve(start: Start): Promise<void> {
   parentPort!.postMessage(IDLE);
 }
 
-// Every worker serves processes one after another: the first from workerData (a worker started
-// for a process) or from a message (a warm worker from the host's pool), the next ones from
-// messages once the host has taken it back.
+// Every worker serves processes one after another, each from a message: a worker started for a
+// process gets its first at once, a warm one from the pool when a program takes it, the next
+// ones once the host has taken it back.
 parentPort!.on('message', (m: PoolStart) => void serve(m.start));
-if (!(workerData as { pooled?: boolean }).pooled) void serve(workerData as Start);
