@@ -32,3 +32,15 @@ test('src/platform may use host modules, and relative imports named like built-i
   assert.deepEqual(await problems("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n", 'src/platform/node/probe.ts'), []);
   assert.deepEqual(await problems("import { Tmpfs } from './fs/tmpfs.js';\nexport const t = Tmpfs;\n", 'src/services/probe.ts'), []);
 });
+
+test('src/platform/common is portable: no host module, no host global, neither platform', async () => {
+  const at = 'src/platform/common/probe.ts';
+  const a = await problems("import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n", at);
+  assert.ok(a.some((p) => p.startsWith('no-restricted-imports')), `node:fs must be refused, got ${a.join('; ')}`);
+  const b = await problems("import { nodeHostFs } from '../node/node-host-fs.js';\nexport const f = nodeHostFs;\n", at);
+  assert.ok(b.some((p) => p.startsWith('no-restricted-imports')), `the Node platform must be refused, got ${b.join('; ')}`);
+  const c = await problems("import { opfsHostFs } from '../browser/opfs-host-fs.js';\nexport const f = opfsHostFs;\n", at);
+  assert.ok(c.some((p) => p.startsWith('no-restricted-imports')), `the browser platform must be refused, got ${c.join('; ')}`);
+  const d = await problems('export const argv = process.argv;\n', at);
+  assert.ok(d.some((p) => p.startsWith('no-restricted-globals')), 'the process global must be refused');
+});
