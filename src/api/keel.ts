@@ -19,7 +19,6 @@ import { type ExitStatus, type ResourceLimit } from '../abi/exit-status.js';
 import type { ProcessRow } from '../ipc/process-table.js';
 import { KeelError, type ServiceStatus, System, type SystemHost } from '../system/system.js';
 import type { Manifest } from '../manifest/manifest-schema.js';
-import { ManifestError, parseManifestBytes, validateManifest } from '../manifest/manifest.js';
 import { systemFromManifest } from '../manifest/manifest-system.js';
 import type { ThreadPlatform } from '../host/thread-platform.js';
 import type { DiskMount, HostDirMount } from '../manifest/system-config.js';
@@ -31,8 +30,16 @@ import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } fr
 import { KeelProcess, type ProgramResult } from './keel-process.js';
 import { isNamespaceDirectory, makeDirectories, readNamespaceFile, writeNamespaceFile } from './namespace-files.js';
 
+/** How many threads a system keeps started for programs (BootOptions.threads). */
+export interface ThreadOptions {
+  /** Started threads kept waiting for programs once booted (default 2; 0: every program starts its own). */
+  readonly warm?: number;
+  /** Threads started while the system boots, for its first programs (default 1). */
+  readonly atBoot?: number;
+}
+
 export interface KeelHost extends StdioFiles {
-  makeSystemHost(): SystemHost;
+  makeSystemHost(threads?: ThreadOptions): SystemHost;
   readonly platform: ThreadPlatform;
   /** A host path made absolute (relative to the host's working directory). */
   absolutePath(path: string): string;
@@ -41,6 +48,11 @@ export interface KeelHost extends StdioFiles {
   readFile(path: string): Uint8Array;
   /** The manifest file to boot when BootOptions.manifest is absent. */
   readonly defaultManifest: string;
+  /**
+   * The manifest at `path` as the build validated it, if `path` is one Keel ships and it has not
+   * changed since (so a boot need not load the YAML parser and the schema library); else null.
+   */
+  compiledManifest?(path: string): Manifest | null;
   /**
    * The memory budget when neither BootOptions.memoryBudget nor the manifest sets one: what the
    * host can give the programs' linear memory (on Node: half of the memory the host has, or is
@@ -74,6 +86,12 @@ export interface BootOptions {
   readonly listen?: readonly string[];
   /** Put Keel's shell and utilities in /bin and make the console a terminal line discipline. */
   readonly shell?: boolean;
+  /**
+   * Threads kept started for programs: `atBoot` are started while the system boots (the first
+   * programs take them), and once it has booted `warm` wait for the next ones. A system that runs
+   * one program (`keel run`) wants { warm: 0, atBoot: 1 }.
+   */
+  readonly threads?: ThreadOptions;
   /** Called with each line of the kernel's message log as it is logged (service crashes and restarts). */
   readonly log?: (line: string) => void;
   /**
@@ -173,14 +191,17 @@ export class Keel {
       if (size !== undefined && (!Number.isSafeInteger(size) || size < 1024 * 1024)) throw new KeelError('BAD_OPTION', `disk ${image}: size must be at least 1 MiB`);
       return { image: host.absolutePath(image), vfsPath: mountPath(at), ...(size !== undefined ? { size } : {}) };
     });
-    const manifest = Keel.manifest(host, options.manifest);
+    const manifest = await Keel.manifest(host, options.manifest);
     if (options.memoryBudget !== undefined && (!Number.isSafeInteger(Math.floor(options.memoryBudget)) || options.memoryBudget < 1024 * 1024)) {
       throw new KeelError('BAD_OPTION', `memoryBudget: expected a number of bytes ≥ 1 MiB, got ${options.memoryBudget}`);
     }
     const fromManifest = systemFromManifest(manifest, { hostDirs, disks, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
     const memoryBudget = options.memoryBudget ?? fromManifest.memoryBudget ?? host.defaultMemoryBudget?.();
     const config = { ...fromManifest, ...(memoryBudget !== undefined ? { memoryBudget: Math.floor(memoryBudget) } : {}) };
-    const systemHost = host.makeSystemHost();
+    for (const [k, v] of Object.entries(options.threads ?? {})) {
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 0 || v > 64)) throw new KeelError('BAD_OPTION', `threads.${k}: expected an integer in 0..64, got ${String(v)}`);
+    }
+    const systemHost = host.makeSystemHost(options.threads);
     if (options.log) systemHost.log = options.log;
     const system = await System.boot(systemHost, host.platform, config);
     const keel = new Keel(host, system, [...hostDirs, ...disks].map((d) => d.vfsPath));
@@ -193,10 +214,17 @@ export class Keel {
     return keel;
   }
 
-  private static manifest(host: KeelHost, given: string | Manifest | undefined): Manifest {
+  /**
+   * The manifest to boot: one Keel ships comes as the build validated it; any other is read and
+   * validated now, loading the YAML parser and the schema library only then.
+   */
+  private static async manifest(host: KeelHost, given: string | Manifest | undefined): Promise<Manifest> {
+    const path = typeof given === 'string' ? given : given === undefined ? host.defaultManifest : null;
+    const compiled = path === null ? null : host.compiledManifest?.(path) ?? null;
+    if (compiled) return compiled;
+    const { ManifestError, parseManifestBytes, validateManifest } = await import('../manifest/manifest.js');
     try {
-      if (given !== undefined && typeof given !== 'string') return validateManifest(given, 'options.manifest');
-      const path = given ?? host.defaultManifest;
+      if (path === null) return validateManifest(given, 'options.manifest');
       let bytes: Uint8Array;
       try {
         bytes = host.readFile(path);

@@ -7,7 +7,7 @@
  * fails, 2 when the manifest is invalid or unreadable.
  */
 
-import { PROGRAMS } from '../manifest/manifest-schema.js';
+import { PROGRAMS } from '../manifest/principals.js';
 import { capabilityGraph, checkAssertions, formatChain, reachable } from '../manifest/capability-graph.js';
 import { effectiveManifest } from '../manifest/manifest-system.js';
 import { hostMounts } from './boot-command.js';

@@ -15,7 +15,8 @@
  */
 
 import { parsePlacement, samePlace } from './placement.js';
-import { type Manifest, PROGRAMS } from './manifest-schema.js';
+import { type Manifest } from './manifest-schema.js';
+import { PROGRAMS } from './principals.js';
 
 export interface Edge {
   readonly from: string;

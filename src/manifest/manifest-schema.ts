@@ -9,7 +9,7 @@
  */
 
 import { z } from 'zod';
-import { KIND_DECLARATIONS } from '../services/declarations.js';
+import { KIND_OPTIONS } from '../services/options.js';
 
 /** Service and group names: what `ps`, `top` and error messages show. */
 const name = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a name of 1-32 lower-case letters, digits, "-" or "_", starting with a letter');
@@ -31,14 +31,14 @@ const capabilities = z.strictObject({
 
 /** Per-kind options: each kind accepts exactly its own (services/KIND/declaration.ts). */
 const kinds = {
-  console: KIND_DECLARATIONS.console.options,
-  proc: KIND_DECLARATIONS.proc.options,
-  vfs: KIND_DECLARATIONS.vfs.options,
-  tmpfs: KIND_DECLARATIONS.tmpfs.options,
-  devfs: KIND_DECLARATIONS.devfs.options,
-  hostfs: KIND_DECLARATIONS.hostfs.options,
-  diskfs: KIND_DECLARATIONS.diskfs.options,
-  net: KIND_DECLARATIONS.net.options,
+  console: KIND_OPTIONS.console,
+  proc: KIND_OPTIONS.proc,
+  vfs: KIND_OPTIONS.vfs,
+  tmpfs: KIND_OPTIONS.tmpfs,
+  devfs: KIND_OPTIONS.devfs,
+  hostfs: KIND_OPTIONS.hostfs,
+  diskfs: KIND_OPTIONS.diskfs,
+  net: KIND_OPTIONS.net,
 } as const;
 
 /**
@@ -113,5 +113,3 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestService = Manifest['services'][string];
 export type ManifestAssertion = NonNullable<Manifest['assert']>[number];
 
-/** The principal name untrusted programs have in the capability graph and in assertions. */
-export const PROGRAMS = 'programs';

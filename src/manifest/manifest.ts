@@ -9,7 +9,8 @@
  */
 
 import { parseDocument } from 'yaml';
-import { type Manifest, type ManifestService, PROGRAMS, manifestSchema } from './manifest-schema.js';
+import { type Manifest, type ManifestService, manifestSchema } from './manifest-schema.js';
+import { PROGRAMS } from './principals.js';
 import { decodeText } from '../abi/text-codec.js';
 import { KIND_NAMES, traitsOf } from '../services/declarations.js';
 import { parsePlacement } from './placement.js';

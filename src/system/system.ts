@@ -52,6 +52,8 @@ export interface SystemHost extends KernelHost {
   liveThreads(): number;
   /** Shown each line of the kernel's message log (service restarts) as it is logged. */
   log?: (line: string) => void;
+  /** Every service serves: the host may now warm threads for programs without slowing boot. */
+  booted?(): void;
 }
 
 /** How long shutdown waits for the file systems to commit (ms). */
@@ -107,6 +109,7 @@ export class System {
         for (const [name, client] of system.wiring.allMasters()) k.policy.label(bootCheck(k.info(KERNEL_PID, client), `endpoint of ${name}`).object, name);
       }
       await system.threads.start();
+      host.booted?.();
     } catch (e) {
       await system.shutdown();
       throw e;

@@ -16,6 +16,7 @@
 import type { Process } from '../../kernel/process.js';
 import { PooledHost } from '../common/pooled-host.js';
 import type { ThreadDriver } from '../common/thread-driver.js';
+import type { PoolPolicy } from '../common/pool-policy.js';
 import { type HoldLock, IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';
 import { newMessageChannel, type WebWorker, webLocks, workerConstructor } from './web-globals.js';
 
@@ -74,8 +75,8 @@ function browserThreadDriver(tty: string): ThreadDriver<WebWorker> {
 
 export class BrowserHost extends PooledHost<WebWorker> {
   /** `tty`: the boot's terminal channel, handed to every thread (the console may be in any of them). */
-  constructor(tty: string, kernelQueue = 0, poolSize?: number) {
-    super(browserThreadDriver(tty), kernelQueue, poolSize === undefined ? {} : { size: poolSize });
+  constructor(tty: string, kernelQueue = 0, pool: number | Partial<PoolPolicy> = {}) {
+    super(browserThreadDriver(tty), kernelQueue, typeof pool === 'number' ? { size: pool } : pool);
   }
 
   override startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {

@@ -9,6 +9,7 @@
 
 import type { BootSpec } from '../../abi/boot-spec.js';
 import { runThread } from '../../thread/thread-main.js';
+import { ALL_RUNTIMES } from '../../thread/all-runtimes.js';
 import { hostFilesOfEntry } from '../../services/kinds.js';
 import { browserThreadPlatform } from './browser-thread-platform.js';
 import { prepareImage } from './opfs-host-fs.js';
@@ -27,7 +28,7 @@ async function serve({ start }: RunProcess): Promise<void> {
   // A failure here is not fatal: the image's service then fails to start with this reason, and
   // the kernel reports it like any other start failure.
   for (const image of imagesOf(start.boot)) await prepareImage(image).catch(() => {});
-  await runThread(start, browserThreadPlatform(start.control, start.tty));
+  await runThread(start, browserThreadPlatform(start.control, start.tty), ALL_RUNTIMES);
   start.control.close();
   scope.postMessage(IDLE);
 }

@@ -9,8 +9,15 @@
  */
 
 export interface PoolPolicy {
-  /** Started workers kept waiting for programs (0: none; every program starts its own). */
+  /** Started workers kept waiting for programs once the system has booted (0: none; every program starts its own). */
   readonly size: number;
+  /**
+   * Workers started as soon as the host is made, in parallel with the services' workers, for the
+   * first programs (a `keel run`'s one program, a session's shell): their start overlaps boot
+   * instead of following it. The pool is not topped up to `size` until the system has booted,
+   * so warm workers never compete with boot for the cores.
+   */
+  readonly atBoot: number;
   /** Threads handed back by retired processes beyond this many are stopped, not kept. */
   readonly maxIdle: number;
   /** After a start leaves the pool below `size`, the pool is topped up this much later. */
@@ -27,6 +34,7 @@ export function poolPolicy(overrides: Partial<PoolPolicy> = {}): PoolPolicy {
   const size = overrides.size ?? DEFAULT_POOL_SIZE;
   return {
     size,
+    atBoot: 1,
     maxIdle: Math.max(size, 4),
     refillDelayMs: 25,
     retireGraceMs: 2000,

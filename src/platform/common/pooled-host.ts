@@ -6,10 +6,12 @@
  *
  * `startThread` gives a program a warm worker from the pool when there is one (starting a worker
  * costs tens of milliseconds; handing a started one its data well under one), else a new one;
- * a service always gets a new worker, made with the service heap. A start that leaves the pool
- * short schedules a refill `refillDelayMs` later, off the new process's first calls (pool-policy.ts
- * holds every number of the pool; `scheduleRefill` is the one place a refill is decided). Idle
- * workers never keep the host alive.
+ * a service always gets a new worker, made with the service heap. `atBoot` workers are started
+ * with the host, so the first programs' threads start while the services' do; the pool is topped
+ * up to `size` only once the system has booted (`booted`), and then after a program's start left
+ * it short, `refillDelayMs` later, off the new process's first calls (pool-policy.ts holds every
+ * number of the pool; `scheduleRefill` is the one place a refill is decided). Idle workers never
+ * keep the host alive.
  *
  * A process that retired (ended itself and kept its thread, `stopThread(p, true)`) hands its
  * worker back: the worker says `idle` once it has let go of its call slot; the thread is then
@@ -92,9 +94,18 @@ export class PooledHost<W> implements SystemHost {
   private readonly ending = new Set<Promise<void>>();
   private refillPending = false;
   private closing = false;
+  /** The system has booted: the pool may be topped up. */
+  private up = false;
 
   constructor(private readonly driver: ThreadDriver<W>, private readonly kernelQueue = 0, policy: Partial<PoolPolicy> = {}) {
     this.policy = poolPolicy(policy);
+    for (let i = 0; i < this.policy.atBoot; i++) this.park(this.newWorker('program', 'idle'));
+  }
+
+  /** The system has booted (every service serves): from now on the pool is kept at its size. */
+  booted(): void {
+    this.up = true;
+    this.scheduleRefill();
   }
 
   startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
@@ -115,7 +126,7 @@ export class PooledHost<W> implements SystemHost {
     this.driver.hold(worker.handle, true);
     const control = this.driver.run(worker.handle, start);
     this.adopt(process.pid, worker, control);
-    this.scheduleRefill();
+    if (kind === 'program') this.scheduleRefill();
   }
 
   stopThread(process: Process, retiring = false): void {
@@ -215,7 +226,7 @@ export class PooledHost<W> implements SystemHost {
 
   /** The one place a refill is decided: after a start left the pool short, a little later. */
   private scheduleRefill(): void {
-    if (this.refillPending || this.pool.length >= this.policy.size) return;
+    if (!this.up || this.refillPending || this.pool.length >= this.policy.size) return;
     this.refillPending = true;
     this.driver.later(() => {
       this.refillPending = false;

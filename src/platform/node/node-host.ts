@@ -1,6 +1,7 @@
 /**
  * The Node.js KernelHost: the pooled host (../common/pooled-host.ts: the pool, reuse of retired
- * threads, stop, stop-all, threadGone) with a driver for worker_threads running thread-entry.js.
+ * threads, stop, stop-all, threadGone) with a driver for worker_threads running program-entry.js
+ * or service-entry.js, by the worker's kind.
  *
  * What Node gives the driver: a Worker's `exit` event says it is gone, whatever the reason (a
  * crashed program or service never leaves callers hanging), and `terminate()` resolves after it;
@@ -23,7 +24,13 @@ import type { PoolPolicy } from '../common/pool-policy.js';
 import type { ThreadDriver, WorkerKind } from '../common/thread-driver.js';
 import { IDLE, type PoolStart } from './pool-messages.js';
 
-const entryUrl = new URL('./thread-entry.js', import.meta.url);
+/** Set (to true) by the bundler: the worker entry is the bundled one beside this code (scripts/bundle.mjs). */
+declare const KEEL_BUNDLED: boolean | undefined;
+const ext = typeof KEEL_BUNDLED === 'undefined' ? 'js' : 'cjs';
+const ENTRIES: Record<WorkerKind, URL> = {
+  program: new URL(`./program-entry.${ext}`, import.meta.url),
+  service: new URL(`./service-entry.${ext}`, import.meta.url),
+};
 
 /** The host's own JS heap limit, in MiB: what a service worker may use. */
 const HOST_HEAP_MB = Math.max(64, Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20));
@@ -36,7 +43,7 @@ const HEAP_LIMITS: Record<WorkerKind, { maxOldGenerationSizeMb: number }> = {
 
 export const nodeThreadDriver: ThreadDriver<Worker> = {
   create(kind, name, events) {
-    const w = new Worker(entryUrl, { name: `keel:${name}`, stdin: false, resourceLimits: HEAP_LIMITS[kind] });
+    const w = new Worker(ENTRIES[kind], { name: `keel:${name}`, stdin: false, resourceLimits: HEAP_LIMITS[kind] });
     w.on('message', (m: unknown) => {
       if (m === IDLE) events.idle();
     });

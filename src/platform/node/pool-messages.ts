@@ -1,5 +1,5 @@
 /**
- * The messages between NodeHost and its workers (thread-entry.ts): the host gives a worker — new,
+ * The messages between NodeHost and its workers (worker-loop.ts): the host gives a worker — new,
  * or idle in the pool — a process; the worker says when that process has retired and it is free
  * again.
  */

@@ -50,7 +50,9 @@ export interface WASIOptions {
 /** How long start() waits for the kernel worker to boot and attach before giving up. */
 const ATTACH_TIMEOUT_MS = 30_000;
 
-const kernelUrl = new URL('./wasi-kernel.js', import.meta.url);
+/** Set (to true) by the bundler: the kernel worker's entry is the bundled one (scripts/bundle.mjs). */
+declare const KEEL_BUNDLED: boolean | undefined;
+const kernelUrl = new URL(typeof KEEL_BUNDLED === 'undefined' ? './wasi-kernel.js' : './wasi-kernel.cjs', import.meta.url);
 
 /** One kernel worker per system shape (manifest, stdio fds, preopens), shared by every WASI object of that shape. */
 const kernels = new Map<string, { worker: Worker; port: MessagePort }>();

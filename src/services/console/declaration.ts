@@ -1,14 +1,8 @@
 /** The console, as a manifest declares it: no options (a `keel boot` session turns its line discipline on). */
 
-import { z } from 'zod';
-import type { KindDeclaration } from '../contract/kind.js';
+import type { KindTraits } from '../contract/kind.js';
 
-export const consoleOptions = z.strictObject({});
-
-export const consoleDeclaration: KindDeclaration<typeof consoleOptions> = {
-  options: consoleOptions,
-  traits: { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: true },
-};
+export const consoleTraits: KindTraits = { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: true };
 
 /** What a console instance is built with (it has no manifest options). */
 export interface ConsoleInstanceConfig {

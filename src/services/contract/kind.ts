@@ -1,12 +1,14 @@
 /**
  * What every kind of service declares about itself, in its own folder, once:
- *   - `declaration.ts`: the options a manifest may give it (a zod schema, read only where
- *     manifests are validated) and its traits — static facts the system and the manifest rules
- *     act on (the VFS may mount it; it keeps file data in the page cache; …);
+ *   - `options.ts`: the options a manifest may give it (a zod schema, read only where manifests
+ *     are validated);
+ *   - `declaration.ts`: its traits — static facts the system and the manifest rules act on (the
+ *     VFS may mount it; it keeps file data in the page cache; …) — and the type of configuration
+ *     an instance is built with;
  *   - `kind.ts`: its factory, which builds the service from its typed configuration and the
  *     client handles it was given (run on whatever thread the manifest places it: it never knows
  *     which), and the host files an instance opens by path.
- * The registries (declarations.ts, kinds.ts) list every kind; nothing else names a kind.
+ * The registries (declarations.ts, options.ts, kinds.ts) list every kind; nothing else names a kind.
  */
 
 import type { Service } from '../../ipc/call-context.js';
@@ -76,10 +78,5 @@ export interface ServiceKind<C> {
   hostFiles?(config: C): readonly string[];
 }
 
-/** A kind's declaration side: its manifest options (a schema), and its traits. */
-export interface KindDeclaration<Schema> {
-  readonly options: Schema;
-  readonly traits: KindTraits;
-}
 
 export const NO_TRAITS: KindTraits = { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: false };

@@ -2,20 +2,13 @@
  * hostfs, as a manifest declares it: the host directory it serves, and whether read-only.
  */
 
-import { z } from 'zod';
-import type { KindDeclaration } from '../contract/kind.js';
+import type { z } from 'zod';
+import type { hostfsOptions } from './options.js';
+import type { KindTraits } from '../contract/kind.js';
 import type { CachedFsConfig } from '../fs/fs-instance.js';
 import type { ProtectedSet } from './hostfs-guard.js';
 
-export const hostfsOptions = z.strictObject({
-  root: z.string().min(1),
-  readOnly: z.boolean().optional(),
-});
-
-export const hostfsDeclaration: KindDeclaration<typeof hostfsOptions> = {
-  options: hostfsOptions,
-  traits: { fileSystem: true, pageCache: true, changesOnlyThroughVfs: false, hostDescriptors: true, wellKnown: false },
-};
+export const hostfsTraits: KindTraits = { fileSystem: true, pageCache: true, changesOnlyThroughVfs: false, hostDescriptors: true, wellKnown: false };
 
 /** What a hostfs instance is built with: its options, and the guards the system gives it (system/host-guards.ts). */
 export type HostfsInstanceConfig = z.infer<typeof hostfsOptions> & CachedFsConfig & {
