@@ -42,5 +42,6 @@ await build({
   logLevel: 'warning',
 });
 for (const [entry, names] of [['index', ['bootKeel', 'Keel', 'KeelError', 'KeelProcess']], ['wasi', ['WASI']]]) {
-  writeFileSync(join(outdir, `${entry}.js`), `// ESM face of ${entry}.cjs (scripts/bundle.mjs).\nimport m from './${entry}.cjs';\nexport const { ${names.join(', ')} } = m;\n`);
+  // require(), not `import m from`: Node would scan the whole bundle for its exports first.
+  writeFileSync(join(outdir, `${entry}.js`), `// ESM face of ${entry}.cjs (scripts/bundle.mjs).\nimport { createRequire } from 'node:module';\nconst m = createRequire(import.meta.url)('./${entry}.cjs');\nexport const { ${names.join(', ')} } = m;\n`);
 }

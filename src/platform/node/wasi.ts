@@ -88,6 +88,8 @@ export class WASI {
     for (const [name, v] of [['stdin', options.stdin], ['stdout', options.stdout], ['stderr', options.stderr]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new KeelError('BAD_OPTION', `${name}: expected a file descriptor number`);
     }
+    // The kernel worker starts booting now, while the caller compiles and instantiates its module.
+    kernelFor(options);
     this.wasiImport = {};
     for (const name of WASI_PREVIEW1_FUNCTIONS) {
       this.wasiImport[name] = ((...args: never[]) => {
