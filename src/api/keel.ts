@@ -25,6 +25,7 @@ import type { DiskMount, HostDirMount } from '../manifest/system-config.js';
 import type { PreopenSpec, ProcessLimits, ThreadStart } from '../abi/boot-spec.js';
 import { initialMemoryBytes, limitMemory } from '../runtime/wasm-memory-limit.js';
 import { checkLinkage } from '../runtime/link-check.js';
+import { ModuleCache } from '../runtime/module-cache.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
@@ -167,6 +168,12 @@ function positive(name: string, v: number | undefined, min: number): void {
   if (v !== undefined && (!Number.isFinite(v) || v < min)) throw new KeelError('BAD_OPTION', `limits.${name}: expected a number ≥ ${min}, got ${v}`);
 }
 
+/**
+ * Modules compiled for spawn, shared by every system this thread boots: the same program spawned
+ * again is not compiled again (runtime/module-cache.ts; the key is the bytes after the memory cap).
+ */
+const compiledModules = new ModuleCache<WebAssembly.Module>(256 * 1024 * 1024);
+
 export class Keel {
   private constructor(private readonly host: KeelHost, private readonly system: System, private readonly mounts: readonly string[]) {}
 
@@ -266,6 +273,8 @@ export class Keel {
       if (typeof limited === 'string' && /^its memory starts/.test(limited)) throw new KeelError('LIMIT', `${name}: ${limited}`);
       if (typeof limited !== 'string') bytes = limited;
     }
+    const cached = compiledModules.get(bytes);
+    if (cached !== undefined) return { name, module: cached, initialMemory: initialMemoryBytes(bytes) };
     let module: WebAssembly.Module;
     try {
       module = new WebAssembly.Module(bytes);
@@ -274,6 +283,7 @@ export class Keel {
     }
     const refused = checkLinkage(bytes);
     if (refused !== null) throw new KeelError('BAD_MODULE', `${name}: ${refused}`);
+    compiledModules.put(bytes, module);
     return { name, module, initialMemory: initialMemoryBytes(bytes) };
   }
 

@@ -3,7 +3,8 @@
  * by path, or from an open file its parent shared (spawn by open file, so a program can start
  * only what it can open; proc has already taken it into the process's session) — and decide what
  * it is, like a kernel's binfmt handlers:
- *   - `\0asm…`: a WebAssembly module, compiled here, and its linkage checked (link-check.ts:
+ *   - `\0asm…`: a WebAssembly module, compiled here (or found in this thread's cache of what it
+ *     compiled before), and its linkage checked (link-check.ts:
  *     every import one Keel provides with the signature Keel declares, `_start` () -> ());
  *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities); the thread
  *     checks NAME against src/programs/registry.ts before running anything, so a file can only
@@ -18,10 +19,18 @@ import { PROGRAM_MAGIC, startsWithProgramMagic } from '../abi/program-files.js';
 import { limitMemory } from './wasm-memory-limit.js';
 import { decodeText } from '../abi/text-codec.js';
 import { checkLinkage } from './link-check.js';
+import { ModuleCache } from './module-cache.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
 const MAX_SCRIPT_HEADER = 256;
+/**
+ * Modules this thread compiled, kept for the next process it runs: a pooled worker that ran a
+ * program before runs it again without compiling (module-cache.ts; keyed by the bytes after the
+ * memory cap, so a different cap is a different entry).
+ */
+const compiledModules = new ModuleCache<LoadedProgram>(128 * 1024 * 1024);
+
 function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedProgram | string {
   if (startsWithProgramMagic(bytes)) {
     const header = decodeText(new TextDecoder(), bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
@@ -33,6 +42,8 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
     if (typeof limited === 'string' && /^its memory starts/.test(limited)) return `${name}: ${limited}`;
     if (typeof limited !== 'string') bytes = limited;
   }
+  const cached = compiledModules.get(bytes);
+  if (cached !== undefined) return cached;
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(bytes);
@@ -40,7 +51,10 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
     return `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
   }
   const refused = checkLinkage(bytes);
-  return refused === null ? { kind: 'wasm', module } : refused;
+  if (refused !== null) return refused;
+  const loaded: LoadedProgram = { kind: 'wasm', module };
+  compiledModules.put(bytes, loaded);
+  return loaded;
 }
 
 /** Read all of open file `fid` (then close it) and compile it. */

@@ -1,5 +1,5 @@
 /**
- * The module reader and the link check (src/abi/wasm-module-reader.ts, src/abi/link-check.ts):
+ * The module reader and the link check (src/runtime/wasm-module-reader.ts, src/runtime/link-check.ts):
  * every C program Keel builds links; hand-assembled modules with a wrong import signature, a
  * non-function import, an import named like an Object.prototype property, or an entry point with
  * a parameter are refused with one line naming what is wrong; the signature tables agree with the
