@@ -95,6 +95,10 @@ function guard(sh: Shell, body: () => number): number {
     if (e instanceof ShellExit) return e.code;
     if (e instanceof FunctionReturn) return e.status;
     if (e instanceof LoopControl) return sh.status;
+    if (e instanceof ShellError) {
+      sh.error(e.message);
+      return e.status;
+    }
     throw e;
   }
 }

@@ -54,7 +54,7 @@ function loopControl(sh: Shell, argv: readonly string[], isContinue: boolean): n
 export function evalBuiltin(sh: Shell, argv: readonly string[]): number {
   const text = argv.slice(1).join(' ');
   if (text.trim() === '') return 0;
-  return sh.runText(text);
+  return sh.runText(text, sh.lineno || 1, 'eval: ');
 }
 
 export function dot(sh: Shell, argv: readonly string[]): number {

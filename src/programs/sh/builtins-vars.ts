@@ -170,7 +170,6 @@ export function getopts(sh: Shell, argv: readonly string[]): number {
   if (sh.getopts.optind !== optind) sh.getopts.offset = 0;
   const done = (): number => {
     sh.vars.set(name, '?');
-    sh.vars.unset('OPTARG');
     sh.getopts = { optind, offset: 0 };
     sh.vars.set('OPTIND', String(optind));
     return 1;
@@ -226,7 +225,7 @@ export function getopts(sh: Shell, argv: readonly string[]): number {
       offset = 0;
     }
   } else {
-    sh.vars.unset('OPTARG');
+    sh.vars.set('OPTARG', '');
     sh.vars.set(name, c);
     advance();
   }

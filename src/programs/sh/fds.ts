@@ -40,9 +40,13 @@ export class FdTable {
     return this.map.get(fd);
   }
 
-  /** [logical, real] pairs for a child (CAPTURE entries are left out). */
-  pairs(): [number, number][] {
-    return [...this.map].filter(([, r]) => r !== CAPTURE);
+  /**
+   * [logical, real] pairs for a program (CAPTURE entries are left out). A logical fd above 2 whose
+   * number a preopened directory has in this process is left out too: a child gets the preopens
+   * at the same numbers, and handing it a file there would take its directory away.
+   */
+  pairs(preopens: ReadonlySet<number> = new Set()): [number, number][] {
+    return [...this.map].filter(([l, r]) => r !== CAPTURE && (l <= 2 || !preopens.has(l)));
   }
 
   /** The logical fds in use (to choose one a child does not use). */

@@ -96,6 +96,16 @@ function listOf(c: Command): List {
 }
 
 function startStage(sh: Shell, c: Command, pgid: number, tested: boolean, inline: boolean): StageResult {
+  try {
+    return startStageOrThrow(sh, c, pgid, tested, inline);
+  } catch (e) {
+    if (!(e instanceof ShellError)) throw e;
+    sh.error(e.message);
+    return { status: 2 };
+  }
+}
+
+function startStageOrThrow(sh: Shell, c: Command, pgid: number, tested: boolean, inline: boolean): StageResult {
   if (c.kind === 'subshell') {
     sh.fds.push();
     try {
@@ -219,7 +229,7 @@ export function spawnCommand(sh: Shell, redirects: readonly Redirect[], argv: re
       const pid = sh.sys.spawn(found.path, {
         args: [...found.prefix, ...(found.prefix.length > 0 ? argv.slice(1) : argv)],
         env: sh.environment(extra),
-        fds: sh.fds.pairs(),
+        fds: sh.fds.pairs(sh.preopens),
         pgid,
       });
       return { pid };

@@ -79,8 +79,9 @@ export class Shell {
   isSubshell = false;
   private ownPid = 0;
 
-  constructor(readonly sys: Sys, public arg0: string, public positional: string[], readonly interactive: boolean, fds: readonly number[] = [0, 1, 2]) {
-    this.fds = new FdTable(sys, fds.map((fd) => [fd, fd] as const));
+  constructor(readonly sys: Sys, public arg0: string, public positional: string[], readonly interactive: boolean,
+    fds: readonly (readonly [number, number])[] = [[0, 0], [1, 1], [2, 2]]) {
+    this.fds = new FdTable(sys, fds);
     this.terminal = sys.isatty(0);
     const shell = this;
     this.expander = {
@@ -97,6 +98,14 @@ export class Shell {
       arith: (text) => this.arith(text),
       glob: (pattern) => globPaths(this.sys, pattern),
     };
+  }
+
+  private preopenSet: Set<number> | null = null;
+
+  /** The fds of this process's preopened directories (a child gets them at the same numbers). */
+  get preopens(): ReadonlySet<number> {
+    this.preopenSet ??= new Set(this.sys.openFds().filter((fd) => fd > 2 && this.sys.isDirectoryFd(fd)));
+    return this.preopenSet;
   }
 
   /** The shell's own pid (not $$ in a subshell). */
@@ -185,14 +194,14 @@ export class Shell {
   // ─── running text ─────────────────────────────────────────────────────────
 
   /** Parse all of `text` and run it (eval, `.`, traps); a syntax error is status 2 (exit if not interactive). */
-  runText(text: string, line = this.lineno || 1): number {
+  runText(text: string, line = this.lineno || 1, who = ''): number {
     let list: List;
     try {
       list = new Parser(text, line).program();
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       this.lineno = e.line;
-      return this.fail(new ShellError(e.message));
+      return this.fail(new ShellError(`${who}${e.message}`));
     }
     return runList(this, list, false);
   }

@@ -41,8 +41,8 @@ export interface SubshellState {
   readonly rootPid: number;
   readonly lineno: number;
   readonly cwd: string;
-  /** The logical fds the child was given (its fd table starts with exactly these). */
-  readonly fds: readonly number[];
+  /** [logical fd, the fd number the child got it at]: the child's fd table starts with exactly these. */
+  readonly fds: readonly (readonly [number, number])[];
   readonly tested: boolean;
   readonly body: List | null;
   /** A feeder's output, one character per byte. */
@@ -72,8 +72,17 @@ function latin1ToBytes(s: string): Uint8Array {
 
 /** Start a child shell running `body` (or feeding `output`) with the shell's current fds; its pid. */
 export function spawnChildShell(sh: Shell, body: List | null, opts: ChildOptions): number {
-  const pairs = sh.fds.pairs();
-  const stateFd = Math.max(2, ...pairs.map(([l]) => l)) + 1;
+  // Fds 0-2 keep their numbers; the others go above every fd this process has (its preopens
+  // among them, which the child gets at the same numbers), and the state says where.
+  let next = Math.max(2, ...sh.sys.openFds(), ...sh.fds.logical()) + 1;
+  const given: [number, number][] = [];
+  const pairs: [number, number][] = [];
+  for (const [logical, real] of sh.fds.pairs()) {
+    const at = logical <= 2 ? logical : next++;
+    given.push([logical, at]);
+    pairs.push([at, real]);
+  }
+  const stateFd = next;
   const state: SubshellState = {
     vars: sh.vars.rows(),
     positional: sh.positional,
@@ -86,7 +95,7 @@ export function spawnChildShell(sh: Shell, body: List | null, opts: ChildOptions
     rootPid: sh.rootPid,
     lineno: sh.lineno,
     cwd: sh.sys.cwd(),
-    fds: pairs.map(([l]) => l),
+    fds: given,
     tested: opts.tested,
     body,
     ...(opts.output ? { output: bytesToLatin1(opts.output) } : {}),
