@@ -13,6 +13,7 @@ export const PROGRAM_NAMES: readonly string[] = [
   'sh', 'ls', 'cat', 'echo', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'wc', 'head', 'tail', 'grep', 'sort',
   'uniq', 'tee', 'env', 'true', 'false', 'sleep', 'ps', 'mount', 'df', 'top', 'pwd', 'yes', 'seq',
   'rmdir', 'stat', 'basename', 'dirname', 'printf', 'xargs', 'clear', 'readlink', 'dmesg', 'sync',
+  'sed',
 ];
 
 const known = new Set(PROGRAM_NAMES);
