@@ -99,7 +99,7 @@ export function kill(sh: Shell, argv: readonly string[]): number {
       }
       return 0;
     }
-    sh.write(1, `${['EXIT', ...Object.keys(SIGNALS)].join('\n')}\n`);
+    sh.write(1, `${['0', ...Object.keys(SIGNALS)].join('\n')}\n`);
     return 0;
   }
   if (args[0] === '-s' || args[0] === '-n') {
