@@ -97,10 +97,11 @@ function escapes(s: string, out: Sink, octal0: boolean, gnu: boolean): void {
   out.text(s.slice(i));
 }
 
-interface Spec { flags: string; width: number | null; precision: number | null; conv: string }
+/** One directive: flags, width, precision (null: not given) and conversion letter. */
+export interface Spec { flags: string; width: number | null; precision: number | null; conv: string }
 
 /** Pad `body` (with `sign`/`prefix` before it) to the width, as C printf does. */
-function pad(spec: Spec, sign: string, prefix: string, body: string, zeroOk: boolean): string {
+export function pad(spec: Spec, sign: string, prefix: string, body: string, zeroOk: boolean): string {
   const len = sign.length + prefix.length + body.length;
   const w = spec.width ?? 0;
   if (len >= w) return sign + prefix + body;
@@ -111,7 +112,7 @@ function pad(spec: Spec, sign: string, prefix: string, body: string, zeroOk: boo
 
 const signOf = (neg: boolean, flags: string): string => (neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '');
 
-function formatInteger(spec: Spec, v: bigint): string {
+export function formatInteger(spec: Spec, v: bigint): string {
   const signed = spec.conv === 'd' || spec.conv === 'i';
   if (!signed && v < 0n) v += 1n << 64n;
   const neg = v < 0n;
@@ -155,7 +156,7 @@ function exponent(a: number, p: number): string {
   return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-function formatFloat(spec: Spec, v: number): string {
+export function formatFloat(spec: Spec, v: number): string {
   const upper = spec.conv === spec.conv.toUpperCase();
   const neg = v < 0 || Object.is(v, -0);
   const a = Math.abs(v);
