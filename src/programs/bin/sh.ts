@@ -151,7 +151,7 @@ function runLines(sh: Shell, reader: LineReader): number {
         sh.error('Syntax error: end of file unexpected');
         return 2;
       }
-      if (sh.interactive) sh.sys.write(2, '\n');
+      if (sh.interactive) sh.sys.write(2, 'exit\n');
       return sh.status;
     }
     if (pending === '') startLine = line;

@@ -13,6 +13,18 @@ import { echoEscapes, printf } from '../lib/printf-format.js';
 import { TestError, type TestFiles, evalTest } from '../lib/test-expr.js';
 import type { Shell } from './shell.js';
 
+/** Write a builtin's output; a failure other than a closed pipe is reported (`echo: No space left on device`). */
+function output(sh: Shell, name: string, data: Uint8Array): number {
+  try {
+    sh.fds.write(1, data);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof SysError)) throw e;
+    if (e.code !== 'EPIPE') sh.error(`${name}: ${e.message}`);
+    return 1;
+  }
+}
+
 export function echo(sh: Shell, argv: readonly string[]): number {
   let args = argv.slice(1);
   let newline = true;
@@ -21,8 +33,7 @@ export function echo(sh: Shell, argv: readonly string[]): number {
     args = args.slice(1);
   }
   const { bytes, stopped } = echoEscapes(args.join(' '));
-  const out = stopped || !newline ? bytes : concat(bytes, 10);
-  return sh.write(1, out) ? 0 : 1;
+  return output(sh, 'echo', stopped || !newline ? bytes : concat(bytes, 10));
 }
 
 function concat(bytes: Uint8Array, last: number): Uint8Array {
@@ -40,7 +51,7 @@ export function printfBuiltin(sh: Shell, argv: readonly string[]): number {
     return 2;
   }
   const r = printf(args[0]!, args.slice(1), { gnu: false, report: (m) => sh.error(`printf: ${m}`) });
-  if (r.output.length > 0 && !sh.write(1, r.output)) return 1;
+  if (r.output.length > 0 && output(sh, 'printf', r.output) !== 0) return 1;
   return r.status;
 }
 
