@@ -255,7 +255,7 @@ export class Lexer {
         } else if (n === '\n') {
           this.pos += 2;
           this.line++;
-        } else if (mode === 'param' && inDq && !'$`"\\}'.includes(n)) {
+        } else if (mode === 'param' && inDq && !pattern && !'$`"\\}'.includes(n)) {
           b.text('\\', true);
           this.pos++;
         } else {

@@ -31,6 +31,8 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 const REDIRECT_OPS = new Set<Op>(['<', '>', '>>', '>|', '<>', '<&', '>&', '<<', '<<-']);
 /** Reserved words that end a compound list (they can never start a command). */
 const CLOSERS = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
+/** Words dash names in a syntax error (any other word is just `word`). */
+const RESERVED = new Set([...CLOSERS, 'if', 'while', 'until', 'for', 'case', '{', '!', 'in']);
 
 /** Quote `s` so that the parser reads it back as exactly one word whose value is `s`. */
 export function singleQuote(s: string): string {
@@ -54,7 +56,7 @@ function describe(t: Token): string {
     case 'eof': return 'end of file';
     case 'newline': return 'newline';
     case 'op': return `"${t.op}"`;
-    case 'word': return `"${t.raw}"`;
+    case 'word': return RESERVED.has(t.raw) ? `"${t.raw}"` : 'word';
   }
 }
 
