@@ -75,6 +75,11 @@ export function main(sys: Sys): number {
         return 1;
       }
       sys.write(1, bytes);
+      // As GNU: what decodes is written, but input that is not whole 4-character groups is invalid.
+      if (text.length % 4 !== 0) {
+        sys.write(2, 'base64: invalid input\n');
+        return 1;
+      }
       return 0;
     }
     const text = encode(input);
