@@ -179,6 +179,8 @@ export class Parser implements SubParser {
       const t = this.peek();
       if (this.closes(t, closers)) break;
       if (t.kind === 'eof') throw this.error(t, closers[0]);
+      const w = plain(t);
+      if (w !== undefined && CLOSERS.has(w)) throw this.error(t, closers[0]);
       const andOr = this.andOr();
       const sep = this.peek();
       if (sep.kind === 'op' && sep.fd === null && (sep.op === ';' || sep.op === '&')) {
