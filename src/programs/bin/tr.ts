@@ -185,7 +185,8 @@ export function main(sys: Sys): number {
       if (chunk.length === 0) break;
       const out = new Uint8Array(chunk.length);
       let n = 0;
-      for (const b of chunk) {
+      for (let i = 0; i < chunk.length; i++) {
+        const b = chunk[i]!;
         if (deleted[b]) continue;
         const m = map[b]!;
         if (squeezed[m] && m === last) continue;
