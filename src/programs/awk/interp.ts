@@ -12,28 +12,16 @@
 import type { Sys } from '../../abi/keel/sys.js';
 import { toJsRegExp } from '../lib/posix-regex.js';
 import { RecordReader, Streams } from './io.js';
+import { AwkRuntimeError } from './errors.js';
+import { Record } from './record.js';
+import { Exit, NextFile, NextRecord, Return, compileStatement } from './statements.js';
+import { arith, rint, splitRegex, substitute, unescape } from './strings.js';
 import type { Expr, FunctionDef, LValue, Program, Stmt } from './parser.js';
 import { StrNum, UNINIT, type Value, compare, input, numberToString, sprintf, toNumber, toStr, truthy } from './values.js';
 
-export class AwkRuntimeError extends Error {
-  /** `awk: run time error: …` (else just `awk: …`, as mawk says `cannot open`). */
-  constructor(message: string, readonly runTime = true) {
-    super(message);
-  }
-}
+export { AwkRuntimeError } from './errors.js';
 
-class NextRecord {}
-class NextFile {}
-class Exit {
-  constructor(readonly code: number) {}
-}
-class Return {
-  constructor(readonly value: Value) {}
-}
-class Break {}
-class Continue {}
-
-class AwkArray {
+export class AwkArray {
   readonly map = new Map<string, Value>();
 }
 
@@ -44,17 +32,15 @@ interface Slot { value: Value; array: AwkArray | null }
 type Local = Value | AwkArray | { readonly ref: Slot | LocalRef };
 interface LocalRef { frame: Local[]; index: number }
 
-type Fn = () => Value;
-type Act = () => void;
+export type Fn = () => Value;
+export type Act = () => void;
 
 const SPECIALS = new Set(['NF', 'NR', 'FNR', 'FS', 'OFS', 'ORS', 'RS', 'SUBSEP', 'CONVFMT', 'OFMT', 'RSTART', 'RLENGTH', 'FILENAME']);
 
 export class Awk {
   private readonly globals = new Map<string, Slot>();
   private frame: Local[] = [];
-  private record = '';
-  private fields: string[] | null = null;
-  private nf = 0;
+  readonly rec: Record;
   readonly streams: Streams;
   private readonly regexCache = new Map<string, RegExp>();
   private readonly functions = new Map<string, { def: FunctionDef; body: Act | null }>();
@@ -67,8 +53,8 @@ export class Awk {
   private currentFd = -1;
   private rangeActive: boolean[] = [];
   private readonly slotFS: Slot;
-  private readonly slotOFS: Slot;
-  private readonly slotORS: Slot;
+  readonly slotOFS: Slot;
+  readonly slotORS: Slot;
   private readonly slotRS: Slot;
   private readonly slotSUBSEP: Slot;
   private readonly slotCONVFMT: Slot;
@@ -83,6 +69,13 @@ export class Awk {
 
   constructor(private readonly sys: Sys, private readonly program: Program, operands: readonly string[]) {
     this.streams = new Streams(sys);
+    this.rec = new Record({
+      fs: () => this.str(this.slotFS.value),
+      ofs: () => this.str(this.slotOFS.value),
+      rs: () => this.str(this.slotRS.value),
+      str: (v) => this.str(v),
+      regex: (source) => this.regex(source),
+    });
     const set = (name: string, v: Value): Slot => {
       const s = this.slot(name);
       s.value = v;
@@ -127,7 +120,7 @@ export class Awk {
   }
 
   setVar(name: string, value: Value): void {
-    if (name === 'NF') this.setNF(toNumber(value));
+    if (name === 'NF') this.rec.setNF(toNumber(value));
     else this.slot(name).value = value;
   }
 
@@ -135,79 +128,12 @@ export class Awk {
     return toStr(this.slotCONVFMT.value, '%.6g');
   }
 
-  private str(v: Value): string {
+  str(v: Value): string {
     return typeof v === 'string' ? v : v instanceof StrNum ? v.s : numberToString(v, this.convfmt);
   }
 
-  private outStr(v: Value): string {
+  outStr(v: Value): string {
     return typeof v === 'string' ? v : v instanceof StrNum ? v.s : numberToString(v, toStr(this.slotOFMT.value, '%.6g'));
-  }
-
-  // ─── the record and its fields ────────────────────────────────────────────
-
-  setRecord(text: string): void {
-    this.record = text;
-    this.fields = null;
-  }
-
-  private split(): string[] {
-    if (this.fields === null) {
-      this.fields = this.splitText(this.record, this.str(this.slotFS.value), this.str(this.slotRS.value) === '');
-      this.nf = this.fields.length;
-    }
-    return this.fields;
-  }
-
-  /** Split `text` as FS `fs` splits a record. */
-  splitText(text: string, fs: string, paragraph = false): string[] {
-    if (text === '') return [];
-    if (fs === ' ') return text.split(/[ \t\n]+/).filter((f, i, all) => f !== '' || (i > 0 && i < all.length - 1));
-    if (fs === '') return Array.from(text);
-    const lines = paragraph && fs !== '\n' ? text.split('\n') : [text];
-    const out: string[] = [];
-    for (const line of lines) {
-      if (fs.length === 1 && fs !== '\\') out.push(...line.split(fs));
-      else out.push(...splitRegex(line, this.regex(fs)));
-    }
-    return out;
-  }
-
-  getField(i: number): Value {
-    if (i === 0) return input(this.record);
-    if (i < 0) throw new AwkRuntimeError(`negative field index $${i}`);
-    const f = this.split()[i - 1];
-    return f === undefined ? UNINIT : input(f);
-  }
-
-  setField(i: number, v: Value): void {
-    if (i === 0) {
-      this.setRecord(this.str(v));
-      return;
-    }
-    if (i < 0) throw new AwkRuntimeError(`negative field index $${i}`);
-    const fields = this.split();
-    while (fields.length < i) fields.push('');
-    fields[i - 1] = this.str(v);
-    this.nf = fields.length;
-    this.rebuild();
-  }
-
-  getNF(): number {
-    this.split();
-    return this.nf;
-  }
-
-  setNF(n: number): void {
-    const fields = this.split();
-    const count = Math.max(0, Math.trunc(n));
-    while (fields.length < count) fields.push('');
-    fields.length = count;
-    this.nf = count;
-    this.rebuild();
-  }
-
-  private rebuild(): void {
-    this.record = this.fields!.join(this.str(this.slotOFS.value));
   }
 
   // ─── regular expressions ──────────────────────────────────────────────────
@@ -317,7 +243,7 @@ export class Awk {
     if (!exiting && (rules.length > 0 || end.length > 0)) {
       try {
         for (let rec = this.nextMainRecord(); rec !== null; rec = this.nextMainRecord()) {
-          this.setRecord(rec);
+          this.rec.setRecord(rec);
           try {
             for (const r of rules) r();
           } catch (e) {
@@ -345,7 +271,7 @@ export class Awk {
   }
 
   private rule(r: Program['rules'][number], index: number): Act {
-    const action = r.action ? this.stmt(r.action) : () => this.streams.writeStdout(this.record + this.str(this.slotORS.value));
+    const action = r.action ? this.stmt(r.action) : () => this.streams.writeStdout(this.rec.text + this.str(this.slotORS.value));
     if (r.pattern === null) return action;
     if (Array.isArray(r.pattern)) {
       const [a, b] = (r.pattern as readonly [Expr, Expr]).map((p) => this.cond(p)) as [() => boolean, () => boolean];
@@ -364,10 +290,10 @@ export class Awk {
     };
   }
 
-  private cond(e: Expr): () => boolean {
+  cond(e: Expr): () => boolean {
     if (e.k === 'regex') {
       const re = this.regex(e.re);
-      return () => re.test(this.record);
+      return () => re.test(this.rec.text);
     }
     const f = this.expr(e);
     return () => truthy(f());
@@ -432,7 +358,7 @@ export class Awk {
   // ─── lvalues ──────────────────────────────────────────────────────────────
 
   /** The array named `name` (a global, or a parameter in a function). */
-  private arrayRef(name: string): () => AwkArray {
+  arrayRef(name: string): () => AwkArray {
     const local = this.scope?.get(name);
     if (local !== undefined) {
       return () => {
@@ -472,7 +398,7 @@ export class Awk {
     return this.arrayOf(ref);
   }
 
-  private subscript(subs: readonly Expr[]): () => string {
+  subscript(subs: readonly Expr[]): () => string {
     const fns = subs.map((s) => this.expr(s));
     if (fns.length === 1) {
       const f = fns[0]!;
@@ -482,10 +408,10 @@ export class Awk {
   }
 
   /** Getter and setter for an lvalue. */
-  private lvalue(t: LValue): [Fn, (v: Value) => void] {
+  lvalue(t: LValue): [Fn, (v: Value) => void] {
     if (t.k === 'field') {
       const i = this.expr(t.e);
-      return [() => this.getField(Math.trunc(toNumber(i()))), (v) => this.setField(Math.trunc(toNumber(i())), v)];
+      return [() => this.rec.getField(Math.trunc(toNumber(i()))), (v) => this.rec.setField(Math.trunc(toNumber(i())), v)];
     }
     if (t.k === 'index') {
       const arr = this.arrayRef(t.name);
@@ -515,7 +441,7 @@ export class Awk {
         this.frame[local] = v;
       }];
     }
-    if (name === 'NF') return [() => this.getNF(), (v) => this.setNF(toNumber(v))];
+    if (name === 'NF') return [() => this.rec.getNF(), (v) => this.rec.setNF(toNumber(v))];
     const s = this.slot(name);
     return [() => {
       if (s.array) throw new AwkRuntimeError(`can't use array ${name} in scalar context`);
@@ -527,7 +453,7 @@ export class Awk {
 
   // ─── expressions ──────────────────────────────────────────────────────────
 
-  private expr(e: Expr): Fn {
+  expr(e: Expr): Fn {
     switch (e.k) {
       case 'num': {
         const v = e.v;
@@ -539,7 +465,7 @@ export class Awk {
       }
       case 'regex': {
         const re = this.regex(e.re);
-        return () => (re.test(this.record) ? 1 : 0);
+        return () => (re.test(this.rec.text) ? 1 : 0);
       }
       case 'var':
       case 'field':
@@ -646,7 +572,7 @@ export class Awk {
         if (rec === null) return 0;
       }
       if (set) set(input(rec));
-      else this.setRecord(rec);
+      else this.rec.setRecord(rec);
       return 1;
     };
   }
@@ -659,7 +585,7 @@ export class Awk {
     const s = (i: number): string => this.str(arg(i));
     switch (name) {
       case 'length': {
-        if (args.length === 0) return () => Array.from(this.record).length;
+        if (args.length === 0) return () => Array.from(this.rec.text).length;
         const a = args[0]!;
         if (a.k === 'var') {
           const local = this.scope?.get(a.name);
@@ -699,7 +625,7 @@ export class Awk {
           a.map.clear();
           let parts: string[];
           if (sepRe) parts = text === '' ? [] : splitRegex(text, sepRe);
-          else parts = this.splitText(text, sepFn ? this.str(sepFn()) : this.str(this.slotFS.value));
+          else parts = this.rec.splitText(text, sepFn ? this.str(sepFn()) : this.str(this.slotFS.value));
           parts.forEach((p, i) => a.map.set(String(i + 1), input(p)));
           return parts.length;
         };
@@ -708,7 +634,7 @@ export class Awk {
       case 'gsub': {
         const re = this.matcher(args[0]!);
         const repl = this.expr(args[1]!);
-        const [get, set] = args[2] ? this.lvalue(args[2] as LValue) : [() => input(this.record), (v: Value) => this.setRecord(this.str(v))];
+        const [get, set] = args[2] ? this.lvalue(args[2] as LValue) : [() => input(this.rec.text), (v: Value) => this.rec.setRecord(this.str(v))];
         const global = name === 'gsub';
         return () => {
           const target = this.str(get());
@@ -770,215 +696,8 @@ export class Awk {
     }
   }
 
-  // ─── statements ───────────────────────────────────────────────────────────
-
   private stmt(st: Stmt): Act {
-    switch (st.k) {
-      case 'block': {
-        const body = st.body.map((s) => this.stmt(s));
-        return () => {
-          for (const b of body) b();
-        };
-      }
-      case 'expr': {
-        const f = this.expr(st.e);
-        return () => {
-          f();
-        };
-      }
-      case 'print':
-      case 'printf': {
-        const args = st.args.map((a) => this.expr(a));
-        const dest = st.redirect ? this.expr(st.redirect.e) : null;
-        const mode = st.redirect?.op ?? '>';
-        const text: () => string = st.k === 'print'
-          ? () => (args.length === 0 ? this.record : args.map((a) => this.outStr(a())).join(this.str(this.slotOFS.value))) + this.str(this.slotORS.value)
-          : () => sprintf(this.str(args[0]!()), args.slice(1).map((a) => a()), this.convfmt);
-        return () => {
-          const t = text();
-          if (dest) this.streams.write(this.str(dest()), mode, t);
-          else this.streams.writeStdout(t);
-        };
-      }
-      case 'if': {
-        const c = this.cond(st.c), a = this.stmt(st.a), b = st.b ? this.stmt(st.b) : null;
-        return () => {
-          if (c()) a();
-          else if (b) b();
-        };
-      }
-      case 'while': {
-        const c = this.cond(st.c), body = this.stmt(st.body);
-        return () => {
-          while (c()) {
-            try {
-              body();
-            } catch (e) {
-              if (e instanceof Break) break;
-              if (!(e instanceof Continue)) throw e;
-            }
-          }
-        };
-      }
-      case 'do': {
-        const c = this.cond(st.c), body = this.stmt(st.body);
-        return () => {
-          do {
-            try {
-              body();
-            } catch (e) {
-              if (e instanceof Break) break;
-              if (!(e instanceof Continue)) throw e;
-            }
-          } while (c());
-        };
-      }
-      case 'for': {
-        const init = st.init ? this.stmt(st.init) : null;
-        const c = st.c ? this.cond(st.c) : () => true;
-        const step = st.step ? this.stmt(st.step) : null;
-        const body = this.stmt(st.body);
-        return () => {
-          for (init?.(); c(); step?.()) {
-            try {
-              body();
-            } catch (e) {
-              if (e instanceof Break) break;
-              if (!(e instanceof Continue)) throw e;
-            }
-          }
-        };
-      }
-      case 'forin': {
-        const arr = this.arrayRef(st.arr);
-        const set = this.lvalue(st.v)[1];
-        const body = this.stmt(st.body);
-        return () => {
-          for (const key of [...arr().map.keys()]) {
-            set(input(key));
-            try {
-              body();
-            } catch (e) {
-              if (e instanceof Break) break;
-              if (!(e instanceof Continue)) throw e;
-            }
-          }
-        };
-      }
-      case 'next':
-        return () => {
-          throw new NextRecord();
-        };
-      case 'nextfile':
-        return () => {
-          throw new NextFile();
-        };
-      case 'break':
-        return () => {
-          throw new Break();
-        };
-      case 'continue':
-        return () => {
-          throw new Continue();
-        };
-      case 'exit': {
-        const f = st.e ? this.expr(st.e) : null;
-        return () => {
-          throw new Exit(f ? Math.trunc(toNumber(f())) & 255 : 0);
-        };
-      }
-      case 'return': {
-        const f = st.e ? this.expr(st.e) : null;
-        return () => {
-          throw new Return(f ? f() : UNINIT);
-        };
-      }
-      case 'delete': {
-        const arr = this.arrayRef(st.name);
-        const key = st.subs ? this.subscript(st.subs) : null;
-        return () => {
-          if (key) arr().map.delete(key());
-          else arr().map.clear();
-        };
-      }
-    }
+    return compileStatement(this, st);
   }
-}
 
-/** `text` split where `re` matches (never on an empty match; groups in `re` add nothing). */
-function splitRegex(text: string, re: RegExp): string[] {
-  const g = new RegExp(re.source, `${re.flags.replace('g', '')}g`);
-  const out: string[] = [];
-  let last = 0;
-  for (let m = g.exec(text); m; m = g.exec(text)) {
-    if (m[0] === '') {
-      g.lastIndex++;
-      if (g.lastIndex > text.length) break;
-      continue;
-    }
-    out.push(text.slice(last, m.index));
-    last = m.index + m[0].length;
-  }
-  out.push(text.slice(last));
-  return out;
-}
-
-function arith(op: string, a: number, b: number): number {
-  switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/':
-      if (b === 0) throw new AwkRuntimeError('division by zero');
-      return a / b;
-    case '%':
-      if (b === 0) throw new AwkRuntimeError('division by zero in %');
-      return a % b;
-    case '^': return a ** b;
-    default: throw new AwkRuntimeError(`unknown operator ${op}`);
-  }
-}
-
-/** Round half to even, as C's rint (substr's positions). */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** sub/gsub: `&` is the match, `\&` a literal &, `\\` a backslash. */
-function substitute(text: string, re: RegExp, repl: string, global: boolean): { text: string; count: number } {
-  const g = new RegExp(re.source, `${re.flags.replace('g', '')}g`);
-  let out = '', last = 0, count = 0, prevEnd = -1;
-  for (let m = g.exec(text); m; m = g.exec(text)) {
-    const empty = m[0] === '';
-    if (!(empty && m.index === prevEnd)) {
-      count++;
-      out += text.slice(last, m.index) + expand(repl, m[0]);
-      last = m.index + m[0].length;
-      if (!global) break;
-    }
-    prevEnd = m.index + m[0].length;
-    if (empty) g.lastIndex++;
-    if (g.lastIndex > text.length) break;
-  }
-  return count === 0 ? { text, count } : { text: out + text.slice(last), count };
-}
-
-function expand(repl: string, matched: string): string {
-  let out = '';
-  for (let i = 0; i < repl.length; i++) {
-    const c = repl[i]!;
-    if (c === '\\' && (repl[i + 1] === '&' || repl[i + 1] === '\\')) out += repl[++i];
-    else if (c === '&') out += matched;
-    else out += c;
-  }
-  return out;
-}
-
-/** Escape sequences in -v and command-line assignments, as in string literals. */
-export function unescape(s: string): string {
-  return s.replace(/\\([0-7]{1,3}|.)/g, (_m, c: string) => {
-    if (/^[0-7]/.test(c)) return String.fromCharCode(parseInt(c, 8));
-    return ({ n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', '/': '/', a: '\x07', b: '\b', f: '\f', v: '\v' } as Record<string, string>)[c] ?? `\\${c}`;
-  });
 }

@@ -12,7 +12,8 @@
 
 import { type Sys, SysError } from '../../abi/keel/sys.js';
 import { decodeText } from '../../ipc/text-codec.js';
-import { Awk, AwkRuntimeError, unescape } from '../awk/interp.js';
+import { Awk, AwkRuntimeError } from '../awk/interp.js';
+import { unescape } from '../awk/strings.js';
 import { AwkSyntaxError } from '../awk/lexer.js';
 import { type Program, parseProgram } from '../awk/parser.js';
 import { input } from '../awk/values.js';
