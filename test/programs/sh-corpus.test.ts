@@ -33,6 +33,9 @@ const dash = spawnSync('dash', ['-c', 'exit 0']).status === 0;
 
 interface Outcome { readonly stdout: string; readonly stderr: string; readonly status: number | null }
 
+/** dash's outcome per script, computed once for all placements. */
+const dashOutcomes = new Map<string, Outcome>();
+
 function runDash(dir: string, stdin: string): Outcome {
   const r = spawnSync('dash', ['script.sh'], {
     cwd: dir, input: stdin, encoding: 'utf8', timeout: 60_000,
@@ -67,9 +70,13 @@ for (const manifest of manifests) {
         const src = join(scripts, name);
         const stdinFile = join(src, 'stdin');
         const stdin = existsSync(stdinFile) ? readFileSync(stdinFile, 'utf8') : '';
-        cpSync(src, join(work, `d-${name}`), { recursive: true });
         cpSync(src, join(work, `k-${name}`), { recursive: true });
-        const expected = runDash(join(work, `d-${name}`), stdin);
+        let expected = dashOutcomes.get(name);
+        if (!expected) {
+          cpSync(src, join(work, `d-${name}`), { recursive: true });
+          expected = runDash(join(work, `d-${name}`), stdin);
+          dashOutcomes.set(name, expected);
+        }
         const actual = await runKeel(keel, `/w/k-${name}`, stdin);
         const parts = DIFFERENCES[name]?.compare ?? ['stdout', 'stderr', 'status'];
         const pick = (o: Outcome): Partial<Outcome> => Object.fromEntries(parts.map((p) => [p, o[p]]));
