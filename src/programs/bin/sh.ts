@@ -117,6 +117,10 @@ function runText(sh: Shell, text: string, line: number): number {
     try {
       list = parser.next();
     } catch (e) {
+      if (e instanceof RangeError) {
+        sh.error('Syntax error: nested too deeply');
+        return 2;
+      }
       if (!(e instanceof ParseError)) throw e;
       sh.lineno = e.line;
       sh.error(e.message);

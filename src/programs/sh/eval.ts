@@ -159,8 +159,12 @@ function loop(sh: Shell, more: () => boolean, body: () => number): number {
   return status;
 }
 
+/** Function calls may nest this deep (deeper, JavaScript's stack would end the shell). */
+const MAX_FUNCTION_DEPTH = 1000;
+
 /** Call function `f` with `args` as $1…; `return` ends it. */
 export function callFunction(sh: Shell, f: FunctionDefinition, args: readonly string[], tested: boolean): number {
+  if (sh.funcDepth >= MAX_FUNCTION_DEPTH) throw new ShellError(`${f.name}: function calls nested too deeply`);
   const saved = sh.positional;
   const savedLoops = sh.loopDepth;
   sh.positional = [...args];
@@ -171,6 +175,7 @@ export function callFunction(sh: Shell, f: FunctionDefinition, args: readonly st
     return runCompound(sh, f.body, tested);
   } catch (e) {
     if (e instanceof FunctionReturn) return e.status;
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw new ShellError(`${f.name}: function calls nested too deeply`);
     throw e;
   } finally {
     sh.vars.popScope();

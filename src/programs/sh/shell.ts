@@ -199,6 +199,7 @@ export class Shell {
     try {
       list = new Parser(text, line).program();
     } catch (e) {
+      if (e instanceof RangeError) return this.fail(new ShellError(`${who}Syntax error: nested too deeply`));
       if (!(e instanceof ParseError)) throw e;
       this.lineno = e.line;
       return this.fail(new ShellError(`${who}${e.message}`));
