@@ -101,7 +101,7 @@ export function dot(sh: Shell, argv: readonly string[]): number {
 
 export function exec(sh: Shell, argv: readonly string[]): number {
   if (argv.length === 1) return 0;
-  const r = spawnCommand(sh, [], argv.slice(1), new Map(), -1);
+  const r = spawnCommand(sh, [], argv.slice(1), new Map(), sh.isSubshell ? 0 : -1);
   const status = 'status' in r ? r.status : waitForeground(sh, r.pid, [r.pid], null, argv.slice(1).join(' '));
   sh.execed = true;
   throw new ShellExit(status);
@@ -164,7 +164,7 @@ export function command(sh: Shell, argv: readonly string[]): number {
   }
   const builtin = BUILTINS.get(name);
   if (builtin) return builtin(sh, args);
-  const r = spawnCommand(sh, [], args, new Map(), -1);
+  const r = spawnCommand(sh, [], args, new Map(), sh.isSubshell ? 0 : -1);
   return 'status' in r ? r.status : waitForeground(sh, r.pid, [r.pid], null, args.join(' '));
 }
 

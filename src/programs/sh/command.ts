@@ -118,7 +118,7 @@ function assignOnly(sh: Shell, c: SimpleCommand, assigns: readonly [string, stri
 
 /** A program in the foreground, in a process group of its own. */
 function runProgram(sh: Shell, c: SimpleCommand, argv: readonly string[], assigns: readonly [string, string][]): number {
-  const r = spawnCommand(sh, c.redirects, argv, new Map(assigns), -1);
+  const r = spawnCommand(sh, c.redirects, argv, new Map(assigns), sh.isSubshell ? 0 : -1);
   if ('status' in r) return r.status;
   return waitForeground(sh, r.pid, [r.pid], null, argv.join(' '));
 }

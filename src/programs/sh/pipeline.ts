@@ -12,8 +12,9 @@
  *   - anything else (a compound command, a function, a builtin that changes the shell, a command
  *     name that needs expanding): a child shell given the shell's state and the command's tree
  *     (subshell.ts), which is what a forked subshell would have.
- * The stages of a foreground pipeline form one process group led by the first process; in an
- * interactive shell that group gets the terminal while the shell waits for it.
+ * The stages of a foreground pipeline form one process group led by the first process; when the
+ * shell's input is a terminal that group gets it while the shell waits (^C and ^Z reach the job).
+ * A subshell's commands stay in the subshell's group, which its parent made the foreground.
  */
 
 import { SysError } from '../../abi/keel/sys.js';
@@ -43,7 +44,8 @@ type StageResult = { pid: number } | { status: number };
 
 /** A pipeline (or one subshell) in the foreground; the last command's status. */
 export function runPipelineStages(sh: Shell, commands: readonly Command[], tested: boolean): number {
-  const started = startStages(sh, commands, { newGroup: true, tested, inline: true });
+  // A subshell's commands stay in its process group: ^C reaches the whole job it is part of.
+  const started = startStages(sh, commands, { newGroup: !sh.isSubshell, tested, inline: true });
   return waitForeground(sh, started.pgid, started.pids, started.lastStatus, describe(commands));
 }
 
@@ -279,7 +281,7 @@ export function startBackground(sh: Shell, a: AndOr): void {
 
 /** Hand the terminal to `pgid` (0: back to the shell). */
 export function foreground(sh: Shell, pgid: number): void {
-  if (!sh.terminal || !sh.interactive) return;
+  if (!sh.terminal || sh.isSubshell) return;
   try {
     sh.sys.setForeground(pgid);
   } catch {
