@@ -59,6 +59,22 @@ export default tseslint.config(
     },
   },
   {
+    // What both platforms share (the pooled thread host) is portable: no host module, no host
+    // global, and neither platform's code.
+    files: ['src/platform/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: hostModules.map((name) => ({ name, message: hostMessage })),
+        patterns: [
+          { group: ['node:*'], message: hostMessage },
+          { group: ['../node/*', '../browser/*', '**/platform/node/**', '**/platform/browser/**'], message: 'Shared platform code depends on neither platform.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', ...portableGlobals],
+      'no-console': 'error',
+    },
+  },
+  {
     // The browser platform runs where there is no Node: no Node modules, no Node globals, and
     // nothing from the Node platform.
     files: ['src/platform/browser/**/*.ts', 'web/**/*.ts'],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build every programs/c/*.c (not subfolders) into programs/c/build/NAME.wasm
-# as a WASI preview1 command module.
+# Build every programs/c/*.c, conformance/*.c and redteam/*.c into
+# programs/c/build/[SUBFOLDER/]NAME.wasm as a WASI preview1 command module.
 #
 # Usage: bash programs/c/build.sh        (from anywhere)
 #
@@ -26,7 +26,7 @@ cc="${KEEL_WASI_CC:-clang-14}"
 
 # Collect sources first; nothing to do means no compiler needed.
 shopt -s nullglob
-sources=("$script_dir"/*.c "$script_dir"/conformance/*.c)
+sources=("$script_dir"/*.c "$script_dir"/conformance/*.c "$script_dir"/redteam/*.c)
 shopt -u nullglob
 if [[ ${#sources[@]} -eq 0 ]]; then
   echo "build.sh: no .c files in $script_dir" >&2
@@ -35,7 +35,7 @@ fi
 
 # Which outputs are stale?
 stale=()
-# programs/c/X.c → build/X.wasm; programs/c/conformance/X.c → build/conformance/X.wasm
+# programs/c/X.c → build/X.wasm; programs/c/conformance/X.c → build/conformance/X.wasm (redteam/ alike)
 out_for() {
   local rel="${1#"$script_dir"/}"
   echo "$out_dir/${rel%.c}.wasm"
@@ -43,7 +43,10 @@ out_for() {
 
 for src in "${sources[@]}"; do
   out="$(out_for "$src")"
-  if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$script_path" && "$out" -nt "$script_dir/include/keel.h" ]]; then
+  # redteam programs also depend on their shared header.
+  header="$script_dir/include/keel.h"
+  [[ "$src" == "$script_dir"/redteam/* ]] && header="$script_dir/redteam/redteam.h"
+  if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$script_path" && "$out" -nt "$script_dir/include/keel.h" && "$out" -nt "$header" ]]; then
     continue
   fi
   stale+=("$src")
@@ -79,7 +82,7 @@ if [[ -n "${KEEL_WASI_CFLAGS:-}" ]]; then
   cflags+=(${KEEL_WASI_CFLAGS})
 fi
 
-mkdir -p "$out_dir" "$out_dir/conformance"
+mkdir -p "$out_dir" "$out_dir/conformance" "$out_dir/redteam"
 
 for src in "${stale[@]}"; do
   name="$(basename "$src" .c)"

@@ -15,13 +15,13 @@
  * The kernel's handle to the process is closed once it has exited.
  */
 
-import { exitCodeOf, type ExitStatus, type ResourceLimit } from '../kernel/process.js';
-import type { Handle } from '../kernel/handle.js';
-import { Status } from '../kernel/status.js';
+import { exitCodeOf, type ExitStatus, type ResourceLimit } from '../abi/exit-status.js';
+import type { Handle } from '../abi/handle.js';
+import { Status } from '../abi/status.js';
 import type { System } from '../system/system.js';
 import type { ProgramStdio, StdinWriter } from './stdio.js';
 import { concatBytes } from '../abi/bytes.js';
-import { decodeText } from '../ipc/text-codec.js';
+import { decodeText } from '../abi/text-codec.js';
 
 export interface ProgramResult {
   /** What a shell would show: the exit code, 128 + signal when killed, 134 after a trap or crash. */

@@ -15,23 +15,31 @@
  * the directories it is given as preopens, under their own names unless `dirs` renames them.
  */
 
-import { type ExitStatus, type ResourceLimit } from '../kernel/process.js';
+import { type ExitStatus, type ResourceLimit } from '../abi/exit-status.js';
 import type { ProcessRow } from '../ipc/process-table.js';
 import { KeelError, type ServiceStatus, System, type SystemHost } from '../system/system.js';
-import type { Manifest } from '../system/manifest-schema.js';
-import { ManifestError, parseManifestBytes, validateManifest } from '../system/manifest.js';
-import { systemFromManifest } from '../system/manifest-system.js';
-import type { ThreadPlatform } from '../system/thread-platform.js';
-import type { DiskMount, HostDirMount } from '../system/system-config.js';
-import type { PreopenSpec, ProcessLimits, ThreadStart } from '../system/boot-spec.js';
-import { initialMemoryBytes, limitMemory } from '../abi/wasm-memory-limit.js';
+import type { Manifest } from '../manifest/manifest-schema.js';
+import { systemFromManifest } from '../manifest/manifest-system.js';
+import type { ThreadPlatform } from '../host/thread-platform.js';
+import type { DiskMount, HostDirMount } from '../manifest/system-config.js';
+import type { PreopenSpec, ProcessLimits, ThreadStart } from '../abi/boot-spec.js';
+import { initialMemoryBytes, limitMemory } from '../runtime/wasm-memory-limit.js';
+import { checkLinkage } from '../runtime/link-check.js';
 import { PROGRAM_NAMES } from '../programs/registry.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
 import { isNamespaceDirectory, makeDirectories, readNamespaceFile, writeNamespaceFile } from './namespace-files.js';
 
+/** How many threads a system keeps started for programs (BootOptions.threads). */
+export interface ThreadOptions {
+  /** Started threads kept waiting for programs once booted (default 2; 0: every program starts its own). */
+  readonly warm?: number;
+  /** Threads started while the system boots, for its first programs (default 1). */
+  readonly atBoot?: number;
+}
+
 export interface KeelHost extends StdioFiles {
-  makeSystemHost(): SystemHost;
+  makeSystemHost(threads?: ThreadOptions): SystemHost;
   readonly platform: ThreadPlatform;
   /** A host path made absolute (relative to the host's working directory). */
   absolutePath(path: string): string;
@@ -40,6 +48,11 @@ export interface KeelHost extends StdioFiles {
   readFile(path: string): Uint8Array;
   /** The manifest file to boot when BootOptions.manifest is absent. */
   readonly defaultManifest: string;
+  /**
+   * The manifest at `path` as the build validated it, if `path` is one Keel ships and it has not
+   * changed since (so a boot need not load the YAML parser and the schema library); else null.
+   */
+  compiledManifest?(path: string): Manifest | null;
   /**
    * The memory budget when neither BootOptions.memoryBudget nor the manifest sets one: what the
    * host can give the programs' linear memory (on Node: half of the memory the host has, or is
@@ -73,6 +86,12 @@ export interface BootOptions {
   readonly listen?: readonly string[];
   /** Put Keel's shell and utilities in /bin and make the console a terminal line discipline. */
   readonly shell?: boolean;
+  /**
+   * Threads kept started for programs: `atBoot` are started while the system boots (the first
+   * programs take them), and once it has booted `warm` wait for the next ones. A system that runs
+   * one program (`keel run`) wants { warm: 0, atBoot: 1 }.
+   */
+  readonly threads?: ThreadOptions;
   /** Called with each line of the kernel's message log as it is logged (service crashes and restarts). */
   readonly log?: (line: string) => void;
   /**
@@ -172,14 +191,17 @@ export class Keel {
       if (size !== undefined && (!Number.isSafeInteger(size) || size < 1024 * 1024)) throw new KeelError('BAD_OPTION', `disk ${image}: size must be at least 1 MiB`);
       return { image: host.absolutePath(image), vfsPath: mountPath(at), ...(size !== undefined ? { size } : {}) };
     });
-    const manifest = Keel.manifest(host, options.manifest);
+    const manifest = await Keel.manifest(host, options.manifest);
     if (options.memoryBudget !== undefined && (!Number.isSafeInteger(Math.floor(options.memoryBudget)) || options.memoryBudget < 1024 * 1024)) {
       throw new KeelError('BAD_OPTION', `memoryBudget: expected a number of bytes ≥ 1 MiB, got ${options.memoryBudget}`);
     }
     const fromManifest = systemFromManifest(manifest, { hostDirs, disks, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
     const memoryBudget = options.memoryBudget ?? fromManifest.memoryBudget ?? host.defaultMemoryBudget?.();
     const config = { ...fromManifest, ...(memoryBudget !== undefined ? { memoryBudget: Math.floor(memoryBudget) } : {}) };
-    const systemHost = host.makeSystemHost();
+    for (const [k, v] of Object.entries(options.threads ?? {})) {
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 0 || v > 64)) throw new KeelError('BAD_OPTION', `threads.${k}: expected an integer in 0..64, got ${String(v)}`);
+    }
+    const systemHost = host.makeSystemHost(options.threads);
     if (options.log) systemHost.log = options.log;
     const system = await System.boot(systemHost, host.platform, config);
     const keel = new Keel(host, system, [...hostDirs, ...disks].map((d) => d.vfsPath));
@@ -192,10 +214,17 @@ export class Keel {
     return keel;
   }
 
-  private static manifest(host: KeelHost, given: string | Manifest | undefined): Manifest {
+  /**
+   * The manifest to boot: one Keel ships comes as the build validated it; any other is read and
+   * validated now, loading the YAML parser and the schema library only then.
+   */
+  private static async manifest(host: KeelHost, given: string | Manifest | undefined): Promise<Manifest> {
+    const path = typeof given === 'string' ? given : given === undefined ? host.defaultManifest : null;
+    const compiled = path === null ? null : host.compiledManifest?.(path) ?? null;
+    if (compiled) return compiled;
+    const { ManifestError, parseManifestBytes, validateManifest } = await import('../manifest/manifest.js');
     try {
-      if (given !== undefined && typeof given !== 'string') return validateManifest(given, 'options.manifest');
-      const path = given ?? host.defaultManifest;
+      if (path === null) return validateManifest(given, 'options.manifest');
       let bytes: Uint8Array;
       try {
         bytes = host.readFile(path);
@@ -211,7 +240,9 @@ export class Keel {
 
   /**
    * The module to run (with its memory maximum capped at the limit and the budget when we have
-   * its bytes), its name, and the memory it starts with when known.
+   * its bytes), its name, and the memory it starts with when known. Bytes are checked as the
+   * loader checks them (runtime/link-check.ts): a module that would not link is BAD_MODULE here, as
+   * wasmtime refuses it before running anything.
    */
   private load(program: Program, memoryBytes: number | undefined): { name: string; module?: WebAssembly.Module; path?: string; initialMemory?: number } {
     if (program instanceof WebAssembly.Module) {
@@ -235,11 +266,15 @@ export class Keel {
       if (typeof limited === 'string' && /^its memory starts/.test(limited)) throw new KeelError('LIMIT', `${name}: ${limited}`);
       if (typeof limited !== 'string') bytes = limited;
     }
+    let module: WebAssembly.Module;
     try {
-      return { name, module: new WebAssembly.Module(bytes), initialMemory: initialMemoryBytes(bytes) };
+      module = new WebAssembly.Module(bytes);
     } catch (e) {
       throw new KeelError('BAD_MODULE', `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`);
     }
+    const refused = checkLinkage(bytes);
+    if (refused !== null) throw new KeelError('BAD_MODULE', `${name}: ${refused}`);
+    return { name, module, initialMemory: initialMemoryBytes(bytes) };
   }
 
   /** The preopens of a spawn: `dirs` (default: the boot directories), then `cwd` as `.`. */
@@ -251,7 +286,7 @@ export class Keel {
     if (options.cwd !== undefined) list.push({ guestPath: '.', vfsPath: options.cwd });
     for (const p of list) {
       if (!p.vfsPath.startsWith('/')) throw new KeelError('BAD_DIR', `${p.vfsPath}: expected an absolute path in Keel's namespace`);
-      if (!(await isNamespaceDirectory(this.system.hostVfs, p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
+      if (!(await isNamespaceDirectory(this.system.systemVfs, p.vfsPath))) throw new KeelError('BAD_DIR', `${p.vfsPath} is not a directory in Keel's namespace`);
     }
     return list;
   }
@@ -294,7 +329,7 @@ export class Keel {
       ...(limits.memoryBytes !== undefined ? { memoryBytes: Math.floor(limits.memoryBytes) } : {}),
       ...(limits.openFiles !== undefined ? { openFiles: Math.floor(limits.openFiles) } : {}),
     };
-    const stdio = await ProgramStdio.open(this.system.hostVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
+    const stdio = await ProgramStdio.open(this.system.systemVfs, this.host, options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe').catch((e: unknown) => {
       throw this.system.isShutDown ? new KeelError('SHUT_DOWN', 'this Keel system was shut down while the program was starting') : e;
     });
     let started: ReturnType<System['spawnWasm']>;
@@ -318,17 +353,17 @@ export class Keel {
 
   /** Create or replace a file in Keel's namespace (parent directories are made). */
   writeFile(path: string, data: string | Uint8Array): Promise<void> {
-    return writeNamespaceFile(this.system.hostVfs, path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    return writeNamespaceFile(this.system.systemVfs, path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
   }
 
   /** The content of a file in Keel's namespace. */
   readFile(path: string): Promise<Uint8Array> {
-    return readNamespaceFile(this.system.hostVfs, path);
+    return readNamespaceFile(this.system.systemVfs, path);
   }
 
   /** Make a directory in Keel's namespace, and its missing parents. */
   mkdir(path: string): Promise<void> {
-    return makeDirectories(this.system.hostVfs, path);
+    return makeDirectories(this.system.systemVfs, path);
   }
 
   /** Every service worker with its supervisor state (running, restarting, down) and restart count. */

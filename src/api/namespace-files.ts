@@ -6,11 +6,11 @@
  * Errors are KeelError('FS') naming the path and the errno.
  */
 
-import { Errno, errnoName } from '../abi/wasi/errno.js';
-import type { HostVfs } from '../system/host-vfs.js';
+import { Errno, errnoName } from '../abi/errno.js';
+import type { SystemVfs } from '../system/system-vfs.js';
 import { KeelError } from '../system/system.js';
-import { FID_READ, FID_WRITE } from '../services/vfs/vfs.js';
-import { OFLAG_CREAT, OFLAG_TRUNC } from '../services/vfs/vfs-protocol.js';
+import { FID_READ, FID_WRITE, openFlags } from '../abi/protocols/vfs.js';
+import { OFLAG_CREAT, OFLAG_TRUNC } from '../abi/protocols/vfs.js';
 import type { CallResult } from '../ipc/protocol-client.js';
 import { concatBytes } from '../abi/bytes.js';
 
@@ -29,14 +29,14 @@ function fail(path: string, r: CallResult<unknown>): KeelError {
   return new KeelError('FS', `${path}: ${r.transport !== 0 ? 'the file service is unreachable' : errnoName(r.status)}`);
 }
 
-async function root(vfs: HostVfs, path: string): Promise<number> {
+async function root(vfs: SystemVfs, path: string): Promise<number> {
   const fid = await vfs.rootFid();
   if (typeof fid !== 'number') throw fail(path, fid);
   return fid;
 }
 
 /** Is absolute `path` a directory in Keel's namespace? (Its `..` are resolved by the VFS, within the root.) */
-export async function isNamespaceDirectory(vfs: HostVfs, path: string): Promise<boolean> {
+export async function isNamespaceDirectory(vfs: SystemVfs, path: string): Promise<boolean> {
   const rel = path.replace(/^\/+/, '');
   if (rel === '') return true;
   const root = await vfs.rootFid();
@@ -46,7 +46,7 @@ export async function isNamespaceDirectory(vfs: HostVfs, path: string): Promise<
 }
 
 /** Make directory `path` and any missing parents (like mkdir -p). */
-export async function makeDirectories(vfs: HostVfs, path: string): Promise<void> {
+export async function makeDirectories(vfs: SystemVfs, path: string): Promise<void> {
   const rel = relative(path);
   const dir = await root(vfs, path);
   let sofar = '';
@@ -63,12 +63,12 @@ export async function makeDirectories(vfs: HostVfs, path: string): Promise<void>
 }
 
 /** Create or replace the file at `path` with `data`, making its parent directories. */
-export async function writeNamespaceFile(vfs: HostVfs, path: string, data: Uint8Array): Promise<void> {
+export async function writeNamespaceFile(vfs: SystemVfs, path: string, data: Uint8Array): Promise<void> {
   const rel = relative(path);
   const parent = rel.split('/').slice(0, -1).join('/');
   if (parent) await makeDirectories(vfs, `/${parent}`);
   const dir = await root(vfs, path);
-  const f = await vfs.call('open', { dir, lookup: 1, oflags: OFLAG_CREAT | OFLAG_TRUNC | (FID_WRITE << 16), path: rel });
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(OFLAG_CREAT | OFLAG_TRUNC, FID_WRITE), path: rel });
   if (!f.reply) throw fail(path, f);
   try {
     for (let off = 0; off < data.length;) {
@@ -82,10 +82,10 @@ export async function writeNamespaceFile(vfs: HostVfs, path: string, data: Uint8
 }
 
 /** The whole content of the file at `path`. */
-export async function readNamespaceFile(vfs: HostVfs, path: string): Promise<Uint8Array> {
+export async function readNamespaceFile(vfs: SystemVfs, path: string): Promise<Uint8Array> {
   const rel = relative(path);
   const dir = await root(vfs, path);
-  const f = await vfs.call('open', { dir, lookup: 1, oflags: FID_READ << 16, path: rel });
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(0, FID_READ), path: rel });
   if (!f.reply) throw fail(path, f);
   try {
     const chunks: Uint8Array[] = [];

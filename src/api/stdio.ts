@@ -10,14 +10,14 @@
  *           a writable (a Node Writable, a web WritableStream, anything with write()) |
  *           { file: hostPath } (created or truncated)
  *
- * Everything but 'inherit' is a VFS pipe whose other end the host holds (HostPipe), so a
+ * Everything but 'inherit' is a VFS pipe whose other end the host holds (StdioPipe), so a
  * program sees the same kind of stream whichever was given, and its children inherit it.
  * Portable: host files come through the KeelHost.
  */
 
-import { HostPipe } from '../system/host-pipe.js';
-import type { HostVfs } from '../system/host-vfs.js';
-import type { InheritedFd } from '../system/boot-spec.js';
+import { StdioPipe } from '../system/stdio-pipe.js';
+import type { SystemVfs } from '../system/system-vfs.js';
+import type { InheritedFd } from '../abi/boot-spec.js';
 import { KeelError } from '../system/system.js';
 
 /** Anything a chunk can be written to: Node Writable, web WritableStream, or a plain object. */
@@ -102,8 +102,8 @@ export class ProgramStdio {
   readonly fds: InheritedFd[] = [];
   readonly collected: [Uint8Array[], Uint8Array[]] = [[], []];
   stdin: StdinWriter | null = null;
-  private readonly pipes: HostPipe[] = [];
-  private stdinPipe: HostPipe | null = null;
+  private readonly pipes: StdioPipe[] = [];
+  private stdinPipe: StdioPipe | null = null;
   private readonly pumps: Promise<void>[] = [];
   private readonly feeds: (() => Promise<void>)[] = [];
   /** The stdin feed: started with the others, but never waited for once the program has exited (a source may never end). */
@@ -112,10 +112,10 @@ export class ProgramStdio {
   private readonly failures: string[] = [];
   private reclaimed: Promise<void> | null = null;
 
-  private constructor(private readonly vfs: HostVfs) {}
+  private constructor(private readonly vfs: SystemVfs) {}
 
   /** Make the pipes (nothing flows until `start`); a KeelError if a file or pipe cannot be had. */
-  static async open(vfs: HostVfs, files: StdioFiles, stdin: StdinOption, stdout: OutputOption, stderr: OutputOption): Promise<ProgramStdio> {
+  static async open(vfs: SystemVfs, files: StdioFiles, stdin: StdinOption, stdout: OutputOption, stderr: OutputOption): Promise<ProgramStdio> {
     const s = new ProgramStdio(vfs);
     try {
       await s.openInput(files, stdin);
@@ -128,8 +128,8 @@ export class ProgramStdio {
     return s;
   }
 
-  private async pipe(fd: number, toProgram: boolean): Promise<HostPipe> {
-    const p = await HostPipe.open(this.vfs, fd, toProgram);
+  private async pipe(fd: number, toProgram: boolean): Promise<StdioPipe> {
+    const p = await StdioPipe.open(this.vfs, fd, toProgram);
     if (typeof p === 'number') throw new KeelError('STDIO', `cannot make a pipe for fd ${fd} (errno ${p})`);
     this.pipes.push(p);
     this.fds.push(p.fd);

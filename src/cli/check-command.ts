@@ -7,13 +7,13 @@
  * fails, 2 when the manifest is invalid or unreadable.
  */
 
-import { PROGRAMS } from '../system/manifest-schema.js';
-import { capabilityGraph, checkAssertions, formatChain, reachable } from '../system/capability-graph.js';
-import { effectiveManifest } from '../system/manifest-system.js';
+import { PROGRAMS } from '../manifest/principals.js';
+import { capabilityGraph, checkAssertions, formatChain, reachable } from '../manifest/capability-graph.js';
+import { effectiveManifest } from '../manifest/manifest-system.js';
 import { hostMounts } from './boot-command.js';
 import { loadManifest } from './manifest-file.js';
 import type { CliHost } from './cli-host.js';
-import type { HostDirMount } from '../system/system-config.js';
+import type { HostDirMount } from '../manifest/system-config.js';
 
 export interface CheckOptions {
   readonly manifest: string;

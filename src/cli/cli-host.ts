@@ -5,8 +5,8 @@
  */
 
 import { type BootOptions, Keel, type KeelHost, type Program, type SpawnOptions } from '../api/keel.js';
-import { KeelError } from '../system/system.js';
-import type { ExitStatus } from '../kernel/process.js';
+import { KeelError } from '../api/keel.js';
+import type { ExitStatus } from '../abi/exit-status.js';
 
 export interface CliHost {
   readonly keel: KeelHost;
@@ -14,6 +14,8 @@ export interface CliHost {
   stdout(line: string): void;
   /** The manifest to boot with when --manifest is not given (KEEL_MANIFEST, else Keel's default). */
   readonly manifestPath: string;
+  /** The manifest `keel run` boots when --manifest is not given (KEEL_MANIFEST, else manifests/run.yaml: one program). */
+  readonly runManifestPath?: string;
   /**
    * The disk image `keel boot` keeps /home on when --home is not given ($KEEL_HOME_IMAGE, else
    * ~/.keel/home.img, its directory made if needed), or null for a home in memory.

@@ -5,8 +5,7 @@
  */
 
 import type { CliHost } from './cli-host.js';
-import { imageDevice } from '../services/fs/diskfs/block-device.js';
-import { fsck } from '../services/fs/diskfs/image-check.js';
+import { type FsckReport, checkDiskImage } from '../api/disk-check.js';
 
 export function fsckCommand(host: CliHost, image: string): number {
   const hostFs = host.keel.platform.hostFs;
@@ -14,20 +13,15 @@ export function fsckCommand(host: CliHost, image: string): number {
     host.stderr('keel: fsck: this platform has no host file system');
     return 2;
   }
-  let dev;
+  let r: FsckReport;
   try {
-    dev = imageDevice(hostFs, host.keel.absolutePath(image), { create: false });
+    r = checkDiskImage(hostFs, host.keel.absolutePath(image));
   } catch (e) {
-    host.stderr(`keel: fsck: ${image}: ${e instanceof Error ? e.message : String(e)}`);
+    host.stderr(`keel: fsck: ${image}: ${e instanceof Error ? e.message.replace(/^[^:]*: /, '') : String(e)}`);
     return 2;
   }
-  try {
-    const r = fsck(dev);
-    for (const n of r.notes) host.stdout(`note: ${n}`);
-    for (const e of r.errors) host.stdout(`error: ${e}`);
-    host.stdout(`${image}: ${r.errors.length === 0 ? 'clean' : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`}, ${r.files} files, ${r.directories} directories, ${r.symlinks} symlinks, ${r.usedBlocks} blocks in use`);
-    return r.errors.length === 0 ? 0 : 1;
-  } finally {
-    dev.close();
-  }
+  for (const n of r.notes) host.stdout(`note: ${n}`);
+  for (const e of r.errors) host.stdout(`error: ${e}`);
+  host.stdout(`${image}: ${r.errors.length === 0 ? 'clean' : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`}, ${r.files} files, ${r.directories} directories, ${r.symlinks} symlinks, ${r.usedBlocks} blocks in use`);
+  return r.errors.length === 0 ? 0 : 1;
 }

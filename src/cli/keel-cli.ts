@@ -1,14 +1,11 @@
 /**
  * The `keel` command line: subcommands parsed with commander, each a thin layer over the library
- * API (src/api/keel.ts). Host effects come in through CliHost, so this file stays portable.
+ * API (src/api/keel.ts). Host effects come in through CliHost, so this file stays portable. Each
+ * command's module is loaded when it runs: `keel run` loads nothing of `keel check`.
  */
 
 import { Command, CommanderError } from 'commander';
-import { runCommand } from './run-command.js';
 import type { CliHost } from './cli-host.js';
-import { bootCommand } from './boot-command.js';
-import { checkCommand } from './check-command.js';
-import { fsckCommand } from './fsck-command.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -33,7 +30,7 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
     .action((prog: string, args: string[], opts: { manifest?: string; memory?: string; dir: string[]; env: string[]; tcplisten: string[] }) => {
-      result = runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), program: prog, args });
+      result = import('./run-command.js').then(({ runCommand }) => runCommand(host, { dirs: opts.dir, env: opts.env, listen: opts.tcplisten, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), program: prog, args }));
     });
 
   program.command('boot', { isDefault: true })
@@ -46,14 +43,14 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .argument('[script...]', 'a shell script (a path inside Keel) and its arguments')
     .passThroughOptions()
     .action((script: string[], opts: { manifest?: string; memory?: string; dir: string[]; home?: string; c?: string }) => {
-      result = bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script });
+      result = import('./boot-command.js').then(({ bootCommand }) => bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script }));
     });
 
   program.command('fsck')
     .description('check a diskfs disk image (as it would mount: committed journal transactions included); exit 1 if it is damaged')
     .argument('<image>', 'the disk image')
     .action((image: string) => {
-      result = Promise.resolve(fsckCommand(host, image));
+      result = import('./fsck-command.js').then(({ fsckCommand }) => fsckCommand(host, image));
     });
 
   program.command('check')
@@ -62,7 +59,7 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .option('-q, --quiet', 'print only the assertions')
     .argument('<manifest>', 'the manifest file (YAML or JSON)')
     .action((manifest: string, opts: { dir: string[]; quiet?: boolean }) => {
-      result = Promise.resolve(checkCommand(host, { manifest, dirs: opts.dir, quiet: opts.quiet === true }, (line) => host.stdout(line)));
+      result = import('./check-command.js').then(({ checkCommand }) => checkCommand(host, { manifest, dirs: opts.dir, quiet: opts.quiet === true }, (line) => host.stdout(line)));
     });
 
   try {

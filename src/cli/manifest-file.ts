@@ -3,8 +3,8 @@
  * validated, or the line to print.
  */
 
-import { type Manifest } from '../system/manifest-schema.js';
-import { ManifestError, parseManifestBytes } from '../system/manifest.js';
+import { type Manifest } from '../manifest/manifest-schema.js';
+import { ManifestError, parseManifestBytes } from '../manifest/manifest.js';
 import type { CliHost } from './cli-host.js';
 
 export function loadManifest(host: CliHost, path: string | undefined): Manifest | { error: string } {

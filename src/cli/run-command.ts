@@ -55,6 +55,7 @@ export async function runCommand(host: CliHost, opts: RunOptions): Promise<numbe
     dirs[`/mnt/${i}`] = hostDir;
     preopens[guest] = `/mnt/${i}`;
   }
-  return bootAndRun(host, { dirs, listen: opts.listen ?? [], manifest: opts.manifest ?? host.manifestPath, ...(memoryBudget !== undefined ? { memoryBudget } : {}) }, opts.program, opts.program,
+  // One program: its thread starts while the services' do, and none is kept warm after it.
+  return bootAndRun(host, { dirs, listen: opts.listen ?? [], manifest: opts.manifest ?? host.runManifestPath ?? host.manifestPath, threads: { warm: 0, atBoot: 1 }, ...(memoryBudget !== undefined ? { memoryBudget } : {}) }, opts.program, opts.program,
     { args: [opts.program, ...opts.args], env, dirs: preopens });
 }

@@ -25,6 +25,9 @@
  * Untrusted (wasm) programs never see the arena; trusted code (local kernels, services) does.
  */
 
+import { MR_COUNT } from '../abi/protocol.js';
+
+
 export interface ArenaConfig {
   readonly maxProcesses: number;   // handle tables
   readonly maxHandles: number;     // per process
@@ -91,8 +94,6 @@ const MAGIC = 0x4b45454c; // 'KEEL'
 const VERSION = 3;
 const HEADER_BYTES = 64;
 
-/** Message registers per call slot. */
-export const MR_COUNT = 32;
 
 /** Word indices (int32) inside a call slot's header. */
 export const SlotWord = {

@@ -17,7 +17,7 @@
 import { type Arena, QueueWord, SAMPLE_EVERY, SlotState, SlotWord } from './arena.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
-import { Status } from '../kernel/status.js';
+import { Status } from '../abi/status.js';
 
 /** Slot word holding the transport status the server wrote before REPLIED. */
 export const TRANSPORT_WORD = SlotWord.TRANSPORT;

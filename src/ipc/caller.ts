@@ -8,7 +8,7 @@ import { type Arena, ObjectWord } from './arena.js';
 import { CallSlot } from './call-slot.js';
 import { Route, resolveRoute } from './route.js';
 import type { ServerThread } from './server-thread.js';
-import { Status } from '../kernel/status.js';
+import { Status } from '../abi/status.js';
 
 export class Caller {
   private readonly route = new Route();

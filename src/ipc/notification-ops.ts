@@ -6,11 +6,10 @@
  */
 
 import { type Arena, HandleWord, ObjectWord } from './arena.js';
-import { MAX_GENERATION, handleIndex } from '../kernel/handle.js';
-import { ObjectType } from '../kernel/object.js';
-import { Right, type Rights } from '../kernel/rights.js';
-import { Status } from '../kernel/status.js';
-import { signalWord, takeBits } from '../kernel/notification.js';
+import { MAX_GENERATION, handleIndex } from '../abi/handle.js';
+import { ObjectType } from '../abi/object-type.js';
+import { Right, type Rights } from '../abi/rights.js';
+import { Status } from '../abi/status.js';
 
 /**
  * The signal word `handle` names in `pid`'s table. Returns a failure Status (≥ 0), or the word's
@@ -60,5 +59,21 @@ export function waitNotification(arena: Arena, pid: number, handle: number, mask
     const left = (deadline - now()) / 1e6;
     if (left <= 0) return { status: Status.TIMED_OUT, bits: 0 };
     Atomics.wait(arena.i32, word, seen, Math.min(left, 1000));
+  }
+}
+
+/** OR `bits` into a signal word and wake its waiters. */
+export function signalWord(i32: Int32Array, index: number, bits: number): void {
+  Atomics.or(i32, index, bits);
+  Atomics.notify(i32, index);
+}
+
+/** Atomically take (read and clear) the bits of `mask` from a signal word. */
+export function takeBits(i32: Int32Array, index: number, mask: number): number {
+  for (;;) {
+    const cur = Atomics.load(i32, index);
+    const got = cur & mask;
+    if (got === 0) return 0;
+    if (Atomics.compareExchange(i32, index, cur, cur & ~mask) === cur) return got;
   }
 }

@@ -11,7 +11,7 @@
 
 import { type Arena, PROC_NAME_BYTES, ProcWord, QueueWord, SlotWord } from './arena.js';
 import { type AddressToken, tokenHeld, tokenValid } from './address-token.js';
-import { encodeInto } from './text-codec.js';
+import { encodeInto } from '../abi/text-codec.js';
 
 export interface ProcessRow {
   readonly pid: number;

@@ -12,8 +12,8 @@
 
 import { type CallContext, DEFER, type DeferredReply, FORWARDED, type HandlerOutcome, type ServerApi, type Service } from './call-context.js';
 import type { Caller } from './caller.js';
-import { type Decoded, MessageTooLarge, type OpSpec, type Protocol, decode, encode, type MessageLayout } from './protocol.js';
-import { Status } from '../kernel/status.js';
+import { type Decoded, MessageTooLarge, type OpSpec, type Protocol, decode, encode, type MessageLayout } from '../abi/protocol.js';
+import { Status } from '../abi/status.js';
 
 export type OpsOf<P> = P extends Protocol<infer O> ? O : never;
 export type Req<P, K extends keyof OpsOf<P>> = Decoded<OpsOf<P>[K]['request']>;

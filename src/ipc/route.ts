@@ -7,10 +7,10 @@
  */
 
 import { type Arena, HandleWord, ObjectWord } from './arena.js';
-import { Status } from '../kernel/status.js';
-import { ObjectType } from '../kernel/object.js';
-import { Right } from '../kernel/rights.js';
-import { MAX_GENERATION, handleIndex } from '../kernel/handle.js';
+import { Status } from '../abi/status.js';
+import { ObjectType } from '../abi/object-type.js';
+import { Right } from '../abi/rights.js';
+import { MAX_GENERATION, handleIndex } from '../abi/handle.js';
 
 export class Route {
   status: Status = Status.OK;

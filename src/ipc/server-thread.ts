@@ -21,7 +21,7 @@ import { DEFER, type CallContext, type DeferredReply, FORWARDED, type HandlerOut
 import { ReceiveQueue } from './receive-queue.js';
 import { Route, resolveRoute } from './route.js';
 import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
-import { Status } from '../kernel/status.js';
+import { Status } from '../abi/status.js';
 
 /** The port of the kernel's own service on the kernel thread's queue (calls with handle 0). */
 export const KERNEL_PORT = 0;

@@ -12,7 +12,7 @@
  */
 
 import type { KernelObject } from './object.js';
-import type { Rights } from './rights.js';
+import type { Rights } from '../abi/rights.js';
 
 /** Where a capability is: in a process's handle table, or in flight inside a channel message. */
 export type CapLocation =

@@ -15,7 +15,8 @@
 
 import { type Arena, ObjectWord } from '../ipc/arena.js';
 import type { Capability } from './capability.js';
-import { KernelObject, ObjectType } from './object.js';
+import { KernelObject } from './object.js';
+import { ObjectType } from '../abi/object-type.js';
 
 export interface ChannelMessage {
   readonly bytes: Uint8Array;

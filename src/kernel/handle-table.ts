@@ -13,7 +13,7 @@
 
 import { Arena, HandleWord } from '../ipc/arena.js';
 import type { Capability } from './capability.js';
-import { type Handle, MAX_GENERATION, handleGeneration, handleIndex, isHandleShaped, makeHandle } from './handle.js';
+import { type Handle, MAX_GENERATION, handleGeneration, handleIndex, isHandleShaped, makeHandle } from '../abi/handle.js';
 
 export class HandleTable {
   private readonly caps: (Capability | undefined)[] = [];

@@ -4,10 +4,15 @@
  * kernel's fixed numbers. Split from kernel.ts, which re-exports all of it.
  */
 
-import type { ExitStatus, Process, ProcessLimits } from './process.js';
-import type { Handle } from './handle.js';
-import type { ObjectType } from './object.js';
-import { Right, type Rights } from './rights.js';
+import type { Process } from './process.js';
+import { MAX_EXIT_MESSAGE, type ProcessLimits } from '../abi/exit-status.js';
+import type { KernelEvent } from '../abi/protocols/kernel.js';
+
+export type { KernelEvent };
+export { MAX_EXIT_MESSAGE };
+import type { Handle } from '../abi/handle.js';
+import type { ObjectType } from '../abi/object-type.js';
+import { Right, type Rights } from '../abi/rights.js';
 
 /** What the kernel asks of its host (the platform layer). */
 export interface KernelHost {
@@ -23,15 +28,6 @@ export interface KernelHost {
   /** Give `process`'s thread the buffer of Memory object `id`. */
   deliverMemory(process: Process, id: number, buffer: SharedArrayBuffer): void;
 }
-
-/** A kernel event queued for a server thread, fetched by it with `takeEvents`. */
-export type KernelEvent =
-  | { readonly kind: 'peer-closed'; readonly endpoint: number; readonly port: number }
-  | { readonly kind: 'process-exited'; readonly pid: number; readonly status: ExitStatus }
-  /** A process was stopped (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) or continued (SIGCONT). */
-  | { readonly kind: 'process-stopped'; readonly pid: number; readonly stopped: boolean; readonly signal: number }
-  /** The last capability carrying `badge` to a served endpoint is gone: that client session ended. */
-  | { readonly kind: 'badge-closed'; readonly endpoint: number; readonly port: number; readonly badge: number };
 
 /** Signals that stop a process instead of ending it, and the one that continues it (POSIX numbers). */
 export const STOP_SIGNALS: ReadonlySet<number> = new Set([19, 20, 21, 22]);
@@ -75,7 +71,5 @@ export const CHILD_RIGHTS = (Right.READ | Right.WAIT | Right.SIGNAL | Right.MANA
 
 export const KERNEL_PID = 1;
 
-/** Exit messages (trap and crash reasons) are cut to this many characters. */
-export const MAX_EXIT_MESSAGE = 1000;
 /** At most this many kernel events per takeEvents; the rest stay flagged for the next. */
 export const MAX_EVENTS_PER_TAKE = 64;

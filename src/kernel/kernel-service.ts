@@ -8,28 +8,10 @@
 import { DEFER } from '../ipc/call-context.js';
 import { STATUS_ERRORS, finishDeferred, serveProtocol } from '../ipc/protocol-client.js';
 import type { Service } from '../ipc/call-context.js';
-import { EXIT_KINDS, kernelProtocol } from './kernel-protocol.js';
+import { kernelProtocol } from '../abi/protocols/kernel.js';
+import { exitStatusFromWire, exitStatusToWire } from '../abi/exit-status.js';
 import type { Kernel } from './kernel.js';
-import type { ExitStatus } from './process.js';
-import { Status } from './status.js';
-
-export function exitStatusToWire(s: ExitStatus): { kind: number; code: number; message: string } {
-  switch (s.kind) {
-    case 'exited': return { kind: 0, code: s.code, message: '' };
-    case 'trapped': return { kind: 1, code: 0, message: s.message };
-    case 'killed': return { kind: 2, code: s.signal, message: s.limit ?? '' };
-    case 'crashed': return { kind: 3, code: 0, message: s.message };
-  }
-}
-
-export function exitStatusFromWire(kind: number, code: number, message: string): ExitStatus {
-  switch (EXIT_KINDS[kind]) {
-    case 'exited': return { kind: 'exited', code };
-    case 'trapped': return { kind: 'trapped', message };
-    case 'killed': return message === 'time' || message === 'memory' ? { kind: 'killed', signal: code, limit: message } : { kind: 'killed', signal: code };
-    default: return { kind: 'crashed', message };
-  }
-}
+import { Status } from '../abi/status.js';
 
 export function kernelService(kernel: Kernel): Service {
   const L = kernelProtocol.layouts;

@@ -18,18 +18,20 @@ import { type ProcessRow, publishProcess, readProcessTable } from '../ipc/proces
 import { revokeTokens } from '../ipc/address-token.js';
 import { Capability } from './capability.js';
 import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
-import { type Handle } from './handle.js';
+import { type Handle } from '../abi/handle.js';
 import { IdAllocator } from './id-allocator.js';
 import { MEMORY_MAX_BYTES, Memory } from './memory.js';
 import { Notification } from './notification.js';
-import { type KernelObject, ObjectType, objectTypeName } from './object.js';
-import { type ExitStatus, Process, type ProcessLimits, type ResourceLimit, narrowLimits } from './process.js';
+import { type KernelObject } from './object.js';
+import { ObjectType, objectTypeName } from '../abi/object-type.js';
+import { Process } from './process.js';
+import { type ExitStatus, type ProcessLimits, type ResourceLimit, narrowLimits } from '../abi/exit-status.js';
 import { Sessions } from './sessions.js';
 import { takeUnreachableMessages } from './unreachable-messages.js';
 import { MessageLog } from './message-log.js';
 import { MemoryLedger } from '../ipc/memory-ledger.js';
-import { ALL_RIGHTS, Right, type Rights, has, isSubset } from './rights.js';
-import { Status, type Result, fail, ok } from './status.js';
+import { ALL_RIGHTS, Right, type Rights, has, isSubset } from '../abi/rights.js';
+import { Status, type Result, fail, ok } from '../abi/status.js';
 import {
   CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
   type HandleInfo, type KernelEvent, type KernelHost, type ReadMessage, type SpawnRequest,

@@ -7,7 +7,8 @@
  * MEMORY_MAX_BYTES (per-process accounting comes with resource limits).
  */
 
-import { KernelObject, ObjectType } from './object.js';
+import { KernelObject } from './object.js';
+import { ObjectType } from '../abi/object-type.js';
 import { type Arena, ObjectWord } from '../ipc/arena.js';
 
 export const MEMORY_MAX_BYTES = 1 << 30;

@@ -8,7 +8,9 @@
  */
 
 import { type Arena, ObjectWord } from '../ipc/arena.js';
-import { KernelObject, ObjectType } from './object.js';
+import { signalWord, takeBits } from '../ipc/notification-ops.js';
+import { KernelObject } from './object.js';
+import { ObjectType } from '../abi/object-type.js';
 
 export class Notification extends KernelObject {
   readonly type = ObjectType.NOTIFICATION;
@@ -41,21 +43,5 @@ export class Notification extends KernelObject {
     // Wake anyone still waiting so they re-check their handle and see it is gone.
     Atomics.store(this.arena.i32, w + ObjectWord.TYPE, ObjectType.NONE);
     Atomics.notify(this.arena.i32, this.wordIndex);
-  }
-}
-
-/** OR `bits` into a signal word and wake its waiters. */
-export function signalWord(i32: Int32Array, index: number, bits: number): void {
-  Atomics.or(i32, index, bits);
-  Atomics.notify(i32, index);
-}
-
-/** Atomically take (read and clear) the bits of `mask` from a signal word. */
-export function takeBits(i32: Int32Array, index: number, mask: number): number {
-  for (;;) {
-    const cur = Atomics.load(i32, index);
-    const got = cur & mask;
-    if (got === 0) return 0;
-    if (Atomics.compareExchange(i32, index, cur, cur & ~mask) === cur) return got;
   }
 }

@@ -7,21 +7,7 @@
  * Object ids are small integers indexing the arena's object table; id 0 means "no object".
  */
 
-export const ObjectType = {
-  NONE: 0,
-  PROCESS: 1,
-  CHANNEL: 2,
-  NOTIFICATION: 3,
-  MEMORY: 4,
-} as const;
-
-export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType];
-
-const typeNames: Record<number, string> = { 0: 'none', 1: 'process', 2: 'channel', 3: 'notification', 4: 'memory' };
-
-export function objectTypeName(t: number): string {
-  return typeNames[t] ?? `type-${t}`;
-}
+import type { ObjectType } from '../abi/object-type.js';
 
 export abstract class KernelObject {
   abstract readonly type: ObjectType;

@@ -18,48 +18,12 @@
  */
 
 import { HandleTable } from './handle-table.js';
-import { KernelObject, ObjectType } from './object.js';
+import { KernelObject } from './object.js';
+import { ObjectType } from '../abi/object-type.js';
 import type { Arena } from '../ipc/arena.js';
-
-export type ExitStatus =
-  | { readonly kind: 'exited'; readonly code: number }
-  | { readonly kind: 'trapped'; readonly message: string }
-  | { readonly kind: 'killed'; readonly signal: number; readonly limit?: ResourceLimit }
-  | { readonly kind: 'crashed'; readonly message: string };
-
-/**
- * A limit whose breach killed a process (with SIGKILL, as a hard CPU-time limit does on Linux):
- * its time, or the system's memory budget (the process whose growth took the programs over it).
- */
-export type ResourceLimit = 'time' | 'memory';
-
-/** What a process, and everything started from it, may use; absent fields are unlimited (up to Keel's own bounds). */
-export interface ProcessLimits {
-  /** Bytes of linear memory: the module's memory maximum is capped at load (wasm-memory-limit.ts). */
-  readonly memoryBytes?: number;
-  /** Open file descriptors, the standard streams and preopens included (EMFILE past it). */
-  readonly openFiles?: number;
-}
-
-/** The tighter of two sets of limits, field by field: what a child of `outer` asking for `asked` gets. */
-export function narrowLimits(outer: ProcessLimits, asked: ProcessLimits | undefined): ProcessLimits {
-  const pick = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
-  const memoryBytes = pick(outer.memoryBytes, asked?.memoryBytes);
-  const openFiles = pick(outer.openFiles, asked?.openFiles);
-  return { ...(memoryBytes !== undefined ? { memoryBytes } : {}), ...(openFiles !== undefined ? { openFiles } : {}) };
-}
+import type { ExitStatus, ProcessLimits } from '../abi/exit-status.js';
 
 export type ProcessState = 'starting' | 'running' | 'exited';
-
-/** The exit code a shell would show for a status (128+signal for kills, 134 for traps and crashes, like SIGABRT). */
-export function exitCodeOf(status: ExitStatus): number {
-  switch (status.kind) {
-    case 'exited': return status.code;
-    case 'killed': return 128 + status.signal;
-    case 'trapped':
-    case 'crashed': return 134;
-  }
-}
 
 export class Process extends KernelObject {
   readonly type = ObjectType.PROCESS;

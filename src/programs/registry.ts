@@ -5,7 +5,7 @@
  * returns the exit status (or throws: the process ends as crashed, with the message).
  */
 
-import type { Sys } from '../abi/keel/sys.js';
+import type { Sys } from '../sys/sys.js';
 
 export type ProgramMain = (sys: Sys) => number | void | Promise<number | void>;
 
@@ -31,12 +31,4 @@ export async function loadProgram(name: string): Promise<ProgramMain> {
   const mod = (await import(`./bin/${name}.js`)) as { main?: unknown };
   if (typeof mod.main !== 'function') throw new Error(`program ${name} has no main()`);
   return mod.main as ProgramMain;
-}
-
-/** How a file naming one of these programs begins (then the name, then a newline). */
-export const PROGRAM_MAGIC = '#!keel ';
-
-/** What `/bin/NAME` holds for each program: the line that makes the loader run it. */
-export function programFile(name: string): string {
-  return `${PROGRAM_MAGIC}${name}\n`;
 }

@@ -1,7 +1,7 @@
 /**
  * What the boot sequence tells each hostfs about the host it shares with the rest of Keel:
  *   - which objects in its tree are Keel's own disk images (and their lock files), by host
- *     identity, so no client reaches them through a `--dir` (services/fs/hostfs-guard.ts);
+ *     identity, so no client reaches them through a `--dir` (services/hostfs/hostfs-guard.ts);
  *   - how many host descriptors it may hold: the host process's limit, less a reserve for
  *     Keel's own threads, images and sockets, split between the hostfs instances, so programs
  *     holding many host files cannot leave Keel unable to start a worker or open an image.
@@ -9,9 +9,9 @@
  * library's `disks`), before any service starts.
  */
 
-import type { HostFs } from '../services/fs/host-fs-api.js';
-import type { Identity, ProtectedSet } from '../services/fs/hostfs-guard.js';
-import { lockPath } from '../services/fs/diskfs/diskfs-service.js';
+import type { HostFs } from '../host/host-fs.js';
+import type { Identity, ProtectedSet } from '../services/hostfs/hostfs-guard.js';
+import { lockPath } from '../services/diskfs/diskfs-service.js';
 
 /** Descriptors assumed when the host does not say. */
 const UNKNOWN_LIMIT = 4096;

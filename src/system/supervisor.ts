@@ -22,8 +22,8 @@
  */
 
 import { type Arena, QueueWord, SlotState, SlotWord } from '../ipc/arena.js';
-import type { ExitStatus } from '../kernel/process.js';
-import { DEFAULT_RESTART, type RestartPolicy, type ServiceInstance } from './system-config.js';
+import type { ExitStatus } from '../abi/exit-status.js';
+import { DEFAULT_RESTART, type RestartPolicy, type ServiceInstance } from '../manifest/system-config.js';
 
 /** A label no protocol uses: a live server answers it at once with a transport error. */
 export const PROBE_LABEL = 0xfff0;

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { bootKeel, type Keel } from '../../src/platform/node/index.js';
-import type { Manifest } from '../../src/system/manifest-schema.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import { readManifest } from '../support/manifest.js';
 import { RECORD_BYTES, acknowledged, recordsIn } from '../support/records.js';
 import { checkImage, readImageFile } from '../support/disk-image.js';

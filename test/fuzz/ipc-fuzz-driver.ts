@@ -16,10 +16,10 @@
  * firstInvalid, livenessFailures } into out (4-byte length, then UTF-8).
  */
 
-import { Status } from '../../src/kernel/status.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import { Status } from '../../src/abi/status.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 import { ProtocolClient } from '../../src/ipc/protocol-client.js';
-import { vfsProtocol } from '../../src/services/vfs/vfs-protocol.js';
+import { vfsProtocol } from '../../src/abi/protocols/vfs.js';
 
 const LIVENESS = 1000;
 /**

@@ -23,7 +23,7 @@ import { bootKeel } from '../../src/platform/node/index.js';
 import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
-import { systemFromManifest } from '../../src/system/manifest-system.js';
+import { systemFromManifest } from '../../src/manifest/manifest-system.js';
 import { readManifest } from '../support/manifest.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../src/ipc/arena.js';
 import { readCached } from '../../src/ipc/page-cache-read.js';
 import { PageCache } from '../../src/services/fs/page-cache.js';
-import { Errno } from '../../src/abi/wasi/errno.js';
+import { Errno } from '../../src/abi/errno.js';
 
 const ARENA = { maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 64 };
 

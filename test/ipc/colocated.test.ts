@@ -13,8 +13,8 @@ import { Caller } from '../../src/ipc/caller.js';
 import { ServerThread } from '../../src/ipc/server-thread.js';
 import { FORWARDED, type CallContext, type ServerApi, type Service } from '../../src/ipc/call-context.js';
 import { KERNEL_PID, Kernel, type KernelHost } from '../../src/kernel/kernel.js';
-import { Right, type Rights } from '../../src/kernel/rights.js';
-import { Status } from '../../src/kernel/status.js';
+import { Right, type Rights } from '../../src/abi/rights.js';
+import { Status } from '../../src/abi/status.js';
 
 const host: KernelHost = { startThread() {}, stopThread() {}, deliverMemory() {} };
 

@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { IpcFixture } from '../support/ipc-fixture.js';
-import { Status } from '../../src/kernel/status.js';
+import { Status } from '../../src/abi/status.js';
 
 test('cross-worker calls: a client makes many null calls and exits cleanly', async () => {
   const f = await IpcFixture.start();

@@ -11,8 +11,8 @@ import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { KERNEL_PID } from '../../src/kernel/kernel.js';
-import { Right, type Rights } from '../../src/kernel/rights.js';
-import { Status } from '../../src/kernel/status.js';
+import { Right, type Rights } from '../../src/abi/rights.js';
+import { Status } from '../../src/abi/status.js';
 import { signalNotification, waitNotification } from '../../src/ipc/notification-ops.js';
 
 function must<T>(r: { status: number; value?: T }): T {

@@ -14,7 +14,7 @@ import { ServerThread } from '../../src/ipc/server-thread.js';
 import { DEFER, type DeferredReply } from '../../src/ipc/call-context.js';
 import { ReceiveQueue } from '../../src/ipc/receive-queue.js';
 import { KERNEL_PID, Kernel, MAX_EVENTS_PER_TAKE } from '../../src/kernel/kernel.js';
-import { Status } from '../../src/kernel/status.js';
+import { Status } from '../../src/abi/status.js';
 import { System, KeelError } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';

@@ -13,10 +13,10 @@
  */
 
 import assert from 'node:assert/strict';
-import { makeHandle } from '../../src/kernel/handle.js';
+import { makeHandle } from '../../src/abi/handle.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
-import { ObjectType, objectTypeName } from '../../src/kernel/object.js';
-import { Status, statusName } from '../../src/kernel/status.js';
+import { ObjectType, objectTypeName } from '../../src/abi/object-type.js';
+import { Status, statusName } from '../../src/abi/status.js';
 import { type Fixture, publishedEntry } from './kernel-fixture.js';
 
 export interface Msg {

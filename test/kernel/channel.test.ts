@@ -6,9 +6,9 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectType } from '../../src/kernel/object.js';
-import { ALL_RIGHTS, Right } from '../../src/kernel/rights.js';
-import { Status } from '../../src/kernel/status.js';
+import { ObjectType } from '../../src/abi/object-type.js';
+import { ALL_RIGHTS, Right } from '../../src/abi/rights.js';
+import { Status } from '../../src/abi/status.js';
 import { CHANNEL_MAX_MESSAGES } from '../../src/kernel/channel.js';
 import { makeKernel, mesh, must, rootPid, snapshotTables } from './kernel-fixture.js';
 

@@ -7,10 +7,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { HandleWord, ObjectWord } from '../../src/ipc/arena.js';
-import { handleGeneration, handleIndex } from '../../src/kernel/handle.js';
-import { ObjectType } from '../../src/kernel/object.js';
-import { ALL_RIGHTS, Right, type Rights } from '../../src/kernel/rights.js';
-import { Status } from '../../src/kernel/status.js';
+import { handleGeneration, handleIndex } from '../../src/abi/handle.js';
+import { ObjectType } from '../../src/abi/object-type.js';
+import { ALL_RIGHTS, Right, type Rights } from '../../src/abi/rights.js';
+import { Status } from '../../src/abi/status.js';
 import { makeKernel, mesh, must, publishedEntry, rootPid, transferOne } from './kernel-fixture.js';
 
 const NOTIFY_RIGHTS = Right.SIGNAL | Right.WAIT | Right.DUPLICATE | Right.TRANSFER | Right.MANAGE;

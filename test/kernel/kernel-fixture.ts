@@ -11,10 +11,10 @@
 
 import assert from 'node:assert/strict';
 import { Arena, type ArenaConfig, HandleWord } from '../../src/ipc/arena.js';
-import { type Handle, NO_HANDLE } from '../../src/kernel/handle.js';
+import { type Handle, NO_HANDLE } from '../../src/abi/handle.js';
 import { Kernel, type KernelHost } from '../../src/kernel/kernel.js';
 import type { Process } from '../../src/kernel/process.js';
-import { type Result, statusName } from '../../src/kernel/status.js';
+import { type Result, statusName } from '../../src/abi/status.js';
 
 export const TEST_ARENA: ArenaConfig = {
   maxProcesses: 16, maxHandles: 64, maxThreads: 16, maxQueues: 8, maxObjects: 1024, bulkBytes: 1024,

@@ -9,9 +9,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { KERNEL_PID } from '../../src/kernel/kernel.js';
-import { Status } from '../../src/kernel/status.js';
+import { Status } from '../../src/abi/status.js';
 import { SlotWord } from '../../src/ipc/arena.js';
-import { narrowLimits } from '../../src/kernel/process.js';
+import { narrowLimits } from '../../src/abi/exit-status.js';
 import { makeKernel, must, rootPid } from './kernel-fixture.js';
 
 /** A root process that serves a channel (a service, as proc is). */

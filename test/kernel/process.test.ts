@@ -7,11 +7,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { CHILD_RIGHTS, KERNEL_PID } from '../../src/kernel/kernel.js';
 import { MEMORY_MAX_BYTES } from '../../src/kernel/memory.js';
-import { ObjectType } from '../../src/kernel/object.js';
-import { type ExitStatus, exitCodeOf } from '../../src/kernel/process.js';
-import { Right } from '../../src/kernel/rights.js';
+import { ObjectType } from '../../src/abi/object-type.js';
+import { type ExitStatus, exitCodeOf } from '../../src/abi/exit-status.js';
+import { Right } from '../../src/abi/rights.js';
 import { Route, resolveRoute } from '../../src/ipc/route.js';
-import { Status } from '../../src/kernel/status.js';
+import { Status } from '../../src/abi/status.js';
 import { makeKernel, must, rootPid, snapshotTables } from './kernel-fixture.js';
 
 const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);

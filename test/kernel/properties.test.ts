@@ -18,10 +18,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { makeHandle } from '../../src/kernel/handle.js';
-import { ObjectType } from '../../src/kernel/object.js';
-import { ALL_RIGHTS, Right } from '../../src/kernel/rights.js';
-import { Status } from '../../src/kernel/status.js';
+import { makeHandle } from '../../src/abi/handle.js';
+import { ObjectType } from '../../src/abi/object-type.js';
+import { ALL_RIGHTS, Right } from '../../src/abi/rights.js';
+import { Status } from '../../src/abi/status.js';
 import { CapModel, type Msg, type Rec } from './cap-model.js';
 import { type Fixture, makeKernel, mesh, must, snapshotTables } from './kernel-fixture.js';
 

@@ -8,8 +8,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { KERNEL_PID } from '../../src/kernel/kernel.js';
 import { StaticPolicy } from '../../src/kernel/static-policy.js';
-import { Right } from '../../src/kernel/rights.js';
-import { Status } from '../../src/kernel/status.js';
+import { Right } from '../../src/abi/rights.js';
+import { Status } from '../../src/abi/status.js';
 import { makeKernel, must } from './kernel-fixture.js';
 
 const CLIENT = Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE;

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseManifest } from '../../src/system/manifest.js';
-import { capabilityGraph, checkAssertions, formatChain, reachChain, reachable } from '../../src/system/capability-graph.js';
+import { parseManifest } from '../../src/manifest/manifest.js';
+import { capabilityGraph, checkAssertions, formatChain, reachChain, reachable } from '../../src/manifest/capability-graph.js';
 import { runChild } from '../support/keel-child.js';
 import { MANIFESTS } from '../support/manifest.js';
 

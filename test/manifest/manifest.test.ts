@@ -6,10 +6,10 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ManifestError, parseManifest } from '../../src/system/manifest.js';
-import { systemFromManifest } from '../../src/system/manifest-system.js';
+import { ManifestError, parseManifest } from '../../src/manifest/manifest.js';
+import { systemFromManifest } from '../../src/manifest/manifest-system.js';
 import { System } from '../../src/system/system.js';
-import { Status } from '../../src/kernel/status.js';
+import { Status } from '../../src/abi/status.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { MANIFESTS, readManifest } from '../support/manifest.js';
@@ -105,12 +105,14 @@ test('--dir additions: a hostfs per directory, in the VFS\'s class, called by it
   const m = readManifest(`${MANIFESTS}default.yaml`);
   const cfg = systemFromManifest(m, { hostDirs: [{ hostPath: '/srv', vfsPath: '/host' }], listen: [{ host: '127.0.0.1', port: 0 }] });
   const hostfs = cfg.services.find((s) => s.name === 'hostfs0')!;
-  assert.equal(hostfs.placement, 'coalesced:fs');
+  assert.deepEqual(hostfs.placement, { in: 'coalesced', group: 'fs' });
   const vfs = cfg.services.find((s) => s.name === 'vfs')!;
   assert.ok(vfs.uses.includes('hostfs0'));
-  assert.deepEqual((vfs.config['mounts'] as { path: string }[]).map((x) => x.path), ['/', '/dev', '/host']);
+  assert.ok(vfs.kind === 'vfs');
+  assert.deepEqual(vfs.config.mounts.map((x) => x.path), ['/', '/dev', '/host']);
+  assert.deepEqual(vfs.config.mounts.find((x) => x.path === '/host'), { path: '/host', fs: 'hostfs0', cacheLookups: false, hostDescriptors: true }, 'the VFS is told what the kind implies');
   assert.ok(cfg.programCapabilities!.includes('net'));
-  assert.equal(cfg.services.find((s) => s.name === 'net')!.placement, 'kernel');
+  assert.deepEqual(cfg.services.find((s) => s.name === 'net')!.placement, { in: 'kernel' });
   assert.equal(cfg.static, true);
 });
 
@@ -137,11 +139,12 @@ test('disk additions and limits: a diskfs per image in the VFS\'s class, mounted
   const cfg = systemFromManifest({ ...m, limits: { channelMessages: 64 } }, { disks: [{ image: '/srv/home.img', vfsPath: '/home', size: 8 << 20 }] });
   const disk = cfg.services.find((s) => s.name === 'disk0')!;
   assert.equal(disk.kind, 'diskfs');
-  assert.equal(disk.placement, 'coalesced:fs');
-  assert.deepEqual(disk.config, { image: '/srv/home.img', size: 8 << 20, name: 'disk0' });
+  assert.deepEqual(disk.placement, { in: 'coalesced', group: 'fs' });
+  assert.deepEqual(disk.config, { image: '/srv/home.img', size: 8 << 20 });
   const vfs = cfg.services.find((s) => s.name === 'vfs')!;
   assert.ok(vfs.uses.includes('disk0'));
-  assert.deepEqual((vfs.config['mounts'] as { path: string }[]).map((x) => x.path), ['/', '/dev', '/home']);
+  assert.ok(vfs.kind === 'vfs');
+  assert.deepEqual(vfs.config.mounts.map((x) => x.path), ['/', '/dev', '/home']);
   assert.equal(cfg.channelMessages, 64);
   assert.match(problems(MINIMAL + 'limits: { channelMessages: 0 }\n').join('\n'), /channelMessages/);
   assert.match(problems(MINIMAL.replace('kind: tmpfs, class: isolated', 'kind: diskfs, class: isolated, config: { image: relative.img }')).join('\n'), /image/);

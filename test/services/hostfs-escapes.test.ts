@@ -17,9 +17,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Errno } from '../../src/abi/wasi/errno.js';
-import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/services/fs/fs-protocol.js';
-import { Hostfs } from '../../src/services/fs/hostfs.js';
+import { Errno } from '../../src/abi/errno.js';
+import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/abi/protocols/fs.js';
+import { Hostfs } from '../../src/services/hostfs/hostfs.js';
 import { nodeHostFs } from '../../src/platform/node/node-host-fs.js';
 import { protectedImages } from '../../src/system/host-guards.js';
 

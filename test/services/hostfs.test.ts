@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Errno } from '../../src/abi/wasi/errno.js';
-import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/services/fs/fs-protocol.js';
-import { Hostfs, type HostfsConfig } from '../../src/services/fs/hostfs.js';
+import { Errno } from '../../src/abi/errno.js';
+import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/abi/protocols/fs.js';
+import { Hostfs, type HostfsConfig } from '../../src/services/hostfs/hostfs.js';
 import { nodeHostFs } from '../../src/platform/node/node-host-fs.js';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-hostfs-'));

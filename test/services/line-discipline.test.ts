@@ -5,7 +5,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { LineDiscipline } from '../../src/services/dev/line-discipline.js';
+import { LineDiscipline } from '../../src/services/console/line-discipline.js';
 
 function rig() {
   const lines: (string | null)[] = [];

@@ -6,7 +6,7 @@
  * before it in doubt: a torn transaction); `image()` is what the disk holds after the crash.
  */
 
-import { BLOCK_SIZE, type BlockDevice, memoryDevice } from '../../src/services/fs/diskfs/block-device.js';
+import { BLOCK_SIZE, type BlockDevice, memoryDevice } from '../../src/services/diskfs/block-device.js';
 
 export class CrashDevice implements BlockDevice {
   private readonly durable: ReturnType<typeof memoryDevice>;

@@ -5,9 +5,9 @@
  */
 
 import { nodeHostFs } from '../../src/platform/node/node-host-fs.js';
-import { imageDevice } from '../../src/services/fs/diskfs/block-device.js';
-import { Diskfs } from '../../src/services/fs/diskfs/diskfs.js';
-import { type FsckReport, fsck } from '../../src/services/fs/diskfs/image-check.js';
+import { imageDevice } from '../../src/services/diskfs/block-device.js';
+import { Diskfs } from '../../src/services/diskfs/diskfs.js';
+import { type FsckReport, fsck } from '../../src/services/diskfs/image-check.js';
 
 export function checkImage(image: string): FsckReport {
   const dev = imageDevice(nodeHostFs, image, { create: false });

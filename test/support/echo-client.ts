@@ -7,7 +7,7 @@
  * 'bulk' → a 64 KiB bulk round trip checked byte by byte; out[0] = 1 if correct.
  */
 
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 import { FUTEX_ONLY_POLICY } from '../../src/ipc/wait-policy.js';
 
 interface ClientData {

@@ -6,7 +6,7 @@
  */
 
 import type { CallContext, Service } from '../../src/ipc/call-context.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime): number {
   const log: number[] = [];

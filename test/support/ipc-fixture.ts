@@ -7,9 +7,9 @@ import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { KERNEL_PID } from '../../src/kernel/kernel.js';
-import { Right, type Rights } from '../../src/kernel/rights.js';
-import type { ExitStatus } from '../../src/kernel/process.js';
-import type { Handle } from '../../src/kernel/handle.js';
+import { Right, type Rights } from '../../src/abi/rights.js';
+import type { ExitStatus } from '../../src/abi/exit-status.js';
+import type { Handle } from '../../src/abi/handle.js';
 
 const here = new URL('.', import.meta.url);
 export const serverUrl = new URL('echo-server.js', here).href;

@@ -6,10 +6,10 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Manifest } from '../../src/system/manifest-schema.js';
-import { parseManifest } from '../../src/system/manifest.js';
-import { type SystemAdditions, systemFromManifest } from '../../src/system/manifest-system.js';
-import type { SystemConfig } from '../../src/system/system-config.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
+import { parseManifest } from '../../src/manifest/manifest.js';
+import { type SystemAdditions, systemFromManifest } from '../../src/manifest/manifest-system.js';
+import type { SystemConfig } from '../../src/manifest/system-config.js';
 
 export const MANIFESTS = fileURLToPath(new URL('../../../manifests/', import.meta.url));
 

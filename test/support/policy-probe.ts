@@ -3,7 +3,7 @@
  * status it got into data.out (Int32Array [status]).
  */
 
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: SharedArrayBuffer }): number {
   new Int32Array(data.out)[0] = rt.kernel.call('channelCreate', {}).status;

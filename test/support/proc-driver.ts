@@ -5,8 +5,8 @@
  */
 
 import { ProtocolClient } from '../../src/ipc/protocol-client.js';
-import { procProtocol } from '../../src/services/proc/proc-protocol.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import { procProtocol } from '../../src/abi/protocols/proc.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: SharedArrayBuffer }): number {
   const proc = new ProtocolClient(procProtocol, rt.caller, rt.handles[2]!);

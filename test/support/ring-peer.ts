@@ -8,7 +8,7 @@
  */
 
 import { Ring } from '../../src/ipc/ring.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 interface RingData {
   role: 'echo' | 'producer';

@@ -7,10 +7,10 @@
  * Exit code 0 on success; a distinct code per failed step.
  */
 
-import { kernelProtocol } from '../../src/kernel/kernel-protocol.js';
+import { kernelProtocol } from '../../src/abi/protocols/kernel.js';
 import { ProtocolClient } from '../../src/ipc/protocol-client.js';
 import { signalNotification, waitNotification } from '../../src/ipc/notification-ops.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime, _args: readonly string[], data: { role: 'writer' | 'reader'; size: number }): number {
   const kernel = new ProtocolClient(kernelProtocol, rt.caller, 0);

@@ -6,8 +6,8 @@
  * data.out (4-byte length, then UTF-8).
  */
 
-import { LocalKernel } from '../../src/abi/local-kernel.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import { LocalKernel } from '../../src/runtime/local-kernel.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: SharedArrayBuffer; ctrl: SharedArrayBuffer }): number {
   const lk = new LocalKernel(rt.caller, rt.handles[0]!, rt.handles[1]!);

@@ -6,10 +6,10 @@
  * JSON in data.out (4-byte length, then UTF-8).
  */
 
-import { LocalKernel } from '../../src/abi/local-kernel.js';
-import { FID_READ, FID_WRITE } from '../../src/services/vfs/vfs.js';
-import { OFLAG_CREAT, OFLAG_TRUNC } from '../../src/services/vfs/vfs-protocol.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import { LocalKernel } from '../../src/runtime/local-kernel.js';
+import { FID_READ, FID_WRITE } from '../../src/abi/protocols/vfs.js';
+import { OFLAG_CREAT, OFLAG_TRUNC } from '../../src/abi/protocols/vfs.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: SharedArrayBuffer; dir: string; size: number; reads: number }): number {
   const lk = new LocalKernel(rt.caller, rt.handles[0]!, rt.handles[1]!);

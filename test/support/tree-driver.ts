@@ -7,8 +7,8 @@
  */
 
 import { ProtocolClient } from '../../src/ipc/protocol-client.js';
-import { procProtocol } from '../../src/services/proc/proc-protocol.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import { procProtocol } from '../../src/abi/protocols/proc.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 interface Row { pid: number; parent: number; pgid: number; name: string; state: string }
 

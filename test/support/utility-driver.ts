@@ -8,7 +8,7 @@
  *   JSON = { "path": "/bin/ls", "args": ["ls", "-l"], "cwd": "/tmp", "files": {"/tmp/a": "text"}, "dirs": ["/tmp/d"] }
  */
 
-import { exitCodeOf } from '../../src/kernel/process.js';
+import { exitCodeOf } from '../../src/abi/exit-status.js';
 import { System } from '../../src/system/system.js';
 import { testSystem } from './manifest.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
@@ -21,8 +21,8 @@ const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 const base = testSystem({ session: { programs: PROGRAM_NAMES } });
 const config = {
   ...base,
-  services: base.services.map((s) => (s.name !== 'tmpfs' ? s : {
-    ...s, config: { ...s.config, dirs: [...(s.config['dirs'] as string[]), ...(job.dirs ?? [])], files: { ...(s.config['files'] as Record<string, string>), ...(job.files ?? {}) } },
+  services: base.services.map((s) => (s.kind !== 'tmpfs' || s.name !== 'tmpfs' ? s : {
+    ...s, config: { ...s.config, dirs: [...(s.config.dirs ?? []), ...(job.dirs ?? [])], files: { ...s.config.files, ...(job.files ?? {}) } },
   })),
 };
 const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), config);

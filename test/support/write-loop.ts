@@ -4,9 +4,9 @@
  * data: { path, count, size, out } — out[0] = ns per write.
  */
 
-import { LocalKernel } from '../../src/abi/local-kernel.js';
-import { FID_READ, FID_WRITE } from '../../src/services/vfs/vfs.js';
-import type { ThreadRuntime } from '../../src/system/thread-runtime.js';
+import { LocalKernel } from '../../src/runtime/local-kernel.js';
+import { FID_READ, FID_WRITE } from '../../src/abi/protocols/vfs.js';
+import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
 
 export function main(rt: ThreadRuntime, _args: readonly string[], d: { path: string; count: number; size: number; out: SharedArrayBuffer }): number {
   const lk = new LocalKernel(rt.caller, rt.handles[0]!, rt.handles[1]!);

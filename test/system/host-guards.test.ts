@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prog, waitFor, within, withKeel } from '../support/api-helpers.js';
 import { testManifest } from '../support/manifest.js';
-import type { Manifest } from '../../src/system/manifest-schema.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
 
 /** The tests' manifest with `hostFiles` set on its VFS. */
 function withHostFiles(n: number): Manifest {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
-import { Errno } from '../../src/abi/wasi/errno.js';
+import { Errno } from '../../src/abi/errno.js';
 import { testSystem } from '../support/manifest.js';
 
 interface Wait { pid: number; kind: number; code: number; message: string }

@@ -10,7 +10,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
-import type { Manifest } from '../../src/system/manifest-schema.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 import { testManifest } from '../support/manifest.js';
 

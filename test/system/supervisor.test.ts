@@ -10,13 +10,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import type { Manifest } from '../../src/system/manifest-schema.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import type { Keel } from '../../src/platform/node/index.js';
 import { readManifest } from '../support/manifest.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 import { Arena, QueueWord, SlotState, SlotWord } from '../../src/ipc/arena.js';
 import { Supervisor, groupPolicy } from '../../src/system/supervisor.js';
-import type { ServiceInstance } from '../../src/system/system-config.js';
+import type { ServiceInstance } from '../../src/manifest/system-config.js';
 
 const isolatedPath = fileURLToPath(new URL('../../../manifests/isolated.yaml', import.meta.url));
 
@@ -105,7 +105,7 @@ test('a manifest may not ask to restart a service in the kernel thread', async (
 });
 
 function service(name: string, restart: ServiceInstance['restart']): ServiceInstance {
-  return { name, kind: name, placement: 'isolated', config: {}, uses: [], ...(restart ? { restart } : {}) };
+  return { name, kind: 'devfs', placement: { in: 'isolated' }, config: {}, uses: [], ...(restart ? { restart } : {}) };
 }
 
 test('a coalesced group takes the most cautious policy of its members', () => {

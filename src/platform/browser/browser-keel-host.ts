@@ -20,7 +20,7 @@ const noHostFiles = (): never => {
 /** `tty`: the terminal channel; `files`: host path → contents, for readFile. */
 export function browserKeelHost(tty: string, files: ReadonlyMap<string, Uint8Array>, defaultManifest: string): KeelHost {
   return {
-    makeSystemHost: () => new BrowserHost(tty),
+    makeSystemHost: (threads) => new BrowserHost(tty, 0, { ...(threads?.warm !== undefined ? { size: threads.warm } : {}), ...(threads?.atBoot !== undefined ? { atBoot: threads.atBoot } : {}) }),
     platform: browserThreadPlatform(null, tty),
     absolutePath: (path) => (path.startsWith('/') ? path : `/${path}`),
     directory: () => {

@@ -6,7 +6,7 @@
  * arrive whenever the thread returns to its event loop (a service thread does between requests).
  */
 
-import type { ThreadPlatform } from '../../system/thread-platform.js';
+import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { opfsHostFs } from './opfs-host-fs.js';
 import { ttyStdio } from './tty-stdio.js';
 import { getRandomValues, type WebPort } from './web-globals.js';

@@ -10,7 +10,7 @@
  */
 
 import { Keel, type KeelProcess } from '../../api/keel.js';
-import { parseManifestBytes } from '../../system/manifest.js';
+import { parseManifestBytes } from '../../manifest/manifest.js';
 import { browserKeelHost } from './browser-keel-host.js';
 import { prepareImage } from './opfs-host-fs.js';
 import type { KernelToPage, PageToKernel } from './page-messages.js';

@@ -12,7 +12,7 @@
  * Image paths are `/NAME`: one file in the OPFS root.
  */
 
-import { HostFsError, type HostFs, type HostStat } from '../../services/fs/host-fs-api.js';
+import { HostFsError, type HostFs, type HostStat } from '../../host/host-fs.js';
 import { CachedImage } from './cached-image.js';
 import { opfsRoot, type SyncAccessHandle } from './web-globals.js';
 

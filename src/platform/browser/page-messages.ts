@@ -6,7 +6,7 @@
 
 import type { ProcessRow } from '../../ipc/process-table.js';
 import type { ServiceStatus } from '../../system/system.js';
-import type { ExitStatus } from '../../kernel/process.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
 
 export type PageToKernel =
   /**

@@ -4,7 +4,7 @@
  * process has retired and it is free again, or that it failed outside any process's control.
  */
 
-import type { ThreadStart } from '../../system/boot-spec.js';
+import type { ThreadStart } from '../../abi/boot-spec.js';
 import type { WebPort } from './web-globals.js';
 
 /** A process's start data as a browser thread receives it. */

@@ -7,8 +7,10 @@
  * it, but a Keel thread that failed must end so the kernel can tell its callers.
  */
 
-import type { BootSpec } from '../../system/boot-spec.js';
-import { runThread } from '../../system/thread-main.js';
+import type { BootSpec } from '../../abi/boot-spec.js';
+import { runThread } from '../../thread/thread-main.js';
+import { ALL_RUNTIMES } from '../../thread/all-runtimes.js';
+import { hostFilesOfEntry } from '../../services/kinds.js';
 import { browserThreadPlatform } from './browser-thread-platform.js';
 import { prepareImage } from './opfs-host-fs.js';
 import { type HoldLock, IDLE, type RunProcess, type ThreadFatal } from './thread-messages.js';
@@ -16,17 +18,17 @@ import { webLocks, workerScope } from './web-globals.js';
 
 const scope = workerScope();
 
-/** The disk images the services of `boot` mount (config.image of each diskfs). */
+/** The disk images the services of `boot` open (each kind says which host files it opens). */
 function imagesOf(boot: BootSpec): string[] {
   if (boot.kind !== 'services') return [];
-  return boot.services.map((s) => s.config['image']).filter((i): i is string => typeof i === 'string');
+  return boot.services.flatMap((s) => [...hostFilesOfEntry(s)]);
 }
 
 async function serve({ start }: RunProcess): Promise<void> {
   // A failure here is not fatal: the image's service then fails to start with this reason, and
   // the kernel reports it like any other start failure.
   for (const image of imagesOf(start.boot)) await prepareImage(image).catch(() => {});
-  await runThread(start, browserThreadPlatform(start.control, start.tty));
+  await runThread(start, browserThreadPlatform(start.control, start.tty), ALL_RUNTIMES);
   start.control.close();
   scope.postMessage(IDLE);
 }

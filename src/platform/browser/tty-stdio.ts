@@ -5,7 +5,7 @@
  * Input that arrives while nobody reads is kept (bounded) and delivered on the next readStdin.
  */
 
-import type { HostStdio } from '../../services/dev/host-stdio.js';
+import type { HostStdio } from '../../host/host-stdio.js';
 import type { TtyMessage } from './tty-messages.js';
 import { newBroadcastChannel, type WebPort } from './web-globals.js';
 

@@ -4,12 +4,13 @@
  * unexpected error prints one line, never a stack trace (set KEEL_DEBUG=1 to see it).
  */
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { keelMain } from '../../cli/keel-cli.js';
 import type { CliHost } from '../../cli/cli-host.js';
-import { nodeKeelHost } from './index.js';
+import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
+import { packageVersion } from './package-root.js';
 
 const host: CliHost = {
   keel: nodeKeelHost,
@@ -20,6 +21,7 @@ const host: CliHost = {
     process.stdout.write(line + '\n');
   },
   manifestPath: nodeKeelHost.defaultManifest,
+  runManifestPath: process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}run.yaml`,
   homeImage() {
     const given = process.env['KEEL_HOME_IMAGE'];
     if (given !== undefined) return given === '' || given === 'none' ? null : resolve(given);
@@ -30,9 +32,8 @@ const host: CliHost = {
   term: process.env['TERM'] ?? 'dumb',
 };
 
-const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-keelMain(host, process.argv.slice(2), version).then(
+keelMain(host, process.argv.slice(2), packageVersion()).then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`keel: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -7,10 +7,12 @@
 import { closeSync, createReadStream, createWriteStream, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Keel, type BootOptions, KeelError, KeelProcess, type KeelHost, type Limits, type Program, type SpawnOptions } from '../../api/keel.js';
 import type { ExitStatus, Manifest, OutputOption, ProgramResult, ResourceLimit, StdinOption } from '../../api/keel.js';
 import { NodeHost } from './node-host.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 
 /** A host error as a short message (no errno prefix or syscall). */
@@ -45,10 +47,28 @@ export function hostMemoryBudget(): number {
 }
 
 /** Keel's shipped manifests directory. */
-export const MANIFESTS_DIR = fileURLToPath(new URL('../../../../manifests/', import.meta.url));
+export const MANIFESTS_DIR = fileURLToPath(new URL('manifests/', PACKAGE_ROOT));
+/** Where the build keeps them validated (scripts/compile-manifests.mjs). */
+const COMPILED_DIR = fileURLToPath(new URL('dist/manifests/', PACKAGE_ROOT));
+
+/**
+ * The shipped manifest at `path` as the build validated it, if the YAML is still what was
+ * validated (its SHA-256 matches); else null, and the caller validates it itself.
+ */
+function compiledManifest(path: string): Manifest | null {
+  try {
+    const real = realpathSync(path);
+    if (dirname(real) !== realpathSync(MANIFESTS_DIR) || !real.endsWith('.yaml')) return null;
+    const compiled = JSON.parse(readFileSync(join(COMPILED_DIR, `${basename(real, '.yaml')}.json`), 'utf8')) as { source: string; manifest: Manifest };
+    const source = createHash('sha256').update(readFileSync(real)).digest('hex');
+    return source === compiled.source ? compiled.manifest : null;
+  } catch {
+    return null;
+  }
+}
 
 export const nodeKeelHost: KeelHost = {
-  makeSystemHost: () => new NodeHost(),
+  makeSystemHost: (threads) => new NodeHost(0, { ...(threads?.warm !== undefined ? { size: threads.warm } : {}), ...(threads?.atBoot !== undefined ? { atBoot: threads.atBoot } : {}) }),
   platform: nodeThreadPlatform(null, true),
   absolutePath(path: string): string {
     return resolve(path);
@@ -61,6 +81,7 @@ export const nodeKeelHost: KeelHost = {
   /** KEEL_MANIFEST if set (as for the keel command), else the manifest Keel ships as its default. */
   defaultManifest: process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}default.yaml`,
   defaultMemoryBudget: hostMemoryBudget,
+  compiledManifest,
   readFile(path: string): Uint8Array {
     const b = plain(() => readFileSync(path));
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -23,7 +23,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type DirHandle, type HostFs, HostFsError, type HostStat, isComponent } from '../../services/fs/host-fs-api.js';
+import { type DirHandle, type HostFs, HostFsError, type HostStat, isComponent } from '../../host/host-fs.js';
 
 const C = fs.constants;
 const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;

@@ -4,7 +4,7 @@
  */
 
 import { type Server, type Socket, createServer } from 'node:net';
-import type { HostConnection, HostListener, HostNet } from '../../services/dev/host-net.js';
+import type { HostConnection, HostListener, HostNet } from '../../host/host-net.js';
 
 function wrap(socket: Socket): HostConnection {
   let ended = false;

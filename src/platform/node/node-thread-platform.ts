@@ -8,8 +8,8 @@ import { randomFillSync } from 'node:crypto';
 import { createReadStream, writeSync } from 'node:fs';
 import { ReadStream, isatty } from 'node:tty';
 import { type MessagePort, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
-import type { HostStdio } from '../../services/dev/host-stdio.js';
-import type { ThreadPlatform } from '../../system/thread-platform.js';
+import type { HostStdio } from '../../host/host-stdio.js';
+import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
 import { nodeHostNet } from './node-host-net.js';
 

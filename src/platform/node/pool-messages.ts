@@ -1,15 +1,16 @@
 /**
- * The messages between NodeHost and a worker it keeps for reuse (thread-entry.ts): the host gives
- * an idle worker a process; the worker says when that process has retired and it is free again.
+ * The messages between NodeHost and its workers (worker-loop.ts): the host gives a worker — new,
+ * or idle in the pool — a process; the worker says when that process has retired and it is free
+ * again.
  */
 
 import type { MessagePort } from 'node:worker_threads';
-import type { ThreadStart } from '../../system/boot-spec.js';
+import type { ThreadStart } from '../../abi/boot-spec.js';
 
 /** A process's start data as a Node worker receives it: with its control port. */
 export type WorkerStart = ThreadStart & { control: MessagePort };
 
-/** Host → idle worker: run this process. */
+/** Host → worker: run this process. */
 export interface PoolStart { start: WorkerStart }
 
 /** Worker → host: its process retired and it holds nothing of it any more. */

@@ -3,15 +3,18 @@
  * while its program runs, so the kernel and the services cannot live there: this worker boots a
  * Keel system once (the manifest given, else Keel's default; each preopen a hostfs service) and
  * then serves attach requests, one per `start()`: it creates the attached process, posts its
- * ThreadStart on the port and raises the request's signal word. When the caller reports the end,
+ * ThreadStart on the port and raises the request's signal word. Unless told otherwise (the
+ * manifest option, KEEL_MANIFEST), the system is manifests/run.yaml: the services on this worker's
+ * own thread, beside the kernel, since the program runs on the caller's and no worker of its own is
+ * needed — one thread to start, as node:wasi needs none. When the caller reports the end,
  * it records the exit status. Failures are reported the same way, so the caller never waits on
  * a worker that will not answer. The worker lives as long as the host process (it is unref'd).
  */
 
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { Keel } from '../../api/keel.js';
-import type { ExitStatus } from '../../kernel/process.js';
-import { nodeKeelHost } from './index.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
+import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
 import { nodeThreadPlatform, type StdioFds } from './node-thread-platform.js';
 
 export interface WasiKernelData {
@@ -33,7 +36,8 @@ Object.entries(data.preopens).forEach(([guest, hostDir], i) => {
   dirs[`/mnt/${i}`] = hostDir;
   preopens[guest] = `/mnt/${i}`;
 });
-const booted = Keel.boot(host, { dirs, ...(data.manifest ? { manifest: data.manifest } : {}) });
+const manifest = data.manifest ?? (process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}run.yaml`);
+const booted = Keel.boot(host, { dirs, manifest, threads: { warm: 0, atBoot: 0 } });
 booted.catch(() => {});
 const running = new Map<number, (status: ExitStatus) => void>();
 

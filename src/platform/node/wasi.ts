@@ -23,10 +23,10 @@
 
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { KeelError } from '../../api/keel.js';
-import type { ExitStatus } from '../../kernel/process.js';
-import { WASI_PREVIEW1_FUNCTIONS } from '../../abi/wasi/wasi-shim.js';
-import type { ThreadStart } from '../../system/boot-spec.js';
-import { runAttached } from '../../system/attached-process.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
+import { WASI_PREVIEW1_FUNCTIONS } from '../../abi/signatures.js';
+import type { ThreadStart } from '../../abi/boot-spec.js';
+import { runAttached } from '../../thread/attached-process.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import type { WasiKernelData, WasiKernelRequest } from './wasi-kernel.js';
 
@@ -50,7 +50,9 @@ export interface WASIOptions {
 /** How long start() waits for the kernel worker to boot and attach before giving up. */
 const ATTACH_TIMEOUT_MS = 30_000;
 
-const kernelUrl = new URL('./wasi-kernel.js', import.meta.url);
+/** Set (to true) by the bundler: the kernel worker's entry is the bundled one (scripts/bundle.mjs). */
+declare const KEEL_BUNDLED: boolean | undefined;
+const kernelUrl = new URL(typeof KEEL_BUNDLED === 'undefined' ? './wasi-kernel.js' : './wasi-kernel.cjs', import.meta.url);
 
 /** One kernel worker per system shape (manifest, stdio fds, preopens), shared by every WASI object of that shape. */
 const kernels = new Map<string, { worker: Worker; port: MessagePort }>();
@@ -86,6 +88,8 @@ export class WASI {
     for (const [name, v] of [['stdin', options.stdin], ['stdout', options.stdout], ['stderr', options.stderr]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new KeelError('BAD_OPTION', `${name}: expected a file descriptor number`);
     }
+    // The kernel worker starts booting now, while the caller compiles and instantiates its module.
+    kernelFor(options);
     this.wasiImport = {};
     for (const name of WASI_PREVIEW1_FUNCTIONS) {
       this.wasiImport[name] = ((...args: never[]) => {

@@ -9,7 +9,7 @@
  * splits again. `next`, `exit`, `return`, `break`, `continue` unwind as exceptions.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { toJsRegExp } from '../lib/posix-regex.js';
 import { RecordReader, Streams } from './io.js';
 import { AwkRuntimeError } from './errors.js';

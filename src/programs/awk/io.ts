@@ -8,8 +8,8 @@
  * gawk and mawk). Commands run as `sh -c CMD` with the other end of a pipe.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { findCommand } from '../lib/find-command.js';
 import { toJsRegExp } from '../lib/posix-regex.js';
 

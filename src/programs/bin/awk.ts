@@ -10,8 +10,8 @@
  * Errors: `awk: line N: syntax error at or near X` and `awk: run time error: …` with status 2.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { Awk, AwkRuntimeError } from '../awk/interp.js';
 import { unescape } from '../awk/strings.js';
 import { AwkSyntaxError } from '../awk/lexer.js';

@@ -4,8 +4,8 @@
  * all SUFFIX). Pure string work: nothing is looked up in the file system.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
-import { baseName } from '../../abi/keel/sys-path.js';
+import type { Sys } from '../../sys/sys.js';
+import { baseName } from '../../sys/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 
 function strip(name: string, suffix: string): string {

@@ -5,7 +5,7 @@
  * into itself would never end.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   const files = sys.args.length > 1 ? sys.args.slice(1) : ['-'];

@@ -1,6 +1,6 @@
 /** clear: move the cursor home and erase the screen (`ESC [H ESC [2J`, as for xterm). */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   try {

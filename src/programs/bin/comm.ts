@@ -5,9 +5,9 @@
  * reported (`comm: file N is not in sorted order`) and makes the status 1.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { guarded, splitLines, usage } from '../lib/inputs.js';
 
 export function main(sys: Sys): number {

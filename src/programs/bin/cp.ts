@@ -9,9 +9,9 @@
  * Copier is shared with mv (its copy-and-remove fallback across file systems).
  */
 
-import { type Stat, type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { baseName, joinPath } from '../../abi/keel/sys-path.js';
+import { type Stat, type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { baseName, joinPath } from '../../sys/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 import { copyTarget, usageError } from '../lib/copy-target.js';
 

@@ -8,7 +8,7 @@
  * or not at all with -s. The output delimiter is DELIM (for -f) or nothing (for -b), unless given.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { eachFile, guarded, usage } from '../lib/inputs.js';
 
 type Range = readonly [number, number];

@@ -3,7 +3,7 @@
  * available, use% and mount point, in 1K blocks or, with -h, human-readable sizes.
  */
 
-import type { MountInfo, Sys } from '../../abi/keel/sys.js';
+import type { MountInfo, Sys } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 function human(bytes: number): string {

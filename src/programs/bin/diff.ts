@@ -11,8 +11,8 @@
  * Times are shown in UTC (Keel has no time zones). Status: 0 same, 1 different, 2 trouble.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { type Change, diffLines } from '../lib/diff-lines.js';
 import { formatDate } from './date.js';
 

@@ -3,7 +3,7 @@
  * are ignored, `.` when NAME has no slash, `/` when only the root is left). Pure string work.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 /** POSIX dirname(1) steps: all slashes → `/`; drop trailing slashes, the last component, then slashes again. */

@@ -5,7 +5,7 @@
  *   dmesg [-w]     (-w: keep printing new lines as they come, until ^C)
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 export function main(sys: Sys): number {

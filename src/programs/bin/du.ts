@@ -6,8 +6,8 @@
  * -d N limits the depth shown, -c adds a total, -h human sizes (K, M, G).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { usage } from '../lib/inputs.js';
 
 function human(bytes: number): string {

@@ -3,7 +3,7 @@
  * -e interprets backslash escapes (\n, \t, \\, \c ends output).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   let args = sys.args.slice(1);

@@ -9,8 +9,8 @@
  * when it cannot be started, 125 for env's own usage errors (as GNU env).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 import { findCommand } from '../lib/find-command.js';
 

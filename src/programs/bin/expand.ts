@@ -3,7 +3,7 @@
  * (8), or at the columns of LIST (then single spaces past the last); -i only leading tabs.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { lines } from '../lib/lines.js';
 import { eachFile, guarded, usage } from '../lib/inputs.js';
 

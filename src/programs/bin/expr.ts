@@ -9,7 +9,7 @@
  * 3 for an evaluation error (division by zero).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { toJsRegExp } from '../lib/posix-regex.js';
 
 class ExprError extends Error {

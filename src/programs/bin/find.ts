@@ -15,8 +15,8 @@
  * -exec ... + command failed.
  */
 
-import { type Stat, type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Stat, type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { findCommand } from '../lib/find-command.js';
 import { toJsRegExp } from '../lib/posix-regex.js';
 import { matchPattern } from '../sh/pattern.js';

@@ -4,7 +4,7 @@
  * bytes); -s breaks after the last blank within the width when there is one.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { eachFile, guarded, usage } from '../lib/inputs.js';
 
 function advance(col: number, c: string, bytes: boolean): number {

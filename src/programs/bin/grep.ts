@@ -12,8 +12,8 @@
  * FILE searches `.` printing names without `./`. Input is streamed line by line.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions, type ParsedOptions } from '../lib/options.js';
 import { lines } from '../lib/lines.js';
 import { PatternError, toJsRegExp } from '../lib/posix-regex.js';

@@ -1,6 +1,6 @@
 /** gunzip: lib/gzip-main.ts. */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { gzipMain } from '../lib/gzip-main.js';
 
 export function main(sys: Sys): number {

@@ -1,6 +1,6 @@
 /** gzip: lib/gzip-main.ts. */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { gzipMain } from '../lib/gzip-main.js';
 
 export function main(sys: Sys): number {

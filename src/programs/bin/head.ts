@@ -9,7 +9,7 @@
  * `cannot open 'NAME' for reading` and the status is 1; a closed output pipe ends quietly with 1.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { eachInput, headTailOptions } from '../lib/head-tail.js';
 
 /** Copy the first `n` lines (byLines) or bytes of `fd`. */

@@ -3,7 +3,7 @@
  * is the capabilities it was given, and every program runs as the one user `keel`, uid and gid 0.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { usage } from '../lib/inputs.js';
 
 export function main(sys: Sys): number {

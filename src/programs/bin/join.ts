@@ -8,9 +8,9 @@
  * other. Order is not checked.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { guarded, splitLines, usage } from '../lib/inputs.js';
 
 export function main(sys: Sys): number {

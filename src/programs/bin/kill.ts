@@ -5,7 +5,7 @@
  * shell's jobs. -l lists the signal names (or names one), -L as a table.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 const NAMES = ['HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM',
   'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'POLL', 'PWR', 'SYS'];

@@ -6,9 +6,9 @@
  * non-directory destination first. Status 1 if any link could not be made.
  */
 
-import { type Stat, type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { baseName, joinPath } from '../../abi/keel/sys-path.js';
+import { type Stat, type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { baseName, joinPath } from '../../sys/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 
 function statOrNull(sys: Sys, path: string, follow: boolean): Stat | null {

@@ -13,9 +13,9 @@
  * read (the others are still listed).
  */
 
-import { type FileType, type Stat, type Sys, SysError, type Writer } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { joinPath } from '../../abi/keel/sys-path.js';
+import { type FileType, type Stat, type Sys, SysError, type Writer } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { joinPath } from '../../sys/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 
 interface Options {

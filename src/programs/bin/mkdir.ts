@@ -3,8 +3,8 @@
  * directory that already exists is not an error. Status 1 if any DIR could not be made.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 
 /** `a/b/c` → `a`, `a/b`, `a/b/c` (the root and empty components are skipped). */

@@ -4,7 +4,7 @@
  * says so (exit 1).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   if (sys.args.length > 1) {

@@ -7,9 +7,9 @@
  * Status 1 if anything could not be moved.
  */
 
-import { type Stat, type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { baseName, joinPath } from '../../abi/keel/sys-path.js';
+import { type Stat, type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { baseName, joinPath } from '../../sys/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 import { Copier } from './cp.js';
 import { removeTree } from './rm.js';

@@ -5,7 +5,7 @@
  * GNU does. Logical page sections (\:\:\:) are not recognised.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { lines } from '../lib/lines.js';
 import { eachFile, guarded, usage } from '../lib/inputs.js';
 import { toJsRegExp } from '../lib/posix-regex.js';

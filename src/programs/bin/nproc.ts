@@ -4,7 +4,7 @@
  * (as GNU nproc honours it), else 1; --ignore=N takes N away (never below 1).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   let ignore = 0;

@@ -6,8 +6,8 @@
  * the previous one is shown as `*` unless -v. Addresses: octal (7 digits) by default.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { usage } from '../lib/inputs.js';
 
 interface Type { readonly kind: string; readonly size: number }

@@ -5,9 +5,9 @@
  * one stream). -s joins all the lines of each file into one line instead.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { guarded, splitLines, usage } from '../lib/inputs.js';
 
 function delimiters(list: string): string[] {

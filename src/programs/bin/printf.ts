@@ -4,7 +4,7 @@
  * lib/printf-format.ts (shared with the shell's builtin).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 import { printf } from '../lib/printf-format.js';
 
 export function main(sys: Sys): number {

@@ -4,7 +4,7 @@
  * name. `ps -p PID...` limits it to those pids.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 export function main(sys: Sys): number {

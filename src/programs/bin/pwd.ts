@@ -3,7 +3,7 @@
  * Keel keeps the working directory by name, so -L and -P print the same thing.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 export function main(sys: Sys): number {

@@ -4,7 +4,7 @@
  * -n: no newline after the (last) target.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 export function main(sys: Sys): number {

@@ -4,8 +4,8 @@
  * (-e: all; -m: none); -s does not resolve symlinks.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 
 /** Resolve `path` component by component; throws SysError ENOENT where `mode` needs a part to exist. */
 export function resolvePath(sys: Sys, path: string, mode: 'e' | 'last' | 'm', links: boolean): string {

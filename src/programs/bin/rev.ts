@@ -1,6 +1,6 @@
 /** rev [FILE...]: each line with its characters in reverse order. */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { lines } from '../lib/lines.js';
 import { eachFile, guarded } from '../lib/inputs.js';
 

@@ -7,9 +7,9 @@
  * removeTree is shared with mv (its copy-and-remove fallback across file systems).
  */
 
-import { type FileType, type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { baseName, joinPath } from '../../abi/keel/sys-path.js';
+import { type FileType, type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { baseName, joinPath } from '../../sys/sys-path.js';
 import { parseOptions } from '../lib/options.js';
 
 /** Remove `path` (of `type`, as lstat or readdir gave it) and all it holds; false if anything failed (reported). */

@@ -12,9 +12,9 @@
  * Status: 0; 1 for an invalid script or usage; 2 when an input file cannot be read; q/Q's code.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { type Address, type ReplacementPart, type SedCommand, SedError, type SedScript, type ScriptPiece, type Substitution, parseSed } from '../lib/sed-script.js';
 
 interface Options {

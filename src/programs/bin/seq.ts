@@ -9,7 +9,7 @@
  * an error (status 1); a reader that went away ends seq quietly with status 1.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 interface Decimal { readonly digits: bigint; readonly scale: number }

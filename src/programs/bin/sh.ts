@@ -13,7 +13,7 @@
  * on the next (prompt `> `).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import type { List } from '../sh/ast.js';
 import { runList } from '../sh/eval.js';
 import { LineReader } from '../sh/line-reader.js';

@@ -11,10 +11,10 @@
  * keys. Every output line ends with a newline. Input is read whole. Errors exit with status 2.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { decodeText } from '../../abi/text-codec.js';
 
 const LONG: Readonly<Record<string, string>> = {
   reverse: 'r', 'numeric-sort': 'n', unique: 'u', 'ignore-case': 'f', 'ignore-leading-blanks': 'b',

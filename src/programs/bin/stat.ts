@@ -6,8 +6,8 @@
  * it), the owner is `keel` (id 0), and Blocks / IO Block are left out. Status 1 if any FILE fails.
  */
 
-import { type Stat, type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Stat, type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 import { modeString } from './ls.js';
 

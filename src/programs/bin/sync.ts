@@ -1,6 +1,6 @@
 /** sync: make every change on every mounted file system durable (diskfs commits its journal to the host disk). */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   if (sys.args.length > 1) {

@@ -3,8 +3,8 @@
  * last line without a newline comes out first, without one).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import type { Sys } from '../../sys/sys.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { eachFile, guarded } from '../lib/inputs.js';
 
 export function main(sys: Sys): number {

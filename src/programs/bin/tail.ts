@@ -9,7 +9,7 @@
  * quietly with status 1.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { eachInput, headTailOptions } from '../lib/head-tail.js';
 
 /** Where the output starts in `data`. */

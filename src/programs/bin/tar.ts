@@ -13,8 +13,8 @@
  */
 
 import { Gzip, gunzipSync } from 'fflate/browser';
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { BLOCK, RECORD, type TarEntry, TarFormatError, entries, header } from '../lib/ustar.js';
 import { matchPattern } from '../sh/pattern.js';
 import { formatDate } from './date.js';

@@ -7,8 +7,8 @@
  * status 1 (as GNU tee killed by SIGPIPE would). Input is streamed chunk by chunk.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 
 export function main(sys: Sys): number {

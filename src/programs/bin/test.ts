@@ -3,7 +3,7 @@
  * GNU test (the shell has a `test` builtin of its own, dash's; this is the program).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { TestError, evalTest } from '../lib/test-expr.js';
 
 export function main(sys: Sys): number {

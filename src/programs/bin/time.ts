@@ -4,7 +4,7 @@
  * (`real	0m0.012s`). Keel measures wall-clock time only: user and sys are reported as 0.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { startCommand } from '../lib/run-command.js';
 
 export function main(sys: Sys): number {

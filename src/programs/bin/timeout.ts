@@ -8,7 +8,7 @@
  * growing intervals (1 ms doubling to 50 ms) until the child has ended or the time is up.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { parseDuration, startCommand } from '../lib/run-command.js';
 
 const SIGNALS: Readonly<Record<string, number>> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, ALRM: 14, TERM: 15, CONT: 18, STOP: 19 };

@@ -9,7 +9,7 @@
  * Rates need two snapshots, so the first screen shows totals since boot.
  */
 
-import type { Sys, SystemProcess } from '../../abi/keel/sys.js';
+import type { Sys, SystemProcess } from '../../sys/sys.js';
 import { parseOptions } from '../lib/options.js';
 
 export function main(sys: Sys): number {

@@ -5,8 +5,8 @@
  * -a or -m changes only that time. Status 1 on any failure.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 import { parseDate } from './date.js';
 

@@ -10,7 +10,7 @@
  * SET1's bytes; -s squeezes runs of one byte of the last set given into one.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 import { usage } from '../lib/inputs.js';
 
 const CLASSES: Readonly<Record<string, (b: number) => boolean>> = {

@@ -4,8 +4,8 @@
  * / round down to a multiple, % round up). A missing file is created unless -c.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { usage } from '../lib/inputs.js';
 
 const UNITS: Readonly<Record<string, number>> = {

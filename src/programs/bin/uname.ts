@@ -4,7 +4,7 @@
  * `Keel`. -a prints them all in uname's order.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { usage } from '../lib/inputs.js';
 
 const FIELDS: readonly (readonly [string, string])[] = [

@@ -7,8 +7,8 @@
  * is the first of its run; each output line ends with a newline. Input is streamed line by line.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 import { lines } from '../lib/lines.js';
 

@@ -10,8 +10,8 @@
  * status is 1.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 
 interface Counts { lines: number; words: number; chars: number; bytes: number }

@@ -4,7 +4,7 @@
  * prints nothing for it, as Debian's which).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { guarded } from '../lib/inputs.js';
 
 export function main(sys: Sys): number {

@@ -14,11 +14,11 @@
  * or quoting error.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from '../lib/options.js';
 import { findCommand } from '../lib/find-command.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { decodeText } from '../../abi/text-codec.js';
 
 const MAX_ARG_CHARS = 128 * 1024;
 

@@ -5,8 +5,8 @@
  * case; -r turns a plain (-p) or normal dump back into bytes.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { usage } from '../lib/inputs.js';
 
 export function main(sys: Sys): number {

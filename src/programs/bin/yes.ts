@@ -4,7 +4,7 @@
  * Lines are written in blocks of about 8 KiB.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 export function main(sys: Sys): number {
   let args = sys.args.slice(1);

@@ -10,9 +10,9 @@
 
 import { md5, sha1 } from '@noble/hashes/legacy';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2';
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { usage } from './inputs.js';
 
 interface Hasher { update(b: Uint8Array): Hasher; digest(): Uint8Array }

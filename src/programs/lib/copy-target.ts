@@ -4,7 +4,7 @@
  * printed GNU-style (`PROG: missing file operand`, `Try 'PROG --help'…`) and give status 1.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 
 export interface CopyTarget {
   readonly sources: readonly string[];

@@ -4,7 +4,7 @@
  * regular file.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 
 /** The file that runs for `name` under `path` (colon-separated), or null. */
 export function findCommand(sys: Sys, name: string, path: string): string | null {

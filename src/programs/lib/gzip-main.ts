@@ -12,8 +12,8 @@
  */
 
 import { Gunzip, Gzip } from 'fflate/browser';
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 
 interface Options {
   decompress: boolean;

@@ -5,8 +5,8 @@
  * a closed output pipe ending the program quietly with status 1.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { parseOptions } from './options.js';
 
 const SUFFIXES: Readonly<Record<string, number>> = {

@@ -5,8 +5,8 @@
  * ending quietly with status 1 when the reader of their output goes away (EPIPE).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 
 /** Print a usage error GNU-style; status `status` (1 by default). */
 export function usage(sys: Sys, prog: string, message: string, status = 1): number {

@@ -3,8 +3,8 @@
  * without their newlines; a final line without a newline is included.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import type { Sys } from '../../sys/sys.js';
+import { decodeText } from '../../abi/text-codec.js';
 
 export function* lines(sys: Sys, fd: number): Generator<string> {
   const decoder = new TextDecoder();

@@ -4,8 +4,8 @@
  * run (127 not found, 126 cannot be started).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { errorText } from '../../abi/keel/sys-errors.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { errorText } from '../../sys/sys-errors.js';
 import { findCommand } from './find-command.js';
 
 /** Spawn argv; its pid, or the status after printing `PROG: failed to run command 'NAME': …`. */

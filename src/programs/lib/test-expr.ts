@@ -12,7 +12,7 @@
  * the caller prints (dash's or GNU's wording).
  */
 
-import type { FileType } from '../../abi/keel/sys.js';
+import type { FileType } from '../../sys/sys.js';
 
 export class TestError extends Error {}
 

@@ -12,7 +12,7 @@
  *   and EXIT when the shell ends.
  */
 
-import { SysError } from '../../abi/keel/sys.js';
+import { SysError } from '../../sys/sys.js';
 import { BUILTINS, KEYWORDS, SPECIAL_BUILTINS } from './builtins.js';
 import { findCommand } from '../lib/find-command.js';
 import { Parser, ParseError, singleQuote } from './parse.js';

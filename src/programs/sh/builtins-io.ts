@@ -7,8 +7,8 @@
  * newline; from a pipe or terminal it reads one byte at a time.
  */
 
-import { SysError } from '../../abi/keel/sys.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { SysError } from '../../sys/sys.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { echoEscapes, printf } from '../lib/printf-format.js';
 import { TestError, type TestFiles, evalTest } from '../lib/test-expr.js';
 import type { Shell } from './shell.js';

@@ -8,7 +8,7 @@
  * the current command) instead of ending the shell; an ignored one does nothing.
  */
 
-import { SysError } from '../../abi/keel/sys.js';
+import { SysError } from '../../sys/sys.js';
 import { continueJob, reapJobs, waitForeground } from './pipeline.js';
 import { type Shell, SIGNALS, signalName, signalNumber } from './shell.js';
 

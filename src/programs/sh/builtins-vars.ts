@@ -4,7 +4,7 @@
  * are dash's (`export NAME='value'`, `set: Illegal option -Z`, `shift: can't shift that many`).
  */
 
-import { SysError } from '../../abi/keel/sys.js';
+import { SysError } from '../../sys/sys.js';
 import { singleQuote } from './parse.js';
 import { ShellError } from './shell-exit.js';
 import type { Shell } from './shell.js';

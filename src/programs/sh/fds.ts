@@ -15,7 +15,7 @@
  * them; the fds the shell started with (0, 1, 2) are never closed by the table.
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 
 export const CAPTURE = -2;
 

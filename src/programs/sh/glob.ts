@@ -6,7 +6,7 @@
  * with a literal `.`. The pattern's quoted characters arrive escaped with `\` (pattern.ts).
  */
 
-import type { Sys } from '../../abi/keel/sys.js';
+import type { Sys } from '../../sys/sys.js';
 import { hasPatternChars, matchPattern } from './pattern.js';
 
 /** Remove backslash escapes (a component without pattern characters names a file literally). */

@@ -5,8 +5,8 @@
  * dropped.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import { decodeText } from '../../ipc/text-codec.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import { decodeText } from '../../abi/text-codec.js';
 
 export class LineReader {
   private buffer = '';

@@ -17,7 +17,7 @@
  * A subshell's commands stay in the subshell's group, which its parent made the foreground.
  */
 
-import { SysError } from '../../abi/keel/sys.js';
+import { SysError } from '../../sys/sys.js';
 import type { AndOr, Command, List, Redirect, SimpleCommand, Word, WordPart } from './ast.js';
 import { BUILTINS, PURE_BUILTINS } from './builtins.js';
 import { runSimple } from './command.js';

@@ -14,7 +14,7 @@
  * frame, which closes them when popped.
  */
 
-import { SysError } from '../../abi/keel/sys.js';
+import { SysError } from '../../sys/sys.js';
 import type { Redirect } from './ast.js';
 import { expandString } from './expand.js';
 import type { Shell } from './shell.js';

@@ -12,9 +12,9 @@
  * 127 when not found, 126 when it cannot be run, 2 for shell errors.
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
-import type { ExitStatus } from '../../kernel/process.js';
-import { isProgramFile } from '../../abi/program-loader.js';
+import { type Sys, SysError } from '../../sys/sys.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
+import { isProgramFile } from '../../abi/program-files.js';
 import { findCommand } from '../lib/find-command.js';
 import { ArithError, evalArith } from './arith.js';
 import type { FunctionDefinition, List } from './ast.js';

@@ -20,7 +20,7 @@
  * too big to put into a pipe before its reader starts).
  */
 
-import { type Sys, SysError } from '../../abi/keel/sys.js';
+import { type Sys, SysError } from '../../sys/sys.js';
 import type { FunctionDefinition, List } from './ast.js';
 import { ShellError } from './shell-exit.js';
 import { Shell } from './shell.js';

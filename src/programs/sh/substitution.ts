@@ -12,7 +12,7 @@
  *   - anything else runs in a child shell (subshell.ts) writing into that pipe.
  */
 
-import { decodeText } from '../../ipc/text-codec.js';
+import { decodeText } from '../../abi/text-codec.js';
 import type { Command, List } from './ast.js';
 import { PURE_BUILTINS } from './builtins.js';
 import { runList } from './eval.js';

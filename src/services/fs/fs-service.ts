@@ -6,9 +6,9 @@
 
 import type { Service } from '../../ipc/call-context.js';
 import { serveProtocol } from '../../ipc/protocol-client.js';
-import { ERRNO_PROTOCOL_ERRORS } from '../../abi/wasi/errno.js';
-import { Errno } from '../../abi/wasi/errno.js';
-import { FileType, fsProtocol } from './fs-protocol.js';
+import { ERRNO_PROTOCOL_ERRORS } from '../../abi/errno.js';
+import { Errno } from '../../abi/errno.js';
+import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
 import type { PageCache } from './page-cache.js';
 
 export interface NodeStat {

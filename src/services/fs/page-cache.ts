@@ -15,7 +15,7 @@
 
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
 import { revokeTokens } from '../../ipc/address-token.js';
-import { Errno } from '../../abi/wasi/errno.js';
+import { Errno } from '../../abi/errno.js';
 
 /** The part of the arena's page cache one file system owns (given at boot). */
 export interface CacheSlice {

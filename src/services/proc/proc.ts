@@ -23,15 +23,15 @@
 import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
 import type { Caller } from '../../ipc/caller.js';
 import { ProtocolClient, finishDeferred, serveProtocol } from '../../ipc/protocol-client.js';
-import { kernelProtocol } from '../../kernel/kernel-protocol.js';
-import { exitStatusToWire } from '../../kernel/kernel-service.js';
-import type { ExitStatus } from '../../kernel/process.js';
-import { Right } from '../../kernel/rights.js';
-import { Status } from '../../kernel/status.js';
-import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
-import type { InheritedFd, PreopenSpec, WasmBoot } from '../../system/boot-spec.js';
-import { WAIT_STOPPED, procProtocol } from './proc-protocol.js';
-import { vfsProtocol } from '../vfs/vfs-protocol.js';
+import { kernelProtocol } from '../../abi/protocols/kernel.js';
+import { exitStatusToWire } from '../../abi/exit-status.js';
+import type { ExitStatus } from '../../abi/exit-status.js';
+import { Right } from '../../abi/rights.js';
+import { Status } from '../../abi/status.js';
+import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
+import type { InheritedFd, PreopenSpec, WasmBoot } from '../../abi/boot-spec.js';
+import { WAIT_STOPPED, procProtocol } from '../../abi/protocols/proc.js';
+import { vfsProtocol } from '../../abi/protocols/vfs.js';
 import { MemoryLedger, WASM_PAGE_BYTES } from '../../ipc/memory-ledger.js';
 import { readProcessTable } from '../../ipc/process-table.js';
 

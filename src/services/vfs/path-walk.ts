@@ -12,11 +12,19 @@
  * so mount points are matched exactly.
  */
 
-import { Errno } from '../../abi/wasi/errno.js';
-import { FileType } from '../fs/fs-protocol.js';
+import { Errno } from '../../abi/errno.js';
+import { FileType } from '../../abi/protocols/fs.js';
+import { NAME_MAX, PATH_MAX } from '../../abi/protocols/vfs.js';
 
 export const MAX_SYMLINKS = 40;
-export const PATH_MAX = 4096;
+
+const encoder = new TextEncoder();
+
+/** Bytes of `text` in UTF-8, counted only when it could exceed `limit` (it is at most 3 per code unit). */
+function utf8LongerThan(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  return text.length * 3 > limit && encoder.encode(text).length > limit;
+}
 
 /** A place in the namespace: a node of a mounted file system, and the absolute path to it. */
 export interface Place {
@@ -42,12 +50,12 @@ export interface ParentAndName {
 }
 
 function split(path: string): { parts: string[]; absolute: boolean; trailingSlash: boolean } | number {
-  if (path.length > PATH_MAX) return Errno.NAMETOOLONG;
+  if (utf8LongerThan(path, PATH_MAX - 1)) return Errno.NAMETOOLONG;
   if (path.includes('\0')) return Errno.ILSEQ;
   const absolute = path.startsWith('/');
   const trailingSlash = path.length > 1 && path.endsWith('/');
   const parts = path.split('/').filter((p) => p.length > 0);
-  for (const p of parts) if (new TextEncoder().encode(p).length > 255) return Errno.NAMETOOLONG;
+  for (const p of parts) if (utf8LongerThan(p, NAME_MAX)) return Errno.NAMETOOLONG;
   return { parts, absolute, trailingSlash };
 }
 

@@ -12,7 +12,7 @@
  */
 
 import type { DeferredReply } from '../../ipc/call-context.js';
-import { Errno } from '../../abi/wasi/errno.js';
+import { Errno } from '../../abi/errno.js';
 
 export const PIPE_CAPACITY = 64 * 1024;
 

@@ -7,9 +7,9 @@
 
 import { DEFER, type DeferredReply, FORWARDED, type Service } from '../../ipc/call-context.js';
 import { type CallResult, serveProtocol } from '../../ipc/protocol-client.js';
-import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/wasi/errno.js';
-import { FileType, fsProtocol } from '../fs/fs-protocol.js';
-import { IO_NONBLOCK, LOOKUP_FOLLOW, vfsProtocol } from './vfs-protocol.js';
+import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
+import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
+import { IO_NONBLOCK, LOOKUP_FOLLOW, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
 import type { ReadDone, WriteDone } from './pipe.js';
 import type { Vfs } from './vfs.js';
 
@@ -48,7 +48,10 @@ export function vfsService(vfs: Vfs): Service {
   const onFs = <T>(r: CallResult<T>): T | number => (r.transport !== 0 ? Errno.IO : r.status !== 0 ? r.status : r.reply!);
   return serveProtocol(vfsProtocol, 'vfs', {
     openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
-    open: (r, c) => vfs.open(c.badge, r.dir, r.lookup, r.oflags & 0xffff, r.oflags >>> 16, r.path),
+    open: (r, c) => {
+      const { oflags, access } = splitOpenFlags(r.oflags);
+      return vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path);
+    },
     close: (r, c) => ok(vfs.closeFid(c.badge, r.fid)),
     read: (r, c, server) => {
       const h = vfs.prepareForward(c.badge, r.fid, c.regs, false);

@@ -11,9 +11,9 @@
 
 import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
-import { Errno } from '../../abi/wasi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, type FsProtocol } from '../fs/fs-protocol.js';
-import { LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from './vfs-protocol.js';
+import { Errno } from '../../abi/errno.js';
+import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, type FsProtocol } from '../../abi/protocols/fs.js';
+import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { LookupCache } from './lookup-cache.js';
@@ -23,6 +23,10 @@ export interface MountSpec {
   readonly path: string;
   /** Client handle (in the VFS's table) to the file system's server. */
   readonly handle: number;
+  /** The file system changes only through this VFS, so its entries may be copied (LookupCache). */
+  readonly cacheLookups: boolean;
+  /** Each file open on it holds a host descriptor (counted per session against hostFilesPerSession). */
+  readonly hostDescriptors: boolean;
 }
 
 interface Mount {
@@ -33,8 +37,8 @@ interface Mount {
   lookups?: LookupCache | null;
   /** The file system's incarnation the cache was filled from: a restarted file system starts it over. */
   lookupsFrom?: number;
-  /** True if the file system holds a host descriptor per open file (hostfs); undefined: not asked yet. */
-  hostBacked?: boolean;
+  readonly cacheLookups: boolean;
+  readonly hostDescriptors: boolean;
 }
 
 interface OpenFile {
@@ -63,7 +67,6 @@ interface Session {
   hostFiles: number;
 }
 
-export const FID_READ = 1, FID_WRITE = 2;
 const MAX_FIDS_PER_SESSION = 4096;
 /** Open files on host-backed file systems one session may hold (a program's share of host descriptors). */
 export const DEFAULT_HOST_FILES_PER_SESSION = 1024;
@@ -94,14 +97,12 @@ export class Vfs implements WalkFs {
     /** A fresh unguessable token (53 random bits). */
     private readonly newToken: () => number,
     private readonly pipeDone: { read: ReadDone; write: WriteDone },
-    /** Keep copies of directory entries of file systems in other threads (see LookupCache). */
-    private readonly cacheLookups = true,
     /** Bytes a pipe buffers before a writer waits (services/vfs/pipe.ts). */
-    private readonly pipeCapacity = PIPE_CAPACITY,
+    private readonly pipeCapacity: number = PIPE_CAPACITY,
     /** Open files on host-backed file systems one session may hold (EMFILE beyond). */
-    private readonly hostFilesPerSession = DEFAULT_HOST_FILES_PER_SESSION,
+    private readonly hostFilesPerSession: number = DEFAULT_HOST_FILES_PER_SESSION,
   ) {
-    for (const m of mounts) this.addMount(m.path, m.handle);
+    for (const m of mounts) this.addMount(m);
     this.firstFid = (newToken() % 0x100000) * 0x400 + 1;
   }
 
@@ -144,10 +145,13 @@ export class Vfs implements WalkFs {
     if (complete) this.mountPointsMadeFor = incarnations;
   }
 
-  addMount(path: string, handle: number): number {
-    const parts = path.split('/').filter((p) => p.length > 0);
+  addMount(spec: MountSpec): number {
+    const parts = spec.path.split('/').filter((p) => p.length > 0);
     if (this.mounts.some((m) => m.path.join('/') === parts.join('/'))) return Errno.EXIST;
-    this.mounts.push({ id: this.mounts.length, path: parts, fs: new ProtocolClient(fsProtocol, this.caller, handle) });
+    this.mounts.push({
+      id: this.mounts.length, path: parts, fs: new ProtocolClient(fsProtocol, this.caller, spec.handle),
+      cacheLookups: spec.cacheLookups, hostDescriptors: spec.hostDescriptors,
+    });
     return Errno.SUCCESS;
   }
 
@@ -205,11 +209,9 @@ export class Vfs implements WalkFs {
       }
     }
     if (m.lookups !== undefined) return m.lookups;
-    if (!this.cacheLookups || this.caller.isColocated(m.fs.handle)) return (m.lookups = null);
+    if (!m.cacheLookups || this.caller.isColocated(m.fs.handle)) return (m.lookups = null);
     m.lookupsFrom = this.caller.incarnation(m.fs.handle);
-    const s = this.status(m.fs.call('statfs', {}));
-    if (typeof s === 'number') return null;
-    return (m.lookups = s.type === 'tmpfs' || s.type === 'devfs' || s.type === 'diskfs' ? new LookupCache() : null);
+    return (m.lookups = new LookupCache());
   }
 
   /** Forget (dir, name) on `mount` before the VFS changes it. */
@@ -282,16 +284,9 @@ export class Vfs implements WalkFs {
     } else if (Vfs.counted(file)) this.fs(file.place.mount).call('close', { node: file.place.node });
   }
 
-  /** True if `file` holds a host descriptor in its file system (asked once per mount: statfs's type). */
+  /** True if `file` holds a host descriptor in its file system (its mount says so). */
   private holdsHostFile(file: OpenFile): boolean {
-    if (!Vfs.counted(file)) return false;
-    const m = this.mounts[file.place.mount]!;
-    if (m.hostBacked === undefined) {
-      const s = this.status(m.fs.call('statfs', {}));
-      if (typeof s === 'number') return false;
-      m.hostBacked = s.type === 'hostfs';
-    }
-    return m.hostBacked;
+    return Vfs.counted(file) && this.mounts[file.place.mount]!.hostDescriptors;
   }
 
   /**
@@ -539,7 +534,7 @@ export class Vfs implements WalkFs {
     if (f.pipe) return -Errno.SPIPE;
     if (f.place.type === FileType.DIRECTORY) return -Errno.ISDIR;
     if (write ? !f.write : !f.read) return -Errno.BADF;
-    regs[1] = f.place.node;
+    regs[fsProtocol.layouts.read.request.regs.node!] = f.place.node;
     return this.fs(f.place.mount).handle;
   }
 

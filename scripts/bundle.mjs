@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Part of `npm run build`: bundle the entry points a user starts — the `keel` command, the
+// library (`keel`), the node:wasi drop-in (`keel/wasi`) and the two worker entries (every Keel
+// thread; the drop-in's kernel worker) — from the compiled tree (dist/src) into dist/bundle/,
+// with esbuild. Why (measured: docs/decisions/011-start-up.md): a bundle loads as one file
+// instead of two hundred modules, and as CommonJS it spares each thread Node's ESM loader, which
+// is a large part of a worker's start. Parts a thread may not need (a program's runtime, the
+// services, each utility) stay behind lazy imports and are evaluated only when used.
+// The packages Keel depends on (commander, yaml, zod, …) stay external: node_modules serves them.
+// `import.meta.url` is the bundle's own file URL, so relative URLs (the worker entry, the package
+// root) resolve from dist/bundle/; KEEL_BUNDLED tells the host to start the .cjs worker entries.
+// The library and drop-in entries get an ESM face (index.js, wasi.js) re-exporting the bundle.
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const node = join(repo, 'dist/src/platform/node');
+const outdir = join(repo, 'dist/bundle');
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: {
+    keel: join(node, 'cli-main.js'),
+    index: join(node, 'index.js'),
+    wasi: join(node, 'wasi.js'),
+    'program-entry': join(node, 'program-entry.js'),
+    'service-entry': join(node, 'service-entry.js'),
+    'wasi-kernel': join(node, 'wasi-kernel.js'),
+  },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  define: { 'import.meta.url': '__keelBundleUrl', KEEL_BUNDLED: 'true' },
+  banner: { js: "const __keelBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+});
+for (const [entry, names] of [['index', ['bootKeel', 'Keel', 'KeelError', 'KeelProcess']], ['wasi', ['WASI']]]) {
+  // require(), not `import m from`: Node would scan the whole bundle for its exports first.
+  writeFileSync(join(outdir, `${entry}.js`), `// ESM face of ${entry}.cjs (scripts/bundle.mjs).\nimport { createRequire } from 'node:module';\nconst m = createRequire(import.meta.url)('./${entry}.cjs');\nexport const { ${names.join(', ')} } = m;\n`);
+}

@@ -1,0 +1,120 @@
+/**
+ * The file-system server protocol: what the VFS asks of tmpfs, hostfs and (later) diskfs.
+ *
+ * A file system names its files by node numbers it chooses (node 1 is its root). It knows no
+ * path names beyond single components, no mounts and no open-file offsets: the VFS walks paths
+ * component by component with `lookup`, and the local kernel keeps file offsets and passes
+ * explicit ones. Register 0 of a reply is a WASI errno (0 = success).
+ *
+ * `open`/`close` count users of a node, so a file unlinked while open lives until its last close.
+ */
+
+import { defineProtocol } from '../protocol.js';
+import { encodeInto } from '../text-codec.js';
+
+/** Node types on the wire: the WASI filetype numbers. */
+export const FileType = {
+  UNKNOWN: 0,
+  BLOCK_DEVICE: 1,
+  CHARACTER_DEVICE: 2,
+  DIRECTORY: 3,
+  REGULAR_FILE: 4,
+  SOCKET_DGRAM: 5,
+  SOCKET_STREAM: 6,
+  SYMBOLIC_LINK: 7,
+} as const;
+
+export const ROOT_NODE = 1;
+
+/** Fields of a stat reply (WASI filestat minus dev, which the VFS fills per mount). */
+/** `ino` is what stat reports (the host's inode number for hostfs); times are exact nanoseconds. */
+const stat = { node: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', atim: 'u64', mtim: 'u64', ctim: 'u64' } as const;
+
+export const fsProtocol = defineProtocol('fs', {
+  lookup: { label: 1, request: { dir: 'f64', name: 'str' }, reply: { node: 'f64', type: 'u32' } },
+  getattr: { label: 2, request: { node: 'f64' }, reply: stat },
+  read: { label: 3, request: { node: 'f64', offset: 'f64', length: 'u32' }, reply: { data: 'bytes' } },
+  write: { label: 4, request: { node: 'f64', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append=1 writes at the end; end is the offset after the write.' },
+  create: { label: 5, request: { dir: 'f64', type: 'u32', exclusive: 'u32', name: 'str', target: 'str' }, reply: { node: 'f64', type: 'u32', created: 'u32' }, doc: 'type: REGULAR_FILE, DIRECTORY or SYMBOLIC_LINK (with target). Without exclusive, an existing entry is returned.' },
+  unlink: { label: 6, request: { dir: 'f64', directory: 'u32', name: 'str' }, reply: {} },
+  rename: { label: 7, request: { fromDir: 'f64', toDir: 'f64', fromName: 'str', toName: 'str' }, reply: {} },
+  readdir: { label: 8, request: { dir: 'f64', cookie: 'f64', max: 'u32' }, reply: { count: 'u32', next: 'f64', entries: 'bytes' }, doc: 'entries: repeated [node f64][next cookie f64][type u8][namelen u32][name].' },
+  truncate: { label: 9, request: { node: 'f64', size: 'f64' }, reply: {} },
+  setTimes: { label: 10, request: { node: 'f64', atim: 'u64', mtim: 'u64', flags: 'u32' }, reply: {}, doc: 'flags: WASI fstflags; *_NOW resolved by the server.' },
+  readlink: { label: 11, request: { node: 'f64' }, reply: { target: 'str' } },
+  link: { label: 12, request: { node: 'f64', dir: 'f64', name: 'str' }, reply: {} },
+  open: { label: 13, request: { node: 'f64' }, reply: { cached: 'u32', generation: 'f64' }, doc: 'Count a user of the node. cached: 1 + its page-cache entry if its data is cached (0: none), with the token generation.' },
+  close: { label: 14, request: { node: 'f64' }, reply: {} },
+  sync: { label: 15, request: { node: 'f64' }, reply: {}, doc: 'Make the node\'s data durable; node 0: every change in the file system (sync(2)).' },
+  map: { label: 17, request: { node: 'f64' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for the node\'s data in the page cache (a regular file of at most 1 MiB): reads need no IPC while it holds. ENOTSUP without a page cache, EFBIG for larger files.' },
+  statfs: { label: 16, request: {}, reply: { name: 'str', type: 'str', total: 'f64', used: 'f64', readOnly: 'u32' }, doc: 'Name, type and space (bytes; total 0 = unknown) of the file system (df, mount).' },
+});
+
+export type FsProtocol = typeof fsProtocol;
+
+/** One directory entry as a file system reports it. */
+export interface DirEntry {
+  readonly node: number;
+  readonly type: number;
+  readonly name: string;
+}
+
+/** Pack directory entries (with their resume cookies) for a readdir reply: as many whole entries as fit in `max` bytes. */
+export function packDirEntries(entries: readonly (DirEntry & { next: number })[], max: number): { bytes: Uint8Array; count: number } {
+  const bytes = new Uint8Array(Math.max(0, max));
+  const dv = new DataView(bytes.buffer);
+  let total = 0;
+  let count = 0;
+  for (const e of entries) {
+    if (total + 21 > max) break;
+    const { read, written } = encodeInto(e.name, bytes.subarray(total + 21));
+    if (read < e.name.length) break; // the name did not fit
+    dv.setFloat64(total, e.node, true);
+    dv.setFloat64(total + 8, e.next, true);
+    dv.setUint8(total + 16, e.type);
+    dv.setUint32(total + 17, written, true);
+    total += 21 + written;
+    count++;
+  }
+  return { bytes: bytes.subarray(0, total), count };
+}
+
+/** ignoreBOM: a name that begins with U+FEFF keeps it. */
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export function unpackDirEntries(bytes: Uint8Array, count: number): (DirEntry & { next: number })[] {
+  const out: (DirEntry & { next: number })[] = [];
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let off = 0;
+  for (let i = 0; i < count && off + 21 <= bytes.length; i++) {
+    const len = dv.getUint32(off + 17, true);
+    if (off + 21 + len > bytes.length) break;
+    out.push({
+      node: dv.getFloat64(off, true),
+      next: dv.getFloat64(off + 8, true),
+      type: dv.getUint8(off + 16),
+      name: decoder.decode(bytes.slice(off + 21, off + 21 + len)),
+    });
+    off += 21 + len;
+  }
+  return out;
+}
+
+/**
+ * True if a symlink with `target`, made in a directory `depth` levels below its file system's
+ * root, would climb above that root when followed (judged on the target's text, `..` against
+ * the components before it). Keel's walk never follows such a link out of a mount's floor, and
+ * no file system makes one (EPERM), so a host tree never holds a link Keel made that points out
+ * of it. Absolute targets are refused the same way.
+ */
+export function symlinkLeavesRoot(depth: number, target: string): boolean {
+  if (target.startsWith('/')) return true;
+  let d = depth;
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (--d < 0) return true;
+    } else d++;
+  }
+  return false;
+}

@@ -1,0 +1,12 @@
+/**
+ * Entry of a Node worker that runs programs (wasm, or Keel's TypeScript programs): the worker
+ * loop with the process runtime only, loaded at once — a program's worker is often started ahead
+ * of its program (the warm pool), and then it is ready when the program comes.
+ */
+
+import { preloadProgramRuntime, type ThreadRuntimes } from '../../thread/thread-main.js';
+import { serveThreads } from './worker-loop.js';
+
+const runtimes: ThreadRuntimes = { program: () => import('../../thread/wasm-process.js') };
+serveThreads(runtimes);
+preloadProgramRuntime(runtimes);

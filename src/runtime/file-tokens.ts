@@ -1,0 +1,98 @@
+/**
+ * The local kernel's page-cache tokens, one per open file (fid), and when to ask for one.
+ *
+ * Reading a file through a token costs no IPC, but getting one costs a call and makes the file
+ * system copy the file into the page cache, so the local kernel asks only for files that are
+ * read again and again: after READS_BEFORE_MAP reads through IPC on the same fid — or at once,
+ * free, when the open itself comes back with a token (the file was cached already). A file system
+ * that cannot cache the file (too large, no page cache, not a regular file) is not asked again
+ * for that fid. A revoked token (the file changed, or its entry was evicted) is dropped and the
+ * next request waits twice as many IPC reads as the last, so a file that keeps changing settles
+ * on plain IPC reads instead of filling the cache over and over.
+ */
+
+import { CacheWord } from '../ipc/arena.js';
+import type { Caller } from '../ipc/caller.js';
+import { type PageToken, readCached } from '../ipc/page-cache-read.js';
+import type { ProtocolClient } from '../ipc/protocol-client.js';
+import type { vfsProtocol } from '../abi/protocols/vfs.js';
+import { Errno } from '../abi/errno.js';
+
+const READS_BEFORE_MAP = 2;
+const MAX_WAIT = 1 << 16;
+
+interface FileTokenState {
+  token: PageToken | null;
+  /** IPC reads on this fid since the last request (or since open). */
+  reads: number;
+  /** IPC reads to wait before the next request; Infinity once the file system said no. */
+  wait: number;
+}
+
+export class FileTokens {
+  private readonly byFid = new Map<number, FileTokenState>();
+  /** Statistics: reads answered from the page cache, tokens granted, tokens found revoked. */
+  readonly stats = { cachedReads: 0, granted: 0, revoked: 0 };
+
+  constructor(private readonly caller: Caller, private readonly vfs: ProtocolClient<typeof vfsProtocol>) {}
+
+  /**
+   * Read from the page cache if this fid holds (or now gets) a live token: bytes read, or -1 to
+   * read through IPC instead.
+   */
+  read(fid: number, offset: number, into: readonly Uint8Array[]): number {
+    let st = this.byFid.get(fid);
+    if (!st) {
+      st = { token: null, reads: 0, wait: READS_BEFORE_MAP };
+      this.byFid.set(fid, st);
+    }
+    if (!st.token && st.reads >= st.wait) this.request(fid, st);
+    if (!st.token) {
+      st.reads++;
+      return -1;
+    }
+    const n = readCached(this.caller.arena, st.token, offset, into);
+    if (n >= 0) {
+      this.stats.cachedReads++;
+      return n;
+    }
+    // Revoked: back to IPC, and wait longer before asking again.
+    this.stats.revoked++;
+    st.token = null;
+    st.reads = 1;
+    st.wait = Math.min(st.wait * 2, MAX_WAIT);
+    return -1;
+  }
+
+  /**
+   * A VFS open answered: take the token it carries, if any (`cached` is 1 + the page-cache entry
+   * when the file was already cached, 0 otherwise).
+   */
+  opened(open: { readonly fid: number; readonly cached: number; readonly generation: number }): void {
+    if (open.cached === 0) return;
+    this.byFid.set(open.fid, { token: this.tokenOf(open.cached - 1, open.generation), reads: 0, wait: READS_BEFORE_MAP });
+    this.stats.granted++;
+  }
+
+  private tokenOf(entry: number, generation: number): PageToken {
+    return { entry, generation, word: this.caller.arena.cacheEntryWord(entry) + CacheWord.GENERATION };
+  }
+
+  private request(fid: number, st: FileTokenState): void {
+    st.reads = 0;
+    const r = this.vfs.call('map', { fid });
+    if (r.transport !== 0 || r.status !== 0) {
+      // No cache for this file (or a full one): stop asking, except after ENOSPC, which may pass.
+      st.wait = r.transport === 0 && r.status === Errno.NOSPC ? Math.min(st.wait * 4, MAX_WAIT) : Infinity;
+      return;
+    }
+    const { entry, generation } = r.reply!;
+    st.token = this.tokenOf(entry, generation);
+    this.stats.granted++;
+  }
+
+  /** The fid was closed: forget its token. */
+  forget(fid: number): void {
+    this.byFid.delete(fid);
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * A process's local kernel: the trusted code in each process thread, beside the untrusted
+ * program. It holds the IPC clients the process uses (kernel, VFS, console) and the raw,
+ * allocation-free paths for the hottest calls (file reads and writes, console writes), which
+ * copy between guest memory and the call slot's bulk buffer directly.
+ *
+ * Everything here returns WASI errno values; transport failures (a service died) become EIO.
+ */
+
+import type { Caller } from '../ipc/caller.js';
+import { ProtocolClient } from '../ipc/protocol-client.js';
+import { kernelProtocol } from '../abi/protocols/kernel.js';
+import { Status } from '../abi/status.js';
+import { consoleProtocol } from '../abi/protocols/console.js';
+import { IO_NONBLOCK, vfsProtocol } from '../abi/protocols/vfs.js';
+import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
+import { Errno } from '../abi/errno.js';
+import { type FdEntry, FdTable } from './fd-table.js';
+import { FileTokens } from './file-tokens.js';
+import { concatBytes } from '../abi/bytes.js';
+import type { AddressToken } from '../ipc/address-token.js';
+import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
+
+const VW = vfsProtocol.layouts.write;
+const VR = vfsProtocol.layouts.read;
+const CW = consoleProtocol.layouts.write;
+const CR = consoleProtocol.layouts.read;
+
+export class LocalKernel {
+  readonly kernel: ProtocolClient<typeof kernelProtocol>;
+  readonly vfs: ProtocolClient<typeof vfsProtocol>;
+  readonly console: ProtocolClient<typeof consoleProtocol>;
+  /** Largest payload one call can carry. */
+  readonly maxChunk: number;
+
+  /** The net service, for processes given sockets (null otherwise). */
+  readonly net: ProtocolClient<typeof netProtocol> | null;
+  /** Page-cache tokens of the files this process reads (reads without IPC). */
+  readonly fileTokens: FileTokens;
+
+  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0) {
+    this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
+    this.vfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
+    this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
+    this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
+    this.maxChunk = caller.bulk.length;
+    this.fileTokens = new FileTokens(caller, this.vfs);
+  }
+
+  /**
+   * Every live process (ps, top): read straight from the arena's process table while this
+   * process holds the kernel's process-table token, else through the kernel's `processes` call,
+   * whose reply grants the token for next time. Errno on failure.
+   */
+  processTable(): ProcessRow[] | number {
+    const arena = this.caller.arena;
+    if (this.tableToken) {
+      const rows = readProcessTable(arena, this.tableToken);
+      if (rows) {
+        this.tableStats.local++;
+        return rows;
+      }
+      this.tableToken = null;
+    }
+    const r = this.kernel.call('processes', {});
+    if (r.transport !== Status.OK || r.status !== 0) return Errno.IO;
+    this.tableStats.ipc++;
+    const { table, granted, generation } = r.reply!;
+    if (granted === 1) this.tableToken = { word: arena.procTableGenerationWord, generation };
+    return JSON.parse(table) as ProcessRow[];
+  }
+
+  private tableToken: AddressToken | null = null;
+  /** How process-table reads were answered: from the table under the token, or by IPC. */
+  readonly tableStats = { local: 0, ipc: 0 };
+
+  /**
+   * Stop this process with stop signal `signal` (POSIX number), as a job-control stop: the kernel
+   * marks it stopped (its parent's untraced wait hears of it) and it parks here until continued.
+   */
+  stopSelf(signal: number): number {
+    const r = this.kernel.call('raise', { signal });
+    if (r.transport !== Status.OK) return Errno.IO;
+    if (r.status !== 0) return r.status === Status.INVALID_ARGS ? Errno.INVAL : Errno.IO;
+    this.caller.slot.parkWhileStopped();
+    return Errno.SUCCESS;
+  }
+
+  /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
+  releaseFd(e: FdEntry): void {
+    if (!FdTable.release(e) || e.kind === 'console') return;
+    if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
+    else {
+      if (e.kind === 'file') this.fileTokens.forget(e.fid);
+      this.vfs.call('close', { fid: e.fid });
+    }
+  }
+
+  /** Receive from a connected socket into `into` (one call; waits unless `nonblock`). [errno, bytes]. */
+  sockRecv(sock: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    if (!this.net) return [Errno.NOTSOCK, 0];
+    const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
+    const r = this.net.call('recv', { sock, max: want, flags: nonblock ? NET_NONBLOCK : 0 });
+    if (r.transport !== Status.OK) return [this.transportErrno(r.transport), 0];
+    if (r.status !== 0) return [r.status, 0];
+    scatter(r.reply!.data, into);
+    return [Errno.SUCCESS, r.reply!.data.length];
+  }
+
+  /** Send all of `parts` on a connected socket. [errno, bytes]. */
+  sockSend(sock: number, parts: readonly Uint8Array[]): [number, number] {
+    if (!this.net) return [Errno.NOTSOCK, 0];
+    const all = gather(parts);
+    let done = 0;
+    do {
+      const n = Math.min(all.length - done, this.maxChunk - 64);
+      const r = this.net.call('send', { sock, data: all.subarray(done, done + n) });
+      if (r.transport !== Status.OK) return [done > 0 ? Errno.SUCCESS : this.transportErrno(r.transport), done];
+      if (r.status !== 0) return [done > 0 ? Errno.SUCCESS : r.status, done];
+      done += r.reply!.sent;
+    } while (done < all.length);
+    return [Errno.SUCCESS, done];
+  }
+
+  private transportErrno(s: Status): number {
+    return s === Status.OK ? Errno.SUCCESS : Errno.IO;
+  }
+
+  /**
+   * Write `parts` (guest memory views) to a file at `offset` (or at its end when `append`).
+   * Returns [errno, bytes written, offset after]. Larger data goes in bulk-sized calls.
+   */
+  fileWrite(fid: number, offset: number, append: boolean, parts: readonly Uint8Array[]): [number, number, number] {
+    const regs = this.caller.regs;
+    const bulk = this.caller.bulk;
+    let total = 0;
+    let at = offset;
+    let pi = 0;
+    let po = 0;
+    for (;;) {
+      let n = 0;
+      while (pi < parts.length && n < bulk.length) {
+        const p = parts[pi]!;
+        const take = Math.min(p.length - po, bulk.length - n);
+        bulk.set(p.subarray(po, po + take), n);
+        n += take;
+        po += take;
+        if (po === p.length) { pi++; po = 0; }
+      }
+      if (n === 0 && total > 0) break;
+      regs[0] = 0;
+      regs[VW.request.regs.fid!] = fid;
+      regs[VW.request.regs.offset!] = at;
+      regs[VW.request.regs.append!] = append ? 1 : 0;
+      regs[VW.request.bulk.data![0]] = 0;
+      regs[VW.request.bulk.data![1]] = n;
+      const t = this.caller.invoke(this.vfs.handle, VW.label);
+      if (t !== Status.OK) return [total > 0 ? Errno.SUCCESS : this.transportErrno(t), total, at];
+      if (regs[0] !== 0) return [total > 0 ? Errno.SUCCESS : regs[0]!, total, at];
+      const written = regs[VW.reply.regs.written!]!;
+      total += written;
+      at = regs[VW.reply.regs.end!]!;
+      if (written < n || pi >= parts.length) break;
+    }
+    return [Errno.SUCCESS, total, at];
+  }
+
+  /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */
+  fileRead(fid: number, offset: number, into: readonly Uint8Array[]): [number, number] {
+    const cached = this.fileTokens.read(fid, offset, into);
+    if (cached >= 0) return [Errno.SUCCESS, cached];
+    const regs = this.caller.regs;
+    const bulk = this.caller.bulk;
+    let total = 0;
+    for (const dst of into) {
+      let done = 0;
+      while (done < dst.length) {
+        const want = Math.min(dst.length - done, bulk.length);
+        regs[0] = 0;
+        regs[VR.request.regs.fid!] = fid;
+        regs[VR.request.regs.offset!] = offset + total;
+        regs[VR.request.regs.length!] = want;
+        regs[VR.request.regs.flags!] = 0;
+        const t = this.caller.invoke(this.vfs.handle, VR.label);
+        if (t !== Status.OK) return [total > 0 ? Errno.SUCCESS : this.transportErrno(t), total];
+        if (regs[0] !== 0) return [total > 0 ? Errno.SUCCESS : regs[0]!, total];
+        const off = regs[VR.reply.bulk.data![0]]!;
+        const len = Math.min(regs[VR.reply.bulk.data![1]]!, want);
+        dst.set(bulk.subarray(off, off + len), done);
+        done += len;
+        total += len;
+        if (len < want) return [Errno.SUCCESS, total];
+      }
+    }
+    return [Errno.SUCCESS, total];
+  }
+
+  /**
+   * Read from a pipe end: one call (it may wait for data), scattered over `into`. Returns
+   * [errno, bytes]; 0 bytes is end of input.
+   */
+  pipeRead(fid: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
+    if (want === 0) return [Errno.SUCCESS, 0];
+    const regs = this.caller.regs;
+    regs[0] = 0;
+    regs[VR.request.regs.fid!] = fid;
+    regs[VR.request.regs.offset!] = 0;
+    regs[VR.request.regs.length!] = want;
+    regs[VR.request.regs.flags!] = nonblock ? IO_NONBLOCK : 0;
+    const t = this.caller.invoke(this.vfs.handle, VR.label);
+    if (t !== Status.OK) return [this.transportErrno(t), 0];
+    if (regs[0] !== 0) return [regs[0]!, 0];
+    const off = regs[VR.reply.bulk.data![0]]!;
+    const len = Math.min(regs[VR.reply.bulk.data![1]]!, want);
+    scatter(this.caller.bulk.subarray(off, off + len), into);
+    return [Errno.SUCCESS, len];
+  }
+
+  /**
+   * Write all of `parts` to a pipe end, waiting for room as needed (or, with `nonblock`, writing
+   * what fits now). Returns [errno, bytes written]; EPIPE once no reader is left.
+   */
+  pipeWrite(fid: number, parts: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    const regs = this.caller.regs;
+    const bulk = this.caller.bulk;
+    const all = gather(parts);
+    let done = 0;
+    while (done < all.length || (all.length === 0 && done === 0)) {
+      const n = Math.min(all.length - done, bulk.length);
+      bulk.set(all.subarray(done, done + n), 0);
+      regs[0] = 0;
+      regs[VW.request.regs.fid!] = fid;
+      regs[VW.request.regs.offset!] = 0;
+      regs[VW.request.regs.append!] = nonblock ? IO_NONBLOCK : 0;
+      regs[VW.request.bulk.data![0]] = 0;
+      regs[VW.request.bulk.data![1]] = n;
+      const t = this.caller.invoke(this.vfs.handle, VW.label);
+      if (t !== Status.OK) return [done > 0 ? Errno.SUCCESS : this.transportErrno(t), done];
+      if (regs[0] !== 0) return [done > 0 && regs[0] === Errno.AGAIN ? Errno.SUCCESS : regs[0]!, done];
+      done += regs[VW.reply.regs.written!]!;
+      if (all.length === 0 || nonblock) break;
+    }
+    return [Errno.SUCCESS, done];
+  }
+
+  /** Write to console stream `fd` (1 or 2). Returns [errno, bytes written]. */
+  consoleWrite(fd: number, parts: readonly Uint8Array[]): [number, number] {
+    const regs = this.caller.regs;
+    const bulk = this.caller.bulk;
+    let total = 0;
+    let n = 0;
+    const flush = (): number => {
+      if (n === 0) return Errno.SUCCESS;
+      regs[0] = 0;
+      regs[CW.request.regs.fd!] = fd;
+      regs[CW.request.bulk.data![0]] = 0;
+      regs[CW.request.bulk.data![1]] = n;
+      const t = this.caller.invoke(this.console.handle, CW.label);
+      if (t !== Status.OK) return this.transportErrno(t);
+      if (regs[0] !== 0) return regs[0]!;
+      total += n;
+      n = 0;
+      return Errno.SUCCESS;
+    };
+    for (const p of parts) {
+      let po = 0;
+      while (po < p.length) {
+        const take = Math.min(p.length - po, bulk.length - n);
+        bulk.set(p.subarray(po, po + take), n);
+        n += take;
+        po += take;
+        if (n === bulk.length) {
+          const e = flush();
+          if (e) return [total > 0 ? Errno.SUCCESS : e, total];
+        }
+      }
+    }
+    const e = flush();
+    return [total > 0 || e === 0 ? Errno.SUCCESS : e, total];
+  }
+
+  /** Read from the console into `into` (one call; blocks until input). Returns [errno, bytes]. */
+  consoleRead(into: readonly Uint8Array[]): [number, number] {
+    const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
+    if (want === 0) return [Errno.SUCCESS, 0];
+    const regs = this.caller.regs;
+    regs[0] = 0;
+    regs[CR.request.regs.max!] = want;
+    const t = this.caller.invoke(this.console.handle, CR.label);
+    if (t !== Status.OK) return [this.transportErrno(t), 0];
+    if (regs[0] !== 0) return [regs[0]!, 0];
+    const off = regs[CR.reply.bulk.data![0]]!;
+    const len = Math.min(regs[CR.reply.bulk.data![1]]!, want);
+    scatter(this.caller.bulk.subarray(off, off + len), into);
+    return [Errno.SUCCESS, len];
+  }
+}
+
+/** Copy `from` across the buffers of `into`, in order. */
+function scatter(from: Uint8Array, into: readonly Uint8Array[]): void {
+  let done = 0;
+  for (const dst of into) {
+    if (done >= from.length) break;
+    const take = Math.min(dst.length, from.length - done);
+    dst.set(from.subarray(done, done + take));
+    done += take;
+  }
+}
+
+/** One buffer holding all of `parts` (no copy when there is one part). */
+function gather(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
+}

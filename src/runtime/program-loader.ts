@@ -1,0 +1,87 @@
+/**
+ * Loading a program into a new process: read the file through the process's own VFS session —
+ * by path, or from an open file its parent shared (spawn by open file, so a program can start
+ * only what it can open; proc has already taken it into the process's session) — and decide what
+ * it is, like a kernel's binfmt handlers:
+ *   - `\0asm…`: a WebAssembly module, compiled here, and its linkage checked (link-check.ts:
+ *     every import one Keel provides with the signature Keel declares, `_start` () -> ());
+ *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities); the thread
+ *     checks NAME against src/programs/registry.ts before running anything, so a file can only
+ *     ask for a program Keel ships, never load code from elsewhere.
+ * Failures are messages for the exit status.
+ */
+
+import { errnoName } from '../abi/errno.js';
+import type { LocalKernel } from './local-kernel.js';
+import { FID_READ, openFlags } from '../abi/protocols/vfs.js';
+import { PROGRAM_MAGIC, startsWithProgramMagic } from '../abi/program-files.js';
+import { limitMemory } from './wasm-memory-limit.js';
+import { decodeText } from '../abi/text-codec.js';
+import { checkLinkage } from './link-check.js';
+
+export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
+
+const MAX_SCRIPT_HEADER = 256;
+function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedProgram | string {
+  if (startsWithProgramMagic(bytes)) {
+    const header = decodeText(new TextDecoder(), bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
+    return { kind: 'script', name: header };
+  }
+  if (memoryBytes !== undefined) {
+    // A module the rewrite cannot read is left to the compiler, which says what is wrong with it.
+    const limited = limitMemory(bytes, memoryBytes);
+    if (typeof limited === 'string' && /^its memory starts/.test(limited)) return `${name}: ${limited}`;
+    if (typeof limited !== 'string') bytes = limited;
+  }
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(bytes);
+  } catch (e) {
+    return `${name} is not a valid WebAssembly module: ${e instanceof Error ? e.message.replace(/^WebAssembly\.Module\(\): /, '') : String(e)}`;
+  }
+  const refused = checkLinkage(bytes);
+  return refused === null ? { kind: 'wasm', module } : refused;
+}
+
+/** Read all of open file `fid` (then close it) and compile it. */
+function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
+  try {
+    const st = lk.vfs.call('stat', { fid });
+    if (st.transport !== 0 || st.status !== 0) return `cannot load ${name}: ${errnoName(st.status)}`;
+    if (st.reply!.type !== 4) return `cannot load ${name}: not a regular file`;
+    const bytes = new Uint8Array(st.reply!.size);
+    const [err, n] = lk.fileRead(fid, 0, [bytes]);
+    if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
+    return compile(name, bytes, memoryBytes);
+  } finally {
+    lk.fileTokens.forget(fid);
+    lk.vfs.call('close', { fid });
+  }
+}
+
+/** The program at VFS path `path` (a wasm module's memory capped at `memoryBytes`, if given). */
+export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number): LoadedProgram | string {
+  const root = lk.vfs.call('openRoot', { path: '/' });
+  if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
+  const rootFid = root.reply!.fid;
+  try {
+    const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: openFlags(0, FID_READ), path: path.replace(/^\/+/, '') });
+    if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
+    lk.fileTokens.opened(f.reply!);
+    return loadFid(lk, path, f.reply!.fid, memoryBytes);
+  } finally {
+    lk.vfs.call('close', { fid: rootFid });
+  }
+}
+
+/** The program a parent shared with VFS token `token` (a wasm module's memory capped at `memoryBytes`, if given). */
+export function loadByToken(lk: LocalKernel, name: string, token: number, memoryBytes?: number): LoadedProgram | string {
+  const f = lk.vfs.call('redeem', { token });
+  if (f.transport !== 0 || f.status !== 0) return `cannot load ${name}: ${errnoName(f.status)}`;
+  return loadFid(lk, name, f.reply!.fid, memoryBytes);
+}
+
+/** The program open as `fid` in the process's session (proc redeemed the parent's token for it). */
+export function loadByFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
+  return loadFid(lk, name, fid, memoryBytes);
+}

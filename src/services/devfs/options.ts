@@ -1,0 +1,8 @@
+/**
+ * The options a manifest may give a devfs service, as a schema (zod): read only where manifests
+ * are validated (manifest/manifest-schema.ts), never by the service itself.
+ */
+
+import { z } from 'zod';
+
+export const devfsOptions = z.strictObject({});

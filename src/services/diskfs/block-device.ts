@@ -1,0 +1,100 @@
+/**
+ * The block device diskfs is written against: fixed-size blocks, read and written whole, and a
+ * flush that returns only once every write before it is durable. `imageDevice` puts one on a
+ * host file (a disk image) through the HostFs interface, so `flush` is the host's fsync.
+ *
+ * Invariant: a block never read since the device was made reads as zeros past the image's end
+ * (an image may be sparse, and shorter than its block count until written).
+ */
+
+import type { HostFs } from '../../host/host-fs.js';
+
+export const BLOCK_SIZE = 4096;
+
+export interface BlockDevice {
+  readonly blockCount: number;
+  /** Fill `into` (BLOCK_SIZE bytes) with block `n`. Throws on a host error. */
+  read(n: number, into: Uint8Array): void;
+  /** Write BLOCK_SIZE bytes to block `n`. Throws on a host error (ENOSPC, EIO). */
+  write(n: number, data: Uint8Array): void;
+  /** Write whole blocks from `n` on, in one host call where it can (a journal transaction). */
+  writeRun(n: number, data: Uint8Array): void;
+  /** Make every earlier write durable. Throws on a host error. */
+  flush(): void;
+  close(): void;
+}
+
+function inRange(n: number, blockCount: number): void {
+  if (!Number.isInteger(n) || n < 0 || n >= blockCount) throw new RangeError(`block ${n} is outside the device (${blockCount} blocks)`);
+}
+
+/** A disk image: host file `path` holding `blockCount` blocks (made, sparse, when `create`). */
+export function imageDevice(host: HostFs, path: string, opts: { create: boolean; blockCount?: number }): BlockDevice {
+  const fd = host.open(path, opts.create, false);
+  let size = host.fstat(fd).size;
+  if (opts.create && size === 0 && opts.blockCount) {
+    host.ftruncate(fd, opts.blockCount * BLOCK_SIZE);
+    size = opts.blockCount * BLOCK_SIZE;
+  }
+  const blockCount = Math.floor(size / BLOCK_SIZE);
+  const check = (n: number, data: Uint8Array): void => {
+    inRange(n, blockCount);
+    if (data.length !== BLOCK_SIZE) throw new RangeError(`a block is ${BLOCK_SIZE} bytes, not ${data.length}`);
+  };
+  return {
+    blockCount,
+    read(n, into) {
+      check(n, into);
+      let done = 0;
+      while (done < BLOCK_SIZE) {
+        const got = host.read(fd, into.subarray(done), n * BLOCK_SIZE + done);
+        if (got === 0) break;
+        done += got;
+      }
+      into.fill(0, done);
+    },
+    write(n, data) {
+      check(n, data);
+      let done = 0;
+      while (done < BLOCK_SIZE) done += host.write(fd, data.subarray(done), n * BLOCK_SIZE + done);
+    },
+    writeRun(n, data) {
+      const count = data.length / BLOCK_SIZE;
+      if (!Number.isInteger(count) || count < 1) throw new RangeError(`a run is whole blocks, not ${data.length} bytes`);
+      inRange(n, blockCount);
+      inRange(n + count - 1, blockCount);
+      let done = 0;
+      while (done < data.length) done += host.write(fd, data.subarray(done), n * BLOCK_SIZE + done);
+    },
+    flush() {
+      host.fsync(fd);
+    },
+    close() {
+      host.close(fd);
+    },
+  };
+}
+
+/** A device in memory (tests, and fsck of a copy). Writes are durable at once. */
+export function memoryDevice(blockCount: number): BlockDevice & { readonly bytes: Uint8Array } {
+  const bytes = new Uint8Array(blockCount * BLOCK_SIZE);
+  return {
+    blockCount,
+    bytes,
+    read(n, into) {
+      inRange(n, blockCount);
+      into.set(bytes.subarray(n * BLOCK_SIZE, (n + 1) * BLOCK_SIZE));
+    },
+    write(n, data) {
+      inRange(n, blockCount);
+      bytes.set(data.subarray(0, BLOCK_SIZE), n * BLOCK_SIZE);
+    },
+    writeRun(n, data) {
+      inRange(n, blockCount);
+      inRange(n + Math.ceil(data.length / BLOCK_SIZE) - 1, blockCount);
+      bytes.set(data, n * BLOCK_SIZE);
+    },
+    flush() {},
+    close() {},
+  };
+}

@@ -1,0 +1,21 @@
+/** hostfs's factory: the host directory `root`, confined, with its guards and descriptor share. */
+
+import type { ServiceKind } from '../contract/kind.js';
+import { fileSystemService } from '../fs/fs-service.js';
+import { firstNode, pageCacheOf } from '../fs/fs-instance.js';
+import type { HostfsInstanceConfig } from './declaration.js';
+import { Hostfs } from './hostfs.js';
+import { protectedSetFrom } from './hostfs-guard.js';
+
+export const hostfsKind: ServiceKind<HostfsInstanceConfig> = {
+  create(ctx) {
+    if (!ctx.platform.hostFs) throw new Error('hostfs: this platform has no host file system');
+    const c = ctx.config;
+    const fs = new Hostfs(ctx.platform.hostFs, c.root, {
+      name: c.name, readOnly: c.readOnly === true, clock: () => ctx.platform.realtime(), firstNode: firstNode(ctx.platform),
+      ...(c.maxDescriptors !== undefined ? { maxDescriptors: c.maxDescriptors } : {}),
+      protect: protectedSetFrom(c.protect),
+    });
+    return { service: fileSystemService(fs, c.name, 'hostfs', pageCacheOf(ctx.caller, c.cache)), stop: () => fs.stop() };
+  },
+};

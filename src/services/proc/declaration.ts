@@ -1,0 +1,9 @@
+/** proc, as a manifest declares it: the terminal that may signal groups, and how many processes it starts. */
+
+import type { z } from 'zod';
+import type { procOptions } from './options.js';
+import type { KindTraits } from '../contract/kind.js';
+
+export const procTraits: KindTraits = { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: true };
+
+export type ProcInstanceConfig = z.infer<typeof procOptions>;

@@ -1,0 +1,22 @@
+/**
+ * The VFS, as a manifest declares it: its mount table, and how much it keeps for others (lookup
+ * copies, pipe buffers, host files per program).
+ */
+
+import type { z } from 'zod';
+import type { vfsOptions } from './options.js';
+import type { KindTraits } from '../contract/kind.js';
+
+export const vfsTraits: KindTraits = { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: true };
+
+/** A mount, with what the system knows of the file system's kind (services/kind.ts traits). */
+export interface VfsMountConfig {
+  readonly path: string;
+  readonly fs: string;
+  /** The file system changes only through the VFS: lookups may be copied. */
+  readonly cacheLookups?: boolean;
+  /** Each open file holds a host descriptor: counted against `hostFiles`. */
+  readonly hostDescriptors?: boolean;
+}
+
+export type VfsInstanceConfig = Omit<z.infer<typeof vfsOptions>, 'mounts'> & { readonly mounts: readonly VfsMountConfig[] };

@@ -1,0 +1,24 @@
+/** The VFS's factory: mount each file system it was given a handle to; end a session when its last handle goes. */
+
+import type { ServiceKind } from '../contract/kind.js';
+import type { VfsInstanceConfig } from './declaration.js';
+import { Vfs } from './vfs.js';
+import { pipeCompletions, vfsService } from './vfs-service.js';
+
+export const vfsKind: ServiceKind<VfsInstanceConfig> = {
+  create(ctx) {
+    const c = ctx.config;
+    const random = new Uint32Array(2);
+    const newToken = (): number => {
+      ctx.platform.randomFill(new Uint8Array(random.buffer));
+      return (random[0]! & 0x1fffff) * 0x1_0000_0000 + random[1]!;
+    };
+    const mounts = c.mounts.map((m) => {
+      const handle = ctx.uses[m.fs];
+      if (handle === undefined) throw new Error(`vfs: mount ${m.path} names ${m.fs}, which this service was not given`);
+      return { path: m.path, handle, cacheLookups: (m.cacheLookups ?? false) && c.lookupCache !== false, hostDescriptors: m.hostDescriptors ?? false };
+    });
+    const vfs = new Vfs(ctx.caller, mounts, newToken, pipeCompletions, c.pipeBytes, c.hostFiles);
+    return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === c.port) vfs.endSession(badge); } };
+  },
+};
