@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: Keel against its baselines, measured side by side in one run.
  *
+ *   start-up          whole-process start of keel run / keel boot / the library / the drop-in
+ *                     against node:wasi and dash, with the phases (bench/startup.ts)
  *   ipc-null-call     empty synchronous call: co-located (same thread), cross-worker spin path,
  *                     cross-worker futex path (every wait sleeps)
  *   ipc-ring          entries per second through a submission + completion ring pair (2 workers)
@@ -48,6 +50,7 @@ import { KERNEL_PID, Kernel } from '../src/kernel/kernel.js';
 import { Ring } from '../src/ipc/ring.js';
 import { ratioChart } from './chart.js';
 import { shellScripts } from './shell-scripts.js';
+import { startupBench } from './startup.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only NAME`: run just the benchmarks whose name starts with NAME. */
@@ -286,6 +289,7 @@ async function pipeBench(layout: Layout): Promise<void> {
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stderr.write(`Keel benchmarks${quick ? ' (quick)' : ''} on ${cpus().length} × ${cpu}, node ${process.version}\n`);
+  if (wanted('start-up')) startupBench(quick, record, progress);
   if (wanted('ipc-null-call')) await ipcNullCall();
   if (wanted('ipc-ring')) await ipcRing();
   const rounds = quick ? 3 : 9;
