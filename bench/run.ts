@@ -49,6 +49,7 @@ import { ServerThread } from '../src/ipc/server-thread.js';
 import { KERNEL_PID, Kernel } from '../src/kernel/kernel.js';
 import { Ring } from '../src/ipc/ring.js';
 import { ratioChart } from './chart.js';
+import { shellScripts } from './shell-scripts.js';
 import { startupBench } from './startup.js';
 
 const quick = process.argv.includes('--quick');
@@ -314,6 +315,7 @@ async function main(): Promise<void> {
     await readCachedBench(`${readCached('hostfs')}, no tokens`, false, rounds, 'default', noCache);
   }
   if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
+  if (wanted('shell-script')) for (const row of await shellScripts(quick, progress)) record(row);
   if (wanted('real-program')) {
     // SQLite doing real work on a database file: in Keel's tmpfs under each placement, and on a
     // host directory (hostfs) like node:wasi.

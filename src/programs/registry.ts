@@ -13,6 +13,10 @@ export const PROGRAM_NAMES: readonly string[] = [
   'sh', 'ls', 'cat', 'echo', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'wc', 'head', 'tail', 'grep', 'sort',
   'uniq', 'tee', 'env', 'true', 'false', 'sleep', 'ps', 'mount', 'df', 'top', 'pwd', 'yes', 'seq',
   'rmdir', 'stat', 'basename', 'dirname', 'printf', 'xargs', 'clear', 'readlink', 'dmesg', 'sync',
+  'sed', 'tr', 'cut', 'paste', 'join', 'comm', 'tac', 'rev', 'nl', 'fold', 'expand', 'which', 'kill', 'uname', 'id',
+  'whoami', 'nproc', 'truncate', 'mktemp', 'realpath', 'test', 'expr', 'time', 'timeout', 'date', 'du', 'cmp', 'base64',
+  'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'gzip', 'gunzip', 'zcat', 'tar', 'od', 'xxd',
+  'find', 'diff', 'awk',
 ];
 
 const known = new Set(PROGRAM_NAMES);

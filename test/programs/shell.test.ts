@@ -43,8 +43,8 @@ test('PATH finds TS utilities and NAME.wasm programs; not found is 127 with a cl
   assert.match(r.stdout, /^hello, world\n/);
   assert.match(r.stdout, /argv\[1\]=a\nargv\[2\]=b c\n/);
   assert.match(r.stdout, /st=127\nst=127\n$/);
-  assert.match(r.stderr, /^keel: nosuchcmd: command not found$/m);
-  assert.match(r.stderr, /^keel: \/nope\/prog: No such file or directory$/m);
+  assert.match(r.stderr, /^sh: 1: nosuchcmd: not found$/m);
+  assert.match(r.stderr, /^sh: 1: \/nope\/prog: not found$/m);
 });
 
 test('redirections: < > >> 2> 2>&1, and a failed redirection', async () => {
@@ -57,9 +57,9 @@ test('redirections: < > >> 2> 2>&1, and a failed redirection', async () => {
   ].join('; '));
   assert.equal(r.stdout, [
     'one', 'two', 'status 1', 'cat: /nonexistent: No such file or directory',
-    'one', 'two', 'cat: /nonexistent: No such file or directory', 'after 1', '2', '',
+    'one', 'two', 'cat: /nonexistent: No such file or directory', 'after 2', '2', '',
   ].join('\n'));
-  assert.match(r.stderr, /keel: \/no\/such\/dir\/x: No such file or directory/);
+  assert.match(r.stderr, /sh: 1: cannot create \/no\/such\/dir\/x: Directory nonexistent/);
 });
 
 test('lists and statuses: ; && || ! and exit codes of wasm programs, traps and signals', async () => {
@@ -69,7 +69,7 @@ test('lists and statuses: ; && || ! and exit codes of wasm programs, traps and s
     'true && false || echo f',
   ].join('; '), withPrograms);
   assert.equal(r.stdout, 'a\nc\ne\ns=1\ns=42\ns=134\nf\n');
-  assert.match(r.stderr, /keel: trapped: unreachable/);
+  assert.match(r.stderr, /sh: 1: trapped: unreachable/);
 });
 
 test('quoting, escapes and expansion', async () => {
@@ -91,8 +91,8 @@ test('builtins: cd and pwd with relative paths; unset; source; a script with arg
     `echo 'echo "script got $1 and $2"; exit 7' > /tmp/s.sh`, 'sh /tmp/s.sh x y; echo "status $?"',
     `echo 'SOURCED=yes' > /tmp/env.sh`, '. /tmp/env.sh', 'echo $SOURCED',
   ].join('; '));
-  assert.equal(r.stdout, '/tmp/w\nhi\n/tmp/w\ncd=1\n[]\nscript got x and y\nstatus 7\nyes\n');
-  assert.match(r.stderr, /keel: cd: \/nope: No such file or directory/);
+  assert.equal(r.stdout, '/tmp/w\nhi\n/tmp/w\ncd=2\n[]\nscript got x and y\nstatus 7\nyes\n');
+  assert.match(r.stderr, /sh: 1: cd: can't cd to \/nope/);
 });
 
 test('background jobs: & with $!, jobs, wait, kill %1 (status 143)', async () => {
@@ -129,15 +129,15 @@ test('orphans: re-parented to 1, listed by ps, ended from the shell by pid and b
   assert.match(lines[at + 8]!, header);
   assert.equal(lines[at + 9], 'init 1', 'the group is gone too');
   assert.equal(lines[at + 10], 'nobody 1');
-  assert.match(r.stderr, /kill: \(1\) - Operation not permitted/);
-  assert.match(r.stderr, /kill: \(99999\) - No such process/);
+  assert.match(r.stderr, /kill: Operation not permitted/);
+  assert.match(r.stderr, /kill: No such process/);
 });
 
 test('syntax errors are reported with status 2 and run nothing', async () => {
   const r = await keelBoot('echo before | ; echo after');
   assert.equal(r.stdout, '');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /keel: syntax error/);
+  assert.equal(r.stderr, 'sh: 1: Syntax error: ";" unexpected\n');
 });
 
 test('keel boot SCRIPT ARGS runs a script from a host directory', async () => {

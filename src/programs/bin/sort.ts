@@ -1,12 +1,12 @@
 /**
- * sort [-rnufbs] [-k POS1[,POS2]] [-t SEP] [-o OUTPUT] [FILE...]: write the lines of all FILEs (or
+ * sort [-rnufbs] [-k POS1[,POS2]]... [-t SEP] [-o OUTPUT] [FILE...]: write the lines of all FILEs (or
  * standard input, also for `-`) in order.
  *
  * Ordering follows GNU sort in the C locale: lines (or keys) compare by code point; -f folds lower
  * case to upper, -n compares leading numbers (`-`, digits, one `.`; no number = 0), -b ignores
  * leading blanks of keys, -r reverses. -k F[.C][bfnr][,F[.C][bfnr]] selects the key (fields are
  * split by SEP, or by the blank-to-non-blank transitions, a field keeping its leading blanks);
- * a key with its own letters ignores the global ones. Lines whose keys are equal compare whole,
+ * a key with its own letters ignores the global ones; several -k compare in turn. Lines whose keys are equal compare whole,
  * bytewise (reversed with -r) unless -s or -u; -u outputs the first line of each run of equal
  * keys. Every output line ends with a newline. Input is read whole. Errors exit with status 2.
  */
@@ -130,10 +130,9 @@ export function main(sys: Sys): number {
   const global: Order = { numeric: o.flags.has('n'), fold: o.flags.has('f'), blanks: o.flags.has('b'), reverse: o.flags.has('r') };
   const sep = o.values.get('t') ?? null;
   if (sep !== null && sep.length !== 1) return fail(sep === '' ? 'empty tab' : `multi-character tab '${sep}'`);
-  let key: Key | null;
+  let keys: Key[];
   try {
-    const spec = o.values.get('k');
-    key = spec === undefined ? null : parseKey(spec, global);
+    keys = (o.lists.get('k') ?? []).map((spec) => parseKey(spec, global));
   } catch (e) {
     if (e instanceof Usage) return fail(e.message);
     throw e;
@@ -152,18 +151,25 @@ export function main(sys: Sys): number {
       return fail(`cannot read: ${name}: ${errorText(e.errno)}`);
     }
   }
-  const keyOf = (l: string): string => (key === null ? l : keyText(l, key, sep));
-  const keyOrder = key === null ? global : key.order;
-  const keyed = all.map((line) => ({ line, key: keyOf(line) }));
+  // No -k: the whole line is the one key, in the global order.
+  const orders = keys.length === 0 ? [global] : keys.map((k) => k.order);
+  const keyed = all.map((line) => ({ line, keys: keys.length === 0 ? [line] : keys.map((k) => keyText(line, k, sep)) }));
+  const compareKeys = (a: { keys: string[] }, b: { keys: string[] }): number => {
+    for (let i = 0; i < orders.length; i++) {
+      const c = compareBy(a.keys[i]!, b.keys[i]!, orders[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
   const lastResort = !o.flags.has('s') && !o.flags.has('u');
   keyed.sort((a, b) => {
-    const c = compareBy(a.key, b.key, keyOrder);
+    const c = compareKeys(a, b);
     if (c !== 0 || !lastResort) return c;
     const w = compareText(a.line, b.line);
     return global.reverse ? -w : w;
   });
   let lines = keyed;
-  if (o.flags.has('u')) lines = keyed.filter((x, i) => i === 0 || compareBy(keyed[i - 1]!.key, x.key, keyOrder) !== 0);
+  if (o.flags.has('u')) lines = keyed.filter((x, i) => i === 0 || compareKeys(keyed[i - 1]!, x) !== 0);
   const text = lines.map((x) => `${x.line}\n`).join('');
   try {
     const output = o.values.get('o');

@@ -1,6 +1,7 @@
 /**
- * xargs [-n N] [-r] [-t] [-0] [COMMAND [ARG...]]: run COMMAND (default `echo`) with ARGs followed
- * by items read from standard input, as many times as needed.
+ * xargs [-n N] [-r] [-t] [-0] [-I REPLACE] [COMMAND [ARG...]]: run COMMAND (default `echo`) with
+ * ARGs followed by items read from standard input, as many times as needed. With -I, each input
+ * line (leading blanks removed, empty lines skipped) makes one run, replacing REPLACE in the ARGs.
  *
  * Items are separated by blanks and newlines; single and double quotes group (not across a
  * newline) and a backslash escapes the next character; with -0 items end at NUL bytes, with no
@@ -80,8 +81,8 @@ function* items(sys: Sys, nulSeparated: boolean): Generator<string> {
 
 export function main(sys: Sys): number {
   const o = parseOptions(sys.args.slice(1), {
-    flags: 'rt0', values: 'n', stopAtOperand: true,
-    long: { 'max-args': 'n', 'no-run-if-empty': 'r', verbose: 't', null: '0' },
+    flags: 'rt0', values: 'nI', stopAtOperand: true,
+    long: { 'max-args': 'n', 'no-run-if-empty': 'r', verbose: 't', null: '0', replace: 'I' },
   });
   const perRun = typeof o === 'string' ? NaN : Number(o.values.get('n') ?? Infinity);
   if (typeof o === 'string' || !(perRun >= 1) || (perRun !== Infinity && !Number.isInteger(perRun))) {
@@ -101,8 +102,8 @@ export function main(sys: Sys): number {
     if (!(e instanceof SysError)) throw e;
   }
   let status = 0;
-  const run = (args: readonly string[]): void => {
-    const argv = [...command, ...args];
+  const run = (args: readonly string[]): void => runWith([...command, ...args]);
+  const runWith = (argv: readonly string[]): void => {
     if (o.flags.has('t')) sys.write(2, `${argv.map(shellQuote).join(' ')}\n`);
     if (path === null) {
       sys.write(2, `xargs: ${command[0]!}: No such file or directory\n`);
@@ -127,7 +128,17 @@ export function main(sys: Sys): number {
     }
     if (code !== 0) status = 123;
   };
+  const replace = o.values.get('I');
   try {
+    if (replace !== undefined) {
+      const text = decodeText(new TextDecoder(), sys.readAll(0));
+      for (const raw of text.split('\n')) {
+        const line = raw.replace(/^[ \t]+/, '');
+        if (line === '') continue;
+        runWith(command.map((a) => a.replaceAll(replace, line)));
+      }
+      return status;
+    }
     let batch: string[] = [], size = 0, ran = false;
     for (const item of items(sys, o.flags.has('0'))) {
       if (batch.length > 0 && size + item.length + 1 > MAX_ARG_CHARS) {

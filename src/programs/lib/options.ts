@@ -11,6 +11,8 @@ export interface ParsedOptions {
   readonly flags: ReadonlySet<string>;
   /** Last value given for each value option. */
   readonly values: ReadonlyMap<string, string>;
+  /** Every value given for each value option, in order (sort -k … -k …). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
   readonly operands: readonly string[];
 }
 
@@ -31,6 +33,11 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
   const valueLetters = spec.values ?? '';
   const flags = new Set<string>();
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
+  const setValue = (letter: string, v: string): void => {
+    values.set(letter, v);
+    lists.set(letter, [...(lists.get(letter) ?? []), v]);
+  };
   const operands: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -46,7 +53,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       if (valueLetters.includes(letter)) {
         const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
         if (v === undefined) return `option '--${name}' requires an argument`;
-        values.set(letter, v);
+        setValue(letter, v);
       } else flags.add(letter);
       continue;
     }
@@ -56,7 +63,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
         if (valueLetters.includes(c)) {
           const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
           if (v === undefined) return `option requires an argument -- '${c}'`;
-          values.set(c, v);
+          setValue(c, v);
           break;
         }
         if (!flagLetters.includes(c)) return `invalid option -- '${c}'`;
@@ -70,5 +77,5 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       break;
     }
   }
-  return { flags, values, operands };
+  return { flags, values, lists, operands };
 }

@@ -1,361 +1,100 @@
 /**
- * Parser for the Keel shell: a POSIX sh subset, turned into a small syntax tree.
+ * The shell grammar (XCU 2.10) over the lexer's tokens: a recursive-descent parser that builds
+ * the tree of ast.ts. Pure code: no host APIs.
  *
- * Interface: `parse(source)` returns a `Script` or throws `ParseError`; `singleQuote(s)` quotes a
- * string so that it parses back as one literal word. Pure code: no host APIs.
+ * Interface:
+ * - `parseProgram(text)`: the whole text as one list (eval, `.`, backquotes), or ParseError.
+ * - `new Parser(text).next()`: one complete command at a time — the and-or lists up to the end
+ *   of a line, here-documents included — or null at the end. This is how dash runs a script:
+ *   the lines before a syntax error run, the line with it does not.
+ * - `singleQuote(s)`: a word that parses back as exactly `s`.
  *
- * Supported: simple commands with leading NAME=value assignments, words built from unquoted text,
- * '...', "...", backslash escapes, $NAME, ${NAME} and the special parameters $? $$ $! $# $0-$9;
- * redirections < > >> >& <& with an optional IO number (`2>f`, `2>&1`); pipelines `a | b` with
- * optional `!`; and-or lists with && and ||; lists separated by ; & or newline; # comments.
- * Not supported, and rejected with a ParseError that says so (never mis-parsed): ( ) subshells and
- * function definitions, command substitution ($(...) and backticks), arithmetic $((...)),
- * here-documents (<<), `&>`, ${NAME...} operators, and compound commands (a reserved word such as
- * `if`, `for`, `while`, `{` in command position).
+ * Reserved words (if then else elif fi do done case esac while until for { } ! in) are
+ * recognised only where the grammar allows one: as the first word of a command, `in` after
+ * `for NAME` and `case WORD`, `do` after a for list, `esac` where a case item may start.
+ * A word is an assignment (NAME=value) only before the command name.
  *
- * Invariants callers rely on:
- * - Every failure is a ParseError. `incomplete` is true exactly when appending more input could
- *   make the source valid (unclosed quote or ${, trailing | && || or backslash), so an
- *   interactive shell may read a continuation line and parse the joined text again.
- * - The lexer is pulled by the parser one token at a time, so the first problem in reading order
- *   is the one reported (`| 'abc` is a syntax error at `|`, not an unclosed quote).
- * - In a Word, adjacent text parts never have the same `quoted` flag (they are merged). At most
- *   one empty text part appears, {text:'', quoted:true}, and only when the word has a quoted
- *   empty string ('' or "") and no non-empty text and no quoted parameter: it is what keeps
- *   `''` or `""$x` from vanishing in expansion.
- * - An Assignment's value is the rest of its word after `NAME=` (possibly no parts at all).
- * - Every SimpleCommand has at least one assignment, word or redirect.
+ * Errors are ParseError, worded as dash words them (`Syntax error: "fi" unexpected (expecting
+ * "then")`), with the line of the offending token; `incomplete` when the text ended too soon (an
+ * interactive shell then reads another line).
  */
 
-export type WordPart =
-  | { readonly kind: 'text'; readonly text: string; readonly quoted: boolean }
-  | { readonly kind: 'param'; readonly name: string; readonly quoted: boolean };
-export interface Word { readonly parts: readonly WordPart[] }
-export interface Assignment { readonly name: string; readonly value: Word }
-export type RedirectOp = '<' | '>' | '>>' | '>&' | '<&';
-export interface Redirect { readonly fd: number; readonly op: RedirectOp; readonly target: Word }
-export interface SimpleCommand {
-  readonly assignments: readonly Assignment[];
-  readonly words: readonly Word[];
-  readonly redirects: readonly Redirect[];
-}
-export interface Pipeline { readonly negated: boolean; readonly commands: readonly SimpleCommand[] }
-export interface AndOr {
-  readonly first: Pipeline;
-  readonly rest: readonly { readonly op: '&&' | '||'; readonly pipeline: Pipeline }[];
-}
-export interface ListItem { readonly andOr: AndOr; readonly background: boolean }
-export interface Script { readonly items: readonly ListItem[] }
+import type {
+  AndOr, Assignment, CaseItem, Command, CompoundCommand, List, ListItem, Pipeline, Redirect, RedirectOp, Word,
+} from './ast.js';
+import { Lexer, type Op, ParseError, type SubParser, type Token } from './lexer.js';
 
-/** A syntax error; `incomplete` means more input could complete the source. */
-export class ParseError extends Error {
-  readonly incomplete: boolean;
-  constructor(message: string, incomplete = false) {
-    super(message);
-    this.name = 'ParseError';
-    this.incomplete = incomplete;
-  }
-}
+export { ParseError } from './lexer.js';
 
-/** Quote `s` so that `parse` reads it back as exactly one word whose value is `s`. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+const REDIRECT_OPS = new Set<Op>(['<', '>', '>>', '>|', '<>', '<&', '>&', '<<', '<<-']);
+/** Reserved words that end a compound list (they can never start a command). */
+const CLOSERS = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
+/** Words dash names in a syntax error (any other word is just `word`). */
+const RESERVED = new Set([...CLOSERS, 'if', 'while', 'until', 'for', 'case', '{', '!', 'in']);
+
+/** Quote `s` so that the parser reads it back as exactly one word whose value is `s`. */
 export function singleQuote(s: string): string {
   return `'${s.replaceAll("'", "'\\''")}'`;
 }
 
-export function parse(source: string): Script {
-  return new Parser(new Lexer(source)).script();
+/** The whole of `text` as one list. */
+export function parseProgram(text: string, line = 1): List {
+  return new Parser(text, line).program();
 }
 
-// ---------------------------------------------------------------------------------------------
-// Lexer
-
-type ControlOp = '|' | '||' | '&&' | '&' | ';' | ';;' | '\n';
-
-type Token =
-  | { readonly kind: 'word'; readonly word: Word }
-  | { readonly kind: 'op'; readonly op: ControlOp }
-  | { readonly kind: 'redirect'; readonly op: RedirectOp; readonly fd: number | undefined }
-  | { readonly kind: 'end' };
-
-/** Characters that end an unquoted word (they are blanks or start an operator). */
-const WORD_END = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
-const NAME_START = /[A-Za-z_]/;
-const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
-const SPECIAL_PARAM = '?$!#0123456789';
-const BRACED_PARAM = /[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$!#]/y;
-const IO_NUMBER = /[0-9]+(?=[<>])/y;
-const MAX_FD = 0x7fffffff;
-
-const unclosed = (what: string): ParseError =>
-  new ParseError(`unexpected end of input (unclosed ${what})`, true);
-const commandSubstitution = (): ParseError =>
-  new ParseError('command substitution is not supported');
-
-class Lexer {
-  private pos = 0;
-  constructor(private readonly src: string) {}
-
-  next(): Token {
-    this.skipBlanksAndComments();
-    const c = this.src[this.pos];
-    if (c === undefined) return { kind: 'end' };
-    if (c >= '0' && c <= '9') {
-      IO_NUMBER.lastIndex = this.pos;
-      const digits = IO_NUMBER.exec(this.src)?.[0];
-      if (digits !== undefined) {
-        const fd = Number(digits);
-        if (fd > MAX_FD) throw new ParseError(`file descriptor out of range: ${digits}`);
-        this.pos += digits.length;
-        return this.redirect(fd);
-      }
-    }
-    switch (c) {
-      case '<':
-      case '>':
-        return this.redirect(undefined);
-      case '\n':
-        this.pos++;
-        return { kind: 'op', op: '\n' };
-      case ';':
-        return this.op(this.at(1) === ';' ? ';;' : ';');
-      case '|':
-        return this.op(this.at(1) === '|' ? '||' : '|');
-      case '&':
-        if (this.at(1) === '>') throw new ParseError("`&>' is not supported; write >file 2>&1");
-        return this.op(this.at(1) === '&' ? '&&' : '&');
-      case '(':
-      case ')':
-        throw new ParseError(`\`${c}' is not supported: no subshells, grouping or functions`);
-      default:
-        return { kind: 'word', word: this.word() };
-    }
-  }
-
-  private at(offset: number): string | undefined {
-    return this.src[this.pos + offset];
-  }
-
-  private op(op: ControlOp): Token {
-    this.pos += op.length;
-    return { kind: 'op', op };
-  }
-
-  /** Reads < << <& > >> >& at the current position; `fd` is an IO number already read. */
-  private redirect(fd: number | undefined): Token {
-    const c = this.at(0);
-    const n = this.at(1);
-    let op: RedirectOp;
-    if (c === '<') {
-      if (n === '<') throw new ParseError('here-documents are not supported');
-      op = n === '&' ? '<&' : '<';
-    } else {
-      op = n === '>' ? '>>' : n === '&' ? '>&' : '>';
-    }
-    this.pos += op.length;
-    return { kind: 'redirect', op, fd };
-  }
-
-  private skipBlanksAndComments(): void {
-    for (;;) {
-      const c = this.at(0);
-      if (c === ' ' || c === '\t') {
-        this.pos++;
-      } else if (c === '\\' && this.at(1) === '\n') {
-        this.lineContinuation();
-      } else if (c === '#') {
-        while (this.pos < this.src.length && this.at(0) !== '\n') this.pos++;
-      } else {
-        return;
-      }
-    }
-  }
-
-  /** Skips backslash-newline; at the very end of input it asks for another line. */
-  private lineContinuation(): void {
-    this.pos += 2;
-    if (this.pos >= this.src.length) {
-      throw new ParseError('unexpected end of input (line continuation)', true);
-    }
-  }
-
-  private word(): Word {
-    const b = new WordBuilder();
-    for (;;) {
-      const c = this.at(0);
-      if (c === undefined || WORD_END.has(c)) return b.finish();
-      if (c === "'") {
-        this.singleQuoted(b);
-      } else if (c === '"') {
-        this.doubleQuoted(b);
-      } else if (c === '\\') {
-        const escaped = this.src.codePointAt(this.pos + 1);
-        if (escaped === undefined) throw new ParseError('unexpected end of input (trailing \\)', true);
-        if (escaped === 0x0a) {
-          this.lineContinuation();
-        } else {
-          const ch = String.fromCodePoint(escaped);
-          b.text(ch, true);
-          this.pos += 1 + ch.length;
-        }
-      } else if (c === '$') {
-        this.dollar(b, false);
-      } else if (c === '`') {
-        throw commandSubstitution();
-      } else {
-        b.text(c, false);
-        this.pos++;
-      }
-    }
-  }
-
-  private singleQuoted(b: WordBuilder): void {
-    const close = this.src.indexOf("'", this.pos + 1);
-    if (close < 0) throw unclosed("'");
-    b.text(this.src.slice(this.pos + 1, close), true);
-    this.pos = close + 1;
-  }
-
-  private doubleQuoted(b: WordBuilder): void {
-    this.pos++;
-    b.text('', true);
-    for (;;) {
-      const c = this.at(0);
-      if (c === undefined) throw unclosed('"');
-      if (c === '"') {
-        this.pos++;
-        return;
-      }
-      if (c === '\\') {
-        const n = this.at(1);
-        if (n === undefined) throw unclosed('"');
-        if (n === '\n') {
-          this.pos += 2;
-        } else if ('$`"\\'.includes(n)) {
-          b.text(n, true);
-          this.pos += 2;
-        } else {
-          b.text('\\', true);
-          this.pos++;
-        }
-      } else if (c === '$') {
-        this.dollar(b, true);
-      } else if (c === '`') {
-        throw commandSubstitution();
-      } else {
-        b.text(c, true);
-        this.pos++;
-      }
-    }
-  }
-
-  /** Reads a parameter expansion at `$`, or a literal `$` when none follows. */
-  private dollar(b: WordBuilder, quoted: boolean): void {
-    const n = this.at(1);
-    if (n === '(') {
-      if (this.at(2) === '(') throw new ParseError('arithmetic expansion is not supported');
-      throw commandSubstitution();
-    }
-    if (n === '{') {
-      this.bracedParam(b, quoted);
-    } else if (n !== undefined && NAME_START.test(n)) {
-      NAME.lastIndex = this.pos + 1;
-      const name = NAME.exec(this.src)?.[0] ?? n;
-      b.param(name, quoted);
-      this.pos += 1 + name.length;
-    } else if (n !== undefined && SPECIAL_PARAM.includes(n)) {
-      b.param(n, quoted);
-      this.pos += 2;
-    } else {
-      b.text('$', quoted);
-      this.pos++;
-    }
-  }
-
-  /** ${NAME}, ${?} or ${10}; any operator inside the braces is rejected. */
-  private bracedParam(b: WordBuilder, quoted: boolean): void {
-    BRACED_PARAM.lastIndex = this.pos + 2;
-    const name = BRACED_PARAM.exec(this.src)?.[0] ?? '';
-    const after = this.at(2 + name.length);
-    if (after === undefined) throw unclosed('${');
-    if (name === '' || after !== '}') {
-      throw new ParseError('bad substitution: only ${NAME} is supported, without operators');
-    }
-    b.param(name, quoted);
-    this.pos += 3 + name.length;
-  }
-}
-
-/** Collects a word's parts, merging adjacent text of the same quotedness. */
-class WordBuilder {
-  private readonly parts: WordPart[] = [];
-
-  text(text: string, quoted: boolean): void {
-    const last = this.parts.at(-1);
-    if (last?.kind === 'text' && last.quoted === quoted) {
-      this.parts[this.parts.length - 1] = { kind: 'text', text: last.text + text, quoted };
-    } else {
-      this.parts.push({ kind: 'text', text, quoted });
-    }
-  }
-
-  param(name: string, quoted: boolean): void {
-    this.parts.push({ kind: 'param', name, quoted });
-  }
-
-  /**
-   * Drops empty quoted text ('' or "") unless nothing else in the word is quoted or non-empty
-   * text, in which case one empty part stays so the word still expands to an (empty) field.
-   */
-  finish(): Word {
-    const needsEmpty = !this.parts.some((p) => (p.kind === 'text' ? p.text !== '' : p.quoted));
-    const out = new WordBuilder();
-    for (const p of this.parts) {
-      if (p.kind === 'param') out.param(p.name, p.quoted);
-      else if (p.text !== '') out.text(p.text, p.quoted);
-      else if (needsEmpty && !out.parts.some((q) => q.kind === 'text')) out.text('', true);
-    }
-    return { parts: out.parts };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parser
-
-/** Words that open or close a compound command when they stand in command position. */
-const RESERVED = new Set([
-  '!', '{', '}', 'if', 'then', 'else', 'elif', 'fi', 'for', 'in', 'do', 'done',
-  'while', 'until', 'case', 'esac', 'function', 'select', '[[',
-]);
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
-
-/** The word's text when it is a single unquoted literal, else undefined. */
-function plainText(word: Word): string | undefined {
-  const only = word.parts.length === 1 ? word.parts[0] : undefined;
-  return only?.kind === 'text' && !only.quoted ? only.text : undefined;
-}
-
-function asAssignment(word: Word): Assignment | undefined {
-  const first = word.parts[0];
-  if (first?.kind !== 'text' || first.quoted) return undefined;
-  const m = ASSIGNMENT.exec(first.text);
-  if (!m?.[1]) return undefined;
-  const rest = first.text.slice(m[0].length);
-  const head: WordPart[] = rest === '' ? [] : [{ kind: 'text', text: rest, quoted: false }];
-  return { name: m[1], value: { parts: [...head, ...word.parts.slice(1)] } };
+/** The word's source text when it is a plain unquoted literal (a candidate reserved word). */
+function plain(t: Token): string | undefined {
+  if (t.kind !== 'word' || t.word.parts.length !== 1) return undefined;
+  const p = t.word.parts[0]!;
+  return p.kind === 'lit' ? p.text : undefined;
 }
 
 function describe(t: Token): string {
   switch (t.kind) {
-    case 'end': return 'newline';
-    case 'word': return plainText(t.word) ?? 'word';
-    case 'redirect': return t.op;
-    case 'op': return t.op === '\n' ? 'newline' : t.op;
+    case 'eof': return 'end of file';
+    case 'newline': return 'newline';
+    case 'op': return `"${t.op}"`;
+    case 'word': return RESERVED.has(t.raw) ? `"${t.raw}"` : 'word';
   }
 }
 
-class Parser {
+export class Parser implements SubParser {
+  private readonly lexer: Lexer;
   private lookahead: Token | undefined;
-  constructor(private readonly lexer: Lexer) {}
+
+  constructor(text: string, line = 1) {
+    this.lexer = new Lexer(text, 0, line);
+    this.lexer.sub = this;
+  }
+
+  /** Where the next complete command starts (after next() returned one). */
+  get position(): number {
+    return this.lexer.pos;
+  }
+
+  // ─── SubParser (for the lexer) ────────────────────────────────────────────
+
+  parenList(): List {
+    const saved = this.lookahead;
+    this.lookahead = undefined;
+    const list = this.compoundList([')'], true);
+    this.expectOp(')');
+    this.lookahead = saved;
+    return list;
+  }
+
+  programText(text: string, line: number): List {
+    return new Parser(text, line).program();
+  }
+
+  hereDoc(body: string, line: number): Word {
+    const p = new Parser(body, line);
+    return p.lexer.hereDocBody();
+  }
+
+  // ─── tokens ───────────────────────────────────────────────────────────────
 
   private peek(): Token {
     this.lookahead ??= this.lexer.next();
@@ -368,39 +107,102 @@ class Parser {
     return t;
   }
 
-  private isOp(...ops: ControlOp[]): boolean {
+  private isOp(op: Op): boolean {
     const t = this.peek();
-    return t.kind === 'op' && ops.includes(t.op);
+    return t.kind === 'op' && t.op === op && t.fd === null;
   }
 
-  private unexpected(t: Token): ParseError {
-    return new ParseError(`syntax error near unexpected token \`${describe(t)}'`);
+  private isWord(word: string): boolean {
+    return plain(this.peek()) === word;
   }
 
-  /** After | && ||: newlines may follow, and end of input means "more to come". */
-  private continuation(after: string): void {
-    while (this.isOp('\n')) this.take();
-    if (this.peek().kind === 'end') {
-      throw new ParseError(`unexpected end of input (after \`${after}')`, true);
-    }
+  private error(t: Token, expecting?: string): ParseError {
+    const what = `Syntax error: ${describe(t)} unexpected${expecting ? ` (expecting "${expecting}")` : ''}`;
+    return new ParseError(what, t.line, t.kind === 'eof');
   }
 
-  script(): Script {
+  private expectWord(word: string): void {
+    if (!this.isWord(word)) throw this.error(this.peek(), word);
+    this.take();
+  }
+
+  private expectOp(op: Op): void {
+    if (!this.isOp(op)) throw this.error(this.peek(), op);
+    this.take();
+  }
+
+  private skipNewlines(): void {
+    while (this.peek().kind === 'newline') this.take();
+  }
+
+  // ─── programs and lists ───────────────────────────────────────────────────
+
+  /** All complete commands to the end of the text. */
+  program(): List {
+    const items: ListItem[] = [];
+    for (let list = this.next(); list; list = this.next()) items.push(...list.items);
+    return { items };
+  }
+
+  /** The next complete command (and-or lists up to a newline), or null at the end. */
+  next(): List | null {
+    this.skipNewlines();
+    if (this.peek().kind === 'eof') return null;
     const items: ListItem[] = [];
     for (;;) {
-      while (this.isOp('\n')) this.take();
-      if (this.peek().kind === 'end') return { items };
       const andOr = this.andOr();
       const t = this.peek();
-      if (t.kind === 'end') {
-        items.push({ andOr, background: false });
-      } else if (t.kind === 'op' && (t.op === '&' || t.op === ';' || t.op === '\n')) {
+      if (t.kind === 'op' && t.fd === null && (t.op === ';' || t.op === '&')) {
         this.take();
         items.push({ andOr, background: t.op === '&' });
-      } else {
-        throw this.unexpected(t);
+        const after = this.peek();
+        if (after.kind === 'newline' || after.kind === 'eof') break;
+        continue;
       }
+      items.push({ andOr, background: false });
+      break;
     }
+    const end = this.peek();
+    if (end.kind === 'newline') this.take();
+    else if (end.kind !== 'eof') throw this.error(end);
+    return { items };
+  }
+
+  /**
+   * A compound list: and-or lists separated by ; & or newlines, up to one of `closers` (reserved
+   * words, or `)` / `;;`), which is left for the caller. Empty only when `emptyOk`.
+   */
+  private compoundList(closers: readonly string[], emptyOk = false): List {
+    const items: ListItem[] = [];
+    this.skipNewlines();
+    for (;;) {
+      const t = this.peek();
+      if (this.closes(t, closers)) break;
+      if (t.kind === 'eof') throw this.error(t, closers[0]);
+      const w = plain(t);
+      if (w !== undefined && CLOSERS.has(w)) throw this.error(t, closers[0]);
+      const andOr = this.andOr();
+      const sep = this.peek();
+      if (sep.kind === 'op' && sep.fd === null && (sep.op === ';' || sep.op === '&')) {
+        this.take();
+        items.push({ andOr, background: sep.op === '&' });
+      } else if (sep.kind === 'newline') {
+        items.push({ andOr, background: false });
+      } else {
+        items.push({ andOr, background: false });
+        if (!this.closes(sep, closers)) throw this.error(sep, sep.kind === 'eof' ? closers[0] : undefined);
+        break;
+      }
+      this.skipNewlines();
+    }
+    if (items.length === 0 && !emptyOk) throw this.error(this.peek());
+    return { items };
+  }
+
+  private closes(t: Token, closers: readonly string[]): boolean {
+    if (t.kind === 'op' && t.fd === null) return closers.includes(t.op);
+    const w = plain(t);
+    return w !== undefined && closers.includes(w);
   }
 
   private andOr(): AndOr {
@@ -408,57 +210,239 @@ class Parser {
     const rest: { op: '&&' | '||'; pipeline: Pipeline }[] = [];
     for (;;) {
       const t = this.peek();
-      if (t.kind !== 'op' || (t.op !== '&&' && t.op !== '||')) return { first, rest };
+      if (t.kind !== 'op' || t.fd !== null || (t.op !== '&&' && t.op !== '||')) return { first, rest };
       this.take();
-      this.continuation(t.op);
+      this.skipNewlines();
       rest.push({ op: t.op, pipeline: this.pipeline() });
     }
   }
 
   private pipeline(): Pipeline {
     let negated = false;
-    for (let t = this.peek(); t.kind === 'word' && plainText(t.word) === '!'; t = this.peek()) {
+    while (this.isWord('!')) {
       this.take();
       negated = !negated;
     }
     const commands = [this.command()];
     while (this.isOp('|')) {
       this.take();
-      this.continuation('|');
+      this.skipNewlines();
       commands.push(this.command());
     }
     return { negated, commands };
   }
 
-  private command(): SimpleCommand {
-    const first = this.peek();
-    const reserved = first.kind === 'word' ? plainText(first.word) : undefined;
-    if (reserved !== undefined && RESERVED.has(reserved)) {
-      if (reserved === '!') throw this.unexpected(first);
-      throw new ParseError(
-        `\`${reserved}' is not supported: compound commands (if, for, while, case, { }) are not available`);
+  // ─── commands ─────────────────────────────────────────────────────────────
+
+  private command(): Command {
+    const t = this.peek();
+    const w = plain(t);
+    if (w !== undefined) {
+      const compound = this.compound(w);
+      if (compound) return compound;
+      if (CLOSERS.has(w) || w === '!') throw this.error(t);
+    } else if (t.kind === 'op' && t.fd === null && t.op === '(') {
+      return this.withRedirects(this.subshell());
     }
-    const assignments: Assignment[] = [];
+    return this.simple();
+  }
+
+  /** A compound command when `word` starts one (the token is still unread), else null. */
+  private compound(word: string): CompoundCommand | null {
+    switch (word) {
+      case '{': return this.withRedirects(this.group());
+      case 'if': return this.withRedirects(this.ifCommand());
+      case 'while':
+      case 'until': return this.withRedirects(this.loop(word));
+      case 'for': return this.withRedirects(this.forCommand());
+      case 'case': return this.withRedirects(this.caseCommand());
+      default: return null;
+    }
+  }
+
+  private withRedirects(c: CompoundCommand): CompoundCommand {
+    const redirects: Redirect[] = [];
+    for (let r = this.redirect(); r; r = this.redirect()) redirects.push(r);
+    return redirects.length === 0 ? c : { ...c, redirects };
+  }
+
+  private group(): CompoundCommand {
+    const line = this.take().line;
+    const body = this.compoundList(['}']);
+    this.expectWord('}');
+    return { kind: 'group', line, body, redirects: [] };
+  }
+
+  private subshell(): CompoundCommand {
+    const line = this.take().line;
+    const body = this.compoundList([')']);
+    this.expectOp(')');
+    return { kind: 'subshell', line, body, redirects: [] };
+  }
+
+  private ifCommand(): CompoundCommand {
+    const line = this.take().line;
+    const clauses: { cond: List; body: List }[] = [];
+    let otherwise: List | null = null;
+    for (;;) {
+      const cond = this.compoundList(['then']);
+      this.expectWord('then');
+      const body = this.compoundList(['fi', 'elif', 'else']);
+      clauses.push({ cond, body });
+      const t = this.take();
+      const w = plain(t);
+      if (w === 'fi') break;
+      if (w === 'elif') continue;
+      otherwise = this.compoundList(['fi']);
+      this.expectWord('fi');
+      break;
+    }
+    return { kind: 'if', line, clauses, otherwise, redirects: [] };
+  }
+
+  private loop(kind: 'while' | 'until'): CompoundCommand {
+    const line = this.take().line;
+    const cond = this.compoundList(['do']);
+    const body = this.doGroup();
+    return { kind, line, cond, body, redirects: [] };
+  }
+
+  private doGroup(): List {
+    this.expectWord('do');
+    const body = this.compoundList(['done']);
+    this.expectWord('done');
+    return body;
+  }
+
+  private forCommand(): CompoundCommand {
+    const line = this.take().line;
+    const nameTok = this.take();
+    const name = plain(nameTok);
+    if (name === undefined || !NAME.test(name)) {
+      throw new ParseError('Syntax error: Bad for loop variable', nameTok.line, nameTok.kind === 'eof');
+    }
+    let words: Word[] | null = null;
+    this.skipNewlines();
+    if (this.isWord('in')) {
+      this.take();
+      words = [];
+      for (let t = this.peek(); t.kind === 'word'; t = this.peek()) {
+        this.take();
+        words.push(t.word);
+      }
+      const sep = this.peek();
+      if (sep.kind === 'op' && sep.fd === null && sep.op === ';') this.take();
+      else if (sep.kind !== 'newline') throw this.error(sep, 'do');
+    } else if (this.isOp(';')) {
+      this.take();
+    }
+    this.skipNewlines();
+    const body = this.doGroup();
+    return { kind: 'for', line, name, words, body, redirects: [] };
+  }
+
+  private caseCommand(): CompoundCommand {
+    const line = this.take().line;
+    const wordTok = this.take();
+    if (wordTok.kind !== 'word') throw this.error(wordTok);
+    this.skipNewlines();
+    this.expectWord('in');
+    const items: CaseItem[] = [];
+    for (;;) {
+      this.skipNewlines();
+      if (this.isWord('esac')) {
+        this.take();
+        break;
+      }
+      if (this.isOp('(')) this.take();
+      const patterns: Word[] = [];
+      for (;;) {
+        const p = this.take();
+        if (p.kind !== 'word') throw this.error(p, p.kind === 'eof' ? ')' : undefined);
+        patterns.push(p.word);
+        if (!this.isOp('|')) break;
+        this.take();
+      }
+      this.expectOp(')');
+      const body = this.compoundList([';;', 'esac'], true);
+      items.push({ patterns, body: body.items.length === 0 ? null : body });
+      if (this.isOp(';;')) {
+        this.take();
+        continue;
+      }
+      this.expectWord('esac');
+      break;
+    }
+    return { kind: 'case', line, word: wordTok.word, items, redirects: [] };
+  }
+
+  /** A redirection at the current token, or null. */
+  private redirect(): Redirect | null {
+    const t = this.peek();
+    if (t.kind !== 'op' || !REDIRECT_OPS.has(t.op)) return null;
+    this.take();
+    const op = t.op as RedirectOp;
+    const target = this.take();
+    if (target.kind !== 'word') throw this.error(target);
+    const fd = t.fd ?? (op.startsWith('<') && op !== '<>' ? 0 : op === '<>' ? 0 : 1);
+    const r: Redirect = { fd, op, target: target.word };
+    if (op === '<<' || op === '<<-') this.lexer.hereDoc(r, target.raw, op === '<<-');
+    return r;
+  }
+
+  private simple(): Command {
+    const line = this.peek().line;
+    const assigns: Assignment[] = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
     for (;;) {
+      const r = this.redirect();
+      if (r) {
+        redirects.push(r);
+        continue;
+      }
       const t = this.peek();
-      if (t.kind === 'word') {
-        this.take();
-        const assignment = words.length === 0 ? asAssignment(t.word) : undefined;
-        if (assignment) assignments.push(assignment);
-        else words.push(t.word);
-      } else if (t.kind === 'redirect') {
-        this.take();
-        const target = this.take();
-        if (target.kind !== 'word') throw this.unexpected(target);
-        const fd = t.fd ?? (t.op.startsWith('<') ? 0 : 1);
-        redirects.push({ fd, op: t.op, target: target.word });
-      } else {
-        break;
+      if (t.kind !== 'word') break;
+      this.take();
+      const assign = words.length === 0 ? asAssignment(t.word) : undefined;
+      if (assign) {
+        assigns.push(assign);
+        continue;
+      }
+      words.push(t.word);
+      if (words.length === 1 && assigns.length === 0 && redirects.length === 0 && this.isOp('(')) {
+        return this.functionDefinition(t, line);
       }
     }
-    if (assignments.length + words.length + redirects.length === 0) throw this.unexpected(this.peek());
-    return { assignments, words, redirects };
+    if (assigns.length + words.length + redirects.length === 0) throw this.error(this.peek());
+    return { kind: 'simple', line, assigns, words, redirects };
   }
+
+  /** NAME ( ) BODY, the name token already read. */
+  private functionDefinition(nameTok: Token, line: number): Command {
+    const name = plain(nameTok);
+    this.take();
+    if (name === undefined || !NAME.test(name)) throw new ParseError('Syntax error: Bad function name', nameTok.line);
+    this.expectOp(')');
+    this.skipNewlines();
+    const t = this.peek();
+    const w = plain(t);
+    let body: CompoundCommand | null = w !== undefined ? this.compound(w) as CompoundCommand | null : null;
+    if (!body && t.kind === 'op' && t.fd === null && t.op === '(') body = this.withRedirects(this.subshell());
+    if (!body) {
+      // dash accepts any command as a body; run it as a group.
+      const c = this.command();
+      body = { kind: 'group', line: c.line, body: { items: [{ andOr: { first: { negated: false, commands: [c] }, rest: [] }, background: false }] }, redirects: [] };
+    }
+    return { kind: 'function', line, name, body };
+  }
+}
+
+function asAssignment(word: Word): Assignment | undefined {
+  const first = word.parts[0];
+  if (first?.kind !== 'lit') return undefined;
+  const m = ASSIGNMENT.exec(first.text);
+  if (!m) return undefined;
+  const rest = first.text.slice(m[0].length);
+  return { name: m[1]!, value: { parts: [...(rest === '' ? [] : [{ kind: 'lit' as const, text: rest }]), ...word.parts.slice(1)] } };
 }

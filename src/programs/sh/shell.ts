@@ -1,220 +1,258 @@
 /**
- * The shell's interpreter: runs parsed command lines — lists (`;`, `&`), `&&`/`||` chains,
- * pipelines of any length, redirections, variables and builtins — by starting programs through
- * `sys` exactly as any other Keel program could.
+ * The shell's state and the services the evaluator, the expander and the builtins share:
+ * variables, positional parameters, functions, options, traps, the fd table, the job table, the
+ * status of the last command, how errors are reported, and running text (`eval`, `.`, traps).
  *
- * A pipeline's processes form one process group (led by the first); in the foreground the shell
- * hands the terminal to that group, so ^C reaches the job and not the shell, and takes it back
- * when the job ends. The shell keeps its copies of pipe ends and redirected files only while
- * starting the pipeline, so readers see end of input when the writers end.
+ * Evaluation itself is in eval.ts (lists and compound commands), command.ts (simple commands),
+ * pipeline.ts (starting processes) and subshell.ts (child shells); expansion in expand.ts.
  *
+ * Messages are dash's: `NAME: LINE: message` on the shell's fd 2, NAME being $0 as the shell was
+ * started (`sh` for -c, the script's path for a script) and LINE the current command's line.
  * Status conventions (as in sh): a command's status is its exit code, 128 + signal when killed,
- * 127 when not found, 126 when it cannot be run; a pipeline's is its last command's.
+ * 127 when not found, 126 when it cannot be run, 2 for shell errors.
  */
 
 import { type Sys, SysError } from '../../sys/sys.js';
 import type { ExitStatus } from '../../abi/exit-status.js';
 import { isProgramFile } from '../../abi/program-files.js';
 import { findCommand } from '../lib/find-command.js';
-import { type ExpandContext, expandSingle, expandWords } from './expand.js';
+import { ArithError, evalArith } from './arith.js';
+import type { FunctionDefinition, List } from './ast.js';
+import type { ExpandHost } from './expand.js';
+import { FdTable } from './fds.js';
 import { globPaths } from './glob.js';
 import { JobTable } from './jobs.js';
-import { type AndOr, ParseError, type Pipeline, type Script, type SimpleCommand, type Word, parse } from './parse.js';
-import { BUILTINS, type BuiltinIo } from './builtins.js';
+import { ParseError, Parser } from './parse.js';
+import { ShellError, ShellExit } from './shell-exit.js';
+import { Variables } from './variables.js';
+import { commandSubstitution } from './substitution.js';
+import { runList } from './eval.js';
 
 export { ShellExit } from './shell-exit.js';
 
-const SIGCONT = 18;
+/** Signal names the shell knows (kill, trap), by number. */
+export const SIGNALS: Readonly<Record<string, number>> = {
+  HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12,
+  PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22,
+  URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31,
+};
+
+/** A signal number for `spec` (a number, or a name with or without SIG), or undefined. */
+export function signalNumber(spec: string): number | undefined {
+  if (/^[0-9]+$/.test(spec)) return Number(spec);
+  return SIGNALS[spec.toUpperCase().replace(/^SIG/, '')];
+}
+
+export function signalName(n: number): string | undefined {
+  return Object.entries(SIGNALS).find(([, v]) => v === n)?.[0];
+}
 
 export class Shell {
-  readonly vars = new Map<string, string>();
-  readonly exported = new Set<string>();
+  readonly vars = new Variables();
+  readonly functions = new Map<string, FunctionDefinition>();
+  /** Option letters that are on: e u x f n v C a. */
+  readonly options = new Set<string>();
+  /** Trap actions by condition (EXIT, INT, TERM, …); '' ignores the signal. */
+  readonly traps = new Map<string, string>();
   readonly jobs = new JobTable();
+  readonly fds: FdTable;
+  readonly expander: ExpandHost;
   status = 0;
   lastBackground = 0;
+  /** $$: the pid of the shell that was started (a subshell keeps its parent's). */
+  rootPid = 0;
+  lineno = 0;
+  /** Status of the last command substitution of the current command (for `x=$(cmd)`). */
+  substStatus: number | null = null;
+  /** Function call and loop nesting (for return, break, continue). */
+  funcDepth = 0;
+  loopDepth = 0;
+  /** Signals the shell sent itself that have a trap, to run after the current command. */
+  readonly pendingSignals: number[] = [];
+  /** Set by `exec COMMAND`: the shell ends without running its EXIT trap. */
+  execed = false;
   /** Whether the terminal is ours to hand to jobs (stdin is a terminal). */
   readonly terminal: boolean;
-  private readonly expandCtx: ExpandContext;
-  private pidCache = 0;
+  /** getopts' place: the OPTIND it last set, and the offset within that argument. */
+  getopts = { optind: 1, offset: 0 };
+  /** This process is a subshell (started with the state of its parent). */
+  isSubshell = false;
+  private ownPid = 0;
 
-  constructor(readonly sys: Sys, public positional: string[], readonly interactive: boolean) {
-    for (const [k, v] of sys.env) {
-      this.vars.set(k, v);
-      this.exported.add(k);
-    }
-    if (!this.vars.has('PWD')) this.setVar('PWD', sys.cwd(), true);
+  constructor(readonly sys: Sys, public arg0: string, public positional: string[], readonly interactive: boolean,
+    fds: readonly (readonly [number, number])[] = [[0, 0], [1, 1], [2, 2]]) {
+    this.fds = new FdTable(sys, fds);
     this.terminal = sys.isatty(0);
-    this.expandCtx = {
+    const shell = this;
+    this.expander = {
       param: (name) => this.param(name),
+      positional: () => this.positional,
+      assign: (name, value) => this.vars.set(name, value),
+      get nounset() {
+        return shell.options.has('u');
+      },
+      get noglob() {
+        return shell.options.has('f');
+      },
+      substitute: (body) => commandSubstitution(this, body),
+      arith: (text) => this.arith(text),
       glob: (pattern) => globPaths(this.sys, pattern),
     };
   }
 
-  private param(name: string): string | undefined {
+  private preopenSet: Set<number> | null = null;
+
+  /** The fds of this process's preopened directories (a child gets them at the same numbers). */
+  get preopens(): ReadonlySet<number> {
+    this.preopenSet ??= new Set(this.sys.openFds().filter((fd) => fd > 2 && this.sys.isDirectoryFd(fd)));
+    return this.preopenSet;
+  }
+
+  /** The shell's own pid (not $$ in a subshell). */
+  get pid(): number {
+    return (this.ownPid ||= this.sys.getpid());
+  }
+
+  /** Take the environment as variables (all exported), PWD and PPID as the shell sets them. */
+  importEnvironment(): void {
+    for (const [k, v] of this.sys.env) {
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) this.vars.set(k, v, true);
+    }
+    this.vars.set('PWD', this.sys.cwd(), true);
+    if (!this.vars.has('IFS')) this.vars.set('IFS', ' \t\n');
+    if (!this.vars.has('PS1')) this.vars.set('PS1', '$ ');
+    if (!this.vars.has('PS2')) this.vars.set('PS2', '> ');
+    if (!this.vars.has('PS4')) this.vars.set('PS4', '+ ');
+    this.vars.set('PPID', String(this.sys.getppid()));
+    if (!this.vars.has('OPTIND')) this.vars.set('OPTIND', '1');
+    this.rootPid = this.pid;
+  }
+
+  param(name: string): string | undefined {
     switch (name) {
       case '?': return String(this.status);
-      case '$': return String(this.pidCache ||= this.sys.getpid());
+      case '$': return String(this.rootPid || this.pid);
       case '!': return this.lastBackground ? String(this.lastBackground) : '';
-      case '#': return String(Math.max(0, this.positional.length - 1));
+      case '#': return String(this.positional.length);
+      case '-': return this.optionString();
+      case '0': return this.arg0;
+      case 'LINENO': return String(this.lineno);
     }
-    if (/^[0-9]+$/.test(name)) return this.positional[Number(name)] ?? '';
+    if (/^[0-9]+$/.test(name)) return this.positional[Number(name) - 1];
     return this.vars.get(name);
   }
 
-  setVar(name: string, value: string, exported = false): void {
-    this.vars.set(name, value);
-    if (exported) this.exported.add(name);
+  optionString(): string {
+    return ['e', 'f', 'u', 'v', 'x', 'a', 'C', 'n'].filter((o) => this.options.has(o)).join('') + (this.interactive ? 'i' : '');
+  }
+
+  arith(text: string): string {
+    try {
+      return String(evalArith(text, { get: (n) => this.param(n), set: (n, v) => this.vars.set(n, v) }));
+    } catch (e) {
+      if (e instanceof ArithError) throw new ShellError(e.message);
+      throw e;
+    }
+  }
+
+  // ─── output ───────────────────────────────────────────────────────────────
+
+  /** Write to the command's view of fd `fd`; false when it is closed or gone (EPIPE). */
+  write(fd: number, text: string | Uint8Array): boolean {
+    try {
+      return this.fds.write(fd, text);
+    } catch (e) {
+      if (e instanceof SysError) return false;
+      throw e;
+    }
+  }
+
+  /** `NAME: LINE: message` on fd 2. */
+  error(message: string): void {
+    this.write(2, `${this.arg0}: ${this.lineno}: ${message}\n`);
+  }
+
+  /** Report a ShellError; a non-interactive shell then exits with its status. */
+  fail(e: ShellError): number {
+    this.error(e.message);
+    if (!this.interactive) throw new ShellExit(e.status);
+    return e.status;
   }
 
   /** The environment children get: the exported variables, with `extra` on top. */
   environment(extra: ReadonlyMap<string, string> = new Map()): string[] {
+    if (extra.size === 0) return this.vars.environment();
     const env = new Map<string, string>();
-    for (const name of this.exported) {
-      const v = this.vars.get(name);
-      if (v !== undefined) env.set(name, v);
+    for (const kv of this.vars.environment()) {
+      const i = kv.indexOf('=');
+      env.set(kv.slice(0, i), kv.slice(i + 1));
     }
     for (const [k, v] of extra) env.set(k, v);
     return [...env].map(([k, v]) => `${k}=${v}`);
   }
 
-  error(message: string): void {
-    try {
-      this.sys.write(2, `keel: ${message}\n`);
-    } catch {
-      // stderr gone: nothing to tell
-    }
-  }
+  // ─── running text ─────────────────────────────────────────────────────────
 
-  /** Parse and run `source`; the status of the last command (2 for a syntax error). */
-  runSource(source: string): number {
-    let script: Script;
+  /** Parse all of `text` and run it (eval, `.`, traps); a syntax error is status 2 (exit if not interactive). */
+  runText(text: string, line = this.lineno || 1, who = ''): number {
+    let list: List;
     try {
-      script = parse(source);
+      list = new Parser(text, line).program();
     } catch (e) {
+      if (e instanceof RangeError) return this.fail(new ShellError(`${who}Syntax error: nested too deeply`));
       if (!(e instanceof ParseError)) throw e;
-      this.error(e.message);
-      this.status = 2;
-      return 2;
+      this.lineno = e.line;
+      return this.fail(new ShellError(`${who}${e.message}`));
     }
-    return this.runScript(script);
+    return runList(this, list, false);
   }
 
-  runScript(script: Script): number {
-    for (const item of script.items) {
-      if (item.background) this.startBackground(item.andOr);
-      else this.status = this.runAndOr(item.andOr);
+  /** Run the trap actions of the signals the shell sent itself. */
+  runPendingTraps(): void {
+    while (this.pendingSignals.length > 0) {
+      const sig = this.pendingSignals.shift()!;
+      const action = this.traps.get(signalName(sig) ?? String(sig));
+      if (action === undefined || action === '') continue;
+      const saved = this.status;
+      this.runText(action);
+      this.status = saved;
     }
-    return this.status;
   }
 
-  private runAndOr(a: AndOr): number {
-    let status = this.runPipeline(a.first);
-    for (const { op, pipeline } of a.rest) {
-      this.status = status;
-      if ((op === '&&') === (status === 0)) status = this.runPipeline(pipeline);
+  /** Run the EXIT trap once (at the end of the shell); `exit` inside it sets the status. */
+  runExitTrap(status: number): number {
+    const action = this.traps.get('EXIT');
+    if (action === undefined || this.execed) return status;
+    this.traps.delete('EXIT');
+    this.status = status;
+    try {
+      this.runText(action);
+    } catch (e) {
+      if (e instanceof ShellExit) return e.code;
+      throw e;
     }
     return status;
   }
 
-  private runPipeline(p: Pipeline): number {
-    let status: number;
-    const only = p.commands.length === 1 ? p.commands[0]! : null;
-    const name = only ? this.commandName(only) : null;
-    if (only && (name === null || BUILTINS.has(name))) status = this.runInShell(only);
-    else {
-      const started = this.startPipeline(p.commands);
-      status = this.waitForeground(started.pgid, started.pids, started.lastStatus, describe(p));
-    }
-    return p.negated ? (status === 0 ? 1 : 0) : status;
-  }
-
-  /** The first word of a command as it will be expanded (null: no command word). */
-  private commandName(c: SimpleCommand): string | null {
-    if (c.words.length === 0) return null;
-    return expandWords([c.words[0]!], this.expandCtx)[0] ?? null;
-  }
-
-  /** A builtin, or a command of only assignments and redirections, in the shell itself. */
-  private runInShell(c: SimpleCommand): number {
-    const argv = expandWords(c.words, this.expandCtx);
-    if (argv.length === 0) {
-      for (const a of c.assignments) this.setVar(a.name, expandSingle(a.value, this.expandCtx), this.exported.has(a.name));
-    }
-    const io = this.openRedirections(c, new Map([[0, 0], [1, 1], [2, 2]]));
-    if (typeof io === 'string') {
-      this.error(io);
-      return 1;
-    }
-    try {
-      if (argv.length === 0) return 0;
-      const builtin = BUILTINS.get(argv[0]!)!;
-      const bio: BuiltinIo = { in: io.map.get(0) ?? -1, out: io.map.get(1) ?? -1, err: io.map.get(2) ?? -1 };
-      return builtin(this, argv, bio);
-    } finally {
-      for (const fd of io.opened) this.closeQuietly(fd);
-    }
-  }
-
-  /**
-   * Apply `c`'s redirections to `map` (child fd → shell fd), opening files as needed. Returns the
-   * map and the fds opened (the caller closes them), or an error message.
-   */
-  private openRedirections(c: SimpleCommand, map: Map<number, number>): { map: Map<number, number>; opened: number[] } | string {
-    const opened: number[] = [];
-    for (const r of c.redirects) {
-      const target = expandSingle(r.target, this.expandCtx);
-      if (r.op === '>&' || r.op === '<&') {
-        if (target === '-') {
-          map.delete(r.fd);
-          continue;
-        }
-        const from = map.get(Number(target));
-        if (!/^[0-9]+$/.test(target) || from === undefined) {
-          for (const fd of opened) this.closeQuietly(fd);
-          return `${target}: Bad file descriptor`;
-        }
-        map.set(r.fd, from);
-        continue;
-      }
-      try {
-        const fd = r.op === '<' ? this.sys.open(target, { read: true })
-          : this.sys.open(target, { write: true, create: true, truncate: r.op === '>', append: r.op === '>>' });
-        opened.push(fd);
-        map.set(r.fd, fd);
-      } catch (e) {
-        for (const fd of opened) this.closeQuietly(fd);
-        if (e instanceof SysError) return e.message;
-        throw e;
-      }
-    }
-    return { map, opened };
-  }
-
-  closeQuietly(fd: number): void {
-    try {
-      this.sys.close(fd);
-    } catch {
-      // already closed
-    }
-  }
+  // ─── commands ─────────────────────────────────────────────────────────────
 
   /**
    * Find the program for command `name`: a path when it contains `/`, else the first PATH
-   * directory holding NAME or NAME.wasm (the utilities' search, lib/find-command.ts). Then what
-   * to run: the file itself (wasm or `#!keel`), or /bin/sh with the file for a shell script.
-   * An error and status (127 not found, 126 not runnable) otherwise.
+   * directory holding NAME or NAME.wasm (lib/find-command.ts). Then what to run: the file itself
+   * (wasm or `#!keel`), or /bin/sh with the file for a shell script. An error and status (127
+   * not found, 126 not runnable) otherwise.
    */
   resolveCommand(name: string): { path: string; prefix: string[] } | { error: string; status: number } {
     const path = findCommand(this.sys, name, this.vars.get('PATH') ?? '/bin');
-    if (path === null) return { error: `${name}: command not found`, status: 127 };
+    if (path === null) return { error: `${name}: not found`, status: 127 };
     if (name.includes('/')) {
       let type: string;
       try {
         type = this.sys.stat(path).type;
       } catch {
-        return { error: `${name}: No such file or directory`, status: 127 };
+        return { error: `${name}: not found`, status: 127 };
       }
-      if (type === 'dir') return { error: `${name}: Is a directory`, status: 126 };
+      if (type === 'dir') return { error: `${name}: Permission denied`, status: 126 };
     }
     return this.isProgram(path) ? { path, prefix: [] } : { path: '/bin/sh', prefix: ['sh', path] };
   }
@@ -232,133 +270,12 @@ export class Shell {
     }
   }
 
-  /** Start every command of a pipeline in one new process group. */
-  startPipeline(commands: readonly SimpleCommand[]): { pgid: number; pids: number[]; lastStatus: number | null } {
-    const pipes: [number, number][] = [];
-    const pids: number[] = [];
-    let pgid = 0;
-    let lastStatus: number | null = null;
+  closeQuietly(fd: number): void {
     try {
-      for (let i = 0; i < commands.length - 1; i++) pipes.push(this.sys.pipe());
-    } catch (e) {
-      for (const [r, w] of pipes) { this.closeQuietly(r); this.closeQuietly(w); }
-      this.error(e instanceof SysError ? `pipe: ${e.message}` : String(e));
-      return { pgid: 0, pids: [], lastStatus: 1 };
-    }
-    commands.forEach((c, i) => {
-      const map = new Map<number, number>([[0, i > 0 ? pipes[i - 1]![0] : 0], [1, i < commands.length - 1 ? pipes[i]![1] : 1], [2, 2]]);
-      const r = this.startCommand(c, map, pgid);
-      if ('status' in r) {
-        if (i === commands.length - 1) lastStatus = r.status;
-        return;
-      }
-      if (pgid === 0) pgid = r.pid;
-      pids.push(r.pid);
-    });
-    for (const [r, w] of pipes) {
-      this.closeQuietly(r);
-      this.closeQuietly(w);
-    }
-    return { pgid, pids, lastStatus };
-  }
-
-  /** Start one command with fds `map`; its pid, or the status it failed with. */
-  private startCommand(c: SimpleCommand, map: Map<number, number>, pgid: number): { pid: number } | { status: number } {
-    const argv = expandWords(c.words, this.expandCtx);
-    const io = this.openRedirections(c, map);
-    if (typeof io === 'string') {
-      this.error(io);
-      return { status: 1 };
-    }
-    try {
-      if (argv.length === 0) return { status: 0 };
-      const extra = new Map<string, string>();
-      for (const a of c.assignments) extra.set(a.name, expandSingle(a.value, this.expandCtx));
-      const found = this.resolveCommand(argv[0]!);
-      if ('error' in found) {
-        this.error(found.error);
-        return { status: found.status };
-      }
-      try {
-        const pid = this.sys.spawn(found.path, {
-          args: [...found.prefix, ...(found.prefix.length > 0 ? argv.slice(1) : argv)],
-          env: this.environment(extra),
-          fds: [...io.map],
-          pgid: pgid === 0 ? -1 : pgid,
-        });
-        return { pid };
-      } catch (e) {
-        if (!(e instanceof SysError)) throw e;
-        this.error(`${argv[0]}: ${e.message.replace(/^[^:]*: /, '')}`);
-        return { status: e.code === 'ENOENT' ? 127 : 126 };
-      }
-    } finally {
-      for (const fd of io.opened) this.closeQuietly(fd);
-    }
-  }
-
-  /** Hand the terminal to `pgid` (0: back to the shell). */
-  foreground(pgid: number): void {
-    if (!this.terminal) return;
-    try {
-      this.sys.setForeground(pgid);
+      this.sys.close(fd);
     } catch {
-      // no terminal service: nothing to hand over
+      // already closed
     }
-  }
-
-  /**
-   * Wait for a foreground job; its status (the last process's, unless `lastStatus` is set). If
-   * the job is stopped (^Z), it becomes a stopped job in the table and the shell carries on.
-   */
-  waitForeground(pgid: number, pids: readonly number[], lastStatus: number | null, text: string): number {
-    if (pids.length === 0) return lastStatus ?? 0;
-    this.foreground(pgid);
-    let status = 0;
-    try {
-      for (const [i, pid] of pids.entries()) {
-        const w = this.sys.waitUntraced(pid);
-        if (w.status === null) {
-          const job = this.jobs.add(pgid, pids.slice(i), text);
-          job.stopped = true;
-          this.sys.write(2, `\n[${job.id}]+  Stopped\t\t${text}\n`);
-          return w.code;
-        }
-        status = this.report({ code: w.code, status: w.status });
-      }
-    } finally {
-      this.foreground(0);
-    }
-    return lastStatus ?? status;
-  }
-
-  /** Continue a stopped job (SIGCONT to each of its processes). */
-  continueJob(job: { pids: readonly number[]; stopped: boolean }): void {
-    for (const pid of job.pids) {
-      try {
-        this.sys.kill(pid, SIGCONT);
-      } catch {
-        // already gone: wait will collect it
-      }
-    }
-    job.stopped = false;
-  }
-
-  private startBackground(a: AndOr): void {
-    if (a.rest.length > 0 || a.first.negated) {
-      this.error('only a single pipeline can run in the background');
-      this.status = 2;
-      return;
-    }
-    const started = this.startPipeline(a.first.commands);
-    if (started.pids.length === 0) {
-      this.status = started.lastStatus ?? 0;
-      return;
-    }
-    const job = this.jobs.add(started.pgid, started.pids, describe(a.first));
-    this.lastBackground = started.pids[started.pids.length - 1]!;
-    if (this.interactive) this.sys.write(2, `[${job.id}] ${this.lastBackground}\n`);
-    this.status = 0;
   }
 
   /** Say how a process ended when it did not simply exit (as sh reports "Killed"); its code. */
@@ -367,33 +284,7 @@ export class Shell {
     if (s.kind === 'trapped') this.error(`trapped: ${s.message}`);
     else if (s.kind === 'crashed') this.error(s.message);
     else if (s.kind === 'killed' && s.limit === 'memory') this.error(`killed by signal ${s.signal} (out of memory: the programs were over the memory budget)`);
-    else if (s.kind === 'killed' && s.signal !== 2 && s.signal !== 13) this.error(`killed by signal ${s.signal}${s.limit ? ` (${s.limit} limit)` : ''}`);
+    else if (s.kind === 'killed' && s.signal !== 2 && s.signal !== 13 && s.signal !== 15) this.error(`killed by signal ${s.signal}${s.limit ? ` (${s.limit} limit)` : ''}`);
     return w.code;
   }
-
-  /** Collect background jobs that have ended (and, interactively, say so). */
-  reapJobs(): void {
-    const jobs = this.jobs.all();
-    if (jobs.length === 0) return;
-    let table: { pid: number; state: string }[];
-    try {
-      table = this.sys.processes();
-    } catch {
-      return;
-    }
-    const running = new Set(table.filter((p) => p.state === 'running' || p.state === 'stopped').map((p) => p.pid));
-    for (const job of jobs) {
-      if (job.pids.some((pid) => running.has(pid))) continue;
-      for (const pid of job.pids) job.status = this.sys.wait(pid).code;
-      job.pids.length = 0;
-      this.jobs.remove(job);
-      if (this.interactive) this.sys.write(2, `[${job.id}]+  ${job.status === 0 ? 'Done' : `Exit ${job.status}`}\t${job.text}\n`);
-    }
-  }
-}
-
-/** A pipeline as text, for `jobs`. */
-function describe(p: Pipeline): string {
-  const word = (w: Word): string => w.parts.map((x) => (x.kind === 'text' ? x.text : `$${x.name}`)).join('');
-  return p.commands.map((c) => [...c.assignments.map((a) => `${a.name}=${word(a.value)}`), ...c.words.map(word)].join(' ')).join(' | ');
 }

@@ -1,0 +1,8 @@
+/** sha384sum: print or check SHA384 digests (lib/checksum.ts). */
+
+import type { Sys } from '../../sys/sys.js';
+import { checksumMain } from '../lib/checksum.js';
+
+export function main(sys: Sys): number {
+  return checksumMain(sys, 'sha384');
+}

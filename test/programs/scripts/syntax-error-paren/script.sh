@@ -1,0 +1,4 @@
+#!/bin/sh
+echo "first line runs"
+echo "( unbalanced" )
+echo never
