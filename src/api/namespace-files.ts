@@ -68,7 +68,7 @@ export async function writeNamespaceFile(vfs: SystemVfs, path: string, data: Uin
   const parent = rel.split('/').slice(0, -1).join('/');
   if (parent) await makeDirectories(vfs, `/${parent}`);
   const dir = await root(vfs, path);
-  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(OFLAG_CREAT | OFLAG_TRUNC, FID_WRITE), path: rel });
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(OFLAG_CREAT | OFLAG_TRUNC, FID_WRITE), close: 0, path: rel });
   if (!f.reply) throw fail(path, f);
   try {
     for (let off = 0; off < data.length;) {
@@ -85,7 +85,7 @@ export async function writeNamespaceFile(vfs: SystemVfs, path: string, data: Uin
 export async function readNamespaceFile(vfs: SystemVfs, path: string): Promise<Uint8Array> {
   const rel = relative(path);
   const dir = await root(vfs, path);
-  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(0, FID_READ), path: rel });
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(0, FID_READ), close: 0, path: rel });
   if (!f.reply) throw fail(path, f);
   try {
     const chunks: Uint8Array[] = [];

@@ -15,13 +15,15 @@ import { consoleProtocol } from '../abi/protocols/console.js';
 import { IO_NONBLOCK, vfsProtocol } from '../abi/protocols/vfs.js';
 import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
-import { type FdEntry, FdTable } from './fd-table.js';
+import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
 import { concatBytes } from '../abi/bytes.js';
-import type { AddressToken } from '../ipc/address-token.js';
+import { type AddressToken, tokenValid } from '../ipc/address-token.js';
+import type { CallResult, Rep } from '../ipc/protocol-client.js';
 import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
 
 const VW = vfsProtocol.layouts.write;
+type VfsOpenReply = Rep<typeof vfsProtocol, 'open'>;
 const VR = vfsProtocol.layouts.read;
 const CW = consoleProtocol.layouts.write;
 const CR = consoleProtocol.layouts.read;
@@ -86,15 +88,61 @@ export class LocalKernel {
     return Errno.SUCCESS;
   }
 
-  /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
+  /**
+   * One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries).
+   * A file's or directory's close is deferred: the next open carries it to the VFS (one call
+   * where there were two), and anything that could notice the difference — an unlink, a rename —
+   * sends it first (flushClose). A pipe end's close is sent at once: the other end waits on it.
+   */
   releaseFd(e: FdEntry): void {
     if (!FdTable.release(e) || e.kind === 'console') return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
-    else {
+    else if (e.kind === 'file' || e.kind === 'dir') {
       if (e.kind === 'file') this.fileTokens.forget(e.fid);
-      this.vfs.call('close', { fid: e.fid });
-    }
+      this.flushClose();
+      this.pendingClose = e.fid;
+    } else this.vfs.call('close', { fid: e.fid });
   }
+
+  /** The fid whose close the next open carries (-1: none). */
+  private pendingClose = -1;
+
+  /** Send the deferred close now, if there is one. */
+  flushClose(): void {
+    if (this.pendingClose < 0) return;
+    const fid = this.pendingClose;
+    this.pendingClose = -1;
+    this.vfs.call('close', { fid });
+  }
+
+  /** VFS open of `path` under directory fid `dir`, carrying the deferred close. */
+  open(dir: number, lookup: number, oflags: number, path: string): CallResult<VfsOpenReply> {
+    const close = this.pendingClose + 1;
+    this.pendingClose = -1;
+    return this.vfs.call('open', { dir, lookup, oflags, close, path });
+  }
+
+  /** The attributes an open returned, with the token they hold under (undefined: the file system gave none). */
+  static attributesOf(r: VfsOpenReply): FdEntry['attributes'] {
+    if (r.changeWord < 0) return undefined;
+    const { dev, ino, type, nlink, size, atim, mtim, ctim } = r;
+    return { stat: { dev, ino, type, nlink, size, atim, mtim, ctim }, token: { word: r.changeWord, generation: r.change } };
+  }
+
+  /** `e`'s attributes without a call, if those its open returned still hold; else null (ask the VFS). */
+  attributesOf(e: FdEntry): StatFields | null {
+    const a = e.attributes;
+    if (!a) return null;
+    if (tokenValid(this.caller.arena, a.token)) {
+      this.attributeStats.local++;
+      return a.stat;
+    }
+    e.attributes = undefined;
+    return null;
+  }
+
+  /** How often fd_filestat_get was answered from an open's attributes. */
+  readonly attributeStats = { local: 0 };
 
   /** Receive from a connected socket into `into` (one call; waits unless `nonblock`). [errno, bytes]. */
   sockRecv(sock: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {

@@ -79,7 +79,7 @@ export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number):
   if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
   const rootFid = root.reply!.fid;
   try {
-    const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: openFlags(0, FID_READ), path: path.replace(/^\/+/, '') });
+    const f = lk.open(rootFid, 1, openFlags(0, FID_READ), path.replace(/^\/+/, ''));
     if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
     lk.fileTokens.opened(f.reply!);
     return loadFid(lk, path, f.reply!.fid, memoryBytes);

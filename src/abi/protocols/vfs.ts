@@ -42,7 +42,7 @@ export function splitOpenFlags(packed: number): { oflags: number; access: number
 
 export const vfsProtocol = defineProtocol('vfs', {
   openRoot: { label: 1, request: { path: 'str' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Open a VFS absolute path as a directory (preopens).' },
-  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', path: 'str' }, reply: { fid: 'u32', type: 'u32', cached: 'u32', generation: 'f64' }, doc: 'cached: 1 + the page-cache entry of a file opened for reading that its file system has cached (0: none), with the token generation (for the local kernel).' },
+  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', close: 'u32', path: 'str' }, reply: { fid: 'u32', cached: 'u32', generation: 'f64', changeWord: 'f64', change: 'f64', ...stat }, doc: 'close: 1 + a fid of the caller\'s to close first (0: none), so a close needs no call of its own. cached: 1 + the page-cache entry of a file opened for reading that its file system has cached (0: none), with the token generation (for the local kernel). changeWord ≥ 0: the attributes are the file\'s as of the open and stay true while that arena word keeps the value `change` (-1: no attributes).' },
   close: { label: 3, request: { fid: 'u32' }, reply: {} },
   read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32', flags: 'u32' }, reply: { data: 'bytes' }, doc: 'flags: IO_NONBLOCK. On a pipe: waits for data; empty data = end of input.' },
   write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append: IO_APPEND | IO_NONBLOCK. On a pipe: writes what fits, waiting for room if nothing does; EPIPE with no reader.' },

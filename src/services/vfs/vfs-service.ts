@@ -49,6 +49,8 @@ export function vfsService(vfs: Vfs): Service {
   return serveProtocol(vfsProtocol, 'vfs', {
     openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
     open: (r, c) => {
+      // A close the caller deferred comes first, as if it had been its own call just before.
+      if (r.close !== 0) vfs.closeFid(c.badge, r.close - 1);
       const { oflags, access } = splitOpenFlags(r.oflags);
       return vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path);
     },

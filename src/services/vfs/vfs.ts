@@ -52,13 +52,20 @@ interface OpenFile {
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
-/** A file system's answer to `open`: 1 + the page-cache entry of the node's data (0: not cached) and the token generation. */
+/**
+ * A file system's answer to `open`: 1 + the page-cache entry of the node's data (0: not cached)
+ * and the token generation; and the node's attributes with the change-word token they hold under
+ * (changeWord -1: none).
+ */
 interface OpenToken {
   readonly cached: number;
   readonly generation: number;
+  readonly changeWord: number;
+  readonly change: number;
+  readonly attributes: { readonly ino: number; readonly nlink: number; readonly size: number; readonly atim: bigint; readonly mtim: bigint; readonly ctim: bigint } | null;
 }
 
-const NO_TOKEN: OpenToken = { cached: 0, generation: 0 };
+const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
 
 interface Session {
   readonly fids: Map<number, OpenFile>;
@@ -271,7 +278,11 @@ export class Vfs implements WalkFs {
     } else if (Vfs.counted(file)) {
       const r = this.status(this.fs(file.place.mount).call('open', { node: file.place.node }));
       if (typeof r === 'number') return r;
-      if (file.place.type === FileType.REGULAR_FILE) return r;
+      const regular = file.place.type === FileType.REGULAR_FILE;
+      return {
+        cached: regular ? r.cached : 0, generation: regular ? r.generation : 0, changeWord: r.changeWord, change: r.change,
+        attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
+      };
     }
     return NO_TOKEN;
   }
@@ -300,7 +311,7 @@ export class Vfs implements WalkFs {
     if (host && s.hostFiles >= this.hostFilesPerSession) return -Errno.MFILE;
     const cached = retained ? NO_TOKEN : this.retain(file);
     if (typeof cached === 'number') return -cached;
-    token?.(file.read ? cached : NO_TOKEN);
+    token?.(file.read ? cached : { ...cached, cached: 0, generation: 0 });
     const fid = s.nextFid++;
     s.fids.set(fid, file);
     if (host) s.hostFiles++;
@@ -399,7 +410,7 @@ export class Vfs implements WalkFs {
   }
 
   /** Open `path`; `cached` is 1 + the page-cache entry of the file's data when the fid may read it through a token (0: none). */
-  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number; cached: number; generation: number } | number {
+  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string) {
     this.ensureMountPoints();
     const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
@@ -442,7 +453,13 @@ export class Vfs implements WalkFs {
     }
     let token = NO_TOKEN;
     const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => { token = t; });
-    return fid < 0 ? -fid : { fid, type: place.type, cached: token.cached, generation: token.generation };
+    if (fid < 0) return -fid;
+    const a = token.attributes;
+    return {
+      fid, type: place.type, cached: token.cached, generation: token.generation,
+      changeWord: a ? token.changeWord : -1, change: token.change,
+      dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
+    };
   }
 
   stat(place: Place) {
