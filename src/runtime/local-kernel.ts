@@ -40,7 +40,8 @@ export class LocalKernel {
   /** Page-cache tokens of the files this process reads (reads without IPC). */
   readonly fileTokens: FileTokens;
 
-  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0) {
+  /** `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once. */
+  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
@@ -100,7 +101,8 @@ export class LocalKernel {
     else if (e.kind === 'file' || e.kind === 'dir') {
       if (e.kind === 'file') this.fileTokens.forget(e.fid);
       this.flushClose();
-      this.pendingClose = e.fid;
+      if (this.deferClose) this.pendingClose = e.fid;
+      else this.vfs.call('close', { fid: e.fid });
     } else this.vfs.call('close', { fid: e.fid });
   }
 

@@ -163,7 +163,7 @@ export class ServiceWiring {
    */
   private changeWordOf(s: ServiceInstance): number | undefined {
     const traits = traitsOf(s.kind);
-    if (!traits.fileSystem || !traits.changesOnlyThroughVfs) return undefined;
+    if (!traits.fileSystem || !traits.changesOnlyThroughVfs || this.config.fastPaths?.changeWords === false) return undefined;
     const i = this.config.services.findIndex((t) => t.name === s.name);
     return i >= 0 && i < CHANGE_WORDS ? i : undefined;
   }
