@@ -11,6 +11,7 @@
  *   unlink PATH      remove PATH                                            -> ok | err ERRNO
  *   stat PATH        stat PATH                                              -> size S | err ERRNO
  *   loop PATH N      N times: open PATH, fstat, close                       -> ok SIZE | err ERRNO
+ *   stats PATH N     N times: stat PATH                                     -> ok SIZE | err ERRNO
  *   quit             exit 0
  * ERRNO is the number (WASI's: ENOENT is 44).
  */
@@ -70,6 +71,12 @@ static void run(char *line) {
             close(fd);
         }
         printf("ok %lld\n", size);
+    } else if (!strcmp(cmd, "stats") && a && b) {
+        long n = atol(b);
+        for (long i = 0; i < n; i++) {
+            if (stat(a, &st) != 0) { answer_errno(); return; }
+        }
+        printf("ok %lld\n", (long long)st.st_size);
     } else if (!strcmp(cmd, "quit")) {
         exit(0);
     } else {

@@ -17,6 +17,7 @@ import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
+import { StatCache } from './stat-cache.js';
 import { concatBytes } from '../abi/bytes.js';
 import { type AddressToken, tokenValid } from '../ipc/address-token.js';
 import type { CallResult, Rep } from '../ipc/protocol-client.js';
@@ -48,6 +49,23 @@ export class LocalKernel {
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
+    this.statCache = new StatCache(caller.arena);
+  }
+
+  /** Answers of stat by path kept under change-word tokens (stat-cache.ts). */
+  readonly statCache: StatCache;
+
+  /** stat of `path` under directory fid `dir`: from the stat cache while its answer holds, else asked (and kept). Errno on failure. */
+  statPath(dir: number, lookup: number, path: string): StatFields | number {
+    const hit = this.statCache.get(dir, lookup, path);
+    if (hit) return hit;
+    const r = this.vfs.call('statPath', { dir, lookup, path });
+    if (r.transport !== Status.OK) return Errno.IO;
+    if (r.status !== 0) return r.status;
+    const { changeWord, change, dev, ino, type, nlink, size, atim, mtim, ctim } = r.reply!;
+    const stat = { dev, ino, type, nlink, size, atim, mtim, ctim };
+    if (changeWord >= 0) this.statCache.set(dir, lookup, path, stat, { word: changeWord, generation: change });
+    return stat;
   }
 
   /**

@@ -5,7 +5,8 @@
  * unlink by the other process show at once in fstat and stat, through an fd held across them.
  * Then the cost, counted rather than timed: an open + fstat + close round takes one IPC call on
  * a file system with a change word (tmpfs, diskfs), and two on hostfs (which has none, since the
- * host changes its files behind Keel's back), where it took three.
+ * host changes its files behind Keel's back), where it took three; a stat by path asked again
+ * takes none there, and one on hostfs.
  * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
  */
 
@@ -106,6 +107,11 @@ test('a write, a truncation, a rename and an unlink by another process show at o
       assert.equal(await b.ask(`trunc ${f} 2`), 'ok', kind);
       assert.equal(await a.ask('fstat'), 'size 2 nlink 1', `${kind}: the other process's truncation`);
       assert.equal(await a.ask(`stat ${f}`), 'size 2', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 2', `${kind}: stat asked again`);
+      assert.equal(await b.ask(`append ${f} abc`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 5', `${kind}: stat after the other process's write`);
+      assert.equal(await b.ask(`trunc ${f} 2`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 2', kind);
       assert.equal(await b.ask(`rename ${f} ${g}`), 'ok', kind);
       assert.equal(await a.ask(`stat ${f}`), `err ${ENOENT}`, `${kind}: renamed away a moment ago`);
       assert.equal(await a.ask(`loop ${f} 3`), `err ${ENOENT}`, `${kind}: open of the old name`);
@@ -126,7 +132,7 @@ test('a write, a truncation, a rename and an unlink by another process show at o
   });
 });
 
-test('open + fstat + close: one call where the file system has a change word, two on hostfs', async () => {
+test('open + fstat + close: one call where the file system has a change word, two on hostfs; a repeated stat: none, one on hostfs', async () => {
   await withEveryFileSystem(async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const f = `${dir}/counted`;
@@ -140,6 +146,13 @@ test('open + fstat + close: one call where the file system has a change word, tw
       // The loop, plus reading the command and writing the answer (a few calls).
       const perRound = kind === 'hostfs' ? 2 : 1;
       assert.ok(calls >= perRound * rounds && calls <= perRound * rounds + 8, `${kind}: ${calls} calls for ${rounds} rounds (expected ${perRound} a round)`);
+      // stat by path: none a round once answered, where the file system has a change word.
+      assert.equal(await a.ask(`stats ${f} 1`), 'ok 10');
+      const beforeStats = callsOf(keel, a.process);
+      assert.equal(await a.ask(`stats ${f} ${rounds}`), 'ok 10');
+      const statCalls = callsOf(keel, a.process) - beforeStats;
+      const statsPerRound = kind === 'hostfs' ? 1 : 0;
+      assert.ok(statCalls >= statsPerRound * rounds && statCalls <= statsPerRound * rounds + 8, `${kind}: ${statCalls} calls for ${rounds} stats (expected ${statsPerRound} a stat)`);
     } finally {
       await a.quit();
     }

@@ -47,7 +47,7 @@ export const vfsProtocol = defineProtocol('vfs', {
   read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32', flags: 'u32' }, reply: { data: 'bytes' }, doc: 'flags: IO_NONBLOCK. On a pipe: waits for data; empty data = end of input.' },
   write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append: IO_APPEND | IO_NONBLOCK. On a pipe: writes what fits, waiting for room if nothing does; EPIPE with no reader.' },
   stat: { label: 6, request: { fid: 'u32' }, reply: stat },
-  statPath: { label: 7, request: { dir: 'u32', lookup: 'u32', path: 'str' }, reply: stat },
+  statPath: { label: 7, request: { dir: 'u32', lookup: 'u32', path: 'str' }, reply: { changeWord: 'f64', change: 'f64', ...stat }, doc: 'changeWord ≥ 0: every name walked was on one file system, and the answer stays true while that arena word keeps the value `change` (-1: no such promise).' },
   mkdir: { label: 8, request: { dir: 'u32', path: 'str' }, reply: {} },
   unlink: { label: 9, request: { dir: 'u32', directory: 'u32', path: 'str' }, reply: {} },
   rename: { label: 10, request: { fromDir: 'u32', toDir: 'u32', from: 'str', to: 'str' }, reply: {} },

@@ -82,7 +82,7 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       mem.check(out, 64);
-      const st = vfsResult(lk.vfs.call('statPath', { dir: dir.fid, lookup: flags & 1, path }));
+      const st = lk.statPath(dir.fid, flags & 1, path);
       if (typeof st === 'number') return st;
       writeFilestat(mem, out, st);
       return Errno.SUCCESS;

@@ -66,10 +66,7 @@ export function vfsService(vfs: Vfs): Service {
       return server.forward(c, h, L.write.label) ? FORWARDED : Errno.IO;
     },
     stat: (r, c) => vfs.statFid(c.badge, r.fid),
-    statPath: (r, c) => {
-      const p = vfs.placeAt(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0);
-      return typeof p === 'number' ? p : vfs.stat(p);
-    },
+    statPath: (r, c) => vfs.statPath(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0),
     mkdir: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.DIRECTORY, '')),
     unlink: (r, c) => ok(vfs.unlink(c.badge, r.dir, r.path, r.directory !== 0)),
     rename: (r, c) => ok(vfs.rename(c.badge, r.fromDir, r.from, r.toDir, r.to)),

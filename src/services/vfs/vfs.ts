@@ -39,6 +39,8 @@ interface Mount {
   lookupsFrom?: number;
   readonly cacheLookups: boolean;
   readonly hostDescriptors: boolean;
+  /** The file system's change word, once an open on it has named one (-1 or absent: none known). */
+  changeWord?: number;
 }
 
 interface OpenFile {
@@ -278,6 +280,7 @@ export class Vfs implements WalkFs {
     } else if (Vfs.counted(file)) {
       const r = this.status(this.fs(file.place.mount).call('open', { node: file.place.node }));
       if (typeof r === 'number') return r;
+      this.mounts[file.place.mount]!.changeWord = r.changeWord;
       const regular = file.place.type === FileType.REGULAR_FILE;
       return {
         cached: regular ? r.cached : 0, generation: regular ? r.generation : 0, changeWord: r.changeWord, change: r.change,
@@ -466,6 +469,37 @@ export class Vfs implements WalkFs {
     const r = this.status(this.fs(place.mount).call('getattr', { node: place.node }));
     if (typeof r === 'number') return r;
     return { dev: place.mount + 1, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
+  }
+
+  /**
+   * stat of `path` under directory fid `dirFid`, with the change-word token it holds under when
+   * every name the walk looked up was on the directory's own file system and that file system
+   * has a change word (read before the walk, so any change during it shows as a stale token).
+   */
+  statPath(badge: number, dirFid: number, path: string, follow: boolean) {
+    this.ensureMountPoints();
+    const dir = this.dirFid(badge, dirFid);
+    if (typeof dir === 'number') return dir;
+    const home = dir.place.mount;
+    const word = this.mounts[home]?.changeWord ?? -1;
+    const change = word >= 0 ? Atomics.load(this.caller.arena.i32, word) : 0;
+    let oneFs = true;
+    const recording: WalkFs = {
+      lookup: (mount, node, name) => {
+        if (mount !== home) oneFs = false;
+        return this.lookup(mount, node, name);
+      },
+      readlink: (mount, node) => {
+        if (mount !== home) oneFs = false;
+        return this.readlink(mount, node);
+      },
+      mountAt: (p) => this.mountAt(p),
+    };
+    const place = walk(recording, dir.place, path, follow);
+    if (typeof place === 'number') return place;
+    const st = this.stat(place);
+    if (typeof st === 'number') return st;
+    return { ...st, changeWord: oneFs && place.mount === home ? word : -1, change };
   }
 
   statFid(badge: number, fid: number) {
