@@ -12,6 +12,7 @@
  *   stat PATH        stat PATH                                              -> size S | err ERRNO
  *   loop PATH N      N times: open PATH, fstat, close                       -> ok SIZE | err ERRNO
  *   stats PATH N     N times: stat PATH                                     -> ok SIZE | err ERRNO
+ *   probe PATH N     N times: open PATH and stat PATH, counting successes   -> found K
  *   quit             exit 0
  * ERRNO is the number (WASI's: ENOENT is 44).
  */
@@ -77,6 +78,14 @@ static void run(char *line) {
             if (stat(a, &st) != 0) { answer_errno(); return; }
         }
         printf("ok %lld\n", (long long)st.st_size);
+    } else if (!strcmp(cmd, "probe") && a && b) {
+        long n = atol(b), found = 0;
+        for (long i = 0; i < n; i++) {
+            int fd = open(a, O_RDONLY);
+            if (fd >= 0) { found++; close(fd); }
+            if (stat(a, &st) == 0) found++;
+        }
+        printf("found %ld\n", found);
     } else if (!strcmp(cmd, "quit")) {
         exit(0);
     } else {

@@ -12,15 +12,15 @@ import { ProtocolClient } from '../ipc/protocol-client.js';
 import { kernelProtocol } from '../abi/protocols/kernel.js';
 import { Status } from '../abi/status.js';
 import { consoleProtocol } from '../abi/protocols/console.js';
-import { IO_NONBLOCK, vfsProtocol } from '../abi/protocols/vfs.js';
+import { IO_NONBLOCK, OFLAG_CREAT, WANT_KEPT_FAILURES, vfsProtocol } from '../abi/protocols/vfs.js';
 import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
-import { StatCache } from './stat-cache.js';
+import { AnswerCache } from './answer-cache.js';
 import { concatBytes } from '../abi/bytes.js';
 import { type AddressToken, tokenValid } from '../ipc/address-token.js';
-import type { CallResult, Rep } from '../ipc/protocol-client.js';
+import type { Rep } from '../ipc/protocol-client.js';
 import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
 
 const VW = vfsProtocol.layouts.write;
@@ -49,23 +49,27 @@ export class LocalKernel {
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
-    this.statCache = new StatCache(caller.arena);
+    this.answers = new AnswerCache(caller.arena);
   }
 
-  /** Answers of stat by path kept under change-word tokens (stat-cache.ts). */
-  readonly statCache: StatCache;
+  /**
+   * Answers the VFS said stay true while a change word holds (answer-cache.ts): stat by path
+   * (attributes or errno) and failed opens (errno), by the request that asked.
+   */
+  readonly answers: AnswerCache<StatFields | number>;
 
-  /** stat of `path` under directory fid `dir`: from the stat cache while its answer holds, else asked (and kept). Errno on failure. */
+  /** stat of `path` under directory fid `dir`: kept while its answer holds, else asked (and kept when the VFS says it may be). Errno on failure. */
   statPath(dir: number, lookup: number, path: string): StatFields | number {
-    const hit = this.statCache.get(dir, lookup, path);
-    if (hit) return hit;
-    const r = this.vfs.call('statPath', { dir, lookup, path });
+    const key = `s${dir}\0${lookup}\0${path}`;
+    const kept = this.answers.get(key);
+    if (kept !== undefined) return kept;
+    const r = this.vfs.call('statPath', { dir, lookup, want: WANT_KEPT_FAILURES, path });
     if (r.transport !== Status.OK) return Errno.IO;
     if (r.status !== 0) return r.status;
-    const { changeWord, change, dev, ino, type, nlink, size, atim, mtim, ctim } = r.reply!;
-    const stat = { dev, ino, type, nlink, size, atim, mtim, ctim };
-    if (changeWord >= 0) this.statCache.set(dir, lookup, path, stat, { word: changeWord, generation: change });
-    return stat;
+    const { errno, changeWord, change, dev, ino, type, nlink, size, atim, mtim, ctim } = r.reply!;
+    const answer = errno !== 0 ? errno : { dev, ino, type, nlink, size, atim, mtim, ctim };
+    if (changeWord >= 0) this.answers.set(key, answer, { word: changeWord, generation: change });
+    return answer;
   }
 
   /**
@@ -135,11 +139,24 @@ export class LocalKernel {
     this.vfs.call('close', { fid });
   }
 
-  /** VFS open of `path` under directory fid `dir`, carrying the deferred close. */
-  open(dir: number, lookup: number, oflags: number, path: string): CallResult<VfsOpenReply> {
+  /**
+   * VFS open of `path` under directory fid `dir`, carrying the deferred close: the reply, or an
+   * errno. A failure the VFS says stays true while a change word holds is kept, and the same open
+   * asked again fails without a call (a build probing its include directories).
+   */
+  open(dir: number, lookup: number, oflags: number, path: string): VfsOpenReply | number {
+    const key = oflags & OFLAG_CREAT ? null : `o${dir}\0${lookup}\0${oflags}\0${path}`;
+    const kept = key === null ? undefined : this.answers.get(key);
+    if (typeof kept === 'number') return kept;
     const close = this.pendingClose + 1;
     this.pendingClose = -1;
-    return this.vfs.call('open', { dir, lookup, oflags, close, path });
+    const r = this.vfs.call('open', { dir, lookup, oflags, close, want: WANT_KEPT_FAILURES, path });
+    if (r.transport !== Status.OK) return Errno.IO;
+    if (r.status !== 0) return r.status;
+    const reply = r.reply!;
+    if (reply.errno === 0) return reply;
+    if (key !== null && reply.changeWord >= 0) this.answers.set(key, reply.errno, { word: reply.changeWord, generation: reply.change });
+    return reply.errno;
   }
 
   /** The attributes an open returned, with the token they hold under (undefined: the file system gave none). */

@@ -6,7 +6,9 @@
  * Then the cost, counted rather than timed: an open + fstat + close round takes one IPC call on
  * a file system with a change word (tmpfs, diskfs), and two on hostfs (which has none, since the
  * host changes its files behind Keel's back), where it took three; a stat by path asked again
- * takes none there, and one on hostfs.
+ * takes none there, and one on hostfs; so does a failed open or stat of a missing name, which the
+ * local kernel keeps until that file system changes (and a name created by another process is
+ * found at once).
  * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
  */
 
@@ -132,7 +134,7 @@ test('a write, a truncation, a rename and an unlink by another process show at o
   });
 });
 
-test('open + fstat + close: one call where the file system has a change word, two on hostfs; a repeated stat: none, one on hostfs', async () => {
+test('calls counted: open + fstat + close one (hostfs two); a repeated stat none (hostfs one); a missing name probed none (hostfs two)', async () => {
   await withEveryFileSystem(async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const f = `${dir}/counted`;
@@ -153,8 +155,37 @@ test('open + fstat + close: one call where the file system has a change word, tw
       const statCalls = callsOf(keel, a.process) - beforeStats;
       const statsPerRound = kind === 'hostfs' ? 1 : 0;
       assert.ok(statCalls >= statsPerRound * rounds && statCalls <= statsPerRound * rounds + 8, `${kind}: ${statCalls} calls for ${rounds} stats (expected ${statsPerRound} a stat)`);
+      // A name that is not there, probed again and again (a build searching its include path):
+      // no call once answered where the file system has a change word; two a round on hostfs.
+      const missing = `${dir}/not-yet`;
+      assert.equal(await a.ask(`probe ${missing} 1`), 'found 0');
+      const beforeProbes = callsOf(keel, a.process);
+      assert.equal(await a.ask(`probe ${missing} ${rounds}`), 'found 0');
+      const probeCalls = callsOf(keel, a.process) - beforeProbes;
+      const probesPerRound = kind === 'hostfs' ? 2 : 0;
+      assert.ok(probeCalls >= probesPerRound * rounds && probeCalls <= probesPerRound * rounds + 8, `${kind}: ${probeCalls} calls for ${rounds} failed opens and stats (expected ${probesPerRound} a round)`);
     } finally {
       await a.quit();
+    }
+  });
+});
+
+test('a name another process creates is found at once by a process that kept its absence', async () => {
+  await withEveryFileSystem(async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const b = await Probe.start(keel, [dir]);
+    const f = `${dir}/appears`;
+    try {
+      assert.equal(await a.ask(`probe ${f} 3`), 'found 0', kind);
+      assert.equal(await b.ask(`append ${f} x`), 'ok', kind);
+      assert.equal(await a.ask(`probe ${f} 1`), 'found 2', `${kind}: open and stat both find it`);
+      assert.equal(await b.ask(`unlink ${f}`), 'ok', kind);
+      assert.equal(await a.ask(`probe ${f} 1`), 'found 0', `${kind}: and both miss it once it is gone`);
+      assert.equal(await a.ask(`append ${f} y`), 'ok', `${kind}: made by the process that kept its absence`);
+      assert.equal(await a.ask(`probe ${f} 1`), 'found 2', kind);
+    } finally {
+      await a.quit();
+      await b.quit();
     }
   });
 });

@@ -48,7 +48,7 @@ export function pathFunctions(ctx: ShimContext) {
       const wantsWrite = (base & (WasiRight.FD_WRITE | WasiRight.FD_ALLOCATE | WasiRight.FD_FILESTAT_SET_SIZE)) !== 0
         || (fdflags & FdFlag.APPEND) !== 0 || (oflags & OFlag.TRUNC) !== 0;
       const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
-      const r = vfsResult(lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path));
+      const r = lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path);
       if (typeof r === 'number') return r;
       lk.fileTokens.opened(r);
       return place(r.fid, r.type, LocalKernel.attributesOf(r));

@@ -9,9 +9,9 @@ import { DEFER, type DeferredReply, FORWARDED, type Service } from '../../ipc/ca
 import { type CallResult, serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
-import { IO_NONBLOCK, LOOKUP_FOLLOW, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
+import { IO_NONBLOCK, LOOKUP_FOLLOW, WANT_KEPT_FAILURES, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
 import type { ReadDone, WriteDone } from './pipe.js';
-import type { Vfs } from './vfs.js';
+import { type Vfs, type WalkFacts, noWalkFacts } from './vfs.js';
 
 const VR = vfsProtocol.layouts.read;
 const VW = vfsProtocol.layouts.write;
@@ -41,6 +41,18 @@ export const pipeCompletions: { read: ReadDone; write: WriteDone } = {
   },
 };
 
+/**
+ * A failed open or stat, for a caller that keeps failures: as a reply with its token when the
+ * namespace alone decided it on one file system with a change word; else the plain error.
+ */
+function keptFailure(errno: number, facts: WalkFacts) {
+  if (errno !== facts.decided || !facts.oneFs || facts.word < 0) return errno;
+  return {
+    fid: 0, errno, cached: 0, generation: 0, changeWord: facts.word, change: facts.change,
+    dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n,
+  };
+}
+
 /** The VFS as a service speaking vfsProtocol. */
 export function vfsService(vfs: Vfs): Service {
   const L = fsProtocol.layouts;
@@ -52,7 +64,9 @@ export function vfsService(vfs: Vfs): Service {
       // A close the caller deferred comes first, as if it had been its own call just before.
       if (r.close !== 0) vfs.closeFid(c.badge, r.close - 1);
       const { oflags, access } = splitOpenFlags(r.oflags);
-      return vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path);
+      const facts = noWalkFacts();
+      const result = vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path, facts);
+      return typeof result === 'number' && r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
     },
     close: (r, c) => ok(vfs.closeFid(c.badge, r.fid)),
     read: (r, c, server) => {
@@ -66,7 +80,12 @@ export function vfsService(vfs: Vfs): Service {
       return server.forward(c, h, L.write.label) ? FORWARDED : Errno.IO;
     },
     stat: (r, c) => vfs.statFid(c.badge, r.fid),
-    statPath: (r, c) => vfs.statPath(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0),
+    statPath: (r, c) => {
+      const facts = noWalkFacts();
+      const result = vfs.statPath(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0, facts);
+      if (typeof result !== 'number') return { ...result, errno: 0 };
+      return r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
+    },
     mkdir: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.DIRECTORY, '')),
     unlink: (r, c) => ok(vfs.unlink(c.badge, r.dir, r.path, r.directory !== 0)),
     rename: (r, c) => ok(vfs.rename(c.badge, r.fromDir, r.from, r.toDir, r.to)),
