@@ -16,18 +16,17 @@ import { type Vfs, type WalkFacts, noWalkFacts } from './vfs.js';
 const VR = vfsProtocol.layouts.read;
 const VW = vfsProtocol.layouts.write;
 
-function replyRead(regs: Float64Array, bulk: Uint8Array, data: Uint8Array): void {
-  bulk.set(data, 0);
+/** A read's reply: `n` bytes already in the bulk buffer from 0. */
+function replyRead(regs: Float64Array, n: number): void {
   regs[VR.reply.bulk.data![0]] = 0;
-  regs[VR.reply.bulk.data![1]] = data.length;
+  regs[VR.reply.bulk.data![1]] = n;
   regs[0] = 0;
 }
 
 /** How a pipe finishes a read or write that had to wait. */
 export const pipeCompletions: { read: ReadDone; write: WriteDone } = {
-  read: (d: DeferredReply, result) => {
-    if (typeof result === 'number') d.regs[0] = result;
-    else replyRead(d.regs, d.bulk, result);
+  read: (d: DeferredReply, n) => {
+    replyRead(d.regs, n);
     d.finish();
   },
   write: (d: DeferredReply, n, isError) => {
@@ -151,8 +150,8 @@ export function vfsService(vfs: Vfs): Service {
         const length = c.regs[VR.request.regs.length!]!;
         if (!Number.isInteger(length) || length < 0) { c.regs[0] = Errno.INVAL; return; }
         const max = Math.min(length, c.bulk.length);
-        const data = f.pipe.read(max);
-        if (data) { replyRead(c.regs, c.bulk, data); return; }
+        const n = f.pipe.readInto(c.bulk, max);
+        if (n >= 0) { replyRead(c.regs, n); return; }
         const deferred = (c.regs[VR.request.regs.flags!]! & IO_NONBLOCK) === 0 ? server.defer(c) : null;
         if (!deferred) { c.regs[0] = Errno.AGAIN; return; }
         f.pipe.waitToRead(deferred, max);
