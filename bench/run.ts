@@ -3,6 +3,8 @@
  *
  *   start-up          whole-process start of keel run / keel boot / the library / the drop-in
  *                     against node:wasi and dash, with the phases (bench/startup.ts)
+ *   under-load        open-stat-close and file-write-small, 1/2/4/8 programs at once against as
+ *                     many node:wasi programs at once (bench/under-load.ts)
  *   ipc-null-call     empty synchronous call: co-located (same thread), cross-worker spin path,
  *                     cross-worker futex path (every wait sleeps)
  *   ipc-ring          entries per second through a submission + completion ring pair (2 workers)
@@ -52,6 +54,7 @@ import { Ring } from '../src/ipc/ring.js';
 import { ratioChart } from './chart.js';
 import { shellScripts } from './shell-scripts.js';
 import { startupBench } from './startup.js';
+import { underLoad } from './under-load.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only NAME`: run just the benchmarks whose name starts with NAME. */
@@ -322,6 +325,9 @@ async function main(): Promise<void> {
     await readCachedBench(`${readCached('tmpfs')}, no tokens`, true, rounds, 'default', noCache);
     await readCachedBench(readCached('hostfs'), false, rounds, 'default');
     await readCachedBench(`${readCached('hostfs')}, no tokens`, false, rounds, 'default', noCache);
+  }
+  if (wanted('under-load')) {
+    for (const row of await underLoad(quick, placed('default', {}), prog, new URL('./node-wasi-worker.js', import.meta.url), progress)) record(row);
   }
   if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
   if (wanted('shell-script')) for (const row of await shellScripts(quick, progress)) record(row);
