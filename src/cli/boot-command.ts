@@ -57,5 +57,8 @@ export async function bootCommand(host: CliHost, opts: BootOptions): Promise<num
   const env = { PATH: '/bin', HOME: '/home', PWD: '/home', TERM: host.term ?? 'dumb', USER: 'keel' };
   const log = (line: string): void => host.stderr(`keel: ${line}`);
   const home = opts.home === 'none' ? null : opts.home ?? host.homeImage?.() ?? null;
-  return bootAndRun(host, { dirs, ...(home !== null ? { disks: { '/home': home } } : {}), shell: true, manifest: opts.manifest ?? host.manifestPath, log, ...(memoryBudget !== undefined ? { memoryBudget } : {}) }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
+  // A command line or a script: one warm thread for what it starts (an interactive shell keeps the
+  // default pool, for the next command the person types).
+  const threads = opts.command !== undefined || (opts.script?.length ?? 0) > 0 ? { threads: { warm: 1, atBoot: 1 } } : {};
+  return bootAndRun(host, { dirs, ...(home !== null ? { disks: { '/home': home } } : {}), shell: true, manifest: opts.manifest ?? host.manifestPath, log, ...threads, ...(memoryBudget !== undefined ? { memoryBudget } : {}) }, { path: '/bin/sh' }, 'sh', { args, env, dirs: ['/'] });
 }
