@@ -16,7 +16,7 @@ export const PROGRAM_NAMES: readonly string[] = [
   'sed', 'tr', 'cut', 'paste', 'join', 'comm', 'tac', 'rev', 'nl', 'fold', 'expand', 'which', 'kill', 'uname', 'id',
   'whoami', 'nproc', 'truncate', 'mktemp', 'realpath', 'test', 'expr', 'time', 'timeout', 'date', 'du', 'cmp', 'base64',
   'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'gzip', 'gunzip', 'zcat', 'tar', 'od', 'xxd',
-  'find', 'diff', 'awk', 'cc', 'c++',
+  'find', 'diff', 'awk', 'cc', 'c++', 'pkg',
 ];
 
 /**

@@ -97,7 +97,7 @@ export function main(sys: Sys): number {
   let status = 0;
   try {
     for (const job of jobs) {
-      const tool = job[0]!;
+      const tool = job[0]!.split('/').pop()!;
       const path = toolPath(sys, tool);
       if (path === null) {
         sys.write(2, `${name}: error: unable to execute command: ${tool}: not found\n`);

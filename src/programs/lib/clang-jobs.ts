@@ -6,8 +6,8 @@
  *
  * The output is: the version lines (`clang version …`, `Target:`, `Thread model:`,
  * `InstalledDir:`, `Build config:`), clang's diagnostics if any (`clang: warning: …`), then one
- * line per job (` "arg" "arg" …`; ` (in-process)` before an in-process job). In a word, `\"`, `\\` and `\$` stand for the character after the backslash; an empty first
- * word (`""`, clang's name for "myself") is dropped.
+ * line per job (` "arg" "arg" …`; with -v, ` (in-process)` on the line before a job clang would
+ * run inside itself). In a word, `\"`, `\\` and `\$` stand for the character after the backslash.
  */
 
 const HEADER = /^(clang version |Target:|Thread model:|InstalledDir:|Build config:)/;
@@ -21,13 +21,18 @@ export function jobWords(line: string): string[] {
   return words;
 }
 
-/** The jobs `clang -###` listed in `output`, in the order they run; argv[0] is the tool (`clang`, `wasm-ld`). */
+/**
+ * The jobs `clang -###` listed in `output`, in the order they run, each as the argv to run it
+ * with: argv[0] is the tool (`clang`, `wasm-ld`). A job clang runs inside itself (`clang -cc1`)
+ * is printed as its executable (`""` when clang does not know its own path), then its argv:
+ * the executable is dropped.
+ */
 export function parseClangJobs(output: string): string[][] {
   const jobs: string[][] = [];
   for (const line of output.split('\n')) {
     if (!line.startsWith(' "')) continue;
     const words = jobWords(line);
-    if (words[0] === '') words.shift();
+    if (words[0] === '' || (words.length > 2 && !words[1]!.startsWith('-cc1') && words[2]!.startsWith('-cc1'))) words.shift();
     if (words.length > 0) jobs.push(words);
   }
   return jobs;
