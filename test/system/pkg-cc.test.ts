@@ -7,19 +7,24 @@
  *     and status 1; the temporary objects are gone; `pkg remove` takes it all out again;
  *   - a download cut short and a tarball that is not what the registry's sha512 says leave
  *     nothing installed; a package without a recipe is refused before the registry is asked;
- *     a file that is not exactly pkg gets no registry, nor does any pkg without `--registry`.
+ *     a file that is not exactly pkg gets no registry, nor does any pkg without `--registry`;
+ *   - an install cut short by a crash (Keel SIGKILLed while pkg writes; a record left
+ *     `installing` while moving into place) is undone by the next pkg, and the image is clean.
  */
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keelBoot } from '../support/keel-child.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { keelBoot, runChild } from '../support/keel-child.js';
 import { CLANG, CLANG_VERSION, clangTarball, startRegistry } from '../support/npm-registry.js';
 import { referenceCompile } from '../support/clang-reference.js';
 
 const SLOW = 300_000;
+const keelBin = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
 
 function tempDir(t: { after: (fn: () => void) => void }, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -98,4 +103,48 @@ test('a cut download and a wrong checksum install nothing; no recipe, no request
   const none = await keelBoot('pkg add @yowasp/clang; echo "none=$?"', { env: { ...env }, timeoutMs: SLOW, args: ['--registry', 'none'] });
   assert.equal(none.stdout, 'none=1\n', none.stderr);
   assert.match(none.stderr, /this system gives pkg no package registry \(keel boot --registry URL/);
+});
+
+test('an install a crash cut short is undone by the next pkg, whether it was writing or moving into place', { timeout: SLOW }, async (t) => {
+  const registry = await startRegistry([{ name: CLANG, version: CLANG_VERSION, tarball: clangTarball() }]);
+  t.after(() => registry.close());
+  const image = join(tempDir(t, 'keel-usr-'), 'usr.img');
+  const env = { ...process.env, KEEL_HOME_IMAGE: 'none', KEEL_USR_IMAGE: image, npm_config_registry: registry.url };
+  // SIGKILL Keel while pkg writes the staging tree: once it has begun and the image has taken
+  // 16 MiB more (diskfs commits as its journal fills, so part of the tree is on the image).
+  const child = spawn(process.execPath, [keelBin, 'boot', '-c', 'pkg add @yowasp/clang'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let writingFrom = -1;
+  const used = (): number => statSync(image).blocks * 512;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pkg never got far enough: ${stderr}`));
+    }, SLOW);
+    const watch = setInterval(() => {
+      if (writingFrom >= 0 && used() - writingFrom > 16 * 1024 * 1024) child.kill('SIGKILL');
+    }, 10);
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (writingFrom < 0 && stderr.includes('pkg: writing')) writingFrom = used();
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      clearInterval(watch);
+      resolve();
+    });
+  });
+  assert.match(stderr, /pkg: writing/);
+  assert.doesNotMatch(stderr, /pkg: installed/);
+  // A crash while moving into place: a record still `installing`, and one of its files in place.
+  const record = JSON.stringify({ name: 'half', version: '1.0.0', integrity: 'sha512-x', state: 'installing', commands: ['half'], files: ['/usr/bin/half'], dirs: ['/usr/bin'] });
+  const r = await keelBoot([
+    'ls /usr/lib/pkg/staging | wc -l',
+    `mkdir -p /usr/bin /usr/lib/pkg/installed && echo x > /usr/bin/half && printf '%s' '${record}' > /usr/lib/pkg/installed/half.json`,
+    'pkg list | wc -l; ls /usr; ls /usr/lib/pkg',
+    'pkg add @yowasp/clang >/dev/null 2>&1; echo "add=$?"; pkg list',
+  ].join('\n'), { env: { KEEL_USR_IMAGE: image, npm_config_registry: registry.url }, timeoutMs: SLOW });
+  assert.equal(r.stdout, `1\n0\nlib\ninstalled\nadd=0\n${CLANG}@${CLANG_VERSION}\tclang clang++ wasm-ld ar nm objdump ranlib strip size\n`, r.stderr);
+  const fsck = await runChild([keelBin, 'fsck', image]);
+  assert.equal(fsck.code, 0, fsck.stdout);
 });
