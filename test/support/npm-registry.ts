@@ -76,6 +76,9 @@ export function integrityOf(bytes: Uint8Array): string {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 }
 
+/** As registry.npmjs.org answers: any page may read it (the browser test's page is on another port). */
+const CORS = { 'access-control-allow-origin': '*' };
+
 export interface TestRegistry {
   readonly url: string;
   /** The path of every request, in order. */
@@ -103,7 +106,7 @@ export async function startRegistry(packages: readonly RegistryPackage[]): Promi
     requests.push(path);
     const tgz = tarballs.get(path);
     if (tgz) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(tgz.length) });
+      res.writeHead(200, { ...CORS, 'content-type': 'application/octet-stream', 'content-length': String(tgz.length) });
       const fault = faults.shift();
       if (fault === 'cut') {
         res.write(tgz.subarray(0, tgz.length >> 1), () => res.destroy());
@@ -121,7 +124,7 @@ export async function startRegistry(packages: readonly RegistryPackage[]): Promi
     const name = decodeURIComponent(path.slice(1));
     const p = packages.find((x) => x.name === name);
     if (!p) {
-      res.writeHead(404, { 'content-type': 'application/json' });
+      res.writeHead(404, { ...CORS, 'content-type': 'application/json' });
       res.end('{"error":"Not found"}');
       return;
     }
@@ -129,7 +132,7 @@ export async function startRegistry(packages: readonly RegistryPackage[]): Promi
       name: p.name, 'dist-tags': { latest: p.version },
       versions: { [p.version]: { name: p.name, version: p.version, dist: { tarball: `${url}${file(p)}`, integrity: integrityOf(p.tarball) } } },
     };
-    res.writeHead(200, { 'content-type': 'application/vnd.npm.install-v1+json' });
+    res.writeHead(200, { ...CORS, 'content-type': 'application/vnd.npm.install-v1+json' });
     res.end(JSON.stringify(meta));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

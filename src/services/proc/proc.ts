@@ -41,6 +41,7 @@ import { vfsProtocol } from '../../abi/protocols/vfs.js';
 import { MemoryLedger, WASM_PAGE_BYTES } from '../../ipc/memory-ledger.js';
 import { readProcessTable } from '../../ipc/process-table.js';
 import { programFile } from '../../abi/program-files.js';
+import { decodeText } from '../../abi/text-codec.js';
 import { FID_READ, openFlags } from '../../abi/protocols/vfs.js';
 
 interface Entry {
@@ -193,7 +194,7 @@ export class Proc {
     try {
       const r = vfs.call('read', { fid, offset: 0, length: size, flags: 0 });
       if (r.transport !== 0 || r.status !== 0) return null;
-      const text = new TextDecoder().decode(r.reply!.data);
+      const text = decodeText(new TextDecoder(), r.reply!.data);
       return candidates.find((name) => programFile(name) === text) ?? null;
     } finally {
       if (opened) this.vfs.call('close', { fid: opened });
