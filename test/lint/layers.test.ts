@@ -180,10 +180,15 @@ test('a cycle between layers is refused by the layer rule and the folder checks'
 });
 
 test('a cycle between files is refused, even when one side imports only a type', async () => {
+  // Outside the interpreters (programs/sh, programs/awk), which may recurse by their grammar.
+  await assertFires({
+    'src/programs/lib/options.ts': importOf('src/programs/lib/options.ts', 'programs/lib/lines.ts') + LEAF,
+    'src/programs/lib/lines.ts': importOf('src/programs/lib/lines.ts', 'programs/lib/options.ts', true) + LEAF,
+  }, ['no-file-cycle']);
   await assertFires({
     'src/programs/sh/shell.ts': importOf('src/programs/sh/shell.ts', 'programs/sh/builtins.ts') + LEAF,
     'src/programs/sh/builtins.ts': importOf('src/programs/sh/builtins.ts', 'programs/sh/shell.ts', true) + LEAF,
-  }, ['no-file-cycle']);
+  }, []);
 });
 
 test('a new folder needs a layer, src imports nothing outside src, and every import resolves', async () => {

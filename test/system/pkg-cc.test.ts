@@ -59,8 +59,10 @@ test('pkg add installs clang on /usr; after a reboot cc builds a program node:wa
     'pkg list | wc -l', 'cd /src',
     'cc -O2 -Iinclude -DGREETING_N=7 main.c util.c words.c -o prog; echo "cc=$?"', './prog',
     'echo "int main(void) { return 0 }" > bad.c', 'cc -c bad.c; echo "bad=$?"', 'ls bad.o; ls /tmp | wc -l',
+    // -c, then a link of the objects with -D and -l.
+    'cc -c -Iinclude util.c words.c && cc -Iinclude -DGREETING_N=3 main.c util.o words.o -lm -o prog2; echo "parts=$?"', './prog2',
   ].join('\n'), { env, dirs: [`${src}::/src`], timeoutMs: SLOW });
-  assert.equal(build.stdout, '1\ncc=0\nseven squared is 49\nbad=1\n0\n', build.stderr);
+  assert.equal(build.stdout, '1\ncc=0\nseven squared is 49\nbad=1\n0\nparts=0\nseven squared is 9\n', build.stderr);
   assert.match(build.stderr, /^bad\.c:1:26: error: expected ';' after return statement\n {4}1 \| int main\(void\) \{ return 0 \}\n[^]*1 error generated\.\n/m);
   assert.match(build.stderr, /ls: cannot access 'bad\.o': No such file or directory/);
   assert.equal(registry.requests.length, 2);

@@ -55,6 +55,9 @@ function jobList(sys: Sys, clang: string, argv: readonly string[]): { code: numb
   let pid: number;
   try {
     pid = sys.spawn(clang, { args: argv, env: sys.environment(), fds: [[0, 0], [1, w], [2, w]] });
+  } catch (e) {
+    sys.close(r);
+    throw e;
   } finally {
     sys.close(w);
   }

@@ -270,7 +270,7 @@ export class Proc {
       release();
       return Errno.BADF;
     }
-    const granted = this.grantedProgram(program === 0 ? size : this.sizeOf(childVfs, programFid), path, childVfs, programFid);
+    const granted = this.masters.grants ? this.grantedProgram(program === 0 ? size : this.sizeOf(childVfs, programFid), path, childVfs, programFid) : null;
     const grants: Record<string, number> = {};
     for (const [service, master] of Object.entries(granted !== null ? this.masters.grants![granted]! : {})) {
       const h = this.mint(master, badge);
