@@ -20,6 +20,9 @@
  *   durable-append    64-byte appends each followed by fsync, on hostfs and on diskfs (a disk image)
  *   real-program      SQLite (built from its amalgamation) doing inserts, queries, updates on a file
  *                     (tmpfs, hostfs, diskfs)
+ *   shell-script      shell scripts against dash (bench/shell-scripts.ts)
+ *   compile           cc -O2 of one and of three C sources with the same clang (@yowasp/clang)
+ *                     installed by pkg in Keel's /usr, against node:wasi (bench/compile.ts)
  * spawn, syscall-null and file-write-small on tmpfs run under each whole-system placement: the
  * default (VFS, file systems and proc coalesced in one worker), every service alone in a worker,
  * and every service in the kernel thread.
@@ -53,6 +56,7 @@ import { KERNEL_PID, Kernel } from '../src/kernel/kernel.js';
 import { Ring } from '../src/ipc/ring.js';
 import { ratioChart } from './chart.js';
 import { shellScripts } from './shell-scripts.js';
+import { compileBench } from './compile.js';
 import { startupBench } from './startup.js';
 import { underLoad } from './under-load.js';
 
@@ -331,6 +335,7 @@ async function main(): Promise<void> {
   }
   if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
   if (wanted('shell-script')) for (const row of await shellScripts(quick, progress)) record(row);
+  if (wanted('compile')) for (const row of await compileBench(quick, progress)) record(row);
   if (wanted('real-program')) {
     // SQLite doing real work on a database file: in Keel's tmpfs under each placement, and on a
     // host directory (hostfs) like node:wasi.

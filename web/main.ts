@@ -18,8 +18,11 @@ import { acceptPrograms } from './page/programs.js';
 /** The shipped manifests, chosen with `?manifest=NAME` (default: the coalesced one). */
 const MANIFESTS: Record<string, string> = { default: defaultManifest, isolated: isolatedManifest, kernel: kernelManifest };
 
-/** The OPFS file that holds /home. */
+/** The OPFS files that hold /home and /usr (what pkg installs). */
 const HOME_IMAGE = '/home.img';
+const USR_IMAGE = '/usr.img';
+/** The package registry pkg installs from unless `?registry=URL` names another (`?registry=none`: none). */
+const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const state = byId<HTMLSpanElement>('state');
@@ -67,7 +70,8 @@ function start(): void {
   const terminal = openTerminal(byId('terminal'), tty);
   page.terminal = terminal;
   terminal.notice(`Keel: a microkernel OS in TypeScript, running in this tab. Its programs: ls /bin.
-Add a WASI program with "Add program…" or drop a .wasm file on the page. /home survives reloads.`);
+Add a WASI program with "Add program…" or drop a .wasm file on the page. /home survives reloads.
+Write C and run it here: pkg add @yowasp/clang, then cc hello.c -o hello && ./hello`);
   const hasOpfs = typeof navigator.storage?.getDirectory === 'function';
   if (!hasOpfs) terminal.notice('This browser has no Origin Private File System: /home is kept in memory and is lost on reload.');
 
@@ -143,7 +147,9 @@ Add a WASI program with "Add program…" or drop a .wasm file on the page. /home
   window.addEventListener('pagehide', sync);
 
   setState('booting…');
-  send({ kind: 'boot', tty, manifest, home: hasOpfs ? HOME_IMAGE : null });
+  const registryParam = new URLSearchParams(location.search).get('registry') ?? DEFAULT_REGISTRY;
+  const registry = registryParam === 'none' ? null : registryParam;
+  send({ kind: 'boot', tty, manifest, home: hasOpfs ? HOME_IMAGE : null, usr: hasOpfs ? USR_IMAGE : null, registry });
 }
 
 /** What this browser lacks that Keel needs, beyond isolation (null: nothing). */

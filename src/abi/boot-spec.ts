@@ -54,6 +54,12 @@ export interface WasmBoot {
   readonly console: number;
   /** Index of a proc session, if the program may start processes. */
   readonly proc?: number;
+  /**
+   * Sessions proc granted this process because its program file is exactly `#!keel PROGRAM`
+   * (proc's `grants`): service name → index into the thread's initial handles. The thread hands
+   * them to the program only if it is that program (a file changed in between gets nothing).
+   */
+  readonly grants?: { readonly program: string; readonly services: Readonly<Record<string, number>> };
   /** Index of a net session, and how many of the system's listening sockets to preopen. */
   readonly net?: number;
   readonly sockets?: number;

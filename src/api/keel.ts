@@ -85,6 +85,11 @@ export interface BootOptions {
   readonly manifest?: string | Manifest;
   /** TCP addresses (`HOST:PORT`) the net service listens on; programs get them as socket fds. */
   readonly listen?: readonly string[];
+  /**
+   * A package registry (npm's HTTP API, e.g. `https://registry.npmjs.org/`): a registry service
+   * reads it, and `pkg` — only pkg — gets a session of it to install packages (docs/pkg.md).
+   */
+  readonly registry?: string;
   /** Put Keel's shell and utilities in /bin and make the console a terminal line discipline. */
   readonly shell?: boolean;
   /**
@@ -202,7 +207,10 @@ export class Keel {
     if (options.memoryBudget !== undefined && (!Number.isSafeInteger(Math.floor(options.memoryBudget)) || options.memoryBudget < 1024 * 1024)) {
       throw new KeelError('BAD_OPTION', `memoryBudget: expected a number of bytes ≥ 1 MiB, got ${options.memoryBudget}`);
     }
-    const fromManifest = systemFromManifest(manifest, { hostDirs, disks, listen, ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}) });
+    if (options.registry !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(options.registry)) throw new KeelError('BAD_OPTION', `registry ${options.registry}: expected an http:// or https:// URL`);
+    const fromManifest = systemFromManifest(manifest, {
+      hostDirs, disks, listen, ...(options.registry !== undefined ? { registry: options.registry } : {}), ...(options.shell ? { session: { programs: PROGRAM_NAMES } } : {}),
+    });
     const memoryBudget = options.memoryBudget ?? fromManifest.memoryBudget ?? host.defaultMemoryBudget?.();
     const config = { ...fromManifest, ...(memoryBudget !== undefined ? { memoryBudget: Math.floor(memoryBudget) } : {}) };
     for (const [k, v] of Object.entries(options.threads ?? {})) {

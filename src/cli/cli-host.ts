@@ -21,6 +21,13 @@ export interface CliHost {
    * ~/.keel/home.img, its directory made if needed), or null for a home in memory.
    */
   homeImage?(): string | null;
+  /**
+   * The disk image `keel boot` keeps /usr on — installed packages (pkg) — when --usr is not
+   * given ($KEEL_USR_IMAGE, else ~/.keel/usr.img), or null for a /usr in memory.
+   */
+  usrImage?(): string | null;
+  /** The package registry pkg reads when --registry is not given: npm's, as npm is configured here. */
+  registry?(): string;
   /** The host's terminal type (TERM), passed on to the shell. */
   readonly term?: string;
 }

@@ -39,11 +39,17 @@ export async function keelMain(host: CliHost, argv: readonly string[], version: 
     .option('--memory <SIZE>', 'the memory budget of all programs together, e.g. 512M or 2G (default: the manifest\'s, else half the host\'s memory)')
     .option('--dir <HOST_DIR[::GUEST_DIR]>', 'mount a host directory (at /host unless GUEST_DIR is given; repeatable)', collect, [])
     .option('--home <IMAGE|none>', 'the disk image /home lives on (default: $KEEL_HOME_IMAGE, else ~/.keel/home.img; made if missing); none: /home in memory')
+    .option('--usr <IMAGE|none>', 'the disk image /usr (installed packages) lives on (default: $KEEL_USR_IMAGE, else ~/.keel/usr.img; made if missing); none: /usr in memory')
+    .option('--registry <URL|none>', 'the package registry pkg installs from (default: npm\'s registry as npm is configured); none: no registry')
     .option('-c <command_line>', 'run one command line, like sh -c, and exit with its status')
     .argument('[script...]', 'a shell script (a path inside Keel) and its arguments')
     .passThroughOptions()
-    .action((script: string[], opts: { manifest?: string; memory?: string; dir: string[]; home?: string; c?: string }) => {
-      result = import('./boot-command.js').then(({ bootCommand }) => bootCommand(host, { dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.c !== undefined ? { command: opts.c } : {}), script }));
+    .action((script: string[], opts: { manifest?: string; memory?: string; dir: string[]; home?: string; usr?: string; registry?: string; c?: string }) => {
+      result = import('./boot-command.js').then(({ bootCommand }) => bootCommand(host, {
+        dirs: opts.dir, ...(opts.manifest ? { manifest: opts.manifest } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}),
+        ...(opts.home !== undefined ? { home: opts.home } : {}), ...(opts.usr !== undefined ? { usr: opts.usr } : {}), ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
+        ...(opts.c !== undefined ? { command: opts.c } : {}), script,
+      }));
     });
 
   program.command('fsck')

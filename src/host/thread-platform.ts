@@ -7,6 +7,7 @@
 import type { HostFs } from './host-fs.js';
 import type { HostStdio } from './host-stdio.js';
 import type { HostNet } from './host-net.js';
+import type { HostHttp } from './host-http.js';
 
 export interface ThreadPlatform {
   /** Take the buffer of Memory `id` delivered by `memory_map` (null if it has not arrived). */
@@ -25,6 +26,8 @@ export interface ThreadPlatform {
   readonly stdio: HostStdio | null;
   /** Host TCP for the net service (null where there is none). */
   readonly net: HostNet | null;
+  /** Host HTTP for the registry service (absent or null where there is none). */
+  readonly http?: HostHttp | null;
   /** Import a script program's module. */
   importModule(url: string): Promise<Record<string, unknown>>;
 }

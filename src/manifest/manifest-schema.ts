@@ -39,6 +39,7 @@ const kinds = {
   hostfs: KIND_OPTIONS.hostfs,
   diskfs: KIND_OPTIONS.diskfs,
   net: KIND_OPTIONS.net,
+  registry: KIND_OPTIONS.registry,
 } as const;
 
 /**
@@ -73,6 +74,7 @@ const service = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hostfs'), ...serviceCommon, config: kinds.hostfs.optional() }),
   z.strictObject({ kind: z.literal('diskfs'), ...serviceCommon, config: kinds.diskfs }),
   z.strictObject({ kind: z.literal('net'), ...serviceCommon, config: kinds.net.optional() }),
+  z.strictObject({ kind: z.literal('registry'), ...serviceCommon, config: kinds.registry }),
 ]);
 
 /** A policy assertion: `from` must not reach `to` through any chain of capabilities. */

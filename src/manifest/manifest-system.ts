@@ -7,6 +7,10 @@
  *   - each disk image (`--home`, BootOptions.disks) becomes a diskfs service `diskN` the same way;
  *   - `--listen` adds a `net` service in the kernel thread (if the manifest has none) and lets
  *     programs hold a session of it;
+ *   - a package registry (`keel boot`'s npm registry) adds a `registry` service in the kernel
+ *     thread (or sets the manifest's one's URL); proc mints its sessions and grants one to `pkg`
+ *     and to no other program (proc `grants`). The static policy must let programs hold it
+ *     (programs.capabilities lists it); proc is what keeps it to pkg;
  *   - a `keel boot` session puts one `#!keel` file per program in `/bin` of the root tmpfs and
  *     turns on the console's line discipline.
  * The manifest itself is never changed; the effective manifest (`effectiveManifest`) is what
@@ -24,6 +28,8 @@ export interface SystemAdditions {
   readonly hostDirs?: readonly HostDirMount[];
   readonly disks?: readonly DiskMount[];
   readonly listen?: readonly { host: string; port: number }[];
+  /** The package registry's URL: a registry service, granted to `pkg`. */
+  readonly registry?: string;
   /** A `keel boot` session: the programs to put in /bin. */
   readonly session?: { readonly programs: readonly string[] };
 }
@@ -57,6 +63,22 @@ export function effectiveManifest(m: Manifest, add: SystemAdditions = {}): Manif
     const net = services['net'];
     services['net'] = net?.kind === 'net' ? { ...net, config: { listen: [...(add.listen ?? [])] } } : { kind: 'net', class: 'kernel', config: { listen: [...(add.listen ?? [])] } };
     if (!programs.includes('net')) programs.push('net');
+  }
+  if (add.registry !== undefined) {
+    const registry = services['registry'];
+    services['registry'] = registry?.kind === 'registry' ? { ...registry, config: { url: add.registry } } : { kind: 'registry', class: 'kernel', config: { url: add.registry } };
+    if (!programs.includes('registry')) programs.push('registry');
+    const proc = services['proc'];
+    if (proc?.kind === 'proc') {
+      const mints = proc.capabilities?.mint ?? [];
+      const grants = proc.config?.grants ?? {};
+      const pkg = grants['pkg'] ?? [];
+      services['proc'] = {
+        ...proc,
+        capabilities: { ...proc.capabilities, mint: mints.includes('registry') ? [...mints] : [...mints, 'registry'] },
+        config: { ...proc.config, grants: { ...grants, pkg: pkg.includes('registry') ? [...pkg] : [...pkg, 'registry'] } },
+      };
+    }
   }
   return { ...m, services, programs: { capabilities: programs } };
 }
@@ -101,6 +123,7 @@ export function systemFromManifest(m: Manifest, add: SystemAdditions = {}): Syst
       case 'proc': return { ...common, kind: s.kind, config: { ...s.config } };
       case 'devfs': return { ...common, kind: s.kind, config: { ...s.config } };
       case 'net': return { ...common, kind: s.kind, config: { ...s.config } };
+      case 'registry': return { ...common, kind: s.kind, config: { ...s.config } };
     }
   });
   return {

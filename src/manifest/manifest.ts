@@ -14,6 +14,7 @@ import { PROGRAMS } from './principals.js';
 import { decodeText } from '../abi/text-codec.js';
 import { KIND_NAMES, traitsOf } from '../services/declarations.js';
 import { parsePlacement } from './placement.js';
+import { isProgramName } from '../programs/registry.js';
 
 export class ManifestError extends Error {
   constructor(readonly source: string, readonly problems: readonly string[]) {
@@ -131,6 +132,12 @@ function kindProblems(name: string, s: ManifestService, m: Manifest): string[] {
         if (!m.programs.capabilities.includes(target)) problems.push(`${at}.capabilities.mint.${i}: proc gives programs "${target}" sessions, but programs.capabilities does not list it`);
       });
       if (!(s.events ?? []).includes('process-exit')) problems.push(`${at}.events: expected ["process-exit"] (proc reaps exited processes)`);
+      for (const [program, granted] of Object.entries(s.config?.grants ?? {})) {
+        if (!isProgramName(program)) problems.push(`${at}.config.grants.${program}: "${program}" is not one of Keel's programs`);
+        granted.forEach((target, i) => {
+          if (!mints.includes(target)) problems.push(`${at}.config.grants.${program}.${i}: proc must hold capabilities.mint "${target}" to grant it`);
+        });
+      }
       const tty = s.config?.tty;
       if (tty !== undefined && !m.services[tty]) problems.push(`${at}.config.tty: "${tty}" is not a service in this manifest`);
       break;

@@ -1,7 +1,7 @@
 /**
  * Keel's own TypeScript programs: the shell and the utilities, by the name a `#!keel NAME` file
  * asks for. Only names in this list can run, so a file in the VFS can start a program Keel ships
- * and nothing else. Each program is the module `bin/NAME.js`, exporting `main(sys)`, which
+ * and nothing else. Each program is the module `bin/NAME.js` (or an alias's), exporting `main(sys)`, which
  * returns the exit status (or throws: the process ends as crashed, with the message).
  */
 
@@ -16,10 +16,16 @@ export const PROGRAM_NAMES: readonly string[] = [
   'sed', 'tr', 'cut', 'paste', 'join', 'comm', 'tac', 'rev', 'nl', 'fold', 'expand', 'which', 'kill', 'uname', 'id',
   'whoami', 'nproc', 'truncate', 'mktemp', 'realpath', 'test', 'expr', 'time', 'timeout', 'date', 'du', 'cmp', 'base64',
   'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'gzip', 'gunzip', 'zcat', 'tar', 'od', 'xxd',
-  'find', 'diff', 'awk',
+  'find', 'diff', 'awk', 'cc', 'c++', 'pkg',
 ];
 
-const known = new Set(PROGRAM_NAMES);
+/**
+ * Names one program answers to, as argv[0] tells it: the compiler driver is cc and c++ here, and
+ * clang and clang++ once `pkg add @yowasp/clang` has put those `#!keel` files in /usr/bin.
+ */
+const ALIASES: Readonly<Record<string, string>> = { 'c++': 'cc', clang: 'cc', 'clang++': 'cc' };
+
+const known = new Set([...PROGRAM_NAMES, ...Object.keys(ALIASES)]);
 
 export function isProgramName(name: string): boolean {
   return known.has(name);
@@ -28,7 +34,7 @@ export function isProgramName(name: string): boolean {
 /** The entry point of program `name` (which must be in PROGRAM_NAMES). */
 export async function loadProgram(name: string): Promise<ProgramMain> {
   if (!known.has(name)) throw new Error(`no program named ${name}`);
-  const mod = (await import(`./bin/${name}.js`)) as { main?: unknown };
+  const mod = (await import(`./bin/${ALIASES[name] ?? name}.js`)) as { main?: unknown };
   if (typeof mod.main !== 'function') throw new Error(`program ${name} has no main()`);
   return mod.main as ProgramMain;
 }

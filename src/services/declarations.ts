@@ -11,6 +11,7 @@ import { type DevfsInstanceConfig, devfsTraits } from './devfs/declaration.js';
 import { type DiskfsInstanceConfig, diskfsTraits } from './diskfs/declaration.js';
 import { type HostfsInstanceConfig, hostfsTraits } from './hostfs/declaration.js';
 import { type NetInstanceConfig, netTraits } from './net/declaration.js';
+import { type RegistryInstanceConfig, registryTraits } from './registry/declaration.js';
 import { type ProcInstanceConfig, procTraits } from './proc/declaration.js';
 import { type TmpfsInstanceConfig, tmpfsTraits } from './tmpfs/declaration.js';
 import { type VfsInstanceConfig, vfsTraits } from './vfs/declaration.js';
@@ -25,6 +26,7 @@ export interface InstanceConfigs {
   readonly hostfs: HostfsInstanceConfig;
   readonly diskfs: DiskfsInstanceConfig;
   readonly net: NetInstanceConfig;
+  readonly registry: RegistryInstanceConfig;
 }
 
 export type KindName = keyof InstanceConfigs;
@@ -39,6 +41,7 @@ export const KIND_TRAITS: { readonly [K in KindName]: KindTraits } = {
   hostfs: hostfsTraits,
   diskfs: diskfsTraits,
   net: netTraits,
+  registry: registryTraits,
 };
 
 export const KIND_NAMES = Object.keys(KIND_TRAITS) as KindName[];

@@ -14,6 +14,7 @@ import { diskfsKind } from './diskfs/kind.js';
 import { hostfsKind } from './hostfs/kind.js';
 import { netKind } from './net/kind.js';
 import { procKind } from './proc/kind.js';
+import { registryKind } from './registry/kind.js';
 import { tmpfsKind } from './tmpfs/kind.js';
 import { vfsKind } from './vfs/kind.js';
 
@@ -28,6 +29,7 @@ export const SERVICE_KINDS: { readonly [K in KindName]: ServiceKind<InstanceConf
   hostfs: hostfsKind,
   diskfs: diskfsKind,
   net: netKind,
+  registry: registryKind,
 };
 
 /** The host files the service a thread is given opens by path (disk images): its kind says. */

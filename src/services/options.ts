@@ -11,6 +11,7 @@ import { devfsOptions } from './devfs/options.js';
 import { hostfsOptions } from './hostfs/options.js';
 import { diskfsOptions } from './diskfs/options.js';
 import { netOptions } from './net/options.js';
+import { registryOptions } from './registry/options.js';
 
 export const KIND_OPTIONS = {
   console: consoleOptions,
@@ -21,4 +22,5 @@ export const KIND_OPTIONS = {
   hostfs: hostfsOptions,
   diskfs: diskfsOptions,
   net: netOptions,
+  registry: registryOptions,
 } as const;

@@ -27,6 +27,13 @@ import { errorText } from './sys-errors.js';
 import { normalizePath } from './sys-path.js';
 import { concatBytes } from '../abi/bytes.js';
 import { decodeText } from '../abi/text-codec.js';
+import type { RegistryProtocol } from '../abi/protocols/registry.js';
+import { RegistrySession } from './registry-session.js';
+
+/** Sessions a program holds only by proc's grant (proc `grants`): the registry, for pkg. */
+export interface SysGrants {
+  readonly registry?: ProtocolClient<RegistryProtocol>;
+}
 
 type Fn = (...args: never[]) => number;
 type Call = (...args: (number | bigint)[]) => number;
@@ -121,7 +128,7 @@ export class Sys {
   private readonly writers = new Set<Writer>();
 
   constructor(private readonly ctx: ShimContext, wasi: Record<string, Fn>, keel: Record<string, Fn>,
-    private readonly proc: ProtocolClient<ProcProtocol> | null) {
+    private readonly proc: ProtocolClient<ProcProtocol> | null, private readonly grants: SysGrants = {}) {
     this.args = ctx.args;
     this.scratch = new Scratch(ctx.mem);
     for (const kv of ctx.env) {
@@ -580,6 +587,15 @@ export class Sys {
     const r = this.ctx.lk.vfs.call('syncAll', {});
     if (r.transport !== 0) throw new SysError(Errno.IO, 'sync');
     this.check(r.status, 'sync');
+  }
+
+  /**
+   * The package registry (registry-session.ts), for the program granted it (pkg); EACCES for
+   * every other program.
+   */
+  registry(): RegistrySession {
+    if (!this.grants.registry) throw new SysError(Errno.ACCES, 'registry', 'the package registry');
+    return new RegistrySession(this.grants.registry);
   }
 
   /** End the process now with `code` (writers are flushed). */

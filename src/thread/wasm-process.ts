@@ -32,7 +32,8 @@ import { type LoadedProgram, loadByFid, loadByPath, loadByToken } from '../runti
 import { MemoryLedger } from '../ipc/memory-ledger.js';
 import type { ProcessLimits } from '../abi/exit-status.js';
 import type { ProcProtocol } from '../abi/protocols/proc.js';
-import { Sys } from '../sys/sys.js';
+import { Sys, type SysGrants } from '../sys/sys.js';
+import { registryProtocol } from '../abi/protocols/registry.js';
 import { runScript } from './script-process.js';
 import { isProgramName } from '../programs/registry.js';
 
@@ -75,11 +76,23 @@ export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise
     // Keel's own programs are synchronous (the lint forbids timers, promises and async code in
     // src/programs): once main has returned, nothing of theirs runs on, so a program that ended
     // by itself leaves its thread for the next process as a wasm program does.
-    const status = await runScript(program.name, new Sys(ctx, wasi, keel, proc));
+    const status = await runScript(program.name, new Sys(ctx, wasi, keel, proc, grantsOf(rt, boot, program.name)));
     return { status, reusable: status.kind === 'exited' };
   }
   const status = runWasm(program.module, ctx, wasi, keel);
   return { status, reusable: ctx.mem.size <= REUSABLE_MEMORY_BYTES };
+}
+
+/**
+ * The sessions proc granted the process (WasmBoot.grants), as the clients its TypeScript program
+ * gets — only if the program that loaded is the one proc granted them to. A wasm program never
+ * gets them: its only calls are the WASI and keel imports.
+ */
+function grantsOf(rt: ThreadRuntime, boot: WasmBoot, program: string): SysGrants {
+  const g = boot.grants;
+  if (!g || g.program !== program) return {};
+  const registry = g.services['registry'];
+  return registry !== undefined ? { registry: new ProtocolClient(registryProtocol, rt.caller, rt.handles[registry] ?? 0) } : {};
 }
 
 export interface OpenedProcess {

@@ -149,3 +149,31 @@ test('disk additions and limits: a diskfs per image in the VFS\'s class, mounted
   assert.match(problems(MINIMAL + 'limits: { channelMessages: 0 }\n').join('\n'), /channelMessages/);
   assert.match(problems(MINIMAL.replace('kind: tmpfs, class: isolated', 'kind: diskfs, class: isolated, config: { image: relative.img }')).join('\n'), /image/);
 });
+
+test('a registry addition: a registry service in the kernel thread, which proc mints and grants to pkg alone; grants are checked', () => {
+  const m = readManifest(`${MANIFESTS}isolated.yaml`);
+  const cfg = systemFromManifest(m, { registry: 'http://127.0.0.1:4873/' });
+  const registry = cfg.services.find((s) => s.name === 'registry')!;
+  assert.equal(registry.kind, 'registry');
+  assert.deepEqual(registry.placement, { in: 'kernel' });
+  assert.deepEqual(registry.config, { url: 'http://127.0.0.1:4873/' });
+  const proc = cfg.services.find((s) => s.name === 'proc')!;
+  assert.ok(proc.kind === 'proc');
+  assert.ok(proc.mints!.includes('registry'));
+  assert.deepEqual(proc.config.grants, { pkg: ['registry'] });
+  assert.ok(cfg.programCapabilities!.includes('registry'), 'the static policy lets programs hold it; proc keeps it to pkg');
+  assert.equal(systemFromManifest(m).services.some((s) => s.kind === 'registry'), false, 'no registry unless one is given');
+  const withProc = MINIMAL.replace('programs: { capabilities: [vfs, console] }', `  proc:
+    kind: proc
+    class: isolated
+    capabilities: { call: [vfs], mint: [vfs, console, proc] }
+    events: [process-exit]
+    config: { grants: { pkg: [registry], nosuch: [proc] } }
+  registry: { kind: registry, class: kernel, config: { url: "https://registry.npmjs.org/" } }
+programs: { capabilities: [vfs, console, proc, registry] }`);
+  const p = problems(withProc);
+  assert.ok(problems(withProc.replace('https://registry.npmjs.org/', 'ftp://x')).some((x) => x.startsWith('services.registry.config.url: expected an http:// or https:// URL')));
+  for (const w of ['services.proc.config.grants.pkg.0: proc must hold capabilities.mint "registry" to grant it', 'services.proc.config.grants.nosuch: "nosuch" is not one of Keel\'s programs']) {
+    assert.ok(p.some((x) => x.startsWith(w)), `missing: ${w}\ngot:\n${p.join('\n')}`);
+  }
+});

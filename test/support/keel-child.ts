@@ -10,16 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Each `keel boot` gets a /home image of its own (never the user's ~/.keel), removed when the test process ends. */
+/**
+ * Each `keel boot` gets a /home image of its own (never the user's ~/.keel), removed when the
+ * test process ends; /usr is in memory unless a test gives it an image (KEEL_USR_IMAGE).
+ */
 let homes: string | null = null;
 let homeCount = 0;
-export function freshHomeImage(): string {
+export function freshHomeImage(prefix = 'home'): string {
   if (!homes) {
     const dir = mkdtempSync(join(tmpdir(), 'keel-homes-'));
     homes = dir;
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
-  return join(homes, `home-${++homeCount}.img`);
+  return join(homes, `${prefix}-${++homeCount}.img`);
 }
 
 export interface ChildResult { stdout: string; stderr: string; code: number | null }
@@ -29,7 +32,7 @@ const keelBin = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
 
 export function runChild(args: readonly string[], options: { stdin?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KEEL_HOME_IMAGE: freshHomeImage(), ...(options.env ?? {}) } });
+    const child = spawn(process.execPath, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KEEL_HOME_IMAGE: freshHomeImage(), KEEL_USR_IMAGE: 'none', ...(options.env ?? {}) } });
     let stdout = '', stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
@@ -62,8 +65,8 @@ export function runUtility(job: UtilityJob, stdin = ''): Promise<ChildResult> {
   return runChild([driver, JSON.stringify(job)], { stdin });
 }
 
-/** `keel boot [--dir …] -c COMMAND_LINE`. */
-export function keelBoot(commandLine: string, options: { stdin?: string; dirs?: readonly string[]; env?: Record<string, string> } = {}): Promise<ChildResult> {
+/** `keel boot [--dir …] [ARGS…] -c COMMAND_LINE`. */
+export function keelBoot(commandLine: string, options: { stdin?: string; dirs?: readonly string[]; env?: Record<string, string>; args?: readonly string[]; timeoutMs?: number } = {}): Promise<ChildResult> {
   const dirs = (options.dirs ?? []).flatMap((d) => ['--dir', d]);
-  return runChild([keelBin, 'boot', ...dirs, '-c', commandLine], options);
+  return runChild([keelBin, 'boot', ...dirs, ...(options.args ?? []), '-c', commandLine], options);
 }

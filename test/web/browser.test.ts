@@ -170,7 +170,7 @@ test('the side panel lists the live processes and the services, and ended ones l
   const processes = await page.textContent('#processes');
   assert.match(processes ?? '', /1\s*kernel \*.*2\s*fs \*.*\/bin\/sh/s);
   const services = await page.textContent('#services');
-  assert.match(services ?? '', /fs \(proc, vfs, tmpfs, devfs, disk0\)\s*running/);
+  assert.match(services ?? '', /fs \(proc, vfs, tmpfs, devfs, disk0, disk1\)\s*running/);
 });
 
 test('a resized terminal is a narrower terminal to programs: ls lays out /bin in fewer columns', async () => {

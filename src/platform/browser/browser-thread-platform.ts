@@ -1,13 +1,14 @@
 /**
  * The browser ThreadPlatform: clocks from performance, randomness from crypto.getRandomValues,
  * disk images from the Origin Private File System (opfs-host-fs.ts), the page's terminal as host
- * stdio (tty-stdio.ts), no host TCP. Memory buffers for `memory_map` arrive on the thread's
+ * stdio (tty-stdio.ts), the page's fetch for the registry service (browser-host-http.ts), no host TCP. Memory buffers for `memory_map` arrive on the thread's
  * control port; a browser thread cannot drain a port synchronously, so they are collected as they
  * arrive whenever the thread returns to its event loop (a service thread does between requests).
  */
 
 import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { opfsHostFs } from './opfs-host-fs.js';
+import { browserHostHttp } from './browser-host-http.js';
 import { ttyStdio } from './tty-stdio.js';
 import { getRandomValues, type WebPort } from './web-globals.js';
 
@@ -38,6 +39,7 @@ export function browserThreadPlatform(control: WebPort | null, ttyChannel: strin
     hostFs: opfsHostFs,
     stdio: ttyStdio(ttyChannel),
     net: null,
+    http: browserHostHttp,
     importModule: (url) => import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>,
   };
 }

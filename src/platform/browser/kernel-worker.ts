@@ -1,7 +1,8 @@
 /**
  * Entry point of the kernel worker: the browser's counterpart of the `keel boot` process. The
  * page starts it and sends `boot`; it boots Keel from the page's manifest with the shell's
- * programs in /bin and /home on a diskfs in OPFS, then keeps an interactive shell on the
+ * programs in /bin, /home and /usr (what pkg installs) each on a diskfs in OPFS, and the package
+ * registry the page names (fetched from here, tarballs cached in OPFS: browser-host-http.ts), then keeps an interactive shell on the
  * terminal (a new one when it exits, as a terminal's login would), reports the process and
  * service tables once a second, installs programs the user drops on the page, kills a service
  * worker when the panel asks (fault injection: the supervisor restarts it), and commits the
@@ -24,6 +25,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 const MANIFEST_PATH = '/manifests/default.yaml';
 /** The size of a new /home image. */
 const HOME_IMAGE_BYTES = 64 * 1024 * 1024;
+/** The size of a new /usr image: room for clang (about 110 MB installed) and more. */
+const USR_IMAGE_BYTES = 512 * 1024 * 1024;
 const STATUS_MS = 1000;
 
 let keel: Keel | null = null;
@@ -49,10 +52,10 @@ function onKernelMessage(line: string): void {
  * Disk images are added in the VFS's isolation class: when that is the kernel thread, diskfs runs
  * here, so this worker must make the image's OPFS handle before the boot (see opfs-host-fs.ts).
  */
-async function prepareKernelImages(manifest: Uint8Array, home: string | null): Promise<void> {
-  if (home === null) return;
+async function prepareKernelImages(manifest: Uint8Array, images: readonly (string | null)[]): Promise<void> {
   const vfs = Object.values(parseManifestBytes(manifest, 'manifest').services).find((s) => s.kind === 'vfs');
-  if (vfs?.class === 'kernel') await prepareImage(home);
+  if (vfs?.class !== 'kernel') return;
+  for (const image of images) if (image !== null) await prepareImage(image);
 }
 
 async function boot(m: Extract<PageToKernel, { kind: 'boot' }>): Promise<void> {
@@ -60,10 +63,14 @@ async function boot(m: Extract<PageToKernel, { kind: 'boot' }>): Promise<void> {
   const host = browserKeelHost(m.tty, new Map([[MANIFEST_PATH, manifest]]), MANIFEST_PATH);
   const started = performance.now();
   try {
-    await prepareKernelImages(manifest, m.home);
+    await prepareKernelImages(manifest, [m.home, m.usr]);
     keel = await Keel.boot(host, {
       shell: true,
-      ...(m.home !== null ? { disks: { '/home': { image: m.home, size: HOME_IMAGE_BYTES } } } : {}),
+      disks: {
+        ...(m.home !== null ? { '/home': { image: m.home, size: HOME_IMAGE_BYTES } } : {}),
+        ...(m.usr !== null ? { '/usr': { image: m.usr, size: USR_IMAGE_BYTES } } : {}),
+      },
+      ...(m.registry !== null ? { registry: m.registry } : {}),
       log: onKernelMessage,
     });
     await keel.mkdir(PROGRAM_DIR);
@@ -80,7 +87,7 @@ async function boot(m: Extract<PageToKernel, { kind: 'boot' }>): Promise<void> {
 
 /** Keep an interactive shell on the terminal. */
 async function shell(k: Keel): Promise<void> {
-  const env = { PATH: `/bin:${PROGRAM_DIR}`, HOME: '/home', PWD: '/home', TERM: 'xterm-256color', USER: 'keel' };
+  const env = { PATH: `/bin:/usr/bin:${PROGRAM_DIR}`, HOME: '/home', PWD: '/home', TERM: 'xterm-256color', USER: 'keel' };
   for (;;) {
     try {
       const p = await k.spawn({ path: '/bin/sh' }, { args: ['sh'], env, dirs: ['/'], stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });

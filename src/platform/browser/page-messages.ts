@@ -10,10 +10,10 @@ import type { ExitStatus } from '../../abi/exit-status.js';
 
 export type PageToKernel =
   /**
-   * Boot: the terminal channel's name, the manifest's text, and the OPFS disk image for /home
-   * (`/NAME`), or null to keep /home in memory.
+   * Boot: the terminal channel's name, the manifest's text, the OPFS disk images for /home and
+   * /usr (`/NAME`; null: in memory), and the package registry pkg installs from (null: none).
    */
-  | { readonly kind: 'boot'; readonly tty: string; readonly manifest: string; readonly home: string | null }
+  | { readonly kind: 'boot'; readonly tty: string; readonly manifest: string; readonly home: string | null; readonly usr: string | null; readonly registry: string | null }
   /** Install a WebAssembly program the user picked or dropped, as /home/bin/NAME. */
   | { readonly kind: 'add-program'; readonly name: string; readonly bytes: Uint8Array }
   /** Commit every file system's changes now (the page is being hidden or closed). */

@@ -46,10 +46,15 @@ export interface SyncAccessHandle {
 
 export interface OpfsFileHandle {
   createSyncAccessHandle(): Promise<SyncAccessHandle>;
+  /** The file's contents as they are now. */
+  getFile(): Promise<{ readonly size: number; stream(): ReadableStream<Uint8Array> }>;
+  /** A writer whose changes appear whole when it is closed (written to a swap file until then). */
+  createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort(): Promise<void> }>;
 }
 
 export interface OpfsDirectory {
   getFileHandle(name: string, options?: { create?: boolean }): Promise<OpfsFileHandle>;
+  getDirectoryHandle(name: string, options?: { create?: boolean }): Promise<OpfsDirectory>;
   removeEntry(name: string): Promise<void>;
 }
 

@@ -11,6 +11,16 @@ import { keelMain } from '../../cli/keel-cli.js';
 import type { CliHost } from '../../cli/cli-host.js';
 import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
 import { packageVersion } from './package-root.js';
+import { npmRegistry } from './npm-config.js';
+
+/** An image under ~/.keel (the directory made if needed), or $VARIABLE's (none: no image). */
+function keelImage(variable: string, file: string): string | null {
+  const given = process.env[variable];
+  if (given !== undefined) return given === '' || given === 'none' ? null : resolve(given);
+  const dir = join(homedir(), '.keel');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, file);
+}
 
 const host: CliHost = {
   keel: nodeKeelHost,
@@ -22,13 +32,9 @@ const host: CliHost = {
   },
   manifestPath: nodeKeelHost.defaultManifest,
   runManifestPath: process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}run.yaml`,
-  homeImage() {
-    const given = process.env['KEEL_HOME_IMAGE'];
-    if (given !== undefined) return given === '' || given === 'none' ? null : resolve(given);
-    const dir = join(homedir(), '.keel');
-    mkdirSync(dir, { recursive: true });
-    return join(dir, 'home.img');
-  },
+  homeImage: () => keelImage('KEEL_HOME_IMAGE', 'home.img'),
+  usrImage: () => keelImage('KEEL_USR_IMAGE', 'usr.img'),
+  registry: npmRegistry,
   term: process.env['TERM'] ?? 'dumb',
 };
 

@@ -12,6 +12,7 @@ import type { HostStdio } from '../../host/host-stdio.js';
 import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
 import { nodeHostNet } from './node-host-net.js';
+import { nodeHostHttp } from './node-host-http.js';
 
 
 /** Which host fds the console's streams 0, 1, 2 are (the node:wasi drop-in's stdin/stdout/stderr options). */
@@ -92,6 +93,7 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
     hostFs: nodeHostFs,
     stdio: withStdio ? nodeStdio(stdioFds) : null,
     net: nodeHostNet,
+    http: nodeHostHttp,
     importModule: (url) => import(url) as Promise<Record<string, unknown>>,
   };
 }

@@ -1,4 +1,4 @@
-/** proc, as a manifest declares it: the terminal that may signal groups, and how many processes it starts. */
+/** proc, as a manifest declares it: the terminal that may signal groups, how many processes it starts, and the sessions only some programs get. */
 
 import type { z } from 'zod';
 import type { procOptions } from './options.js';

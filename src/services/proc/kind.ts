@@ -14,8 +14,10 @@ export const procKind: ServiceKind<ProcInstanceConfig> = {
     const c = ctx.config;
     const tty = c.tty !== undefined ? ctx.callers[c.tty] : undefined;
     const procMint = ctx.uses['proc:mint'];
+    const grants: Record<string, Record<string, number>> = {};
+    for (const [program, services] of Object.entries(c.grants ?? {})) grants[program] = Object.fromEntries(services.map((s) => [s, need(`${s}:mint`)]));
     const proc = new Proc(ctx.caller, {
-      vfs: need('vfs:mint'), console: need('console:mint'), ...(procMint !== undefined ? { proc: procMint } : {}), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}),
+      vfs: need('vfs:mint'), console: need('console:mint'), ...(procMint !== undefined ? { proc: procMint } : {}), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}), ...(c.grants ? { grants } : {}),
     }, { maxChildren: c.maxChildren ?? DEFAULT_PROC_LIMITS.maxChildren, maxProcesses: c.maxProcesses ?? DEFAULT_PROC_LIMITS.maxProcesses });
     return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status), processStopped: (pid, stopped, signal) => proc.processStopped(pid, stopped, signal) };
   },

@@ -14,4 +14,10 @@ export const procOptions = z.strictObject({
   maxChildren: z.number().int().min(1).max(4096).optional(),
   /** Processes proc may have started and not yet forgotten, in all (default 160); past it spawn is EAGAIN. */
   maxProcesses: z.number().int().min(1).max(4096).optional(),
+  /**
+   * Sessions only some of Keel's own programs get, by program name: `{ pkg: [registry] }` gives a
+   * registry session to each process whose program file is exactly `#!keel pkg`, and to no other.
+   * Each service must be one proc mints (capabilities.mint).
+   */
+  grants: z.record(z.string().regex(/^[a-z][a-z0-9+_-]{0,31}$/, 'expected a program name'), z.array(name)).optional(),
 });

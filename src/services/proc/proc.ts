@@ -18,6 +18,12 @@
  *
  * Limits reach down the tree: proc asks the kernel to start the child for the caller (`lineage`),
  * and the kernel gives it at most the caller's limits (Process.limits).
+ *
+ * Grants: a session some of Keel's own programs get and no other program does (the registry, for
+ * `pkg`). proc mints it only when the program file is exactly `#!keel NAME\n` for a NAME with a
+ * grant (read through the VFS before the spawn; only files of that exact size are read, so other
+ * spawns cost nothing more), and names NAME in the boot spec, so the child's thread hands the
+ * session to the program only if the file it then loads is still that program.
  */
 
 import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
@@ -34,6 +40,9 @@ import { WAIT_STOPPED, procProtocol } from '../../abi/protocols/proc.js';
 import { vfsProtocol } from '../../abi/protocols/vfs.js';
 import { MemoryLedger, WASM_PAGE_BYTES } from '../../ipc/memory-ledger.js';
 import { readProcessTable } from '../../ipc/process-table.js';
+import { programFile } from '../../abi/program-files.js';
+import { decodeText } from '../../abi/text-codec.js';
+import { FID_READ, openFlags } from '../../abi/protocols/vfs.js';
 
 interface Entry {
   readonly pid: number;
@@ -71,6 +80,8 @@ export interface ProcMasters {
   readonly ownVfs: number;
   /** Badge of the terminal's (console's) handle to proc: it may signal any process group. */
   readonly ttyBadge?: number;
+  /** Sessions only some programs get: program name → the services' masters, by service name. */
+  readonly grants?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** How many processes proc starts: per parent (unwaited children, zombies included) and in all. */
@@ -149,8 +160,8 @@ export class Proc {
     return serial !== undefined && e.ancestors.includes(serial);
   }
 
-  /** SUCCESS if `path` names a regular file in the VFS. */
-  private exists(path: string): number {
+  /** The size of the regular file at `path` in the VFS, or the errno why there is none. */
+  private exists(path: string): { size: number } | number {
     if (!this.rootFid) {
       const r = this.vfs.call('openRoot', { path: '/' });
       if (r.transport !== 0) return Errno.IO;
@@ -160,7 +171,40 @@ export class Proc {
     const st = this.vfs.call('statPath', { dir: this.rootFid, lookup: 1, want: 0, path: path.replace(/^\/+/, '') });
     if (st.transport !== 0) return Errno.IO;
     if (st.status !== 0) return st.status;
-    return st.reply!.type === FILETYPE_REGULAR ? Errno.SUCCESS : Errno.ACCES;
+    return st.reply!.type === FILETYPE_REGULAR ? { size: st.reply!.size } : Errno.ACCES;
+  }
+
+  /**
+   * The program with a grant that the file to run is exactly (`#!keel NAME\n`), if any: read
+   * from open file `fid` of `vfs`, or from `path` through proc's own session. Only a file of a
+   * granted program's size is read.
+   */
+  private grantedProgram(size: number, path: string, vfs: ProtocolClient<typeof vfsProtocol>, fid: number): string | null {
+    const grants = this.masters.grants;
+    if (!grants) return null;
+    const candidates = Object.keys(grants).filter((name) => programFile(name).length === size);
+    if (candidates.length === 0) return null;
+    let opened = 0;
+    if (fid === 0) {
+      const f = this.vfs.call('open', { dir: this.rootFid, lookup: 1, oflags: openFlags(0, FID_READ), path: path.replace(/^\/+/, '') });
+      if (f.transport !== 0 || f.status !== 0) return null;
+      opened = fid = f.reply!.fid;
+      vfs = this.vfs;
+    }
+    try {
+      const r = vfs.call('read', { fid, offset: 0, length: size, flags: 0 });
+      if (r.transport !== 0 || r.status !== 0) return null;
+      const text = decodeText(new TextDecoder(), r.reply!.data);
+      return candidates.find((name) => programFile(name) === text) ?? null;
+    } finally {
+      if (opened) this.vfs.call('close', { fid: opened });
+    }
+  }
+
+  /** The size of open file `fid` of `vfs`, or -1. */
+  private sizeOf(vfs: ProtocolClient<typeof vfsProtocol>, fid: number): number {
+    const st = vfs.call('stat', { fid });
+    return st.transport === 0 && st.status === 0 ? st.reply!.size : -1;
   }
 
   private mint(master: number, badge: number): number | null {
@@ -198,10 +242,12 @@ export class Proc {
     if (!this.ledger.fits(WASM_PAGE_BYTES)) return Errno.NOMEM;
     const memoryBytes = asked.memoryBytes ?? 0, openFiles = asked.openFiles ?? 0;
     if (!Number.isSafeInteger(memoryBytes) || memoryBytes < 0 || !Number.isSafeInteger(openFiles) || openFiles < 0) return Errno.INVAL;
+    let size = -1;
     if (program === 0) {
       if (!path.startsWith('/')) return Errno.INVAL;
       const found = this.exists(path);
-      if (found !== Errno.SUCCESS) return found;
+      if (typeof found === 'number') return found;
+      size = found.size;
     }
     const badge = this.nextBadge++;
     const masters = [this.masters.vfs, this.masters.console, ...(this.masters.proc !== undefined ? [this.masters.proc] : [])];
@@ -224,9 +270,21 @@ export class Proc {
       release();
       return Errno.BADF;
     }
+    const granted = this.masters.grants ? this.grantedProgram(program === 0 ? size : this.sizeOf(childVfs, programFid), path, childVfs, programFid) : null;
+    const grants: Record<string, number> = {};
+    for (const [service, master] of Object.entries(granted !== null ? this.masters.grants![granted]! : {})) {
+      const h = this.mint(master, badge);
+      if (h === null) {
+        release();
+        return Errno.AGAIN;
+      }
+      grants[service] = minted.length;
+      minted.push(h);
+    }
     const boot: WasmBoot = {
       kind: 'wasm', program: path, ...(program === 0 ? { path } : { programFid }), args, env, preopens,
       vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit: fds } : {}),
+      ...(granted !== null ? { grants: { program: granted, services: grants } } : {}),
     };
     const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[], lineage: parent, memoryBytes, openFiles });
     if (r.transport !== 0 || r.status !== Status.OK) {
