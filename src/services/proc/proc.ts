@@ -186,7 +186,7 @@ export class Proc {
     if (candidates.length === 0) return null;
     let opened = 0;
     if (fid === 0) {
-      const f = this.vfs.call('open', { dir: this.rootFid, lookup: 1, oflags: openFlags(0, FID_READ), path: path.replace(/^\/+/, '') });
+      const f = this.vfs.call('open', { dir: this.rootFid, lookup: 1, oflags: openFlags(0, FID_READ), close: 0, want: 0, path: path.replace(/^\/+/, '') });
       if (f.transport !== 0 || f.status !== 0) return null;
       opened = fid = f.reply!.fid;
       vfs = this.vfs;
