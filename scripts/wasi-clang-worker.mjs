@@ -1,0 +1,43 @@
+// One worker of the wasi-clang pool (scripts/wasi-clang.mjs): holds the compiled LLVM module and
+// runs one instance of it at a time, under node:wasi, for each job it is sent: { id, argv, preopens }
+// → { id, status, output } (output: what the tool wrote to stdout and stderr, in order), or
+// { id, error } if the instance trapped. Each instance gets fresh memory; nothing carries over from
+// one job to the next but the compiled code.
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+
+// node:wasi warns that it is experimental once per thread; the warning says nothing to a build.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  if (!String(warning).includes('WASI')) emitWarning(warning, ...rest);
+};
+const { WASI } = await import('node:wasi');
+
+const module = workerData.module;
+const scratch = mkdtempSync(join(tmpdir(), 'keel-clang-'));
+const capturePath = join(scratch, 'output');
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+// The running instance's WASI object, held until the job ends: Node 20 may otherwise collect it
+// while its own program runs (the wasm holds no reference V8 counts), and its destructor then
+// aborts the process with its file table still locked.
+let running = null;
+
+parentPort.on('message', ({ id, argv, preopens }) => {
+  const fd = openSync(capturePath, 'w+');
+  try {
+    const wasi = new WASI({ version: 'preview1', args: argv, env: {}, preopens, returnOnExit: true, stdin: 0, stdout: fd, stderr: fd });
+    running = wasi;
+    const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+    const status = wasi.start(instance);
+    running = null;
+    closeSync(fd);
+    parentPort.postMessage({ id, status, output: readFileSync(capturePath, 'utf8') });
+  } catch (err) {
+    running = null;
+    try { closeSync(fd); } catch { /* already closed */ }
+    const output = readFileSync(capturePath, 'utf8');
+    parentPort.postMessage({ id, error: `${argv[0]} failed: ${err instanceof Error ? err.message : String(err)}\n${output}` });
+  }
+});
