@@ -11,7 +11,8 @@
  *   file-write-small  100k × 64-byte fd_write to a file, vs node:wasi (Keel: tmpfs; and hostfs on a
  *                     host directory, like node:wasi)
  *   file-read-cached  a 1 MiB file read 4 KiB at a time, 100 times (with and without page-cache tokens)
- *   open-stat-close   open + fstat + close of a file 8 directories deep, 10k times
+ *   open-stat-close   open + fstat + close of a file 8 directories deep, 10k times (and with each
+ *                     fast path turned off: the ablation rows)
  *   readdir           list a directory of 10k entries, 20 times
  *   pipe              100 MiB through a pipe between two processes started by the shell
  *   durable-append    64-byte appends each followed by fsync, on hostfs and on diskfs (a disk image)
@@ -63,9 +64,10 @@ const prog = (name: string): string => join(root, 'programs/c/build', `${name}.w
 const LAYOUTS = ['default', 'isolated', 'kernel'] as const;
 type Layout = (typeof LAYOUTS)[number];
 
-function placed(layout: Layout, add: SystemAdditions, lookupCache = true): SystemConfig {
+function placed(layout: Layout, add: SystemAdditions, lookupCache = true, fastPaths?: SystemConfig['fastPaths']): SystemConfig {
   const file = join(root, 'manifests', `${layout}.yaml`);
-  const config = systemFromManifest(parseManifest(readFileSync(file, 'utf8'), file), add);
+  const manifest = systemFromManifest(parseManifest(readFileSync(file, 'utf8'), file), add);
+  const config = fastPaths ? { ...manifest, fastPaths } : manifest;
   return lookupCache ? config : { ...config, services: config.services.map((s) => (s.kind === 'vfs' ? { ...s, config: { ...s.config, lookupCache: false } } : s)) };
 }
 
@@ -209,10 +211,10 @@ function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layo
  * times (open_stat times its own loop). Every open walks 9 components in the VFS; with the VFS and
  * tmpfs in different threads each is an IPC call unless the VFS keeps a copy of the entries.
  */
-function openStatBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, lookupCache = true): Promise<void> {
+function openStatBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, lookupCache = true, fastPaths?: SystemConfig['fastPaths']): Promise<void> {
   // Isolated, a round takes ~10 s: fewer rounds keep the whole suite within 10 minutes.
   if (layout === 'isolated') rounds = Math.min(rounds, lookupCache ? 5 : 3);
-  return selfTimedBench('open-stat-close', variant, 'open_stat', ['/sandbox', '8', quick ? '2000' : '10000'], 'ms (open loop only)', onTmpfs, rounds, layout, DEFAULT_ARENA_CONFIG, lookupCache);
+  return selfTimedBench('open-stat-close', variant, 'open_stat', ['/sandbox', '8', quick ? '2000' : '10000'], 'ms (open loop only)', onTmpfs, rounds, layout, DEFAULT_ARENA_CONFIG, lookupCache, fastPaths);
 }
 
 /**
@@ -228,12 +230,12 @@ function readdirBench(layout: Layout, rounds: number): Promise<void> {
  * A workload that times its own loop and writes the nanoseconds to /out/time (a host directory),
  * run under Keel (on tmpfs or the host directory) and node:wasi (on the host directory).
  */
-async function selfTimedBench(name: string, variant: string, program: string, args: string[], unit: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, lookupCache = true): Promise<void> {
+async function selfTimedBench(name: string, variant: string, program: string, args: string[], unit: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, lookupCache = true, fastPaths?: SystemConfig['fastPaths']): Promise<void> {
   variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
   const module = new WebAssembly.Module(readFileSync(prog(program)));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }, lookupCache), arena);
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }] }, lookupCache, fastPaths), arena);
   const timeOf = (): number => Number(readFileSync(join(dir, 'time'), 'utf8')) / 1e6;
   try {
     const k: number[] = [];
@@ -306,6 +308,13 @@ async function main(): Promise<void> {
   if (wanted('open-stat-close')) {
     // The VFS and tmpfs in different workers, without the VFS's copy of tmpfs's entries.
     await openStatBench('8 directories deep, tmpfs, no lookup cache', true, rounds, 'isolated', false);
+    // Ablation: what the attributes returned by open (fstat without a call) and the close carried
+    // by the next open each buy, alone and together, in the default placement; and on a host
+    // directory, which gets no attributes (the host changes its files behind Keel's back).
+    await openStatBench('8 directories deep, tmpfs, no open attributes', true, rounds, 'default', true, { changeWords: false });
+    await openStatBench('8 directories deep, tmpfs, closes sent at once', true, rounds, 'default', true, { deferredClose: false });
+    await openStatBench('8 directories deep, tmpfs, neither', true, rounds, 'default', true, { changeWords: false, deferredClose: false });
+    await openStatBench('8 directories deep, hostfs', false, rounds, 'default');
   }
   if (wanted('file-read-cached')) {
     // The same reads with no page cache (no tokens: every read is IPC), and on a host directory.

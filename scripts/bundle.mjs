@@ -10,8 +10,9 @@
 // `import.meta.url` is the bundle's own file URL, so relative URLs (the worker entry, the package
 // root) resolve from dist/bundle/; KEEL_BUNDLED tells the host to start the .cjs worker entries.
 // The library and drop-in entries get an ESM face (index.js, wasi.js) re-exporting the bundle.
+// Each bundle is loaded with a V8 code cache (load-cached.cjs): compiled once, not at every start.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +42,13 @@ await build({
   keepNames: true,
   logLevel: 'warning',
 });
+// Each bundle becomes NAME.body.cjs, loaded by a two-line NAME.cjs through load-cached.cjs, which
+// keeps V8's compiled code for it beside it (NAME.body.cjs.v8cache, made by the first start).
+copyFileSync(join(repo, 'scripts/load-cached.cjs'), join(outdir, 'load-cached.cjs'));
+for (const entry of ['keel', 'index', 'wasi', 'program-entry', 'service-entry', 'wasi-kernel']) {
+  renameSync(join(outdir, `${entry}.cjs`), join(outdir, `${entry}.body.cjs`));
+  writeFileSync(join(outdir, `${entry}.cjs`), `'use strict';\n// ${entry}.body.cjs with a V8 code cache (scripts/bundle.mjs, load-cached.cjs).\nmodule.exports = require('./load-cached.cjs')(require('node:path').join(__dirname, '${entry}.body.cjs'), module);\n`);
+}
 for (const [entry, names] of [['index', ['bootKeel', 'Keel', 'KeelError', 'KeelProcess']], ['wasi', ['WASI']]]) {
   // require(), not `import m from`: Node would scan the whole bundle for its exports first.
   writeFileSync(join(outdir, `${entry}.js`), `// ESM face of ${entry}.cjs (scripts/bundle.mjs).\nimport { createRequire } from 'node:module';\nconst m = createRequire(import.meta.url)('./${entry}.cjs');\nexport const { ${names.join(', ')} } = m;\n`);

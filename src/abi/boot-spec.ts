@@ -70,6 +70,8 @@ export interface WasmBoot {
    * made itself), not a new worker: the host hands the ThreadStart over instead of starting one.
    */
   readonly attached?: boolean;
+  /** Send each close at once instead of carrying it on the next open (for measuring what the deferral buys). */
+  readonly closeAtOnce?: boolean;
 }
 
 export interface ServiceEntry {

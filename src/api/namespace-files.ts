@@ -41,7 +41,7 @@ export async function isNamespaceDirectory(vfs: SystemVfs, path: string): Promis
   if (rel === '') return true;
   const root = await vfs.rootFid();
   if (typeof root !== 'number') return false;
-  const r = await vfs.call('statPath', { dir: root, lookup: 1, path: rel });
+  const r = await vfs.call('statPath', { dir: root, lookup: 1, want: 0, path: rel });
   return r.reply?.type === FILETYPE_DIRECTORY;
 }
 
@@ -55,7 +55,7 @@ export async function makeDirectories(vfs: SystemVfs, path: string): Promise<voi
     const r = await vfs.call('mkdir', { dir, path: sofar });
     if (r.transport !== 0 || (r.status !== 0 && r.status !== Errno.EXIST)) throw fail(`/${sofar}`, r);
     if (r.status === Errno.EXIST) {
-      const st = await vfs.call('statPath', { dir, lookup: 1, path: sofar });
+      const st = await vfs.call('statPath', { dir, lookup: 1, want: 0, path: sofar });
       if (!st.reply) throw fail(`/${sofar}`, st);
       if (st.reply.type !== FILETYPE_DIRECTORY) throw fail(`/${sofar}`, { transport: 0, status: Errno.EXIST, reply: null });
     }
@@ -68,7 +68,7 @@ export async function writeNamespaceFile(vfs: SystemVfs, path: string, data: Uin
   const parent = rel.split('/').slice(0, -1).join('/');
   if (parent) await makeDirectories(vfs, `/${parent}`);
   const dir = await root(vfs, path);
-  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(OFLAG_CREAT | OFLAG_TRUNC, FID_WRITE), path: rel });
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(OFLAG_CREAT | OFLAG_TRUNC, FID_WRITE), close: 0, want: 0, path: rel });
   if (!f.reply) throw fail(path, f);
   try {
     for (let off = 0; off < data.length;) {
@@ -85,7 +85,7 @@ export async function writeNamespaceFile(vfs: SystemVfs, path: string, data: Uin
 export async function readNamespaceFile(vfs: SystemVfs, path: string): Promise<Uint8Array> {
   const rel = relative(path);
   const dir = await root(vfs, path);
-  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(0, FID_READ), path: rel });
+  const f = await vfs.call('open', { dir, lookup: 1, oflags: openFlags(0, FID_READ), close: 0, want: 0, path: rel });
   if (!f.reply) throw fail(path, f);
   try {
     const chunks: Uint8Array[] = [];

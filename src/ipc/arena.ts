@@ -10,6 +10,9 @@
  *   objects       one word group per kernel object: type, peer, route, signal bits
  *   process table one row per pid, published by the kernel (read by local kernels under a token)
  *   memory ledger the programs' linear memory against the system's budget (memory-ledger.ts)
+ *   change words  one per file system that changes only through Keel: bumped before every change
+ *                 it makes, so what a local kernel copied from it (a file's attributes at open)
+ *                 stays usable exactly while the word keeps the value it had (change-word.ts)
  *   page cache    entries (generation, size, page list) and 4 KiB pages of file data, each
  *                 file system owning a slice (read by local kernels under address tokens)
  *
@@ -19,7 +22,7 @@
  *     the serving thread while it is SERVING; the state word arbitrates (see call-slot.ts);
  *   - a queue's bitmap bits are set by clients and cleared by the queue's one server thread;
  *   - process-table rows are written by the kernel thread only; a page-cache entry and its pages
- *     only by the file system that owns its slice;
+ *     only by the file system that owns its slice; a change word only by its file system;
  *   - a memory-ledger row by the kernel thread (a new or ended process) and the process's own
  *     local kernel (its memory grew), with compare-exchange (memory-ledger.ts).
  * Untrusted (wasm) programs never see the arena; trusted code (local kernels, services) does.
@@ -91,7 +94,9 @@ export const LedgerWord = {
 const LEDGER_HEADER_WORDS = 16;
 
 const MAGIC = 0x4b45454c; // 'KEEL'
-const VERSION = 3;
+const VERSION = 4;
+/** Change words (one per file-system service, by its position in the system's service list). */
+export const CHANGE_WORDS = 256;
 const HEADER_BYTES = 64;
 
 
@@ -172,6 +177,7 @@ export class Arena {
   private readonly objectsOffset: number;
   private readonly procTableOffset: number;
   private readonly ledgerOffset: number;
+  private readonly changeWordsOffset: number;
   private readonly cacheEntriesOffset: number;
   private readonly cachePagesOffset: number;
   /** The process-table generation word (int32 index): bumping it revokes every process-table token. */
@@ -191,7 +197,8 @@ export class Arena {
     this.objectsOffset = this.handlesOffset + config.maxProcesses * config.maxHandles * HANDLE_ENTRY_WORDS * 4;
     this.procTableOffset = align(this.objectsOffset + config.maxObjects * OBJECT_WORDS * 4, 64);
     this.ledgerOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
-    this.cacheEntriesOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
+    this.changeWordsOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
+    this.cacheEntriesOffset = align(this.changeWordsOffset + CHANGE_WORDS * 4, 64);
     this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
     this.procTableGenerationWord = 12;
   }
@@ -266,6 +273,10 @@ export class Arena {
   /** Int32 index of the memory-ledger row of `pid`. */
   ledgerRowWord(pid: number): number {
     return (this.ledgerOffset >> 2) + LEDGER_HEADER_WORDS + pid;
+  }
+  /** Int32 index of change word `index` (0 ≤ index < CHANGE_WORDS). */
+  changeWord(index: number): number {
+    return (this.changeWordsOffset >> 2) + index;
   }
   /** Int32 index of word 0 of page-cache entry `entry`. */
   cacheEntryWord(entry: number): number {

@@ -16,7 +16,7 @@
 
 import { type Arena, QueueWord, SAMPLE_EVERY, SlotState, SlotWord } from './arena.js';
 import { ReceiveQueue } from './receive-queue.js';
-import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
+import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, PREEMPTED_NS, SpinBudget, type WaitPolicy, defaultClock } from './wait-policy.js';
 import { Status } from '../abi/status.js';
 
 /** Slot word holding the transport status the server wrote before REPLIED. */
@@ -109,19 +109,28 @@ export class CallSlot {
     return this.awaitReply();
   }
 
+  /** How long this caller spins for a reply, learnt from its recent calls (wait-policy.ts). */
+  private readonly spinBudget = new SpinBudget();
+
   private awaitReply(): Status {
     const i32 = this.i32;
     const stateIndex = this.base + SlotWord.STATE;
     let state = Atomics.load(i32, stateIndex);
-    if (state < SlotState.REPLIED && this.policy.callerSpinNs > 0) {
-      const deadline = this.clock() + this.policy.callerSpinNs;
+    const spinNs = this.spinBudget.of(this.policy.callerSpinNs);
+    if (state < SlotState.REPLIED && spinNs > 0) {
+      let now = this.clock();
+      const deadline = now + spinNs;
       spin: for (;;) {
         for (let i = 0; i < CHECK_EVERY; i++) {
           state = Atomics.load(i32, stateIndex);
           if (state >= SlotState.REPLIED) break spin;
         }
-        if (this.clock() > deadline) break;
+        const then = now;
+        now = this.clock();
+        if (now > deadline || now - then > PREEMPTED_NS) break;
       }
+      if (state >= SlotState.REPLIED) this.spinBudget.succeeded();
+      else this.spinBudget.failed();
     }
     if (state < SlotState.REPLIED) state = this.sleepForReply();
     return this.result(state);

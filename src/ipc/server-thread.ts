@@ -20,7 +20,7 @@ import { CallSlot, TRANSPORT_WORD } from './call-slot.js';
 import { DEFER, type CallContext, type DeferredReply, FORWARDED, type HandlerOutcome, type ServerApi, type Service } from './call-context.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { Route, resolveRoute } from './route.js';
-import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, type WaitPolicy, defaultClock } from './wait-policy.js';
+import { CHECK_EVERY, type Clock, DEFAULT_WAIT_POLICY, PREEMPTED_NS, SpinBudget, type WaitPolicy, defaultClock } from './wait-policy.js';
 import { Status } from '../abi/status.js';
 
 /** The port of the kernel's own service on the kernel thread's queue (calls with handle 0). */
@@ -342,14 +342,29 @@ export class ServerThread implements ServerApi {
       this.wokeCaller = false;
       spinNs = Math.max(spinNs, afterWakeNs);
     }
+    spinNs = this.spinBudget.of(spinNs);
     if (spinNs <= 0) return false;
-    const deadline = this.clock() + spinNs;
+    let now = this.clock();
+    const deadline = now + spinNs;
     const queue = this.queue;
     for (;;) {
-      for (let i = 0; i < CHECK_EVERY; i++) if (queue.doorbell() !== seen) return true;
-      if (!this.running || this.clock() > deadline) return false;
+      for (let i = 0; i < CHECK_EVERY; i++) {
+        if (queue.doorbell() !== seen) {
+          this.spinBudget.succeeded();
+          return true;
+        }
+      }
+      const then = now;
+      now = this.clock();
+      if (!this.running || now > deadline || now - then > PREEMPTED_NS) {
+        this.spinBudget.failed();
+        return false;
+      }
     }
   }
+
+  /** How long this server spins for its next call, learnt from its recent spins (wait-policy.ts). */
+  private readonly spinBudget = new SpinBudget();
 
   private idle(): void {
     try {

@@ -8,6 +8,13 @@
  *
  * Times are measured with a monotonic clock passed in (the platform's), checked every
  * `CHECK_EVERY` iterations so the clock read does not dominate the spin.
+ *
+ * The policy's spin times are ceilings. Each waiter scales its own by what its recent spins
+ * achieved (SpinBudget): a spin that ended in sleep halves the next, one that found what it
+ * waited for doubles it back, between 1/64 of the ceiling and the ceiling. A spin that sees the
+ * clock jump between two checks was itself descheduled — more threads are runnable than there are
+ * cores — so it stops at once and counts as failed: with the cores oversubscribed, spinning takes
+ * the core the other side needs to answer (docs/decisions/002-waiting-policy.md).
  */
 
 export interface WaitPolicy {
@@ -42,3 +49,27 @@ export const CHECK_EVERY = 64;
 export type Clock = () => number;
 
 export const defaultClock: Clock = () => performance.now() * 1e6;
+
+/** A gap this long between two clock checks of a spin means the spinning thread was descheduled. */
+export const PREEMPTED_NS = 500_000;
+const MIN_SCALE = 1 / 64;
+
+/** One waiter's share of a spin ceiling, learnt from how its recent spins ended. */
+export class SpinBudget {
+  private scale = 1;
+
+  /** Nanoseconds to spin now, out of `ceilingNs`. */
+  of(ceilingNs: number): number {
+    return ceilingNs * this.scale;
+  }
+
+  /** The spin found what it waited for. */
+  succeeded(): void {
+    if (this.scale < 1) this.scale = Math.min(1, this.scale * 2);
+  }
+
+  /** The spin ran out (or was descheduled) and the waiter must sleep. */
+  failed(): void {
+    if (this.scale > MIN_SCALE) this.scale = Math.max(MIN_SCALE, this.scale / 2);
+  }
+}

@@ -68,6 +68,13 @@ export interface SystemConfig {
    * found over it is ended (killed, limit 'memory'). Default: none.
    */
   readonly memoryBudget?: number;
+  /**
+   * Turn off a fast path, to measure what it buys (npm run bench's ablation rows); all are on by
+   * default. `changeWords`: file systems get no change word, so an open returns no attributes and
+   * every fstat is a call. `deferredClose`: a program's closes are sent at once (its own children
+   * keep the default).
+   */
+  readonly fastPaths?: { readonly changeWords?: boolean; readonly deferredClose?: boolean };
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

@@ -12,6 +12,12 @@
 export type FdKind = 'console' | 'file' | 'dir' | 'pipe' | 'socket';
 
 import type { DirEntry } from '../abi/protocols/fs.js';
+import type { AddressToken } from '../ipc/address-token.js';
+
+/** A file's attributes, as fd_filestat_get reports them. */
+export interface StatFields {
+  dev: number; ino: number; type: number; nlink: number; size: number; atim: bigint; mtim: bigint; ctim: bigint;
+}
 
 export interface FdEntry {
   kind: FdKind;
@@ -26,6 +32,11 @@ export interface FdEntry {
   flags: number;
   /** Guest path of a preopened directory, else null. */
   preopen: string | null;
+  /**
+   * The attributes the open returned, usable while `token` holds: the file system's change word
+   * still has the value read before them, so nothing about the file can have changed since.
+   */
+  attributes?: { readonly stat: StatFields; readonly token: AddressToken };
   /** How many fds name this entry (dup2 makes several). */
   refs?: number;
   /**

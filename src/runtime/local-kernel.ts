@@ -12,16 +12,19 @@ import { ProtocolClient } from '../ipc/protocol-client.js';
 import { kernelProtocol } from '../abi/protocols/kernel.js';
 import { Status } from '../abi/status.js';
 import { consoleProtocol } from '../abi/protocols/console.js';
-import { IO_NONBLOCK, vfsProtocol } from '../abi/protocols/vfs.js';
+import { IO_NONBLOCK, OFLAG_CREAT, WANT_KEPT_FAILURES, vfsProtocol } from '../abi/protocols/vfs.js';
 import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
-import { type FdEntry, FdTable } from './fd-table.js';
+import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
+import { AnswerCache } from './answer-cache.js';
 import { concatBytes } from '../abi/bytes.js';
-import type { AddressToken } from '../ipc/address-token.js';
+import { type AddressToken, tokenValid } from '../ipc/address-token.js';
+import type { Rep } from '../ipc/protocol-client.js';
 import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
 
 const VW = vfsProtocol.layouts.write;
+type VfsOpenReply = Rep<typeof vfsProtocol, 'open'>;
 const VR = vfsProtocol.layouts.read;
 const CW = consoleProtocol.layouts.write;
 const CR = consoleProtocol.layouts.read;
@@ -38,13 +41,35 @@ export class LocalKernel {
   /** Page-cache tokens of the files this process reads (reads without IPC). */
   readonly fileTokens: FileTokens;
 
-  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0) {
+  /** `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once. */
+  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
+    this.answers = new AnswerCache(caller.arena);
+  }
+
+  /**
+   * Answers the VFS said stay true while a change word holds (answer-cache.ts): stat by path
+   * (attributes or errno) and failed opens (errno), by the request that asked.
+   */
+  readonly answers: AnswerCache<StatFields | number>;
+
+  /** stat of `path` under directory fid `dir`: kept while its answer holds, else asked (and kept when the VFS says it may be). Errno on failure. */
+  statPath(dir: number, lookup: number, path: string): StatFields | number {
+    const key = `s${dir}\0${lookup}\0${path}`;
+    const kept = this.answers.get(key);
+    if (kept !== undefined) return kept;
+    const r = this.vfs.call('statPath', { dir, lookup, want: WANT_KEPT_FAILURES, path });
+    if (r.transport !== Status.OK) return Errno.IO;
+    if (r.status !== 0) return r.status;
+    const { errno, changeWord, change, dev, ino, type, nlink, size, atim, mtim, ctim } = r.reply!;
+    const answer = errno !== 0 ? errno : { dev, ino, type, nlink, size, atim, mtim, ctim };
+    if (changeWord >= 0) this.answers.set(key, answer, { word: changeWord, generation: change });
+    return answer;
   }
 
   /**
@@ -86,15 +111,75 @@ export class LocalKernel {
     return Errno.SUCCESS;
   }
 
-  /** One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries). */
+  /**
+   * One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries).
+   * A file's or directory's close is deferred: the next open carries it to the VFS (one call
+   * where there were two), and anything that could notice the difference — an unlink, a rename —
+   * sends it first (flushClose). A pipe end's close is sent at once: the other end waits on it.
+   */
   releaseFd(e: FdEntry): void {
     if (!FdTable.release(e) || e.kind === 'console') return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
-    else {
+    else if (e.kind === 'file' || e.kind === 'dir') {
       if (e.kind === 'file') this.fileTokens.forget(e.fid);
-      this.vfs.call('close', { fid: e.fid });
-    }
+      this.flushClose();
+      if (this.deferClose) this.pendingClose = e.fid;
+      else this.vfs.call('close', { fid: e.fid });
+    } else this.vfs.call('close', { fid: e.fid });
   }
+
+  /** The fid whose close the next open carries (-1: none). */
+  private pendingClose = -1;
+
+  /** Send the deferred close now, if there is one. */
+  flushClose(): void {
+    if (this.pendingClose < 0) return;
+    const fid = this.pendingClose;
+    this.pendingClose = -1;
+    this.vfs.call('close', { fid });
+  }
+
+  /**
+   * VFS open of `path` under directory fid `dir`, carrying the deferred close: the reply, or an
+   * errno. A failure the VFS says stays true while a change word holds is kept, and the same open
+   * asked again fails without a call (a build probing its include directories).
+   */
+  open(dir: number, lookup: number, oflags: number, path: string): VfsOpenReply | number {
+    const key = oflags & OFLAG_CREAT ? null : `o${dir}\0${lookup}\0${oflags}\0${path}`;
+    const kept = key === null ? undefined : this.answers.get(key);
+    if (typeof kept === 'number') return kept;
+    const close = this.pendingClose + 1;
+    this.pendingClose = -1;
+    const r = this.vfs.call('open', { dir, lookup, oflags, close, want: WANT_KEPT_FAILURES, path });
+    if (r.transport !== Status.OK) return Errno.IO;
+    if (r.status !== 0) return r.status;
+    const reply = r.reply!;
+    if (reply.errno === 0) return reply;
+    if (key !== null && reply.changeWord >= 0) this.answers.set(key, reply.errno, { word: reply.changeWord, generation: reply.change });
+    return reply.errno;
+  }
+
+  /** The attributes an open returned, with the token they hold under (undefined: the file system gave none). */
+  static attributesOf(r: VfsOpenReply): FdEntry['attributes'] {
+    if (r.changeWord < 0) return undefined;
+    const { dev, ino, type, nlink, size, atim, mtim, ctim } = r;
+    return { stat: { dev, ino, type, nlink, size, atim, mtim, ctim }, token: { word: r.changeWord, generation: r.change } };
+  }
+
+  /** `e`'s attributes without a call, if those its open returned still hold; else null (ask the VFS). */
+  attributesOf(e: FdEntry): StatFields | null {
+    const a = e.attributes;
+    if (!a) return null;
+    if (tokenValid(this.caller.arena, a.token)) {
+      this.attributeStats.local++;
+      return a.stat;
+    }
+    e.attributes = undefined;
+    return null;
+  }
+
+  /** How often fd_filestat_get was answered from an open's attributes. */
+  readonly attributeStats = { local: 0 };
 
   /** Receive from a connected socket into `into` (one call; waits unless `nonblock`). [errno, bytes]. */
   sockRecv(sock: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {

@@ -79,10 +79,10 @@ export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number):
   if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
   const rootFid = root.reply!.fid;
   try {
-    const f = lk.vfs.call('open', { dir: rootFid, lookup: 1, oflags: openFlags(0, FID_READ), path: path.replace(/^\/+/, '') });
-    if (f.transport !== 0 || f.status !== 0) return `cannot load ${path}: ${errnoName(f.status)}`;
-    lk.fileTokens.opened(f.reply!);
-    return loadFid(lk, path, f.reply!.fid, memoryBytes);
+    const f = lk.open(rootFid, 1, openFlags(0, FID_READ), path.replace(/^\/+/, ''));
+    if (typeof f === 'number') return `cannot load ${path}: ${errnoName(f)}`;
+    lk.fileTokens.opened(f);
+    return loadFid(lk, path, f.fid, memoryBytes);
   } finally {
     lk.vfs.call('close', { fid: rootFid });
   }

@@ -67,6 +67,7 @@ export class Programs {
       kind: 'wasm', program: opts.program, ...(opts.module ? { module: opts.module } : { path: opts.path ?? opts.program }), args: opts.args, env: opts.env,
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
       ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.attached ? { attached: true } : {}),
+      ...(this.config.fastPaths?.deferredClose === false ? { closeAtOnce: true } : {}),
     };
     return this.launch(opts.program, handles, boot, opts.limits);
   }

@@ -23,6 +23,7 @@ import type { KindName } from '../services/declarations.js';
 import { traitsOf } from '../services/declarations.js';
 import { hostFilesOf } from '../services/kinds.js';
 import type { CacheSlice } from '../services/fs/page-cache.js';
+import { CHANGE_WORDS } from '../ipc/arena.js';
 import type { ProtectedSet } from '../services/hostfs/hostfs-guard.js';
 import type { HostFs } from '../host/host-fs.js';
 import { descriptorShare, protectedImages } from './host-guards.js';
@@ -146,12 +147,25 @@ export class ServiceWiring {
   private instanceConfig(s: ServiceInstance): Record<string, unknown> {
     const traits = traitsOf(s.kind);
     const cache = traits.pageCache ? this.cacheSlices.get(s.name) : undefined;
+    const changeWord = this.changeWordOf(s);
     return {
       ...s.config,
       ...(cache ? { cache } : {}),
+      ...(changeWord !== undefined ? { changeWord } : {}),
       ...(hostFilesOfInstance(s).length > 0 ? { lockOwner: this.lockOwner } : {}),
       ...(traits.hostDescriptors ? this.hostGuards() : {}),
     };
+  }
+
+  /**
+   * The change word of a file system that changes only through Keel (services/fs/change-word.ts):
+   * the one at its position in the service list, so each has its own; none past CHANGE_WORDS.
+   */
+  private changeWordOf(s: ServiceInstance): number | undefined {
+    const traits = traitsOf(s.kind);
+    if (!traits.fileSystem || !traits.changesOnlyThroughVfs || this.config.fastPaths?.changeWords === false) return undefined;
+    const i = this.config.services.findIndex((t) => t.name === s.name);
+    return i >= 0 && i < CHANGE_WORDS ? i : undefined;
   }
 
   /** What every hostfs is told: Keel's images to keep out of reach, and its share of host descriptors (host-guards.ts). */

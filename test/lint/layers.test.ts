@@ -181,9 +181,16 @@ test('a cycle between layers is refused by the layer rule and the folder checks'
 
 test('a cycle between files is refused, even when one side imports only a type', async () => {
   await assertFires({
-    'src/programs/sh/shell.ts': importOf('src/programs/sh/shell.ts', 'programs/sh/builtins.ts') + LEAF,
-    'src/programs/sh/builtins.ts': importOf('src/programs/sh/builtins.ts', 'programs/sh/shell.ts', true) + LEAF,
+    'src/kernel/kernel.ts': importOf('src/kernel/kernel.ts', 'kernel/process.ts') + LEAF,
+    'src/kernel/process.ts': importOf('src/kernel/process.ts', 'kernel/kernel.ts', true) + LEAF,
   }, ['no-file-cycle']);
+});
+
+test('the interpreters (sh, awk) may have cycles between their files, as their grammar recurses', async () => {
+  await assertFires({
+    'src/programs/sh/shell.ts': importOf('src/programs/sh/shell.ts', 'programs/sh/eval.ts') + LEAF,
+    'src/programs/sh/eval.ts': importOf('src/programs/sh/eval.ts', 'programs/sh/shell.ts', true) + LEAF,
+  }, []);
 });
 
 test('a new folder needs a layer, src imports nothing outside src, and every import resolves', async () => {

@@ -17,7 +17,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   if (root.status !== 0) throw new Error(`openRoot ${data.dir}: ${root.status}`);
   const dir = root.reply!.fid;
   const open = (access: number, oflags = 0) => {
-    const r = lk.vfs.call('open', { dir, lookup: 1, oflags: oflags | (access << 16), path: 'tokens.dat' });
+    const r = lk.vfs.call('open', { dir, lookup: 1, oflags: oflags | (access << 16), close: 0, want: 0, path: 'tokens.dat' });
     if (r.status !== 0) throw new Error(`open: ${r.status}`);
     lk.fileTokens.opened(r.reply!);
     return r.reply!;

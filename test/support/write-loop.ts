@@ -12,7 +12,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], d: { path: str
   const lk = new LocalKernel(rt.caller, rt.handles[0]!, rt.handles[1]!);
   const root = lk.vfs.call('openRoot', { path: '/' });
   if (!root.reply) return 2;
-  const f = lk.vfs.call('open', { dir: root.reply.fid, lookup: 1, oflags: 1 | 8 | ((FID_READ | FID_WRITE) << 16), path: d.path });
+  const f = lk.vfs.call('open', { dir: root.reply.fid, lookup: 1, oflags: 1 | 8 | ((FID_READ | FID_WRITE) << 16), close: 0, want: 0, path: d.path });
   if (!f.reply) return 3;
   const data = [new Uint8Array(d.size).fill(120)];
   let offset = 0;

@@ -43,7 +43,7 @@ export const fsProtocol = defineProtocol('fs', {
   setTimes: { label: 10, request: { node: 'f64', atim: 'u64', mtim: 'u64', flags: 'u32' }, reply: {}, doc: 'flags: WASI fstflags; *_NOW resolved by the server.' },
   readlink: { label: 11, request: { node: 'f64' }, reply: { target: 'str' } },
   link: { label: 12, request: { node: 'f64', dir: 'f64', name: 'str' }, reply: {} },
-  open: { label: 13, request: { node: 'f64' }, reply: { cached: 'u32', generation: 'f64' }, doc: 'Count a user of the node. cached: 1 + its page-cache entry if its data is cached (0: none), with the token generation.' },
+  open: { label: 13, request: { node: 'f64' }, reply: { cached: 'u32', generation: 'f64', changeWord: 'f64', change: 'f64', ...stat }, doc: 'Count a user of the node. cached: 1 + its page-cache entry if its data is cached (0: none), with the token generation. changeWord: the file system\'s change word (-1: none; then the attributes are not filled), and the value it had when the attributes were read.' },
   close: { label: 14, request: { node: 'f64' }, reply: {} },
   sync: { label: 15, request: { node: 'f64' }, reply: {}, doc: 'Make the node\'s data durable; node 0: every change in the file system (sync(2)).' },
   map: { label: 17, request: { node: 'f64' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for the node\'s data in the page cache (a regular file of at most 1 MiB): reads need no IPC while it holds. ENOTSUP without a page cache, EFBIG for larger files.' },

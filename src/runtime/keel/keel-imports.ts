@@ -110,7 +110,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       }
       for (const fd of fds.fds()) if (fds.get(fd)!.preopen !== null && !map.has(fd)) map.set(fd, fd);
 
-      const file = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: 1, oflags: openFlags(0, FID_READ), path }));
+      const file = lk.open(dir.fid, 1, openFlags(0, FID_READ), path);
       if (typeof file === 'number') return file;
       const program = vfsResult(lk.vfs.call('share', { fid: file.fid }));
       lk.vfs.call('close', { fid: file.fid });

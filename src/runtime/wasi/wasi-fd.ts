@@ -6,7 +6,7 @@
 
 import { unpackDirEntries } from '../../abi/protocols/fs.js';
 import { Errno } from '../../abi/errno.js';
-import type { FdEntry } from '../fd-table.js';
+import type { FdEntry, StatFields } from '../fd-table.js';
 import type { GuestMemory } from '../guest-memory.js';
 import { FdFlag, WasiRight, Whence } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
@@ -18,9 +18,7 @@ const FILETYPE_DIRECTORY = 3;
 const direntScratch = new Uint8Array(24 + 4096);
 const direntView = new DataView(direntScratch.buffer);
 
-export interface StatFields {
-  dev: number; ino: number; type: number; nlink: number; size: number; atim: bigint; mtim: bigint; ctim: bigint;
-}
+export type { StatFields } from '../fd-table.js';
 
 export function writeFilestat(mem: GuestMemory, ptr: number, st: StatFields): void {
   mem.check(ptr, 64);
@@ -91,7 +89,8 @@ export function fdFunctions(ctx: ShimContext) {
 
   const stat = (e: FdEntry): StatFields | number => {
     if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
-    return vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+    const local = lk.attributesOf(e);
+    return local ?? vfsResult(lk.vfs.call('stat', { fid: e.fid }));
   };
 
   return {

@@ -11,6 +11,7 @@ import type { FdEntry } from '../fd-table.js';
 import { readGuestPath, readLinkTarget } from '../guest-path.js';
 import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, OFlag, WasiRight } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
+import { LocalKernel } from '../local-kernel.js';
 import { vfsResult, writeFilestat } from './wasi-fd.js';
 
 const FILETYPE_DIRECTORY = 3;
@@ -47,17 +48,17 @@ export function pathFunctions(ctx: ShimContext) {
       const wantsWrite = (base & (WasiRight.FD_WRITE | WasiRight.FD_ALLOCATE | WasiRight.FD_FILESTAT_SET_SIZE)) !== 0
         || (fdflags & FdFlag.APPEND) !== 0 || (oflags & OFlag.TRUNC) !== 0;
       const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
-      const r = vfsResult(lk.vfs.call('open', { dir: dir.fid, lookup: dirflags & 1, oflags: openFlags(oflags, access), path }));
+      const r = lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path);
       if (typeof r === 'number') return r;
       lk.fileTokens.opened(r);
-      return place(r.fid, r.type);
+      return place(r.fid, r.type, LocalKernel.attributesOf(r));
 
-      function place(fid: number, type: number): number {
+      function place(fid: number, type: number, attributes: FdEntry['attributes']): number {
         const isDir = type === FILETYPE_DIRECTORY;
         const entry: FdEntry = {
           kind: isDir ? 'dir' : 'file', fid, filetype: type, offset: 0,
           rightsBase: base & (isDir ? DIR_RIGHTS : FILE_RIGHTS), rightsInheriting: inheriting,
-          flags: fdflags, preopen: null,
+          flags: fdflags, preopen: null, ...(attributes ? { attributes } : {}),
         };
         const fd = fds.add(entry);
         if (fd < 0) {
@@ -81,7 +82,7 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       mem.check(out, 64);
-      const st = vfsResult(lk.vfs.call('statPath', { dir: dir.fid, lookup: flags & 1, path }));
+      const st = lk.statPath(dir.fid, flags & 1, path);
       if (typeof st === 'number') return st;
       writeFilestat(mem, out, st);
       return Errno.SUCCESS;
@@ -125,6 +126,7 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof dir === 'number') return dir;
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
+      lk.flushClose();
       return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path })));
     },
     path_unlink_file: (dirfd: number, pathPtr: number, pathLen: number) => {
@@ -132,6 +134,7 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof dir === 'number') return dir;
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
+      lk.flushClose();
       return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path })));
     },
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
@@ -143,6 +146,7 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof from === 'number') return from;
       const to = readGuestPath(mem, newPtr, newLen);
       if (typeof to === 'number') return to;
+      lk.flushClose();
       return errnoOf(vfsResult(lk.vfs.call('rename', { fromDir: a.fid, toDir: b.fid, from, to })));
     },
     path_symlink: (oldPtr: number, oldLen: number, dirfd: number, newPtr: number, newLen: number) => {

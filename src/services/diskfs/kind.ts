@@ -2,7 +2,7 @@
 
 import type { ServiceKind } from '../contract/kind.js';
 import { fileSystemService } from '../fs/fs-service.js';
-import { pageCacheOf } from '../fs/fs-instance.js';
+import { changeWordOf, pageCacheOf } from '../fs/fs-instance.js';
 import type { DiskfsInstanceConfig } from './declaration.js';
 import { DEFAULT_IMAGE_BYTES, mountDiskImage } from './diskfs-service.js';
 
@@ -15,7 +15,7 @@ export const diskfsKind: ServiceKind<DiskfsInstanceConfig> = {
       now: () => ctx.platform.now() / 1e6,
       ...(c.commitMs !== undefined ? { commitMs: c.commitMs } : {}),
     }, c.lockOwner);
-    return { service: fileSystemService(fs, c.name, 'diskfs', pageCacheOf(ctx.caller, c.cache)), idle: () => fs.tick(), stop: () => fs.unmount() };
+    return { service: fileSystemService(fs, c.name, 'diskfs', pageCacheOf(ctx.caller, c.cache), changeWordOf(ctx.caller, c.changeWord)), idle: () => fs.tick(), stop: () => fs.unmount() };
   },
   hostFiles: (config) => [config.image],
 };

@@ -1,12 +1,13 @@
 /**
  * What every file-system kind's factory does the same way: where its node numbers start (so a
- * restarted instance never reuses one a client kept), and its page cache (the slice of the
- * arena's page cache the system gave it, if any).
+ * restarted instance never reuses one a client kept), its page cache (the slice of the arena's
+ * page cache the system gave it, if any) and its change word (if it has one).
  */
 
 import type { Caller } from '../../ipc/caller.js';
 import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { type CacheSlice, PageCache } from './page-cache.js';
+import { ChangeWord } from './change-word.js';
 
 /**
  * Where a file system's node numbers start: a random multiple of 2^32 below 2^52, so numbers a
@@ -23,8 +24,15 @@ export function pageCacheOf(caller: Caller, slice: CacheSlice | undefined): Page
   return slice && slice.entries > 0 && slice.pages > 0 ? new PageCache(caller.arena, slice) : null;
 }
 
+/** The file system's change word (change-word.ts), or null when the system gave it none. */
+export function changeWordOf(caller: Caller, index: number | undefined): ChangeWord | null {
+  return index === undefined ? null : new ChangeWord(caller.arena, caller.arena.changeWord(index));
+}
+
 /** What the system adds to the configuration of a file system that caches pages. */
 export interface CachedFsConfig {
   /** Its slice of the arena's page cache (absent: no page cache). */
   readonly cache?: CacheSlice;
+  /** Its change word, by index (absent: none; only for a file system that changes only through Keel). */
+  readonly changeWord?: number;
 }

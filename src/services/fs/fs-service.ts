@@ -10,6 +10,7 @@ import { ERRNO_PROTOCOL_ERRORS } from '../../abi/errno.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
 import type { PageCache } from './page-cache.js';
+import type { ChangeWord } from './change-word.js';
 
 export interface NodeStat {
   /** The file system's node number, and the inode number stat reports (they may differ). */
@@ -44,9 +45,14 @@ function stampOf(st: NodeStat): string {
 /**
  * `cache`: the file system's page cache, if it has a slice of one. Every change to a node's data
  * revokes its cached copy first; each open revalidates it against the node's size and mtime.
+ * `change`: its change word, if it has one (change-word.ts): bumped before every call that may
+ * change anything, and read before the attributes an open returns, so a copy of them is usable
+ * exactly while no change has begun since.
  */
-export function fileSystemService(fs: FileSystemOps, name: string, type: string, cache: PageCache | null = null): Service {
+export function fileSystemService(fs: FileSystemOps, name: string, type: string, cache: PageCache | null = null, change: ChangeWord | null = null): Service {
   const done = (errno: number): number | Record<string, never> => errno || {};
+  const changing = (): void => change?.changing();
+  const NO_ATTRIBUTES = { changeWord: -1, change: 0, node: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
     getattr: (r) => fs.getattr(r.node),
@@ -55,33 +61,53 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       return typeof d === 'number' ? d : { data: d };
     },
     write: (r) => {
+      changing();
       cache?.revoke(r.node);
       return fs.write(r.node, r.offset, r.data, r.append !== 0);
     },
-    create: (r) => fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target),
-    unlink: (r) => done(fs.unlink(r.dir, r.name, r.directory !== 0)),
-    rename: (r) => done(fs.rename(r.fromDir, r.fromName, r.toDir, r.toName)),
+    create: (r) => {
+      changing();
+      return fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target);
+    },
+    unlink: (r) => {
+      changing();
+      return done(fs.unlink(r.dir, r.name, r.directory !== 0));
+    },
+    rename: (r) => {
+      changing();
+      return done(fs.rename(r.fromDir, r.fromName, r.toDir, r.toName));
+    },
     readdir: (r) => fs.readdir(r.dir, r.cookie, r.max),
     truncate: (r) => {
+      changing();
       cache?.revoke(r.node);
       return done(fs.truncate(r.node, r.size));
     },
-    setTimes: (r) => done(fs.setTimes(r.node, r.atim, r.mtim, r.flags)),
+    setTimes: (r) => {
+      changing();
+      return done(fs.setTimes(r.node, r.atim, r.mtim, r.flags));
+    },
     readlink: (r) => {
       const t = fs.readlink(r.node);
       return typeof t === 'number' ? t : { target: t };
     },
-    link: (r) => done(fs.link(r.node, r.dir, r.name)),
+    link: (r) => {
+      changing();
+      return done(fs.link(r.node, r.dir, r.name));
+    },
     open: (r) => {
       const e = fs.open(r.node);
       if (e !== 0) return e;
+      const generation = change?.current();
+      const st = cache?.isCached(r.node) || change ? fs.getattr(r.node) : null;
       if (cache?.isCached(r.node)) {
-        const st = fs.getattr(r.node);
-        if (typeof st === 'number') cache.revoke(r.node);
+        if (typeof st === 'number' || st === null) cache.revoke(r.node);
         else cache.revalidate(r.node, stampOf(st));
       }
       const t = cache?.tokenFor(r.node) ?? null;
-      return t ? { cached: t.entry + 1, generation: t.generation } : { cached: 0, generation: 0 };
+      const token = t ? { cached: t.entry + 1, generation: t.generation } : { cached: 0, generation: 0 };
+      if (!change || generation === undefined || st === null || typeof st === 'number') return { ...token, ...NO_ATTRIBUTES };
+      return { ...token, changeWord: change.word, change: generation, ...st };
     },
     map: (r) => {
       if (!cache) return Errno.NOTSUP;

@@ -157,7 +157,7 @@ export class Proc {
       if (r.status !== 0) return r.status;
       this.rootFid = r.reply!.fid;
     }
-    const st = this.vfs.call('statPath', { dir: this.rootFid, lookup: 1, path: path.replace(/^\/+/, '') });
+    const st = this.vfs.call('statPath', { dir: this.rootFid, lookup: 1, want: 0, path: path.replace(/^\/+/, '') });
     if (st.transport !== 0) return Errno.IO;
     if (st.status !== 0) return st.status;
     return st.reply!.type === FILETYPE_REGULAR ? Errno.SUCCESS : Errno.ACCES;

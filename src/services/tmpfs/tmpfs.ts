@@ -21,6 +21,7 @@
  */
 
 import { type FileSystemOps, fileSystemService } from '../fs/fs-service.js';
+import type { ChangeWord } from '../fs/change-word.js';
 import type { PageCache } from '../fs/page-cache.js';
 import type { Service } from '../../ipc/call-context.js';
 import { Errno } from '../../abi/errno.js';
@@ -451,6 +452,6 @@ export class Tmpfs implements FileSystemOps {
 }
 
 /** tmpfs as a service speaking fsProtocol. */
-export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}, cache: PageCache | null = null): Service {
-  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs', 'tmpfs', cache);
+export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}, cache: PageCache | null = null, change: ChangeWord | null = null): Service {
+  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs', 'tmpfs', cache, change);
 }

@@ -16,8 +16,8 @@ import { Errno } from '../../abi/errno.js';
 
 export const PIPE_CAPACITY = 64 * 1024;
 
-/** Finishes a waiting read with data (empty = end of input) or an errno. */
-export type ReadDone = (deferred: DeferredReply, result: Uint8Array | number) => void;
+/** Finishes a waiting read: `n` bytes are in the deferred call's bulk buffer from 0 (0 = end of input). */
+export type ReadDone = (deferred: DeferredReply, n: number) => void;
 /** Finishes a waiting write with a byte count or an errno. */
 export type WriteDone = (deferred: DeferredReply, result: number, isError: boolean) => void;
 
@@ -45,12 +45,15 @@ export class Pipe {
     return this.capacity - this.size;
   }
 
-  /** Take up to `max` bytes; null when nothing is buffered but a writer may still write. */
-  read(max: number): Uint8Array | null {
-    if (this.size === 0) return this.writers > 0 ? null : new Uint8Array(0);
-    const out = this.take(max);
+  /**
+   * Move up to `max` bytes into `dest` from its start, straight from the ring (no copy between):
+   * bytes moved, 0 at end of input, or -1 when nothing is buffered but a writer may still write.
+   */
+  readInto(dest: Uint8Array, max: number): number {
+    if (this.size === 0) return this.writers > 0 ? -1 : 0;
+    const n = this.takeInto(dest, max);
     this.wake();
-    return out;
+    return n;
   }
 
   /** Put in what fits of `data`; returns bytes taken (0 = full), or -EPIPE when no one reads. */
@@ -61,15 +64,14 @@ export class Pipe {
     return n;
   }
 
-  private take(max: number): Uint8Array {
-    const n = Math.min(max, this.size);
-    const out = new Uint8Array(n);
+  private takeInto(dest: Uint8Array, max: number): number {
+    const n = Math.min(max, this.size, dest.length);
     const first = Math.min(n, this.capacity - this.head);
-    out.set(this.ring.subarray(this.head, this.head + first));
-    if (first < n) out.set(this.ring.subarray(0, n - first), first);
+    dest.set(this.ring.subarray(this.head, this.head + first));
+    if (first < n) dest.set(this.ring.subarray(0, n - first), first);
     this.head = (this.head + n) % this.capacity;
     this.size -= n;
-    return out;
+    return n;
   }
 
   private put(data: Uint8Array): number {
@@ -102,7 +104,7 @@ export class Pipe {
       while (this.waitingReaders.length > 0 && (this.size > 0 || this.writers === 0)) {
         const r = this.waitingReaders.shift()!;
         if (!r.deferred.pending) continue;
-        this.readDone(r.deferred, this.take(r.max));
+        this.readDone(r.deferred, this.takeInto(r.deferred.bulk, r.max));
         progress = true;
       }
       while (this.waitingWriters.length > 0 && (this.size < this.capacity || this.readers === 0)) {

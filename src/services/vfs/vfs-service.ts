@@ -9,25 +9,24 @@ import { DEFER, type DeferredReply, FORWARDED, type Service } from '../../ipc/ca
 import { type CallResult, serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
-import { IO_NONBLOCK, LOOKUP_FOLLOW, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
+import { IO_NONBLOCK, LOOKUP_FOLLOW, WANT_KEPT_FAILURES, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
 import type { ReadDone, WriteDone } from './pipe.js';
-import type { Vfs } from './vfs.js';
+import { type Vfs, type WalkFacts, noWalkFacts } from './vfs.js';
 
 const VR = vfsProtocol.layouts.read;
 const VW = vfsProtocol.layouts.write;
 
-function replyRead(regs: Float64Array, bulk: Uint8Array, data: Uint8Array): void {
-  bulk.set(data, 0);
+/** A read's reply: `n` bytes already in the bulk buffer from 0. */
+function replyRead(regs: Float64Array, n: number): void {
   regs[VR.reply.bulk.data![0]] = 0;
-  regs[VR.reply.bulk.data![1]] = data.length;
+  regs[VR.reply.bulk.data![1]] = n;
   regs[0] = 0;
 }
 
 /** How a pipe finishes a read or write that had to wait. */
 export const pipeCompletions: { read: ReadDone; write: WriteDone } = {
-  read: (d: DeferredReply, result) => {
-    if (typeof result === 'number') d.regs[0] = result;
-    else replyRead(d.regs, d.bulk, result);
+  read: (d: DeferredReply, n) => {
+    replyRead(d.regs, n);
     d.finish();
   },
   write: (d: DeferredReply, n, isError) => {
@@ -41,6 +40,18 @@ export const pipeCompletions: { read: ReadDone; write: WriteDone } = {
   },
 };
 
+/**
+ * A failed open or stat, for a caller that keeps failures: as a reply with its token when the
+ * namespace alone decided it on one file system with a change word; else the plain error.
+ */
+function keptFailure(errno: number, facts: WalkFacts) {
+  if (errno !== facts.decided || !facts.oneFs || facts.word < 0) return errno;
+  return {
+    fid: 0, errno, cached: 0, generation: 0, changeWord: facts.word, change: facts.change,
+    dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n,
+  };
+}
+
 /** The VFS as a service speaking vfsProtocol. */
 export function vfsService(vfs: Vfs): Service {
   const L = fsProtocol.layouts;
@@ -49,8 +60,12 @@ export function vfsService(vfs: Vfs): Service {
   return serveProtocol(vfsProtocol, 'vfs', {
     openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
     open: (r, c) => {
+      // A close the caller deferred comes first, as if it had been its own call just before.
+      if (r.close !== 0) vfs.closeFid(c.badge, r.close - 1);
       const { oflags, access } = splitOpenFlags(r.oflags);
-      return vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path);
+      const facts = noWalkFacts();
+      const result = vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path, facts);
+      return typeof result === 'number' && r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
     },
     close: (r, c) => ok(vfs.closeFid(c.badge, r.fid)),
     read: (r, c, server) => {
@@ -65,8 +80,10 @@ export function vfsService(vfs: Vfs): Service {
     },
     stat: (r, c) => vfs.statFid(c.badge, r.fid),
     statPath: (r, c) => {
-      const p = vfs.placeAt(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0);
-      return typeof p === 'number' ? p : vfs.stat(p);
+      const facts = noWalkFacts();
+      const result = vfs.statPath(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0, facts);
+      if (typeof result !== 'number') return { ...result, errno: 0 };
+      return r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
     },
     mkdir: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.DIRECTORY, '')),
     unlink: (r, c) => ok(vfs.unlink(c.badge, r.dir, r.path, r.directory !== 0)),
@@ -133,8 +150,8 @@ export function vfsService(vfs: Vfs): Service {
         const length = c.regs[VR.request.regs.length!]!;
         if (!Number.isInteger(length) || length < 0) { c.regs[0] = Errno.INVAL; return; }
         const max = Math.min(length, c.bulk.length);
-        const data = f.pipe.read(max);
-        if (data) { replyRead(c.regs, c.bulk, data); return; }
+        const n = f.pipe.readInto(c.bulk, max);
+        if (n >= 0) { replyRead(c.regs, n); return; }
         const deferred = (c.regs[VR.request.regs.flags!]! & IO_NONBLOCK) === 0 ? server.defer(c) : null;
         if (!deferred) { c.regs[0] = Errno.AGAIN; return; }
         f.pipe.waitToRead(deferred, max);

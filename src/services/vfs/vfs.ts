@@ -39,6 +39,26 @@ interface Mount {
   lookupsFrom?: number;
   readonly cacheLookups: boolean;
   readonly hostDescriptors: boolean;
+  /** The file system's change word, once an open on it has named one (-1 or absent: none known). */
+  changeWord?: number;
+}
+
+/**
+ * What a walk depended on, for answers the local kernel may keep (runtime/answer-cache.ts): the
+ * start directory's file system and its change word as read before the walk, whether every name
+ * looked up was on that file system, and the failure the namespace alone decided (0: none) —
+ * never one from a dead service, a limit or a file system's open.
+ */
+export interface WalkFacts {
+  home: number;
+  word: number;
+  change: number;
+  oneFs: boolean;
+  decided: number;
+}
+
+export function noWalkFacts(): WalkFacts {
+  return { home: -1, word: -1, change: 0, oneFs: true, decided: 0 };
 }
 
 interface OpenFile {
@@ -52,13 +72,20 @@ interface OpenFile {
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
-/** A file system's answer to `open`: 1 + the page-cache entry of the node's data (0: not cached) and the token generation. */
+/**
+ * A file system's answer to `open`: 1 + the page-cache entry of the node's data (0: not cached)
+ * and the token generation; and the node's attributes with the change-word token they hold under
+ * (changeWord -1: none).
+ */
 interface OpenToken {
   readonly cached: number;
   readonly generation: number;
+  readonly changeWord: number;
+  readonly change: number;
+  readonly attributes: { readonly ino: number; readonly nlink: number; readonly size: number; readonly atim: bigint; readonly mtim: bigint; readonly ctim: bigint } | null;
 }
 
-const NO_TOKEN: OpenToken = { cached: 0, generation: 0 };
+const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
 
 interface Session {
   readonly fids: Map<number, OpenFile>;
@@ -271,7 +298,12 @@ export class Vfs implements WalkFs {
     } else if (Vfs.counted(file)) {
       const r = this.status(this.fs(file.place.mount).call('open', { node: file.place.node }));
       if (typeof r === 'number') return r;
-      if (file.place.type === FileType.REGULAR_FILE) return r;
+      this.mounts[file.place.mount]!.changeWord = r.changeWord;
+      const regular = file.place.type === FileType.REGULAR_FILE;
+      return {
+        cached: regular ? r.cached : 0, generation: regular ? r.generation : 0, changeWord: r.changeWord, change: r.change,
+        attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
+      };
     }
     return NO_TOKEN;
   }
@@ -300,7 +332,7 @@ export class Vfs implements WalkFs {
     if (host && s.hostFiles >= this.hostFilesPerSession) return -Errno.MFILE;
     const cached = retained ? NO_TOKEN : this.retain(file);
     if (typeof cached === 'number') return -cached;
-    token?.(file.read ? cached : NO_TOKEN);
+    token?.(file.read ? cached : { ...cached, cached: 0, generation: 0 });
     const fid = s.nextFid++;
     s.fids.set(fid, file);
     if (host) s.hostFiles++;
@@ -398,14 +430,20 @@ export class Vfs implements WalkFs {
     return fid < 0 ? -fid : { fid, type: place.type };
   }
 
-  /** Open `path`; `cached` is 1 + the page-cache entry of the file's data when the fid may read it through a token (0: none). */
-  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string): { fid: number; type: number; cached: number; generation: number } | number {
+  /**
+   * Open `path`; `cached` is 1 + the page-cache entry of the file's data when the fid may read it
+   * through a token (0: none). `facts` learns what the walk depended on (for an open that creates
+   * nothing).
+   */
+  open(badge: number, dirFid: number, lookup: number, oflags: number, rights: number, path: string, facts: WalkFacts = noWalkFacts()) {
     this.ensureMountPoints();
     const dir = this.dirFid(badge, dirFid);
     if (typeof dir === 'number') return dir;
     let place: Place | number;
     if (oflags & OFLAG_DIRECTORY && oflags & (OFLAG_CREAT | OFLAG_EXCL | OFLAG_TRUNC)) return Errno.INVAL;
+    const decided = (errno: number): number => (facts.decided = errno);
     if (oflags & OFLAG_CREAT) {
+      facts.oneFs = false;
       const pn = walkParent(this, dir.place, path);
       if (typeof pn === 'number') return pn;
       if (pn.trailingSlash) return Errno.ISDIR;
@@ -429,12 +467,13 @@ export class Vfs implements WalkFs {
         place = { mount: pn.parent.mount, node: r.node, type: r.type, path: [...pn.parent.path, pn.name] };
       }
     } else {
-      place = walk(this, dir.place, path, (lookup & LOOKUP_FOLLOW) !== 0);
-      if (typeof place === 'number') return place;
+      place = walk(this.recording(dir.place, facts), dir.place, path, (lookup & LOOKUP_FOLLOW) !== 0);
+      if (typeof place === 'number') return decided(place);
+      if (place.mount !== facts.home) facts.oneFs = false;
     }
-    if (place.type === FileType.SYMBOLIC_LINK) return Errno.LOOP;
-    if (oflags & OFLAG_DIRECTORY && place.type !== FileType.DIRECTORY) return Errno.NOTDIR;
-    if (place.type === FileType.DIRECTORY && rights & FID_WRITE) return Errno.ISDIR;
+    if (place.type === FileType.SYMBOLIC_LINK) return decided(Errno.LOOP);
+    if (oflags & OFLAG_DIRECTORY && place.type !== FileType.DIRECTORY) return decided(Errno.NOTDIR);
+    if (place.type === FileType.DIRECTORY && rights & FID_WRITE) return decided(Errno.ISDIR);
     if (oflags & OFLAG_TRUNC) {
       if (place.type === FileType.DIRECTORY) return Errno.ISDIR;
       const t = this.status(this.fs(place.mount).call('truncate', { node: place.node, size: 0 }));
@@ -442,13 +481,57 @@ export class Vfs implements WalkFs {
     }
     let token = NO_TOKEN;
     const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => { token = t; });
-    return fid < 0 ? -fid : { fid, type: place.type, cached: token.cached, generation: token.generation };
+    if (fid < 0) return -fid;
+    const a = token.attributes;
+    return {
+      fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
+      changeWord: a ? token.changeWord : -1, change: token.change,
+      dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
+    };
   }
 
   stat(place: Place) {
     const r = this.status(this.fs(place.mount).call('getattr', { node: place.node }));
     if (typeof r === 'number') return r;
     return { dev: place.mount + 1, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
+  }
+
+  /**
+   * stat of `path` under directory fid `dirFid`, with the change-word token it holds under when
+   * every name the walk looked up was on the directory's own file system and that file system
+   * has a change word (read before the walk, so any change during it shows as a stale token).
+   */
+  statPath(badge: number, dirFid: number, path: string, follow: boolean, facts: WalkFacts = noWalkFacts()) {
+    this.ensureMountPoints();
+    const dir = this.dirFid(badge, dirFid);
+    if (typeof dir === 'number') return dir;
+    const place = walk(this.recording(dir.place, facts), dir.place, path, follow);
+    if (typeof place === 'number') return (facts.decided = place);
+    if (place.mount !== facts.home) facts.oneFs = false;
+    const st = this.stat(place);
+    if (typeof st === 'number') return st;
+    return { ...st, changeWord: facts.oneFs ? facts.word : -1, change: facts.change };
+  }
+
+  /**
+   * This VFS as a WalkFs that notes in `facts` whether every name looked up is on `start`'s file
+   * system, after reading that file system's change word (known once an open on it named one).
+   */
+  private recording(start: Place, facts: WalkFacts): WalkFs {
+    const home = (facts.home = start.mount);
+    facts.word = this.mounts[home]?.changeWord ?? -1;
+    facts.change = facts.word >= 0 ? Atomics.load(this.caller.arena.i32, facts.word) : 0;
+    return {
+      lookup: (mount, node, name) => {
+        if (mount !== home) facts.oneFs = false;
+        return this.lookup(mount, node, name);
+      },
+      readlink: (mount, node) => {
+        if (mount !== home) facts.oneFs = false;
+        return this.readlink(mount, node);
+      },
+      mountAt: (p) => this.mountAt(p),
+    };
   }
 
   statFid(badge: number, fid: number) {

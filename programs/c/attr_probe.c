@@ -1,0 +1,104 @@
+/*
+ * attr_probe: file calls driven one line at a time from stdin, one answer line each on stdout,
+ * so a test can interleave two processes on the same files and see exactly what each observes.
+ *
+ *   open PATH        open PATH read-only and keep it as the current fd     -> ok | err ERRNO
+ *   fstat            the current fd's size and link count                   -> size S nlink N
+ *   close            close the current fd                                   -> ok
+ *   append PATH [TEXT] open PATH for appending (created if missing), write TEXT, close -> ok
+ *   trunc PATH N     truncate PATH to N bytes                               -> ok | err ERRNO
+ *   rename A B       rename A to B                                          -> ok | err ERRNO
+ *   unlink PATH      remove PATH                                            -> ok | err ERRNO
+ *   stat PATH        stat PATH                                              -> size S | err ERRNO
+ *   loop PATH N      N times: open PATH, fstat, close                       -> ok SIZE | err ERRNO
+ *   stats PATH N     N times: stat PATH                                     -> ok SIZE | err ERRNO
+ *   probe PATH N     N times: open PATH and stat PATH, counting successes   -> found K
+ *   quit             exit 0
+ * ERRNO is the number (WASI's: ENOENT is 44).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int current = -1;
+
+static void answer_errno(void) {
+    printf("err %d\n", errno);
+}
+
+static void run(char *line) {
+    char *cmd = strtok(line, " \n");
+    char *a = strtok(NULL, " \n");
+    char *b = strtok(NULL, "\n");
+    struct stat st;
+    if (!cmd) return;
+    if (!strcmp(cmd, "open") && a) {
+        current = open(a, O_RDONLY);
+        if (current < 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "fstat")) {
+        if (fstat(current, &st) != 0) answer_errno();
+        else printf("size %lld nlink %llu\n", (long long)st.st_size, (unsigned long long)st.st_nlink);
+    } else if (!strcmp(cmd, "close")) {
+        if (close(current) != 0) answer_errno(); else printf("ok\n");
+        current = -1;
+    } else if (!strcmp(cmd, "append") && a) {
+        int fd = open(a, O_WRONLY | O_APPEND | O_CREAT, 0644);
+        if (fd < 0) { answer_errno(); return; }
+        if (!b) b = "";
+        size_t n = strlen(b);
+        if (write(fd, b, n) != (ssize_t)n) { answer_errno(); close(fd); return; }
+        close(fd);
+        printf("ok\n");
+    } else if (!strcmp(cmd, "trunc") && a && b) {
+        if (truncate(a, atoll(b)) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "rename") && a && b) {
+        if (rename(a, b) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "unlink") && a) {
+        if (unlink(a) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "stat") && a) {
+        if (stat(a, &st) != 0) answer_errno(); else printf("size %lld\n", (long long)st.st_size);
+    } else if (!strcmp(cmd, "loop") && a && b) {
+        long n = atol(b);
+        long long size = -1;
+        for (long i = 0; i < n; i++) {
+            int fd = open(a, O_RDONLY);
+            if (fd < 0) { answer_errno(); return; }
+            if (fstat(fd, &st) != 0) { answer_errno(); close(fd); return; }
+            size = (long long)st.st_size;
+            close(fd);
+        }
+        printf("ok %lld\n", size);
+    } else if (!strcmp(cmd, "stats") && a && b) {
+        long n = atol(b);
+        for (long i = 0; i < n; i++) {
+            if (stat(a, &st) != 0) { answer_errno(); return; }
+        }
+        printf("ok %lld\n", (long long)st.st_size);
+    } else if (!strcmp(cmd, "probe") && a && b) {
+        long n = atol(b), found = 0;
+        for (long i = 0; i < n; i++) {
+            int fd = open(a, O_RDONLY);
+            if (fd >= 0) { found++; close(fd); }
+            if (stat(a, &st) == 0) found++;
+        }
+        printf("found %ld\n", found);
+    } else if (!strcmp(cmd, "quit")) {
+        exit(0);
+    } else {
+        printf("bad command\n");
+    }
+}
+
+int main(void) {
+    char line[4096];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (fgets(line, sizeof line, stdin)) {
+        run(line);
+        fflush(stdout);
+    }
+    return 0;
+}

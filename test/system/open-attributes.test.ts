@@ -1,0 +1,191 @@
+/**
+ * A file's attributes answered without a call, and closes carried by the next open (issue 21):
+ * two processes interleave calls on the same files — on the root tmpfs, a diskfs and a host
+ * directory — and each must see what POSIX says it sees: a write, a truncation, a rename and an
+ * unlink by the other process show at once in fstat and stat, through an fd held across them.
+ * Then the cost, counted rather than timed: an open + fstat + close round takes one IPC call on
+ * a file system with a change word (tmpfs, diskfs), and two on hostfs (which has none, since the
+ * host changes its files behind Keel's back), where it took three; a stat by path asked again
+ * takes none there, and one on hostfs; so does a failed open or stat of a missing name, which the
+ * local kernel keeps until that file system changes (and a name created by another process is
+ * found at once).
+ * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type Keel, type KeelProcess } from '../../src/platform/node/index.js';
+import { prog, withKeel, within } from '../support/api-helpers.js';
+import { MANIFESTS } from '../support/manifest.js';
+
+const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
+const ENOENT = 44;
+
+/** attr_probe driven a line at a time: `ask` sends one command and resolves with its one answer line. */
+class Probe {
+  private text = '';
+  private waiting: ((line: string) => void) | null = null;
+  private constructor(readonly process: KeelProcess, private readonly stdin: NonNullable<KeelProcess['stdin']>) {}
+
+  static async start(keel: Keel, dirs: readonly string[]): Promise<Probe> {
+    let probe: Probe | null = null;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        probe!.received(chunk.toString());
+        done();
+      },
+    });
+    const p = await keel.spawn(prog('attr_probe'), { args: ['attr_probe'], stdin: 'pipe', stdout: sink, dirs: [...dirs] });
+    assert.ok(p.stdin, 'stdin is a pipe');
+    probe = new Probe(p, p.stdin);
+    return probe;
+  }
+
+  private received(text: string): void {
+    this.text += text;
+    const nl = this.text.indexOf('\n');
+    if (nl >= 0 && this.waiting) {
+      const line = this.text.slice(0, nl);
+      this.text = this.text.slice(nl + 1);
+      const w = this.waiting;
+      this.waiting = null;
+      w(line);
+    }
+  }
+
+  async ask(command: string): Promise<string> {
+    const answer = new Promise<string>((resolve) => {
+      this.waiting = resolve;
+    });
+    await this.stdin.write(`${command}\n`);
+    return within(answer, 20_000, `attr_probe's answer to ${JSON.stringify(command)}`);
+  }
+
+  async quit(): Promise<void> {
+    await this.stdin.write('quit\n');
+    const r = await within(this.process.result(), 20_000, 'attr_probe to exit');
+    assert.equal(r.exitCode, 0);
+  }
+}
+
+/** The IPC calls `p`'s thread has made so far (the process table's counter). */
+function callsOf(keel: Keel, p: KeelProcess): number {
+  const row = keel.processes().find((r) => r.pid === p.pid);
+  assert.ok(row, `process ${p.pid} is in the table`);
+  return row.calls;
+}
+
+/** The three kinds of file system, each as a directory both probes are given. */
+async function withEveryFileSystem(body: (keel: Keel, dir: string, kind: string) => Promise<void>): Promise<void> {
+  const host = mkdtempSync(join(tmpdir(), 'keel-attr-host-'));
+  const images = mkdtempSync(join(tmpdir(), 'keel-attr-disk-'));
+  try {
+    await withKeel(async (keel) => {
+      await keel.mkdir('/tmp/attr');
+      for (const [dir, kind] of [['/tmp/attr', 'tmpfs'], ['/disk', 'diskfs'], ['/host', 'hostfs']] as const) await body(keel, dir, kind);
+    }, { manifest, dirs: { '/host': host }, disks: { '/disk': { image: join(images, 'disk.img'), size: 8 << 20 } } });
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+    rmSync(images, { recursive: true, force: true });
+  }
+}
+
+test('a write, a truncation, a rename and an unlink by another process show at once through a held fd', async () => {
+  await withEveryFileSystem(async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const b = await Probe.start(keel, [dir]);
+    const f = `${dir}/f`, g = `${dir}/g`;
+    try {
+      assert.equal(await b.ask(`append ${f} `), 'ok', kind);
+      assert.equal(await a.ask(`open ${f}`), 'ok', kind);
+      assert.equal(await a.ask('fstat'), 'size 0 nlink 1', `${kind}: fresh file`);
+      assert.equal(await a.ask('fstat'), 'size 0 nlink 1', `${kind}: asked again, nothing changed`);
+      assert.equal(await b.ask(`append ${f} hello`), 'ok', kind);
+      assert.equal(await a.ask('fstat'), 'size 5 nlink 1', `${kind}: the other process's write, right after it returned`);
+      assert.equal(await b.ask(`trunc ${f} 2`), 'ok', kind);
+      assert.equal(await a.ask('fstat'), 'size 2 nlink 1', `${kind}: the other process's truncation`);
+      assert.equal(await a.ask(`stat ${f}`), 'size 2', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 2', `${kind}: stat asked again`);
+      assert.equal(await b.ask(`append ${f} abc`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 5', `${kind}: stat after the other process's write`);
+      assert.equal(await b.ask(`trunc ${f} 2`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 2', kind);
+      assert.equal(await b.ask(`rename ${f} ${g}`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), `err ${ENOENT}`, `${kind}: renamed away a moment ago`);
+      assert.equal(await a.ask(`loop ${f} 3`), `err ${ENOENT}`, `${kind}: open of the old name`);
+      assert.equal(await a.ask(`loop ${g} 3`), 'ok 2', `${kind}: open of the new name`);
+      assert.equal(await a.ask('fstat'), 'size 2 nlink 1', `${kind}: the held fd follows the file`);
+      assert.equal(await b.ask(`unlink ${g}`), 'ok', kind);
+      assert.equal(await a.ask('fstat'), 'size 2 nlink 0', `${kind}: unlinked by the other process, still open here`);
+      assert.equal(await a.ask(`loop ${g} 1`), `err ${ENOENT}`, `${kind}: unlinked a moment ago`);
+      assert.equal(await a.ask('close'), 'ok', kind);
+      // A close carried by the next open, then an unlink: the file is gone for both.
+      assert.equal(await a.ask(`append ${f} xyz`), 'ok', kind);
+      assert.equal(await a.ask(`unlink ${f}`), 'ok', kind);
+      assert.equal(await b.ask(`stat ${f}`), `err ${ENOENT}`, kind);
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+  });
+});
+
+test('calls counted: open + fstat + close one (hostfs two); a repeated stat none (hostfs one); a missing name probed none (hostfs two)', async () => {
+  await withEveryFileSystem(async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const f = `${dir}/counted`;
+    const rounds = 200;
+    try {
+      assert.equal(await a.ask(`append ${f} 0123456789`), 'ok');
+      assert.equal(await a.ask(`loop ${f} 1`), 'ok 10');
+      const before = callsOf(keel, a.process);
+      assert.equal(await a.ask(`loop ${f} ${rounds}`), 'ok 10');
+      const calls = callsOf(keel, a.process) - before;
+      // The loop, plus reading the command and writing the answer (a few calls).
+      const perRound = kind === 'hostfs' ? 2 : 1;
+      assert.ok(calls >= perRound * rounds && calls <= perRound * rounds + 8, `${kind}: ${calls} calls for ${rounds} rounds (expected ${perRound} a round)`);
+      // stat by path: none a round once answered, where the file system has a change word.
+      assert.equal(await a.ask(`stats ${f} 1`), 'ok 10');
+      const beforeStats = callsOf(keel, a.process);
+      assert.equal(await a.ask(`stats ${f} ${rounds}`), 'ok 10');
+      const statCalls = callsOf(keel, a.process) - beforeStats;
+      const statsPerRound = kind === 'hostfs' ? 1 : 0;
+      assert.ok(statCalls >= statsPerRound * rounds && statCalls <= statsPerRound * rounds + 8, `${kind}: ${statCalls} calls for ${rounds} stats (expected ${statsPerRound} a stat)`);
+      // A name that is not there, probed again and again (a build searching its include path):
+      // no call once answered where the file system has a change word; two a round on hostfs.
+      const missing = `${dir}/not-yet`;
+      assert.equal(await a.ask(`probe ${missing} 1`), 'found 0');
+      const beforeProbes = callsOf(keel, a.process);
+      assert.equal(await a.ask(`probe ${missing} ${rounds}`), 'found 0');
+      const probeCalls = callsOf(keel, a.process) - beforeProbes;
+      const probesPerRound = kind === 'hostfs' ? 2 : 0;
+      assert.ok(probeCalls >= probesPerRound * rounds && probeCalls <= probesPerRound * rounds + 8, `${kind}: ${probeCalls} calls for ${rounds} failed opens and stats (expected ${probesPerRound} a round)`);
+    } finally {
+      await a.quit();
+    }
+  });
+});
+
+test('a name another process creates is found at once by a process that kept its absence', async () => {
+  await withEveryFileSystem(async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const b = await Probe.start(keel, [dir]);
+    const f = `${dir}/appears`;
+    try {
+      assert.equal(await a.ask(`probe ${f} 3`), 'found 0', kind);
+      assert.equal(await b.ask(`append ${f} x`), 'ok', kind);
+      assert.equal(await a.ask(`probe ${f} 1`), 'found 2', `${kind}: open and stat both find it`);
+      assert.equal(await b.ask(`unlink ${f}`), 'ok', kind);
+      assert.equal(await a.ask(`probe ${f} 1`), 'found 0', `${kind}: and both miss it once it is gone`);
+      assert.equal(await a.ask(`append ${f} y`), 'ok', `${kind}: made by the process that kept its absence`);
+      assert.equal(await a.ask(`probe ${f} 1`), 'found 2', kind);
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+  });
+});
