@@ -16,10 +16,10 @@
 // flags to every command.
 //
 // An output is rebuilt only when the key of what makes it changed: the toolchain, the command line
-// and the contents of every input (the source, the headers it includes from programs/c, this
-// script). Keys are kept in programs/c/build/.keys.json. Every output is written under a temporary
-// name and renamed into place, so an interrupted build leaves no half-written file. Prints one line
-// per output built, or one line saying all were up to date; exits 1 at the first failure, after
+// and the contents of every input (the source and the headers it includes from programs/c). Keys
+// are kept in programs/c/build/.keys.json. Every output is written under a temporary name and
+// renamed into place, so an interrupted build leaves no half-written file. Prints one line per
+// output built, or one line saying all were up to date; exits 1 at the first failure, after
 // printing the compiler's messages and the command.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
@@ -37,6 +37,9 @@ const vendorDir = join(cDir, 'sqlite', 'vendor');
 const keysPath = join(buildDir, '.keys.json');
 const sqlitePackage = 'better-sqlite3@13.2.0';   // the npm package whose tarball carries the amalgamation
 const shown = (p) => relative(process.cwd(), p) || '.';
+// Part of every output's key: raise it when a change to this script changes outputs in a way the
+// command line does not show, so everything is rebuilt once.
+const keyVersion = 1;
 
 // ---- what to build -----------------------------------------------------------------------------
 
@@ -203,8 +206,8 @@ function writeKeys(keys) {
 
 function keyOf(toolchain, target, args) {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([toolchain.id, args.map((a) => a.replaceAll(`.building-${process.pid}`, '.building'))]));
-  for (const file of [scriptPath, ...target.inputs]) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  hash.update(JSON.stringify([keyVersion, toolchain.id, args.map((a) => a.replaceAll(`.building-${process.pid}`, '.building'))]));
+  for (const file of target.inputs) hash.update(relative(repo, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
@@ -240,7 +243,8 @@ async function main() {
       if (!failed) {
         failed = true;
         process.stderr.write(r.output);
-        console.error(`build-c: error: failed to build ${shown(target.out)}\n  command: clang ${args.join(' ')}`);
+        const where = cc ? cc : `clang (from npm; /src is ${shown(cDir)})`;
+        console.error(`build-c: error: failed to build ${shown(target.out)}\n  command: ${where} ${args.join(' ')}`);
       }
       return;
     }

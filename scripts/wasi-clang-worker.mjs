@@ -19,9 +19,9 @@ const module = workerData.module;
 const scratch = mkdtempSync(join(tmpdir(), 'keel-clang-'));
 const capturePath = join(scratch, 'output');
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
-// The running instance's WASI object, held until the job ends: Node 20 may otherwise collect it
-// while its own program runs (the wasm holds no reference V8 counts), and its destructor then
-// aborts the process with its file table still locked.
+// The running instance's WASI object, held here until its job ends so that no garbage collection
+// can destroy it while its program runs (before --no-turbo-fast-api-calls, see wasi-clang.mjs,
+// the process aborted in a WASI destructor called from a collection inside a WASI call).
 let running = null;
 
 parentPort.on('message', ({ id, argv, preopens }) => {

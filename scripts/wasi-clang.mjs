@@ -21,7 +21,7 @@
 //
 // Invariants: an instance never sees a host path that is not mounted; `close()` ends every worker,
 // also after a failed call; the same inputs give the same output bytes (nothing the tools write
-// depends on the time, and temporary names do not reach the output).
+// depends on the time or on temporary names; wasm-ld does record the output's own file name).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
