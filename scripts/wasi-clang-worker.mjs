@@ -3,9 +3,7 @@
 // → { id, status, output } (output: what the tool wrote to stdout and stderr, in order), or
 // { id, error } if the instance trapped. Each instance gets fresh memory; nothing carries over from
 // one job to the next but the compiled code.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // node:wasi warns that it is experimental once per thread; the warning says nothing to a build.
@@ -15,10 +13,9 @@ process.emitWarning = (warning, ...rest) => {
 };
 const { WASI } = await import('node:wasi');
 
-const module = workerData.module;
-const scratch = mkdtempSync(join(tmpdir(), 'keel-clang-'));
-const capturePath = join(scratch, 'output');
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+// The module, and a file of this worker's own (in a directory the pool removes) that each job's
+// stdout and stderr go to.
+const { module, capturePath } = workerData;
 // The running instance's WASI object, held here until its job ends so that no garbage collection
 // can destroy it while its program runs (before --no-turbo-fast-api-calls, see wasi-clang.mjs,
 // the process aborted in a WASI destructor called from a collection inside a WASI call).

@@ -101,11 +101,14 @@ export class WasiClang {
   #pending = new Map();
   #nextJob = 1;
   #closed = false;
+  #scratch;
 
   constructor(usr, module, jobs) {
     this.#usr = usr;
+    this.#scratch = mkdtempSync(join(tmpdir(), 'keel-clang-'));
     for (let i = 0; i < jobs; i++) {
-      const worker = new Worker(new URL('./wasi-clang-worker.mjs', import.meta.url), { workerData: { module } });
+      const capturePath = join(this.#scratch, `output-${i}`);
+      const worker = new Worker(new URL('./wasi-clang-worker.mjs', import.meta.url), { workerData: { module, capturePath } });
       worker.on('message', (reply) => this.#finish(worker, reply));
       worker.on('error', (err) => this.#fail(err));
       worker.on('exit', (code) => { if (!this.#closed) this.#fail(new Error(`wasi-clang worker exited with ${code}`)); });
@@ -156,6 +159,7 @@ export class WasiClang {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
+    rmSync(this.#scratch, { recursive: true, force: true });
     for (const { reject } of this.#pending.values()) reject(new Error('WasiClang closed'));
     this.#pending.clear();
   }
