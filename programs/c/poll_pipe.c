@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
 
   subs[0] = fd_sub(p[1], __WASI_EVENTTYPE_FD_WRITE, 3);
   n = poll2(subs, 1, ev);
-  check("write end writable with room", n == 1 && ev[0].userdata == 3 && ev[0].fd_readwrite.nbytes == pipe_bytes - 3);
+  check("write end writable with room", n == 1 && ev[0].userdata == 3 && ev[0].fd_readwrite.nbytes == (__wasi_filesize_t)(pipe_bytes - 3));
 
   close(p[1]);
   char buf[8];
