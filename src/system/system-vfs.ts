@@ -17,6 +17,7 @@ import type { Handle } from '../abi/handle.js';
 import { vfsProtocol, type VfsProtocol } from '../abi/protocols/vfs.js';
 import type { ThreadPlatform } from '../host/thread-platform.js';
 import { Status } from '../abi/status.js';
+import { Errno } from '../abi/errno.js';
 
 const MAX_SLOTS = 64;
 
@@ -27,6 +28,8 @@ export class SystemVfs {
   private slots = 0;
   private readonly queued: ((c: ProtocolClient<VfsProtocol>) => void)[] = [];
   private root = 0;
+  /** Roots opened before a restart of the root file system (calls still under way may name them). */
+  private readonly formerRoots = new Set<number>();
   /** How to settle each call still waiting, when the system shuts down. */
   private readonly waiting = new Set<() => void>();
   private closed = false;
@@ -73,8 +76,29 @@ export class SystemVfs {
     });
   }
 
-  /** One VFS call; byte fields of the reply are copies (the slot is reused at once). */
+  /**
+   * One VFS call; byte fields of the reply are copies (the slot is reused at once). A call made
+   * from this session's root that answers ESTALE (the root file system was restarted since the
+   * root was opened) opens the root again and is made once more from it.
+   */
   async call<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
+    const r = await this.callOnce(op, req);
+    const fields = ['dir', 'fromDir', 'toDir'] as const;
+    const x = req as Readonly<Record<string, unknown>>;
+    const stale = fields.filter((f) => x[f] !== 0 && (x[f] === this.root || this.formerRoots.has(x[f] as number)));
+    if (r.status !== Errno.STALE || stale.length === 0) return r;
+    if (stale.some((f) => x[f] === this.root)) {
+      this.formerRoots.add(this.root);
+      this.root = 0; // a call made since may have opened it again already
+    }
+    const fresh = await this.rootFid();
+    if (typeof fresh !== 'number') return r;
+    const again: Record<string, unknown> = { ...req };
+    for (const f of stale) again[f] = fresh;
+    return this.callOnce(op, again as Req<VfsProtocol, K>);
+  }
+
+  private async callOnce<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
     const gone: CallResult<Rep<VfsProtocol, K>> = { transport: Status.PEER_CLOSED, status: -1, reply: null };
     if (this.closed) return gone;
     const c = await this.unlessAborted(Promise.resolve(this.acquire()), null);
