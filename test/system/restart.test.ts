@@ -7,11 +7,18 @@
  * where it survived. Under the manifest the tests run with (KEEL_MANIFEST), with every service
  * restartable without limit; a file system placed in the kernel thread cannot be killed, and is
  * skipped.
+ *
+ * And `keel boot`'s shell, reading commands from a pipe, answers the next command after each of
+ * KILLS kills of the worker that runs the VFS (KEEL_FAULT_SIGNAL=1: SIGUSR2 asks for one): its
+ * PATH lookup, its redirections and the commands it starts find their files again.
  */
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Manifest } from '../../src/manifest/manifest-schema.js';
@@ -102,3 +109,48 @@ for (const [what, service, mount] of [['diskfs', 'disk0', '/disk'], ['hostfs', '
     }
   });
 }
+
+const keelBin = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
+
+test(`keel boot's shell answers the next command after each of ${KILLS} restarts of the VFS`, async (t) => {
+  const m = restartable();
+  if (Object.values(m.services).find((s) => s.kind === 'vfs')?.class === 'kernel') {
+    t.skip('the VFS is in the kernel thread under this manifest: it cannot be killed');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'keel-restart-sh-'));
+  const manifest = join(dir, 'manifest.yaml');
+  writeFileSync(manifest, stringify(m));
+  const child = spawn(process.execPath, [keelBin, 'boot', '--home', 'none', '--manifest', manifest], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KEEL_FAULT_SIGNAL: '1' } });
+  let out = '';
+  let err = '';
+  let changed: () => void = () => {};
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; changed(); });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; changed(); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  /** Resolves once `cond()` holds on the output so far; rejects (with it) after 30 s. */
+  const until = (cond: () => boolean, what: string): Promise<void> => within(new Promise<void>((resolve) => {
+    changed = () => { if (cond()) resolve(); };
+    changed();
+  }), 30_000, `${what}; stdout: ${JSON.stringify(out)}; stderr: ${JSON.stringify(err)}`);
+  const restarts = (): number => err.split('\n').filter((l) => / restarted as pid /.test(l)).length;
+  try {
+    child.stdin.write('echo ready\n');
+    await until(() => out.includes('ready\n'), 'the shell started');
+    for (let k = 1; k <= KILLS; k++) {
+      child.kill('SIGUSR2');
+      await until(() => restarts() >= k, `restart ${k}`);
+      // A builtin, a redirection into tmpfs, and a program found on PATH, run after the restart.
+      // The last echo runs once the pipeline has been waited for: the shell is idle again.
+      child.stdin.write(`echo step${k} > /tmp/s; cat /tmp/s; ls /bin | grep -c '^cat$'; echo idle\n`);
+      const want = `step${k}\n1\nidle\n`;
+      await until(() => out.endsWith(want), `the command after restart ${k}`);
+    }
+    child.stdin.end('exit 7\n');
+    assert.equal(await within(exited, 30_000, 'keel boot exit'), 7);
+    assert.doesNotMatch(out + err, /not found/);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
