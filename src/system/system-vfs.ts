@@ -87,10 +87,12 @@ export class SystemVfs {
    */
   async call<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
     let r = await this.callOnce(op, req);
-    if (r.status !== Errno.STALE) return r;
-    let request = req;
     const fields = ['dir', 'fromDir', 'toDir'] as const;
     const x = req as Readonly<Record<string, unknown>>;
+    // EBADF from a root this session has closed since (after ESTALE) is the same news.
+    const closedRoot = r.status === Errno.BADF && fields.some((f) => this.formerRoots.has(x[f] as number));
+    if (r.status !== Errno.STALE && !closedRoot) return r;
+    let request = req;
     const stale = fields.filter((f) => x[f] !== 0 && (x[f] === this.root || this.formerRoots.has(x[f] as number)));
     if (stale.length > 0) {
       if (stale.some((f) => x[f] === this.root)) {
