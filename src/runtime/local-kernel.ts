@@ -262,16 +262,10 @@ export class LocalKernel {
       const written = regs[VW.reply.regs.written!]!;
       total += written;
       at = regs[VW.reply.regs.end!]!;
-      if (!this.recovery.wrote(fid, at - written, bulk.subarray(0, written))) this.syncNow(fid);
+      this.recovery.wrote(fid, at - written, bulk.subarray(0, written));
       if (written < n || pi >= parts.length) break;
     }
     return [Errno.SUCCESS, total, at];
-  }
-
-  /** Sync `fid` now (its unsynced writes passed what recovery keeps for replay). */
-  private syncNow(fid: number): void {
-    const r = this.rawVfs.call('sync', { fid });
-    if (r.transport === Status.OK && r.status === 0) this.recovery.synced(fid);
   }
 
   /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */

@@ -14,8 +14,8 @@
  * root (a preopen's VFS path), the path under it, the lookup flag and the open flags without
  * O_CREAT, O_EXCL and O_TRUNC (the file exists; it must not be emptied again). Offsets and fd
  * flags live in the fd table and are kept. Writes made since the file's last successful sync are
- * kept here (up to UNSYNCED_LIMIT bytes a file; past it the local kernel syncs the file itself)
- * and written again after the re-open, so a file system that restarts from its last commit
+ * kept here (up to UNSYNCED_LIMIT bytes a file; past it none are, until the next sync) and
+ * written again after the re-open, so a file system that restarts from its last commit
  * (diskfs) ends up with what the program wrote. Pipe ends, and files without an origin, cannot be
  * re-made: their calls answer EIO from then on.
  *
@@ -32,7 +32,7 @@ import type { FdEntry, FdTable, FileOrigin } from './fd-table.js';
 
 /** How long recovery waits for the services to come back before the call answers EIO. */
 export const RECOVERY_MS = 20_000;
-/** Unsynced bytes kept per file for replay; past this the local kernel syncs the file. */
+/** Unsynced bytes kept per file for replay; past this none are kept until the file is synced. */
 export const UNSYNCED_LIMIT = 1 << 20;
 
 /** The open flags a re-open uses: never create, require absence or truncate again. */
@@ -86,13 +86,18 @@ export class SessionRecovery {
     return errno === Errno.BADF && this.incarnation >= 0 && this.caller.incarnation(this.vfsHandle) !== this.incarnation;
   }
 
-  /** A write that succeeded on `fid`, kept until the file is synced. False: over the limit (sync it now). */
-  wrote(fid: number, offset: number, data: Uint8Array): boolean {
+  /**
+   * A write that succeeded on `fid`, kept until the file is synced. Past UNSYNCED_LIMIT bytes the
+   * file's writes are no longer kept (until its next sync): a restart then loses them where the
+   * file system restarts from its last commit, as a crash would.
+   */
+  wrote(fid: number, offset: number, data: Uint8Array): void {
     let u = this.unsynced.get(fid);
     if (!u) this.unsynced.set(fid, (u = { writes: [], bytes: 0 }));
-    u.writes.push({ offset, data: data.slice() });
+    if (u.bytes > UNSYNCED_LIMIT) return;
     u.bytes += data.length;
-    return u.bytes <= UNSYNCED_LIMIT;
+    if (u.bytes > UNSYNCED_LIMIT) u.writes = [];
+    else u.writes.push({ offset, data: data.slice() });
   }
 
   /** `fid` was synced (or closed): its writes are the file system's now. */
