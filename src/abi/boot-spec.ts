@@ -35,6 +35,8 @@ export interface InheritedFd {
   readonly rightsBase: number;
   readonly rightsInheriting: number;
   readonly preopen: string | null;
+  /** Where the file can be opened again if the child's VFS session is lost (runtime/fd-table.ts FileOrigin). */
+  readonly origin?: { readonly root: string; readonly path: string; readonly lookup: number; readonly oflags: number };
   /** Set when this fd names the same open file as the earlier child fd `sameAs` (2>&1): shared offset. */
   readonly sameAs?: number;
 }

@@ -30,6 +30,11 @@ export interface CliHost {
   registry?(): string;
   /** The host's terminal type (TERM), passed on to the shell. */
   readonly term?: string;
+  /**
+   * Fault injection, when the host offers it (KEEL_FAULT_SIGNAL=1 on Node): call `inject` on
+   * each request (SIGUSR2); returns how to stop listening.
+   */
+  onFaultSignal?(inject: () => void): () => void;
 }
 
 /** Split `HOST::GUEST` (wasmtime's syntax); GUEST defaults to HOST as written. */
@@ -81,6 +86,12 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
   } catch (e) {
     return reportError(host, e);
   }
+  // A fault request kills the worker that runs the VFS; the supervisor restarts it and the
+  // programs' local kernels re-establish their sessions (docs/restart.md).
+  const stopFaults = host.onFaultSignal?.(() => {
+    const vfs = keel.services().find((s) => s.services.includes('vfs'));
+    if (vfs) keel.killService(vfs.name);
+  });
   try {
     const p = await keel.spawn(program, { ...options, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
     const { status, exitCode } = await p.result();
@@ -90,6 +101,7 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
   } catch (e) {
     return reportError(host, e);
   } finally {
+    stopFaults?.();
     await keel.shutdown();
   }
 }

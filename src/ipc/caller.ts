@@ -46,6 +46,16 @@ export class Caller {
     return Atomics.load(this.arena.i32, this.arena.objectWord(r.endpoint) + ObjectWord.SERVES);
   }
 
+  /**
+   * The arena word counting the serves of the endpoint behind `handle` (the kernel notifies it
+   * when a restarted server starts serving), or -1 if the handle names no channel now.
+   */
+  servesWord(handle: number): number {
+    const r = this.route;
+    const s = resolveRoute(this.arena, this.slot.pid, handle, r);
+    return s === Status.OK || s === Status.BAD_STATE ? this.arena.objectWord(r.endpoint) + ObjectWord.SERVES : -1;
+  }
+
   /** Call through channel `handle` with the request already in registers/bulk. Transport status. */
   invoke(handle: number, label: number): Status {
     const r = this.route;

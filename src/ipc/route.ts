@@ -38,13 +38,13 @@ export function resolveRoute(arena: Arena, pid: number, handle: number, out: Rou
   const object = i32[w + HandleWord.OBJECT]!;
   const peer = Atomics.load(i32, arena.objectWord(object) + ObjectWord.PEER);
   if (peer === 0) return (out.status = Status.PEER_CLOSED);
+  out.endpoint = peer; // also when unserved: a client may wait on its serve counter
   const route = Atomics.load(i32, arena.objectWord(peer) + ObjectWord.ROUTE);
   if (route < 0) return (out.status = Status.BAD_STATE);
   // Re-check the tag: the entry may have been replaced while we read it.
   if (Atomics.load(i32, w + HandleWord.TAG) !== tag) return (out.status = Status.BAD_HANDLE);
   out.queue = route >>> 16;
   out.port = route & 0xffff;
-  out.endpoint = peer;
   out.badge = arena.f64[(w + HandleWord.BADGE) >> 1]!;
   out.rights = rights;
   return (out.status = Status.OK);

@@ -70,6 +70,8 @@ export class ChannelEndpoint extends KernelObject {
     this.route = { queue, port };
     Atomics.add(this.arena.i32, this.arena.objectWord(this.id) + ObjectWord.SERVES, 1);
     Atomics.store(this.arena.i32, this.arena.objectWord(this.id) + ObjectWord.ROUTE, (queue << 16) | port);
+    // Clients waiting to re-establish their sessions with a restarted server wake now.
+    Atomics.notify(this.arena.i32, this.arena.objectWord(this.id) + ObjectWord.SERVES);
   }
 
   unserve(): void {

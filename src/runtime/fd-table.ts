@@ -19,6 +19,18 @@ export interface StatFields {
   dev: number; ino: number; type: number; nlink: number; size: number; atim: bigint; mtim: bigint; ctim: bigint;
 }
 
+/**
+ * Where an open file or directory can be found again after a restart (session-recovery.ts): the
+ * VFS path of a directory to open as a root, the path under it ('' = that directory), the lookup
+ * flag and the open flags to use (never creating, requiring absence or truncating).
+ */
+export interface FileOrigin {
+  readonly root: string;
+  readonly path: string;
+  readonly lookup: number;
+  readonly oflags: number;
+}
+
 export interface FdEntry {
   kind: FdKind;
   /** VFS fid for files, directories and pipes; the console stream (0, 1, 2); the net socket id. */
@@ -32,6 +44,8 @@ export interface FdEntry {
   flags: number;
   /** Guest path of a preopened directory, else null. */
   preopen: string | null;
+  /** How to open it again if its session is lost (absent: it cannot be, e.g. a pipe end). */
+  origin?: FileOrigin;
   /**
    * The attributes the open returned, usable while `token` holds: the file system's change word
    * still has the value read before them, so nothing about the file can have changed since.

@@ -35,7 +35,7 @@ function take(lk: LocalKernel, fds: FdTable, given: readonly InheritedFd[]): str
     }
     fds.set(f.fd, {
       kind: f.kind, fid, filetype: f.filetype, offset: f.offset, rightsBase: f.rightsBase,
-      rightsInheriting: f.rightsInheriting, flags: f.flags, preopen: f.preopen,
+      rightsInheriting: f.rightsInheriting, flags: f.flags, preopen: f.preopen, ...(f.origin ? { origin: f.origin } : {}),
     });
   }
   return null;
@@ -69,6 +69,7 @@ export function initialFds(lk: LocalKernel, spec: InitialFds): FdTable | string 
     const fd = fds.add({
       kind: 'dir', fid: r.reply!.fid, filetype: FILETYPE_DIRECTORY, offset: 0,
       rightsBase: DIR_RIGHTS, rightsInheriting: ALL_WASI_RIGHTS, flags: 0, preopen: p.guestPath,
+      origin: { root: p.vfsPath, path: '', lookup: 1, oflags: 0 },
     });
     if (fd < 0) return `cannot preopen ${p.guestPath}: more than the process's limit of ${fds.maxFds} open files`;
   }

@@ -4,7 +4,9 @@
  * allocation-free paths for the hottest calls (file reads and writes, console writes), which
  * copy between guest memory and the call slot's bulk buffer directly.
  *
- * Everything here returns WASI errno values; transport failures (a service died) become EIO.
+ * Everything here returns WASI errno values. A VFS call that finds the process's session lost (the
+ * VFS or a file system was restarted) re-establishes it and is retried where that is safe
+ * (session-recovery.ts, recovering-vfs.ts); other transport failures (a service died) become EIO.
  */
 
 import type { Caller } from '../ipc/caller.js';
@@ -18,9 +20,11 @@ import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
 import { AnswerCache } from './answer-cache.js';
+import { RecoveringVfsClient } from './recovering-vfs.js';
+import { SessionRecovery } from './session-recovery.js';
 import { concatBytes } from '../abi/bytes.js';
 import { type AddressToken, tokenValid } from '../ipc/address-token.js';
-import type { Rep } from '../ipc/protocol-client.js';
+import type { CallResult, Rep } from '../ipc/protocol-client.js';
 import { type ProcessRow, readProcessTable } from '../ipc/process-table.js';
 
 const VW = vfsProtocol.layouts.write;
@@ -31,7 +35,12 @@ const CR = consoleProtocol.layouts.read;
 
 export class LocalKernel {
   readonly kernel: ProtocolClient<typeof kernelProtocol>;
+  /** The VFS, recovering the session when it is lost (recovering-vfs.ts). */
   readonly vfs: ProtocolClient<typeof vfsProtocol>;
+  /** The VFS without recovery: what recovery itself calls. */
+  private readonly rawVfs: ProtocolClient<typeof vfsProtocol>;
+  /** Re-establishes the VFS session after a restart. */
+  readonly recovery: SessionRecovery;
   readonly console: ProtocolClient<typeof consoleProtocol>;
   /** Largest payload one call can carry. */
   readonly maxChunk: number;
@@ -44,7 +53,17 @@ export class LocalKernel {
   /** `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once. */
   constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
-    this.vfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
+    this.rawVfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
+    this.recovery = new SessionRecovery(caller, vfsHandle, {
+      openRoot: (path) => result(this.rawVfs.call('openRoot', { path })),
+      open: (dir, lookup, oflags, path) => result(this.rawVfs.call('open', { dir, lookup, oflags, close: 0, want: 0, path })),
+      close: (fid) => { this.rawVfs.call('close', { fid }); },
+      write: (fid, offset, data) => {
+        const r = this.rawVfs.call('write', { fid, offset, append: 0, data });
+        return r.transport !== Status.OK ? Errno.IO : r.status;
+      },
+    }, () => performance.now());
+    this.vfs = new RecoveringVfsClient(caller, vfsHandle, () => this.recovery);
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
@@ -216,6 +235,8 @@ export class LocalKernel {
    * Returns [errno, bytes written, offset after]. Larger data goes in bulk-sized calls.
    */
   fileWrite(fid: number, offset: number, append: boolean, parts: readonly Uint8Array[]): [number, number, number] {
+    if (fid < 0) return [Errno.IO, 0, offset];
+    let attempt = 0;
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     let total = 0;
@@ -240,11 +261,25 @@ export class LocalKernel {
       regs[VW.request.bulk.data![0]] = 0;
       regs[VW.request.bulk.data![1]] = n;
       const t = this.caller.invoke(this.vfs.handle, VW.label);
-      if (t !== Status.OK) return [total > 0 ? Errno.SUCCESS : this.transportErrno(t), total, at];
-      if (regs[0] !== 0) return [total > 0 ? Errno.SUCCESS : regs[0]!, total, at];
+      if (t !== Status.OK || regs[0] !== 0) {
+        const e = t !== Status.OK ? -1 : regs[0]!;
+        // Lost session: re-establish it and write the chunk again (at an offset it lands on the
+        // same bytes), unless an append was cut and may have landed already.
+        const again = append && t === Status.PEER_CLOSED ? -1 : this.recovery.regain(t, e, fid, attempt++);
+        if (again < 0) {
+          const lost = this.recovery.lost(t, e);
+          if (lost) this.recovery.stats.failed++;
+          return [total > 0 ? Errno.SUCCESS : lost || t !== Status.OK ? Errno.IO : e, total, at];
+        }
+        fid = again;
+        this.recovery.stats.retried++;
+        [pi, po] = skip(parts, total);
+        continue;
+      }
       const written = regs[VW.reply.regs.written!]!;
       total += written;
       at = regs[VW.reply.regs.end!]!;
+      this.recovery.wrote(fid, at - written, bulk.subarray(0, written));
       if (written < n || pi >= parts.length) break;
     }
     return [Errno.SUCCESS, total, at];
@@ -252,6 +287,8 @@ export class LocalKernel {
 
   /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */
   fileRead(fid: number, offset: number, into: readonly Uint8Array[]): [number, number] {
+    if (fid < 0) return [Errno.IO, 0];
+    let attempt = 0;
     const cached = this.fileTokens.read(fid, offset, into);
     if (cached >= 0) return [Errno.SUCCESS, cached];
     const regs = this.caller.regs;
@@ -267,8 +304,19 @@ export class LocalKernel {
         regs[VR.request.regs.length!] = want;
         regs[VR.request.regs.flags!] = 0;
         const t = this.caller.invoke(this.vfs.handle, VR.label);
-        if (t !== Status.OK) return [total > 0 ? Errno.SUCCESS : this.transportErrno(t), total];
-        if (regs[0] !== 0) return [total > 0 ? Errno.SUCCESS : regs[0]!, total];
+        if (t !== Status.OK || regs[0] !== 0) {
+          const e = t !== Status.OK ? -1 : regs[0]!;
+          // Lost session: re-establish it and read again at the same offset.
+          const again = this.recovery.regain(t, e, fid, attempt++);
+          if (again < 0) {
+            const lost = this.recovery.lost(t, e);
+            if (lost) this.recovery.stats.failed++;
+            return [total > 0 ? Errno.SUCCESS : lost || t !== Status.OK ? Errno.IO : e, total];
+          }
+          fid = again;
+          this.recovery.stats.retried++;
+          continue;
+        }
         const off = regs[VR.reply.bulk.data![0]]!;
         const len = Math.min(regs[VR.reply.bulk.data![1]]!, want);
         dst.set(bulk.subarray(off, off + len), done);
@@ -380,6 +428,19 @@ export class LocalKernel {
     scatter(this.caller.bulk.subarray(off, off + len), into);
     return [Errno.SUCCESS, len];
   }
+}
+
+/** The [part, offset in it] `bytes` into `parts`. */
+function skip(parts: readonly Uint8Array[], bytes: number): [number, number] {
+  let pi = 0;
+  let left = bytes;
+  while (pi < parts.length && left >= parts[pi]!.length) left -= parts[pi++]!.length;
+  return [pi, left];
+}
+
+/** A call's reply, or its errno (EIO for a transport failure). */
+function result<T>(r: CallResult<T>): T | number {
+  return r.transport !== Status.OK ? Errno.IO : r.status !== 0 ? r.status : r.reply!;
 }
 
 /** Copy `from` across the buffers of `into`, in order. */

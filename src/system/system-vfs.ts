@@ -17,8 +17,12 @@ import type { Handle } from '../abi/handle.js';
 import { vfsProtocol, type VfsProtocol } from '../abi/protocols/vfs.js';
 import type { ThreadPlatform } from '../host/thread-platform.js';
 import { Status } from '../abi/status.js';
+import { Errno } from '../abi/errno.js';
+import { repeatable } from '../runtime/recovering-vfs.js';
 
 const MAX_SLOTS = 64;
+/** How long a host call waits for a VFS that is being restarted before it fails. */
+const RESTART_WAIT_MS = 10_000;
 
 type Op = keyof OpsOf<VfsProtocol> & string;
 
@@ -27,6 +31,8 @@ export class SystemVfs {
   private slots = 0;
   private readonly queued: ((c: ProtocolClient<VfsProtocol>) => void)[] = [];
   private root = 0;
+  /** Roots opened before a restart of the root file system (calls still under way may name them). */
+  private readonly formerRoots = new Set<number>();
   /** How to settle each call still waiting, when the system shuts down. */
   private readonly waiting = new Set<() => void>();
   private closed = false;
@@ -73,14 +79,57 @@ export class SystemVfs {
     });
   }
 
-  /** One VFS call; byte fields of the reply are copies (the slot is reused at once). */
+  /**
+   * One VFS call; byte fields of the reply are copies (the slot is reused at once). A call made
+   * from this session's root that answers ESTALE (the root file system was restarted since the
+   * root was opened) opens the root again and is made once more from it; one refused because the
+   * VFS is being restarted waits for it (callOnce).
+   */
   async call<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
+    let r = await this.callOnce(op, req);
+    const fields = ['dir', 'fromDir', 'toDir'] as const;
+    const x = req as Readonly<Record<string, unknown>>;
+    // EBADF from a root this session has closed since (after ESTALE) is the same news.
+    const closedRoot = r.status === Errno.BADF && fields.some((f) => this.formerRoots.has(x[f] as number));
+    if (r.status !== Errno.STALE && !closedRoot) return r;
+    let request = req;
+    const stale = fields.filter((f) => x[f] !== 0 && (x[f] === this.root || this.formerRoots.has(x[f] as number)));
+    if (stale.length > 0) {
+      if (stale.some((f) => x[f] === this.root)) {
+        this.formerRoots.add(this.root);
+        void this.callOnce('close', { fid: this.root });
+        this.root = 0; // a call made since may have opened it again already
+      }
+      const fresh = await this.rootFid();
+      if (typeof fresh !== 'number') return r;
+      const again: Record<string, unknown> = { ...req };
+      for (const f of stale) again[f] = fresh;
+      request = again as Req<VfsProtocol, K>;
+      r = await this.callOnce(op, request);
+    }
+    // Still ESTALE: a file system behind the VFS is being restarted. A call that changes nothing
+    // when repeated is made again once it may be back (pauses growing to 50 ms, bounded).
+    const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
+    // Not syncAll: one file system down for good (past its restart limit) would hold up every
+    // sync, and shutdown with it.
+    for (let pause = 1; r.status === Errno.STALE && op !== 'syncAll' && repeatable(op, request) && !this.closed; pause = Math.min(pause * 2, 50)) {
+      if (this.platform.now() / 1e6 + pause > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      r = await this.callOnce(op, request);
+    }
+    return r;
+  }
+
+  private async callOnce<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
     const gone: CallResult<Rep<VfsProtocol, K>> = { transport: Status.PEER_CLOSED, status: -1, reply: null };
     if (this.closed) return gone;
     const c = await this.unlessAborted(Promise.resolve(this.acquire()), null);
     if (c === null || this.closed) return gone;
     try {
-      const r = await this.unlessAborted(c.callAsync(op, req), gone);
+      let r = await this.unlessAborted(c.callAsync(op, req), gone);
+      // Refused before delivery because the VFS is being restarted: nothing happened; wait for
+      // the new VFS (bounded) and make the call there.
+      while (r.transport === Status.BAD_STATE && await this.vfsBack(c.caller)) r = await this.unlessAborted(c.callAsync(op, req), gone);
       if (r.reply) {
         for (const [k, v] of Object.entries(r.reply)) if (v instanceof Uint8Array) (r.reply as Record<string, unknown>)[k] = v.slice();
       }
@@ -88,6 +137,24 @@ export class SystemVfs {
     } finally {
       this.release(c);
     }
+  }
+
+  /**
+   * Wait, without blocking the kernel thread, until the VFS serves again (the kernel notifies its
+   * serve counter); false after RESTART_WAIT_MS, or once the system shuts down.
+   */
+  private async vfsBack(caller: Caller): Promise<boolean> {
+    const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
+    const i32 = this.kernel.arena.i32;
+    while (!this.closed) {
+      if (caller.incarnation(this.handle) >= 0) return true;
+      const left = deadline - this.platform.now() / 1e6;
+      const word = caller.servesWord(this.handle);
+      if (left <= 0 || word < 0) return false;
+      const w = Atomics.waitAsync(i32, word, Atomics.load(i32, word), Math.min(left, 50));
+      if (w.async) await w.value;
+    }
+    return false;
   }
 
   /** The VFS was restarted: the fids this session held name nothing now. */

@@ -8,7 +8,10 @@
  *     (two lanes) and /disk/w3.log, fsyncing each and printing "ack N" only once fsync succeeded;
  *   - pipelines: the shell runs `seq 1 500 | grep 7 | wc -l` (proc, VFS pipes, the console);
  *   - spawns: hello.wasm started from the host.
- * Every run has a deadline; one that passes it is a hang. At the end: the system must serve again
+ * Every run has a deadline; one that passes it is a hang. A run that completes although a service
+ * was restarted while it ran "continued across a restart" (its local kernel re-established its
+ * sessions: docs/restart.md). After each fault the injector also times the restart: from the
+ * kill to the first call the new worker served (per service). At the end: the system must serve again
  * (a hello, a pipeline, a write-fsync-read), and every acknowledged record must be in its file on
  * the host (hostfs) or in the disk image (read back by mounting it after shutdown), byte for
  * byte; the image must pass fsck. Prints the figures; exits 1 on a hang, a lost byte or a dead system.
@@ -59,11 +62,39 @@ function manifest(): Manifest {
   return { ...m, services } as Manifest;
 }
 
-const tally = { runs: 0, completed: 0, failedCleanly: 0, refused: 0, hung: 0, acked: 0, lostRecords: 0, faults: 0, restarts: 0, firstHang: '' };
+const tally = { runs: 0, completed: 0, continued: 0, failedCleanly: 0, refused: 0, hung: 0, acked: 0, lostRecords: 0, faults: 0, restarts: 0, firstHang: '' };
+
+/** Restarts made so far, over every service worker. */
+const restartsSoFar = (keel: Keel): number => keel.services().reduce((n, s) => n + s.restarts, 0);
+
+/** Per service worker: how long each restart took, from the kill to the first call served (ms). */
+const restartTimes = new Map<string, number[]>();
+
+/** Time the restart of `name` (whose worker `pid` was killed at `killedAt`): until the new worker has served a call (bounded). */
+async function timeRestart(keel: Keel, name: string, pid: number, killedAt: number): Promise<void> {
+  const deadline = killedAt + 10_000;
+  while (performance.now() < deadline) {
+    const s = keel.services().find((x) => x.name === name);
+    if (s && s.pid !== pid && s.state === 'running' && (keel.processes().find((r) => r.pid === s.pid)?.served ?? 0) > 0) {
+      const times = restartTimes.get(name) ?? [];
+      times.push(performance.now() - killedAt);
+      restartTimes.set(name, times);
+      return;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The q-quantile of `xs` (sorted copy). */
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+}
 
 /** Run one workload program to its end or its deadline; 'hung' if the deadline passed. */
-async function runOnce(keel: Keel, what: string, start: () => ReturnType<Keel['spawn']>): Promise<{ status: number; stdout: string } | 'hung' | 'refused'> {
+async function runOnce(keel: Keel, what: string, start: () => ReturnType<Keel['spawn']>): Promise<{ status: number; stdout: string; acrossRestart: boolean } | 'hung' | 'refused'> {
   tally.runs++;
+  const restartsBefore = restartsSoFar(keel);
   let p: Awaited<ReturnType<Keel['spawn']>>;
   try {
     p = await start();
@@ -84,10 +115,10 @@ async function runOnce(keel: Keel, what: string, start: () => ReturnType<Keel['s
       return 'hung';
     }
     if (r.exitCode !== 0) reasons.set(`${what}: ${r.stderr.split('\n')[0]}`, (reasons.get(`${what}: ${r.stderr.split('\n')[0]}`) ?? 0) + 1);
-    return { status: r.exitCode, stdout: r.stdout };
+    return { status: r.exitCode, stdout: r.stdout, acrossRestart: restartsSoFar(keel) !== restartsBefore };
   } catch (e) {
     reasons.set(`${what}: ${String(e)}`, (reasons.get(`${what}: ${String(e)}`) ?? 0) + 1);
-    return { status: -1, stdout: '' }; // its stdio failed with the service: a clean failure
+    return { status: -1, stdout: '', acrossRestart: true }; // its stdio failed with the service: a clean failure
   } finally {
     clearTimeout(timer);
   }
@@ -96,7 +127,10 @@ async function runOnce(keel: Keel, what: string, start: () => ReturnType<Keel['s
 function count(r: Awaited<ReturnType<typeof runOnce>>, ok: (x: { status: number; stdout: string }) => boolean): void {
   if (r === 'hung') tally.hung++;
   else if (r === 'refused') tally.refused++;
-  else if (ok(r)) tally.completed++;
+  else if (ok(r)) {
+    tally.completed++;
+    if (r.acrossRestart) tally.continued++;
+  }
   else tally.failedCleanly++;
 }
 
@@ -141,7 +175,12 @@ async function inject(keel: Keel, rng: () => number): Promise<void> {
   while (tally.faults < FAULTS) {
     await new Promise((resolve) => setTimeout(resolve, 100 + rng() * 400));
     const name = names[Math.floor(rng() * names.length)]!;
-    if (keel.killService(name) !== null) tally.faults++;
+    const killedAt = performance.now();
+    const pid = keel.killService(name);
+    if (pid !== null) {
+      tally.faults++;
+      void timeRestart(keel, name, pid, killedAt);
+    }
   }
 }
 
@@ -209,6 +248,11 @@ async function main(): Promise<number> {
   console.log(`faults injected:            ${tally.faults} (services restarted ${tally.restarts} times)`);
   console.log(`system survived:            ${verdict === null ? 'yes' : `NO — ${verdict}`}`);
   console.log(`workload runs:              ${tally.runs}: ${tally.completed} completed, ${tally.failedCleanly} failed cleanly (a call returned an error), ${tally.refused} refused at start (a service was restarting), ${tally.hung} hung`);
+  const pct = (n: number): string => `${((100 * n) / Math.max(1, tally.runs)).toFixed(1)}%`;
+  console.log(`availability:               ${pct(tally.completed)} of runs completed; ${tally.continued} (${pct(tally.continued)}) completed although a service restarted while they ran (continued across a restart)`);
+  for (const [name, times] of [...restartTimes].sort()) {
+    console.log(`restart time ${name.padEnd(14)}${times.length} restarts, fault to first served call: median ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
+  }
   console.log(`calls that hung:            ${tally.hung}${tally.firstHang ? ` (first: ${tally.firstHang})` : ''}`);
   console.log(`records acknowledged:       ${tally.acked} (${tally.acked * RECORD_BYTES} bytes, each after fsync)`);
   console.log(`acknowledged bytes lost:    ${tally.lostRecords * RECORD_BYTES}`);

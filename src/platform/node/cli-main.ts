@@ -36,6 +36,14 @@ const host: CliHost = {
   usrImage: () => keelImage('KEEL_USR_IMAGE', 'usr.img'),
   registry: npmRegistry,
   term: process.env['TERM'] ?? 'dumb',
+  // Fault injection from outside (test/system/restart.test.ts): with KEEL_FAULT_SIGNAL=1, each
+  // SIGUSR2 sent to the keel process kills the worker that runs the VFS.
+  ...(process.env['KEEL_FAULT_SIGNAL'] === '1' ? {
+    onFaultSignal(inject: () => void): () => void {
+      process.on('SIGUSR2', inject);
+      return () => { process.off('SIGUSR2', inject); };
+    },
+  } : {}),
 };
 
 

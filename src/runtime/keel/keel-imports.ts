@@ -149,7 +149,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
         }
         inherit.push({
           fd: child, kind: e.kind, token, filetype: e.filetype, offset: e.offset, flags: e.flags,
-          rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, preopen: e.preopen,
+          rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, preopen: e.preopen, ...(e.origin ? { origin: e.origin } : {}),
         });
       }
       const r = proc.call('spawn', {

@@ -6,6 +6,7 @@
  */
 
 import { FID_READ, FID_WRITE, openFlags } from '../../abi/protocols/vfs.js';
+import { originUnder } from '../session-recovery.js';
 import { Errno } from '../../abi/errno.js';
 import type { FdEntry } from '../fd-table.js';
 import { readGuestPath, readLinkTarget } from '../guest-path.js';
@@ -51,6 +52,7 @@ export function pathFunctions(ctx: ShimContext) {
       const r = lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path);
       if (typeof r === 'number') return r;
       lk.fileTokens.opened(r);
+      const origin = originUnder(dir, path, dirflags & 1, openFlags(oflags, access));
       return place(r.fid, r.type, LocalKernel.attributesOf(r));
 
       function place(fid: number, type: number, attributes: FdEntry['attributes']): number {
@@ -60,6 +62,7 @@ export function pathFunctions(ctx: ShimContext) {
           rightsBase: base & (isDir ? DIR_RIGHTS : FILE_RIGHTS), rightsInheriting: inheriting,
           flags: fdflags, preopen: null, ...(attributes ? { attributes } : {}),
         };
+        if (origin) entry.origin = origin;
         const fd = fds.add(entry);
         if (fd < 0) {
           lk.vfs.call('close', { fid });

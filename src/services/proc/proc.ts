@@ -116,7 +116,15 @@ function inheritedFds(x: unknown): x is InheritedFd[] {
     && num((f as InheritedFd).rightsBase) && num((f as InheritedFd).rightsInheriting)
     && ((f as InheritedFd).preopen === null || typeof (f as InheritedFd).preopen === 'string')
     && ((f as InheritedFd).sameAs === undefined || num((f as InheritedFd).sameAs))
+    && ((f as InheritedFd).origin === undefined || origin((f as InheritedFd).origin))
     && (f as InheritedFd).fid === undefined);
+}
+
+/** Shape check of an inherited fd's origin (where the child's local kernel may open it again). */
+function origin(o: unknown): boolean {
+  const x = o as InheritedFd['origin'];
+  return typeof x === 'object' && x !== null && typeof x.root === 'string' && typeof x.path === 'string'
+    && Number.isSafeInteger(x.lookup) && Number.isSafeInteger(x.oflags) && x.root.length + x.path.length <= 4096;
 }
 
 export class Proc {

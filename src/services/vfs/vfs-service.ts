@@ -56,7 +56,9 @@ function keptFailure(errno: number, facts: WalkFacts) {
 export function vfsService(vfs: Vfs): Service {
   const L = fsProtocol.layouts;
   const ok = (r: number): number | Record<string, never> => r || {};
-  const onFs = <T>(r: CallResult<T>): T | number => (r.transport !== 0 ? Errno.IO : r.status !== 0 ? r.status : r.reply!);
+  // A file system that does not answer (dead, restarting) is ESTALE: what the caller holds there
+  // must be found again once it serves (the local kernel re-opens and retries; runtime/session-recovery.ts).
+  const onFs = <T>(r: CallResult<T>): T | number => (r.transport !== 0 ? Errno.STALE : r.status !== 0 ? r.status : r.reply!);
   return serveProtocol(vfsProtocol, 'vfs', {
     openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
     open: (r, c) => {
@@ -71,12 +73,12 @@ export function vfsService(vfs: Vfs): Service {
     read: (r, c, server) => {
       const h = vfs.prepareForward(c.badge, r.fid, c.regs, false);
       if (h < 0) return -h;
-      return server.forward(c, h, L.read.label) ? FORWARDED : Errno.IO;
+      return server.forward(c, h, L.read.label) ? FORWARDED : Errno.STALE;
     },
     write: (r, c, server) => {
       const h = vfs.prepareForward(c.badge, r.fid, c.regs, true);
       if (h < 0) return -h;
-      return server.forward(c, h, L.write.label) ? FORWARDED : Errno.IO;
+      return server.forward(c, h, L.write.label) ? FORWARDED : Errno.STALE;
     },
     stat: (r, c) => vfs.statFid(c.badge, r.fid),
     statPath: (r, c) => {
@@ -159,7 +161,7 @@ export function vfsService(vfs: Vfs): Service {
       }
       const h = vfs.prepareForward(c.badge, fid, c.regs, false);
       if (h < 0) { c.regs[0] = -h; return; }
-      if (!server.forward(c, h, L.read.label)) { c.regs[0] = Errno.IO; return; }
+      if (!server.forward(c, h, L.read.label)) { c.regs[0] = Errno.STALE; return; }
       return FORWARDED;
     },
     write: (c, server) => {
@@ -185,7 +187,7 @@ export function vfsService(vfs: Vfs): Service {
       }
       const h = vfs.prepareForward(c.badge, fid, c.regs, true);
       if (h < 0) { c.regs[0] = -h; return; }
-      if (!server.forward(c, h, L.write.label)) { c.regs[0] = Errno.IO; return; }
+      if (!server.forward(c, h, L.write.label)) { c.regs[0] = Errno.STALE; return; }
       return FORWARDED;
     },
   });

@@ -67,6 +67,12 @@ interface OpenFile {
   readonly write: boolean;
   /** For a pipe end: the pipe (place is then PIPE_PLACE). */
   readonly pipe: Pipe | null;
+  /**
+   * The incarnation of its file system when it was opened (Caller.incarnation). Once the file
+   * system has been restarted the node may name nothing, or another file: the fid answers ESTALE
+   * (the local kernel opens the file again by its path) and its close is not sent on.
+   */
+  from?: number;
 }
 
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
@@ -208,8 +214,9 @@ export class Vfs implements WalkFs {
     return this.mounts[mount]!.fs;
   }
 
+  /** A file system's answer; ESTALE when it does not answer (dead or restarting: see vfs-service.ts onFs). */
   private status<T>(r: CallResult<T>): T | number {
-    if (r.transport !== 0) return Errno.IO;
+    if (r.transport !== 0) return Errno.STALE;
     return r.status !== 0 ? r.status : r.reply!;
   }
 
@@ -270,7 +277,14 @@ export class Vfs implements WalkFs {
   }
 
   fid(badge: number, fid: number): OpenFile | number {
-    return this.sessions.get(badge)?.fids.get(fid) ?? Errno.BADF;
+    const f = this.sessions.get(badge)?.fids.get(fid);
+    if (!f) return Errno.BADF;
+    return this.stale(f) ? Errno.STALE : f;
+  }
+
+  /** Has the file system behind `file` been restarted since it was opened? */
+  private stale(file: OpenFile): boolean {
+    return file.from !== undefined && this.caller.incarnation(this.fs(file.place.mount).handle) !== file.from;
   }
 
   /** A fid to resolve paths from: a pipe end is not a directory (ENOTDIR, like any file). */
@@ -309,6 +323,7 @@ export class Vfs implements WalkFs {
   }
 
   private release(file: OpenFile): void {
+    if (this.stale(file)) return;
     if (file.pipe) {
       if (file.write) file.pipe.writers--;
       else file.pipe.readers--;
@@ -333,6 +348,7 @@ export class Vfs implements WalkFs {
     const cached = retained ? NO_TOKEN : this.retain(file);
     if (typeof cached === 'number') return -cached;
     token?.(file.read ? cached : { ...cached, cached: 0, generation: 0 });
+    if (!file.pipe && file.from === undefined) file.from = this.caller.incarnation(this.fs(file.place.mount).handle);
     const fid = s.nextFid++;
     s.fids.set(fid, file);
     if (host) s.hostFiles++;

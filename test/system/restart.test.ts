@@ -1,0 +1,156 @@
+/**
+ * Transparent restart (docs/restart.md): while a C program streams writes, fsyncs and reads
+ * through one open file, the service worker that owns the file system is killed again and again;
+ * each time the program's local kernel re-opens its files in the new session and retries the cut
+ * call, and the program ends as it does with no fault: exit 0 and the same file. On tmpfs
+ * (its data dies with its worker) the program must instead end with a clear error, or its data
+ * where it survived. Under the manifest the tests run with (KEEL_MANIFEST), with every service
+ * restartable without limit; a file system placed in the kernel thread cannot be killed, and is
+ * skipped.
+ *
+ * And `keel boot`'s shell, reading commands from a pipe, answers the next command after each of
+ * KILLS kills of the worker that runs the VFS (KEEL_FAULT_SIGNAL=1: SIGUSR2 asks for one): its
+ * PATH lookup, its redirections and the commands it starts find their files again.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
+import type { Keel } from '../../src/platform/node/index.js';
+import { testManifest } from '../support/manifest.js';
+import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
+
+/** Kills per file system: the issue asks for 20. */
+const KILLS = 20;
+/** Calls the program makes between kills (a step is about six). */
+const PROGRESS_CALLS = 30;
+
+function restartable(): Manifest {
+  const m = testManifest();
+  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
+  // A service in the kernel thread cannot be restarted (it fails with the kernel): left as it is.
+  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, s.class === 'kernel' ? s : { ...s, restart }]));
+  return { ...m, services } as Manifest;
+}
+
+/** The worker that runs file system service `fsName` (null: it is in the kernel thread). */
+function ownerOf(keel: Keel, fsName: string): string | null {
+  const w = keel.services().find((s) => s.services.includes(fsName));
+  return w ? w.name : null;
+}
+
+/** Kill `worker` once and wait (bounded) until it serves again. */
+async function killOnce(keel: Keel, worker: string): Promise<void> {
+  const before = keel.services().find((s) => s.name === worker)!.restarts;
+  assert.notEqual(keel.killService(worker), null, `${worker} killed`);
+  await waitFor(() => keel.services().some((s) => s.name === worker && s.state === 'running' && s.restarts > before), 20_000, `${worker} restarted`);
+}
+
+/** Calls the process `pid` had made when last looked at. */
+const callsSeen = new Map<number, number>();
+
+/** Wait (bounded) until process `pid` has made PROGRESS_CALLS more calls than when last looked at. */
+async function progressed(keel: Keel, pid: number): Promise<void> {
+  const calls = (): number => keel.processes().find((r) => r.pid === pid)?.calls ?? -1;
+  const from = callsSeen.get(pid) ?? 0;
+  await waitFor(() => calls() < 0 || calls() >= from + PROGRESS_CALLS, 30_000, `process ${pid} making calls`);
+  callsSeen.set(pid, calls());
+}
+
+interface Outcome { readonly exitCode: number; readonly file: string }
+
+/** restart_stream on `file`, with `kills` kills of `worker` while it runs; then stop it. */
+async function stream(keel: Keel, file: string, worker: string | null, kills: number): Promise<Outcome> {
+  const stop = `${file}.stop`;
+  const p = await keel.spawn(prog('restart_stream'), { args: ['restart_stream', file, stop], dirs: [file.slice(0, file.indexOf('/', 1))], stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+  const result = p.result();
+  for (let k = 0; k < kills && worker; k++) {
+    await progressed(keel, p.pid);
+    await killOnce(keel, worker);
+  }
+  await progressed(keel, p.pid);
+  await within(keel.writeFile(stop, ''), 20_000, 'stop file');
+  const r = await within(result, 60_000, 'restart_stream');
+  const data = r.exitCode === 0 ? new TextDecoder().decode(await keel.readFile(file)) : '';
+  return { exitCode: r.exitCode, file: data };
+}
+
+// The services bootKeel names for `disks` and `dirs`, and the root tmpfs of every manifest.
+for (const [what, service, mount] of [['diskfs', 'disk0', '/disk'], ['hostfs', 'hostfs0', '/data'], ['tmpfs', 'tmpfs', '/tmp']] as const) {
+  test(`a program streaming through a file on ${what} carries on across ${KILLS} restarts of its file system`, async (t) => {
+    const host = mkdtempSync(join(tmpdir(), 'keel-restart-'));
+    try {
+      await withKeel(async (keel) => {
+        const worker = ownerOf(keel, service);
+        if (!worker) {
+          t.skip(`${what} is in the kernel thread under this manifest: it cannot be killed`);
+          return;
+        }
+        const clean = await stream(keel, `${mount}/clean.dat`, null, 0);
+        assert.equal(clean.exitCode, 0);
+        const faulted = await stream(keel, `${mount}/faulted.dat`, worker, KILLS);
+        if (what === 'tmpfs' && faulted.exitCode !== 0) {
+          // tmpfs keeps its files in its worker: they die with it. The program gets a clear error
+          // (its report, "fail CALL STEP ERRNO", is on the test's stderr) and ends by itself.
+          assert.equal(faulted.exitCode, 3);
+          return;
+        }
+        assert.equal(faulted.exitCode, 0);
+        assert.equal(faulted.file, clean.file, 'the same file as with no fault');
+      }, { manifest: restartable(), dirs: { '/data': host }, disks: { '/disk': join(host, 'disk.img') } });
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
+  });
+}
+
+const keelBin = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
+
+test(`keel boot's shell answers the next command after each of ${KILLS} restarts of the VFS`, async (t) => {
+  const m = restartable();
+  if (Object.values(m.services).find((s) => s.kind === 'vfs')?.class === 'kernel') {
+    t.skip('the VFS is in the kernel thread under this manifest: it cannot be killed');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'keel-restart-sh-'));
+  const manifest = join(dir, 'manifest.yaml');
+  writeFileSync(manifest, stringify(m));
+  const child = spawn(process.execPath, [keelBin, 'boot', '--home', 'none', '--manifest', manifest], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KEEL_FAULT_SIGNAL: '1' } });
+  let out = '';
+  let err = '';
+  let changed: () => void = () => {};
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; changed(); });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; changed(); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  /** Resolves once `cond()` holds on the output so far; rejects (with it) after 30 s. */
+  const until = (cond: () => boolean, what: string): Promise<void> => within(new Promise<void>((resolve) => {
+    changed = () => { if (cond()) resolve(); };
+    changed();
+  }), 30_000, `${what}; stdout: ${JSON.stringify(out)}; stderr: ${JSON.stringify(err)}`);
+  const restarts = (): number => err.split('\n').filter((l) => / restarted as pid /.test(l)).length;
+  try {
+    child.stdin.write('echo ready\n');
+    await until(() => out.includes('ready\n'), 'the shell started');
+    for (let k = 1; k <= KILLS; k++) {
+      child.kill('SIGUSR2');
+      await until(() => restarts() >= k, `restart ${k}`);
+      // A builtin, a redirection into tmpfs, and a program found on PATH, run after the restart.
+      // The last echo runs once the pipeline has been waited for: the shell is idle again.
+      child.stdin.write(`echo step${k} > /tmp/s; cat /tmp/s; ls /bin | grep -c '^cat$'; echo idle\n`);
+      const want = `step${k}\n1\nidle\n`;
+      await until(() => out.endsWith(want), `the command after restart ${k}`);
+    }
+    child.stdin.end('exit 7\n');
+    assert.equal(await within(exited, 30_000, 'keel boot exit'), 7);
+    assert.doesNotMatch(out + err, /not found/);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
