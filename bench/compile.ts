@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { bootKeel } from '../src/platform/node/index.js';
 import { CLANG, CLANG_VERSION, clangTarball, startRegistry } from '../test/support/npm-registry.js';
 import { referenceCompile } from '../test/support/clang-reference.js';
+import { median } from './median.js';
 
 export interface CompileRow {
   readonly benchmark: string;
@@ -28,10 +29,6 @@ export interface CompileRow {
   readonly unit: string;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 function writeSources(dir: string): void {
   mkdirSync(join(dir, 'include'), { recursive: true });

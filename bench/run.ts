@@ -59,6 +59,7 @@ import { shellScripts } from './shell-scripts.js';
 import { compileBench } from './compile.js';
 import { startupBench } from './startup.js';
 import { underLoad } from './under-load.js';
+import { median } from './median.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only NAME`: run just the benchmarks whose name starts with NAME. */
@@ -81,10 +82,6 @@ function placed(layout: Layout, add: SystemAdditions, lookupCache = true, fastPa
 interface Row { benchmark: string; variant: string; keel: number; baseline: number | null; unit: string; ratio: number | null; note?: string }
 const rows: Row[] = [];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 function progress(msg: string): void {
   process.stderr.write(`  … ${msg}\n`);

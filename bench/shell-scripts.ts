@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootKeel } from '../src/platform/node/index.js';
+import { median } from './median.js';
 
 export interface ShellScriptRow {
   readonly benchmark: string;
@@ -25,10 +26,6 @@ export interface ShellScriptRow {
   readonly unit: string;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /** Deterministic text: `lines` lines of five words from a small vocabulary. */
 function corpus(lines: number): string {

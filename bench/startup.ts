@@ -19,6 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.js';
 
 export interface StartupRow { benchmark: string; variant: string; keel: number; baseline: number | null; unit: string; note?: string }
 
@@ -28,10 +29,6 @@ const hello = join(root, 'programs/c/build/hello.wasm');
 const nodeWasi = join(root, 'dist/test/support/node-wasi-run.js');
 const child = join(root, 'dist/bench/startup-child.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /** Wall time of one command, in ms (it must exit 0). */
 function wall(cmd: string, args: readonly string[]): number {

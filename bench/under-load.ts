@@ -19,6 +19,7 @@ import type { SystemConfig } from '../src/manifest/system-config.js';
 import { NodeHost } from '../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
 import { makeDirectories } from '../src/api/namespace-files.js';
+import { median } from './median.js';
 
 export interface LoadRow { benchmark: string; variant: string; keel: number; baseline: number; unit: string }
 
@@ -91,7 +92,3 @@ export async function underLoad(quick: boolean, config: SystemConfig, prog: (nam
   return rows;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, c) => a - c);
-  return s[s.length >> 1]!;
-}

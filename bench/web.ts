@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { bootKeel } from '../src/platform/node/index.js';
 import { serveDirectory } from '../test/support/static-server.js';
+import { median } from './median.js';
 
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,10 +62,6 @@ const BENCHES: readonly Bench[] = [
   { benchmark: 'real-program', variant: `SQLite, ${sqlRows} rows, diskfs`, program: 'sqlite_bench', args: ['/sandbox/bench.db', String(sqlRows)], dir: '/home', rounds: 3 },
 ];
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /** One round in the page's Keel: its spawn-to-exit time in ms. */
 async function browserRound(page: Page, bytes: Uint8Array, args: readonly string[], dir: string): Promise<number> {
