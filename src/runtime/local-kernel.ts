@@ -179,7 +179,7 @@ export class LocalKernel {
   }
 
   /** The attributes an open returned, with the token they hold under (undefined: the file system gave none). */
-  static attributesOf(r: VfsOpenReply): FdEntry['attributes'] {
+  static attributesFromOpen(r: VfsOpenReply): FdEntry['attributes'] {
     if (r.changeWord < 0) return undefined;
     const { dev, ino, type, nlink, size, atim, mtim, ctim } = r;
     return { stat: { dev, ino, type, nlink, size, atim, mtim, ctim }, token: { word: r.changeWord, generation: r.change } };

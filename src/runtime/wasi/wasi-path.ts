@@ -53,7 +53,7 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof r === 'number') return r;
       lk.fileTokens.opened(r);
       const origin = originUnder(dir, path, dirflags & 1, openFlags(oflags, access));
-      return place(r.fid, r.type, LocalKernel.attributesOf(r));
+      return place(r.fid, r.type, LocalKernel.attributesFromOpen(r));
 
       function place(fid: number, type: number, attributes: FdEntry['attributes']): number {
         const isDir = type === FILETYPE_DIRECTORY;

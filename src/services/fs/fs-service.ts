@@ -98,15 +98,16 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
     open: (r) => {
       const e = fs.open(r.node);
       if (e !== 0) return e;
-      const generation = change?.current();
-      const st = cache?.isCached(r.node) || change ? fs.getattr(r.node) : null;
-      if (cache?.isCached(r.node)) {
-        if (typeof st === 'number' || st === null) cache.revoke(r.node);
-        else cache.revalidate(r.node, stampOf(st));
+      const isCached = cache?.isCached(r.node) ?? false;
+      const generation = change ? change.current() : 0;
+      const st = isCached || change ? fs.getattr(r.node) : null;
+      if (isCached) {
+        if (typeof st === 'number' || st === null) cache!.revoke(r.node);
+        else cache!.revalidate(r.node, stampOf(st));
       }
       const t = cache?.tokenFor(r.node) ?? null;
       const token = t ? { cached: t.entry + 1, generation: t.generation } : { cached: 0, generation: 0 };
-      if (!change || generation === undefined || st === null || typeof st === 'number') return { ...token, ...NO_ATTRIBUTES };
+      if (!change || st === null || typeof st === 'number') return { ...token, ...NO_ATTRIBUTES };
       return { ...token, changeWord: change.word, change: generation, ...st };
     },
     map: (r) => {
