@@ -139,6 +139,7 @@ export const QueueWord = {
   EVENTS: 3,     // kernel events pending for this server thread (bit set by the kernel)
   OWNER_PID: 4,  // pid of the thread that serves the queue
   SERVED: 5,     // calls served from this queue (statistics for top; written by its server only)
+  WAITING_OUT: 6, // 1 while the server is itself waiting on a call it made (a nested call)
 } as const;
 const QUEUE_FIXED_WORDS = 8;
 

@@ -28,6 +28,8 @@ export class CallSlot {
   readonly base: number;
   private readonly i32: Int32Array;
   private readonly queues = new Map<number, ReceiveQueue>();
+  /** The queue this thread serves, if it is a server thread (its calls are nested calls). */
+  home: ReceiveQueue | null = null;
   /** Counters for `top` and benchmarks. */
   calls = 0;
   sleeps = 0;
@@ -113,26 +115,52 @@ export class CallSlot {
   private readonly spinBudget = new SpinBudget();
 
   private awaitReply(): Status {
+    const home = this.home;
+    if (home === null) return this.awaitReplyFrom(this.queue(this.i32[this.base + SlotWord.QUEUE]!));
+    home.setWaitingOut(1);
+    try {
+      return this.awaitReplyFrom(this.queue(this.i32[this.base + SlotWord.QUEUE]!));
+    } finally {
+      home.setWaitingOut(0);
+    }
+  }
+
+  /**
+   * Spin (within this caller's budget) then sleep until the call is answered. The spin stops
+   * early, without counting as failed, while the server is itself waiting on a call it made.
+   */
+  private awaitReplyFrom(server: ReceiveQueue): Status {
     const i32 = this.i32;
     const stateIndex = this.base + SlotWord.STATE;
     let state = Atomics.load(i32, stateIndex);
     const spinNs = this.spinBudget.of(this.policy.callerSpinNs);
+    let start = 0;
+    let preempted = false;
     if (state < SlotState.REPLIED && spinNs > 0) {
       let now = this.clock();
+      start = now;
       const deadline = now + spinNs;
       spin: for (;;) {
         for (let i = 0; i < CHECK_EVERY; i++) {
           state = Atomics.load(i32, stateIndex);
           if (state >= SlotState.REPLIED) break spin;
         }
+        if (server.waitingOut()) {
+          start = 0;
+          break;
+        }
         const then = now;
         now = this.clock();
-        if (now > deadline || now - then > PREEMPTED_NS) break;
+        preempted = now - then > PREEMPTED_NS;
+        if (now > deadline || preempted) break;
       }
       if (state >= SlotState.REPLIED) this.spinBudget.succeeded();
-      else this.spinBudget.failed();
+      else if (start !== 0) this.spinBudget.failed();
     }
-    if (state < SlotState.REPLIED) state = this.sleepForReply();
+    if (state < SlotState.REPLIED) {
+      state = this.sleepForReply();
+      if (start !== 0 && !preempted) this.spinBudget.covered(this.clock() - start, this.policy.callerSpinNs);
+    }
     return this.result(state);
   }
 

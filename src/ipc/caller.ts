@@ -29,12 +29,6 @@ export class Caller {
     return this.slot.pid;
   }
 
-  /** Is the server behind `handle` served by this very thread (a call on it is a function call)? */
-  isColocated(handle: number): boolean {
-    const r = this.route;
-    return resolveRoute(this.arena, this.slot.pid, handle, r) === Status.OK && this.local !== null && r.queue === this.local.queue.index;
-  }
-
   /**
    * How many times the server behind `handle` has started serving (it changes when a supervisor
    * restarts the service), or -1 while nobody serves it. What a client caches from a server is

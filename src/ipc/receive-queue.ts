@@ -93,6 +93,20 @@ export class ReceiveQueue {
     return taken;
   }
 
+  /**
+   * Server: mark that this thread is waiting on a call of its own (1) or not (0). A caller
+   * spinning for this server's reply stops spinning while it is set: the reply waits on a third
+   * thread, and spinning would take the core that thread needs.
+   */
+  setWaitingOut(waiting: 0 | 1): void {
+    Atomics.store(this.i32, this.base + QueueWord.WAITING_OUT, waiting);
+  }
+
+  /** Caller: is the server of this queue waiting on a call of its own? */
+  waitingOut(): boolean {
+    return Atomics.load(this.i32, this.base + QueueWord.WAITING_OUT) !== 0;
+  }
+
   doorbell(): number {
     return Atomics.load(this.i32, this.base + QueueWord.DOORBELL);
   }

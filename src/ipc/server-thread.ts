@@ -70,6 +70,7 @@ export class ServerThread implements ServerApi {
     private readonly clock: Clock = defaultClock,
   ) {
     this.queue = new ReceiveQueue(arena, queueIndex);
+    slot.home = this.queue;
     this.servedWord = arena.queueWord(queueIndex) + QueueWord.SERVED;
   }
 
@@ -299,6 +300,7 @@ export class ServerThread implements ServerApi {
       this.idle();
       this.stats.sleeps++;
       this.queue.sleep(seen, this.policy.sleepSliceMs);
+      this.spinEndedInSleep();
     }
   }
 
@@ -334,6 +336,7 @@ export class ServerThread implements ServerApi {
       this.idle();
       this.stats.sleeps++;
       await this.queue.sleepAsync(seen, this.policy.sleepSliceMs);
+      this.spinEndedInSleep();
     }
   }
 
@@ -342,7 +345,9 @@ export class ServerThread implements ServerApi {
       this.wokeCaller = false;
       spinNs = Math.max(spinNs, afterWakeNs);
     }
+    this.spinCeilingNs = spinNs;
     spinNs = this.spinBudget.of(spinNs);
+    this.spinStart = 0;
     if (spinNs <= 0) return false;
     let now = this.clock();
     const deadline = now + spinNs;
@@ -356,11 +361,22 @@ export class ServerThread implements ServerApi {
       }
       const then = now;
       now = this.clock();
-      if (!this.running || now > deadline || now - then > PREEMPTED_NS) {
+      const preempted = now - then > PREEMPTED_NS;
+      if (!this.running || now > deadline || preempted) {
         this.spinBudget.failed();
+        if (!preempted) this.spinStart = deadline - spinNs;
         return false;
       }
     }
+  }
+
+  /** Start of the last spin that ran out undisturbed (0: none), and the ceiling it was cut from. */
+  private spinStart = 0;
+  private spinCeilingNs = 0;
+
+  /** After a sleep that followed a spin: had the call come within the ceiling, spin that long. */
+  private spinEndedInSleep(): void {
+    if (this.spinStart !== 0) this.spinBudget.covered(this.clock() - this.spinStart, this.spinCeilingNs);
   }
 
   /** How long this server spins for its next call, learnt from its recent spins (wait-policy.ts). */

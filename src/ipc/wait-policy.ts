@@ -14,7 +14,9 @@
  * waited for doubles it back, between 1/64 of the ceiling and the ceiling. A spin that sees the
  * clock jump between two checks was itself descheduled — more threads are runnable than there are
  * cores — so it stops at once and counts as failed: with the cores oversubscribed, spinning takes
- * the core the other side needs to answer (docs/decisions/002-waiting-policy.md).
+ * the core the other side needs to answer (docs/decisions/002-waiting-policy.md). A spin that ran
+ * out undisturbed but whose answer came within the ceiling anyway (after a sleep) raises the budget
+ * to cover that wait, so a budget that fell below the other side's service time can climb back.
  */
 
 export interface WaitPolicy {
@@ -71,5 +73,17 @@ export class SpinBudget {
   /** The spin ran out (or was descheduled) and the waiter must sleep. */
   failed(): void {
     if (this.scale > MIN_SCALE) this.scale = Math.max(MIN_SCALE, this.scale / 2);
+  }
+
+  /**
+   * A spin that was not descheduled ran out, yet what it waited for came `waitedNs` after the
+   * wait began, within `ceilingNs`: a longer spin would have found it, so spin at least twice that
+   * next time. Without this a waiter whose budget fell below the other side's service time would
+   * never see a spin succeed again and would pay a futex wake on every call.
+   */
+  covered(waitedNs: number, ceilingNs: number): void {
+    if (waitedNs >= ceilingNs) return;
+    const need = Math.min(1, (2 * waitedNs) / ceilingNs);
+    if (need > this.scale) this.scale = need;
   }
 }

@@ -189,3 +189,30 @@ test('a name another process creates is found at once by a process that kept its
     }
   });
 });
+
+test('opening a file another fid holds answers its attributes as of now, and an unlinked held file stays readable to its last fid', async () => {
+  await withEveryFileSystem(async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const b = await Probe.start(keel, [dir]);
+    const f = `${dir}/held`;
+    try {
+      assert.equal(await b.ask(`append ${f} abc`), 'ok', kind);
+      assert.equal(await a.ask(`open ${f}`), 'ok', kind);
+      assert.equal(await b.ask(`loop ${f} 3`), 'ok 3', `${kind}: opened while a holds it`);
+      assert.equal(await b.ask(`append ${f} de`), 'ok', kind);
+      assert.equal(await b.ask(`loop ${f} 2`), 'ok 5', `${kind}: after its own write`);
+      assert.equal(await a.ask(`trunc ${f} 1`), 'ok', kind);
+      assert.equal(await b.ask(`loop ${f} 1`), 'ok 1', `${kind}: after the other process truncated it`);
+      assert.equal(await a.ask('fstat'), 'size 1 nlink 1', `${kind}: the held fd`);
+      assert.equal(await b.ask(`unlink ${f}`), 'ok', kind);
+      assert.equal(await b.ask(`loop ${f} 1`), `err ${ENOENT}`, `${kind}: unlinked`);
+      assert.equal(await a.ask('fstat'), 'size 1 nlink 0', `${kind}: still open in a`);
+      assert.equal(await a.ask('close'), 'ok', kind);
+      assert.equal(await b.ask(`append ${f} again`), 'ok', `${kind}: the name made anew`);
+      assert.equal(await a.ask(`loop ${f} 1`), 'ok 5', `${kind}: the new file, not the old one`);
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { DEFER, type DeferredReply, FORWARDED, type Service } from '../../ipc/ca
 import { type CallResult, serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
-import { IO_NONBLOCK, LOOKUP_FOLLOW, WANT_KEPT_FAILURES, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
+import { IO_NONBLOCK, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_TRUNC, WANT_KEPT_FAILURES, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
 import type { ReadDone, WriteDone } from './pipe.js';
 import { type Vfs, type WalkFacts, noWalkFacts } from './vfs.js';
 
@@ -62,12 +62,17 @@ export function vfsService(vfs: Vfs): Service {
   return serveProtocol(vfsProtocol, 'vfs', {
     openRoot: (r, c) => vfs.openRoot(c.badge, r.path),
     open: (r, c) => {
-      // A close the caller deferred comes first, as if it had been its own call just before.
-      if (r.close !== 0) vfs.closeFid(c.badge, r.close - 1);
       const { oflags, access } = splitOpenFlags(r.oflags);
-      const facts = noWalkFacts();
-      const result = vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path, facts);
-      return typeof result === 'number' && r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
+      // A close the caller deferred comes first, as if it had been its own call just before (an
+      // open that changes nothing may take the closed file's node again: Vfs.closeCarried).
+      if (r.close !== 0) vfs.closeCarried(c.badge, r.close - 1, (oflags & (OFLAG_CREAT | OFLAG_TRUNC)) === 0);
+      try {
+        const facts = noWalkFacts();
+        const result = vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path, facts);
+        return typeof result === 'number' && r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
+      } finally {
+        vfs.settle();
+      }
     },
     close: (r, c) => ok(vfs.closeFid(c.badge, r.fid)),
     read: (r, c, server) => {

@@ -17,6 +17,7 @@ import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { LookupCache } from './lookup-cache.js';
+import { NodeHolds, type OpenToken } from './node-holds.js';
 
 export interface MountSpec {
   /** Absolute VFS path, e.g. `/` or `/mnt/0`. */
@@ -33,7 +34,7 @@ interface Mount {
   readonly id: number;
   readonly path: readonly string[];
   readonly fs: ProtocolClient<FsProtocol>;
-  /** The copy of the file system's entries, when it is in another thread (undefined: not decided yet). */
+  /** The copy of the file system's entries (null: none kept; undefined: not decided yet). */
   lookups?: LookupCache | null;
   /** The file system's incarnation the cache was filled from: a restarted file system starts it over. */
   lookupsFrom?: number;
@@ -41,6 +42,8 @@ interface Mount {
   readonly hostDescriptors: boolean;
   /** The file system's change word, once an open on it has named one (-1 or absent: none known). */
   changeWord?: number;
+  /** One file-system open per node for all fids (node-holds.ts); null where not used (hostfs). */
+  holds: NodeHolds | null;
 }
 
 /**
@@ -78,18 +81,6 @@ interface OpenFile {
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
-/**
- * A file system's answer to `open`: 1 + the page-cache entry of the node's data (0: not cached)
- * and the token generation; and the node's attributes with the change-word token they hold under
- * (changeWord -1: none).
- */
-interface OpenToken {
-  readonly cached: number;
-  readonly generation: number;
-  readonly changeWord: number;
-  readonly change: number;
-  readonly attributes: { readonly ino: number; readonly nlink: number; readonly size: number; readonly atim: bigint; readonly mtim: bigint; readonly ctim: bigint } | null;
-}
 
 const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
 
@@ -181,11 +172,33 @@ export class Vfs implements WalkFs {
   addMount(spec: MountSpec): number {
     const parts = spec.path.split('/').filter((p) => p.length > 0);
     if (this.mounts.some((m) => m.path.join('/') === parts.join('/'))) return Errno.EXIST;
+    const fs = new ProtocolClient(fsProtocol, this.caller, spec.handle);
     this.mounts.push({
-      id: this.mounts.length, path: parts, fs: new ProtocolClient(fsProtocol, this.caller, spec.handle),
-      cacheLookups: spec.cacheLookups, hostDescriptors: spec.hostDescriptors,
+      id: this.mounts.length, path: parts, fs, cacheLookups: spec.cacheLookups, hostDescriptors: spec.hostDescriptors,
+      holds: spec.cacheLookups && !spec.hostDescriptors ? new NodeHolds(this.heldFs(fs)) : null,
     });
     return Errno.SUCCESS;
+  }
+
+  /** What a mount's NodeHolds asks of its file system. */
+  private heldFs(fs: ProtocolClient<FsProtocol>) {
+    const i32 = this.caller.arena.i32;
+    return {
+      incarnation: () => this.caller.incarnation(fs.handle),
+      open: (node: number) => this.fsOpen(fs, node, true),
+      close: (node: number) => void fs.call('close', { node }),
+      wordNow: (word: number) => Atomics.load(i32, word),
+    };
+  }
+
+  /** Open `node` in its file system: the answer with its token and attributes, or an errno. */
+  private fsOpen(fs: ProtocolClient<FsProtocol>, node: number, regular: boolean): OpenToken | number {
+    const r = this.status(fs.call('open', { node }));
+    if (typeof r === 'number') return r;
+    return {
+      cached: regular ? r.cached : 0, generation: regular ? r.generation : 0, changeWord: r.changeWord, change: r.change,
+      attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
+    };
   }
 
   /** sync(2): ask every file system to commit everything; the first error after trying all. */
@@ -229,10 +242,7 @@ export class Vfs implements WalkFs {
     return r;
   }
 
-  /**
-   * The lookup cache of `mount`: only for a file system in another thread that changes only
-   * through this VFS (tmpfs, devfs, diskfs). Coalesced, a lookup is a direct call: no copy is kept.
-   */
+  /** The lookup cache of `mount`: only for a file system that changes only through this VFS (tmpfs, devfs, diskfs). */
   private lookupCache(mount: number): LookupCache | null {
     const m = this.mounts[mount]!;
     if (m.lookups) {
@@ -243,7 +253,7 @@ export class Vfs implements WalkFs {
       }
     }
     if (m.lookups !== undefined) return m.lookups;
-    if (!m.cacheLookups || this.caller.isColocated(m.fs.handle)) return (m.lookups = null);
+    if (!m.cacheLookups) return (m.lookups = null);
     m.lookupsFrom = this.caller.incarnation(m.fs.handle);
     return (m.lookups = new LookupCache());
   }
@@ -310,14 +320,12 @@ export class Vfs implements WalkFs {
       else file.pipe.readers++;
       file.pipe.changed();
     } else if (Vfs.counted(file)) {
-      const r = this.status(this.fs(file.place.mount).call('open', { node: file.place.node }));
-      if (typeof r === 'number') return r;
-      this.mounts[file.place.mount]!.changeWord = r.changeWord;
+      const m = this.mounts[file.place.mount]!;
       const regular = file.place.type === FileType.REGULAR_FILE;
-      return {
-        cached: regular ? r.cached : 0, generation: regular ? r.generation : 0, changeWord: r.changeWord, change: r.change,
-        attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
-      };
+      const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node, regular);
+      if (typeof t === 'number') return t;
+      m.changeWord = t.changeWord;
+      return regular || t.cached === 0 ? t : { ...t, cached: 0, generation: 0 };
     }
     return NO_TOKEN;
   }
@@ -328,7 +336,28 @@ export class Vfs implements WalkFs {
       if (file.write) file.pipe.writers--;
       else file.pipe.readers--;
       file.pipe.changed();
-    } else if (Vfs.counted(file)) this.fs(file.place.mount).call('close', { node: file.place.node });
+    } else if (Vfs.counted(file)) {
+      const m = this.mounts[file.place.mount]!;
+      if (m.holds !== null) m.holds.drop(file.place.node);
+      else m.fs.call('close', { node: file.place.node });
+    }
+  }
+
+  /**
+   * Close fid `fid` as the first part of an open that carries it (a close the caller deferred):
+   * with `keepHolds`, a node whose last fid this was stays open in its file system until `settle`,
+   * so the open that follows may take it again without a close and an open there. Only for an
+   * open that creates and truncates nothing: it changes nothing, so when the file system sees the
+   * close is not observable.
+   */
+  closeCarried(badge: number, fid: number, keepHolds: boolean): void {
+    if (keepHolds) for (const m of this.mounts) m.holds?.linger();
+    this.closeFid(badge, fid);
+  }
+
+  /** Send the closes `closeCarried` kept back and the open that followed did not take again. */
+  settle(): void {
+    for (const m of this.mounts) m.holds?.settle();
   }
 
   /** True if `file` holds a host descriptor in its file system (its mount says so). */
