@@ -42,6 +42,8 @@ export interface SupervisedGroup {
   restarts: number;
   /** When each restart in the current window was made (ms). */
   readonly recent: number[];
+  /** Workers in a row that ended before they served (a crash loop at start): what the back-off doubles on. */
+  unready: number;
   /** Watchdog: the served count last seen, and since when calls have waited with it unchanged. */
   lastServed: number;
   stuckSince: number | null;
@@ -97,7 +99,7 @@ export class Supervisor {
 
   /** Watch `group`, whose worker `pid` is serving. */
   adopt(name: string, members: readonly ServiceInstance[], pid: number): SupervisedGroup {
-    const group: SupervisedGroup = { name, members, policy: groupPolicy(members), pid, state: 'running', restarts: 0, recent: [], lastServed: -1, stuckSince: null };
+    const group: SupervisedGroup = { name, members, policy: groupPolicy(members), pid, state: 'running', restarts: 0, recent: [], unready: 0, lastServed: -1, stuckSince: null };
     this.groups.push(group);
     return group;
   }
@@ -120,7 +122,10 @@ export class Supervisor {
   /** The restarted worker `pid` serves every service of its group: it is running again. */
   serving(pid: number): void {
     const g = this.groupOf(pid);
-    if (g?.state === 'restarting') g.state = 'running';
+    if (g?.state === 'restarting') {
+      g.state = 'running';
+      g.unready = 0;
+    }
   }
 
   /** The worker `pid` ended with `status`: restart its group if the policy says so. */
@@ -146,7 +151,10 @@ export class Supervisor {
       this.hooks.log(`${what} ${describeExit(status)}; not restarted: ${g.policy.max} restarts within ${g.policy.windowMs} ms already`);
       return;
     }
-    const delay = Math.min(MAX_BACKOFF_MS, g.policy.backoffMs * 2 ** g.recent.length);
+    // A worker that was serving is restarted at once: its clients are waiting, and nothing says
+    // the next one will fail. Only workers that end before they serve — a crash loop at start —
+    // are waited for, `backoffMs` doubled for each in a row.
+    const delay = g.state === 'running' ? 0 : Math.min(MAX_BACKOFF_MS, g.policy.backoffMs * 2 ** g.unready++);
     g.recent.push(now + delay);
     g.state = 'restarting';
     this.hooks.log(`${what} ${describeExit(status)}; restarting in ${delay} ms`);

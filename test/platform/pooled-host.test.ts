@@ -5,7 +5,8 @@
  * retired threads still serve the next programs); a retiring thread that never says it is idle is
  * stopped at the grace and never reused; a thread that fails with an uncaught error ends its
  * process with that error; stopAll ends every worker, a retiring one's included, without waiting
- * out its grace. Through all of it the kernel hears of each thread's end exactly once. Runs under
+ * out its grace; a restarted service takes the standby worker made after the first restart.
+ * Through all of it the kernel hears of each thread's end exactly once. Runs under
  * whichever manifest the tests use.
  */
 
@@ -20,7 +21,7 @@ import type { ThreadDriver, WorkerKind } from '../../src/platform/common/thread-
 import { nodeKeelHost } from '../../src/platform/node/index.js';
 import { nodeThreadDriver } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
-import { testSystem } from '../support/manifest.js';
+import { MANIFESTS, readManifest, testSystem } from '../support/manifest.js';
 import { prog, waitFor, within } from '../support/api-helpers.js';
 import { UNCAUGHT_MESSAGE } from '../support/uncaught-error.js';
 
@@ -174,4 +175,36 @@ test('stopAll ends every worker, a retiring one\'s included, without waiting out
   assert.equal(host.liveThreads(), 0);
   assert.ok(probe.allEnded(), 'every worker ended');
   assert.equal(probe.terminated, probe.created.length, 'each worker was terminated once');
+});
+
+test('a restarted service takes a standby worker started after the first restart; none exists before', async () => {
+  const probe = new Probe();
+  const host = new PooledHost(probe.driver, 0, { size: 0, atBoot: 0 });
+  const manifest = readManifest(`${MANIFESTS}isolated.yaml`);
+  const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => host }, { shell: false, manifest });
+  const serviceWorkers = (): Worker[] => probe.created.filter((c) => c.kind === 'service').map((c) => c.worker);
+  const restartedAs = async (count: number): Promise<number> => {
+    await waitFor(() => keel.services().some((s) => s.name === 'devfs' && s.state === 'running' && s.restarts === count), 10_000, `devfs restart ${count}`);
+    return keel.services().find((s) => s.name === 'devfs')!.pid;
+  };
+  try {
+    const booted = serviceWorkers().length;
+    assert.ok(booted >= 4, 'every service in its own worker');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(serviceWorkers().length, booted, 'no standby while nothing has been restarted');
+    keel.killService('devfs');
+    const first = await restartedAs(1);
+    assert.equal(probe.workerOf.get(first), serviceWorkers()[booted], 'the first restart started a worker of its own');
+    await waitFor(() => serviceWorkers().length === booted + 2, 10_000, 'a standby made after the first restart');
+    const standby = serviceWorkers()[booted + 1]!;
+    keel.killService('devfs');
+    const pid = await restartedAs(2);
+    assert.equal(probe.workerOf.get(pid), standby, 'the second restart ran in the standby');
+    const hello = await within(keel.run(prog('hello')), 20_000, 'a program after the restarts');
+    assert.equal(hello.stdout, 'hello, world\n');
+  } finally {
+    await within(keel.shutdown(), 10_000, 'shutdown');
+  }
+  assert.equal(host.liveThreads(), 0, 'the standby made after the second restart is ended too');
+  await waitFor(() => probe.allEnded(), 10_000, 'every worker ended');
 });

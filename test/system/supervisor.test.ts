@@ -150,3 +150,33 @@ test('the watchdog kills a worker that leaves calls unclaimed, not one waiting o
   assert.match(killed[0]!, /^42: hung: calls unclaimed for \d+ ms$/);
   sup.stop();
 });
+
+test('a worker that was serving is restarted at once; workers that end before serving back off, doubling', async () => {
+  const logged: string[] = [];
+  let nextPid = 100;
+  const sup = new Supervisor(Arena.create(), {
+    start: () => nextPid++,
+    kill: () => {},
+    threadOf: () => null,
+    probe: () => Promise.resolve(),
+    log: (line) => logged.push(line),
+    nowMs: () => 0,
+  });
+  sup.adopt('svc', [service('svc', { policy: 'always', max: 100, backoffMs: 7 })], 42);
+  const delays = (): number[] => logged.flatMap((l) => /restarting in (\d+) ms/.exec(l)?.slice(1).map(Number) ?? []);
+  const restartedAs = (pid: number): Promise<void> => waitFor(() => sup.list()[0]!.pid === pid, 5_000, `restart as ${pid}`);
+  try {
+    sup.exited(42, { kind: 'killed', signal: 9 });
+    await restartedAs(100);
+    sup.exited(100, { kind: 'crashed', message: 'died before it served' });
+    await restartedAs(101);
+    sup.exited(101, { kind: 'crashed', message: 'again' });
+    await restartedAs(102);
+    sup.serving(102);
+    sup.exited(102, { kind: 'killed', signal: 9 });
+    await restartedAs(103);
+    assert.deepEqual(delays(), [0, 7, 14, 0], logged.join('\n'));
+  } finally {
+    sup.stop();
+  }
+});

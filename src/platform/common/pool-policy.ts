@@ -24,6 +24,8 @@ export interface PoolPolicy {
   readonly refillDelayMs: number;
   /** How long a retiring thread may take to say it is idle before it is stopped like any other. */
   readonly retireGraceMs: number;
+  /** Fresh service workers kept for restarts, once a service has been restarted (0: every restart starts one). */
+  readonly serviceStandby: number;
 }
 
 /** The pool every host has unless told otherwise. */
@@ -38,6 +40,7 @@ export function poolPolicy(overrides: Partial<PoolPolicy> = {}): PoolPolicy {
     maxIdle: Math.max(size, 4),
     refillDelayMs: 25,
     retireGraceMs: 2000,
+    serviceStandby: 1,
     ...overrides,
   };
 }

@@ -13,6 +13,13 @@
  * number of the pool; `scheduleRefill` is the one place a refill is decided). Idle workers never
  * keep the host alive.
  *
+ * A service's worker is restarted (system/supervisor.ts) into a standby: a fresh service worker
+ * started ahead, so a restart costs handing it its start data instead of starting a worker (tens
+ * to hundreds of milliseconds; the clients wait meanwhile). The standby is made only once a
+ * restart has happened (`serviceStandby` of them, `refillDelayMs` after it), so a system whose
+ * services never fail never pays for it, and never takes a core from boot or a first program. A
+ * standby is never a used worker: a service's thread is not reused.
+ *
  * A process that retired (ended itself and kept its thread, `stopThread(p, true)`) hands its
  * worker back: the worker says `idle` once it has let go of its call slot; the thread is then
  * gone for the kernel and the worker goes back to the pool, warm — unless the pool already holds
@@ -90,6 +97,9 @@ export class PooledHost<W> implements SystemHost {
   private readonly attached = new Map<number, AttachedThread>();
   /** Started workers waiting for a program: fresh ones, and threads of retired processes. */
   private readonly pool: HostWorker<W>[] = [];
+  /** Fresh service workers waiting for a service to restart (see the header). */
+  private readonly standby: HostWorker<W>[] = [];
+  private standbyPending = false;
   /** Terminations under way (stopAll waits for them). */
   private readonly ending = new Set<Promise<void>>();
   private refillPending = false;
@@ -121,12 +131,15 @@ export class PooledHost<W> implements SystemHost {
     };
     if ((boot as { attached?: boolean }).attached) return this.attach(process.pid, start);
     const kind: WorkerKind = (boot as BootSpec).kind === 'services' ? 'service' : 'program';
-    // The pool's workers are made with a program's heap: a service never takes one.
-    const worker = (kind === 'program' ? this.pool.shift() : undefined) ?? this.newWorker(kind, `${process.pid}:${process.name}`);
+    // The pool's workers are made with a program's heap: a service never takes one. A service
+    // started after boot is a restart: it takes a standby, and leaves one for the next.
+    const ready = kind === 'program' ? this.pool.shift() : this.up ? this.standby.shift() : undefined;
+    const worker = ready ?? this.newWorker(kind, `${process.pid}:${process.name}`);
     this.driver.hold(worker.handle, true);
     const control = this.driver.run(worker.handle, start);
     this.adopt(process.pid, worker, control);
     if (kind === 'program') this.scheduleRefill();
+    else if (this.up) this.scheduleStandby();
   }
 
   stopThread(process: Process, retiring = false): void {
@@ -148,15 +161,15 @@ export class PooledHost<W> implements SystemHost {
     return this.threads.get(pid)?.whenGone ?? this.attached.get(pid)?.whenGone ?? Promise.resolve();
   }
 
-  /** Workers alive now: processes' threads and idle pool workers (attached threads are the embedder's own). */
+  /** Workers alive now: processes' threads, idle pool workers and standbys (attached threads are the embedder's own). */
   liveThreads(): number {
-    return this.threads.size + this.pool.length;
+    return this.threads.size + this.pool.length + this.standby.length;
   }
 
   /** Terminate every worker and wait until all have ended. */
   async stopAll(): Promise<void> {
     this.closing = true;
-    for (const w of this.pool.splice(0)) void this.terminate(w);
+    for (const w of [...this.pool.splice(0), ...this.standby.splice(0)]) void this.terminate(w);
     // An attached thread cannot be stopped from here (it is the embedder's own): stop waiting for it.
     for (const a of [...this.attached.values()]) a.done();
     const threads = [...this.threads.values()];
@@ -206,11 +219,11 @@ export class PooledHost<W> implements SystemHost {
     return worker;
   }
 
-  /** Keep `w` idle until a program needs it; one that fails or ends meanwhile leaves the pool. */
-  private park(w: HostWorker<W>): void {
+  /** Keep `w` idle in `list` (the pool, or the standbys) until needed; one that fails or ends meanwhile leaves it. */
+  private park(w: HostWorker<W>, list: HostWorker<W>[] = this.pool): void {
     const leave = (): void => {
-      const i = this.pool.indexOf(w);
-      if (i >= 0) this.pool.splice(i, 1);
+      const i = list.indexOf(w);
+      if (i >= 0) list.splice(i, 1);
     };
     w.on = {
       idle: () => {},
@@ -221,7 +234,7 @@ export class PooledHost<W> implements SystemHost {
       exited: leave,
     };
     this.driver.hold(w.handle, false);
-    this.pool.push(w);
+    list.push(w);
   }
 
   /** The one place a refill is decided: after a start left the pool short, a little later. */
@@ -237,6 +250,16 @@ export class PooledHost<W> implements SystemHost {
   private refill(): void {
     if (this.closing) return;
     while (this.pool.length < this.policy.size) this.park(this.newWorker('program', 'idle'));
+  }
+
+  /** After a restart took (or could not find) a standby: make the standbys up, a little later. */
+  private scheduleStandby(): void {
+    if (this.standbyPending || this.standby.length >= this.policy.serviceStandby) return;
+    this.standbyPending = true;
+    this.driver.later(() => {
+      this.standbyPending = false;
+      while (!this.closing && this.standby.length < this.policy.serviceStandby) this.park(this.newWorker('service', 'standby'), this.standby);
+    }, this.policy.refillDelayMs);
   }
 
   /** `worker` now runs the process `pid`: its events are that thread's. */
