@@ -23,6 +23,8 @@ import { repeatable } from '../runtime/recovering-vfs.js';
 const MAX_SLOTS = 64;
 /** How long a host call waits for a VFS that is being restarted before it fails. */
 const RESTART_WAIT_MS = 10_000;
+/** How many times one call opens the root again when it finds the one it used stale or closed. */
+const STALE_ROOT_ROUNDS = 8;
 
 type Op = keyof OpsOf<VfsProtocol> & string;
 
@@ -86,15 +88,20 @@ export class SystemVfs {
    * VFS is being restarted waits for it (callOnce).
    */
   async call<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
-    let r = await this.callOnce(op, req);
-    const fields = ['dir', 'fromDir', 'toDir'] as const;
-    const x = req as Readonly<Record<string, unknown>>;
-    // EBADF from a root this session has closed since (after ESTALE) is the same news.
-    const closedRoot = r.status === Errno.BADF && fields.some((f) => this.formerRoots.has(x[f] as number));
-    if (r.status !== Errno.STALE && !closedRoot) return r;
     let request = req;
-    const stale = fields.filter((f) => x[f] !== 0 && (x[f] === this.root || this.formerRoots.has(x[f] as number)));
-    if (stale.length > 0) {
+    let r = await this.callOnce(op, request);
+    const fields = ['dir', 'fromDir', 'toDir'] as const;
+    // Other calls of this session may close a root this one is using meanwhile (each that finds
+    // it stale opens a new one): a few rounds.
+    for (let round = 0; round < STALE_ROOT_ROUNDS; round++) {
+      const x = request as Readonly<Record<string, unknown>>;
+      // EBADF from a root this session has closed since (after ESTALE) is the same news; so is
+      // EBADF for the root itself (never closed while it is the root): the VFS that opened it
+      // was restarted, perhaps before this session heard (forgetOpenFiles).
+      const closedRoot = r.status === Errno.BADF && fields.some((f) => x[f] !== 0 && (x[f] === this.root || this.formerRoots.has(x[f] as number)));
+      if (r.status !== Errno.STALE && !closedRoot) return r;
+      const stale = fields.filter((f) => x[f] !== 0 && (x[f] === this.root || this.formerRoots.has(x[f] as number)));
+      if (stale.length === 0) break;
       if (stale.some((f) => x[f] === this.root)) {
         this.formerRoots.add(this.root);
         void this.callOnce('close', { fid: this.root });
@@ -102,7 +109,7 @@ export class SystemVfs {
       }
       const fresh = await this.rootFid();
       if (typeof fresh !== 'number') return r;
-      const again: Record<string, unknown> = { ...req };
+      const again: Record<string, unknown> = { ...request };
       for (const f of stale) again[f] = fresh;
       request = again as Req<VfsProtocol, K>;
       r = await this.callOnce(op, request);
@@ -130,6 +137,15 @@ export class SystemVfs {
       // Refused before delivery because the VFS is being restarted: nothing happened; wait for
       // the new VFS (bounded) and make the call there.
       while (r.transport === Status.BAD_STATE && await this.vfsBack(c.caller)) r = await this.unlessAborted(c.callAsync(op, req), gone);
+      // Cut by the VFS's end after delivery: a call that changes nothing when repeated is made
+      // again once a VFS serves (a fid it names is then EBADF, and `call` opens the root again).
+      const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
+      for (let pause = 1; r.transport !== Status.OK && !this.closed && repeatable(op, req); pause = Math.min(pause * 2, 50)) {
+        if (this.platform.now() / 1e6 + pause > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        if (!(await this.vfsBack(c.caller))) break;
+        r = await this.unlessAborted(c.callAsync(op, req), gone);
+      }
       if (r.reply) {
         for (const [k, v] of Object.entries(r.reply)) if (v instanceof Uint8Array) (r.reply as Record<string, unknown>)[k] = v.slice();
       }
@@ -159,6 +175,7 @@ export class SystemVfs {
 
   /** The VFS was restarted: the fids this session held name nothing now. */
   forgetOpenFiles(): void {
+    if (this.root) this.formerRoots.add(this.root);
     this.root = 0;
   }
 

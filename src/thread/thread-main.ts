@@ -4,8 +4,8 @@
  * A wasm program's thread outlives its process when it can (see `runThread`).
  *
  * A thread loads only what its kind runs: the process runtime (local kernel, WASI shim) for a
- * program, the services for a services thread. A worker started ahead of its program (the warm
- * pool) loads the runtime while it waits (`preloadProgramRuntime`).
+ * program, the services for a services thread. A worker started ahead of its process (the warm
+ * pool, a standby service worker) loads the runtime while it waits (`preloadRuntimes`).
  */
 
 import type { ThreadStart } from '../abi/boot-spec.js';
@@ -18,9 +18,13 @@ export interface ThreadRuntimes {
   readonly services?: () => Promise<typeof import('./services-thread.js')>;
 }
 
-/** Load what a program's thread runs, ahead of its program (a warm worker). */
-export function preloadProgramRuntime(runtimes: ThreadRuntimes): void {
+/**
+ * Load what this thread runs, ahead of its process: a warm program worker, a standby service
+ * worker (which would otherwise import the services only once a restart hands it a group).
+ */
+export function preloadRuntimes(runtimes: ThreadRuntimes): void {
   void runtimes.program?.().catch(() => {});
+  void runtimes.services?.().catch(() => {});
 }
 
 /** The loader of `kind`, or the reason this thread cannot run it. */

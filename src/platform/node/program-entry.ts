@@ -4,9 +4,9 @@
  * of its program (the warm pool), and then it is ready when the program comes.
  */
 
-import { preloadProgramRuntime, type ThreadRuntimes } from '../../thread/thread-main.js';
+import { preloadRuntimes, type ThreadRuntimes } from '../../thread/thread-main.js';
 import { serveThreads } from './worker-loop.js';
 
 const runtimes: ThreadRuntimes = { program: () => import('../../thread/wasm-process.js') };
 serveThreads(runtimes);
-preloadProgramRuntime(runtimes);
+preloadRuntimes(runtimes);
