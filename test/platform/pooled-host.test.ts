@@ -5,7 +5,8 @@
  * retired threads still serve the next programs); a retiring thread that never says it is idle is
  * stopped at the grace and never reused; a thread that fails with an uncaught error ends its
  * process with that error; stopAll ends every worker, a retiring one's included, without waiting
- * out its grace; a restarted service takes the standby worker made after the first restart.
+ * out its grace; a restarted service takes a standby worker (made a while after boot, or after a
+ * restart took one), and the first restart before any exists starts its own.
  * Through all of it the kernel hears of each thread's end exactly once. Runs under
  * whichever manifest the tests use.
  */
@@ -96,7 +97,7 @@ async function boot(probe: Probe, policy: Partial<PoolPolicy>): Promise<{ keel: 
 
 test('a pool of size 0 starts no warm worker; retired threads still serve the next programs', async () => {
   const probe = new Probe();
-  const { keel, host, gone } = await boot(probe, { size: 0 });
+  const { keel, host, gone } = await boot(probe, { size: 0, serviceStandby: 0 });
   const pids: number[] = [];
   try {
     for (let i = 0; i < 3; i++) {
@@ -177,9 +178,10 @@ test('stopAll ends every worker, a retiring one\'s included, without waiting out
   assert.equal(probe.terminated, probe.created.length, 'each worker was terminated once');
 });
 
-test('a restarted service takes a standby worker started after the first restart; none exists before', async () => {
+test('a restarted service takes a standby worker; with none made yet after boot, the first restart starts its own and leaves one', async () => {
   const probe = new Probe();
-  const host = new PooledHost(probe.driver, 0, { size: 0, atBoot: 0 });
+  // Standbys after boot only in an hour: the first restart finds none.
+  const host = new PooledHost(probe.driver, 0, { size: 0, atBoot: 0, standbyAfterBootMs: 3_600_000 });
   const manifest = readManifest(`${MANIFESTS}isolated.yaml`);
   const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => host }, { shell: false, manifest });
   const serviceWorkers = (): Worker[] => probe.created.filter((c) => c.kind === 'service').map((c) => c.worker);
@@ -191,7 +193,7 @@ test('a restarted service takes a standby worker started after the first restart
     const booted = serviceWorkers().length;
     assert.ok(booted >= 4, 'every service in its own worker');
     await new Promise<void>((resolve) => setImmediate(resolve));
-    assert.equal(serviceWorkers().length, booted, 'no standby while nothing has been restarted');
+    assert.equal(serviceWorkers().length, booted, 'no standby yet');
     keel.killService('devfs');
     const first = await restartedAs(1);
     assert.equal(probe.workerOf.get(first), serviceWorkers()[booted], 'the first restart started a worker of its own');
@@ -206,5 +208,24 @@ test('a restarted service takes a standby worker started after the first restart
     await within(keel.shutdown(), 10_000, 'shutdown');
   }
   assert.equal(host.liveThreads(), 0, 'the standby made after the second restart is ended too');
+  await waitFor(() => probe.allEnded(), 10_000, 'every worker ended');
+});
+
+test('a standby service worker is made after boot when services run in workers, and the first restart takes it', async () => {
+  const probe = new Probe();
+  const host = new PooledHost(probe.driver, 0, { size: 0, atBoot: 0, standbyAfterBootMs: 10 });
+  const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => host }, { shell: false, manifest: readManifest(`${MANIFESTS}isolated.yaml`) });
+  const serviceWorkers = (): Worker[] => probe.created.filter((c) => c.kind === 'service').map((c) => c.worker);
+  try {
+    const booted = keel.services().length;
+    await waitFor(() => serviceWorkers().length === booted + 1, 10_000, 'the standby made after boot');
+    const standby = serviceWorkers()[booted]!;
+    keel.killService('tmpfs');
+    await waitFor(() => keel.services().some((s) => s.name === 'tmpfs' && s.state === 'running' && s.restarts === 1), 10_000, 'tmpfs restarted');
+    assert.equal(probe.workerOf.get(keel.services().find((s) => s.name === 'tmpfs')!.pid), standby, 'the first restart ran in the standby');
+  } finally {
+    await within(keel.shutdown(), 10_000, 'shutdown');
+  }
+  assert.equal(host.liveThreads(), 0);
   await waitFor(() => probe.allEnded(), 10_000, 'every worker ended');
 });

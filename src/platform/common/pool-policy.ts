@@ -24,8 +24,10 @@ export interface PoolPolicy {
   readonly refillDelayMs: number;
   /** How long a retiring thread may take to say it is idle before it is stopped like any other. */
   readonly retireGraceMs: number;
-  /** Fresh service workers kept for restarts, once a service has been restarted (0: every restart starts one). */
+  /** Fresh service workers kept for restarts (0: every restart starts one). */
   readonly serviceStandby: number;
+  /** How long after boot the standbys are first made (the first restart before then starts its own worker). */
+  readonly standbyAfterBootMs: number;
 }
 
 /** The pool every host has unless told otherwise. */
@@ -41,6 +43,7 @@ export function poolPolicy(overrides: Partial<PoolPolicy> = {}): PoolPolicy {
     refillDelayMs: 25,
     retireGraceMs: 2000,
     serviceStandby: 1,
+    standbyAfterBootMs: 1000,
     ...overrides,
   };
 }

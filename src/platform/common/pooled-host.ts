@@ -15,10 +15,11 @@
  *
  * A service's worker is restarted (system/supervisor.ts) into a standby: a fresh service worker
  * started ahead, so a restart costs handing it its start data instead of starting a worker (tens
- * to hundreds of milliseconds; the clients wait meanwhile). The standby is made only once a
- * restart has happened (`serviceStandby` of them, `refillDelayMs` after it), so a system whose
- * services never fail never pays for it, and never takes a core from boot or a first program. A
- * standby is never a used worker: a service's thread is not reused.
+ * to hundreds of milliseconds; the clients wait meanwhile). `serviceStandby` of them are made
+ * `standbyAfterBootMs` after boot when any service runs in a worker (never during boot or a first
+ * program's start, and not at all for a short `keel run`, whose host exits first: the timer does
+ * not keep it alive), and again `refillDelayMs` after a restart took one. A standby is never a
+ * used worker: a service's thread is not reused.
  *
  * A process that retired (ended itself and kept its thread, `stopThread(p, true)`) hands its
  * worker back: the worker says `idle` once it has let go of its call slot; the thread is then
@@ -116,7 +117,12 @@ export class PooledHost<W> implements SystemHost {
   booted(): void {
     this.up = true;
     this.scheduleRefill();
+    // Its own timer: a restart before it fires schedules the sooner one (scheduleStandby).
+    if (this.serviceWorkers > 0 && this.policy.serviceStandby > 0) this.driver.later(() => this.makeStandbys(), this.policy.standbyAfterBootMs);
   }
+
+  /** Service workers started so far (boot and restarts). */
+  private serviceWorkers = 0;
 
   startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
     if (this.closing) throw new Error('the host is shutting down');
@@ -133,6 +139,7 @@ export class PooledHost<W> implements SystemHost {
     const kind: WorkerKind = (boot as BootSpec).kind === 'services' ? 'service' : 'program';
     // The pool's workers are made with a program's heap: a service never takes one. A service
     // started after boot is a restart: it takes a standby, and leaves one for the next.
+    if (kind === 'service') this.serviceWorkers++;
     const ready = kind === 'program' ? this.pool.shift() : this.up ? this.standby.shift() : undefined;
     const worker = ready ?? this.newWorker(kind, `${process.pid}:${process.name}`);
     this.driver.hold(worker.handle, true);
@@ -258,8 +265,12 @@ export class PooledHost<W> implements SystemHost {
     this.standbyPending = true;
     this.driver.later(() => {
       this.standbyPending = false;
-      while (!this.closing && this.standby.length < this.policy.serviceStandby) this.park(this.newWorker('service', 'standby'), this.standby);
+      this.makeStandbys();
     }, this.policy.refillDelayMs);
+  }
+
+  private makeStandbys(): void {
+    while (!this.closing && this.standby.length < this.policy.serviceStandby) this.park(this.newWorker('service', 'standby'), this.standby);
   }
 
   /** `worker` now runs the process `pid`: its events are that thread's. */
