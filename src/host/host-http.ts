@@ -9,6 +9,15 @@ export interface HostResponse {
   readonly size: number | null;
 }
 
+/**
+ * The body's length a response announces, from its headers: null when it says none, or when the
+ * body is compressed (Content-Length then counts the compressed bytes, not those read).
+ */
+export function announcedSize(headers: { get(name: string): string | null }): number | null {
+  const length = headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) && headers.get('content-encoding') === null ? Number(length) : null;
+}
+
 export interface HostDownload {
   /** Resolves with the response, or why there is none (refused, no route, bad URL). */
   readonly response: Promise<HostResponse | string>;

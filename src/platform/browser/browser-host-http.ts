@@ -9,7 +9,7 @@
  * cross-origin isolated, which CORS satisfies.
  */
 
-import type { HostDownload, HostHttp, HostResponse } from '../../host/host-http.js';
+import { type HostDownload, type HostHttp, type HostResponse, announcedSize } from '../../host/host-http.js';
 import { type OpfsDirectory, opfsRoot } from './web-globals.js';
 
 const CACHE_DIR = 'pkg-cache';
@@ -85,8 +85,7 @@ export const browserHostHttp: HostHttp = {
       try {
         const r = await fetch(url, { headers: { ...headers }, signal: abort.signal });
         reader = r.body ? r.body.getReader() : null;
-        const length = r.headers.get('content-length');
-        announced = length !== null && /^\d+$/.test(length) && r.headers.get('content-encoding') === null ? Number(length) : null;
+        announced = announcedSize(r.headers);
         if (r.status === 200 && cacheable(url) && announced !== null) keep = [];
         return { status: r.status, size: announced };
       } catch (e) {

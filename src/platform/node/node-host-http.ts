@@ -5,7 +5,7 @@
  * send a tarball elsewhere); the service has already decided the URL asked for is the registry's.
  */
 
-import type { HostDownload, HostHttp, HostResponse } from '../../host/host-http.js';
+import { type HostDownload, type HostHttp, type HostResponse, announcedSize } from '../../host/host-http.js';
 
 const message = (e: unknown): string => {
   const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
@@ -19,10 +19,7 @@ export const nodeHostHttp: HostHttp = {
     let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
     const response: Promise<HostResponse | string> = fetch(url, { headers, signal: abort.signal, redirect: 'follow' }).then((r) => {
       reader = r.body ? r.body.getReader() : null;
-      const length = r.headers.get('content-length');
-      // A compressed body's length is not the length of what is read.
-      const size = length !== null && /^\d+$/.test(length) && r.headers.get('content-encoding') === null ? Number(length) : null;
-      return { status: r.status, size };
+      return { status: r.status, size: announcedSize(r.headers) };
     }, (e: unknown) => message(e));
     return {
       response,
