@@ -67,7 +67,7 @@ export class CallSlot {
     const t0 = timed ? this.clock() : 0;
     Atomics.store(this.i32, this.base + SlotWord.STATE, SlotState.CALLED);
     q.post(this.slot);
-    const status = this.awaitReply();
+    const status = this.awaitReply(q);
     if (timed) this.sample(this.clock() - t0);
     return status;
   }
@@ -108,18 +108,20 @@ export class CallSlot {
 
   /** A co-located handler forwarded this thread's call elsewhere: wait for that server's reply. */
   awaitForwarded(): Status {
-    return this.awaitReply();
+    // The forwarding server wrote the queue it forwarded to into the slot.
+    return this.awaitReply(this.queue(this.i32[this.base + SlotWord.QUEUE]!));
   }
 
   /** How long this caller spins for a reply, learnt from its recent calls (wait-policy.ts). */
   private readonly spinBudget = new SpinBudget();
 
-  private awaitReply(): Status {
+  /** Wait for the reply of `server`; a server thread's own call marks it waiting out meanwhile. */
+  private awaitReply(server: ReceiveQueue): Status {
     const home = this.home;
-    if (home === null) return this.awaitReplyFrom(this.queue(this.i32[this.base + SlotWord.QUEUE]!));
+    if (home === null) return this.awaitReplyFrom(server);
     home.setWaitingOut(1);
     try {
-      return this.awaitReplyFrom(this.queue(this.i32[this.base + SlotWord.QUEUE]!));
+      return this.awaitReplyFrom(server);
     } finally {
       home.setWaitingOut(0);
     }

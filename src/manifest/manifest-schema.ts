@@ -46,8 +46,9 @@ const kinds = {
  * What the supervisor does when a service's worker ends (MINIX 3's reincarnation server): restart
  * it (`always`; `on-failure`: unless it exited with status 0; `never`), at most `max` times within
  * `windowMs`. A worker that was serving is restarted at once; one that ended before it served
- * (a crash at start) is restarted after `backoffMs`, doubled for each such end in a row. `hangMs`: a worker that leaves calls unclaimed this long is hung and is killed
- * (0 turns the watchdog off). Services placed in the kernel thread cannot be restarted.
+ * (a crash at start) is restarted after `backoffMs`, doubled for each such end in a row.
+ * `hangMs`: a worker that leaves calls unclaimed this long is hung and is killed (0 turns the
+ * watchdog off). Services placed in the kernel thread cannot be restarted.
  */
 export const restartPolicy = z.strictObject({
   policy: z.enum(['always', 'on-failure', 'never']).optional(),

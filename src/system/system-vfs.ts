@@ -116,13 +116,24 @@ export class SystemVfs {
     }
     // Still ESTALE: a file system behind the VFS is being restarted. A call that changes nothing
     // when repeated is made again once it may be back (pauses growing to 50 ms, bounded).
-    const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
     // Not syncAll: one file system down for good (past its restart limit) would hold up every
     // sync, and shutdown with it.
-    for (let pause = 1; r.status === Errno.STALE && op !== 'syncAll' && repeatable(op, request) && !this.closed; pause = Math.min(pause * 2, 50)) {
+    if (op === 'syncAll' || !repeatable(op, request)) return r;
+    return this.repeatWhile(r, (x) => x.status === Errno.STALE, () => this.callOnce(op, request));
+  }
+
+  /**
+   * Try `again` while `failing` says the last answer failed, pausing 1, 2, 4 … 50 ms between
+   * tries, for at most RESTART_WAIT_MS or until the system shuts down; `again` may give up (null).
+   */
+  private async repeatWhile<T>(r: T, failing: (r: T) => boolean, again: () => Promise<T | null>): Promise<T> {
+    const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
+    for (let pause = 1; failing(r) && !this.closed; pause = Math.min(pause * 2, 50)) {
       if (this.platform.now() / 1e6 + pause > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
-      r = await this.callOnce(op, request);
+      const next = await again();
+      if (next === null) break;
+      r = next;
     }
     return r;
   }
@@ -139,12 +150,9 @@ export class SystemVfs {
       while (r.transport === Status.BAD_STATE && await this.vfsBack(c.caller)) r = await this.unlessAborted(c.callAsync(op, req), gone);
       // Cut by the VFS's end after delivery: a call that changes nothing when repeated is made
       // again once a VFS serves (a fid it names is then EBADF, and `call` opens the root again).
-      const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
-      for (let pause = 1; r.transport !== Status.OK && !this.closed && repeatable(op, req); pause = Math.min(pause * 2, 50)) {
-        if (this.platform.now() / 1e6 + pause > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        if (!(await this.vfsBack(c.caller))) break;
-        r = await this.unlessAborted(c.callAsync(op, req), gone);
+      if (repeatable(op, req)) {
+        r = await this.repeatWhile(r, (x) => x.transport !== Status.OK,
+          async () => ((await this.vfsBack(c.caller)) ? this.unlessAborted(c.callAsync(op, req), gone) : null));
       }
       if (r.reply) {
         for (const [k, v] of Object.entries(r.reply)) if (v instanceof Uint8Array) (r.reply as Record<string, unknown>)[k] = v.slice();

@@ -185,18 +185,18 @@ export class Vfs implements WalkFs {
     const i32 = this.caller.arena.i32;
     return {
       incarnation: () => this.caller.incarnation(fs.handle),
-      open: (node: number) => this.fsOpen(fs, node, true),
+      open: (node: number) => this.fsOpen(fs, node),
       close: (node: number) => void fs.call('close', { node }),
       wordNow: (word: number) => Atomics.load(i32, word),
     };
   }
 
   /** Open `node` in its file system: the answer with its token and attributes, or an errno. */
-  private fsOpen(fs: ProtocolClient<FsProtocol>, node: number, regular: boolean): OpenToken | number {
+  private fsOpen(fs: ProtocolClient<FsProtocol>, node: number): OpenToken | number {
     const r = this.status(fs.call('open', { node }));
     if (typeof r === 'number') return r;
     return {
-      cached: regular ? r.cached : 0, generation: regular ? r.generation : 0, changeWord: r.changeWord, change: r.change,
+      cached: r.cached, generation: r.generation, changeWord: r.changeWord, change: r.change,
       attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
     };
   }
@@ -322,9 +322,10 @@ export class Vfs implements WalkFs {
     } else if (Vfs.counted(file)) {
       const m = this.mounts[file.place.mount]!;
       const regular = file.place.type === FileType.REGULAR_FILE;
-      const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node, regular);
+      const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node);
       if (typeof t === 'number') return t;
       m.changeWord = t.changeWord;
+      // Only a regular file's data is read through a page-cache token.
       return regular || t.cached === 0 ? t : { ...t, cached: 0, generation: 0 };
     }
     return NO_TOKEN;
