@@ -1,68 +1,58 @@
 /**
- * The same clang under Node's own node:wasi, for comparing what Keel's cc produces: the
- * @yowasp/clang module from node_modules, its resources (gen/llvm-resources.tar) unpacked once
- * into the temporary directory and preopened at /usr, a fresh /tmp, and the caller's directories.
- * Like Keel's driver, it asks `clang -###` for the jobs and runs each (an instance each, on one
- * compiled module); the command line must use absolute paths (node:wasi has no working
- * directory either).
+ * The same clang under Node's own node:wasi, for comparing what Keel's cc produces and how
+ * fast: `referenceCompile(args, dirs)` runs clang-reference-child.ts in a process of its own
+ * (the @yowasp/clang module from node_modules, its resources preopened at /usr, a fresh /tmp
+ * and the caller's directories), which asks `clang -###` for the jobs and runs each, an
+ * instance each on one compiled module. The command line must use absolute paths (node:wasi has
+ * no working directory).
+ *
+ * node:wasi running clang in Node 20 now and then dies of a V8 segfault, in a process with no
+ * Keel in it too (clang-reference-child.ts); a child killed by a signal is run again, up to
+ * MAX_ATTEMPTS times, and the result says how many died. Any other failure is an error.
  */
 
-import { WASI } from 'node:wasi';
-import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CLANG_DIR, CLANG_VERSION } from './npm-registry.js';
-import { parseClangJobs } from '../../src/programs/lib/clang-jobs.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-/** The clang package's resources, unpacked (made once per machine and version). */
-export function clangResources(): string {
-  const dir = join(tmpdir(), `keel-test-yowasp-clang-usr-${CLANG_VERSION}`);
-  if (existsSync(join(dir, 'lib', 'wasm32-wasip1', 'libc.a'))) return dir;
-  const part = `${dir}.${process.pid}`;
-  mkdirSync(part, { recursive: true });
-  execFileSync('tar', ['-xf', join(CLANG_DIR, 'gen', 'llvm-resources.tar'), '-C', part]);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(part, dir);
-  return dir;
+const CHILD = fileURLToPath(new URL('./clang-reference-child.js', import.meta.url));
+const MAX_ATTEMPTS = 4;
+
+export interface ReferenceResult {
+  /** The exit code of the first job that failed, or 0. */
+  readonly code: number;
+  /** Milliseconds from `clang -###` to the last job's exit, the module already compiled. */
+  readonly ms: number;
+  /** Children that node:wasi's crash killed before this result. */
+  readonly crashes: number;
 }
 
-let compiled: WebAssembly.Module | null = null;
-
-/** Run argv under node:wasi; its exit code and (if asked) what it wrote on stdout and stderr. */
-function runClang(argv: readonly string[], preopens: Record<string, string>, capture: boolean): { code: number; output: string } {
-  compiled ??= new WebAssembly.Module(readFileSync(join(CLANG_DIR, 'gen', 'llvm.core.wasm')));
-  const scratch = capture ? mkdtempSync(join(tmpdir(), 'keel-clang-out-')) : null;
-  const fd = scratch ? openSync(join(scratch, 'out'), 'w+') : 2;
-  try {
-    const wasi = new WASI({ version: 'preview1', args: [...argv], env: {}, preopens, returnOnExit: true, stdout: capture ? fd : 1, stderr: fd });
-    const instance = new WebAssembly.Instance(compiled, { wasi_snapshot_preview1: wasi.wasiImport } as WebAssembly.Imports);
-    const code = wasi.start(instance);
-    return { code, output: scratch ? readFileSync(join(scratch, 'out'), 'utf8') : '' };
-  } finally {
-    if (scratch) {
-      closeSync(fd);
-      rmSync(scratch, { recursive: true, force: true });
-    }
-  }
+interface Attempt {
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error: Error | null;
 }
 
-/**
- * `clang ARGS` (absolute paths) under node:wasi with `dirs` (guest path → host directory)
- * preopened besides /usr and /tmp: the exit code of the first job that failed, or 0.
- */
-export function referenceCompile(args: readonly string[], dirs: Readonly<Record<string, string>>): number {
-  const tmp = mkdtempSync(join(tmpdir(), 'keel-clang-tmp-'));
-  try {
-    const preopens = { '/usr': clangResources(), '/tmp': tmp, ...dirs };
-    const list = runClang(['clang', '-###', ...args], preopens, true);
-    if (list.code !== 0) throw new Error(`clang -### failed: ${list.output}`);
-    for (const job of parseClangJobs(list.output)) {
-      const r = runClang(job, preopens, false);
-      if (r.code !== 0) return r.code;
+function attempt(args: readonly string[], dirs: Readonly<Record<string, string>>): Promise<Attempt> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CHILD, JSON.stringify({ args, dirs })], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const signal = (error as { signal?: NodeJS.Signals | null } | null)?.signal ?? null;
+      resolve({ signal, stdout, stderr, error });
+    });
+  });
+}
+
+/** `clang ARGS` under node:wasi with `dirs` (guest path → host directory) preopened. */
+export async function referenceCompile(args: readonly string[], dirs: Readonly<Record<string, string>>): Promise<ReferenceResult> {
+  let crashes = 0;
+  for (;;) {
+    const r = await attempt(args, dirs);
+    if (r.signal !== null && crashes + 1 < MAX_ATTEMPTS) {
+      crashes++;
+      continue;
     }
-    return 0;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (r.error !== null) throw new Error(`clang under node:wasi failed (${r.signal ?? r.error.message}) after ${crashes} crashed attempts: ${r.stderr}`);
+    const { code, ms } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; ms: number };
+    return { code, ms, crashes };
   }
 }

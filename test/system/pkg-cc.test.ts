@@ -69,8 +69,8 @@ test('pkg add installs clang on /usr; after a reboot cc builds a program node:wa
 
   // The same name: the linker records it in the module's name section.
   const out = tempDir(t, 'keel-cc-ref-');
-  const status = referenceCompile(['-O2', '-I/src/include', '-DGREETING_N=7', '/src/main.c', '/src/util.c', '/src/words.c', '-o', '/out/prog'], { '/src': src, '/out': out });
-  assert.equal(status, 0);
+  const reference = await referenceCompile(['-O2', '-I/src/include', '-DGREETING_N=7', '/src/main.c', '/src/util.c', '/src/words.c', '-o', '/out/prog'], { '/src': src, '/out': out });
+  assert.equal(reference.code, 0);
   const ours = readFileSync(join(src, 'prog')), theirs = readFileSync(join(out, 'prog'));
   assert.ok(theirs.length > 1000);
   assert.ok(ours.equals(theirs), `Keel's cc made ${ours.length} bytes, node:wasi's clang ${theirs.length}, and they differ`);
