@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Part of `npm run build`: bundle the entry points a user starts — the `keel` command, the
-// library (`keel`), the node:wasi drop-in (`keel/wasi`) and the two worker entries (every Keel
-// thread; the drop-in's kernel worker) — from the compiled tree (dist/src) into dist/bundle/,
+// library (`keel`), the node:wasi drop-in (`keel/wasi`), the two worker entries (every Keel
+// thread; the drop-in's kernel worker) and the early program worker (a few lines bin/keel.js runs
+// before it loads the rest: src/platform/node/early-worker.ts; no code cache needed) — from the compiled tree (dist/src) into dist/bundle/,
 // with esbuild. Why (measured: docs/decisions/011-start-up.md): a bundle loads as one file
 // instead of two hundred modules, and as CommonJS it spares each thread Node's ESM loader, which
 // is a large part of a worker's start. Parts a thread may not need (a program's runtime, the
 // services, each utility) stay behind lazy imports and are evaluated only when used.
-// The packages Keel depends on (commander, yaml, zod, …) stay external: node_modules serves them.
+// The packages Keel depends on (yaml, zod, …) stay external: node_modules serves them; commander
+// is bundled in (INLINED).
 // `import.meta.url` is the bundle's own file URL, so relative URLs (the worker entry, the package
 // root) resolve from dist/bundle/; KEEL_BUNDLED tells the host to start the .cjs worker entries.
 // The library and drop-in entries get an ESM face (index.js, wasi.js) re-exporting the bundle.
@@ -17,6 +19,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Packages bundled in (and so under the bundle's code cache) rather than required from
+// node_modules at run time: commander parses every `keel` command line, and required cold it is
+// a tenth of the command's start (11 ms of ~110 ms measured, decision 011).
+const INLINED = new Set(['commander']);
+
+/** Every package is external (node_modules serves it) but those in `inlined`. */
+function dependenciesExternalBut(inlined) {
+  return {
+    name: 'dependencies-external-but',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        return inlined.has(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
 const node = join(repo, 'dist/src/platform/node');
 const outdir = join(repo, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
@@ -28,6 +47,7 @@ await build({
     'program-entry': join(node, 'program-entry.js'),
     'service-entry': join(node, 'service-entry.js'),
     'wasi-kernel': join(node, 'wasi-kernel.js'),
+    'early-worker': join(node, 'early-worker.js'),
   },
   outdir,
   outExtension: { '.js': '.cjs' },
@@ -35,7 +55,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [dependenciesExternalBut(INLINED)],
   define: { 'import.meta.url': '__keelBundleUrl', KEEL_BUNDLED: 'true' },
   banner: { js: "const __keelBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   minify: true,

@@ -13,6 +13,8 @@ import { formatDevice } from '../../src/services/diskfs/mkfs.js';
 import { Diskfs } from '../../src/services/diskfs/diskfs.js';
 import { Journal } from '../../src/services/diskfs/journal.js';
 import { fsck } from '../../src/services/diskfs/image-check.js';
+import { BlockCache } from '../../src/services/diskfs/block-cache.js';
+import { splitNode } from '../../src/services/diskfs/layout.js';
 import { FileType, unpackDirEntries } from '../../src/abi/protocols/fs.js';
 import { Errno } from '../../src/abi/errno.js';
 import { CrashDevice } from '../support/crash-device.js';
@@ -377,3 +379,47 @@ test('fsck finds a corrupted bitmap on a real image made by diskfs', () => {
   assert.ok(fsck(dev).errors.some((e) => new RegExp(`block ${bit}\\b`).test(e)), fsck(dev).errors.join('\n'));
 });
 
+
+test('a pass over a region (the inode table at mount) reads the device in runs and sees what the cache and the journal hold over it', () => {
+  const { dev, fs } = fresh(512);
+  const g = fs.geometry;
+  const journal = Journal.open(dev, g.journalStart, g.journalBlocks);
+  const cache = new BlockCache(dev, journal);
+  const first = g.dataStart, count = 150; // more than one run of 64 blocks
+  cache.modify(first + 3)[0] = 0xaa;
+  cache.commit(); // committed to the journal, not yet written home
+  cache.modify(first + 100)[0] = 0xbb; // dirty, not committed
+  const onDevice = new Uint8Array(4096);
+  dev.read(first + 3, onDevice);
+  assert.equal(onDevice[0], 0, 'the committed block is not home yet');
+  const seen: number[] = [];
+  cache.readThrough(first, count, (n, block) => {
+    seen.push(n);
+    const expected = n === first + 3 ? 0xaa : n === first + 100 ? 0xbb : dev.bytes[n * 4096];
+    assert.equal(block[0], expected, `block ${n}`);
+  });
+  assert.deepEqual(seen, Array.from({ length: count }, (_, i) => first + i));
+  assert.throws(() => dev.readRun(dev.blockCount - 1, new Uint8Array(2 * 4096)), RangeError);
+});
+
+test('a remount finds the free inodes again: the lowest free first, then the one freed last before any other', () => {
+  const { dev, fs } = fresh();
+  const ino = (r: { node: number } | number): number => splitNode(ok(r).node).ino;
+  const made: number[] = [];
+  for (let i = 0; i < 5; i++) made.push(ino(fs.create(1, `f${i}`, FileType.REGULAR_FILE, true, '')));
+  assert.equal(fs.unlink(1, 'f1', false), Errno.SUCCESS);
+  assert.equal(fs.unlink(1, 'f3', false), Errno.SUCCESS);
+  assert.equal(fs.sync(0), Errno.SUCCESS);
+  const again = Diskfs.mount(dev, counter());
+  // Every free inode was found by the mount: the lowest (f1's) first, then f3's.
+  const a = ino(again.create(1, 'g0', FileType.REGULAR_FILE, true, ''));
+  const b = ino(again.create(1, 'g1', FileType.REGULAR_FILE, true, ''));
+  assert.deepEqual([a, b], [made[1], made[3]]);
+  // One freed since the mount is taken before any the mount found.
+  assert.equal(again.unlink(1, 'g1', false), Errno.SUCCESS);
+  assert.equal(ino(again.create(1, 'g2', FileType.REGULAR_FILE, true, '')), b);
+  const c = ino(again.create(1, 'g3', FileType.REGULAR_FILE, true, ''));
+  assert.ok(!made.includes(c) && c > made[4]!, `${c}`);
+  assert.equal(again.sync(0), Errno.SUCCESS);
+  assert.deepEqual(fsck(dev).errors, []);
+});

@@ -35,6 +35,10 @@ export class CrashDevice implements BlockDevice {
     for (const w of this.pending) if (w.n === n) into.set(w.data);
   }
 
+  readRun(n: number, into: Uint8Array): void {
+    for (let i = 0; i * BLOCK_SIZE < into.length; i++) this.read(n + i, into.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE));
+  }
+
   write(n: number, data: Uint8Array): void {
     if (--this.writesLeft <= 0) throw new Error('device lost power');
     if (n < 0 || n >= this.blockCount || data.length !== BLOCK_SIZE) throw new RangeError(`bad write of block ${n}`);

@@ -10,40 +10,22 @@
  * Memory buffers for `memory_map` travel on a per-process MessagePort that the thread drains
  * synchronously with receiveMessageOnPort (it is blocked in the kernel call meanwhile).
  *
- * Every worker has a JS heap limit (`resourceLimits`): a worker that reaches it is ended alone
- * (ERR_WORKER_OUT_OF_MEMORY, reported as its process's crash) instead of V8 aborting the whole
- * host process. Program workers — the pool is only for programs — get PROGRAM_HEAP_MB (a wasm
- * program's linear memory is outside the JS heap: the memory budget bounds that); service
- * workers get the host's own heap limit, and never a pooled worker.
+ * Every worker has a JS heap limit (worker-heap.ts). The first program worker may be one
+ * bin/keel.js started before Keel was loaded (early-worker.ts); those nothing took are ended
+ * once the system has booted.
  */
 
-import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { PooledHost } from '../common/pooled-host.js';
 import type { PoolPolicy } from '../common/pool-policy.js';
-import type { ThreadDriver, WorkerKind } from '../common/thread-driver.js';
+import type { ThreadDriver } from '../common/thread-driver.js';
 import { IDLE, type PoolStart } from './pool-messages.js';
-
-/** Set (to true) by the bundler: the worker entry is the bundled one beside this code (scripts/bundle.mjs). */
-declare const KEEL_BUNDLED: boolean | undefined;
-const ext = typeof KEEL_BUNDLED === 'undefined' ? 'js' : 'cjs';
-const ENTRIES: Record<WorkerKind, URL> = {
-  program: new URL(`./program-entry.${ext}`, import.meta.url),
-  service: new URL(`./service-entry.${ext}`, import.meta.url),
-};
-
-/** The host's own JS heap limit, in MiB: what a service worker may use. */
-const HOST_HEAP_MB = Math.max(64, Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20));
-/** A program worker's JS heap (the shim, a TypeScript program's objects), in MiB. */
-export const PROGRAM_HEAP_MB = Math.min(512, HOST_HEAP_MB);
-const HEAP_LIMITS: Record<WorkerKind, { maxOldGenerationSizeMb: number }> = {
-  program: { maxOldGenerationSizeMb: PROGRAM_HEAP_MB },
-  service: { maxOldGenerationSizeMb: HOST_HEAP_MB },
-};
+import { endEarlyWorkers, takeEarlyWorker, workerEntry } from './early-worker.js';
+import { HEAP_LIMITS } from './worker-heap.js';
 
 export const nodeThreadDriver: ThreadDriver<Worker> = {
   create(kind, name, events) {
-    const w = new Worker(ENTRIES[kind], { name: `keel:${name}`, stdin: false, resourceLimits: HEAP_LIMITS[kind] });
+    const w = takeEarlyWorker(kind) ?? new Worker(workerEntry(kind), { name: `keel:${name}`, stdin: false, resourceLimits: HEAP_LIMITS[kind] });
     w.on('message', (m: unknown) => {
       if (m === IDLE) events.idle();
     });
@@ -67,5 +49,10 @@ export class NodeHost extends PooledHost<Worker> {
   /** `pool`: how many warm workers to keep (0: none), or the whole policy (pool-policy.ts). */
   constructor(kernelQueue = 0, pool: number | Partial<PoolPolicy> = {}) {
     super(nodeThreadDriver, kernelQueue, typeof pool === 'number' ? { size: pool } : pool);
+  }
+
+  override booted(): void {
+    super.booted();
+    endEarlyWorkers();
   }
 }

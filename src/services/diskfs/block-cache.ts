@@ -10,6 +10,9 @@
 import { BLOCK_SIZE, type BlockDevice } from './block-device.js';
 import type { Journal } from './journal.js';
 
+/** Blocks per host read in `readThrough` (256 KiB). */
+const READ_RUN = 64;
+
 export class BlockCache {
   private readonly dirty = new Map<number, Uint8Array>();
   private readonly clean = new Map<number, Uint8Array>();
@@ -38,6 +41,24 @@ export class BlockCache {
     else this.dev.read(n, b);
     this.remember(n, b);
     return b;
+  }
+
+  /**
+   * Blocks `first` to `first + count - 1`, each as `read` would give it, to `visit` in order —
+   * read from the device in runs of READ_RUN blocks and not kept: for one pass over a large
+   * region (the inode table at mount: thousands of blocks, one host call each through `read`,
+   * and more than the cache holds). `visit` must not keep or change a block.
+   */
+  readThrough(first: number, count: number, visit: (n: number, block: Uint8Array) => void): void {
+    const run = new Uint8Array(Math.min(READ_RUN, count) * BLOCK_SIZE);
+    for (let start = first; start < first + count; start += READ_RUN) {
+      const k = Math.min(READ_RUN, first + count - start);
+      this.dev.readRun(start, run.subarray(0, k * BLOCK_SIZE));
+      for (let i = 0; i < k; i++) {
+        const n = start + i;
+        visit(n, this.dirty.get(n) ?? this.clean.get(n) ?? this.journal.pending(n) ?? run.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE));
+      }
+    }
   }
 
   /** Block `n`, to change in place: it is part of the next commit. */

@@ -15,6 +15,8 @@ export interface BlockDevice {
   readonly blockCount: number;
   /** Fill `into` (BLOCK_SIZE bytes) with block `n`. Throws on a host error. */
   read(n: number, into: Uint8Array): void;
+  /** Fill `into` (whole blocks) with the blocks from `n` on, in one host call where it can. */
+  readRun(n: number, into: Uint8Array): void;
   /** Write BLOCK_SIZE bytes to block `n`. Throws on a host error (ENOSPC, EIO). */
   write(n: number, data: Uint8Array): void;
   /** Write whole blocks from `n` on, in one host call where it can (a journal transaction). */
@@ -26,6 +28,13 @@ export interface BlockDevice {
 
 function inRange(n: number, blockCount: number): void {
   if (!Number.isInteger(n) || n < 0 || n >= blockCount) throw new RangeError(`block ${n} is outside the device (${blockCount} blocks)`);
+}
+
+function runInRange(n: number, bytes: number, blockCount: number): void {
+  const count = bytes / BLOCK_SIZE;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`a run is whole blocks, not ${bytes} bytes`);
+  inRange(n, blockCount);
+  inRange(n + count - 1, blockCount);
 }
 
 /** A disk image: host file `path` holding `blockCount` blocks (made, sparse, when `create`). */
@@ -41,17 +50,24 @@ export function imageDevice(host: HostFs, path: string, opts: { create: boolean;
     inRange(n, blockCount);
     if (data.length !== BLOCK_SIZE) throw new RangeError(`a block is ${BLOCK_SIZE} bytes, not ${data.length}`);
   };
+  const readAt = (n: number, into: Uint8Array): void => {
+    let done = 0;
+    while (done < into.length) {
+      const got = host.read(fd, into.subarray(done), n * BLOCK_SIZE + done);
+      if (got === 0) break;
+      done += got;
+    }
+    into.fill(0, done);
+  };
   return {
     blockCount,
     read(n, into) {
       check(n, into);
-      let done = 0;
-      while (done < BLOCK_SIZE) {
-        const got = host.read(fd, into.subarray(done), n * BLOCK_SIZE + done);
-        if (got === 0) break;
-        done += got;
-      }
-      into.fill(0, done);
+      readAt(n, into);
+    },
+    readRun(n, into) {
+      runInRange(n, into.length, blockCount);
+      readAt(n, into);
     },
     write(n, data) {
       check(n, data);
@@ -59,10 +75,7 @@ export function imageDevice(host: HostFs, path: string, opts: { create: boolean;
       while (done < BLOCK_SIZE) done += host.write(fd, data.subarray(done), n * BLOCK_SIZE + done);
     },
     writeRun(n, data) {
-      const count = data.length / BLOCK_SIZE;
-      if (!Number.isInteger(count) || count < 1) throw new RangeError(`a run is whole blocks, not ${data.length} bytes`);
-      inRange(n, blockCount);
-      inRange(n + count - 1, blockCount);
+      runInRange(n, data.length, blockCount);
       let done = 0;
       while (done < data.length) done += host.write(fd, data.subarray(done), n * BLOCK_SIZE + done);
     },
@@ -84,6 +97,10 @@ export function memoryDevice(blockCount: number): BlockDevice & { readonly bytes
     read(n, into) {
       inRange(n, blockCount);
       into.set(bytes.subarray(n * BLOCK_SIZE, (n + 1) * BLOCK_SIZE));
+    },
+    readRun(n, into) {
+      runInRange(n, into.length, blockCount);
+      into.set(bytes.subarray(n * BLOCK_SIZE, n * BLOCK_SIZE + into.length));
     },
     write(n, data) {
       inRange(n, blockCount);
