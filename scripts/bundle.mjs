@@ -58,7 +58,7 @@ await build({
   plugins: [dependenciesExternalBut(INLINED)],
   define: { 'import.meta.url': '__keelBundleUrl', KEEL_BUNDLED: 'true' },
   banner: { js: "const __keelBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  minify: true,
+  minify: process.env.KEEL_NO_MINIFY !== '1',
   keepNames: true,
   logLevel: 'warning',
 });

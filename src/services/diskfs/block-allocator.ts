@@ -10,6 +10,8 @@ import type { BlockCache } from './block-cache.js';
 import type { Geometry } from './layout.js';
 
 const BITS_PER_BLOCK = BLOCK_SIZE * 8;
+/** Set bits in each byte value: the mount counts a 1 GiB image's 262,144 bits a byte at a time. */
+const BITS_SET = Uint8Array.from({ length: 256 }, (_, v) => { let c = 0; for (let x = v; x; x &= x - 1) c++; return c; });
 
 export class BlockAllocator {
   private readonly bits: Uint8Array;
@@ -19,8 +21,18 @@ export class BlockAllocator {
   constructor(private readonly g: Geometry, private readonly cache: BlockCache) {
     this.bits = new Uint8Array(g.bitmapBlocks * BLOCK_SIZE);
     for (let b = 0; b < g.bitmapBlocks; b++) this.bits.set(cache.read(g.bitmapStart + b), b * BLOCK_SIZE);
-    for (let n = g.dataStart; n < g.blockCount; n++) if (this.isUsed(n)) this.used++;
+    this.used = this.countUsed(g.dataStart, g.blockCount);
     this.goal = g.dataStart;
+  }
+
+  /** Bits set from `from` up to `to`: whole bytes by table, the ends bit by bit. */
+  private countUsed(from: number, to: number): number {
+    let count = 0;
+    let n = from;
+    for (; n < to && (n & 7) !== 0; n++) if (this.isUsed(n)) count++;
+    for (; n + 8 <= to; n += 8) count += BITS_SET[this.bits[n >> 3]!]!;
+    for (; n < to; n++) if (this.isUsed(n)) count++;
+    return count;
   }
 
   /** Data blocks in use. */
