@@ -3,7 +3,8 @@
  *
  * A file system names its files by node numbers it chooses (node 1 is its root). It knows no
  * path names beyond single components, no mounts and no open-file offsets: the VFS walks paths
- * component by component with `lookup`, and the local kernel keeps file offsets and passes
+ * component by component with `lookup` (or several components at once with `walk`, between
+ * mount points), and the local kernel keeps file offsets and passes
  * explicit ones. Register 0 of a reply is a WASI errno (0 = success).
  *
  * `open`/`close` count users of a node, so a file unlinked while open lives until its last close.
@@ -47,6 +48,7 @@ export const fsProtocol = defineProtocol('fs', {
   close: { label: 14, request: { node: 'f64' }, reply: {} },
   sync: { label: 15, request: { node: 'f64' }, reply: {}, doc: 'Make the node\'s data durable; node 0: every change in the file system (sync(2)).' },
   map: { label: 17, request: { node: 'f64' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for the node\'s data in the page cache (a regular file of at most 1 MiB): reads need no IPC while it holds. ENOTSUP without a page cache, EFBIG for larger files.' },
+  walk: { label: 18, request: { dir: 'f64', names: 'str' }, reply: { error: 'u32', count: 'u32', found: 'bytes' }, doc: 'Several lookups in one call (9P\'s Twalk): names is components joined by /; each is looked up in the node the one before found. It stops after a node that is not a directory, or at a failing lookup (error: its errno; count: the components found before it). found: count × [node f64][type u32] (packWalk).' },
   statfs: { label: 16, request: {}, reply: { name: 'str', type: 'str', total: 'f64', used: 'f64', readOnly: 'u32' }, doc: 'Name, type and space (bytes; total 0 = unknown) of the file system (df, mount).' },
 });
 
@@ -57,6 +59,30 @@ export interface DirEntry {
   readonly node: number;
   readonly type: number;
   readonly name: string;
+}
+
+/** Bytes per component in a walk reply. */
+const WALK_ENTRY_BYTES = 12;
+
+/** Pack the nodes a walk found, in order. */
+export function packWalk(found: readonly { node: number; type: number }[]): Uint8Array {
+  const bytes = new Uint8Array(found.length * WALK_ENTRY_BYTES);
+  const dv = new DataView(bytes.buffer);
+  found.forEach((f, i) => {
+    dv.setFloat64(i * WALK_ENTRY_BYTES, f.node, true);
+    dv.setUint32(i * WALK_ENTRY_BYTES + 8, f.type, true);
+  });
+  return bytes;
+}
+
+/** The nodes of a walk reply (at most `count`, and only whole entries). */
+export function unpackWalk(bytes: Uint8Array, count: number): { node: number; type: number }[] {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: { node: number; type: number }[] = [];
+  for (let i = 0; i < count && (i + 1) * WALK_ENTRY_BYTES <= bytes.length; i++) {
+    out.push({ node: dv.getFloat64(i * WALK_ENTRY_BYTES, true), type: dv.getUint32(i * WALK_ENTRY_BYTES + 8, true) });
+  }
+  return out;
 }
 
 /** Pack directory entries (with their resume cookies) for a readdir reply: as many whole entries as fit in `max` bytes. */

@@ -8,7 +8,7 @@ import type { Service } from '../../ipc/call-context.js';
 import { serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS } from '../../abi/errno.js';
 import { Errno } from '../../abi/errno.js';
-import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
+import { FileType, fsProtocol, packWalk } from '../../abi/protocols/fs.js';
 import type { PageCache } from './page-cache.js';
 import type { ChangeWord } from './change-word.js';
 
@@ -55,6 +55,22 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
   const NO_ATTRIBUTES = { changeWord: -1, change: 0, node: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
+    walk: (r) => {
+      const found: { node: number; type: number }[] = [];
+      let dir = r.dir;
+      let error = 0;
+      for (const name of r.names.split('/')) {
+        const f = fs.lookup(dir, name);
+        if (typeof f === 'number') {
+          error = f;
+          break;
+        }
+        found.push(f);
+        if (f.type !== FileType.DIRECTORY) break;
+        dir = f.node;
+      }
+      return { error, count: found.length, found: packWalk(found) };
+    },
     getattr: (r) => fs.getattr(r.node),
     read: (r) => {
       const d = fs.read(r.node, r.offset, r.length);

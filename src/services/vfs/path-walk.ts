@@ -37,6 +37,13 @@ export interface Place {
 
 export interface WalkFs {
   lookup(mount: number, dir: number, name: string): { node: number; type: number } | number;
+  /**
+   * Several lookups, each in the node the one before found (as WalkFs.lookup each): what was
+   * found, in order, stopping after a node that is not a directory, and the errno of the
+   * component after the last found (0: none failed). Optional: without it the walk looks up one
+   * component at a time.
+   */
+  walkMany?(mount: number, dir: number, names: readonly string[]): { found: { node: number; type: number }[]; error: number };
   readlink(mount: number, node: number): string | number;
   /** The root of the mount at absolute path `path`, if one is mounted exactly there. */
   mountAt(path: readonly string[]): Place | null;
@@ -89,42 +96,82 @@ export function walk(fs: WalkFs, start: Place, path: string, follow: boolean): P
   return end;
 }
 
+/** Components looked up in one walkMany at most. */
+const MAX_BATCH = 64;
+
+/**
+ * The components at the head of `queue` that one walkMany from `at` may resolve: ordinary names
+ * (no `.` or `..`), up to and including the first whose path is a mount point (what follows it
+ * is in the mounted file system).
+ */
+function batchFrom(fs: WalkFs, at: readonly string[], queue: readonly string[]): string[] {
+  const batch: string[] = [];
+  let path = at;
+  for (const name of queue) {
+    if (name === '.' || name === '..' || batch.length === MAX_BATCH) break;
+    batch.push(name);
+    path = [...path, name];
+    if (fs.mountAt(path)) break;
+  }
+  return batch;
+}
+
 /** Resolve `parts` onto `stack` (whose first entry is the floor). */
 function walkInto(fs: WalkFs, stack: Place[], parts: string[], budget: { links: number }, followFinal = true): number | null {
   const queue = parts.slice();
   while (queue.length > 0) {
-    const name = queue.shift()!;
-    const isFinal = queue.length === 0;
     const here = stack[stack.length - 1]!;
-    if (name === '.') {
+    const first = queue[0]!;
+    if (first === '.' || first === '..') {
+      queue.shift();
       if (here.type !== FileType.DIRECTORY) return Errno.NOTDIR;
-      continue;
-    }
-    if (name === '..') {
-      if (here.type !== FileType.DIRECTORY) return Errno.NOTDIR;
-      if (stack.length === 1) return Errno.NOTCAPABLE;
-      stack.pop();
+      if (first === '..') {
+        if (stack.length === 1) return Errno.NOTCAPABLE;
+        stack.pop();
+      }
       continue;
     }
     if (here.type !== FileType.DIRECTORY) return Errno.NOTDIR;
-    const found = fs.lookup(here.mount, here.node, name);
-    if (typeof found === 'number') return found;
-    if (found.type === FileType.SYMBOLIC_LINK && (!isFinal || followFinal)) {
-      if (++budget.links > MAX_SYMLINKS) return Errno.LOOP;
-      const target = fs.readlink(here.mount, found.node);
-      if (typeof target === 'number') return target;
-      if (target.startsWith('/')) return Errno.NOTCAPABLE;
-      if (target.length === 0) return Errno.NOENT;
-      const t = split(target);
-      if (typeof t === 'number') return t;
-      const more = t.parts.length > 0 ? t.parts : ['.'];
-      if (t.trailingSlash && isFinal) more.push('.');
-      queue.unshift(...more);
-      continue;
+    const batch = fs.walkMany ? batchFrom(fs, here.path, queue) : [first];
+    let found: { node: number; type: number }[];
+    let error: number;
+    if (batch.length > 1) ({ found, error } = fs.walkMany!(here.mount, here.node, batch));
+    else {
+      const one = fs.lookup(here.mount, here.node, first);
+      ({ found, error } = typeof one === 'number' ? { found: [], error: one } : { found: [one], error: 0 });
     }
-    const path = [...here.path, name];
-    const mounted = found.type === FileType.DIRECTORY ? fs.mountAt(path) : null;
-    stack.push(mounted ?? { mount: here.mount, node: found.node, type: found.type, path });
+    let diverted = false;
+    for (const f of found) {
+      const name = queue.shift()!;
+      const isFinal = queue.length === 0;
+      const at = stack[stack.length - 1]!;
+      if (f.type === FileType.SYMBOLIC_LINK && (!isFinal || followFinal)) {
+        const r = followLink(fs, at, f.node, isFinal, queue, budget);
+        if (r !== null) return r;
+        diverted = true;
+        break;
+      }
+      const path = [...at.path, name];
+      const mounted = f.type === FileType.DIRECTORY ? fs.mountAt(path) : null;
+      stack.push(mounted ?? { mount: at.mount, node: f.node, type: f.type, path });
+      if (f.type !== FileType.DIRECTORY) break;
+    }
+    if (!diverted && error !== 0) return error;
   }
+  return null;
+}
+
+/** Put a symlink's target (in `at`) at the head of `queue`; an errno if it may not be followed. */
+function followLink(fs: WalkFs, at: Place, node: number, isFinal: boolean, queue: string[], budget: { links: number }): number | null {
+  if (++budget.links > MAX_SYMLINKS) return Errno.LOOP;
+  const target = fs.readlink(at.mount, node);
+  if (typeof target === 'number') return target;
+  if (target.startsWith('/')) return Errno.NOTCAPABLE;
+  if (target.length === 0) return Errno.NOENT;
+  const t = split(target);
+  if (typeof t === 'number') return t;
+  const more = t.parts.length > 0 ? t.parts : ['.'];
+  if (t.trailingSlash && isFinal) more.push('.');
+  queue.unshift(...more);
   return null;
 }

@@ -12,7 +12,7 @@
 import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, type FsProtocol } from '../../abi/protocols/fs.js';
+import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, type FsProtocol } from '../../abi/protocols/fs.js';
 import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
@@ -240,6 +240,41 @@ export class Vfs implements WalkFs {
     const r = this.status(this.fs(mount).call('lookup', { dir, name }));
     if (cache && typeof r !== 'number') cache.set(dir, name, { node: r.node, type: r.type });
     return r;
+  }
+
+  /**
+   * Look up `names` one in the other from `dir` (no `.`, `..` or mount point among them but the
+   * last): from the lookup cache as far as it goes, the rest in one `walk` call. What was found,
+   * in order (it stops after a node that is not a directory), and the errno of the component
+   * after the last found, or 0.
+   */
+  walkMany(mount: number, dir: number, names: readonly string[]): { found: { node: number; type: number }[]; error: number } {
+    const cache = this.lookupCache(mount);
+    const found: { node: number; type: number }[] = [];
+    let at = dir;
+    while (found.length < names.length) {
+      const hit = cache?.get(at, names[found.length]!);
+      if (!hit) break;
+      found.push(hit);
+      if (hit.type !== FileType.DIRECTORY) return { found, error: 0 };
+      at = hit.node;
+    }
+    const rest = names.length - found.length;
+    if (rest === 0) return { found, error: 0 };
+    if (rest === 1) {
+      const one = this.lookup(mount, at, names[found.length]!);
+      if (typeof one === 'number') return { found, error: one };
+      found.push(one);
+      return { found, error: 0 };
+    }
+    const r = this.status(this.fs(mount).call('walk', { dir: at, names: names.slice(found.length).join('/') }));
+    if (typeof r === 'number') return { found, error: r };
+    for (const f of unpackWalk(r.found, r.count)) {
+      cache?.set(at, names[found.length]!, f);
+      found.push(f);
+      at = f.node;
+    }
+    return { found, error: r.error };
   }
 
   /** The lookup cache of `mount`: only for a file system that changes only through this VFS (tmpfs, devfs, diskfs). */
@@ -571,6 +606,10 @@ export class Vfs implements WalkFs {
       lookup: (mount, node, name) => {
         if (mount !== home) facts.oneFs = false;
         return this.lookup(mount, node, name);
+      },
+      walkMany: (mount, node, names) => {
+        if (mount !== home) facts.oneFs = false;
+        return this.walkMany(mount, node, names);
       },
       readlink: (mount, node) => {
         if (mount !== home) facts.oneFs = false;
