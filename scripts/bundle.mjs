@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Part of `npm run build`: bundle the entry points a user starts — the `keel` command, the
 // library (`keel`), the node:wasi drop-in (`keel/wasi`), the two worker entries (every Keel
-// thread; the drop-in's kernel worker) and the early program worker (a few lines bin/keel.js runs
-// before it loads the rest: src/platform/node/early-worker.ts; no code cache needed) — from the compiled tree (dist/src) into dist/bundle/,
+// thread; the drop-in's kernel worker) and the early workers (a few lines run before the rest is
+// loaded: bin/keel.js's, src/platform/node/early-worker.ts, and the drop-in loader's,
+// early-wasi-kernel.ts; no code cache needed) — from the compiled tree (dist/src) into dist/bundle/,
 // with esbuild. Why (measured: docs/decisions/011-start-up.md): a bundle loads as one file
 // instead of two hundred modules, and as CommonJS it spares each thread Node's ESM loader, which
 // is a large part of a worker's start. Parts a thread may not need (a program's runtime, the
@@ -48,6 +49,7 @@ await build({
     'service-entry': join(node, 'service-entry.js'),
     'wasi-kernel': join(node, 'wasi-kernel.js'),
     'early-worker': join(node, 'early-worker.js'),
+    'early-wasi-kernel': join(node, 'early-wasi-kernel.js'),
   },
   outdir,
   outExtension: { '.js': '.cjs' },
@@ -67,7 +69,9 @@ await build({
 copyFileSync(join(repo, 'scripts/load-cached.cjs'), join(outdir, 'load-cached.cjs'));
 for (const entry of ['keel', 'index', 'wasi', 'program-entry', 'service-entry', 'wasi-kernel']) {
   renameSync(join(outdir, `${entry}.cjs`), join(outdir, `${entry}.body.cjs`));
-  writeFileSync(join(outdir, `${entry}.cjs`), `'use strict';\n// ${entry}.body.cjs with a V8 code cache (scripts/bundle.mjs, load-cached.cjs).\nmodule.exports = require('./load-cached.cjs')(require('node:path').join(__dirname, '${entry}.body.cjs'), module);\n`);
+  // The drop-in starts its kernel worker before it reads the rest (early-wasi-kernel.ts).
+  const first = entry === 'wasi' ? "require('./early-wasi-kernel.cjs').startEarlyWasiKernel();\n" : '';
+  writeFileSync(join(outdir, `${entry}.cjs`), `'use strict';\n// ${entry}.body.cjs with a V8 code cache (scripts/bundle.mjs, load-cached.cjs).\n${first}module.exports = require('./load-cached.cjs')(require('node:path').join(__dirname, '${entry}.body.cjs'), module);\n`);
 }
 for (const [entry, names] of [['index', ['bootKeel', 'Keel', 'KeelError', 'KeelProcess']], ['wasi', ['WASI']]]) {
   // require(), not `import m from`: Node would scan the whole bundle for its exports first.

@@ -9,9 +9,11 @@
  * needed — one thread to start, as node:wasi needs none. When the caller reports the end,
  * it records the exit status. Failures are reported the same way, so the caller never waits on
  * a worker that will not answer. The worker lives as long as the host process (it is unref'd).
+ * Its shape (WasiKernelData) is its workerData, or — a worker started when `keel/wasi` was loaded,
+ * before any WASI object said what it wants (early-wasi-kernel.ts) — its first message.
  */
 
-import { type MessagePort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Keel } from '../../api/keel.js';
 import type { ExitStatus } from '../../abi/exit-status.js';
 import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
@@ -28,37 +30,44 @@ export type WasiKernelRequest =
   | { readonly attach: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly signal: Int32Array } }
   | { readonly exited: ExitStatus; readonly pid: number };
 
-const data = workerData as WasiKernelData;
-const host = { ...nodeKeelHost, platform: nodeThreadPlatform(null, true, data.stdio) };
-const dirs: Record<string, string> = {};
-const preopens: Record<string, string> = {};
-Object.entries(data.preopens).forEach(([guest, hostDir], i) => {
-  dirs[`/mnt/${i}`] = hostDir;
-  preopens[guest] = `/mnt/${i}`;
-});
-const manifest = data.manifest ?? (process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}run.yaml`);
-const booted = Keel.boot(host, { dirs, manifest, threads: { warm: 0, atBoot: 0 } });
-booted.catch(() => {});
-const running = new Map<number, (status: ExitStatus) => void>();
+/** Boot the system of `data`'s shape and serve its attach requests and exit reports. */
+function serve(data: WasiKernelData): void {
+  const host = { ...nodeKeelHost, platform: nodeThreadPlatform(null, true, data.stdio) };
+  const dirs: Record<string, string> = {};
+  const preopens: Record<string, string> = {};
+  Object.entries(data.preopens).forEach(([guest, hostDir], i) => {
+    dirs[`/mnt/${i}`] = hostDir;
+    preopens[guest] = `/mnt/${i}`;
+  });
+  const manifest = data.manifest ?? (process.env['KEEL_MANIFEST'] || `${MANIFESTS_DIR}run.yaml`);
+  const booted = Keel.boot(host, { dirs, manifest, threads: { warm: 0, atBoot: 0 } });
+  booted.catch(() => {});
+  const running = new Map<number, (status: ExitStatus) => void>();
 
-async function attach(args: readonly string[], env: Readonly<Record<string, string>>, signal: Int32Array): Promise<void> {
-  try {
-    const keel = await booted;
-    const a = await keel.attach({ args, env, dirs: preopens, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
-    running.set(a.start.pid, a.done);
-    data.port.postMessage({ start: a.start });
-  } catch (e) {
-    data.port.postMessage({ error: { code: (e as { code?: string }).code ?? 'BOOT', message: e instanceof Error ? e.message : String(e) } });
-  } finally {
-    Atomics.store(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  }
+  const attach = async (args: readonly string[], env: Readonly<Record<string, string>>, signal: Int32Array): Promise<void> => {
+    try {
+      const keel = await booted;
+      const a = await keel.attach({ args, env, dirs: preopens, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+      running.set(a.start.pid, a.done);
+      data.port.postMessage({ start: a.start });
+    } catch (e) {
+      data.port.postMessage({ error: { code: (e as { code?: string }).code ?? 'BOOT', message: e instanceof Error ? e.message : String(e) } });
+    } finally {
+      Atomics.store(signal, 0, 1);
+      Atomics.notify(signal, 0);
+    }
+  };
+
+  data.port.on('message', (m: WasiKernelRequest) => {
+    if ('attach' in m) void attach(m.attach.args, m.attach.env, m.attach.signal);
+    else {
+      running.get(m.pid)?.(m.exited);
+      running.delete(m.pid);
+    }
+  });
 }
 
-data.port.on('message', (m: WasiKernelRequest) => {
-  if ('attach' in m) void attach(m.attach.args, m.attach.env, m.attach.signal);
-  else {
-    running.get(m.pid)?.(m.exited);
-    running.delete(m.pid);
-  }
-});
+// The shape: given at the start, or (an early worker, started before the first WASI object said
+// what it wants) in the first message.
+if (workerData) serve(workerData as WasiKernelData);
+else parentPort!.once('message', (shape: WasiKernelData) => serve(shape));

@@ -29,6 +29,7 @@ import type { ThreadStart } from '../../abi/boot-spec.js';
 import { runAttached } from '../../thread/attached-process.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import type { WasiKernelData, WasiKernelRequest } from './wasi-kernel.js';
+import { takeEarlyWasiKernel, wasiKernelEntry } from './early-wasi-kernel.js';
 
 export interface WASIOptions {
   /** node:wasi requires 'preview1'; it is the only version Keel offers. */
@@ -50,9 +51,6 @@ export interface WASIOptions {
 /** How long start() waits for the kernel worker to boot and attach before giving up. */
 const ATTACH_TIMEOUT_MS = 30_000;
 
-/** Set (to true) by the bundler: the kernel worker's entry is the bundled one (scripts/bundle.mjs). */
-declare const KEEL_BUNDLED: boolean | undefined;
-const kernelUrl = new URL(typeof KEEL_BUNDLED === 'undefined' ? './wasi-kernel.js' : './wasi-kernel.cjs', import.meta.url);
 
 /** One kernel worker per system shape (manifest, stdio fds, preopens), shared by every WASI object of that shape. */
 const kernels = new Map<string, { worker: Worker; port: MessagePort }>();
@@ -65,7 +63,9 @@ function kernelFor(o: WASIOptions): { key: string; worker: Worker; port: Message
   let k = kernels.get(key);
   if (!k) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(kernelUrl, { workerData: { ...shape, port: port2 }, transferList: [port2], name: 'keel:wasi-kernel' });
+    const early = takeEarlyWasiKernel();
+    if (early) early.postMessage({ ...shape, port: port2 }, [port2]);
+    const worker = early ?? new Worker(wasiKernelEntry(), { workerData: { ...shape, port: port2 }, transferList: [port2], name: 'keel:wasi-kernel' });
     worker.unref();
     port1.unref();
     worker.on('error', () => kernels.delete(key));
