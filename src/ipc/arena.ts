@@ -108,6 +108,7 @@ export const SlotWord = {
   SENDER: 3,       // pid whose handle table authorises the call
   HANDLE: 4,       // handle value used for the call (0 = a kernel call)
   LABEL: 5,        // operation number
+  DEFERRED: 6,     // 1 once the server deferred the call (it answers later, not soon): the caller stops spinning
   SEQ: 7,          // call sequence number, bumped by the caller per call (guards deferred replies)
   ORIGIN: 8,       // pid of the thread that made the call (forwarding keeps it)
   TRANSPORT: 10,   // transport status, written by the server before REPLIED

@@ -100,6 +100,7 @@ export class CallSlot {
     i32[b + SlotWord.ORIGIN] = this.pid;
     i32[b + SlotWord.HANDLE] = handle;
     i32[b + SlotWord.LABEL] = label;
+    i32[b + SlotWord.DEFERRED] = 0;
     i32[b + TRANSPORT_WORD] = Status.OK;
     Atomics.add(i32, b + SlotWord.SEQ, 1);
     const q = this.queue(queue);
@@ -129,7 +130,8 @@ export class CallSlot {
 
   /**
    * Spin (within this caller's budget) then sleep until the call is answered. The spin stops
-   * early, without counting as failed, while the server is itself waiting on a call it made.
+   * early, without counting as failed, while the server is itself waiting on a call it made or
+   * once it has deferred this call.
    */
   private awaitReplyFrom(server: ReceiveQueue): Status {
     const i32 = this.i32;
@@ -147,7 +149,10 @@ export class CallSlot {
           state = Atomics.load(i32, stateIndex);
           if (state >= SlotState.REPLIED) break spin;
         }
-        if (server.waitingOut()) {
+        // The server is itself waiting on a call, or put this one aside for later (a pipe's
+        // reader with nothing to read, a wait for a child): the answer will not come while we
+        // spin, and not getting it is no reason to spin less next time.
+        if (server.waitingOut() || Atomics.load(i32, this.base + SlotWord.DEFERRED) !== 0) {
           start = 0;
           break;
         }

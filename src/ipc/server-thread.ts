@@ -236,6 +236,8 @@ export class ServerThread implements ServerApi {
     const b = this.arena.slotWord(c.slot);
     const seq = c.seq;
     const self = this;
+    // Tell the caller not to spin for it (call-slot.ts awaitReplyFrom).
+    Atomics.store(i32, b + SlotWord.DEFERRED, 1);
     return {
       regs: c.regs,
       bulk: c.bulk,

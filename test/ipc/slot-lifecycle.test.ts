@@ -2,7 +2,8 @@
  * Slot and queue lifecycle at the edges a process's death creates (found in review):
  * a retired slot's open call is dead and its deferred replies stop being pending; a queue bit left
  * by a slot's previous owner cannot claim the new owner's call; a reply for a call whose sequence
- * number moved on is dropped; kernel events come in bounded batches; a spawn whose boot data
+ * number moved on is dropped; a deferred call is marked so its caller stops spinning; kernel
+ * events come in bounded batches; a spawn whose boot data
  * cannot reach a thread fails cleanly.
  */
 
@@ -57,6 +58,33 @@ test('a retired slot: its open call is DEAD and a deferred reply for it is no lo
   assert.equal(Atomics.load(arena.i32, arena.slotWord(5) + SlotWord.STATE), SlotState.DEAD);
   d.finish(); // must not revive the slot
   assert.equal(Atomics.load(arena.i32, arena.slotWord(5) + SlotWord.STATE), SlotState.DEAD);
+});
+
+test('a deferred call says so in its slot (its caller stops spinning); one answered at once does not', () => {
+  const { arena, server, client } = setup();
+  let deferred: DeferredReply | null = null;
+  // Label 1 is put aside, any other answered at once.
+  server.register(1, {
+    name: 'waits-or-answers',
+    dispatch(call, api) {
+      if (call.label !== 1) {
+        call.regs[0] = 0;
+        return;
+      }
+      deferred = api.defer(call);
+      return DEFER;
+    },
+  });
+  const b = arena.slotWord(3);
+  post(arena, 3, server.queue.index, client, 2);
+  server.pump();
+  assert.equal(Atomics.load(arena.i32, b + SlotWord.DEFERRED), 0);
+  post(arena, 3, server.queue.index, client, 1);
+  server.pump();
+  assert.equal(Atomics.load(arena.i32, b + SlotWord.DEFERRED), 1, 'set when the server put the call aside');
+  assert.equal(Atomics.load(arena.i32, b + SlotWord.STATE), SlotState.SERVING);
+  (deferred as DeferredReply | null)?.finish();
+  assert.equal(Atomics.load(arena.i32, b + SlotWord.STATE), SlotState.REPLIED);
 });
 
 test('a stale queue bit does not claim a call posted to another queue', () => {
