@@ -2,7 +2,8 @@
  * The pooled thread host (src/platform/common/pooled-host.ts) on real worker threads, through the
  * Node driver with a probe in between that counts what the driver does and can withhold a
  * worker's `idle`: the pool's size comes from the policy (0: no warm worker is ever started, and
- * retired threads still serve the next programs); a retiring thread that never says it is idle is
+ * retired threads still serve the next programs); a burst's threads wait idle for the next burst
+ * and are stopped down to the pool's size once it stands still; a retiring thread that never says it is idle is
  * stopped at the grace and never reused; a thread that fails with an uncaught error ends its
  * process with that error; stopAll ends every worker, a retiring one's included, without waiting
  * out its grace; a restarted service takes a standby worker (made a while after boot, or after a
@@ -17,7 +18,7 @@ import type { Worker } from 'node:worker_threads';
 import { Keel } from '../../src/api/keel.js';
 import { System } from '../../src/system/system.js';
 import { PooledHost } from '../../src/platform/common/pooled-host.js';
-import type { PoolPolicy } from '../../src/platform/common/pool-policy.js';
+import { type PoolPolicy, poolPolicy } from '../../src/platform/common/pool-policy.js';
 import type { ThreadDriver, WorkerKind } from '../../src/platform/common/thread-driver.js';
 import { nodeKeelHost } from '../../src/platform/node/index.js';
 import { nodeThreadDriver } from '../../src/platform/node/node-host.js';
@@ -34,8 +35,8 @@ class Probe {
   /** The worker each process was given. */
   readonly workerOf = new Map<number, Worker>();
   terminated = 0;
-  /** Refills scheduled. */
-  refills = 0;
+  /** Timers asked for, by their delay (ms). */
+  readonly timers: number[] = [];
   /** Withhold every worker's `idle` from the host. */
   dropIdle = false;
 
@@ -62,7 +63,7 @@ class Probe {
     },
     hold: (worker, keepsHostAlive) => nodeThreadDriver.hold(worker, keepsHostAlive),
     later: (fn, ms) => {
-      this.refills++;
+      this.timers.push(ms);
       nodeThreadDriver.later(fn, ms);
     },
   };
@@ -108,13 +109,35 @@ test('a pool of size 0 starts no warm worker; retired threads still serve the ne
       await waitFor(() => host.threadsReused === i + 1, 5_000, `round ${i}'s thread back in the pool`);
     }
     assert.equal(probe.programWorkers(), 1, 'one worker served all three programs');
-    assert.equal(probe.refills, 0, 'no refill was ever scheduled');
+    assert.ok(!probe.timers.includes(poolPolicy().refillDelayMs), 'no refill was ever scheduled');
     for (const pid of pids) assert.deepEqual(gone.get(pid), ['the thread retired']);
   } finally {
     await within(keel.shutdown(), 10_000, 'shutdown');
   }
   assert.equal(host.liveThreads(), 0);
   assert.ok(probe.allEnded(), 'every worker ended, the idle one included');
+});
+
+test('a burst of programs leaves its threads idle for the next burst; once the pool stands still they are stopped down to its size', async () => {
+  const probe = new Probe();
+  const { keel, host } = await boot(probe, { size: 1, idleTrimMs: 300, serviceStandby: 0 });
+  const burst = async (tag: string): Promise<void> => {
+    const ps = await Promise.all([0, 1, 2, 3].map((i) => keel.spawn(prog('echo_args_env'), { args: ['echo_args_env', `${tag}-${i}`] })));
+    for (const [i, p] of ps.entries()) assert.equal((await within(p.result(), 20_000, `${tag} ${i}`)).stdout, `argc=2\nargv[0]=echo_args_env\nargv[1]=${tag}-${i}\n`);
+  };
+  try {
+    await burst('first');
+    await waitFor(() => host.threadsReused === 4, 5_000, 'the burst\'s four threads back in the pool');
+    const started = probe.programWorkers();
+    await burst('second');
+    assert.equal(probe.programWorkers(), started, 'the second burst started no worker');
+    await waitFor(() => host.threadsReused === 8, 5_000, 'back again');
+    const live = (): number => probe.created.filter((c) => c.kind === 'program' && !probe.exited.has(c.worker)).length;
+    await waitFor(() => live() === 1, 5_000, 'the idle workers beyond the pool\'s size stopped');
+  } finally {
+    await within(keel.shutdown(), 10_000, 'shutdown');
+  }
+  assert.ok(probe.allEnded());
 });
 
 test('a retiring thread that never says it is idle is stopped at the grace, reported gone once, and not reused', async () => {

@@ -20,6 +20,12 @@ export interface PoolPolicy {
   readonly atBoot: number;
   /** Threads handed back by retired processes beyond this many are stopped, not kept. */
   readonly maxIdle: number;
+  /**
+   * Idle workers beyond `size` (threads a burst of programs handed back: a pipeline, a loop of
+   * short commands) are stopped once the pool has been neither taken from nor given to for this
+   * long; until then the next burst reuses them.
+   */
+  readonly idleTrimMs: number;
   /** After a start leaves the pool below `size`, the pool is topped up this much later. */
   readonly refillDelayMs: number;
   /** How long a retiring thread may take to say it is idle before it is stopped like any other. */
@@ -39,7 +45,8 @@ export function poolPolicy(overrides: Partial<PoolPolicy> = {}): PoolPolicy {
   return {
     size,
     atBoot: 1,
-    maxIdle: Math.max(size, 4),
+    maxIdle: Math.max(size, 16),
+    idleTrimMs: 10_000,
     refillDelayMs: 25,
     retireGraceMs: 2000,
     serviceStandby: 1,

@@ -25,6 +25,7 @@
  * worker back: the worker says `idle` once it has let go of its call slot; the thread is then
  * gone for the kernel and the worker goes back to the pool, warm — unless the pool already holds
  * `maxIdle`, or the worker says nothing within `retireGraceMs`: then it is stopped like any other.
+ * Idle workers beyond `size` are stopped once the pool has stood still for `idleTrimMs`.
  * An attached process (WasmBoot.attached: the node:wasi drop-in) gets no worker: its start data
  * waits for the embedder's own thread (`takeAttached`), and `attachedDone` is its thread's end.
  *
@@ -141,6 +142,7 @@ export class PooledHost<W> implements SystemHost {
     // started after boot is a restart: it takes a standby, and leaves one for the next.
     if (kind === 'service') this.serviceWorkers++;
     const ready = kind === 'program' ? this.pool.shift() : this.up ? this.standby.shift() : undefined;
+    if (kind === 'program') this.poolMoves++;
     const worker = ready ?? this.newWorker(kind, `${process.pid}:${process.name}`);
     this.driver.hold(worker.handle, true);
     const control = this.driver.run(worker.handle, start);
@@ -303,7 +305,29 @@ export class PooledHost<W> implements SystemHost {
     else {
       this.threadsReused++;
       this.park(t.worker);
+      this.poolMoves++;
+      this.scheduleTrim();
     }
+  }
+
+  /** Takes from and returns to the pool so far: a trim waits for it to stand still. */
+  private poolMoves = 0;
+  private trimPending = false;
+
+  /** Once the pool has stood still for `idleTrimMs`, stop the idle workers beyond `size`. */
+  private scheduleTrim(): void {
+    if (this.trimPending || this.pool.length <= this.policy.size) return;
+    this.trimPending = true;
+    const movesThen = this.poolMoves;
+    this.driver.later(() => {
+      this.trimPending = false;
+      if (this.closing) return;
+      if (this.poolMoves !== movesThen) {
+        this.scheduleTrim();
+        return;
+      }
+      while (this.pool.length > this.policy.size) void this.terminate(this.pool.shift()!);
+    }, this.policy.idleTrimMs);
   }
 
   /** Terminate `t`'s worker; its thread is gone once the worker is. */
