@@ -20,6 +20,7 @@ export interface NodeStat {
 export interface FileSystemOps {
   lookup(dir: number, name: string): { node: number; type: number } | number;
   getattr(node: number): NodeStat | number;
+  /** The bytes may be a view the file system reuses: valid until its next call (the service copies them into the reply at once). */
   read(node: number, offset: number, length: number): Uint8Array | number;
   write(node: number, offset: number, data: Uint8Array, append: boolean): { written: number; end: number } | number;
   create(dir: number, name: string, type: number, exclusive: boolean, target: string): { node: number; type: number; created: number } | number;

@@ -47,6 +47,8 @@ export interface HostfsConfig {
 
 /** Largest read served in one call; shorter reads are always allowed. */
 const MAX_READ = 16 << 20;
+/** Reads up to this size go through one buffer kept for them (no allocation per read). */
+const REUSED_READ_BYTES = 1 << 20;
 /** Directory listings kept for clients paging through them. */
 const LISTINGS = 8;
 const DEFAULT_MAX_DESCRIPTORS = 1024;
@@ -152,6 +154,16 @@ export class Hostfs implements FileSystemOps {
     }
   }
 
+  /** Reused by reads up to REUSED_READ_BYTES (FileSystemOps.read: the caller copies the bytes out before its next call). */
+  private reused = new Uint8Array(0);
+
+  /** A buffer of `length` bytes to read into: the reused one, grown as needed, or (a larger read) one of its own. */
+  private readBuffer(length: number): Uint8Array {
+    if (length > REUSED_READ_BYTES) return new Uint8Array(length);
+    if (this.reused.length < length) this.reused = new Uint8Array(Math.max(length, 64 * 1024));
+    return this.reused.subarray(0, length);
+  }
+
   /** A directory's entries changed through this instance: its kept listing is out of date. */
   private changed(dir: number): void {
     this.listings.delete(dir);
@@ -175,7 +187,7 @@ export class Hostfs implements FileSystemOps {
   read(id: number, offset: number, length: number): Uint8Array | number {
     if (!Number.isSafeInteger(offset) || offset < 0) return Errno.INVAL;
     return this.run(() => this.withFd(id, (fd) => {
-      const buf = new Uint8Array(Math.min(length, MAX_READ));
+      const buf = this.readBuffer(Math.min(length, MAX_READ));
       return buf.subarray(0, this.host.read(fd, buf, offset));
     }));
   }
