@@ -422,6 +422,15 @@ export class Keel {
   shutdown(): Promise<void> {
     return this.system.shutdown();
   }
+
+  /**
+   * @internal For a host process that exits right after (the `keel` command): shutdown's sync,
+   * ended processes and unlocked disks, without waiting for the workers' teardown, which the
+   * exit does. Its workers are still ending when it resolves: never for a process that goes on.
+   */
+  shutdownBeforeExit(): Promise<void> {
+    return this.system.shutdownBeforeExit();
+  }
 }
 
 export { KeelError, KeelProcess };

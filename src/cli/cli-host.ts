@@ -35,6 +35,11 @@ export interface CliHost {
    * each request (SIGUSR2); returns how to stop listening.
    */
   onFaultSignal?(inject: () => void): () => void;
+  /**
+   * The host process exits as soon as the command returns (the `keel` command): the system's
+   * shutdown need not wait for its workers' teardown (Keel.shutdownBeforeExit).
+   */
+  readonly exitsAfter?: boolean;
 }
 
 /** Split `HOST::GUEST` (wasmtime's syntax); GUEST defaults to HOST as written. */
@@ -102,6 +107,6 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
     return reportError(host, e);
   } finally {
     stopFaults?.();
-    await keel.shutdown();
+    await (host.exitsAfter ? keel.shutdownBeforeExit() : keel.shutdown());
   }
 }

@@ -36,6 +36,8 @@ const host: CliHost = {
   usrImage: () => keelImage('KEEL_USR_IMAGE', 'usr.img'),
   registry: npmRegistry,
   term: process.env['TERM'] ?? 'dumb',
+  // keelMain's status goes straight to process.exit (below), which ends the workers with it.
+  exitsAfter: true,
   // Fault injection from outside (test/system/restart.test.ts): with KEEL_FAULT_SIGNAL=1, each
   // SIGUSR2 sent to the keel process kills the worker that runs the VFS.
   ...(process.env['KEEL_FAULT_SIGNAL'] === '1' ? {
