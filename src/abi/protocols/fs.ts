@@ -61,6 +61,27 @@ export interface DirEntry {
   readonly name: string;
 }
 
+/**
+ * The walk's rule, for both sides of `walk`: look `names` up one in the other from `dir`, stopping
+ * after a node that is not a directory, at a failing lookup (error: its errno), or where `lookup`
+ * has no answer (undefined: a cache that does not know; error 0).
+ */
+export function walkNames(
+  dir: number, names: readonly string[], lookup: (dir: number, name: string) => { node: number; type: number } | number | undefined,
+): { found: { node: number; type: number }[]; error: number } {
+  const found: { node: number; type: number }[] = [];
+  let at = dir;
+  for (const name of names) {
+    const f = lookup(at, name);
+    if (f === undefined) break;
+    if (typeof f === 'number') return { found, error: f };
+    found.push(f);
+    if (f.type !== FileType.DIRECTORY) break;
+    at = f.node;
+  }
+  return { found, error: 0 };
+}
+
 /** Bytes per component in a walk reply. */
 const WALK_ENTRY_BYTES = 12;
 

@@ -101,10 +101,10 @@ export class PooledHost<W> implements SystemHost {
   private readonly pool: HostWorker<W>[] = [];
   /** Fresh service workers waiting for a service to restart (see the header). */
   private readonly standby: HostWorker<W>[] = [];
-  private standbyPending = false;
   /** Terminations under way (stopAll waits for them). */
   private readonly ending = new Set<Promise<void>>();
-  private refillPending = false;
+  /** Timers set and not yet fired, by what they are for: at most one of each (laterOnce). */
+  private readonly pending = new Set<'refill' | 'standby' | 'trim'>();
   private closing = false;
   /** The system has booted: the pool may be topped up. */
   private up = false;
@@ -248,12 +248,18 @@ export class PooledHost<W> implements SystemHost {
 
   /** The one place a refill is decided: after a start left the pool short, a little later. */
   private scheduleRefill(): void {
-    if (!this.up || this.refillPending || this.pool.length >= this.policy.size) return;
-    this.refillPending = true;
+    if (!this.up || this.pool.length >= this.policy.size) return;
+    this.laterOnce('refill', this.policy.refillDelayMs, () => this.refill());
+  }
+
+  /** Run `fn` in `ms` unless a timer for `what` is already set (then that one serves). */
+  private laterOnce(what: 'refill' | 'standby' | 'trim', ms: number, fn: () => void): void {
+    if (this.pending.has(what)) return;
+    this.pending.add(what);
     this.driver.later(() => {
-      this.refillPending = false;
-      this.refill();
-    }, this.policy.refillDelayMs);
+      this.pending.delete(what);
+      fn();
+    }, ms);
   }
 
   private refill(): void {
@@ -263,12 +269,8 @@ export class PooledHost<W> implements SystemHost {
 
   /** After a restart took (or could not find) a standby: make the standbys up, a little later. */
   private scheduleStandby(): void {
-    if (this.standbyPending || this.standby.length >= this.policy.serviceStandby) return;
-    this.standbyPending = true;
-    this.driver.later(() => {
-      this.standbyPending = false;
-      this.makeStandbys();
-    }, this.policy.refillDelayMs);
+    if (this.standby.length >= this.policy.serviceStandby) return;
+    this.laterOnce('standby', this.policy.refillDelayMs, () => this.makeStandbys());
   }
 
   private makeStandbys(): void {
@@ -312,22 +314,16 @@ export class PooledHost<W> implements SystemHost {
 
   /** Takes from and returns to the pool so far: a trim waits for it to stand still. */
   private poolMoves = 0;
-  private trimPending = false;
 
   /** Once the pool has stood still for `idleTrimMs`, stop the idle workers beyond `size`. */
   private scheduleTrim(): void {
-    if (this.trimPending || this.pool.length <= this.policy.size) return;
-    this.trimPending = true;
+    if (this.pool.length <= this.policy.size) return;
     const movesThen = this.poolMoves;
-    this.driver.later(() => {
-      this.trimPending = false;
+    this.laterOnce('trim', this.policy.idleTrimMs, () => {
       if (this.closing) return;
-      if (this.poolMoves !== movesThen) {
-        this.scheduleTrim();
-        return;
-      }
-      while (this.pool.length > this.policy.size) void this.terminate(this.pool.shift()!);
-    }, this.policy.idleTrimMs);
+      if (this.poolMoves !== movesThen) this.scheduleTrim();
+      else while (this.pool.length > this.policy.size) void this.terminate(this.pool.shift()!);
+    });
   }
 
   /** Terminate `t`'s worker; its thread is gone once the worker is. */

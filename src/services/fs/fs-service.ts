@@ -8,7 +8,7 @@ import type { Service } from '../../ipc/call-context.js';
 import { serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS } from '../../abi/errno.js';
 import { Errno } from '../../abi/errno.js';
-import { FileType, fsProtocol, packWalk } from '../../abi/protocols/fs.js';
+import { FileType, fsProtocol, packWalk, walkNames } from '../../abi/protocols/fs.js';
 import type { PageCache } from './page-cache.js';
 import type { ChangeWord } from './change-word.js';
 
@@ -57,19 +57,7 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
     walk: (r) => {
-      const found: { node: number; type: number }[] = [];
-      let dir = r.dir;
-      let error = 0;
-      for (const name of r.names.split('/')) {
-        const f = fs.lookup(dir, name);
-        if (typeof f === 'number') {
-          error = f;
-          break;
-        }
-        found.push(f);
-        if (f.type !== FileType.DIRECTORY) break;
-        dir = f.node;
-      }
+      const { found, error } = walkNames(r.dir, r.names.split('/'), (dir, name) => fs.lookup(dir, name));
       return { error, count: found.length, found: packWalk(found) };
     },
     getattr: (r) => fs.getattr(r.node),

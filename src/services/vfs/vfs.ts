@@ -12,7 +12,7 @@
 import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
-import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, type FsProtocol } from '../../abi/protocols/fs.js';
+import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, walkNames, type FsProtocol } from '../../abi/protocols/fs.js';
 import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
@@ -250,15 +250,10 @@ export class Vfs implements WalkFs {
    */
   walkMany(mount: number, dir: number, names: readonly string[]): { found: { node: number; type: number }[]; error: number } {
     const cache = this.lookupCache(mount);
-    const found: { node: number; type: number }[] = [];
-    let at = dir;
-    while (found.length < names.length) {
-      const hit = cache?.get(at, names[found.length]!);
-      if (!hit) break;
-      found.push(hit);
-      if (hit.type !== FileType.DIRECTORY) return { found, error: 0 };
-      at = hit.node;
-    }
+    const { found } = walkNames(dir, names, (d, name) => cache?.get(d, name));
+    const last = found[found.length - 1];
+    if (last !== undefined && last.type !== FileType.DIRECTORY) return { found, error: 0 };
+    let at = last?.node ?? dir;
     const rest = names.length - found.length;
     if (rest === 0) return { found, error: 0 };
     if (rest === 1) {
