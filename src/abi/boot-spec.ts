@@ -80,6 +80,8 @@ export interface WasmBoot {
   readonly attached?: boolean;
   /** Send each close at once instead of carrying it on the next open (for measuring what the deferral buys). */
   readonly closeAtOnce?: boolean;
+  /** Send every file read and write to the VFS instead of straight to the file system (for measuring what direct files buy). */
+  readonly noDirectFiles?: boolean;
 }
 
 export interface ServiceEntry {

@@ -59,9 +59,11 @@ export class CallSlot {
   /**
    * Make a call through `handle` (0 for a kernel call) to the server thread of `queue`.
    * Registers and bulk must already hold the request. Returns the transport status.
+   * `sender`: whose handle table `handle` is in — this slot's process, or the process whose
+   * forward this call is (a local kernel's direct file: docs/decisions/018-direct-files.md).
    */
-  call(queue: number, handle: number, label: number): Status {
-    const q = this.prepare(queue, handle, label);
+  call(queue: number, handle: number, label: number, sender = this.pid): Status {
+    const q = this.prepare(queue, handle, label, sender);
     if (q === null) return Status.PEER_CLOSED;
     const timed = this.calls % SAMPLE_EVERY === 0;
     const t0 = timed ? this.clock() : 0;
@@ -89,14 +91,14 @@ export class CallSlot {
   }
 
   /** Write the call header; the queue to post to, or null if its server is gone. */
-  private prepare(queue: number, handle: number, label: number): ReceiveQueue | null {
+  private prepare(queue: number, handle: number, label: number, sender = this.pid): ReceiveQueue | null {
     const i32 = this.i32;
     const b = this.base;
     if (i32[b + SlotWord.STOPPED] !== 0) this.parkWhileStopped();
     this.calls++;
     i32[b + SlotWord.CALLS] = this.calls;
     i32[b + SlotWord.QUEUE] = queue;
-    i32[b + SlotWord.SENDER] = this.pid;
+    i32[b + SlotWord.SENDER] = sender;
     i32[b + SlotWord.ORIGIN] = this.pid;
     i32[b + SlotWord.HANDLE] = handle;
     i32[b + SlotWord.LABEL] = label;

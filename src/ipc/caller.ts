@@ -63,6 +63,21 @@ export class Caller {
     return this.slot.call(r.queue, handle, label);
   }
 
+  /**
+   * Post a call another process would have forwarded: through `handle` of `holder`'s table, to
+   * the server behind it, while that server's incarnation is still `incarnation` (a restarted
+   * server may give the request's names to other objects). The server authorises it from
+   * `holder`'s table, as the holder's own forward; the reply comes to this thread's slot. Null,
+   * with nothing posted, when the route is gone, the server has been restarted, or this thread
+   * serves calls itself (the caller then asks the holder instead).
+   */
+  invokeAs(holder: number, handle: number, label: number, incarnation: number): Status | null {
+    const r = this.route;
+    if (this.local !== null || resolveRoute(this.arena, holder, handle, r) !== Status.OK) return null;
+    if (Atomics.load(this.arena.i32, this.arena.objectWord(r.endpoint) + ObjectWord.SERVES) !== incarnation) return null;
+    return this.slot.call(r.queue, handle, label, holder);
+  }
+
   /** The same, without blocking the thread (kernel thread and other event-loop callers). */
   invokeAsync(handle: number, label: number): Promise<Status> {
     const r = this.route;

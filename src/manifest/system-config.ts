@@ -72,9 +72,10 @@ export interface SystemConfig {
    * Turn off a fast path, to measure what it buys (npm run bench's ablation rows); all are on by
    * default. `changeWords`: file systems get no change word, so an open returns no attributes and
    * every fstat is a call. `deferredClose`: a program's closes are sent at once (its own children
-   * keep the default).
+   * keep the default). `directFiles`: a program's file reads and writes go through the VFS
+   * instead of straight to the file system (docs/decisions/018-direct-files.md).
    */
-  readonly fastPaths?: { readonly changeWords?: boolean; readonly deferredClose?: boolean };
+  readonly fastPaths?: { readonly changeWords?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean };
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

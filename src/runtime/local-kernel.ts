@@ -19,6 +19,7 @@ import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
+import { DirectFiles } from './direct-files.js';
 import { AnswerCache } from './answer-cache.js';
 import { RecoveringVfsClient } from './recovering-vfs.js';
 import { SessionRecovery } from './session-recovery.js';
@@ -50,8 +51,14 @@ export class LocalKernel {
   /** Page-cache tokens of the files this process reads (reads without IPC). */
   readonly fileTokens: FileTokens;
 
-  /** `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once. */
-  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true) {
+  /** Open files whose reads and writes go straight to their file system (direct-files.ts). */
+  readonly direct: DirectFiles;
+
+  /**
+   * `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once.
+   * `directFiles`: take the direct files opens grant; false sends every read and write to the VFS.
+   */
+  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true, directFiles = true) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.rawVfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
     this.recovery = new SessionRecovery(caller, vfsHandle, {
@@ -68,6 +75,7 @@ export class LocalKernel {
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
+    this.direct = new DirectFiles(caller, vfsHandle, directFiles);
     this.answers = new AnswerCache(caller.arena);
   }
 
@@ -140,11 +148,23 @@ export class LocalKernel {
     if (!FdTable.release(e) || e.kind === 'console') return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
     else if (e.kind === 'file' || e.kind === 'dir') {
-      if (e.kind === 'file') this.fileTokens.forget(e.fid);
+      if (e.kind === 'file') this.forgetFile(e.fid);
       this.flushClose();
       if (this.deferClose) this.pendingClose = e.fid;
       else this.vfs.call('close', { fid: e.fid });
     } else this.vfs.call('close', { fid: e.fid });
+  }
+
+  /** An open the process keeps: take the page-cache token and the direct file its reply carries. */
+  opened(r: VfsOpenReply): void {
+    this.fileTokens.opened(r);
+    this.direct.opened(r);
+  }
+
+  /** A file's fid is being closed: forget what was kept for it. */
+  forgetFile(fid: number): void {
+    this.fileTokens.forget(fid);
+    this.direct.forget(fid);
   }
 
   /** The fid whose close the next open carries (-1: none). */
@@ -260,7 +280,7 @@ export class LocalKernel {
       regs[VW.request.regs.append!] = append ? 1 : 0;
       regs[VW.request.bulk.data![0]] = 0;
       regs[VW.request.bulk.data![1]] = n;
-      const t = this.caller.invoke(this.vfs.handle, VW.label);
+      const t = this.direct.invoke(fid, true) ?? this.caller.invoke(this.vfs.handle, VW.label);
       if (t !== Status.OK || regs[0] !== 0) {
         const e = t !== Status.OK ? -1 : regs[0]!;
         // Lost session: re-establish it and write the chunk again (at an offset it lands on the
@@ -303,7 +323,7 @@ export class LocalKernel {
         regs[VR.request.regs.offset!] = offset + total;
         regs[VR.request.regs.length!] = want;
         regs[VR.request.regs.flags!] = 0;
-        const t = this.caller.invoke(this.vfs.handle, VR.label);
+        const t = this.direct.invoke(fid, false) ?? this.caller.invoke(this.vfs.handle, VR.label);
         if (t !== Status.OK || regs[0] !== 0) {
           const e = t !== Status.OK ? -1 : regs[0]!;
           // Lost session: re-establish it and read again at the same offset.

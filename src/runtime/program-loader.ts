@@ -68,7 +68,7 @@ function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: numbe
     if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
     return compile(name, bytes, memoryBytes);
   } finally {
-    lk.fileTokens.forget(fid);
+    lk.forgetFile(fid);
     lk.vfs.call('close', { fid });
   }
 }
@@ -81,7 +81,7 @@ export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number):
   try {
     const f = lk.open(rootFid, 1, openFlags(0, FID_READ), path.replace(/^\/+/, ''));
     if (typeof f === 'number') return `cannot load ${path}: ${errnoName(f)}`;
-    lk.fileTokens.opened(f);
+    lk.opened(f);
     return loadFid(lk, path, f.fid, memoryBytes);
   } finally {
     lk.vfs.call('close', { fid: rootFid });

@@ -68,6 +68,7 @@ export class Programs {
       preopens: opts.preopens, vfs: 0, console: 1, ...extra,
       ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.attached ? { attached: true } : {}),
       ...(this.config.fastPaths?.deferredClose === false ? { closeAtOnce: true } : {}),
+      ...(this.config.fastPaths?.directFiles === false ? { noDirectFiles: true } : {}),
     };
     return this.launch(opts.program, handles, boot, opts.limits);
   }

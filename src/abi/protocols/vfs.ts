@@ -25,6 +25,8 @@ const stat = { dev: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', a
 export const LOOKUP_FOLLOW = 1;
 /** oflags bits (WASI). */
 export const OFLAG_CREAT = 1, OFLAG_DIRECTORY = 2, OFLAG_EXCL = 4, OFLAG_TRUNC = 8;
+/** open's `direct` bits: what the local kernel may post straight to the file's file system. */
+export const DIRECT_READ = 1, DIRECT_WRITE = 2;
 /** Bits of write's `append` and read's `flags`. */
 export const IO_APPEND = 1, IO_NONBLOCK = 2;
 /** open's and statPath's `want`: a failure the namespace alone decided comes back as a reply with its token (errno ≠ 0). */
@@ -44,7 +46,7 @@ export function splitOpenFlags(packed: number): { oflags: number; access: number
 
 export const vfsProtocol = defineProtocol('vfs', {
   openRoot: { label: 1, request: { path: 'str' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Open a VFS absolute path as a directory (preopens).' },
-  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', close: 'u32', want: 'u32', path: 'str' }, reply: { fid: 'u32', errno: 'u32', cached: 'u32', generation: 'f64', changeWord: 'f64', change: 'f64', ...stat }, doc: 'close: 1 + a fid of the caller\'s to close first (0: none), so a close needs no call of its own. want: WANT_KEPT_FAILURES to get a failure the namespace alone decided as a reply (errno, with its token) instead of an error. cached: 1 + the page-cache entry of a file opened for reading that its file system has cached (0: none), with the token generation (for the local kernel). changeWord ≥ 0: the attributes (or the failure) stay true while that arena word keeps the value `change` (-1: no such promise).' },
+  open: { label: 2, request: { dir: 'u32', lookup: 'u32', oflags: 'u32', close: 'u32', want: 'u32', path: 'str' }, reply: { fid: 'u32', errno: 'u32', cached: 'u32', generation: 'f64', changeWord: 'f64', change: 'f64', ...stat, direct: 'u32', holder: 'u32', via: 'f64', node: 'f64', from: 'f64' }, doc: 'close: 1 + a fid of the caller\'s to close first (0: none), so a close needs no call of its own. want: WANT_KEPT_FAILURES to get a failure the namespace alone decided as a reply (errno, with its token) instead of an error. cached: 1 + the page-cache entry of a file opened for reading that its file system has cached (0: none), with the token generation (for the local kernel). changeWord ≥ 0: the attributes (or the failure) stay true while that arena word keeps the value `change` (-1: no such promise). direct ≠ 0 (DIRECT_READ | DIRECT_WRITE): the fid\'s reads and writes may be posted by the local kernel straight to its file system as the VFS forwards them — through handle `via` of process `holder` (the VFS), with register 1 = `node`, while that file system\'s incarnation is `from` (docs/decisions/018-direct-files.md).' },
   close: { label: 3, request: { fid: 'u32' }, reply: {} },
   read: { label: 4, request: { fid: 'u32', offset: 'f64', length: 'u32', flags: 'u32' }, reply: { data: 'bytes' }, doc: 'flags: IO_NONBLOCK. On a pipe: waits for data; empty data = end of input.' },
   write: { label: 5, request: { fid: 'u32', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append: IO_APPEND | IO_NONBLOCK. On a pipe: writes what fits, waiting for room if nothing does; EPIPE with no reader.' },

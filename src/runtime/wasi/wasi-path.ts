@@ -51,7 +51,7 @@ export function pathFunctions(ctx: ShimContext) {
       const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
       const r = lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path);
       if (typeof r === 'number') return r;
-      lk.fileTokens.opened(r);
+      lk.opened(r);
       const origin = originUnder(dir, path, dirflags & 1, openFlags(oflags, access));
       return place(r.fid, r.type, LocalKernel.attributesFromOpen(r));
 
@@ -65,6 +65,7 @@ export function pathFunctions(ctx: ShimContext) {
         if (origin) entry.origin = origin;
         const fd = fds.add(entry);
         if (fd < 0) {
+          lk.forgetFile(fid);
           lk.vfs.call('close', { fid });
           return Errno.MFILE;
         }

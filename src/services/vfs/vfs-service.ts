@@ -48,7 +48,7 @@ function keptFailure(errno: number, facts: WalkFacts) {
   if (errno !== facts.decided || !facts.oneFs || facts.word < 0) return errno;
   return {
     fid: 0, errno, cached: 0, generation: 0, changeWord: facts.word, change: facts.change,
-    dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n,
+    dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n, direct: 0, holder: 0, via: 0, node: 0, from: 0,
   };
 }
 

@@ -13,11 +13,12 @@ import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, walkNames, type FsProtocol } from '../../abi/protocols/fs.js';
-import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC, vfsProtocol } from '../../abi/protocols/vfs.js';
+import { DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { LookupCache } from './lookup-cache.js';
 import { NodeHolds, type OpenToken } from './node-holds.js';
+import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
 
 export interface MountSpec {
   /** Absolute VFS path, e.g. `/` or `/mnt/0`. */
@@ -82,6 +83,9 @@ interface OpenFile {
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
 
+/** An open's reply without a direct file. */
+const NO_DIRECT = { direct: 0, holder: 0, via: 0, node: 0, from: 0 };
+
 const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
 
 interface Session {
@@ -95,17 +99,6 @@ const MAX_FIDS_PER_SESSION = 4096;
 /** Open files on host-backed file systems one session may hold (a program's share of host descriptors). */
 export const DEFAULT_HOST_FILES_PER_SESSION = 1024;
 
-// read and write are forwarded by rewriting register 1 (fid → node); the layouts must agree.
-function checkForwardLayouts(): void {
-  const v = vfsProtocol.layouts, f = fsProtocol.layouts;
-  const same = (a: object, b: object): boolean => JSON.stringify(a) === JSON.stringify(b);
-  if (v.read.request.regs.fid !== 1 || f.read.request.regs.node !== 1 || v.write.request.regs.fid !== 1 || f.write.request.regs.node !== 1
-    || !same(v.read.reply.bulk, f.read.reply.bulk) || !same(v.write.reply.regs, f.write.reply.regs)
-    || !same(v.write.request.bulk, f.write.request.bulk) || v.write.request.regs.append !== f.write.request.regs.append) {
-    throw new Error('vfs/fs read-write layouts diverged: forwarding would corrupt messages');
-  }
-}
-checkForwardLayouts();
 
 export class Vfs implements WalkFs {
   private readonly mounts: Mount[] = [];
@@ -563,6 +556,22 @@ export class Vfs implements WalkFs {
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
       dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
+      ...this.directGrant(badge, fid),
+    };
+  }
+
+  /**
+   * What a local kernel needs to post `fid`'s reads and writes to its file system itself, as
+   * prepareForward would (docs/decisions/018-direct-files.md): the file system's handle in this
+   * VFS's table, the node, the rights the fid has and the file system's incarnation at the open.
+   * None for directories, pipes and a file system restarted since.
+   */
+  private directGrant(badge: number, fid: number): { direct: number; holder: number; via: number; node: number; from: number } {
+    const f = this.fid(badge, fid);
+    if (typeof f === 'number' || f.pipe || f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
+    return {
+      direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
+      holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from,
     };
   }
 
@@ -697,7 +706,7 @@ export class Vfs implements WalkFs {
     if (f.pipe) return -Errno.SPIPE;
     if (f.place.type === FileType.DIRECTORY) return -Errno.ISDIR;
     if (write ? !f.write : !f.read) return -Errno.BADF;
-    regs[fsProtocol.layouts.read.request.regs.node!] = f.place.node;
+    regs[FORWARD_REGISTER] = f.place.node;
     return this.fs(f.place.mount).handle;
   }
 
