@@ -176,14 +176,14 @@ async function keelRun(system: System, module: WebAssembly.Module, args: string[
  * `on`: where Keel's copy of the files is — true: the root tmpfs; false: the host directory
  * node:wasi uses (hostfs); 'diskfs': a diskfs on a disk image in another host directory.
  */
-async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, on: boolean | 'diskfs', layout: Layout = 'default', arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
+async function wasmBench(name: string, variant: string, program: string, args: (dir: string) => string[], rounds: number, on: boolean | 'diskfs', layout: Layout = 'default', arena: ArenaConfig = DEFAULT_ARENA_CONFIG, fastPaths?: SystemConfig['fastPaths']): Promise<void> {
   variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
   const diskDir = mkdtempSync(join(tmpdir(), 'keel-bench-disk-'));
   const module = new WebAssembly.Module(readFileSync(prog(program)));
   const disks = on === 'diskfs' ? [{ image: join(diskDir, 'disk.img'), vfsPath: '/disk', size: 256 * 1024 * 1024 }] : [];
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }], disks }), arena);
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: dir, vfsPath: '/mnt/0' }], disks }, true, fastPaths), arena);
   try {
     const k: number[] = [];
     const b: number[] = [];
@@ -353,7 +353,14 @@ async function main(): Promise<void> {
     await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), hostfs`, 'fault_writer', appendArgs, rounds, false);
     await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), diskfs`, 'fault_writer', appendArgs, rounds, 'diskfs');
   }
-  if (wanted('file-write-small')) await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', (d) => [`${d}/w`, quick ? '20000' : '100000', '64'], rounds, false);
+  if (wanted('file-write-small')) {
+    const smallWrites = (d: string): string[] => [`${d}/w`, quick ? '20000' : '100000', '64'];
+    await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', smallWrites, rounds, false);
+    // Ablation: every write through the VFS (no direct files), with the VFS in a worker of its own
+    // (three threads a write) and coalesced with tmpfs (one thread either way).
+    await wasmBench('file-write-small', '100k × 64 B, tmpfs, no direct files', 'write_small', smallWrites, rounds, true, 'isolated', DEFAULT_ARENA_CONFIG, { directFiles: false });
+    await wasmBench('file-write-small', '100k × 64 B, tmpfs, no direct files', 'write_small', smallWrites, rounds, true, 'default', DEFAULT_ARENA_CONFIG, { directFiles: false });
+  }
 
   const header = ['benchmark', 'variant', 'keel', 'node:wasi', 'ratio', 'unit'];
   const table = rows.map((r) => [r.benchmark, r.variant, r.keel.toFixed(r.keel < 100 ? 2 : 0), r.baseline === null ? '-' : r.baseline.toFixed(2), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}×`, r.unit]);

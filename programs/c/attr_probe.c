@@ -3,6 +3,10 @@
  * so a test can interleave two processes on the same files and see exactly what each observes.
  *
  *   open PATH        open PATH read-only and keep it as the current fd     -> ok | err ERRNO
+ *   wopen PATH       open PATH read-write (created if missing) as the current fd -> ok | err ERRNO
+ *   pwrite OFF TEXT  write TEXT at offset OFF of the current fd             -> ok | err ERRNO
+ *   pread OFF N      read N bytes at offset OFF of the current fd           -> data TEXT | err ERRNO
+ *   writes N         N times: write one byte at the current fd's offset    -> ok | err ERRNO
  *   fstat            the current fd's size and link count                   -> size S nlink N
  *   close            close the current fd                                   -> ok
  *   append PATH [TEXT] open PATH for appending (created if missing), write TEXT, close -> ok
@@ -39,6 +43,27 @@ static void run(char *line) {
     if (!strcmp(cmd, "open") && a) {
         current = open(a, O_RDONLY);
         if (current < 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "wopen") && a) {
+        current = open(a, O_RDWR | O_CREAT, 0644);
+        if (current < 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "pwrite") && a) {
+        if (!b) b = "";
+        size_t n = strlen(b);
+        if (pwrite(current, b, n, atoll(a)) != (ssize_t)n) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "pread") && a && b) {
+        char buf[256];
+        size_t want = (size_t)atol(b);
+        if (want >= sizeof buf) want = sizeof buf - 1;
+        ssize_t got = pread(current, buf, want, atoll(a));
+        if (got < 0) { answer_errno(); return; }
+        buf[got] = 0;
+        printf("data %s\n", buf);
+    } else if (!strcmp(cmd, "writes") && a) {
+        long n = atol(a);
+        for (long i = 0; i < n; i++) {
+            if (write(current, "x", 1) != 1) { answer_errno(); return; }
+        }
+        printf("ok\n");
     } else if (!strcmp(cmd, "fstat")) {
         if (fstat(current, &st) != 0) answer_errno();
         else printf("size %lld nlink %llu\n", (long long)st.st_size, (unsigned long long)st.st_nlink);

@@ -80,7 +80,9 @@ export class DirectFiles {
     const regs = this.caller.regs;
     regs[FORWARD_REGISTER] = d.node;
     const t = this.caller.invokeAs(d.holder, d.via, write ? FS_WRITE_LABEL : FS_READ_LABEL, d.from);
-    if (t === null) {
+    // Refused before it ran (the VFS's handle went away after the check: the VFS died): as if
+    // there were no grant. Any other failure is the call's own, answered as the VFS's forward's.
+    if (t === null || t === Status.BAD_HANDLE || t === Status.WRONG_TYPE || t === Status.ACCESS_DENIED) {
       regs[FORWARD_REGISTER] = fid;
       this.byFid.delete(fid);
       return null;

@@ -63,8 +63,15 @@ export class LocalKernel {
     this.rawVfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
     this.recovery = new SessionRecovery(caller, vfsHandle, {
       openRoot: (path) => result(this.rawVfs.call('openRoot', { path })),
-      open: (dir, lookup, oflags, path) => result(this.rawVfs.call('open', { dir, lookup, oflags, close: 0, want: 0, path })),
-      close: (fid) => { this.rawVfs.call('close', { fid }); },
+      open: (dir, lookup, oflags, path) => {
+        const r = result(this.rawVfs.call('open', { dir, lookup, oflags, close: 0, want: 0, path }));
+        if (typeof r !== 'number') this.direct.opened(r);
+        return r;
+      },
+      close: (fid) => {
+        this.forgetFile(fid);
+        this.rawVfs.call('close', { fid });
+      },
       write: (fid, offset, data) => {
         const r = this.rawVfs.call('write', { fid, offset, append: 0, data });
         return r.transport !== Status.OK ? Errno.IO : r.status;

@@ -5,7 +5,8 @@
  * and the files and directories it opened — on its own, and the call that found the session gone
  * is retried if repeating it cannot change its effect (see LocalKernel.vfs: recoveringClient).
  *
- * How a lost session shows: a transport error (the service died, or is not serving yet); EBADF
+ * How a lost session shows: a transport error (the service died, or is not serving yet; or
+ * BAD_HANDLE for a call the VFS forwarded under its own handle just before it died); EBADF
  * for a fid the local kernel holds while the VFS endpoint is served by a new incarnation (a
  * restarted VFS starts its fids elsewhere, so an old fid names nothing); or ESTALE, which a live
  * VFS answers for a fid whose file system was restarted since the open.
@@ -81,6 +82,9 @@ export class SessionRecovery {
 
   /** Does this failure mean the session (or one file's place in it) was lost? */
   lost(transport: number, errno: number): boolean {
+    // BAD_HANDLE while this process's own VFS handle resolves: the call was forwarded under the
+    // VFS's handle and the VFS died before the file system took it (refused unrun: safe to retry).
+    if (transport === Status.BAD_HANDLE) return this.caller.incarnation(this.vfsHandle) >= 0 || this.caller.servesWord(this.vfsHandle) >= 0;
     if (transport !== Status.OK) return transport === Status.PEER_CLOSED || transport === Status.BAD_STATE;
     if (errno === Errno.STALE) return true;
     return errno === Errno.BADF && this.incarnation >= 0 && this.caller.incarnation(this.vfsHandle) !== this.incarnation;

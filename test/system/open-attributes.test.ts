@@ -17,67 +17,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { type Keel, type KeelProcess } from '../../src/platform/node/index.js';
-import { prog, withKeel, within } from '../support/api-helpers.js';
+import { type Keel } from '../../src/platform/node/index.js';
+import { withKeel } from '../support/api-helpers.js';
+import { Probe, callsOf } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
 const ENOENT = 44;
-
-/** attr_probe driven a line at a time: `ask` sends one command and resolves with its one answer line. */
-class Probe {
-  private text = '';
-  private waiting: ((line: string) => void) | null = null;
-  private constructor(readonly process: KeelProcess, private readonly stdin: NonNullable<KeelProcess['stdin']>) {}
-
-  static async start(keel: Keel, dirs: readonly string[]): Promise<Probe> {
-    let probe: Probe | null = null;
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        probe!.received(chunk.toString());
-        done();
-      },
-    });
-    const p = await keel.spawn(prog('attr_probe'), { args: ['attr_probe'], stdin: 'pipe', stdout: sink, dirs: [...dirs] });
-    assert.ok(p.stdin, 'stdin is a pipe');
-    probe = new Probe(p, p.stdin);
-    return probe;
-  }
-
-  private received(text: string): void {
-    this.text += text;
-    const nl = this.text.indexOf('\n');
-    if (nl >= 0 && this.waiting) {
-      const line = this.text.slice(0, nl);
-      this.text = this.text.slice(nl + 1);
-      const w = this.waiting;
-      this.waiting = null;
-      w(line);
-    }
-  }
-
-  async ask(command: string): Promise<string> {
-    const answer = new Promise<string>((resolve) => {
-      this.waiting = resolve;
-    });
-    await this.stdin.write(`${command}\n`);
-    return within(answer, 20_000, `attr_probe's answer to ${JSON.stringify(command)}`);
-  }
-
-  async quit(): Promise<void> {
-    await this.stdin.write('quit\n');
-    const r = await within(this.process.result(), 20_000, 'attr_probe to exit');
-    assert.equal(r.exitCode, 0);
-  }
-}
-
-/** The IPC calls `p`'s thread has made so far (the process table's counter). */
-function callsOf(keel: Keel, p: KeelProcess): number {
-  const row = keel.processes().find((r) => r.pid === p.pid);
-  assert.ok(row, `process ${p.pid} is in the table`);
-  return row.calls;
-}
 
 /** The three kinds of file system, each as a directory both probes are given. */
 async function withEveryFileSystem(body: (keel: Keel, dir: string, kind: string) => Promise<void>): Promise<void> {

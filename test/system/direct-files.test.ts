@@ -1,0 +1,109 @@
+/**
+ * Direct files (docs/decisions/018-direct-files.md): a program's reads and writes on an open file
+ * go from its local kernel straight to the file system that holds the file, under the grant its
+ * open returned, instead of through the VFS.
+ *
+ * What must not change, on tmpfs, diskfs and a host directory: two processes holding the same
+ * file see each other's writes the moment they return, both ways, and a write past the end, a
+ * truncation by path and a read at the end answer as before. What changes, counted rather than
+ * timed: where the VFS runs in a worker of its own, the file's reads and writes cost the VFS no
+ * call at all (the file system's worker serves them). That a grant is not used past a restart of
+ * the VFS or the file system is restart.test.ts's: a program streaming through a held fd while
+ * either is killed 20 times ends with the same file as with no fault.
+ * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Keel } from '../../src/platform/node/index.js';
+import { withKeel } from '../support/api-helpers.js';
+import { Probe } from '../support/attr-probe.js';
+import { MANIFESTS } from '../support/manifest.js';
+
+const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
+
+/** Each kind of file system: the directory both probes get, and the service that holds it. */
+const FILE_SYSTEMS = [['/tmp/direct', 'tmpfs'], ['/disk', 'disk0'], ['/host', 'hostfs0']] as const;
+
+async function withEveryFileSystem(body: (keel: Keel, dir: string, fs: string) => Promise<void>): Promise<void> {
+  const host = mkdtempSync(join(tmpdir(), 'keel-direct-host-'));
+  const images = mkdtempSync(join(tmpdir(), 'keel-direct-disk-'));
+  try {
+    await withKeel(async (keel) => {
+      await keel.mkdir('/tmp/direct');
+      for (const [dir, fs] of FILE_SYSTEMS) await body(keel, dir, fs);
+    }, { manifest, dirs: { '/host': host }, disks: { '/disk': { image: join(images, 'disk.img'), size: 8 << 20 } } });
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+    rmSync(images, { recursive: true, force: true });
+  }
+}
+
+/** The pid of the worker that runs `service`, or null when it runs in the kernel thread. */
+function workerOf(keel: Keel, service: string): number | null {
+  return keel.services().find((s) => s.services.includes(service))?.pid ?? null;
+}
+
+function servedBy(keel: Keel, pid: number): number {
+  const row = keel.processes().find((r) => r.pid === pid);
+  assert.ok(row, `worker ${pid} is in the process table`);
+  return row.served;
+}
+
+test('writes through held fds are seen by the other process the moment they return, both ways', async () => {
+  await withEveryFileSystem(async (_keel, dir, fs) => {
+    const a = await Probe.start(_keel, [dir]);
+    const b = await Probe.start(_keel, [dir]);
+    const f = `${dir}/shared`;
+    try {
+      assert.equal(await a.ask(`wopen ${f}`), 'ok', fs);
+      assert.equal(await b.ask(`wopen ${f}`), 'ok', fs);
+      assert.equal(await a.ask('pwrite 0 hello'), 'ok', fs);
+      assert.equal(await b.ask('pread 0 5'), 'data hello', `${fs}: a's write, read by b right after it returned`);
+      assert.equal(await b.ask('pwrite 5 _world'), 'ok', fs);
+      assert.equal(await a.ask('pread 0 64'), 'data hello_world', `${fs}: b's write, read by a`);
+      assert.equal(await a.ask('pwrite 20 !'), 'ok', `${fs}: a write past the end`);
+      assert.equal(await b.ask('fstat'), 'size 21 nlink 1', fs);
+      assert.equal(await b.ask(`trunc ${f} 5`), 'ok', fs);
+      assert.equal(await a.ask('pread 0 64'), 'data hello', `${fs}: truncated by path in the other process`);
+      assert.equal(await a.ask('pread 5 4'), 'data ', `${fs}: a read at the end`);
+      assert.equal(await a.ask('close'), 'ok', fs);
+      assert.equal(await b.ask('close'), 'ok', fs);
+      assert.equal(await a.ask(`unlink ${f}`), 'ok', fs);
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+  });
+});
+
+test('where the VFS has a worker of its own, reads and writes on an open file cost it no call', async () => {
+  await withEveryFileSystem(async (keel, dir, fs) => {
+    const vfs = workerOf(keel, 'vfs');
+    const owner = workerOf(keel, fs);
+    if (vfs === null || vfs === owner) return; // one thread serves both: nothing to tell apart
+    const a = await Probe.start(keel, [dir]);
+    const rounds = 200;
+    try {
+      assert.equal(await a.ask(`wopen ${dir}/counted`), 'ok', fs);
+      const vfsBefore = servedBy(keel, vfs);
+      const ownerBefore = owner === null ? 0 : servedBy(keel, owner);
+      assert.equal(await a.ask(`writes ${rounds}`), 'ok', fs);
+      assert.equal(await a.ask(`pread 0 3`), 'data xxx', fs);
+      const vfsCalls = servedBy(keel, vfs) - vfsBefore;
+      // Reading the command and writing the answer go through pipes, which the VFS serves (a few calls).
+      assert.ok(vfsCalls <= 20, `${fs}: the VFS served ${vfsCalls} calls for ${rounds} writes and a read (expected none of them)`);
+      if (owner !== null) {
+        const ownerCalls = servedBy(keel, owner) - ownerBefore;
+        assert.ok(ownerCalls >= rounds + 1, `${fs}: its worker served ${ownerCalls} calls for ${rounds} writes and a read`);
+      }
+      assert.equal(await a.ask('close'), 'ok', fs);
+      assert.equal(await a.ask(`unlink ${dir}/counted`), 'ok', fs);
+    } finally {
+      await a.quit();
+    }
+  });
+});
