@@ -6,7 +6,9 @@
  * carrying its badge is gone (kernel `badge-closed` event), closing its fids. Reads and writes are
  * forwarded to the owning file system with the fid replaced by the node number, so file data
  * moves between caller and file system without passing through the VFS — and when the VFS and
- * the file system are coalesced in one thread, the forward is a direct call.
+ * the file system are coalesced in one thread, the forward is a direct call. An open's reply
+ * also grants the forward itself (directGrant: docs/decisions/018-direct-files.md), so a local
+ * kernel can post the file's reads and writes to its file system without the VFS's thread.
  */
 
 import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
