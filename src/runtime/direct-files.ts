@@ -6,6 +6,10 @@
  * file system's incarnation — and stays the authority: the call is posted under the VFS's handle,
  * so the file system authorises it from the VFS's table exactly as it does the VFS's forward.
  *
+ * A fid the process got without an open of its own (passed by its parent, re-opened by session
+ * recovery) is asked about once it has been read or written through the VFS ASK_AFTER times
+ * (`grant`); the answer, grant or none, is kept for the fid.
+ *
  * Invariants: a grant is used only while (1) this process's VFS handle still resolves to the VFS
  * instance that granted it (a revoked handle or a restarted VFS ends every grant), (2) the VFS's
  * handle to the file system still resolves and that file system is still the incarnation the open
@@ -18,6 +22,14 @@ import type { Caller } from '../ipc/caller.js';
 import { Status } from '../abi/status.js';
 import { DIRECT_READ, DIRECT_WRITE } from '../abi/protocols/vfs.js';
 import { FORWARD_REGISTER, FS_READ_LABEL, FS_WRITE_LABEL } from '../abi/protocols/forwarding.js';
+import { fsProtocol } from '../abi/protocols/fs.js';
+import { decode, encode } from '../abi/protocol.js';
+import type { StatFields } from './fd-table.js';
+
+const GETATTR = fsProtocol.layouts.getattr;
+
+/** Reads and writes through the VFS on a fid without a grant before the local kernel asks for one. */
+const ASK_AFTER = 2;
 
 interface DirectFile {
   readonly read: boolean;
@@ -26,6 +38,8 @@ interface DirectFile {
   readonly holder: number;
   readonly via: number;
   readonly node: number;
+  /** What stat reports as the file's device (the VFS's number for its mount). */
+  readonly dev: number;
   /** The file system's incarnation at the open, and the VFS's. */
   readonly from: number;
   readonly vfsFrom: number;
@@ -39,30 +53,91 @@ export interface DirectGrant {
   readonly via: number;
   readonly node: number;
   readonly from: number;
+  readonly dev: number;
 }
 
+/** A fid asked about that has no grant (a pipe end, a directory, a restarted file system). */
+const NONE = null;
+
 export class DirectFiles {
-  private readonly byFid = new Map<number, DirectFile>();
+  private readonly byFid = new Map<number, DirectFile | typeof NONE>();
+  /** Calls through the VFS on fids not asked about yet. */
+  private readonly misses = new Map<number, number>();
   /** Reads and writes posted straight to a file system. */
   readonly stats = { calls: 0 };
 
-  /** `enabled` false: take no grants (every read and write goes to the VFS). */
-  constructor(private readonly caller: Caller, private readonly vfsHandle: number, private readonly enabled: boolean) {}
+  /**
+   * `enabled` false: take no grants (every read and write goes to the VFS). `ask`: the VFS's
+   * `grant` for a fid (null when the call failed).
+   */
+  constructor(
+    private readonly caller: Caller,
+    private readonly vfsHandle: number,
+    private readonly enabled: boolean,
+    private readonly ask: (fid: number) => DirectGrant | null,
+  ) {}
 
-  /** An open the process keeps: take the direct file its reply grants, if any. */
-  opened(r: DirectGrant): void {
-    if (!this.enabled || r.direct === 0) return;
+  /**
+   * A read or write on `fid` is about to be made (before its registers are filled: asking uses
+   * them): ask for a grant if the fid has been used through the VFS often enough without one.
+   */
+  note(fid: number): void {
+    if (!this.enabled || this.byFid.has(fid)) return;
+    const n = (this.misses.get(fid) ?? 0) + 1;
+    if (n <= ASK_AFTER) {
+      this.misses.set(fid, n);
+      return;
+    }
+    this.misses.delete(fid);
+    const r = this.ask(fid);
+    if (r === null || !this.opened(r)) this.byFid.set(fid, NONE);
+  }
+
+  /** An open the process keeps: take the direct file its reply grants, if any. True if it did. */
+  opened(r: DirectGrant): boolean {
+    if (!this.enabled || r.direct === 0) return false;
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
-    if (vfsFrom < 0) return;
+    if (vfsFrom < 0) return false;
+    this.misses.delete(r.fid);
     this.byFid.set(r.fid, {
       read: (r.direct & DIRECT_READ) !== 0, write: (r.direct & DIRECT_WRITE) !== 0,
-      holder: r.holder, via: r.via, node: r.node, from: r.from, vfsFrom,
+      holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
     });
+    return true;
   }
 
   /** The fid was closed (or lost): forget it. */
   forget(fid: number): void {
     this.byFid.delete(fid);
+    this.misses.delete(fid);
+  }
+
+  /** The grant of `fid`, if it may be used now (else it is dropped: ask the VFS). */
+  private usable(fid: number): DirectFile | null {
+    const d = this.byFid.get(fid);
+    if (d === undefined || d === NONE) return null;
+    if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom) {
+      this.byFid.delete(fid);
+      return null;
+    }
+    return d;
+  }
+
+  /**
+   * Post the call in the registers under `d`'s grant: its transport status, or null when it was
+   * not posted or was refused before it ran — the VFS's handle went away after the check (the
+   * VFS died) — and the grant is dropped. Any other failure is the call's own, answered as the
+   * VFS's forward's would be.
+   */
+  private post(fid: number, d: DirectFile, label: number): Status | null {
+    const t = this.caller.invokeAs(d.holder, d.via, label, d.from);
+    if (t === null || t === Status.BAD_HANDLE || t === Status.WRONG_TYPE || t === Status.ACCESS_DENIED) {
+      this.byFid.delete(fid);
+      return null;
+    }
+    this.stats.calls++;
+    if (t !== Status.OK) this.byFid.delete(fid);
+    return t;
   }
 
   /**
@@ -71,24 +146,32 @@ export class DirectFiles {
    * and the registers are as they were: ask the VFS).
    */
   invoke(fid: number, write: boolean): Status | null {
-    const d = this.byFid.get(fid);
-    if (d === undefined || !(write ? d.write : d.read)) return null;
-    if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom) {
-      this.byFid.delete(fid);
-      return null;
-    }
+    const d = this.usable(fid);
+    if (d === null || !(write ? d.write : d.read)) return null;
     const regs = this.caller.regs;
     regs[FORWARD_REGISTER] = d.node;
-    const t = this.caller.invokeAs(d.holder, d.via, write ? FS_WRITE_LABEL : FS_READ_LABEL, d.from);
-    // Refused before it ran (the VFS's handle went away after the check: the VFS died): as if
-    // there were no grant. Any other failure is the call's own, answered as the VFS's forward's.
-    if (t === null || t === Status.BAD_HANDLE || t === Status.WRONG_TYPE || t === Status.ACCESS_DENIED) {
-      regs[FORWARD_REGISTER] = fid;
-      this.byFid.delete(fid);
-      return null;
-    }
-    this.stats.calls++;
-    if (t !== Status.OK) this.byFid.delete(fid);
+    const t = this.post(fid, d, write ? FS_WRITE_LABEL : FS_READ_LABEL);
+    if (t === null) regs[FORWARD_REGISTER] = fid;
     return t;
+  }
+
+  /**
+   * `fid`'s attributes straight from its file system (fstat): the attributes or the file
+   * system's errno, or null to ask the VFS (no usable grant, or the call failed in transport:
+   * stat is safe to ask again).
+   */
+  stat(fid: number): StatFields | number | null {
+    const d = this.usable(fid);
+    if (d === null) return null;
+    const regs = this.caller.regs;
+    const bulk = this.caller.bulk;
+    regs[0] = 0;
+    encode(GETATTR.request, { node: d.node }, regs, bulk);
+    const t = this.post(fid, d, GETATTR.label);
+    if (t !== Status.OK) return null;
+    if (regs[0] !== 0) return regs[0]!;
+    const r = decode<typeof fsProtocol.ops.getattr.reply>(GETATTR.reply, regs, bulk);
+    if (r === null) return null;
+    return { dev: d.dev, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
   }
 }

@@ -82,7 +82,10 @@ export class LocalKernel {
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
-    this.direct = new DirectFiles(caller, vfsHandle, directFiles);
+    this.direct = new DirectFiles(caller, vfsHandle, directFiles, (fid) => {
+      const r = this.rawVfs.call('grant', { fid });
+      return r.transport === Status.OK && r.status === 0 ? { fid, ...r.reply! } : null;
+    });
     this.answers = new AnswerCache(caller.arena);
   }
 
@@ -263,6 +266,7 @@ export class LocalKernel {
    */
   fileWrite(fid: number, offset: number, append: boolean, parts: readonly Uint8Array[]): [number, number, number] {
     if (fid < 0) return [Errno.IO, 0, offset];
+    this.direct.note(fid);
     let attempt = 0;
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
@@ -318,6 +322,7 @@ export class LocalKernel {
     let attempt = 0;
     const cached = this.fileTokens.read(fid, offset, into);
     if (cached >= 0) return [Errno.SUCCESS, cached];
+    this.direct.note(fid);
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     let total = 0;

@@ -6,8 +6,8 @@
  * What must not change, on tmpfs, diskfs and a host directory: two processes holding the same
  * file see each other's writes the moment they return, both ways, and a write past the end, a
  * truncation by path and a read at the end answer as before. What changes, counted rather than
- * timed: where the VFS runs in a worker of its own, the file's reads and writes cost the VFS no
- * call at all (the file system's worker serves them). That a grant is not used past a restart of
+ * timed: where the VFS runs in a worker of its own, the file's reads, writes and fstat cost the
+ * VFS no call at all (the file system's worker serves them). That a grant is not used past a restart of
  * the VFS or the file system is restart.test.ts's: a program streaming through a held fd while
  * either is killed 20 times ends with the same file as with no fault.
  * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
@@ -80,7 +80,7 @@ test('writes through held fds are seen by the other process the moment they retu
   });
 });
 
-test('where the VFS has a worker of its own, reads and writes on an open file cost it no call', async () => {
+test('where the VFS has a worker of its own, reads, writes and fstat on an open file cost it no call', async () => {
   await withEveryFileSystem(async (keel, dir, fs) => {
     const vfs = workerOf(keel, 'vfs');
     const owner = workerOf(keel, fs);
@@ -93,6 +93,7 @@ test('where the VFS has a worker of its own, reads and writes on an open file co
       const ownerBefore = owner === null ? 0 : servedBy(keel, owner);
       assert.equal(await a.ask(`writes ${rounds}`), 'ok', fs);
       assert.equal(await a.ask(`pread 0 3`), 'data xxx', fs);
+      assert.equal(await a.ask('fstat'), `size ${rounds} nlink 1`, `${fs}: fstat after the writes`);
       const vfsCalls = servedBy(keel, vfs) - vfsBefore;
       // Reading the command and writing the answer go through pipes, which the VFS serves (a few calls).
       assert.ok(vfsCalls <= 20, `${fs}: the VFS served ${vfsCalls} calls for ${rounds} writes and a read (expected none of them)`);

@@ -90,7 +90,7 @@ export function fdFunctions(ctx: ShimContext) {
   const stat = (e: FdEntry): StatFields | number => {
     if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
     const local = lk.attributesOf(e);
-    return local ?? vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+    return local ?? (e.kind === 'file' ? lk.direct.stat(e.fid) : null) ?? vfsResult(lk.vfs.call('stat', { fid: e.fid }));
   };
 
   return {

@@ -139,6 +139,7 @@ export function vfsService(vfs: Vfs): Service {
     pipe: (_r, c) => vfs.pipe(c.badge),
     share: (r, c) => vfs.share(c.badge, r.fid),
     redeem: (r, c) => vfs.redeem(c.badge, r.token),
+    grant: (r, c) => vfs.directGrant(c.badge, r.fid),
     ready: (r, c) => vfs.ready(c.badge, r.fid),
     map: (r, c) => {
       const f = vfs.fid(c.badge, r.fid);

@@ -86,7 +86,7 @@ const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: []
 
 
 /** An open's reply without a direct file. */
-const NO_DIRECT = { direct: 0, holder: 0, via: 0, node: 0, from: 0 };
+const NO_DIRECT = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0 };
 
 const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
 
@@ -555,10 +555,10 @@ export class Vfs implements WalkFs {
     if (fid < 0) return -fid;
     const a = token.attributes;
     return {
+      ...this.directGrant(badge, fid), // first: its dev is the stat's dev below (0 for no grant)
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
       dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
-      ...this.directGrant(badge, fid),
     };
   }
 
@@ -568,12 +568,12 @@ export class Vfs implements WalkFs {
    * VFS's table, the node, the rights the fid has and the file system's incarnation at the open.
    * None for directories, pipes and a file system restarted since.
    */
-  private directGrant(badge: number, fid: number): { direct: number; holder: number; via: number; node: number; from: number } {
+  directGrant(badge: number, fid: number): { direct: number; holder: number; via: number; node: number; from: number; dev: number } {
     const f = this.fid(badge, fid);
     if (typeof f === 'number' || f.pipe || f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
-      holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from,
+      holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
     };
   }
 
