@@ -7,7 +7,8 @@
  * file see each other's writes the moment they return, both ways, and a write past the end, a
  * truncation by path and a read at the end answer as before. What changes, counted rather than
  * timed: where the VFS runs in a worker of its own, the file's reads, writes and fstat cost the
- * VFS no call at all (the file system's worker serves them). That a grant is not used past a restart of
+ * VFS no call at all (the file system's worker serves them), and a file a child is given by a
+ * shell redirection gets a grant after its first calls. That a grant is not used past a restart of
  * the VFS or the file system is restart.test.ts's: a program streaming through a held fd while
  * either is killed 20 times ends with the same file as with no fault.
  * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
@@ -15,11 +16,11 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Keel } from '../../src/platform/node/index.js';
-import { withKeel } from '../support/api-helpers.js';
+import { prog, withKeel } from '../support/api-helpers.js';
 import { Probe } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
 
@@ -107,4 +108,22 @@ test('where the VFS has a worker of its own, reads, writes and fstat on an open 
       await a.quit();
     }
   });
+});
+
+test('a file a child is given by a redirection, not opened by itself, is granted after its first calls', async () => {
+  await withKeel(async (keel) => {
+    const vfs = workerOf(keel, 'vfs');
+    const tmpfs = workerOf(keel, 'tmpfs');
+    await keel.writeFile('/tmp/blast.wasm', readFileSync(prog('blast')));
+    const before = vfs === null ? 0 : servedBy(keel, vfs);
+    // 8 MiB in 64 KiB writes into a file the shell opened, then read back through another.
+    const r = await keel.run({ path: '/bin/sh' }, { args: ['sh', '-c', '/tmp/blast.wasm 8 > /tmp/out; wc -c < /tmp/out'], dirs: ['/'], env: { PATH: '/bin' } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout.trim(), String(8 << 20));
+    if (vfs === null || vfs === tmpfs) return; // one thread serves both: nothing to tell apart
+    const vfsCalls = servedBy(keel, vfs) - before;
+    // Without grants the VFS serves every one of the 128 writes and the reads; with them, the
+    // shell's opens, the pipes and the few calls before each fid asks for its grant.
+    assert.ok(vfsCalls < 160, `the VFS served ${vfsCalls} calls for 8 MiB written and read through inherited fds`);
+  }, { manifest, shell: true });
 });
