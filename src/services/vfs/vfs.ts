@@ -106,7 +106,7 @@ export class Vfs implements WalkFs {
   private readonly mounts: Mount[] = [];
   private readonly sessions = new Map<number, Session>();
   /** The file systems' incarnations (Caller.incarnation) when every mount point was last made. */
-  private mountPointsMadeFor = '';
+  private mountPointsMadeFor: readonly number[] = [];
   /** Open files shared for another session to take (fd inheritance), by token. */
   private readonly shared = new Map<number, { readonly sharer: number; readonly file: OpenFile }>();
 
@@ -139,8 +139,12 @@ export class Vfs implements WalkFs {
    * in it). Until every mount point is made, it is tried again on the next open.
    */
   private ensureMountPoints(): void {
-    const incarnations = this.mounts.map((m) => this.caller.incarnation(m.fs.handle)).join(',');
-    if (incarnations === this.mountPointsMadeFor) return;
+    // Asked on every walk: compare without building anything while nothing was restarted.
+    const made = this.mountPointsMadeFor;
+    let same = made.length === this.mounts.length;
+    for (let i = 0; same && i < this.mounts.length; i++) same = this.caller.incarnation(this.mounts[i]!.fs.handle) === made[i];
+    if (same) return;
+    const incarnations = this.mounts.map((m) => this.caller.incarnation(m.fs.handle));
     const root = this.mountAt([]);
     if (!root) return;
     let complete = true;
@@ -168,6 +172,7 @@ export class Vfs implements WalkFs {
     const parts = spec.path.split('/').filter((p) => p.length > 0);
     if (this.mounts.some((m) => m.path.join('/') === parts.join('/'))) return Errno.EXIST;
     const fs = new ProtocolClient(fsProtocol, this.caller, spec.handle);
+    if (parts.length > 0) this.mountLastNames.add(parts[parts.length - 1]!);
     this.mounts.push({
       id: this.mounts.length, path: parts, fs, cacheLookups: spec.cacheLookups, hostDescriptors: spec.hostDescriptors,
       holds: spec.cacheLookups && !spec.hostDescriptors ? new NodeHolds(this.heldFs(fs)) : null,
@@ -295,10 +300,14 @@ export class Vfs implements WalkFs {
   }
 
   mountAt(path: readonly string[]): Place | null {
-    const key = path.join('/');
-    const m = this.mounts.find((x) => x.path.join('/') === key);
+    // Asked for every component walked: most end in a name no mount point ends in.
+    if (path.length > 0 && !this.mountLastNames.has(path[path.length - 1]!)) return null;
+    const m = this.mounts.find((x) => x.path.length === path.length && x.path.every((p, i) => p === path[i]));
     return m ? { mount: m.id, node: ROOT_NODE, type: FileType.DIRECTORY, path: m.path } : null;
   }
+
+  /** The last component of every mount point's path (the root's has none). */
+  private readonly mountLastNames = new Set<string>();
 
   // ─── sessions and fids ──────────────────────────────────────────────────────
 
@@ -554,11 +563,12 @@ export class Vfs implements WalkFs {
     const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => { token = t; });
     if (fid < 0) return -fid;
     const a = token.attributes;
+    const g = this.directGrant(badge, fid);
     return {
-      ...this.directGrant(badge, fid), // first: its dev is the stat's dev below (0 for no grant)
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
       dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
+      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from,
     };
   }
 
