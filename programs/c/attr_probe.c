@@ -7,6 +7,7 @@
  *   pwrite OFF TEXT  write TEXT at offset OFF of the current fd             -> ok | err ERRNO
  *   pread OFF N      read N bytes at offset OFF of the current fd           -> data TEXT | err ERRNO
  *   writes N         N times: write one byte at the current fd's offset    -> ok | err ERRNO
+ *   reads PATH N     N times: open PATH, read it to the end 4 KiB at a time, close -> ok BYTES | err ERRNO
  *   fstat            the current fd's size and link count                   -> size S nlink N
  *   close            close the current fd                                   -> ok
  *   append PATH [TEXT] open PATH for appending (created if missing), write TEXT, close -> ok
@@ -64,6 +65,19 @@ static void run(char *line) {
             if (write(current, "x", 1) != 1) { answer_errno(); return; }
         }
         printf("ok\n");
+    } else if (!strcmp(cmd, "reads") && a && b) {
+        static char chunk[4096];
+        long n = atol(b);
+        long long total = 0;
+        for (long i = 0; i < n; i++) {
+            int fd = open(a, O_RDONLY);
+            if (fd < 0) { answer_errno(); return; }
+            ssize_t got;
+            while ((got = read(fd, chunk, sizeof chunk)) > 0) total += got;
+            if (got < 0) { answer_errno(); close(fd); return; }
+            close(fd);
+        }
+        printf("ok %lld\n", total);
     } else if (!strcmp(cmd, "fstat")) {
         if (fstat(current, &st) != 0) answer_errno();
         else printf("size %lld nlink %llu\n", (long long)st.st_size, (unsigned long long)st.st_nlink);

@@ -116,6 +116,28 @@ test('calls counted: open + fstat + close one (hostfs two); a repeated stat none
   });
 });
 
+test('calls counted: a file read whole again and again costs its open alone from the second round (the open answers with its page-cache entry)', async () => {
+  await withEveryFileSystem(async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const f = `${dir}/reread`;
+    const rounds = 50;
+    try {
+      // 64 KiB: sixteen 4 KiB reads a round, were they asked of the file system.
+      assert.equal(await a.ask(`append ${f} x`), 'ok');
+      assert.equal(await a.ask(`trunc ${f} 65536`), 'ok');
+      assert.equal(await a.ask(`reads ${f} 2`), 'ok 131072');
+      const before = callsOf(keel, a.process);
+      assert.equal(await a.ask(`reads ${f} ${rounds}`), `ok ${65536 * rounds}`);
+      const calls = callsOf(keel, a.process) - before;
+      // The open (carrying the last round's close), and on hostfs the attributes' fstat.
+      const perRound = kind === 'hostfs' ? 2 : 1;
+      assert.ok(calls <= perRound * rounds + 8, `${kind}: ${calls} calls for ${rounds} rounds of open, 16 reads and close (expected ${perRound} a round)`);
+    } finally {
+      await a.quit();
+    }
+  });
+});
+
 test('a name another process creates is found at once by a process that kept its absence', async () => {
   await withEveryFileSystem(async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);

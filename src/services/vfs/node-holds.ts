@@ -81,6 +81,17 @@ export class NodeHolds {
     return t;
   }
 
+  /**
+   * The file system put `node`'s data in its page cache after the held answer was given (a
+   * `map`): later opens answer with that entry, free, instead of the answer's "not cached". The
+   * local kernel checks the entry's own generation before every read, so a revoked entry costs a
+   * failed check, never a wrong byte.
+   */
+  cached(node: number, entry: number, generation: number): void {
+    const h = this.holds.get(node);
+    if (h !== undefined && h.from === this.fs.incarnation()) h.token = { ...h.token, cached: entry + 1, generation };
+  }
+
   /** Drop a reference on `node` taken with `take`; the last one closes it in the file system. */
   drop(node: number): void {
     const h = this.holds.get(node);

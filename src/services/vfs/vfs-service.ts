@@ -146,7 +146,9 @@ export function vfsService(vfs: Vfs): Service {
       if (typeof f === 'number') return f;
       if (!f.read) return Errno.BADF;
       if (f.pipe || f.place.type !== FileType.REGULAR_FILE) return Errno.INVAL;
-      return onFs(vfs.fsOf(f.place).call('map', { node: f.place.node }));
+      const m = onFs(vfs.fsOf(f.place).call('map', { node: f.place.node }));
+      if (typeof m !== 'number') vfs.mapped(f.place, m.entry, m.generation);
+      return m;
     },
   }, ERRNO_PROTOCOL_ERRORS, {}, {
     // The hot path: no decode; register 1 (fid) becomes the node and the call moves on.

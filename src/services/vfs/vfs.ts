@@ -737,4 +737,9 @@ export class Vfs implements WalkFs {
   fsOf(place: Place): ProtocolClient<FsProtocol> {
     return this.fs(place.mount);
   }
+
+  /** `place`'s file system cached its data as page-cache `entry` (a `map`): the next opens say so. */
+  mapped(place: Place, entry: number, generation: number): void {
+    this.mounts[place.mount]!.holds?.cached(place.node, entry, generation);
+  }
 }
