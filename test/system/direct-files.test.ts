@@ -16,32 +16,14 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Keel } from '../../src/platform/node/index.js';
 import { prog, withKeel } from '../support/api-helpers.js';
 import { Probe } from '../support/attr-probe.js';
+import { withEveryFileSystem } from '../support/every-file-system.js';
 import { MANIFESTS } from '../support/manifest.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
-
-/** Each kind of file system: the directory both probes get, and the service that holds it. */
-const FILE_SYSTEMS = [['/tmp/direct', 'tmpfs'], ['/disk', 'disk0'], ['/host', 'hostfs0']] as const;
-
-async function withEveryFileSystem(body: (keel: Keel, dir: string, fs: string) => Promise<void>): Promise<void> {
-  const host = mkdtempSync(join(tmpdir(), 'keel-direct-host-'));
-  const images = mkdtempSync(join(tmpdir(), 'keel-direct-disk-'));
-  try {
-    await withKeel(async (keel) => {
-      await keel.mkdir('/tmp/direct');
-      for (const [dir, fs] of FILE_SYSTEMS) await body(keel, dir, fs);
-    }, { manifest, dirs: { '/host': host }, disks: { '/disk': { image: join(images, 'disk.img'), size: 8 << 20 } } });
-  } finally {
-    rmSync(host, { recursive: true, force: true });
-    rmSync(images, { recursive: true, force: true });
-  }
-}
 
 /** The pid of the worker that runs `service`, or null when it runs in the kernel thread. */
 function workerOf(keel: Keel, service: string): number | null {
@@ -55,25 +37,25 @@ function servedBy(keel: Keel, pid: number): number {
 }
 
 test('writes through held fds are seen by the other process the moment they return, both ways', async () => {
-  await withEveryFileSystem(async (_keel, dir, fs) => {
-    const a = await Probe.start(_keel, [dir]);
-    const b = await Probe.start(_keel, [dir]);
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
+    const a = await Probe.start(keel, [dir]);
+    const b = await Probe.start(keel, [dir]);
     const f = `${dir}/shared`;
     try {
-      assert.equal(await a.ask(`wopen ${f}`), 'ok', fs);
-      assert.equal(await b.ask(`wopen ${f}`), 'ok', fs);
-      assert.equal(await a.ask('pwrite 0 hello'), 'ok', fs);
-      assert.equal(await b.ask('pread 0 5'), 'data hello', `${fs}: a's write, read by b right after it returned`);
-      assert.equal(await b.ask('pwrite 5 _world'), 'ok', fs);
-      assert.equal(await a.ask('pread 0 64'), 'data hello_world', `${fs}: b's write, read by a`);
-      assert.equal(await a.ask('pwrite 20 !'), 'ok', `${fs}: a write past the end`);
-      assert.equal(await b.ask('fstat'), 'size 21 nlink 1', fs);
-      assert.equal(await b.ask(`trunc ${f} 5`), 'ok', fs);
-      assert.equal(await a.ask('pread 0 64'), 'data hello', `${fs}: truncated by path in the other process`);
-      assert.equal(await a.ask('pread 5 4'), 'data ', `${fs}: a read at the end`);
-      assert.equal(await a.ask('close'), 'ok', fs);
-      assert.equal(await b.ask('close'), 'ok', fs);
-      assert.equal(await a.ask(`unlink ${f}`), 'ok', fs);
+      assert.equal(await a.ask(`wopen ${f}`), 'ok', kind);
+      assert.equal(await b.ask(`wopen ${f}`), 'ok', kind);
+      assert.equal(await a.ask('pwrite 0 hello'), 'ok', kind);
+      assert.equal(await b.ask('pread 0 5'), 'data hello', `${kind}: a's write, read by b right after it returned`);
+      assert.equal(await b.ask('pwrite 5 _world'), 'ok', kind);
+      assert.equal(await a.ask('pread 0 64'), 'data hello_world', `${kind}: b's write, read by a`);
+      assert.equal(await a.ask('pwrite 20 !'), 'ok', `${kind}: a write past the end`);
+      assert.equal(await b.ask('fstat'), 'size 21 nlink 1', kind);
+      assert.equal(await b.ask(`trunc ${f} 5`), 'ok', kind);
+      assert.equal(await a.ask('pread 0 64'), 'data hello', `${kind}: truncated by path in the other process`);
+      assert.equal(await a.ask('pread 5 4'), 'data ', `${kind}: a read at the end`);
+      assert.equal(await a.ask('close'), 'ok', kind);
+      assert.equal(await b.ask('close'), 'ok', kind);
+      assert.equal(await a.ask(`unlink ${f}`), 'ok', kind);
     } finally {
       await a.quit();
       await b.quit();
@@ -82,28 +64,28 @@ test('writes through held fds are seen by the other process the moment they retu
 });
 
 test('where the VFS has a worker of its own, reads, writes and fstat on an open file cost it no call', async () => {
-  await withEveryFileSystem(async (keel, dir, fs) => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind, service) => {
     const vfs = workerOf(keel, 'vfs');
-    const owner = workerOf(keel, fs);
+    const owner = workerOf(keel, service);
     if (vfs === null || vfs === owner) return; // one thread serves both: nothing to tell apart
     const a = await Probe.start(keel, [dir]);
     const rounds = 200;
     try {
-      assert.equal(await a.ask(`wopen ${dir}/counted`), 'ok', fs);
+      assert.equal(await a.ask(`wopen ${dir}/counted`), 'ok', kind);
       const vfsBefore = servedBy(keel, vfs);
       const ownerBefore = owner === null ? 0 : servedBy(keel, owner);
-      assert.equal(await a.ask(`writes ${rounds}`), 'ok', fs);
-      assert.equal(await a.ask(`pread 0 3`), 'data xxx', fs);
-      assert.equal(await a.ask('fstat'), `size ${rounds} nlink 1`, `${fs}: fstat after the writes`);
+      assert.equal(await a.ask(`writes ${rounds}`), 'ok', kind);
+      assert.equal(await a.ask(`pread 0 3`), 'data xxx', kind);
+      assert.equal(await a.ask('fstat'), `size ${rounds} nlink 1`, `${kind}: fstat after the writes`);
       const vfsCalls = servedBy(keel, vfs) - vfsBefore;
       // Reading the command and writing the answer go through pipes, which the VFS serves (a few calls).
-      assert.ok(vfsCalls <= 20, `${fs}: the VFS served ${vfsCalls} calls for ${rounds} writes and a read (expected none of them)`);
+      assert.ok(vfsCalls <= 20, `${kind}: the VFS served ${vfsCalls} calls for ${rounds} writes and a read (expected none of them)`);
       if (owner !== null) {
         const ownerCalls = servedBy(keel, owner) - ownerBefore;
-        assert.ok(ownerCalls >= rounds + 1, `${fs}: its worker served ${ownerCalls} calls for ${rounds} writes and a read`);
+        assert.ok(ownerCalls >= rounds + 1, `${kind}: its worker served ${ownerCalls} calls for ${rounds} writes and a read`);
       }
-      assert.equal(await a.ask('close'), 'ok', fs);
-      assert.equal(await a.ask(`unlink ${dir}/counted`), 'ok', fs);
+      assert.equal(await a.ask('close'), 'ok', kind);
+      assert.equal(await a.ask(`unlink ${dir}/counted`), 'ok', kind);
     } finally {
       await a.quit();
     }

@@ -14,34 +14,15 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Keel } from '../../src/platform/node/index.js';
-import { withKeel } from '../support/api-helpers.js';
+import { withEveryFileSystem } from '../support/every-file-system.js';
 import { Probe, callsOf } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
 const ENOENT = 44;
 
-/** The three kinds of file system, each as a directory both probes are given. */
-async function withEveryFileSystem(body: (keel: Keel, dir: string, kind: string) => Promise<void>): Promise<void> {
-  const host = mkdtempSync(join(tmpdir(), 'keel-attr-host-'));
-  const images = mkdtempSync(join(tmpdir(), 'keel-attr-disk-'));
-  try {
-    await withKeel(async (keel) => {
-      await keel.mkdir('/tmp/attr');
-      for (const [dir, kind] of [['/tmp/attr', 'tmpfs'], ['/disk', 'diskfs'], ['/host', 'hostfs']] as const) await body(keel, dir, kind);
-    }, { manifest, dirs: { '/host': host }, disks: { '/disk': { image: join(images, 'disk.img'), size: 8 << 20 } } });
-  } finally {
-    rmSync(host, { recursive: true, force: true });
-    rmSync(images, { recursive: true, force: true });
-  }
-}
-
 test('a write, a truncation, a rename and an unlink by another process show at once through a held fd', async () => {
-  await withEveryFileSystem(async (keel, dir, kind) => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const b = await Probe.start(keel, [dir]);
     const f = `${dir}/f`, g = `${dir}/g`;
@@ -81,7 +62,7 @@ test('a write, a truncation, a rename and an unlink by another process show at o
 });
 
 test('calls counted: open + fstat + close one (hostfs two); a repeated stat none (hostfs one); a missing name probed none (hostfs two)', async () => {
-  await withEveryFileSystem(async (keel, dir, kind) => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const f = `${dir}/counted`;
     const rounds = 200;
@@ -117,7 +98,7 @@ test('calls counted: open + fstat + close one (hostfs two); a repeated stat none
 });
 
 test('calls counted: a file read whole again and again costs its open alone from the second round (the open answers with its page-cache entry)', async () => {
-  await withEveryFileSystem(async (keel, dir, kind) => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const f = `${dir}/reread`;
     const rounds = 50;
@@ -139,7 +120,7 @@ test('calls counted: a file read whole again and again costs its open alone from
 });
 
 test('a name another process creates is found at once by a process that kept its absence', async () => {
-  await withEveryFileSystem(async (keel, dir, kind) => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const b = await Probe.start(keel, [dir]);
     const f = `${dir}/appears`;
@@ -159,7 +140,7 @@ test('a name another process creates is found at once by a process that kept its
 });
 
 test('opening a file another fid holds answers its attributes as of now, and an unlinked held file stays readable to its last fid', async () => {
-  await withEveryFileSystem(async (keel, dir, kind) => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const b = await Probe.start(keel, [dir]);
     const f = `${dir}/held`;
