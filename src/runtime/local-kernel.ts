@@ -72,6 +72,7 @@ export class LocalKernel {
         this.forgetFile(fid);
         this.rawVfs.call('close', { fid });
       },
+      forget: (fid) => this.forgetFile(fid),
       write: (fid, offset, data) => {
         const r = this.rawVfs.call('write', { fid, offset, append: 0, data });
         return r.transport !== Status.OK ? Errno.IO : r.status;

@@ -54,6 +54,8 @@ export interface RawVfs {
   open(dir: number, lookup: number, oflags: number, path: string): { fid: number } | number;
   close(fid: number): void;
   write(fid: number, offset: number, data: Uint8Array): number;
+  /** What the local kernel kept for `fid` (tokens, grants) is no longer of use: it was replaced. */
+  forget(fid: number): void;
 }
 
 interface UnsyncedWrite { readonly offset: number; readonly data: Uint8Array }
@@ -135,6 +137,7 @@ export class SessionRecovery {
       if (!e.origin && !vfsRestarted) continue;
       const fid = e.origin ? this.reopen(e, roots, deadline) : -1;
       if (!vfsRestarted) this.raw.close(old);
+      this.raw.forget(old);
       moved.set(old, fid);
       e.fid = fid;
       e.attributes = undefined;
