@@ -63,8 +63,6 @@ export class DirectFiles {
   private readonly byFid = new Map<number, DirectFile | typeof NONE>();
   /** Calls through the VFS on fids not asked about yet. */
   private readonly misses = new Map<number, number>();
-  /** Reads and writes posted straight to a file system. */
-  readonly stats = { calls: 0 };
 
   /**
    * `enabled` false: take no grants (every read and write goes to the VFS). `ask`: the VFS's
@@ -135,7 +133,6 @@ export class DirectFiles {
       this.byFid.delete(fid);
       return null;
     }
-    this.stats.calls++;
     if (t !== Status.OK) this.byFid.delete(fid);
     return t;
   }

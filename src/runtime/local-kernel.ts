@@ -68,10 +68,7 @@ export class LocalKernel {
         if (typeof r !== 'number') this.direct.opened(r);
         return r;
       },
-      close: (fid) => {
-        this.forgetFile(fid);
-        this.rawVfs.call('close', { fid });
-      },
+      close: (fid) => { this.rawVfs.call('close', { fid }); },
       forget: (fid) => this.forgetFile(fid),
       write: (fid, offset, data) => {
         const r = this.rawVfs.call('write', { fid, offset, append: 0, data });

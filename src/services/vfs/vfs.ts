@@ -7,7 +7,7 @@
  * forwarded to the owning file system with the fid replaced by the node number, so file data
  * moves between caller and file system without passing through the VFS — and when the VFS and
  * the file system are coalesced in one thread, the forward is a direct call. An open's reply
- * also grants the forward itself (directGrant: docs/decisions/018-direct-files.md), so a local
+ * also grants the forward itself (grantFor: docs/decisions/018-direct-files.md), so a local
  * kernel can post the file's reads and writes to its file system without the VFS's thread.
  */
 
@@ -86,7 +86,10 @@ const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: []
 
 
 /** An open's reply without a direct file. */
-const NO_DIRECT = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0 };
+const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0 };
+
+/** What an open's reply (or `grant`) says of a direct file (abi/protocols/vfs.ts). */
+interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number }
 
 const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
 
@@ -560,10 +563,11 @@ export class Vfs implements WalkFs {
       if (typeof t === 'number') return t;
     }
     let token = NO_TOKEN;
-    const fid = this.addFid(badge, { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null }, false, (t) => { token = t; });
+    const file: OpenFile = { place, read: (rights & FID_READ) !== 0, write: (rights & FID_WRITE) !== 0, pipe: null };
+    const fid = this.addFid(badge, file, false, (t) => { token = t; });
     if (fid < 0) return -fid;
     const a = token.attributes;
-    const g = this.directGrant(badge, fid);
+    const g = this.grantFor(file);
     return {
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
@@ -572,15 +576,20 @@ export class Vfs implements WalkFs {
     };
   }
 
+  /** The direct file of the caller's `fid` (the vfs protocol's `grant`): none for a fid it does not hold or whose file system was restarted. */
+  directGrant(badge: number, fid: number): DirectGrant {
+    const f = this.fid(badge, fid);
+    return typeof f === 'number' ? NO_DIRECT : this.grantFor(f);
+  }
+
   /**
-   * What a local kernel needs to post `fid`'s reads and writes to its file system itself, as
+   * What a local kernel needs to post `f`'s reads and writes to its file system itself, as
    * prepareForward would (docs/decisions/018-direct-files.md): the file system's handle in this
    * VFS's table, the node, the rights the fid has and the file system's incarnation at the open.
-   * None for directories, pipes and a file system restarted since.
+   * None for directories and pipes.
    */
-  directGrant(badge: number, fid: number): { direct: number; holder: number; via: number; node: number; from: number; dev: number } {
-    const f = this.fid(badge, fid);
-    if (typeof f === 'number' || f.pipe || f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
+  private grantFor(f: OpenFile): DirectGrant {
+    if (f.pipe || f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
       holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
