@@ -60,10 +60,11 @@ export default {
     {
       name: 'programs-through-registry',
       comment: 'Outside src/programs/ (and the platform), a program is reached only through '
-        + 'src/programs/registry.ts, which loads bin/NAME.js by name.',
+        + 'src/programs/registry.ts, which loads bin/NAME.js by name, and its name checked through '
+        + 'src/programs/program-names.ts.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(programs|platform)/' },
-      to: { path: '^src/programs/', pathNot: '^src/programs/registry[.]ts$' },
+      to: { path: '^src/programs/', pathNot: '^src/programs/(registry|program-names)[.]ts$' },
     },
     {
       name: 'folder-has-a-layer',

@@ -45,7 +45,7 @@ import { System } from '../src/system/system.js';
 import { type SystemAdditions, systemFromManifest } from '../src/manifest/manifest-system.js';
 import { parseManifest } from '../src/manifest/manifest.js';
 import type { SystemConfig } from '../src/manifest/system-config.js';
-import { PROGRAM_NAMES } from '../src/programs/registry.js';
+import { PROGRAM_NAMES } from '../src/programs/program-names.js';
 import { NodeHost } from '../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../src/platform/node/node-thread-platform.js';
 import { Arena, type ArenaConfig, DEFAULT_ARENA_CONFIG } from '../src/ipc/arena.js';

@@ -11,7 +11,8 @@
 // The packages Keel depends on (yaml, zod, …) stay external: node_modules serves them; commander
 // is bundled in (INLINED).
 // `import.meta.url` is the bundle's own file URL, so relative URLs (the worker entry, the package
-// root) resolve from dist/bundle/; KEEL_BUNDLED tells the host to start the .cjs worker entries.
+// root) resolve from dist/bundle/; KEEL_BUNDLE_DIR (the bundle's directory) tells the host to start
+// the .cjs worker entries there.
 // The library and drop-in entries get an ESM face (index.js, wasi.js) re-exporting the bundle.
 // Each bundle is loaded with a V8 code cache (load-cached.cjs): compiled once, not at every start.
 import { build } from 'esbuild';
@@ -37,6 +38,22 @@ function dependenciesExternalBut(inlined) {
     },
   };
 }
+/**
+ * commander requires node:child_process at load, for subcommands run as separate executables,
+ * which Keel's CLI has none of; it gets the module when it first uses it instead (~2 ms of every
+ * `keel` command).
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
 const node = join(repo, 'dist/src/platform/node');
 const outdir = join(repo, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
@@ -57,9 +74,11 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  plugins: [dependenciesExternalBut(INLINED)],
-  define: { 'import.meta.url': '__keelBundleUrl', KEEL_BUNDLED: 'true' },
-  banner: { js: "const __keelBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcess, dependenciesExternalBut(INLINED)],
+  // The bundle's own URL, made when first asked for: node:url costs a worker ~3 ms to load, and
+  // most threads never ask.
+  define: { 'import.meta.url': '__keelBundle.url', KEEL_BUNDLE_DIR: '__dirname' },
+  banner: { js: "const __keelBundle = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   minify: process.env.KEEL_NO_MINIFY !== '1',
   keepNames: true,
   logLevel: 'warning',

@@ -26,7 +26,7 @@ import type { PreopenSpec, ProcessLimits, ThreadStart } from '../abi/boot-spec.j
 import { initialMemoryBytes, limitMemory } from '../runtime/wasm-memory-limit.js';
 import { checkLinkage } from '../runtime/link-check.js';
 import { ModuleCache } from '../runtime/module-cache.js';
-import { PROGRAM_NAMES } from '../programs/registry.js';
+import { PROGRAM_NAMES } from '../programs/program-names.js';
 import { type OutputOption, ProgramStdio, type StdinOption, type StdioFiles } from './stdio.js';
 import { KeelProcess, type ProgramResult } from './keel-process.js';
 import { isNamespaceDirectory, makeDirectories, readNamespaceFile, writeNamespaceFile } from './namespace-files.js';

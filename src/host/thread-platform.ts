@@ -28,6 +28,11 @@ export interface ThreadPlatform {
   readonly net: HostNet | null;
   /** Host HTTP for the registry service (absent or null where there is none). */
   readonly http?: HostHttp | null;
+  /**
+   * The thread has done its start-up work (its first process ran, its services are up): a chance
+   * to keep what it compiled for the next start (Node: the bundles' code caches). Optional.
+   */
+  warmedUp?(): void;
   /** Import a script program's module. */
   importModule(url: string): Promise<Record<string, unknown>>;
 }

@@ -31,6 +31,11 @@ export class IdAllocator {
     if (id >= this.first && id < this.next) this.freed.push(id);
   }
 
+  /** One past the highest id ever handed out: no id at or above it has named anything yet. */
+  get end(): number {
+    return this.next;
+  }
+
   get inUse(): number {
     return this.next - this.first - (this.freed.length - this.head);
   }

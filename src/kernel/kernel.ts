@@ -215,7 +215,7 @@ export class Kernel {
     const q = this.queues.alloc();
     if (q === null) return null;
     // A caller may still have posted to this index's previous owner: fail it before reuse.
-    failPendingCalls(this.arena, q);
+    failPendingCalls(this.arena, q, this.slots.end);
     new ReceiveQueue(this.arena, q).open(process.pid);
     this.arena.i32[this.arena.queueWord(q) + QueueWord.SERVED] = 0;
     process.queue = q;
@@ -343,7 +343,7 @@ export class Kernel {
     p.threadEnded = true;
     if (p.queue >= 0) {
       new ReceiveQueue(this.arena, p.queue).close();
-      failPendingCalls(this.arena, p.queue);
+      failPendingCalls(this.arena, p.queue, this.slots.end);
       this.queueOwners.delete(p.queue);
       this.events.delete(p.queue);
       this.queues.release(p.queue);

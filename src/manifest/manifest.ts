@@ -14,7 +14,7 @@ import { PROGRAMS } from './principals.js';
 import { decodeText } from '../abi/text-codec.js';
 import { KIND_NAMES, traitsOf } from '../services/declarations.js';
 import { parsePlacement } from './placement.js';
-import { isProgramName } from '../programs/registry.js';
+import { isProgramName } from '../programs/program-names.js';
 
 export class ManifestError extends Error {
   constructor(readonly source: string, readonly problems: readonly string[]) {

@@ -1,39 +1,18 @@
 /**
- * Keel's own TypeScript programs: the shell and the utilities, by the name a `#!keel NAME` file
- * asks for. Only names in this list can run, so a file in the VFS can start a program Keel ships
- * and nothing else. Each program is the module `bin/NAME.js` (or an alias's), exporting `main(sys)`, which
- * returns the exit status (or throws: the process ends as crashed, with the message).
+ * Keel's own TypeScript programs, loaded by name: each program is the module `bin/NAME.js` (or an
+ * alias's, program-names.ts), exporting `main(sys)`, which returns the exit status (or throws: the
+ * process ends as crashed, with the message). Only the process runtime imports this file — every
+ * program is behind its import.
  */
 
 import type { Sys } from '../sys/sys.js';
+import { ALIASES, isProgramName } from './program-names.js';
 
 export type ProgramMain = (sys: Sys) => number | void | Promise<number | void>;
 
-export const PROGRAM_NAMES: readonly string[] = [
-  'sh', 'ls', 'cat', 'echo', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'touch', 'wc', 'head', 'tail', 'grep', 'sort',
-  'uniq', 'tee', 'env', 'true', 'false', 'sleep', 'ps', 'mount', 'df', 'top', 'pwd', 'yes', 'seq',
-  'rmdir', 'stat', 'basename', 'dirname', 'printf', 'xargs', 'clear', 'readlink', 'dmesg', 'sync',
-  'sed', 'tr', 'cut', 'paste', 'join', 'comm', 'tac', 'rev', 'nl', 'fold', 'expand', 'which', 'kill', 'uname', 'id',
-  'whoami', 'nproc', 'truncate', 'mktemp', 'realpath', 'test', 'expr', 'time', 'timeout', 'date', 'du', 'cmp', 'base64',
-  'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum', 'gzip', 'gunzip', 'zcat', 'tar', 'od', 'xxd',
-  'find', 'diff', 'awk', 'cc', 'c++', 'pkg',
-];
-
-/**
- * Names one program answers to, as argv[0] tells it: the compiler driver is cc and c++ here, and
- * clang and clang++ once `pkg add @yowasp/clang` has put those `#!keel` files in /usr/bin.
- */
-const ALIASES: Readonly<Record<string, string>> = { 'c++': 'cc', clang: 'cc', 'clang++': 'cc' };
-
-const known = new Set([...PROGRAM_NAMES, ...Object.keys(ALIASES)]);
-
-export function isProgramName(name: string): boolean {
-  return known.has(name);
-}
-
 /** The entry point of program `name` (which must be in PROGRAM_NAMES). */
 export async function loadProgram(name: string): Promise<ProgramMain> {
-  if (!known.has(name)) throw new Error(`no program named ${name}`);
+  if (!isProgramName(name)) throw new Error(`no program named ${name}`);
   const mod = (await import(`./bin/${ALIASES[name] ?? name}.js`)) as { main?: unknown };
   if (typeof mod.main !== 'function') throw new Error(`program ${name} has no main()`);
   return mod.main as ProgramMain;

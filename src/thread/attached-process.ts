@@ -11,7 +11,7 @@ import type { ExitStatus } from '../abi/exit-status.js';
 import type { ThreadStart, WasmBoot } from '../abi/boot-spec.js';
 import type { ThreadPlatform } from '../host/thread-platform.js';
 import { ThreadRuntime } from './thread-runtime.js';
-import { openProcess, runStart } from './wasm-process.js';
+import { openProcess, runStart } from './wasm-start.js';
 
 export function runAttached(start: ThreadStart, platform: ThreadPlatform, instance: WebAssembly.Instance, bind: (wasi: WebAssembly.ModuleImports) => void): ExitStatus {
   const rt = new ThreadRuntime(start, platform);

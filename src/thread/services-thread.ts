@@ -26,6 +26,7 @@ export async function runServicesThread(rt: ThreadRuntime, boot: ServicesBoot): 
     server = s;
   });
   if (!server) return;
+  rt.platform.warmedUp?.();
   const srv: ServerThread = server;
   srv.onEvents = () => {
     const r = rt.kernel.call('takeEvents', {});

@@ -50,6 +50,7 @@ export async function runThread(start: ThreadStart, platform: ThreadPlatform, ru
       case 'wasm': {
         const { runWasmProcess } = await loader(runtimes, 'program')();
         const end = await runWasmProcess(rt, boot);
+        platform.warmedUp?.();
         if (!end.reusable) rt.exit(end.status);
         rt.retire(end.status);
         return true;

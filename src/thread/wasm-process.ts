@@ -17,26 +17,18 @@
  * kernel and the services are never in the ledger, so never the ones to go.
  */
 
-import { LocalKernel } from '../runtime/local-kernel.js';
-import { GuestMemory } from '../runtime/guest-memory.js';
-import { ProcExit, type ShimContext } from '../runtime/shim-context.js';
-import { type ShimStats, guardImport, wasiImports } from '../runtime/wasi/wasi-shim.js';
-import { keelFunctions } from '../runtime/keel/keel-imports.js';
-import { ProtocolClient } from '../ipc/protocol-client.js';
-import { procProtocol } from '../abi/protocols/proc.js';
-import type { ExitStatus } from '../abi/exit-status.js';
+import type { ExitStatus, ProcessLimits } from '../abi/exit-status.js';
 import type { WasmBoot } from '../abi/boot-spec.js';
 import type { ThreadRuntime } from './thread-runtime.js';
-import { initialFds } from '../runtime/initial-fds.js';
 import { type LoadedProgram, loadByFid, loadByPath, loadByToken } from '../runtime/program-loader.js';
 import { MemoryLedger } from '../ipc/memory-ledger.js';
-import type { ProcessLimits } from '../abi/exit-status.js';
-import type { ProcProtocol } from '../abi/protocols/proc.js';
+import { ProtocolClient } from '../ipc/protocol-client.js';
+import type { ShimContext } from '../runtime/shim-context.js';
 import { Sys, type SysGrants } from '../sys/sys.js';
 import { registryProtocol } from '../abi/protocols/registry.js';
 import { runScript } from './script-process.js';
-import { isProgramName } from '../programs/registry.js';
-
+import { isProgramName } from '../programs/program-names.js';
+import { openProcess, runStart } from './wasm-start.js';
 
 /**
  * A thread may be reused for another process when its wasm program ended by itself (no script
@@ -51,7 +43,6 @@ export interface ProcessEnd {
   reusable: boolean;
 }
 
-const SIGKILL = 9;
 
 /** The most memory the process's module may declare: its limit, and the system's budget. */
 function memoryCap(limits: ProcessLimits, ledger: MemoryLedger): number | undefined {
@@ -95,45 +86,6 @@ function grantsOf(rt: ThreadRuntime, boot: WasmBoot, program: string): SysGrants
   return registry !== undefined ? { registry: new ProtocolClient(registryProtocol, rt.caller, rt.handles[registry] ?? 0) } : {};
 }
 
-export interface OpenedProcess {
-  lk: LocalKernel;
-  ctx: ShimContext;
-  stats: ShimStats;
-  proc: ProtocolClient<ProcProtocol> | null;
-  wasi: Record<string, (...args: never[]) => number>;
-  keel: Record<string, (...args: never[]) => number>;
-}
-
-/** The local kernel, fd table and import functions of a new process (before any program is loaded). */
-export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | string {
-  const vfsHandle = rt.handles[boot.vfs] ?? 0;
-  const consoleHandle = rt.handles[boot.console] ?? 0;
-  const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0, boot.closeAtOnce !== true, boot.noDirectFiles !== true);
-  const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: rt.start.limits?.openFiles });
-  if (typeof fds === 'string') return fds;
-  lk.recovery.adopt(fds);
-
-  const mem = new GuestMemory();
-  const ledger = new MemoryLedger(rt.arena);
-  mem.onGrow = (bytes) => {
-    if (ledger.publish(rt.pid, bytes) === 'over-budget') throw new ProcExit(0, SIGKILL, 'memory');
-  };
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  const ctx: ShimContext = {
-    mem, fds, lk, args: boot.args, env: boot.env,
-    now: () => rt.platform.now(),
-    realtime: () => rt.platform.realtime(),
-    randomFill: (b) => rt.platform.randomFill(b),
-    sleep: (ns) => { Atomics.wait(sleeper, 0, 0, ns / 1e6); },
-  };
-  const stats: ShimStats = { calls: 0, faults: 0, internalErrors: 0, lastInternalError: '' };
-
-  const proc = boot.proc !== undefined ? new ProtocolClient(procProtocol, rt.caller, rt.handles[boot.proc] ?? 0) : null;
-  const keel: Record<string, (...args: never[]) => number> = {};
-  for (const [name, fn] of Object.entries(keelFunctions(ctx, proc))) keel[name] = guardImport(`keel.${name}`, fn, stats, mem);
-  return { lk, ctx, stats, proc, keel, wasi: wasiImports(ctx, stats) as Record<string, (...args: never[]) => number> };
-}
-
 function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly.ModuleImports, keel: WebAssembly.ModuleImports): ExitStatus {
   const imports = { wasi_snapshot_preview1: wasi, keel };
   // Own names only: `in` would also accept names every object inherits (toString, constructor).
@@ -151,25 +103,3 @@ function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly
   return runStart(instance, ctx);
 }
 
-/** Run an instance's `_start` against `ctx` (whose imports it was made with) to its end. */
-export function runStart(instance: WebAssembly.Instance, ctx: ShimContext): ExitStatus {
-  const memory = instance.exports['memory'];
-  const start = instance.exports['_start'];
-  if (!(memory instanceof WebAssembly.Memory)) return { kind: 'crashed', message: 'does not export its memory' };
-  if (typeof start !== 'function') return { kind: 'crashed', message: 'has no _start function (not a WASI command)' };
-  // A module loaded from bytes had its entry point's type checked (runtime/link-check.ts); one given
-  // compiled shows only its parameter count, which must be 0 too.
-  if (start.length !== 0) return { kind: 'crashed', message: `entry point \`_start\` must be a func of type \`() -> ()\`, found one taking ${start.length} parameter${start.length === 1 ? '' : 's'}` };
-  ctx.mem.attach(memory);
-  try {
-    // Its initial memory enters the ledger before it runs: a program that does not fit ends here.
-    ctx.mem.watch();
-    (start as () => void)();
-    return { kind: 'exited', code: 0 };
-  } catch (e) {
-    if (e instanceof ProcExit) return e.signal ? { kind: 'killed', signal: e.signal, ...(e.limit ? { limit: e.limit } : {}) } : { kind: 'exited', code: e.code };
-    if (e instanceof WebAssembly.RuntimeError) return { kind: 'trapped', message: e.message };
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'trapped', message: 'call stack exhausted' };
-    return { kind: 'crashed', message: e instanceof Error ? e.message : String(e) };
-  }
-}

@@ -13,7 +13,7 @@ import { System } from '../../src/system/system.js';
 import { testSystem } from './manifest.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
-import { PROGRAM_NAMES } from '../../src/programs/registry.js';
+import { PROGRAM_NAMES } from '../../src/programs/program-names.js';
 
 interface Job { path: string; args: string[]; cwd?: string; env?: string[]; files?: Record<string, string>; dirs?: string[] }
 

@@ -24,7 +24,7 @@ const global = globalThis as unknown as Record<symbol, Map<string, Waiting> | un
 const waiting = (global[TABLE] ??= new Map());
 
 /** Start a worker of `entry` to wait under `name` (left alone if one waits there already). */
-export function startEarly(name: string, entry: URL, options: WorkerOptions): void {
+export function startEarly(name: string, entry: URL | string, options: WorkerOptions): void {
   if (waiting.has(name)) return;
   const worker = new Worker(entry, options);
   const w: Waiting = { worker, dead: false };

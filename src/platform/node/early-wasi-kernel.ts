@@ -7,17 +7,18 @@
  * (wasi-kernel.ts).
  */
 
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startEarly, takeEarly } from './early-start.js';
 
-/** Set (to true) by the bundler: the kernel worker's entry is the bundled one (scripts/bundle.mjs). */
-declare const KEEL_BUNDLED: boolean | undefined;
+/** Set by the bundler to the bundle's directory: the kernel worker's entry is the bundled one (scripts/bundle.mjs). */
+declare const KEEL_BUNDLE_DIR: string | undefined;
 
 const NAME = 'wasi-kernel';
 
 /** The drop-in's kernel worker entry (bundled or not). */
-export function wasiKernelEntry(): URL {
-  return new URL(typeof KEEL_BUNDLED === 'undefined' ? './wasi-kernel.js' : './wasi-kernel.cjs', import.meta.url);
+export function wasiKernelEntry(): URL | string {
+  return typeof KEEL_BUNDLE_DIR === 'undefined' ? new URL('./wasi-kernel.js', import.meta.url) : join(KEEL_BUNDLE_DIR, 'wasi-kernel.cjs');
 }
 
 export function startEarlyWasiKernel(): void {

@@ -6,19 +6,24 @@
  * once the system has booted, one nothing took is ended (endEarlyWorkers).
  */
 
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { WorkerKind } from '../common/thread-driver.js';
 import { endEarly, startEarly, takeEarly } from './early-start.js';
 import { HEAP_LIMITS } from './worker-heap.js';
 
-/** Set (to true) by the bundler: the worker entry is the bundled one beside this code (scripts/bundle.mjs). */
-declare const KEEL_BUNDLED: boolean | undefined;
+/**
+ * Set by the bundler to the bundle's directory (scripts/bundle.mjs): the worker entry is the
+ * bundled one beside this code, named by path (a URL would cost the first worker's start the load
+ * of node:url).
+ */
+declare const KEEL_BUNDLE_DIR: string | undefined;
 
 const KINDS: readonly WorkerKind[] = ['program', 'service'];
 
 /** The entry module of a worker of `kind` (program-entry or service-entry, bundled or not). */
-export function workerEntry(kind: WorkerKind): URL {
-  return new URL(`./${kind}-entry.${typeof KEEL_BUNDLED === 'undefined' ? 'js' : 'cjs'}`, import.meta.url);
+export function workerEntry(kind: WorkerKind): URL | string {
+  return typeof KEEL_BUNDLE_DIR === 'undefined' ? new URL(`./${kind}-entry.js`, import.meta.url) : join(KEEL_BUNDLE_DIR, `${kind}-entry.cjs`);
 }
 
 /** Start a worker of each kind in `kinds` (one that has one waiting already is left alone). */

@@ -8,7 +8,6 @@ import { closeSync, createReadStream, createWriteStream, openSync, readFileSync,
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
 import { Keel, type BootOptions, KeelError, KeelProcess, type KeelHost, type Limits, type Program, type SpawnOptions } from '../../api/keel.js';
 import type { ExitStatus, Manifest, OutputOption, ProgramResult, ResourceLimit, StdinOption } from '../../api/keel.js';
 import { NodeHost } from './node-host.js';
@@ -52,16 +51,15 @@ export const MANIFESTS_DIR = fileURLToPath(new URL('manifests/', PACKAGE_ROOT));
 const COMPILED_DIR = fileURLToPath(new URL('dist/manifests/', PACKAGE_ROOT));
 
 /**
- * The shipped manifest at `path` as the build validated it, if the YAML is still what was
- * validated (its SHA-256 matches); else null, and the caller validates it itself.
+ * The shipped manifest at `path` as the build validated it, if the YAML is still the text that
+ * was validated; else null, and the caller validates it itself.
  */
 function compiledManifest(path: string): Manifest | null {
   try {
     const real = realpathSync(path);
     if (dirname(real) !== realpathSync(MANIFESTS_DIR) || !real.endsWith('.yaml')) return null;
-    const compiled = JSON.parse(readFileSync(join(COMPILED_DIR, `${basename(real, '.yaml')}.json`), 'utf8')) as { source: string; manifest: Manifest };
-    const source = createHash('sha256').update(readFileSync(real)).digest('hex');
-    return source === compiled.source ? compiled.manifest : null;
+    const compiled = JSON.parse(readFileSync(join(COMPILED_DIR, `${basename(real, '.yaml')}.json`), 'utf8')) as { yaml: string; manifest: Manifest };
+    return readFileSync(real, 'utf8') === compiled.yaml ? compiled.manifest : null;
   } catch {
     return null;
   }

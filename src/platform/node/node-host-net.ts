@@ -3,7 +3,11 @@
  * Connections that arrive before the service asks for them are kept in order.
  */
 
-import { type Server, type Socket, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { lazyBuiltin } from './lazy-builtin.js';
+
+/** node:net, loaded when a first listener is made (most threads never make one). */
+const net = lazyBuiltin<typeof import('node:net')>('node:net');
 import type { HostConnection, HostListener, HostNet } from '../../host/host-net.js';
 
 function wrap(socket: Socket): HostConnection {
@@ -54,7 +58,7 @@ export const nodeHostNet: HostNet = {
     let fail: ((m: string) => void) | null = null;
     let failure: string | null = null;
     // allowHalfOpen: a peer that finished sending may still receive (TCP half-close), as POSIX has it.
-    const server: Server = createServer({ allowHalfOpen: true }, (s) => {
+    const server: Server = net().createServer({ allowHalfOpen: true }, (s) => {
       const c = wrap(s);
       if (accept) accept(c);
       else pending.push(c);

@@ -1,18 +1,21 @@
 /**
- * The Node.js ThreadPlatform: clocks from hrtime, randomness from node:crypto, host files from
- * node:fs (hostfs), host stdio from the process streams (console), and Memory buffers drained
+ * The Node.js ThreadPlatform: clocks from hrtime, randomness from the host's CSPRNG
+ * (random-source.ts), host files from node:fs (hostfs), host stdio from the process streams (console), and Memory buffers drained
  * from the thread's control port with receiveMessageOnPort.
  */
 
-import { randomFillSync } from 'node:crypto';
 import { createReadStream, writeSync } from 'node:fs';
-import { ReadStream, isatty } from 'node:tty';
 import { type MessagePort, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
 import type { HostStdio } from '../../host/host-stdio.js';
 import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
 import { nodeHostNet } from './node-host-net.js';
 import { nodeHostHttp } from './node-host-http.js';
+import { lazyBuiltin } from './lazy-builtin.js';
+import { randomFill } from './random-source.js';
+import { writeCodeCaches } from './code-cache.js';
+
+const tty = lazyBuiltin<typeof import('node:tty')>('node:tty');
 
 
 /** Which host fds the console's streams 0, 1, 2 are (the node:wasi drop-in's stdin/stdout/stderr options). */
@@ -24,7 +27,7 @@ export function nodeStdio(fds: StdioFds = [0, 1, 2]): HostStdio {
   const [inFd] = fds;
   let stream: NodeJS.ReadableStream | null = null;
   const inputStream = (): NodeJS.ReadableStream => (stream ??= isMainThread && inFd === 0 ? process.stdin
-    : isatty(inFd) ? new ReadStream(inFd) : createReadStream('', { fd: inFd, autoClose: false }));
+    : tty().isatty(inFd) ? new (tty().ReadStream)(inFd) : createReadStream('', { fd: inFd, autoClose: false }));
   const input = {
     on: (event: string, fn: (chunk: Buffer) => void) => inputStream().on(event, fn),
     resume: () => inputStream().resume(),
@@ -60,11 +63,11 @@ export function nodeStdio(fds: StdioFds = [0, 1, 2]): HostStdio {
       input.pause();
     },
     isTerminal(fd) {
-      return isatty(fds[fd]);
+      return tty().isatty(fds[fd]);
     },
     setRawMode(raw) {
       const input = inputStream();
-      if (input instanceof ReadStream && input.isTTY) input.setRawMode(raw);
+      if (input instanceof tty().ReadStream && input.isTTY) input.setRawMode(raw);
     },
     size() {
       const out = process.stdout;
@@ -89,11 +92,12 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
     now: () => performance.now() * 1e6,
     realtime: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
     realtimeMs: () => performance.timeOrigin + performance.now(),
-    randomFill: (bytes) => { randomFillSync(bytes); },
+    randomFill,
     hostFs: nodeHostFs,
     stdio: withStdio ? nodeStdio(stdioFds) : null,
     net: nodeHostNet,
     http: nodeHostHttp,
+    warmedUp: writeCodeCaches,
     importModule: (url) => import(url) as Promise<Record<string, unknown>>,
   };
 }

@@ -18,6 +18,7 @@ import { Keel } from '../../api/keel.js';
 import type { ExitStatus } from '../../abi/exit-status.js';
 import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
 import { nodeThreadPlatform, type StdioFds } from './node-thread-platform.js';
+import { writeCodeCaches } from './code-cache.js';
 
 export interface WasiKernelData {
   readonly port: MessagePort;
@@ -63,6 +64,8 @@ function serve(data: WasiKernelData): void {
     else {
       running.get(m.pid)?.(m.exited);
       running.delete(m.pid);
+      // A program has run: what this worker compiled for it is worth keeping (code-cache.ts).
+      writeCodeCaches();
     }
   });
 }

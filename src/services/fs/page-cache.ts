@@ -16,6 +16,7 @@
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
 import { revokeTokens } from '../../ipc/address-token.js';
 import { Errno } from '../../abi/errno.js';
+import { FreeIds } from './free-ids.js';
 
 /** The part of the arena's page cache one file system owns (given at boot). */
 export interface CacheSlice {
@@ -33,14 +34,14 @@ interface Cached {
 }
 
 export class PageCache {
-  private readonly freeEntries: number[] = [];
-  private readonly freePages: number[] = [];
+  private readonly freeEntries: FreeIds;
+  private readonly freePages: FreeIds;
   /** Cached nodes, least recently mapped first. */
   private readonly byNode = new Map<number, Cached>();
 
   constructor(private readonly arena: Arena, slice: CacheSlice) {
-    for (let i = slice.entries - 1; i >= 0; i--) this.freeEntries.push(slice.firstEntry + i);
-    for (let i = slice.pages - 1; i >= 0; i--) this.freePages.push(slice.firstPage + i);
+    this.freeEntries = new FreeIds(slice.firstEntry, slice.entries);
+    this.freePages = new FreeIds(slice.firstPage, slice.pages);
   }
 
   /**
@@ -58,18 +59,18 @@ export class PageCache {
     if (have) this.revoke(node);
     const want = Math.ceil(size / PAGE_BYTES);
     if (want > ENTRY_MAX_PAGES) return Errno.FBIG;
-    while ((this.freeEntries.length === 0 || this.freePages.length < want) && this.byNode.size > 0) {
+    while ((this.freeEntries.size === 0 || this.freePages.size < want) && this.byNode.size > 0) {
       this.revoke(this.byNode.keys().next().value!);
     }
-    if (this.freeEntries.length === 0 || this.freePages.length < want) return Errno.NOSPC;
-    const entry = this.freeEntries.pop()!;
-    const pages = this.freePages.splice(this.freePages.length - want, want);
+    if (this.freeEntries.size === 0 || this.freePages.size < want) return Errno.NOSPC;
+    const entry = this.freeEntries.take(1)[0]!;
+    const pages = this.freePages.take(want);
     const u8 = this.arena.u8;
     for (let done = 0; done < size;) {
       const data = read(done, Math.min(size - done, 64 * 1024));
       if (typeof data === 'number' || data.length === 0) {
-        this.freeEntries.push(entry);
-        this.freePages.push(...pages);
+        this.freeEntries.give([entry]);
+        this.freePages.give(pages);
         return typeof data === 'number' ? data : Errno.IO;
       }
       for (let i = 0; i < data.length;) {
@@ -99,8 +100,8 @@ export class PageCache {
     if (!have) return;
     revokeTokens(this.arena, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION);
     this.byNode.delete(node);
-    this.freeEntries.push(have.entry);
-    this.freePages.push(...have.pages);
+    this.freeEntries.give([have.entry]);
+    this.freePages.give(have.pages);
   }
 
   /** Revoke `node`'s entry if the file changed since it was filled (`stamp` is its size and mtime now). */
