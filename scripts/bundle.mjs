@@ -54,9 +54,67 @@ const lazyChildProcess = {
     }));
   },
 };
+/**
+ * Keel's TypeScript programs are a bundle of their own (programs.cjs), loaded by the registry's
+ * dynamic import of program-modules.js the first time a thread runs one: a wasm program's worker
+ * never reads them (a quarter of a megabyte). Every other bundle leaves that import to it.
+ */
+const programsApart = {
+  name: 'programs-apart',
+  setup(b) {
+    // A module of its own that requires the bundle: a dynamic import of an external would stay an
+    // import() (Node's ESM loader, on a CommonJS file).
+    b.onResolve({ filter: /\/program-modules\.js$/ }, () => ({ path: 'program-modules', namespace: 'programs-apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'programs-apart' }, () => ({ contents: "module.exports = require('./programs.cjs');", loader: 'js' }));
+    b.onResolve({ filter: /^\.\/programs\.cjs$/ }, () => ({ path: './programs.cjs', external: true }));
+  },
+};
+/**
+ * The programs bundle takes the modules the process runtime shares with it
+ * (src/programs/shared-with-programs.ts: sys/sys.js, sys/registry-session.js) from the thread's
+ * global table instead of bundling copies, so an error the runtime throws is an instance of the
+ * class the programs test for.
+ */
+const SHARED = ['sys/sys.js', 'sys/registry-session.js'];
+const sharedFromRuntime = {
+  name: 'shared-from-runtime',
+  setup(b) {
+    const src = join(repo, 'dist/src/');
+    b.onResolve({ filter: /\.js$/ }, (args) => {
+      const key = join(args.resolveDir, args.path).slice(src.length);
+      return SHARED.includes(key) ? { path: key, namespace: 'shared-from-runtime' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'shared-from-runtime' }, (args) => ({
+      contents: `const shared = globalThis[Symbol.for('keel.sharedWithPrograms')];
+if (!shared) throw new Error('the programs bundle was loaded before the runtime shared its modules');
+module.exports = shared[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
 const node = join(repo, 'dist/src/platform/node');
 const outdir = join(repo, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
+const common = {
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // The bundle's own URL, made when first asked for: node:url costs a worker ~3 ms to load, and
+  // most threads never ask.
+  define: { 'import.meta.url': '__keelBundle.url', KEEL_BUNDLE_DIR: '__dirname' },
+  banner: { js: "const __keelBundle = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  minify: process.env.KEEL_NO_MINIFY !== '1',
+  keepNames: true,
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: { programs: join(repo, 'dist/src/programs/program-modules.js') },
+  plugins: [sharedFromRuntime, dependenciesExternalBut(INLINED)],
+});
 await build({
   entryPoints: {
     keel: join(node, 'cli-main.js'),
@@ -68,25 +126,13 @@ await build({
     'early-worker': join(node, 'early-worker.js'),
     'early-wasi-kernel': join(node, 'early-wasi-kernel.js'),
   },
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  plugins: [lazyChildProcess, dependenciesExternalBut(INLINED)],
-  // The bundle's own URL, made when first asked for: node:url costs a worker ~3 ms to load, and
-  // most threads never ask.
-  define: { 'import.meta.url': '__keelBundle.url', KEEL_BUNDLE_DIR: '__dirname' },
-  banner: { js: "const __keelBundle = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
-  minify: process.env.KEEL_NO_MINIFY !== '1',
-  keepNames: true,
-  logLevel: 'warning',
+  ...common,
+  plugins: [programsApart, lazyChildProcess, dependenciesExternalBut(INLINED)],
 });
 // Each bundle becomes NAME.body.cjs, loaded by a two-line NAME.cjs through load-cached.cjs, which
 // keeps V8's compiled code for it beside it (NAME.body.cjs.v8cache, made by the first start).
 copyFileSync(join(repo, 'scripts/load-cached.cjs'), join(outdir, 'load-cached.cjs'));
-for (const entry of ['keel', 'index', 'wasi', 'program-entry', 'service-entry', 'wasi-kernel']) {
+for (const entry of ['keel', 'index', 'wasi', 'program-entry', 'service-entry', 'wasi-kernel', 'programs']) {
   renameSync(join(outdir, `${entry}.cjs`), join(outdir, `${entry}.body.cjs`));
   // The drop-in starts its kernel worker before it reads the rest (early-wasi-kernel.ts).
   const first = entry === 'wasi' ? "require('./early-wasi-kernel.cjs').startEarlyWasiKernel();\n" : '';
