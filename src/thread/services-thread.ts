@@ -26,13 +26,30 @@ export async function runServicesThread(rt: ThreadRuntime, boot: ServicesBoot): 
     server = s;
   });
   if (!server) return;
-  rt.platform.warmedUp?.();
   const srv: ServerThread = server;
   srv.onEvents = () => {
     const r = rt.kernel.call('takeEvents', {});
     if (r.reply) dispatchEvents(JSON.parse(r.reply.events) as KernelEvent[], built, srv);
   };
-  if (built.some((b) => b.idle)) srv.onIdle = () => { for (const b of built) b.idle?.(); };
+  const warm = whenWarm(srv, () => rt.platform.warmedUp?.());
+  srv.onIdle = built.some((b) => b.idle) ? () => { warm(); for (const b of built) b.idle?.(); } : warm;
   if (built.some((b) => b.evented)) await srv.runEvented();
   else srv.runBlocking();
+}
+
+/**
+ * Calls a services thread serves before it counts as warmed up: its first idle moment after these
+ * (booting a session and its shell's first command take about that many) is when what it compiled to serve
+ * them is worth keeping for the next start (ThreadPlatform.warmedUp). Once only.
+ */
+const WARM_CALLS = 12;
+
+/** An idle hook for `srv` that calls `warmedUp` at the first idle moment after WARM_CALLS calls. */
+function whenWarm(srv: ServerThread, warmedUp: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done || srv.stats.calls < WARM_CALLS) return;
+    done = true;
+    warmedUp();
+  };
 }
