@@ -49,6 +49,8 @@ export interface SystemHost extends KernelHost {
   attachedDone?(pid: number, status?: ExitStatus): void;
   whenGone(pid: number): Promise<void>;
   stopAll(): Promise<void>;
+  /** Shutdown has begun: start no worker, end idle ones (see PooledHost.drain). */
+  drain?(): void;
   liveThreads(): number;
   /** Shown each line of the kernel's message log (service restarts) as it is logged. */
   log?: (line: string) => void;
@@ -241,6 +243,7 @@ export class System {
 
   /** The shutdown; `waitForThreads` false: not waiting for the workers' end (shutdownBeforeExit). */
   private async stop(waitForThreads: boolean): Promise<void> {
+    this.host.drain?.();
     if (!this.isShutDown) await this.syncFileSystems();
     this.stopping = true;
     this.vfsSession?.abort();

@@ -175,10 +175,26 @@ export class PooledHost<W> implements SystemHost {
     return this.threads.size + this.pool.length + this.standby.length;
   }
 
-  /** Terminate every worker and wait until all have ended. */
-  async stopAll(): Promise<void> {
+  /**
+   * The system is about to stop: start no worker from now on; end now the idle workers and the
+   * threads of processes that have ended, and each thread handed back from here on, while the
+   * running ones (the services, which the shutdown's sync still needs) go on. Their ends then
+   * overlap the sync instead of adding to the process's exit, which joins every worker still
+   * there one after another (~7-10 ms each).
+   */
+  drain(): void {
     this.closing = true;
     for (const w of [...this.pool.splice(0), ...this.standby.splice(0)]) void this.terminate(w);
+    for (const t of this.threads.values()) {
+      if (!t.retiring) continue;
+      clearTimeout(t.retiring);
+      this.stop(t);
+    }
+  }
+
+  /** Terminate every worker and wait until all have ended. */
+  async stopAll(): Promise<void> {
+    this.drain();
     // An attached thread cannot be stopped from here (it is the embedder's own): stop waiting for it.
     for (const a of [...this.attached.values()]) a.done();
     const threads = [...this.threads.values()];
