@@ -1,3 +1,4 @@
+import { kt } from '../../ktrace.js';
 /**
  * Node entry of the `keel` command (bin/keel.js imports this). Supplies the host side — the
  * library's Node host, stderr and stdout — and exits with the status keelMain returns. An
@@ -50,7 +51,7 @@ const host: CliHost = {
 
 
 keelMain(host, process.argv.slice(2), packageVersion()).then(
-  (code) => process.exit(code),
+  (code) => { kt('exit'); process.exit(code); },
   (e: unknown) => {
     process.stderr.write(`keel: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     if (process.env['KEEL_DEBUG']) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);

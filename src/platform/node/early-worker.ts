@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { WorkerKind } from '../common/thread-driver.js';
 import { endEarly, startEarly, takeEarly } from './early-start.js';
-import { HEAP_LIMITS } from './worker-heap.js';
+import { heapLimits } from './worker-heap.js';
 
 /**
  * Set by the bundler to the bundle's directory (scripts/bundle.mjs): the worker entry is the
@@ -28,7 +28,7 @@ export function workerEntry(kind: WorkerKind): URL | string {
 
 /** Start a worker of each kind in `kinds` (one that has one waiting already is left alone). */
 export function startEarlyWorkers(kinds: readonly WorkerKind[]): void {
-  for (const kind of kinds) startEarly(kind, workerEntry(kind), { name: `keel:early-${kind}`, stdin: false, resourceLimits: HEAP_LIMITS[kind] });
+  for (const kind of kinds) startEarly(kind, workerEntry(kind), { name: `keel:early-${kind}`, stdin: false, resourceLimits: heapLimits(kind) });
 }
 
 /** The early worker of `kind`, once, if there is one and it is alive. */

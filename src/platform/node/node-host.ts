@@ -21,11 +21,11 @@ import type { PoolPolicy } from '../common/pool-policy.js';
 import type { ThreadDriver } from '../common/thread-driver.js';
 import { IDLE, type PoolStart } from './pool-messages.js';
 import { endEarlyWorkers, takeEarlyWorker, workerEntry } from './early-worker.js';
-import { HEAP_LIMITS } from './worker-heap.js';
+import { heapLimits } from './worker-heap.js';
 
 export const nodeThreadDriver: ThreadDriver<Worker> = {
   create(kind, name, events) {
-    const w = takeEarlyWorker(kind) ?? new Worker(workerEntry(kind), { name: `keel:${name}`, stdin: false, resourceLimits: HEAP_LIMITS[kind] });
+    const w = takeEarlyWorker(kind) ?? new Worker(workerEntry(kind), { name: `keel:${name}`, stdin: false, resourceLimits: heapLimits(kind) });
     w.on('message', (m: unknown) => {
       if (m === IDLE) events.idle();
     });

@@ -49,6 +49,10 @@ function serve(data: WasiKernelData): void {
     try {
       const keel = await booted;
       const a = await keel.attach({ args, env, dirs: preopens, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+      // Booted and attached: what this worker compiled is worth keeping (code-cache.ts). Now, while
+      // the caller waits (the first start of an install only): a caller that exits right after its
+      // program ends would end this worker before any later moment.
+      writeCodeCaches();
       running.set(a.start.pid, a.done);
       data.port.postMessage({ start: a.start });
     } catch (e) {
@@ -64,8 +68,6 @@ function serve(data: WasiKernelData): void {
     else {
       running.get(m.pid)?.(m.exited);
       running.delete(m.pid);
-      // A program has run: what this worker compiled for it is worth keeping (code-cache.ts).
-      writeCodeCaches();
     }
   });
 }
