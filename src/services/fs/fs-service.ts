@@ -19,6 +19,12 @@ export interface NodeStat {
 
 export interface FileSystemOps {
   lookup(dir: number, name: string): { node: number; type: number } | number;
+  /**
+   * Several components from `dir` at once (the `walk` call), as walkNames over `lookup` would
+   * find them. Optional: a file system that can answer a walk faster than a lookup per component
+   * (hostfs: walks-cache.ts) has one.
+   */
+  walk?(dir: number, names: readonly string[]): { found: readonly { node: number; type: number }[]; error: number };
   getattr(node: number): NodeStat | number;
   /** The bytes may be a view the file system reuses: valid until its next call (the service copies them into the reply at once). */
   read(node: number, offset: number, length: number): Uint8Array | number;
@@ -57,7 +63,8 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
     walk: (r) => {
-      const { found, error } = walkNames(r.dir, r.names.split('/'), (dir, name) => fs.lookup(dir, name));
+      const names = r.names.split('/');
+      const { found, error } = fs.walk ? fs.walk(r.dir, names) : walkNames(r.dir, names, (dir, name) => fs.lookup(dir, name));
       return { error, count: found.length, found: packWalk(found) };
     },
     getattr: (r) => fs.getattr(r.node),

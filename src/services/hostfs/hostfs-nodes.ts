@@ -126,6 +126,16 @@ export class HostNodeTable {
     this.children.set(`${toDir}/${toName}`, id);
   }
 
+  /** The path of node `id` below the root ('' for the root), from its names; null if it or an ancestor is detached. */
+  pathOf(id: number): string | null {
+    const names: string[] = [];
+    for (let n = this.nodes.get(id); n && n.id !== ROOT_NODE; n = this.nodes.get(n.parent)) {
+      if (n.parent === DETACHED || names.length > MAX_DEPTH) return null;
+      names.push(n.name);
+    }
+    return this.nodes.has(id) ? names.reverse().join('/') : null;
+  }
+
   /** How many directories lie between the root and `id` (the root: 0); null if detached. */
   depth(id: number): number | null {
     let d = 0;

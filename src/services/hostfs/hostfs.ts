@@ -23,10 +23,11 @@
 
 import type { FileSystemOps } from '../fs/fs-service.js';
 import { Errno, errnoFromCode } from '../../abi/errno.js';
-import { FileType, ROOT_NODE, packDirEntries, symlinkLeavesRoot, type DirEntry } from '../../abi/protocols/fs.js';
+import { FileType, ROOT_NODE, packDirEntries, symlinkLeavesRoot, walkNames, type DirEntry } from '../../abi/protocols/fs.js';
 import { type HostFs, HostFsError, type HostStat, isComponent } from '../../host/host-fs.js';
 import { DETACHED, Fail, HostNodeTable, type HostNode, fail } from './hostfs-nodes.js';
 import { ImageGuard, type ProtectedSet } from './hostfs-guard.js';
+import { type VerifiedWalk, VerifiedWalks } from './verified-walks.js';
 
 export interface HostfsConfig {
   readonly name?: string;
@@ -64,6 +65,8 @@ export class Hostfs implements FileSystemOps {
   private readonly setTimesExact = new Map<number, { atim: bigint; mtim: bigint; hostA: bigint; hostM: bigint }>();
   /** Sorted listings taken at cookie 0, by directory node, most recent last. */
   private readonly listings = new Map<number, string[]>();
+  /** Walks of several components found before, reused while they hold (verified-walks.ts). */
+  private readonly walks = new VerifiedWalks();
 
   constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
     this.readOnly = config.readOnly ?? false;
@@ -167,6 +170,46 @@ export class Hostfs implements FileSystemOps {
   /** A directory's entries changed through this instance: its kept listing is out of date. */
   private changed(dir: number): void {
     this.listings.delete(dir);
+  }
+
+  /**
+   * Several components from `dir` (fs `walk`): a walk found before is reused while it still holds
+   * (verified-walks.ts), else each component is looked up as `lookup` does.
+   */
+  walk(dir: number, names: readonly string[]): { found: readonly { node: number; type: number }[]; error: number } {
+    const slow = (): { found: { node: number; type: number }[]; error: number } => walkNames(dir, names, (d, name) => this.lookup(d, name));
+    if (names.length < 2) return slow();
+    const key = VerifiedWalks.key(dir, names);
+    const known = this.walks.get(key);
+    if (known && this.stillLeadsTo(dir, names, known)) return { found: known.found, error: 0 };
+    const r = slow();
+    const last = r.error === 0 && r.found.length === names.length ? this.t.find(r.found[r.found.length - 1]!.node) : undefined;
+    if (last) this.walks.set(key, { found: r.found, dev: last.dev, ino: last.ino });
+    else if (known) this.walks.forget(key);
+    return r;
+  }
+
+  /**
+   * Whether `known`, walked from `dir` before, still holds: every node it names is attached, the
+   * path lstat'ed whole reaches the same host object, and the last node still stands for that
+   * object under its directory's handle and name. Two host calls, whatever the depth.
+   */
+  private stillLeadsTo(dir: number, names: readonly string[], known: VerifiedWalk): boolean {
+    for (const f of known.found) {
+      const n = this.t.find(f.node);
+      if (!n || n.parent === DETACHED) return false;
+    }
+    const below = this.t.pathOf(dir);
+    if (below === null) return false;
+    try {
+      const whole = this.host.lstat(`${this.root}/${below === '' ? '' : `${below}/`}${names.join('/')}`);
+      if (whole.dev !== known.dev || whole.ino !== known.ino) return false;
+      const last = this.t.get(known.found[known.found.length - 1]!.node);
+      const named = this.host.lstatAt(this.t.dirHandle(last.parent), last.name);
+      return named.dev === known.dev && named.ino === known.ino && named.type === last.type;
+    } catch {
+      return false;
+    }
   }
 
   lookup(dir: number, name: string): { node: number; type: number } | number {
