@@ -1,4 +1,3 @@
-import { kt } from '../ktrace.js';
 /**
  * What the `keel` command needs from its host: the library's KeelHost (every command that runs
  * programs goes through the public API, src/api/keel.ts), the host's output streams, and the
@@ -88,7 +87,7 @@ export function reportError(host: CliHost, e: unknown): number {
 export async function bootAndRun(host: CliHost, boot: BootOptions, program: Program, name: string, options: SpawnOptions): Promise<number> {
   let keel: Keel;
   try {
-    kt('boot begin');keel = await Keel.boot(host.keel, boot);kt('boot end');
+    keel = await Keel.boot(host.keel, boot);
   } catch (e) {
     return reportError(host, e);
   }
@@ -100,7 +99,7 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
   });
   try {
     const p = await keel.spawn(program, { ...options, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
-    kt('spawned');const { status, exitCode } = await p.result();kt('result');
+    const { status, exitCode } = await p.result();
     const line = describeStatus(name, status);
     if (line) host.stderr(line);
     return exitCode;
@@ -108,6 +107,6 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
     return reportError(host, e);
   } finally {
     stopFaults?.();
-    kt('shutdown');await (host.exitsAfter ? keel.shutdownBeforeExit() : keel.shutdown());
+    await (host.exitsAfter ? keel.shutdownBeforeExit() : keel.shutdown());
   }
 }

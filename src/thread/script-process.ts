@@ -1,4 +1,3 @@
-import { kt } from '../ktrace.js';
 /**
  * Running one of Keel's TypeScript programs in a process: load `main` from the program registry
  * and call it with the process's `sys`. Its return value is the exit code; `sys.exit` (or the shim's
@@ -15,8 +14,8 @@ import { loadProgram } from '../programs/registry.js';
 
 export async function runScript(name: string, sys: Sys): Promise<ExitStatus> {
   try {
-    kt('loadProgram');const main = await loadProgram(name);kt('got main');
-    const code = await main(sys);kt('main returned');
+    const main = await loadProgram(name);
+    const code = await main(sys);
     sys.flushAll();
     return { kind: 'exited', code: typeof code === 'number' ? code >>> 0 : 0 };
   } catch (e) {

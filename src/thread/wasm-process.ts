@@ -1,4 +1,3 @@
-import { kt } from '../ktrace.js';
 /**
  * A program process: the local kernel and WASI shim around one program — an unmodified wasm
  * program, or one of Keel's TypeScript programs (`#!keel NAME`), which gets the `sys` API built
@@ -51,17 +50,17 @@ function memoryCap(limits: ProcessLimits, ledger: MemoryLedger): number | undefi
   return Number.isFinite(cap) ? cap : undefined;
 }
 
-export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<ProcessEnd> {kt('runWasmProcess');
+export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<ProcessEnd> {
   const opened = openProcess(rt, boot);
   if (typeof opened === 'string') return { status: { kind: 'crashed', message: opened }, reusable: false };
-  const { lk, ctx, proc, keel, wasi } = opened;kt('opened');
+  const { lk, ctx, proc, keel, wasi } = opened;
   const cap = memoryCap(rt.start.limits ?? {}, new MemoryLedger(rt.arena));
   const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
     : boot.programFid ? loadByFid(lk, boot.program, boot.programFid, cap)
       : boot.programToken ? loadByToken(lk, boot.program, boot.programToken, cap)
         : boot.path ? loadByPath(lk, boot.path, cap) : 'no module to run';
   if (typeof program === 'string') return { status: { kind: 'crashed', message: program }, reusable: false };
-  kt('loaded '+program.kind);if (program.kind === 'script') {
+  if (program.kind === 'script') {
     if (!isProgramName(program.name)) {
       return { status: { kind: 'crashed', message: `${boot.path ?? boot.program}: #!keel names no program Keel has: ${program.name.slice(0, 40)}` }, reusable: false };
     }
@@ -71,7 +70,7 @@ export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise
     const status = await runScript(program.name, new Sys(ctx, wasi, keel, proc, grantsOf(rt, boot, program.name)));
     return { status, reusable: status.kind === 'exited' };
   }
-  kt('program loaded');const status = runWasm(program.module, ctx, wasi, keel);
+  const status = runWasm(program.module, ctx, wasi, keel);
   return { status, reusable: ctx.mem.size <= REUSABLE_MEMORY_BYTES };
 }
 

@@ -1,4 +1,3 @@
-import { kt } from '../ktrace.js';
 /**
  * Opening a process and running a wasm instance's `_start`: the local kernel, fd table and import
  * functions of a new process, and the run to its end as an exit status. Shared by a process in its
@@ -74,7 +73,7 @@ export function runStart(instance: WebAssembly.Instance, ctx: ShimContext): Exit
   try {
     // Its initial memory enters the ledger before it runs: a program that does not fit ends here.
     ctx.mem.watch();
-    kt('instantiated');(start as () => void)();kt('start returned');
+    (start as () => void)();
     return { kind: 'exited', code: 0 };
   } catch (e) {
     if (e instanceof ProcExit) return e.signal ? { kind: 'killed', signal: e.signal, ...(e.limit ? { limit: e.limit } : {}) } : { kind: 'exited', code: e.code };

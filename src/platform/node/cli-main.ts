@@ -1,4 +1,3 @@
-import { kt } from '../../ktrace.js';
 /**
  * Node entry of the `keel` command (bin/keel.js imports this). Supplies the host side — the
  * library's Node host, stderr and stdout — and exits with the status keelMain returns. An
@@ -51,7 +50,7 @@ const host: CliHost = {
 
 
 keelMain(host, process.argv.slice(2), packageVersion()).then(
-  (code) => { kt('exit'); process.exit(code); },
+  (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`keel: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     if (process.env['KEEL_DEBUG']) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);

@@ -1,4 +1,3 @@
-import { kt } from '../../ktrace.js';
 /**
  * Entry of a Node worker that runs programs (wasm, or Keel's TypeScript programs): the worker
  * loop with the process runtime only, loaded at once — a program's worker is often started ahead
@@ -9,5 +8,5 @@ import { preloadRuntimes, type ThreadRuntimes } from '../../thread/thread-main.j
 import { serveThreads } from './worker-loop.js';
 
 const runtimes: ThreadRuntimes = { program: () => import('../../thread/wasm-process.js') };
-kt('worker entry');serveThreads(runtimes);
-preloadRuntimes(runtimes);kt('worker preloaded');
+serveThreads(runtimes);
+preloadRuntimes(runtimes);

@@ -1,4 +1,3 @@
-import { kt } from '../../ktrace.js';
 /**
  * The loop every Keel worker started by NodeHost runs: each process's start data arrives as a
  * message (the first as soon as the worker is given a process) and goes to the portable
@@ -17,7 +16,7 @@ import { nodeThreadPlatform } from './node-thread-platform.js';
 import { IDLE, type PoolStart, type WorkerStart as Start } from './pool-messages.js';
 
 export function serveThreads(runtimes: ThreadRuntimes): void {
-  const serve = async (start: Start): Promise<void> => {kt('worker got start');
+  const serve = async (start: Start): Promise<void> => {
     await runThread(start, nodeThreadPlatform(start.control, true), runtimes);
     start.control.close();
     parentPort!.postMessage(IDLE);
