@@ -8,10 +8,8 @@
 // A service worker only where the manifest is known to want one: `boot` with Keel's default
 // (default.yaml coalesces the services in a worker). run.yaml has none, and an early worker nothing
 // takes costs a short run more than it saves (measured: +38 ms for kernel.yaml).
-if (process.env.KEEL_T) require('fs').writeSync(2, 'T ' + (performance.timeOrigin + performance.now()).toFixed(1) + ' [0] keel.js\n');
 const command = process.argv[2];
 const defaultManifest = !process.argv.includes('--manifest') && !process.env.KEEL_MANIFEST;
 const early = command === 'run' ? ['program'] : command === 'boot' ? (defaultManifest ? ['program', 'service'] : ['program']) : null;
 if (early) require('../dist/bundle/early-worker.cjs').startEarlyWorkers(early);
-if (process.env.KEEL_T) require('fs').writeSync(2, 'T ' + (performance.timeOrigin + performance.now()).toFixed(1) + ' [0] early started\n');
 require('../dist/bundle/keel.cjs');
