@@ -4,7 +4,8 @@
  *
  *   keel run          `keel run hello.wasm` (its own system: manifests/run.yaml), and with
  *                     --manifest manifests/default.yaml, vs node:wasi running the same module in
- *                     a fresh `node` (test/support/node-wasi-run.ts)
+ *                     a fresh `node` (test/support/node-wasi-run.ts); and its phases, from the
+ *                     marks KEEL_TRACE_START=1 prints (main thread and program worker)
  *   keel boot -c      `keel boot --home none -c 'echo hi'`, absolute, vs `dash -c 'echo hi'`
  *   bootKeel          in a fresh process: the library's import, bootKeel(), the first program
  *                     (spawn → exit) and shutdown, each phase (startup-child.ts)
@@ -46,6 +47,38 @@ function childRun(mode: string): Record<string, number> {
   return JSON.parse(r.stdout.toString().trim().split('\n').pop()!) as Record<string, number>;
 }
 
+/** One `keel run` with KEEL_TRACE_START=1: each phase mark's time (ms) after the spawn, by `thread phase`, and the exit. */
+function tracedRun(): Record<string, number> {
+  const before = performance.timeOrigin + performance.now();
+  const r = spawnSync(process.execPath, [keelBin, 'run', hello], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KEEL_TRACE_START: '1' } });
+  const after = performance.timeOrigin + performance.now();
+  if (r.status !== 0) throw new Error(`keel run (traced): exit ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  const marks: Record<string, number> = { end: after - before };
+  for (const line of r.stderr.toString().split('\n')) {
+    const m = /^keel-start (\S+) (main|worker \d+) (\w+)$/.exec(line);
+    if (m) marks[m[3]!] = Number(m[1]) - before;
+  }
+  return marks;
+}
+
+/**
+ * The phases of `keel run hello.wasm` (src/platform/node/start-trace.ts), each the median over
+ * `rounds` traced runs: main thread and program worker side by side, so the critical path shows.
+ */
+const RUN_PHASES: readonly (readonly [string, string, string])[] = [
+  ['Node starts, bin/keel.js begins', '', 'command'],
+  ['the program\'s worker is created', 'command', 'workers'],
+  ['[worker] Node\'s worker start and its bundle', 'workers', 'worker'],
+  ['[main] the CLI bundle loads', 'workers', 'loaded'],
+  ['[main] boot', 'loaded', 'booted'],
+  ['[main] spawn', 'booted', 'spawned'],
+  ['[worker] the worker takes the process (waiting until it is up)', 'spawned', 'process'],
+  ['[worker] the process runs (load, instantiate, _start, exit)', 'process', 'done'],
+  ['[main] the exit status arrives', 'done', 'ended'],
+  ['[main] shutdown', 'ended', 'exit'],
+  ['the process exits (workers joined)', 'exit', 'end'],
+];
+
 /** Medians of alternating runs of `a` and `b`. */
 function alternate(rounds: number, a: () => number, b: () => number): [number, number] {
   const xs: number[] = [], ys: number[] = [];
@@ -69,6 +102,15 @@ export function startupBench(quick: boolean, record: (r: StartupRow) => void, pr
   record({ benchmark: 'start-up', variant: 'keel run hello.wasm (whole process)', keel: run, baseline: wasi, unit: 'ms' });
   const [runDefault, wasi2] = alternate(rounds, () => wall(process.execPath, [keelBin, 'run', '--manifest', join(root, 'manifests/default.yaml'), hello]), () => wall(process.execPath, ['--no-warnings', nodeWasi, hello]));
   record({ benchmark: 'start-up', variant: 'keel run hello.wasm, default manifest (services in a worker)', keel: runDefault, baseline: wasi2, unit: 'ms' });
+
+  progress('start-up: keel run hello.wasm, phase by phase');
+  const traced = Array.from({ length: rounds }, () => tracedRun());
+  for (const [what, from, to] of RUN_PHASES) {
+    // A span between the two threads can come out below zero (the worker took the process before
+    // the main thread marked `spawned`): it took no time on the path.
+    const spans = traced.filter((t) => (from === '' || t[from] !== undefined) && t[to] !== undefined).map((t) => Math.max(0, t[to]! - (from === '' ? 0 : t[from]!)));
+    if (spans.length > 0) record({ benchmark: 'start-up', variant: `keel run phase: ${what}`, keel: median(spans), baseline: null, unit: 'ms' });
+  }
 
   progress('start-up: keel boot -c \'echo hi\' vs dash');
   const hasDash = spawnSync('dash', ['-c', 'true']).status === 0;

@@ -40,6 +40,8 @@ export interface CliHost {
    * shutdown need not wait for its workers' teardown (Keel.shutdownBeforeExit).
    */
   readonly exitsAfter?: boolean;
+  /** Mark a start-up phase (booted, spawned, ended), where the host traces them (KEEL_TRACE_START on Node). */
+  mark?(phase: string): void;
 }
 
 /** Split `HOST::GUEST` (wasmtime's syntax); GUEST defaults to HOST as written. */
@@ -88,6 +90,7 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
   let keel: Keel;
   try {
     keel = await Keel.boot(host.keel, boot);
+    host.mark?.('booted');
   } catch (e) {
     return reportError(host, e);
   }
@@ -99,7 +102,9 @@ export async function bootAndRun(host: CliHost, boot: BootOptions, program: Prog
   });
   try {
     const p = await keel.spawn(program, { ...options, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+    host.mark?.('spawned');
     const { status, exitCode } = await p.result();
+    host.mark?.('ended');
     const line = describeStatus(name, status);
     if (line) host.stderr(line);
     return exitCode;

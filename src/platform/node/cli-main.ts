@@ -12,6 +12,9 @@ import type { CliHost } from '../../cli/cli-host.js';
 import { MANIFESTS_DIR, nodeKeelHost } from './index.js';
 import { packageVersion } from './package-root.js';
 import { npmRegistry } from './npm-config.js';
+import { startMark } from './start-trace.js';
+
+startMark('loaded');
 
 /** An image under ~/.keel (the directory made if needed), or $VARIABLE's (none: no image). */
 function keelImage(variable: string, file: string): string | null {
@@ -36,6 +39,7 @@ const host: CliHost = {
   usrImage: () => keelImage('KEEL_USR_IMAGE', 'usr.img'),
   registry: npmRegistry,
   term: process.env['TERM'] ?? 'dumb',
+  mark: startMark,
   // keelMain's status goes straight to process.exit (below), which ends the workers with it.
   exitsAfter: true,
   // Fault injection from outside (test/system/restart.test.ts): with KEEL_FAULT_SIGNAL=1, each
@@ -50,7 +54,10 @@ const host: CliHost = {
 
 
 keelMain(host, process.argv.slice(2), packageVersion()).then(
-  (code) => process.exit(code),
+  (code) => {
+    startMark('exit');
+    process.exit(code);
+  },
   (e: unknown) => {
     process.stderr.write(`keel: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     if (process.env['KEEL_DEBUG']) process.stderr.write(`${e instanceof Error ? e.stack : ''}\n`);

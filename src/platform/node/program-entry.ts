@@ -6,7 +6,9 @@
 
 import { preloadRuntimes, type ThreadRuntimes } from '../../thread/thread-main.js';
 import { serveThreads } from './worker-loop.js';
+import { startMark } from './start-trace.js';
 
 const runtimes: ThreadRuntimes = { program: () => import('../../thread/wasm-process.js') };
+startMark('worker');
 serveThreads(runtimes);
 preloadRuntimes(runtimes);

@@ -14,10 +14,13 @@ import { parentPort } from 'node:worker_threads';
 import { type ThreadRuntimes, runThread } from '../../thread/thread-main.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import { IDLE, type PoolStart, type WorkerStart as Start } from './pool-messages.js';
+import { startMark } from './start-trace.js';
 
 export function serveThreads(runtimes: ThreadRuntimes): void {
   const serve = async (start: Start): Promise<void> => {
+    startMark('process');
     await runThread(start, nodeThreadPlatform(start.control, true), runtimes);
+    startMark('done');
     start.control.close();
     parentPort!.postMessage(IDLE);
   };
