@@ -13,7 +13,6 @@
 
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +20,7 @@ import { Errno } from '../../src/abi/errno.js';
 import { FileType, ROOT_NODE, unpackDirEntries } from '../../src/abi/protocols/fs.js';
 import { Hostfs } from '../../src/services/hostfs/hostfs.js';
 import { nodeHostFs } from '../../src/platform/node/node-host-fs.js';
+import { startDirSwapper } from '../support/dir-swapper.js';
 import { protectedImages } from '../../src/system/host-guards.js';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'keel-hostfs-escape-'));
@@ -138,23 +138,8 @@ test('a host process swapping a directory and a symlink to the outside never let
   fs.mkdirSync(path.join(proj, 'sw'));
   fs.writeFileSync(path.join(proj, 'sw', 'secret'), 'inside');
   fs.symlinkSync('../outside', path.join(proj, 'lnk'));
-  const stop = path.join(b, 'stop');
-  // The swapper: sw <-> lnk, by three renames, as fast as it can, until told to stop (or 60 s).
-  const swapper = spawn(process.execPath, ['-e', `
-    const fs = require('fs'), p = require('path');
-    const d = ${JSON.stringify(proj)}, stop = ${JSON.stringify(stop)}, end = Date.now() + 60000;
-    let n = 0;
-    while (!fs.existsSync(stop) && Date.now() < end) {
-      try { fs.renameSync(p.join(d, 'sw'), p.join(d, 'tmp')); fs.renameSync(p.join(d, 'lnk'), p.join(d, 'sw'));
-            fs.renameSync(p.join(d, 'tmp'), p.join(d, 'lnk')); n++; } catch {}
-      try { fs.renameSync(p.join(d, 'lnk'), p.join(d, 'tmp')); fs.renameSync(p.join(d, 'sw'), p.join(d, 'lnk'));
-            fs.renameSync(p.join(d, 'tmp'), p.join(d, 'sw')); n++; } catch {}
-    }
-    process.stdout.write(String(n));
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let swaps = '';
-  swapper.stdout.on('data', (c: Buffer) => { swaps += c.toString(); });
-  const exited = new Promise<void>((resolve) => swapper.on('exit', () => resolve()));
+  const swapper = startDirSwapper(proj, 'sw', 'lnk', b);
+  let swaps = 0;
   const hfs = new Hostfs(nodeHostFs, proj);
   let reads = 0, creates = 0;
   try {
@@ -176,10 +161,9 @@ test('a host process swapping a directory and a symlink to the outside never let
       await Promise.resolve();
     }
   } finally {
-    fs.writeFileSync(stop, '');
-    await exited;
+    swaps = await swapper.stop();
   }
-  assert.ok(Number(swaps) > 100, `the host swapped often enough to race (${swaps} swaps)`);
+  assert.ok(swaps > 100, `the host swapped often enough to race (${swaps} swaps)`);
   assert.ok(reads > 0 && creates > 0, `the client got through sometimes (${reads} reads, ${creates} creates)`);
   assertOutsideUntouched(outside);
 });
