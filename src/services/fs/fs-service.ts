@@ -22,7 +22,7 @@ export interface FileSystemOps {
   /**
    * Several components from `dir` at once (the `walk` call), as walkNames over `lookup` would
    * find them. Optional: a file system that can answer a walk faster than a lookup per component
-   * (hostfs: walks-cache.ts) has one.
+   * (hostfs: hostfs/verified-walks.ts) has one.
    */
   walk?(dir: number, names: readonly string[]): { found: readonly { node: number; type: number }[]; error: number };
   getattr(node: number): NodeStat | number;

@@ -181,10 +181,9 @@ export class Hostfs implements FileSystemOps {
     if (names.length < 2) return slow();
     const key = VerifiedWalks.key(dir, names);
     const known = this.walks.get(key);
-    if (known && this.stillLeadsTo(dir, names, known)) return { found: known.found, error: 0 };
+    if (known && this.stillLeadsTo(dir, names, known)) return { found: known, error: 0 };
     const r = slow();
-    const last = r.error === 0 && r.found.length === names.length ? this.t.find(r.found[r.found.length - 1]!.node) : undefined;
-    if (last) this.walks.set(key, { found: r.found, dev: last.dev, ino: last.ino });
+    if (r.error === 0 && r.found.length === names.length) this.walks.set(key, r.found);
     else if (known) this.walks.forget(key);
     return r;
   }
@@ -195,18 +194,18 @@ export class Hostfs implements FileSystemOps {
    * object under its directory's handle and name. Two host calls, whatever the depth.
    */
   private stillLeadsTo(dir: number, names: readonly string[], known: VerifiedWalk): boolean {
-    for (const f of known.found) {
+    for (const f of known) {
       const n = this.t.find(f.node);
       if (!n || n.parent === DETACHED) return false;
     }
     const below = this.t.pathOf(dir);
     if (below === null) return false;
     try {
+      const last = this.t.get(known[known.length - 1]!.node);
       const whole = this.host.lstat(`${this.root}/${below === '' ? '' : `${below}/`}${names.join('/')}`);
-      if (whole.dev !== known.dev || whole.ino !== known.ino) return false;
-      const last = this.t.get(known.found[known.found.length - 1]!.node);
+      if (whole.dev !== last.dev || whole.ino !== last.ino) return false;
       const named = this.host.lstatAt(this.t.dirHandle(last.parent), last.name);
-      return named.dev === known.dev && named.ino === known.ino && named.type === last.type;
+      return named.dev === last.dev && named.ino === last.ino && named.type === last.type;
     } catch {
       return false;
     }

@@ -1,6 +1,6 @@
 /**
  * hostfs's verified walks: the nodes a walk of several components found (fs `walk`, one call
- * for a path's components), kept with the host object the last one stood for. Walking a path
+ * for a path's components), by where it started and the names walked. Walking a path
  * again costs hostfs a lookup per component, each an lstat through its directory's handle
  * (/proc/self/fd/N/NAME: ~7 µs here, so ~60 µs for a path nine deep). A kept walk is reused when
  * two host calls show it still holds (Hostfs.walk): the path, lstat'ed whole, still reaches the
@@ -15,12 +15,8 @@
  * again component by component, as before.
  */
 
-export interface VerifiedWalk {
-  readonly found: readonly { node: number; type: number }[];
-  /** The host object the last component stood for. */
-  readonly dev: number;
-  readonly ino: number;
-}
+/** The nodes a walk found, one per name, in order; the last node's own (dev, inode) is the object it reached. */
+export type VerifiedWalk = readonly { node: number; type: number }[];
 
 /** Walks kept at most; past this the table starts again (a tree being rebuilt churns through them). */
 const MAX_WALKS = 4096;
@@ -43,9 +39,5 @@ export class VerifiedWalks {
 
   forget(key: string): void {
     this.walks.delete(key);
-  }
-
-  get size(): number {
-    return this.walks.size;
   }
 }
