@@ -39,8 +39,8 @@ export async function runServicesThread(rt: ThreadRuntime, boot: ServicesBoot): 
 
 /**
  * Calls a services thread serves before it counts as warmed up: its first idle moment after these
- * (booting a session and its shell's first command take about that many) is when what it compiled to serve
- * them is worth keeping for the next start (ThreadPlatform.warmedUp). Once only.
+ * (booting a session and its shell's first command take about that many) is when what it
+ * compiled to serve them is worth keeping for the next start (ThreadPlatform.warmedUp). Once only.
  */
 const WARM_CALLS = 12;
 

@@ -43,7 +43,6 @@ export interface ProcessEnd {
   reusable: boolean;
 }
 
-
 /** The most memory the process's module may declare: its limit, and the system's budget. */
 function memoryCap(limits: ProcessLimits, ledger: MemoryLedger): number | undefined {
   const cap = Math.min(limits.memoryBytes ?? Infinity, ledger.budgetBytes);
@@ -102,4 +101,3 @@ function runWasm(module: WebAssembly.Module, ctx: ShimContext, wasi: WebAssembly
   }
   return runStart(instance, ctx);
 }
-

@@ -4,11 +4,11 @@
  */
 
 import type { Server, Socket } from 'node:net';
+import type { HostConnection, HostListener, HostNet } from '../../host/host-net.js';
 import { lazyBuiltin } from './lazy-builtin.js';
 
 /** node:net, loaded when a first listener is made (most threads never make one). */
 const net = lazyBuiltin<typeof import('node:net')>('node:net');
-import type { HostConnection, HostListener, HostNet } from '../../host/host-net.js';
 
 function wrap(socket: Socket): HostConnection {
   let ended = false;

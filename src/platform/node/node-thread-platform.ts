@@ -1,7 +1,8 @@
 /**
  * The Node.js ThreadPlatform: clocks from hrtime, randomness from the host's CSPRNG
- * (random-source.ts), host files from node:fs (hostfs), host stdio from the process streams (console), and Memory buffers drained
- * from the thread's control port with receiveMessageOnPort.
+ * (random-source.ts), host files from node:fs (hostfs), host stdio from the process streams
+ * (console), Memory buffers drained from the thread's control port with receiveMessageOnPort, and
+ * the bundles' code caches written once the thread has warmed up (code-cache.ts).
  */
 
 import { createReadStream, writeSync } from 'node:fs';
@@ -16,7 +17,6 @@ import { randomFill } from './random-source.js';
 import { writeCodeCaches } from './code-cache.js';
 
 const tty = lazyBuiltin<typeof import('node:tty')>('node:tty');
-
 
 /** Which host fds the console's streams 0, 1, 2 are (the node:wasi drop-in's stdin/stdout/stderr options). */
 export type StdioFds = readonly [number, number, number];
