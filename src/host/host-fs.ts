@@ -82,6 +82,12 @@ export interface HostFs {
   /** The names in `dir` (without '.' and '..'); names that are not valid UTF-8 are left out. */
   readdirAt(dir: DirHandle): string[];
   lstatAt(dir: DirHandle, name: string): HostStat;
+  /**
+   * As lstatAt, but null when nothing has that name (ENOENT) instead of an error: lookups of names
+   * that do not exist are common (a compiler probing its include path, SQLite's lock directory),
+   * and a thrown host error costs several times the lstat itself.
+   */
+  lstatAtOrNull(dir: DirHandle, name: string): HostStat | null;
   /** Open `name` in `dir` read-write if allowed, else read-only; O_NOFOLLOW (a symlink is ELOOP). */
   openAt(dir: DirHandle, name: string, create: boolean, exclusive: boolean): number;
   mkdirAt(dir: DirHandle, name: string): void;

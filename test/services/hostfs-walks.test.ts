@@ -42,7 +42,7 @@ function tree(): { b: string; proj: string; outside: string } {
 /** nodeHostFs, counting the host calls that look a name or a path up. */
 function counting(): { host: HostFs; lookups: () => number } {
   let n = 0;
-  const host: HostFs = { ...nodeHostFs, lstat: (p) => { n++; return nodeHostFs.lstat(p); }, lstatAt: (d, name) => { n++; return nodeHostFs.lstatAt(d, name); } };
+  const host: HostFs = { ...nodeHostFs, lstat: (p) => { n++; return nodeHostFs.lstat(p); }, lstatAt: (d, name) => { n++; return nodeHostFs.lstatAt(d, name); }, lstatAtOrNull: (d, name) => { n++; return nodeHostFs.lstatAtOrNull(d, name); } };
   return { host, lookups: () => n };
 }
 

@@ -266,3 +266,27 @@ test('read-only mode refuses every change with EROFS', () => {
   assert.equal(fs.readFileSync(path.join(root, 'f'), 'utf8'), 'keep');
   assert.deepEqual(fs.readdirSync(root).sort(), ['d', 'f']);
 });
+
+test('a name that does not exist is ENOENT without a host error thrown; other host errors still surface', () => {
+  const { root } = fresh();
+  let thrown = 0;
+  const counted = (fn: () => unknown): unknown => {
+    try {
+      return fn();
+    } catch (e) {
+      thrown++;
+      throw e;
+    }
+  };
+  const host = { ...nodeHostFs, lstatAt: (d: number, n: string) => counted(() => nodeHostFs.lstatAt(d, n)) as ReturnType<typeof nodeHostFs.lstatAt>, lstatAtOrNull: (d: number, n: string) => counted(() => nodeHostFs.lstatAtOrNull(d, n)) as ReturnType<typeof nodeHostFs.lstatAtOrNull> };
+  const hfs = new Hostfs(host, root);
+  fs.writeFileSync(path.join(root, 'there'), 'x');
+  for (let i = 0; i < 3; i++) assert.equal(hfs.lookup(ROOT_NODE, 'missing'), Errno.NOENT);
+  const { created } = ok(hfs.create(ROOT_NODE, 'missing', FileType.REGULAR_FILE, false, ''));
+  assert.equal(created, 1, 'a create that finds no such name makes the file');
+  assert.equal(thrown, 0, 'no host call threw for a missing name');
+  assert.equal(ok(hfs.lookup(ROOT_NODE, 'there')).type, FileType.REGULAR_FILE);
+  // A name too long for the host is its own error, not "no such file".
+  assert.equal(hfs.lookup(ROOT_NODE, 'n'.repeat(300)), Errno.NAMETOOLONG);
+  assert.equal(thrown, 1);
+});

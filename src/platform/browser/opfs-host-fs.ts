@@ -123,6 +123,7 @@ export const opfsHostFs: HostFs = {
   fsyncDir: unsupported('fsyncDir'),
   readdirAt: unsupported('readdirAt'),
   lstatAt: unsupported('lstatAt'),
+  lstatAtOrNull: unsupported('lstatAtOrNull'),
   openAt: unsupported('openAt'),
   mkdirAt: unsupported('mkdirAt'),
   rmdirAt: unsupported('rmdirAt'),

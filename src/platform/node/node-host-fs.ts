@@ -280,6 +280,10 @@ export const nodeHostFs: HostFs = {
     return names;
   }),
   lstatAt: (dir, name) => wrap(() => toStat(fs.lstatSync(dirs.at(dir, name), { bigint: true }))),
+  lstatAtOrNull: (dir, name) => wrap(() => {
+    const s = fs.lstatSync(dirs.at(dir, name), { bigint: true, throwIfNoEntry: false });
+    return s === undefined ? null : toStat(s);
+  }),
   openAt: (dir, name, create, exclusive) => wrap(() => openPath(dirs.at(dir, name), create, exclusive)),
   mkdirAt: (dir, name) => wrap(() => fs.mkdirSync(dirs.at(dir, name))),
   rmdirAt: (dir, name) => wrap(() => fs.rmdirSync(dirs.at(dir, name))),

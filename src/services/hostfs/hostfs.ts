@@ -123,13 +123,11 @@ export class Hostfs implements FileSystemOps {
     return st;
   }
 
+  /** As lstatIn, but null when nothing has that name. */
   private lstatOrNull(handle: number, name: string): HostStat | null {
-    try {
-      return this.lstatIn(handle, name);
-    } catch (e) {
-      if (e instanceof HostFsError && e.code === 'ENOENT') return null;
-      throw e;
-    }
+    const st = this.host.lstatAtOrNull(handle, name);
+    if (st !== null && this.guard.hidesObject(st)) fail(Errno.ACCES);
+    return st;
   }
 
   /** What the host reports for node `n` now; ENOENT if its name stands for another object. */
@@ -213,7 +211,7 @@ export class Hostfs implements FileSystemOps {
 
   lookup(dir: number, name: string): { node: number; type: number } | number {
     return this.run(() => {
-      const st = this.lstatIn(this.within(dir, name), name);
+      const st = this.lstatOrNull(this.within(dir, name), name) ?? fail(Errno.NOENT);
       return { node: this.t.bind(dir, name, st).id, type: st.type };
     });
   }
