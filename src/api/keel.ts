@@ -264,7 +264,12 @@ export class Keel {
       if (memoryBytes !== undefined) throw new KeelError('BAD_OPTION', 'limits.memoryBytes needs the program as bytes or a path: a compiled module\'s memory maximum cannot be changed');
       return { name: 'program', module: program };
     }
-    if (typeof program === 'object' && !(program instanceof Uint8Array)) return { name: program.path, path: program.path };
+    if (typeof program === 'object' && program !== null && !(program instanceof Uint8Array)) {
+      // A caller without TypeScript's checks may pass anything here: only a { path } is a path.
+      if (typeof program.path !== 'string' || program.path === '') throw new KeelError('BAD_OPTION', 'program: expected bytes, a compiled module, a host file name or { path } naming a program in Keel\'s namespace');
+      return { name: program.path, path: program.path };
+    }
+    if (typeof program !== 'string' && !(program instanceof Uint8Array)) throw new KeelError('BAD_OPTION', 'program: expected bytes, a compiled module, a host file name or { path } naming a program in Keel\'s namespace');
     let bytes: Uint8Array;
     const name = typeof program === 'string' ? program : 'program';
     if (typeof program === 'string') {

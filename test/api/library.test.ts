@@ -31,6 +31,12 @@ test('run programs as bytes, module and path; exit codes and traps come back typ
     assert.equal(trapped.status.kind, 'trapped');
     await assert.rejects(keel.run(new Uint8Array([1, 2, 3])), (e: unknown) => e instanceof KeelError && e.code === 'BAD_MODULE');
     await assert.rejects(keel.run(join(build, 'nope.wasm')), (e: unknown) => e instanceof KeelError && e.code === 'NOT_FOUND');
+    // What a caller without TypeScript might pass: a typed error, and the system goes on (it used
+    // to start a process with no name, and the kernel thread failed on it at shutdown).
+    for (const wrong of [['/bin/ls'], {}, { path: 7 }, null, 42]) {
+      await assert.rejects(keel.spawn(wrong as never), (e: unknown) => e instanceof KeelError && e.code === 'BAD_OPTION', JSON.stringify(wrong));
+    }
+    assert.equal((await keel.run(bytes, { args: ['exit_code', '3'] })).exitCode, 3);
   } finally {
     await keel.shutdown();
   }
