@@ -108,6 +108,8 @@ export interface ServicesBoot {
   readonly kind: 'services';
   readonly group: string;
   readonly services: readonly ServiceEntry[];
+  /** How many workers ran this group before this one (0 at boot): see ServiceContext.incarnation. */
+  readonly incarnation?: number;
 }
 
 /** A TypeScript/JavaScript program: the module's `main(runtime)` runs in the new thread. */

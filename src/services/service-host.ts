@@ -18,14 +18,14 @@ import type { ThreadPlatform } from '../host/thread-platform.js';
  * Build the services of `entries` for a thread; `handles` are the thread's initial handles.
  * `asyncCaller` (kernel thread only): a second call slot for calls that must not block the thread.
  */
-export function buildServices(entries: readonly ServiceEntry[], handles: readonly number[], caller: Caller, platform: ThreadPlatform, asyncCaller: Caller | null = null): BuiltService[] {
+export function buildServices(entries: readonly ServiceEntry[], handles: readonly number[], caller: Caller, platform: ThreadPlatform, asyncCaller: Caller | null = null, incarnation = 0): BuiltService[] {
   return entries.map((entry) => {
     if (!isKindName(entry.kind)) throw new Error(`${entry.name}: unknown kind of service ${entry.kind}`);
     // The one place a configuration comes off the wire: the kernel thread made it for this kind.
     const kind = SERVICE_KINDS[entry.kind] as ServiceKind<unknown>;
     const uses: Record<string, number> = {};
     for (const [name, index] of Object.entries(entry.uses)) uses[name] = handles[index] ?? 0;
-    return kind.create({ caller, asyncCaller, platform, config: { ...entry.config, name: entry.name, port: entry.port }, uses, callers: entry.callers });
+    return kind.create({ caller, asyncCaller, platform, config: { ...entry.config, name: entry.name, port: entry.port }, uses, callers: entry.callers, incarnation });
   });
 }
 

@@ -183,7 +183,7 @@ export class ServiceThreads {
     const handles: number[] = [];
     const entries = members.map((s) => this.wiring.entryFor(s, handles, true));
     const principal = new Set(members.flatMap((s) => [...s.uses, ...(s.notifies ?? []), ...(s.mints ?? [])]));
-    const r = k.spawn(KERNEL_PID, { name, boot: { kind: 'services', group: name, services: entries }, handles, principal });
+    const r = k.spawn(KERNEL_PID, { name, boot: { kind: 'services', group: name, services: entries, incarnation: restarts }, handles, principal });
     if (r.status !== Status.OK) {
       for (const h of handles) k.close(KERNEL_PID, h);
       throw new KeelError('BOOT', `start ${name}: ${statusName(r.status)}`);

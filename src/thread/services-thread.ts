@@ -13,7 +13,7 @@ import type { ThreadRuntime } from './thread-runtime.js';
 
 /** A services thread (worker): serve every entry, then run until the thread is stopped. */
 export async function runServicesThread(rt: ThreadRuntime, boot: ServicesBoot): Promise<void> {
-  const built = buildServices(boot.services, rt.handles, rt.caller, rt.platform);
+  const built = buildServices(boot.services, rt.handles, rt.caller, rt.platform, null, boot.incarnation ?? 0);
   for (const [i, b] of built.entries()) {
     const why = b.ready ? await b.ready : null;
     if (why) throw new Error(`${boot.services[i]!.name}: ${why}`);

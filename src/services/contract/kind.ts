@@ -51,6 +51,12 @@ export interface ServiceContext<C> {
   readonly uses: Readonly<Record<string, number>>;
   /** The badge each other service's handle to this one carries, by service name. */
   readonly callers: Readonly<Record<string, number>>;
+  /**
+   * How many instances of this service ran before this one (0 at boot; the supervisor's restart
+   * count). What an instance hands out that must never repeat across restarts — proc's badges —
+   * is numbered from it, since the instance before may have handed out the same numbers.
+   */
+  readonly incarnation: number;
 }
 
 export interface BuiltService {

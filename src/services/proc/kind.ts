@@ -18,7 +18,7 @@ export const procKind: ServiceKind<ProcInstanceConfig> = {
     for (const [program, services] of Object.entries(c.grants ?? {})) grants[program] = Object.fromEntries(services.map((s) => [s, need(`${s}:mint`)]));
     const proc = new Proc(ctx.caller, {
       vfs: need('vfs:mint'), console: need('console:mint'), ...(procMint !== undefined ? { proc: procMint } : {}), ownVfs: need('vfs'), ...(tty !== undefined ? { ttyBadge: tty } : {}), ...(c.grants ? { grants } : {}),
-    }, { maxChildren: c.maxChildren ?? DEFAULT_PROC_LIMITS.maxChildren, maxProcesses: c.maxProcesses ?? DEFAULT_PROC_LIMITS.maxProcesses });
+    }, { maxChildren: c.maxChildren ?? DEFAULT_PROC_LIMITS.maxChildren, maxProcesses: c.maxProcesses ?? DEFAULT_PROC_LIMITS.maxProcesses }, ctx.incarnation);
     return { service: procService(proc), processExited: (pid, status) => proc.processExited(pid, status), processStopped: (pid, stopped, signal) => proc.processStopped(pid, stopped, signal) };
   },
 };

@@ -97,8 +97,14 @@ export interface ProcLimits {
 export const DEFAULT_PROC_LIMITS: ProcLimits = { maxChildren: 64, maxProcesses: 160 };
 
 const SESSION_RIGHTS = Right.READ | Right.WRITE | Right.TRANSFER | Right.DUPLICATE;
-/** proc's badges live above the range the system uses at boot. */
+/**
+ * proc's badges live above the range the system uses at boot, a range of BADGES_PER_INSTANCE for
+ * each instance of proc: a restarted proc must never hand out a badge its predecessor gave a
+ * process that is still running — the VFS keys a session by its badge, so the two processes would
+ * share one session (its fids, its shared-file tokens). 2^32 spawns an instance, 2^21 restarts.
+ */
 const BADGE_BASE = 2 ** 40;
+const BADGES_PER_INSTANCE = 2 ** 32;
 const MAX_JSON = 60_000;
 const FILETYPE_REGULAR = 4;
 /** Where orphans are re-parented: pid 1, the kernel process, as init (proc reaps them for it). */
@@ -132,7 +138,9 @@ export class Proc {
   private readonly waiters: Waiter[] = [];
   private readonly kernel: ProtocolClient<typeof kernelProtocol>;
   private readonly vfs: ProtocolClient<typeof vfsProtocol>;
-  private nextBadge = BADGE_BASE;
+  private nextBadge: number;
+  /** The end of this instance's badge range. */
+  private readonly badgeEnd: number;
   private rootFid = 0;
   private nextSerial = 1;
   /** Serials of processes proc did not start that have started some (root programs, the shell). */
@@ -143,7 +151,10 @@ export class Proc {
     return this.masters.ttyBadge !== undefined && badge === this.masters.ttyBadge;
   }
 
-  constructor(private readonly caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS) {
+  /** `incarnation`: how many procs ran before this one (ServiceContext.incarnation). */
+  constructor(private readonly caller: Caller, private readonly masters: ProcMasters, private readonly limits: ProcLimits = DEFAULT_PROC_LIMITS, incarnation = 0) {
+    this.nextBadge = BADGE_BASE + incarnation * BADGES_PER_INSTANCE;
+    this.badgeEnd = this.nextBadge + BADGES_PER_INSTANCE;
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
     this.ledger = new MemoryLedger(caller.arena);
@@ -242,7 +253,7 @@ export class Proc {
     const opens = (x: unknown): x is PreopenSpec[] => Array.isArray(x) && x.every((p) => typeof p === 'object' && p !== null
       && typeof (p as PreopenSpec).guestPath === 'string' && typeof (p as PreopenSpec).vfsPath === 'string');
     if (!strings(args) || !strings(env) || !opens(preopens) || !inheritedFds(inherit)) return Errno.INVAL;
-    if (this.table.size >= this.limits.maxProcesses) return Errno.AGAIN;
+    if (this.table.size >= this.limits.maxProcesses || this.nextBadge >= this.badgeEnd) return Errno.AGAIN;
     let children = 0;
     for (const e of this.table.values()) if (e.parent === parent) children++;
     if (children >= this.limits.maxChildren) return Errno.AGAIN;

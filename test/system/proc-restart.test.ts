@@ -1,0 +1,74 @@
+/**
+ * proc across its own restart (docs/restart.md): the badges a restarted proc gives new processes
+ * are never those its predecessor gave processes that still run. The VFS keys a session by its
+ * badge, so a repeated badge would put two unrelated processes in one session (its fids, its
+ * shared-file tokens, and an end that comes only when both have gone). Under the manifest the
+ * tests run with (KEEL_MANIFEST); where proc runs in the kernel thread it cannot be killed, and
+ * the test is skipped.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { System } from '../../src/system/system.js';
+import { NodeHost } from '../../src/platform/node/node-host.js';
+import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
+import { systemFromManifest } from '../../src/manifest/manifest-system.js';
+import type { Manifest } from '../../src/manifest/manifest-schema.js';
+import { testManifest } from '../support/manifest.js';
+import { waitFor } from '../support/api-helpers.js';
+
+const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
+const driver = new URL('../support/stopped-children.js', import.meta.url).href;
+
+function restartable(): Manifest {
+  const m = testManifest();
+  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
+  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, s.class === 'kernel' ? s : { ...s, restart }]));
+  return { ...m, services } as Manifest;
+}
+
+/** Have proc start `count` processes that stay alive (stopped); their pids. */
+async function startStopped(system: System, count: number): Promise<number[]> {
+  const out = new SharedArrayBuffer(4096);
+  const { handle } = system.spawnScript(driver, [], { out, count });
+  assert.deepEqual(await system.wait(handle), { kind: 'exited', code: 0 });
+  const len = new DataView(out).getUint32(0, true);
+  return JSON.parse(new TextDecoder().decode(new Uint8Array(out, 4, len).slice())) as number[];
+}
+
+/** Every badge on the handles process `pid` holds: the sessions proc minted for it. */
+function badgesOf(system: System, pid: number): number[] {
+  return (system.kernel.process(pid)?.handles.all() ?? []).map((cap) => cap.badge).filter((b) => b !== 0);
+}
+
+test('a restarted proc never gives a new process the badges of one its predecessor started', async (t) => {
+  const bin = mkdtempSync(join(tmpdir(), 'keel-bin-'));
+  copyFileSync(join(build, 'raise.wasm'), join(bin, 'raise.wasm'));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), systemFromManifest(restartable(), { hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
+  try {
+    const worker = system.services().find((s) => s.services.includes('proc'));
+    if (!worker) {
+      t.skip('proc is in the kernel thread under this manifest: it cannot be killed');
+      return;
+    }
+    const old = await startStopped(system, 3);
+    const oldBadges = new Set(old.flatMap((pid) => badgesOf(system, pid)));
+    assert.ok(oldBadges.size >= 3, 'each process proc started holds sessions of its own');
+    assert.notEqual(system.killService(worker.name), null);
+    await waitFor(() => system.services().some((s) => s.name === worker.name && s.state === 'running' && s.restarts > worker.restarts), 20_000, 'proc restarted');
+    for (const pid of old) assert.ok(system.kernel.process(pid)?.alive, `process ${pid} still runs`);
+    const fresh = await startStopped(system, 3);
+    for (const pid of fresh) {
+      const badges = badgesOf(system, pid);
+      assert.ok(badges.length > 0);
+      assert.deepEqual(badges.filter((b) => oldBadges.has(b)), [], `process ${pid} shares no session badge with a process the old proc started`);
+    }
+  } finally {
+    await system.shutdown();
+    rmSync(bin, { recursive: true, force: true });
+  }
+});
