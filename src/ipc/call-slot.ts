@@ -257,8 +257,11 @@ export function retireSlot(arena: Arena, slot: number): void {
 }
 
 /**
- * Kernel: the server thread of `queue` is gone. Every slot posted to it and not yet answered
- * becomes DEAD and its caller is woken. Call after `ReceiveQueue.close()`. Slots from
+ * Kernel: the server thread of `queue` is gone. Every slot posted to it and not yet answered is
+ * failed and its caller woken: a call the server had taken becomes DEAD (cut: the caller sees
+ * PEER_CLOSED and cannot know what it did); one it never took is answered BAD_STATE, as a call to
+ * an endpoint nobody serves is — it had no effect, so its caller may send it again to the
+ * server's next instance (recovering-vfs.ts, recovering-proc.ts). Call after `ReceiveQueue.close()`. Slots from
  * `slotsEnd` on have never been given to a thread, so hold no call (the kernel's slot allocator
  * knows where that is; boot opens a queue per service, and scanning every slot for each cost a
  * `keel run` ~5 ms).
@@ -272,7 +275,10 @@ export function failPendingCalls(arena: Arena, queue: number, slotsEnd = arena.c
     const state = Atomics.load(i32, b + SlotWord.STATE);
     if (state !== SlotState.CALLED && state !== SlotState.SERVING) continue;
     if (Atomics.load(i32, b + SlotWord.QUEUE) !== queue) continue;
-    if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, SlotState.DEAD) === state) {
+    // The server is gone, so nothing but this can move a slot posted to it on.
+    if (state === SlotState.CALLED) i32[b + TRANSPORT_WORD] = Status.BAD_STATE;
+    const outcome = state === SlotState.CALLED ? SlotState.REPLIED : SlotState.DEAD;
+    if (Atomics.compareExchange(i32, b + SlotWord.STATE, state, outcome) === state) {
       failed++;
       Atomics.notify(i32, b + SlotWord.STATE);
     }

@@ -14,10 +14,14 @@
 import type { KernelObject } from './object.js';
 import type { Rights } from '../abi/rights.js';
 
-/** Where a capability is: in a process's handle table, or in flight inside a channel message. */
+/**
+ * Where a capability is: in a process's handle table, in flight inside a channel message, or kept
+ * for the next instance of a service whose worker ended (Kernel.adopt).
+ */
 export type CapLocation =
   | { readonly kind: 'table'; readonly pid: number; readonly index: number }
   | { readonly kind: 'transit'; readonly message: { caps: (Capability | null)[] } }
+  | { readonly kind: 'custody'; readonly name: string }
   | { readonly kind: 'gone' };
 
 export class Capability {

@@ -6,7 +6,9 @@
 
 import type { Process } from './process.js';
 import { MAX_EXIT_MESSAGE, type ProcessLimits } from '../abi/exit-status.js';
-import type { KernelEvent } from '../abi/protocols/kernel.js';
+import type { AdoptedProcess, KernelEvent } from '../abi/protocols/kernel.js';
+
+export type { AdoptedProcess };
 
 export type { KernelEvent };
 export { MAX_EXIT_MESSAGE };
@@ -64,7 +66,10 @@ export interface SpawnRequest {
   readonly lineage?: number;
   /** Limits the child asks for; it gets at most its lineage's (narrowLimits). */
   readonly limits?: ProcessLimits;
+  /** The process group the caller puts the child in (proc's job control), kept for Kernel.adopt. */
+  readonly group?: number;
 }
+
 
 /** Rights of the handle a parent gets to its child. */
 export const CHILD_RIGHTS = (Right.READ | Right.WAIT | Right.SIGNAL | Right.MANAGE | Right.DUPLICATE | Right.TRANSFER) as Rights;

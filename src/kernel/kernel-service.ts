@@ -75,7 +75,7 @@ export function kernelService(kernel: Kernel): Service {
         return Status.INVALID_ARGS;
       }
       const limits = { ...(req.memoryBytes > 0 ? { memoryBytes: req.memoryBytes } : {}), ...(req.openFiles > 0 ? { openFiles: req.openFiles } : {}) };
-      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot, lineage: req.lineage, limits });
+      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot, lineage: req.lineage, limits, group: req.group });
       return r.status === Status.OK ? { handle: r.value.handle, pid: r.value.pid } : r.status;
     },
     kill: (req, call) => kernel.kill(call.sender, req.handle, req.signal) || {},
@@ -103,6 +103,10 @@ export function kernelService(kernel: Kernel): Service {
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
     },
     takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
+    adopt: (_req, call) => {
+      const r = kernel.adopt(call.sender);
+      return r.status === Status.OK ? { processes: JSON.stringify(r.value) } : r.status;
+    },
     messages: (req) => {
       const r = kernel.readMessages(req.from);
       return { lines: JSON.stringify(r.lines), next: r.next };

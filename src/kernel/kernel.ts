@@ -33,13 +33,13 @@ import { MemoryLedger } from '../ipc/memory-ledger.js';
 import { ALL_RIGHTS, Right, type Rights, has, isSubset } from '../abi/rights.js';
 import { Status, type Result, fail, ok } from '../abi/status.js';
 import {
-  CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
+  type AdoptedProcess, CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
   type HandleInfo, type KernelEvent, type KernelHost, type ReadMessage, type SpawnRequest,
 } from './kernel-interface.js';
 
 export { MESSAGE_LOG_LINES } from './message-log.js';
 export {
-  CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
+  type AdoptedProcess, CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
   type HandleInfo, type KernelEvent, type KernelHost, type ReadMessage, type SpawnRequest,
 } from './kernel-interface.js';
 
@@ -65,6 +65,12 @@ export class Kernel {
   onServed: ((endpointId: number, pid: number) => void) | null = null;
   /** Processes that asked to hear of exits (the proc service). */
   readonly exitListeners = new Set<number>();
+  /**
+   * The process handles an exit listener held when its worker ended, by the listener's name, for
+   * the next instance under that name to take (adopt). Kept, they keep the processes' records (and
+   * exit statuses) alive, so what ended while no listener ran is not lost.
+   */
+  private readonly custody = new Map<string, Capability[]>();
   /** The manifest's channel graph, enforced when the system boots with `static: true`. */
   policy: StaticPolicy | null = null;
 
@@ -247,6 +253,7 @@ export class Kernel {
     if (!validLimits(req.limits)) return fail(Status.INVALID_ARGS);
     const child = this.newProcess(req.name, parentPid, lineage, narrowLimits(lineage.limits, req.limits));
     if (!child) return fail(Status.NO_RESOURCES);
+    child.group = req.group ?? 0;
     const slot = this.attachSlot(child);
     if (slot === null) {
       this.discardProcess(child);
@@ -319,10 +326,16 @@ export class Kernel {
       }
     }
     if (p.slot >= 0) retireSlot(this.arena, p.slot);
+    // An exit listener's handles to processes go into custody for its next instance (adopt).
+    const kept = this.exitListeners.has(pid) ? this.custody.get(p.name) ?? [] : null;
     for (const cap of p.handles.all()) {
       p.handles.removeCap(cap);
-      this.releaseCap(cap);
+      if (kept && cap.object instanceof Process && cap.object !== p) {
+        cap.location = { kind: 'custody', name: p.name };
+        kept.push(cap);
+      } else this.releaseCap(cap);
     }
+    if (kept && kept.length > 0) this.custody.set(p.name, kept);
     this.collectUnreachable();
     this.host.stopThread(p, retiring);
     for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-exited', pid, status });
@@ -424,10 +437,35 @@ export class Kernel {
   private setStopped(p: Process, stopped: boolean, signal: number): void {
     if (p.stopped === stopped || p.slot < 0) return;
     p.stopped = stopped;
+    p.stopSignal = stopped ? signal : 0;
     const word = this.arena.slotWord(p.slot) + SlotWord.STOPPED;
     Atomics.store(this.arena.i32, word, stopped ? 1 : 0);
     if (!stopped) Atomics.notify(this.arena.i32, word);
     for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-stopped', pid: p.pid, stopped, signal });
+  }
+
+  /**
+   * An exit listener takes the process handles its predecessor under the same name held (custody):
+   * each is installed in its table. Only an exit listener may: the processes it takes are the ones
+   * a process with its authority started. A handle that does not fit its table is released.
+   */
+  adopt(pid: number): Result<AdoptedProcess[]> {
+    const p = this.processes.get(pid);
+    if (!p || !this.exitListeners.has(pid)) return fail(Status.ACCESS_DENIED);
+    const caps = this.custody.get(p.name) ?? [];
+    this.custody.delete(p.name);
+    const out: AdoptedProcess[] = [];
+    for (const cap of caps) {
+      const child = cap.object as Process;
+      cap.location = { kind: 'gone' };
+      const handle = p.handles.install(cap);
+      if (handle === null) {
+        this.releaseCap(cap);
+        continue;
+      }
+      out.push({ pid: child.pid, handle, lineage: child.lineage, name: child.name, group: child.group, status: child.status, stopSignal: child.stopped ? child.stopSignal : 0 });
+    }
+    return ok(out);
   }
 
   /** Run `done` with the exit status of the process named by `h` once it exits (WAIT right). */
@@ -551,6 +589,11 @@ export class Kernel {
   private destroyCap(cap: Capability): void {
     const loc = cap.location;
     if (loc.kind === 'table') this.processes.get(loc.pid)?.handles.removeCap(cap);
+    else if (loc.kind === 'custody') {
+      const kept = this.custody.get(loc.name) ?? [];
+      const i = kept.indexOf(cap);
+      if (i >= 0) kept.splice(i, 1);
+    }
     else if (loc.kind === 'transit') {
       const i = loc.message.caps.indexOf(cap);
       if (i >= 0) {

@@ -40,6 +40,10 @@ export class Process extends KernelObject {
   queue = -1;
   /** Times the supervisor restarted the service this process runs (shown by top). */
   restarts = 0;
+  /** The process group its starter put it in (SpawnRequest.group), told again to a restarted starter (Kernel.adopt). */
+  group = 0;
+  /** The signal that stopped it, while `stopped`. */
+  stopSignal = 0;
   readonly children = new Set<number>();
   /** Set when the host reports the thread gone; the pid and call slot are reusable only then. */
   threadEnded = false;

@@ -12,7 +12,8 @@ import { ProcExit, type ShimContext } from '../runtime/shim-context.js';
 import { type ShimStats, guardImport, wasiImports } from '../runtime/wasi/wasi-shim.js';
 import { keelFunctions } from '../runtime/keel/keel-imports.js';
 import { ProtocolClient } from '../ipc/protocol-client.js';
-import { procProtocol, type ProcProtocol } from '../abi/protocols/proc.js';
+import type { ProcProtocol } from '../abi/protocols/proc.js';
+import { RecoveringProcClient } from '../runtime/recovering-proc.js';
 import type { ExitStatus } from '../abi/exit-status.js';
 import type { WasmBoot } from '../abi/boot-spec.js';
 import type { ThreadRuntime } from './thread-runtime.js';
@@ -54,7 +55,7 @@ export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | 
   };
   const stats: ShimStats = { calls: 0, faults: 0, internalErrors: 0, lastInternalError: '' };
 
-  const proc = boot.proc !== undefined ? new ProtocolClient(procProtocol, rt.caller, rt.handles[boot.proc] ?? 0) : null;
+  const proc = boot.proc !== undefined ? new RecoveringProcClient(rt.caller, rt.handles[boot.proc] ?? 0, () => rt.platform.now() / 1e6) : null;
   const keel: Record<string, (...args: never[]) => number> = {};
   for (const [name, fn] of Object.entries(keelFunctions(ctx, proc))) keel[name] = guardImport(`keel.${name}`, fn, stats, mem);
   return { lk, ctx, stats, proc, keel, wasi: wasiImports(ctx, stats) as Record<string, (...args: never[]) => number> };

@@ -141,3 +141,35 @@ test('the memory ledger: a new process\'s row is open, an ended one\'s retired a
   assert.equal(kernel.ledger.committedBytes, 1 << 20);
   assert.ok(kernel.readMessages(0).lines.some((l) => /killed: its memory took the programs over the memory budget/.test(l)));
 });
+
+test('custody: an exit listener\'s process handles wait for its next instance, which adopts them with what became of each', () => {
+  const { kernel } = makeKernel();
+  const proc = service(kernel);
+  kernel.exitListeners.add(proc);
+  const client = rootPid(kernel, 'client');
+  const running = must(kernel.spawn(proc, { name: 'running', handles: [], boot: null, lineage: client, group: -1 }));
+  const ending = must(kernel.spawn(proc, { name: 'ending', handles: [], boot: null, lineage: client, group: running.pid }));
+  assert.equal(kernel.kill(proc, running.handle, 19), Status.OK, 'stopped');
+  // Only an exit listener may adopt.
+  assert.equal(kernel.adopt(client).status, Status.ACCESS_DENIED);
+  kernel.exitProcess(proc, { kind: 'killed', signal: 9 });
+  kernel.exitListeners.delete(proc);
+  // While no proc runs, one of its processes ends: its record and status are kept for the next.
+  kernel.exitProcess(ending.pid, { kind: 'exited', code: 4 });
+  assert.ok(kernel.process(ending.pid), 'an ended process in custody is not reaped');
+  const next = service(kernel);
+  assert.equal(kernel.process(next)!.name, 'proc');
+  kernel.exitListeners.add(next);
+  const adopted = must(kernel.adopt(next));
+  assert.deepEqual(adopted.map((a) => ({ ...a, handle: 0 })).sort((a, b) => a.pid - b.pid), [
+    { pid: running.pid, handle: 0, lineage: client, name: 'running', group: -1, status: null, stopSignal: 19 },
+    { pid: ending.pid, handle: 0, lineage: client, name: 'ending', group: running.pid, status: { kind: 'exited', code: 4 }, stopSignal: 0 },
+  ].sort((a, b) => a.pid - b.pid));
+  // The handles work: the new instance signals and closes them like its own.
+  const h = adopted.find((a) => a.pid === running.pid)!.handle;
+  assert.equal(kernel.kill(next, h, 9), Status.OK);
+  assert.equal(kernel.process(running.pid)!.alive, false);
+  for (const a of adopted) assert.equal(kernel.close(next, a.handle), Status.OK);
+  assert.equal(kernel.process(ending.pid), undefined, 'reaped once its last handle is closed');
+  assert.deepEqual(must(kernel.adopt(next)), [], 'custody is taken once');
+});

@@ -1,6 +1,8 @@
 /**
- * proc across its own restart (docs/restart.md): the badges a restarted proc gives new processes
- * are never those its predecessor gave processes that still run. The VFS keys a session by its
+ * proc across its own restart (docs/restart.md): the new proc takes over the processes its
+ * predecessor started (Kernel.adopt), so a shell waiting for its pipeline when proc died gets its
+ * answer from the new one; and the badges a restarted proc gives new processes are never those
+ * its predecessor gave processes that still run. The VFS keys a session by its
  * badge, so a repeated badge would put two unrelated processes in one session (its fids, its
  * shared-file tokens, and an end that comes only when both have gone). Under the manifest the
  * tests run with (KEEL_MANIFEST); where proc runs in the kernel thread it cannot be killed, and
@@ -19,7 +21,7 @@ import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform
 import { systemFromManifest } from '../../src/manifest/manifest-system.js';
 import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import { testManifest } from '../support/manifest.js';
-import { waitFor } from '../support/api-helpers.js';
+import { waitFor, withKeel, within } from '../support/api-helpers.js';
 
 const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
 const driver = new URL('../support/stopped-children.js', import.meta.url).href;
@@ -71,4 +73,29 @@ test('a restarted proc never gives a new process the badges of one its predecess
     await system.shutdown();
     rmSync(bin, { recursive: true, force: true });
   }
+});
+
+test('a shell pipeline carries on across a restart of proc: the waits it had under way are answered by the new proc', async (t) => {
+  await withKeel(async (keel) => {
+    const worker = keel.services().find((s) => s.services.includes('proc'));
+    if (!worker || worker.services.length > 1) {
+      t.skip('proc does not run alone in a worker under this manifest (its restart would take the VFS and its pipes with it)');
+      return;
+    }
+    for (let round = 0; round < 3; round++) {
+      const p = await keel.spawn({ path: '/bin/sh' }, { env: { PATH: '/bin' }, dirs: ['/'], cwd: '/', stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', args: ['sh', '-c', 'seq 1 100000 | grep 7 | wc -l; echo done'] });
+      // Kill proc while the shell waits for its pipeline: once the last stage runs and the shell
+      // has made a call since (so it has the answer to that spawn, which a kill could otherwise
+      // cut: a spawn cut mid-call is not sent again, docs/restart.md).
+      const calls = (): number => keel.processes().find((r) => r.pid === p.pid)?.calls ?? -1;
+      await waitFor(() => keel.processes().some((r) => /wc/.test(r.name)), 20_000, 'the pipeline started');
+      const before = calls();
+      await waitFor(() => calls() > before, 20_000, 'the shell went on');
+      const restarts = keel.services().find((s) => s.name === worker.name)!.restarts;
+      assert.notEqual(keel.killService(worker.name), null);
+      await waitFor(() => keel.services().some((s) => s.name === worker.name && s.state === 'running' && s.restarts > restarts), 20_000, 'proc restarted');
+      const r = await within(p.result(), 60_000, 'the shell');
+      assert.deepEqual({ code: r.exitCode, out: r.stdout, err: r.stderr }, { code: 0, out: '40951\ndone\n', err: '' }, `round ${round}`);
+    }
+  }, { manifest: restartable(), shell: true });
 });

@@ -21,8 +21,8 @@ export const kernelProtocol = defineProtocol('kernel', {
   memoryCreate: { label: 30, request: { size: 'f64' }, reply: { handle: 'u32' } },
   memoryMap: { label: 31, request: { handle: 'u32' }, reply: { id: 'u32', size: 'f64' }, doc: 'The buffer arrives on the thread\'s control port.' },
   spawn: {
-    label: 40, request: { name: 'str', boot: 'str', handles: 'u32s', lineage: 'u32', memoryBytes: 'f64', openFiles: 'u32' }, reply: { handle: 'u32', pid: 'u32' },
-    doc: 'boot is JSON for the child\'s thread. lineage: 0, or (a service only) the live process the child is started for — it joins that process\'s session and gets at most its limits. memoryBytes, openFiles: limits the child asks for (0: none); it gets at most its lineage\'s.',
+    label: 40, request: { name: 'str', boot: 'str', handles: 'u32s', lineage: 'u32', memoryBytes: 'f64', openFiles: 'u32', group: 'f64' }, reply: { handle: 'u32', pid: 'u32' },
+    doc: 'boot is JSON for the child\'s thread. lineage: 0, or (a service only) the live process the child is started for — it joins that process\'s session and gets at most its limits. memoryBytes, openFiles: limits the child asks for (0: none); it gets at most its lineage\'s. group: the process group the caller puts it in (0: none), told again by adopt.',
   },
   kill: { label: 41, request: { handle: 'u32', signal: 'u32' }, reply: {} },
   wait: { label: 42, request: { handle: 'u32' }, reply: { kind: 'u32', code: 'i32', message: 'str' }, doc: 'Blocks until the process exits.' },
@@ -33,7 +33,22 @@ export const kernelProtocol = defineProtocol('kernel', {
   processes: { label: 45, request: {}, reply: { table: 'str', granted: 'u32', generation: 'f64' }, doc: 'Every live process with its IPC statistics, as JSON (ps, top). Needs no handle: names and counters only. granted=1: a process-table address token with this generation, for the local kernel to read the table itself next time.' },
   messages: { label: 47, request: { from: 'f64' }, reply: { lines: 'str', next: 'f64' }, doc: 'The kernel message log (dmesg) from sequence number `from` on, as a JSON array of lines; next: the number to ask from next time. Needs no handle.' },
   takeEvents: { label: 50, request: {}, reply: { events: 'str' }, doc: 'Kernel events for the calling server thread, as JSON.' },
+  adopt: { label: 51, request: {}, reply: { processes: 'str' }, doc: 'An exit listener (proc) takes the process handles its predecessor under the same name held when its worker ended: JSON, one {pid, handle, lineage, name, group, status, stopSignal} each (status null while running). ACCESS_DENIED for any other caller.' },
 });
+
+/**
+ * A process a restarted exit listener (proc) takes over from its predecessor (Kernel.adopt): the
+ * handle it now holds, whom the process was started for, its group, and how it ended or stands.
+ */
+export interface AdoptedProcess {
+  readonly pid: number;
+  readonly handle: number;
+  readonly lineage: number;
+  readonly name: string;
+  readonly group: number;
+  readonly status: ExitStatus | null;
+  readonly stopSignal: number;
+}
 
 /** A kernel event queued for a server thread, fetched by it with `takeEvents`. */
 export type KernelEvent =

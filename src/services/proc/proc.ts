@@ -29,7 +29,7 @@
 import { DEFER, type DeferredReply, type Service } from '../../ipc/call-context.js';
 import type { Caller } from '../../ipc/caller.js';
 import { ProtocolClient, finishDeferred, serveProtocol } from '../../ipc/protocol-client.js';
-import { kernelProtocol } from '../../abi/protocols/kernel.js';
+import { type AdoptedProcess, kernelProtocol } from '../../abi/protocols/kernel.js';
 import { exitStatusToWire } from '../../abi/exit-status.js';
 import type { ExitStatus } from '../../abi/exit-status.js';
 import { Right } from '../../abi/rights.js';
@@ -158,6 +158,37 @@ export class Proc {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.vfs = new ProtocolClient(vfsProtocol, caller, masters.ownVfs);
     this.ledger = new MemoryLedger(caller.arena);
+    if (incarnation > 0) this.adoptPredecessors();
+  }
+
+  /**
+   * A restarted proc: take over the processes the instance before started (the kernel kept their
+   * handles, Kernel.adopt) and rebuild their entries — parent (the client each was started for,
+   * init if that one is gone), process group, how it ended or whether it is stopped. What a
+   * predecessor knew beyond that is gone: a wait it was answering is cut, and the caller's local
+   * kernel asks again (recovering-proc.ts). Parents are entered before their children, so each
+   * entry's ancestors are its parent's line.
+   */
+  private adoptPredecessors(): void {
+    const r = this.kernel.call('adopt', {});
+    if (r.transport !== 0 || r.status !== 0) return;
+    let pending = JSON.parse(r.reply!.processes) as AdoptedProcess[];
+    const live = new Set((readProcessTable(this.caller.arena, null) ?? []).map((row) => row.pid));
+    while (pending.length > 0) {
+      const waiting = new Set(pending.map((a) => a.pid));
+      // A parent still to be entered waits; if none can be entered (a cycle of reused pids), all are.
+      let ready = pending.filter((a) => !waiting.has(a.lineage) || a.lineage === a.pid);
+      if (ready.length === 0) ready = pending;
+      for (const a of ready) {
+        const parent = live.has(a.lineage) && a.lineage !== a.pid ? a.lineage : INIT_PID;
+        const e: Entry = { pid: a.pid, parent, name: a.name, pgid: a.group === -1 || a.group === 0 ? a.pid : a.group, handle: a.handle, status: a.status,
+          stoppedBy: a.status ? 0 : a.stopSignal, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) };
+        this.table.set(a.pid, e);
+        if (e.status && e.parent === INIT_PID) this.forget(e);
+      }
+      const entered = new Set(ready.map((a) => a.pid));
+      pending = pending.filter((a) => !entered.has(a.pid));
+    }
   }
 
   /** The serials above `pid` and its own: what a child of it carries as `ancestors`. */
@@ -305,14 +336,16 @@ export class Proc {
       vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit: fds } : {}),
       ...(granted !== null ? { grants: { program: granted, services: grants } } : {}),
     };
-    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[], lineage: parent, memoryBytes, openFiles });
+    // The group goes to the kernel too, so that a restarted proc learns it again (adopt): -1 is
+    // "led by the child", whose pid is not known yet.
+    const group = pgid === -1 ? -1 : pgid > 0 ? pgid : this.pgidOf(parent);
+    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[], lineage: parent, memoryBytes, openFiles, group });
     if (r.transport !== 0 || r.status !== Status.OK) {
       release();
       return r.status === Status.NO_RESOURCES ? Errno.AGAIN : r.status === Status.ACCESS_DENIED ? Errno.ACCES : r.status === Status.BAD_STATE ? Errno.SRCH : Errno.IO;
     }
     const { pid, handle } = r.reply!;
-    const group = pgid === -1 ? pid : pgid > 0 ? pgid : this.pgidOf(parent);
-    this.table.set(pid, { pid, parent, name: path, pgid: group, handle, status: null, stoppedBy: 0, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) });
+    this.table.set(pid, { pid, parent, name: path, pgid: group === -1 ? pid : group, handle, status: null, stoppedBy: 0, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) });
     return { pid };
   }
 
