@@ -70,7 +70,6 @@ export interface SpawnRequest {
   readonly group?: number;
 }
 
-
 /** Rights of the handle a parent gets to its child. */
 export const CHILD_RIGHTS = (Right.READ | Right.WAIT | Right.SIGNAL | Right.MANAGE | Right.DUPLICATE | Right.TRANSFER) as Rights;
 

@@ -71,6 +71,8 @@ export class Kernel {
    * exit statuses) alive, so what ended while no listener ran is not lost.
    */
   private readonly custody = new Map<string, Capability[]>();
+  /** Processes created so far (Process.born). */
+  private processesBorn = 0;
   /** The manifest's channel graph, enforced when the system boots with `static: true`. */
   policy: StaticPolicy | null = null;
 
@@ -173,6 +175,7 @@ export class Kernel {
     }
     const session = lineage === null ? 0 : lineage.pid === KERNEL_PID ? this.sessions.begin() : lineage.session;
     const process = new Process(id, pid, parentPid, name, this.arena, lineage?.pid ?? 0, session, limits);
+    process.born = ++this.processesBorn;
     if (session !== 0) this.sessions.join(session);
     this.ledger.open(pid);
     this.objects.set(id, process);
@@ -447,7 +450,9 @@ export class Kernel {
   /**
    * An exit listener takes the process handles its predecessor under the same name held (custody):
    * each is installed in its table. Only an exit listener may: the processes it takes are the ones
-   * a process with its authority started. A handle that does not fit its table is released.
+   * a process with its authority started. A handle that does not fit its table is released. The
+   * lineage is told only while it is the very process the child was started for — alive, and older
+   * than the child (its pid may since have been reused) — else 0.
    */
   adopt(pid: number): Result<AdoptedProcess[]> {
     const p = this.processes.get(pid);
@@ -463,7 +468,9 @@ export class Kernel {
         this.releaseCap(cap);
         continue;
       }
-      out.push({ pid: child.pid, handle, lineage: child.lineage, name: child.name, group: child.group, status: child.status, stopSignal: child.stopped ? child.stopSignal : 0 });
+      const l = this.processes.get(child.lineage);
+      const lineage = l && l.alive && l.born < child.born ? l.pid : 0;
+      out.push({ pid: child.pid, handle, lineage, name: child.name, group: child.group, status: child.status, stopSignal: child.stopped ? child.stopSignal : 0 });
     }
     return ok(out);
   }

@@ -44,6 +44,8 @@ export class Process extends KernelObject {
   group = 0;
   /** The signal that stopped it, while `stopped`. */
   stopSignal = 0;
+  /** Order of creation among all processes (never reused, unlike pids): an older process has a smaller one. */
+  born = 0;
   readonly children = new Set<number>();
   /** Set when the host reports the thread gone; the pid and call slot are reusable only then. */
   threadEnded = false;

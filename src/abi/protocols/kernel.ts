@@ -43,6 +43,7 @@ export const kernelProtocol = defineProtocol('kernel', {
 export interface AdoptedProcess {
   readonly pid: number;
   readonly handle: number;
+  /** The process it was started for; 0 once that one has ended (its pid may name another by now). */
   readonly lineage: number;
   readonly name: string;
   readonly group: number;

@@ -173,14 +173,14 @@ export class Proc {
     const r = this.kernel.call('adopt', {});
     if (r.transport !== 0 || r.status !== 0) return;
     let pending = JSON.parse(r.reply!.processes) as AdoptedProcess[];
-    const live = new Set((readProcessTable(this.caller.arena, null) ?? []).map((row) => row.pid));
     while (pending.length > 0) {
       const waiting = new Set(pending.map((a) => a.pid));
       // A parent still to be entered waits; if none can be entered (a cycle of reused pids), all are.
       let ready = pending.filter((a) => !waiting.has(a.lineage) || a.lineage === a.pid);
       if (ready.length === 0) ready = pending;
       for (const a of ready) {
-        const parent = live.has(a.lineage) && a.lineage !== a.pid ? a.lineage : INIT_PID;
+        // The kernel names the lineage only while it is the process the child was started for.
+        const parent = a.lineage !== 0 && a.lineage !== a.pid ? a.lineage : INIT_PID;
         const e: Entry = { pid: a.pid, parent, name: a.name, pgid: a.group === -1 || a.group === 0 ? a.pid : a.group, handle: a.handle, status: a.status,
           stoppedBy: a.status ? 0 : a.stopSignal, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) };
         this.table.set(a.pid, e);
