@@ -50,6 +50,26 @@ export class Caller {
     return s === Status.OK || s === Status.BAD_STATE ? this.arena.objectWord(r.endpoint) + ObjectWord.SERVES : -1;
   }
 
+  /**
+   * Block until somebody serves the endpoint behind `handle` (a restarted server took it over: the
+   * kernel notifies its serve counter), or until `deadline` on the clock `nowMs` (milliseconds):
+   * false then. For a local kernel waiting out a service's restart; it blocks its thread.
+   */
+  awaitServed(handle: number, deadline: number, nowMs: () => number): boolean {
+    const i32 = this.arena.i32;
+    for (;;) {
+      if (this.incarnation(handle) >= 0) return true;
+      const left = deadline - nowMs();
+      if (left <= 0) return false;
+      const word = this.servesWord(handle);
+      // Without a route to the endpoint now there is no word to wait on: look again soon.
+      if (word >= 0) Atomics.wait(i32, word, Atomics.load(i32, word), Math.min(left, 50));
+      else Atomics.wait(this.pause, 0, 0, Math.min(left, 5));
+    }
+  }
+
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
+
   /** Call through channel `handle` with the request already in registers/bulk. Transport status. */
   invoke(handle: number, label: number): Status {
     const r = this.route;

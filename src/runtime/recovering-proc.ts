@@ -39,25 +39,11 @@ export class RecoveringProcClient extends ProtocolClient<ProcProtocol> {
     const deadline = this.nowMs() + RECOVERY_MS;
     for (let pauseMs = 1; gone(r.transport); pauseMs = Math.min(pauseMs * 2, 50)) {
       if (r.transport === Status.PEER_CLOSED && !REPEATABLE.has(op)) return r;
-      if (!this.awaitServed(deadline)) return r;
+      if (!this.caller.awaitServed(this.handle, deadline, this.nowMs)) return r;
       r = super.call(op, req);
       // Served again, yet refused: the new instance is still starting. Pause before the next try.
       if (gone(r.transport)) Atomics.wait(this.pause, 0, 0, pauseMs);
     }
     return r;
-  }
-
-  /** Wait (bounded by `deadline`) until someone serves proc's endpoint; false if nobody does in time. */
-  private awaitServed(deadline: number): boolean {
-    const i32 = this.caller.arena.i32;
-    for (;;) {
-      if (this.caller.incarnation(this.handle) >= 0) return true;
-      const left = deadline - this.nowMs();
-      if (left <= 0) return false;
-      const word = this.caller.servesWord(this.handle);
-      // The endpoint's serve count is the word to wait on; without a route to it, look again soon.
-      if (word >= 0) Atomics.wait(i32, word, Atomics.load(i32, word), Math.min(left, 50));
-      else Atomics.wait(this.pause, 0, 0, Math.min(left, 5));
-    }
   }
 }

@@ -152,17 +152,9 @@ export class SessionRecovery {
     return moved;
   }
 
-  /** Wait until the VFS serves (its serve counter is notified by the kernel); false at the deadline. */
+  /** Wait until the VFS serves again; false at the deadline. */
   private awaitVfs(deadline: number): boolean {
-    const i32 = this.caller.arena.i32;
-    for (;;) {
-      if (this.caller.incarnation(this.vfsHandle) >= 0) return true;
-      const left = deadline - this.now();
-      if (left <= 0) return false;
-      const word = this.caller.servesWord(this.vfsHandle);
-      if (word >= 0) Atomics.wait(i32, word, Atomics.load(i32, word), Math.min(left, 50));
-      else Atomics.wait(this.pause, 0, 0, Math.min(left, 5));
-    }
+    return this.caller.awaitServed(this.vfsHandle, deadline, this.now);
   }
 
   /** Open `e` again by its origin; retried while its file system is coming back. -1 on failure. */
