@@ -475,6 +475,16 @@ export class Kernel {
     return ok(out);
   }
 
+  /**
+   * Nobody will adopt what was kept under `name` (its service is down for good): close those
+   * handles, so the processes they named are reaped as usual once ended.
+   */
+  releaseCustody(name: string): void {
+    const caps = this.custody.get(name) ?? [];
+    this.custody.delete(name);
+    for (const cap of caps) this.releaseCap(cap);
+  }
+
   /** Run `done` with the exit status of the process named by `h` once it exits (WAIT right). */
   waitProcess(callerPid: number, h: number, done: (status: ExitStatus) => void): Status {
     const r = this.resolve(callerPid, h, ObjectType.PROCESS, Right.WAIT);

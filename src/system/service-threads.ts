@@ -81,6 +81,7 @@ export class ServiceThreads {
       probe: (g) => this.probe(g),
       log: (line) => this.hooks.log(line),
       nowMs: () => platform.now() / 1e6,
+      down: (g) => this.kernel.releaseCustody(g.name),
     });
   }
 

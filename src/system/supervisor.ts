@@ -60,6 +60,8 @@ export interface SupervisorHooks {
   probe(group: SupervisedGroup): Promise<unknown>;
   log(line: string): void;
   nowMs(): number;
+  /** `group` will not be restarted (until the system reboots): let go of what was kept for its next worker. */
+  down?(group: SupervisedGroup): void;
 }
 
 /** One policy for a group: the members' settings, the most cautious of each. */
@@ -141,6 +143,7 @@ export class Supervisor {
     g.lastServed = -1;
     if (g.policy.policy === 'never' || (g.policy.policy === 'on-failure' && status.kind === 'exited' && status.code === 0)) {
       g.state = 'down';
+      this.hooks.down?.(g);
       this.hooks.log(`${what} ${describeExit(status)}; not restarted (policy ${g.policy.policy})`);
       return;
     }
@@ -148,6 +151,7 @@ export class Supervisor {
     while (g.recent.length > 0 && now - g.recent[0]! > g.policy.windowMs) g.recent.shift();
     if (g.recent.length >= g.policy.max) {
       g.state = 'down';
+      this.hooks.down?.(g);
       this.hooks.log(`${what} ${describeExit(status)}; not restarted: ${g.policy.max} restarts within ${g.policy.windowMs} ms already`);
       return;
     }

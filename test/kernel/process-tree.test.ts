@@ -177,3 +177,16 @@ test('custody: an exit listener\'s process handles wait for its next instance, w
   assert.equal(kernel.process(ending.pid), undefined, 'reaped once its last handle is closed');
   assert.deepEqual(must(kernel.adopt(next)), [], 'custody is taken once');
 });
+
+test('custody nobody will adopt is released: the processes it kept are reaped once ended', () => {
+  const { kernel } = makeKernel();
+  const proc = service(kernel);
+  kernel.exitListeners.add(proc);
+  const ended = must(kernel.spawn(proc, { name: 'ended', handles: [], boot: null }));
+  kernel.exitProcess(proc, { kind: 'killed', signal: 9 });
+  kernel.exitListeners.delete(proc);
+  kernel.exitProcess(ended.pid, { kind: 'exited', code: 0 });
+  assert.ok(kernel.process(ended.pid), 'kept while in custody');
+  kernel.releaseCustody('proc');
+  assert.equal(kernel.process(ended.pid), undefined, 'reaped once custody is released');
+});
