@@ -162,12 +162,6 @@ export class Supervisor {
     g.recent.push(now + delay);
     g.state = 'restarting';
     this.hooks.log(`${what} ${describeExit(status)}; restarting in ${delay} ms`);
-    if (delay === 0) {
-      // Not through a timer: a timer of 0 waits a millisecond or more (more on a busy kernel
-      // thread), and the clients wait meanwhile. Once the exit that called this has run its course.
-      queueMicrotask(() => this.restart(g, what));
-      return;
-    }
     const t = setTimeout(() => {
       this.pending.delete(t);
       this.restart(g, what);
