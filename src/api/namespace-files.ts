@@ -39,11 +39,21 @@ async function root(vfs: SystemVfs, path: string): Promise<number> {
 export async function isNamespaceDirectory(vfs: SystemVfs, path: string): Promise<boolean> {
   const rel = path.replace(/^\/+/, '');
   if (rel === '') return true;
-  const root = await vfs.rootFid();
-  if (typeof root !== 'number') return false;
-  const r = await vfs.call('statPath', { dir: root, lookup: 1, want: 0, path: rel });
-  return r.reply?.type === FILETYPE_DIRECTORY;
+  // A file system mounted on the way that is being restarted answers EBADF, ESTALE or EIO (the
+  // VFS's own handles to it are gone) for a moment: that is no answer yet, so ask again (pauses
+  // growing to 50 ms, about 2 s in all) before saying the path is not a directory.
+  for (let attempt = 0, pauseMs = 1; ; attempt++, pauseMs = Math.min(pauseMs * 2, 50)) {
+    const root = await vfs.rootFid();
+    const r = typeof root === 'number' ? await vfs.call('statPath', { dir: root, lookup: 1, want: 0, path: rel }) : root;
+    if (r.reply) return (r.reply as { type?: number }).type === FILETYPE_DIRECTORY;
+    const unsettled = r.transport !== 0 || r.status === Errno.BADF || r.status === Errno.STALE || r.status === Errno.IO;
+    if (!unsettled || attempt >= NAMESPACE_ATTEMPTS) return false;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
 }
+
+/** Tries of isNamespaceDirectory while a file system on the way is coming back. */
+const NAMESPACE_ATTEMPTS = 45;
 
 /** Make directory `path` and any missing parents (like mkdir -p). */
 export async function makeDirectories(vfs: SystemVfs, path: string): Promise<void> {

@@ -18,6 +18,8 @@ import { Errno } from '../abi/errno.js';
 /** Bytes per write call: well inside a call slot's bulk buffer. */
 const WRITE_CHUNK = 32 * 1024;
 const READ_CHUNK = 64 * 1024 - 256;
+/** Tries to make a stdio pipe across restarts of the VFS (open). */
+const OPEN_ATTEMPTS = 4;
 
 export class StdioPipe {
   private token = 0;
@@ -27,9 +29,20 @@ export class StdioPipe {
 
   /**
    * A pipe for program fd `fd`: `toProgram` true for stdin (the host writes), false for stdout
-   * and stderr (the host reads). Null if the VFS cannot make one (its errno).
+   * and stderr (the host reads). Null if the VFS cannot make one (its errno). A VFS restarted
+   * between making the pipe and sharing it took the pipe with it (the share answers EBADF): the
+   * pipe is made again in the new VFS, a few times at most.
    */
   static async open(vfs: SystemVfs, fd: number, toProgram: boolean): Promise<StdioPipe | number> {
+    let r: StdioPipe | number = Errno.IO;
+    for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+      r = await StdioPipe.openOnce(vfs, fd, toProgram);
+      if (r !== Errno.BADF) break;
+    }
+    return r;
+  }
+
+  private static async openOnce(vfs: SystemVfs, fd: number, toProgram: boolean): Promise<StdioPipe | number> {
     const p = await vfs.call('pipe', {});
     if (!p.reply) return p.transport !== 0 ? Errno.IO : p.status;
     const [mine, theirs] = toProgram ? [p.reply.writeFid, p.reply.readFid] : [p.reply.readFid, p.reply.writeFid];
