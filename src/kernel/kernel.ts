@@ -17,6 +17,7 @@ import type { StaticPolicy } from './static-policy.js';
 import { type ProcessRow, publishProcess, readProcessTable } from '../ipc/process-table.js';
 import { revokeTokens } from '../ipc/address-token.js';
 import { Capability } from './capability.js';
+import { Custody, adoptedProcess } from './custody.js';
 import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
 import { type Handle } from '../abi/handle.js';
 import { IdAllocator } from './id-allocator.js';
@@ -65,12 +66,8 @@ export class Kernel {
   onServed: ((endpointId: number, pid: number) => void) | null = null;
   /** Processes that asked to hear of exits (the proc service). */
   readonly exitListeners = new Set<number>();
-  /**
-   * The process handles an exit listener held when its worker ended, by the listener's name, for
-   * the next instance under that name to take (adopt). Kept, they keep the processes' records (and
-   * exit statuses) alive, so what ended while no listener ran is not lost.
-   */
-  private readonly custody = new Map<string, Capability[]>();
+  /** The process handles a dead exit listener held, for its next instance (custody.ts, adopt). */
+  private readonly custody = new Custody();
   /** Processes created so far (Process.born). */
   private processesBorn = 0;
   /** The manifest's channel graph, enforced when the system boots with `static: true`. */
@@ -330,15 +327,12 @@ export class Kernel {
     }
     if (p.slot >= 0) retireSlot(this.arena, p.slot);
     // An exit listener's handles to processes go into custody for its next instance (adopt).
-    const kept = this.exitListeners.has(pid) ? this.custody.get(p.name) ?? [] : null;
+    const listener = this.exitListeners.has(pid);
     for (const cap of p.handles.all()) {
       p.handles.removeCap(cap);
-      if (kept && cap.object instanceof Process && cap.object !== p) {
-        cap.location = { kind: 'custody', name: p.name };
-        kept.push(cap);
-      } else this.releaseCap(cap);
+      if (listener && cap.object instanceof Process && cap.object !== p) this.custody.keep(p.name, cap);
+      else this.releaseCap(cap);
     }
-    if (kept && kept.length > 0) this.custody.set(p.name, kept);
     this.collectUnreachable();
     this.host.stopThread(p, retiring);
     for (const listener of this.exitListeners) this.postEvent(listener, { kind: 'process-exited', pid, status });
@@ -450,27 +444,17 @@ export class Kernel {
   /**
    * An exit listener takes the process handles its predecessor under the same name held (custody):
    * each is installed in its table. Only an exit listener may: the processes it takes are the ones
-   * a process with its authority started. A handle that does not fit its table is released. The
-   * lineage is told only while it is the very process the child was started for — alive, and older
-   * than the child (its pid may since have been reused) — else 0.
+   * a process with its authority started. A handle that does not fit its table is released.
    */
   adopt(pid: number): Result<AdoptedProcess[]> {
     const p = this.processes.get(pid);
     if (!p || !this.exitListeners.has(pid)) return fail(Status.ACCESS_DENIED);
-    const caps = this.custody.get(p.name) ?? [];
-    this.custody.delete(p.name);
     const out: AdoptedProcess[] = [];
-    for (const cap of caps) {
+    for (const cap of this.custody.take(p.name)) {
       const child = cap.object as Process;
-      cap.location = { kind: 'gone' };
       const handle = p.handles.install(cap);
-      if (handle === null) {
-        this.releaseCap(cap);
-        continue;
-      }
-      const l = this.processes.get(child.lineage);
-      const lineage = l && l.alive && l.born < child.born ? l.pid : 0;
-      out.push({ pid: child.pid, handle, lineage, name: child.name, group: child.group, status: child.status, stopSignal: child.stopped ? child.stopSignal : 0 });
+      if (handle === null) this.releaseCap(cap);
+      else out.push(adoptedProcess(child, handle, this.processes.get(child.lineage)));
     }
     return ok(out);
   }
@@ -480,9 +464,7 @@ export class Kernel {
    * handles, so the processes they named are reaped as usual once ended.
    */
   releaseCustody(name: string): void {
-    const caps = this.custody.get(name) ?? [];
-    this.custody.delete(name);
-    for (const cap of caps) this.releaseCap(cap);
+    for (const cap of this.custody.take(name)) this.releaseCap(cap);
   }
 
   /** Run `done` with the exit status of the process named by `h` once it exits (WAIT right). */
@@ -606,11 +588,7 @@ export class Kernel {
   private destroyCap(cap: Capability): void {
     const loc = cap.location;
     if (loc.kind === 'table') this.processes.get(loc.pid)?.handles.removeCap(cap);
-    else if (loc.kind === 'custody') {
-      const kept = this.custody.get(loc.name) ?? [];
-      const i = kept.indexOf(cap);
-      if (i >= 0) kept.splice(i, 1);
-    }
+    else if (loc.kind === 'custody') this.custody.drop(cap);
     else if (loc.kind === 'transit') {
       const i = loc.message.caps.indexOf(cap);
       if (i >= 0) {
