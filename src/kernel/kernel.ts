@@ -227,6 +227,10 @@ export class Kernel {
     process.queue = q;
     this.queueOwners.set(q, process);
     this.publish(process);
+    if (process.eventsBeforeQueue.length > 0) {
+      this.events.set(q, process.eventsBeforeQueue.splice(0));
+      new ReceiveQueue(this.arena, q).raiseEvents();
+    }
     return q;
   }
 
@@ -730,7 +734,13 @@ export class Kernel {
 
   private postEvent(pid: number, event: KernelEvent): void {
     const p = this.processes.get(pid);
-    if (!p || p.queue < 0) return;
+    if (!p) return;
+    if (p.queue < 0) {
+      // A listener still starting (a restarted proc, between adopt and its first serve): the
+      // event waits for its queue instead of being lost.
+      if (p.alive) p.eventsBeforeQueue.push(event);
+      return;
+    }
     const list = this.events.get(p.queue) ?? [];
     list.push(event);
     this.events.set(p.queue, list);

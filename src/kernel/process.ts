@@ -22,6 +22,7 @@ import { KernelObject } from './object.js';
 import { ObjectType } from '../abi/object-type.js';
 import type { Arena } from '../ipc/arena.js';
 import type { ExitStatus, ProcessLimits } from '../abi/exit-status.js';
+import type { KernelEvent } from '../abi/protocols/kernel.js';
 
 export type ProcessState = 'starting' | 'running' | 'exited';
 
@@ -44,6 +45,8 @@ export class Process extends KernelObject {
   group = 0;
   /** The signal that stopped it, while `stopped`. */
   stopSignal = 0;
+  /** Kernel events posted to it before it had a receive queue (handed to the queue when it opens one). */
+  readonly eventsBeforeQueue: KernelEvent[] = [];
   /** Order of creation among all processes (never reused, unlike pids): an older process has a smaller one. */
   born = 0;
   readonly children = new Set<number>();

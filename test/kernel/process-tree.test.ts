@@ -190,3 +190,14 @@ test('custody nobody will adopt is released: the processes it kept are reaped on
   kernel.releaseCustody('proc');
   assert.equal(kernel.process(ended.pid), undefined, 'reaped once custody is released');
 });
+
+test('an exit listener that has no receive queue yet gets the events posted meanwhile once it opens one', () => {
+  const { kernel } = makeKernel();
+  const listener = rootPid(kernel, 'proc');
+  kernel.exitListeners.add(listener);
+  const child = rootPid(kernel, 'child');
+  kernel.exitProcess(child, { kind: 'exited', code: 5 });
+  assert.deepEqual(kernel.takeEvents(listener), [], 'no queue: nothing to take yet');
+  assert.notEqual(kernel.openQueue(kernel.process(listener)!), null);
+  assert.deepEqual(kernel.takeEvents(listener), [{ kind: 'process-exited', pid: child, status: { kind: 'exited', code: 5 } }]);
+});
