@@ -15,6 +15,8 @@
  *                 stays usable exactly while the word keeps the value it had (change-word.ts)
  *   page cache    entries (generation, size, page list) and 4 KiB pages of file data, each
  *                 file system owning a slice (read by local kernels under address tokens)
+ *   pipe rings    a header and 64 KiB of data per pipe, owned by the VFS, read and written in
+ *                 place by the local kernels of a pipe's two ends (pipe-ring.ts)
  *
  * Ownership (who may write what) is the invariant everything else relies on:
  *   - handle tables, object records and slot ownership are written only by the kernel thread;
@@ -22,13 +24,15 @@
  *     the serving thread while it is SERVING; the state word arbitrates (see call-slot.ts);
  *   - a queue's bitmap bits are set by clients and cleared by the queue's one server thread;
  *   - process-table rows are written by the kernel thread only; a page-cache entry and its pages
- *     only by the file system that owns its slice; a change word only by its file system;
+ *     only by the file system that owns its slice; a change word only by its file system; a pipe
+ *     ring's header by the VFS that owns it, except the words its roles own (pipe-ring.ts);
  *   - a memory-ledger row by the kernel thread (a new or ended process) and the process's own
  *     local kernel (its memory grew), with compare-exchange (memory-ledger.ts).
  * Untrusted (wasm) programs never see the arena; trusted code (local kernels, services) does.
  */
 
 import { MR_COUNT } from '../abi/protocol.js';
+import { PipeRing, RING_HEADER_BYTES } from './pipe-ring.js';
 
 
 export interface ArenaConfig {
@@ -40,6 +44,7 @@ export interface ArenaConfig {
   readonly bulkBytes: number;      // per call slot
   readonly cacheEntries?: number;  // page-cache entries (files), 0 = no page cache
   readonly cachePages?: number;    // page-cache pages of PAGE_BYTES
+  readonly pipeRings?: number;     // pipe rings of RING_DATA_BYTES (pipe-ring.ts), 0 = none
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaConfig = {
@@ -51,7 +56,11 @@ export const DEFAULT_ARENA_CONFIG: ArenaConfig = {
   bulkBytes: 64 * 1024,
   cacheEntries: 1024,
   cachePages: 8192,                // 32 MiB of file data, committed by the host only as it is used
+  pipeRings: 64,                   // 4 MiB, committed only as used
 };
+
+/** Bytes of data in each pipe ring (a power of two: pipe-ring.ts). */
+export const RING_DATA_BYTES = 64 * 1024;
 
 /** Bytes per page-cache page. */
 export const PAGE_BYTES = 4096;
@@ -94,7 +103,7 @@ export const LedgerWord = {
 const LEDGER_HEADER_WORDS = 16;
 
 const MAGIC = 0x4b45454c; // 'KEEL'
-const VERSION = 4;
+const VERSION = 5;
 /** Change words (one per file-system service, by its position in the system's service list). */
 export const CHANGE_WORDS = 256;
 const HEADER_BYTES = 64;
@@ -182,6 +191,7 @@ export class Arena {
   private readonly changeWordsOffset: number;
   private readonly cacheEntriesOffset: number;
   private readonly cachePagesOffset: number;
+  private readonly ringsOffset: number;
   /** The process-table generation word (int32 index): bumping it revokes every process-table token. */
   readonly procTableGenerationWord: number;
 
@@ -202,12 +212,13 @@ export class Arena {
     this.changeWordsOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
     this.cacheEntriesOffset = align(this.changeWordsOffset + CHANGE_WORDS * 4, 64);
     this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
+    this.ringsOffset = this.cachePagesOffset + (config.cachePages ?? 0) * PAGE_BYTES;
     this.procTableGenerationWord = 12;
   }
 
   static byteLength(config: ArenaConfig): number {
     const probe = new Arena(new SharedArrayBuffer(HEADER_BYTES + 8), config);
-    return probe.cachePagesOffset + (config.cachePages ?? 0) * PAGE_BYTES;
+    return probe.ringsOffset + (config.pipeRings ?? 0) * (RING_HEADER_BYTES + RING_DATA_BYTES);
   }
 
   /** Lay out a fresh arena (kernel thread, at boot). */
@@ -218,17 +229,17 @@ export class Arena {
     h[0] = MAGIC; h[1] = VERSION;
     h[2] = config.maxProcesses; h[3] = config.maxHandles; h[4] = config.maxThreads;
     h[5] = config.maxQueues; h[6] = config.maxObjects; h[7] = config.bulkBytes;
-    h[8] = config.cacheEntries ?? 0; h[9] = config.cachePages ?? 0;
+    h[8] = config.cacheEntries ?? 0; h[9] = config.cachePages ?? 0; h[10] = config.pipeRings ?? 0;
     return arena;
   }
 
   /** Attach to an arena made elsewhere (any thread, at start). */
   static attach(buffer: SharedArrayBuffer): Arena {
-    const h = new Int32Array(buffer, 0, 10);
+    const h = new Int32Array(buffer, 0, 11);
     if (h[0] !== MAGIC || h[1] !== VERSION) throw new Error('not a Keel IPC arena (bad magic or version)');
     const config: ArenaConfig = {
       maxProcesses: h[2]!, maxHandles: h[3]!, maxThreads: h[4]!,
-      maxQueues: h[5]!, maxObjects: h[6]!, bulkBytes: h[7]!, cacheEntries: h[8]!, cachePages: h[9]!,
+      maxQueues: h[5]!, maxObjects: h[6]!, bulkBytes: h[7]!, cacheEntries: h[8]!, cachePages: h[9]!, pipeRings: h[10]!,
     };
     return new Arena(buffer, config);
   }
@@ -288,6 +299,11 @@ export class Arena {
   cachePageOffset(page: number): number {
     return this.cachePagesOffset + page * PAGE_BYTES;
   }
+  /** Pipe ring `ring` (0 ≤ ring < pipeRings): its header and data, over the arena. */
+  pipeRing(ring: number): PipeRing {
+    const at = this.ringsOffset + ring * (RING_HEADER_BYTES + RING_DATA_BYTES);
+    return new PipeRing(this.i32, at >> 2, new Uint8Array(this.buffer, at + RING_HEADER_BYTES, RING_DATA_BYTES));
+  }
 }
 
 function align(n: number, to: number): number {
@@ -309,4 +325,5 @@ function validateConfig(c: ArenaConfig): void {
   };
   count('cacheEntries', c.cacheEntries, 1 << 16);
   count('cachePages', c.cachePages, 1 << 20);
+  count('pipeRings', c.pipeRings, 1 << 12);
 }

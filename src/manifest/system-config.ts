@@ -73,9 +73,11 @@ export interface SystemConfig {
    * default. `changeWords`: file systems get no change word, so an open returns no attributes and
    * every fstat is a call. `deferredClose`: a program's closes are sent at once (its own children
    * keep the default). `directFiles`: a program's file reads and writes go through the VFS
-   * instead of straight to the file system (docs/decisions/018-direct-files.md).
+   * instead of straight to the file system (docs/decisions/018-direct-files.md). `directPipes`:
+   * pipes get no ring in the arena, so every pipe read and write is a call to the VFS
+   * (docs/decisions/019-pipe-rings.md).
    */
-  readonly fastPaths?: { readonly changeWords?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean };
+  readonly fastPaths?: { readonly changeWords?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean; readonly directPipes?: boolean };
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

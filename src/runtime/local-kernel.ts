@@ -20,6 +20,7 @@ import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
 import { DirectFiles } from './direct-files.js';
+import { DirectPipes } from './direct-pipes.js';
 import { AnswerCache } from './answer-cache.js';
 import { RecoveringVfsClient } from './recovering-vfs.js';
 import { SessionRecovery } from './session-recovery.js';
@@ -53,6 +54,8 @@ export class LocalKernel {
 
   /** Open files whose reads and writes go straight to their file system (direct-files.ts). */
   readonly direct: DirectFiles;
+  /** Pipe ends read and written in place on their ring (direct-pipes.ts). */
+  readonly pipes: DirectPipes;
 
   /**
    * `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once.
@@ -80,10 +83,12 @@ export class LocalKernel {
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
-    this.direct = new DirectFiles(caller, vfsHandle, directFiles, (fid) => {
+    const grant = (fid: number) => {
       const r = this.rawVfs.call('grant', { fid });
       return r.transport === Status.OK && r.status === 0 ? { fid, ...r.reply! } : null;
-    });
+    };
+    this.direct = new DirectFiles(caller, vfsHandle, directFiles, grant);
+    this.pipes = new DirectPipes(caller, vfsHandle, grant);
     this.answers = new AnswerCache(caller.arena);
   }
 
@@ -160,7 +165,10 @@ export class LocalKernel {
       this.flushClose();
       if (this.deferClose) this.pendingClose = e.fid;
       else this.vfs.call('close', { fid: e.fid });
-    } else this.vfs.call('close', { fid: e.fid });
+    } else {
+      if (e.kind === 'pipe') this.pipes.forget(e.fid);
+      this.vfs.call('close', { fid: e.fid });
+    }
   }
 
   /** An open the process keeps: take the page-cache token and the direct file its reply carries. */
@@ -365,6 +373,9 @@ export class LocalKernel {
   pipeRead(fid: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {
     const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
     if (want === 0) return [Errno.SUCCESS, 0];
+    this.pipes.note(fid);
+    const inPlace = this.pipes.read(fid, into, nonblock);
+    if (inPlace !== null) return inPlace;
     const regs = this.caller.regs;
     regs[0] = 0;
     regs[VR.request.regs.fid!] = fid;
@@ -385,10 +396,13 @@ export class LocalKernel {
    * what fits now). Returns [errno, bytes written]; EPIPE once no reader is left.
    */
   pipeWrite(fid: number, parts: readonly Uint8Array[], nonblock: boolean): [number, number] {
+    this.pipes.note(fid);
+    const { result, rest } = this.pipes.write(fid, parts, nonblock);
+    if (result !== null && !rest) return result;
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     const all = gather(parts);
-    let done = 0;
+    let done = result !== null ? result[1] : 0;
     while (done < all.length || (all.length === 0 && done === 0)) {
       const n = Math.min(all.length - done, bulk.length);
       bulk.set(all.subarray(done, done + n), 0);

@@ -5,8 +5,8 @@
  *     channel), and the service gets a port in its thread;
  *   - what each service's thread is given (`entryFor`): a duplicate of its server end, badged
  *     client ends of the services it calls or notifies, masters of those it mints sessions of,
- *     and its typed configuration with what the system adds to it (its page-cache slice, the
- *     lock owner of its disk image, a hostfs's guards);
+ *     and its typed configuration with what the system adds to it (its page-cache slice or pipe
+ *     rings, the lock owner of its disk image, a hostfs's guards);
  *   - sessions for programs and the host (`sessionHandle`: a fresh badge each).
  * Service-to-service handles carry a fixed badge per calling service (SERVICE_BADGE_BASE + its
  * port), so a callee knows its caller; session badges count up from 1 and stay below them.
@@ -23,6 +23,7 @@ import type { KindName } from '../services/declarations.js';
 import { traitsOf } from '../services/declarations.js';
 import { hostFilesOf } from '../services/kinds.js';
 import type { CacheSlice } from '../services/fs/page-cache.js';
+import type { RingSlice } from '../services/vfs/declaration.js';
 import { CHANGE_WORDS } from '../ipc/arena.js';
 import type { ProtectedSet } from '../services/hostfs/hostfs-guard.js';
 import type { HostFs } from '../host/host-fs.js';
@@ -45,6 +46,8 @@ export class ServiceWiring {
   private readonly ports = new Map<string, number>();
   /** The arena's page cache, split between the file systems that keep file data in it. */
   private readonly cacheSlices = new Map<string, CacheSlice>();
+  /** The arena's pipe rings, split between the services that make pipes in them. */
+  private readonly ringSlices = new Map<string, RingSlice>();
   private guards: { protect: ProtectedSet; maxDescriptors: number } | null = null;
   private nextBadge = 1;
 
@@ -63,6 +66,16 @@ export class ServiceWiring {
       this.ports.set(s.name, port++);
     }
     this.splitPageCache();
+    this.splitPipeRings();
+  }
+
+  /** Split the arena's pipe rings evenly between the services that make pipes (the VFS), unless turned off. */
+  private splitPipeRings(): void {
+    const making = this.config.services.filter((s) => traitsOf(s.kind).pipeRings === true);
+    const rings = this.config.fastPaths?.directPipes === false ? 0 : this.kernel.arena.config.pipeRings ?? 0;
+    if (making.length === 0) return;
+    const count = Math.floor(rings / making.length);
+    making.forEach((s, i) => this.ringSlices.set(s.name, { first: i * count, count }));
   }
 
   /**
@@ -147,10 +160,12 @@ export class ServiceWiring {
   private instanceConfig(s: ServiceInstance): Record<string, unknown> {
     const traits = traitsOf(s.kind);
     const cache = traits.pageCache ? this.cacheSlices.get(s.name) : undefined;
+    const rings = traits.pipeRings ? this.ringSlices.get(s.name) : undefined;
     const changeWord = this.changeWordOf(s);
     return {
       ...s.config,
       ...(cache ? { cache } : {}),
+      ...(rings ? { rings } : {}),
       ...(changeWord !== undefined ? { changeWord } : {}),
       ...(hostFilesOfInstance(s).length > 0 ? { lockOwner: this.lockOwner } : {}),
       ...(traits.hostDescriptors ? this.hostGuards() : {}),

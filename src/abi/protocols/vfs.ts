@@ -27,6 +27,8 @@ export const LOOKUP_FOLLOW = 1;
 export const OFLAG_CREAT = 1, OFLAG_DIRECTORY = 2, OFLAG_EXCL = 4, OFLAG_TRUNC = 8;
 /** open's `direct` bits: what the local kernel may post straight to the file's file system. */
 export const DIRECT_READ = 1, DIRECT_WRITE = 2;
+/** In a grant: the fid is a pipe end whose ring (arena pipe ring `node`, generation `from`) its local kernel may work on in place (docs/decisions/019-pipe-rings.md). */
+export const DIRECT_PIPE = 4;
 /** Bits of write's `append` and read's `flags`. */
 export const IO_APPEND = 1, IO_NONBLOCK = 2;
 /** open's and statPath's `want`: a failure the namespace alone decided comes back as a reply with its token (errno ≠ 0). */
@@ -69,7 +71,7 @@ export const vfsProtocol = defineProtocol('vfs', {
   redeem: { label: 22, request: { token: 'f64' }, reply: { fid: 'u32', type: 'u32' }, doc: 'Take a shared fid into the caller\'s session.' },
   mounts: { label: 24, request: {}, reply: { table: 'str' }, doc: 'The mount table as JSON [{path, name, type, total, used, readOnly}] (mount, df).' },
   map: { label: 25, request: { fid: 'u32' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for a file open for reading: its data in the page cache (see fs map). For the local kernel only.' },
-  grant: { label: 27, request: { fid: 'u32' }, reply: { direct: 'u32', holder: 'u32', via: 'f64', node: 'f64', from: 'f64', dev: 'f64' }, doc: 'The direct file an open of the fid would have granted (see open; direct = 0: none), for a fid the caller got otherwise (passed by a parent, re-opened by recovery). For the local kernel only.' },
+  grant: { label: 27, request: { fid: 'u32' }, reply: { direct: 'u32', holder: 'u32', via: 'f64', node: 'f64', from: 'f64', dev: 'f64' }, doc: 'The direct file an open of the fid would have granted (see open; direct = 0: none), for a fid the caller got otherwise (passed by a parent, re-opened by recovery). For a pipe end: direct = DIRECT_PIPE | DIRECT_READ or DIRECT_WRITE, the arena pipe ring in `node` and its generation in `from`. For the local kernel only.' },
   syncAll: { label: 26, request: {}, reply: {}, doc: 'sync(2): every mounted file system commits its changes; the first error, after trying them all.' },
   ready: { label: 23, request: { fid: 'u32' }, reply: { bytes: 'f64', space: 'f64', hangup: 'u32' }, doc: 'A pipe end\'s state for poll: bytes buffered, room left, and whether the other side is gone. EINVAL for other fids.' },
 });

@@ -3,8 +3,8 @@
  * read or write — and report every event that is ready then.
  *
  * Readiness by kind of fd: a regular file is always ready (for reads, `nbytes` is what is left
- * after the fd's offset); a pipe end asks the VFS (bytes buffered / room left; `hangup` once the
- * other side has closed); stdin asks the console (input buffered, or ended); console output is
+ * after the fd's offset); a pipe end reads its ring when it has one (runtime/direct-pipes.ts), else
+ * asks the VFS (bytes buffered / room left; `hangup` once the other side has closed); stdin asks the console (input buffered, or ended); console output is
  * always ready. While nothing is ready the thread sleeps in growing steps (50 µs up to 10 ms)
  * until the nearest clock deadline, so a long poll costs little CPU and answers within 10 ms.
  */
@@ -30,7 +30,7 @@ export function pollOneoff(ctx: ShimContext, clockNow: (id: number) => bigint | 
     const base = { userdata: s.userdata, type: s.type, error: 0, nbytes: 0, flags: 0 };
     if (!e) return { ...base, error: Errno.BADF };
     if (e.kind === 'pipe') {
-      const r = vfsResult(lk.vfs.call('ready', { fid: e.fid }));
+      const r = lk.pipes.ready(e.fid) ?? vfsResult(lk.vfs.call('ready', { fid: e.fid }));
       if (typeof r === 'number') return { ...base, error: r };
       if (s.type === EVENT_FD_READ) {
         if (r.bytes > 0) return { ...base, nbytes: r.bytes };

@@ -28,6 +28,8 @@ export interface KindTraits {
   readonly hostDescriptors: boolean;
   /** It is found by name (the system and programs look up a service of this kind as NAME = the kind). */
   readonly wellKnown: boolean;
+  /** It makes pipes whose bytes live in the arena's pipe rings (the system splits the rings between these). */
+  readonly pipeRings?: boolean;
 }
 
 /** What every instance is given besides its kind's options. */

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { vfsOptions } from './options.js';
 import type { KindTraits } from '../contract/kind.js';
 
-export const vfsTraits: KindTraits = { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: true };
+export const vfsTraits: KindTraits = { fileSystem: false, pageCache: false, changesOnlyThroughVfs: false, hostDescriptors: false, wellKnown: true, pipeRings: true };
 
 /** A mount, with what the system knows of the file system's kind (services/kind.ts traits). */
 export interface VfsMountConfig {
@@ -19,4 +19,14 @@ export interface VfsMountConfig {
   readonly hostDescriptors?: boolean;
 }
 
-export type VfsInstanceConfig = Omit<z.infer<typeof vfsOptions>, 'mounts'> & { readonly mounts: readonly VfsMountConfig[] };
+/** The arena's pipe rings this VFS owns (pipe-ring.ts): `count` from `first`. */
+export interface RingSlice {
+  readonly first: number;
+  readonly count: number;
+}
+
+export type VfsInstanceConfig = Omit<z.infer<typeof vfsOptions>, 'mounts'> & {
+  readonly mounts: readonly VfsMountConfig[];
+  /** Its pipe rings (absent or empty: every pipe is private to the VFS and served by calls). */
+  readonly rings?: RingSlice;
+};

@@ -3,6 +3,7 @@
 import type { ServiceKind } from '../contract/kind.js';
 import type { VfsInstanceConfig } from './declaration.js';
 import { Vfs } from './vfs.js';
+import { PipeRings } from './pipe-rings.js';
 import { pipeCompletions, vfsService } from './vfs-service.js';
 
 export const vfsKind: ServiceKind<VfsInstanceConfig> = {
@@ -18,7 +19,12 @@ export const vfsKind: ServiceKind<VfsInstanceConfig> = {
       if (handle === undefined) throw new Error(`vfs: mount ${m.path} names ${m.fs}, which this service was not given`);
       return { path: m.path, handle, cacheLookups: (m.cacheLookups ?? false) && c.lookupCache !== false, hostDescriptors: m.hostDescriptors ?? false };
     });
-    const vfs = new Vfs(ctx.caller, mounts, newToken, pipeCompletions, c.pipeBytes, c.hostFiles);
-    return { service: vfsService(vfs), sessionClosed: (p, badge) => { if (p === c.port) vfs.endSession(badge); } };
+    const rings = new PipeRings(ctx.caller.arena, c.rings);
+    const vfs = new Vfs(ctx.caller, mounts, newToken, pipeCompletions, c.pipeBytes, c.hostFiles, rings);
+    return {
+      service: vfsService(vfs),
+      sessionClosed: (p, badge) => { if (p === c.port) vfs.endSession(badge); },
+      idle: () => vfs.recheckPipes(),
+    };
   },
 };

@@ -15,9 +15,10 @@ import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, walkNames, type FsProtocol } from '../../abi/protocols/fs.js';
-import { DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
+import { DIRECT_PIPE, DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
+import { PipeRings } from './pipe-rings.js';
 import { LookupCache } from './lookup-cache.js';
 import { NodeHolds, type OpenToken } from './node-holds.js';
 import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
@@ -123,6 +124,8 @@ export class Vfs implements WalkFs {
     private readonly pipeCapacity: number = PIPE_CAPACITY,
     /** Open files on host-backed file systems one session may hold (EMFILE beyond). */
     private readonly hostFilesPerSession: number = DEFAULT_HOST_FILES_PER_SESSION,
+    /** The arena's pipe rings this VFS gives its pipes (none: every pipe is served by calls). */
+    private readonly rings: PipeRings = new PipeRings(null, undefined),
   ) {
     for (const m of mounts) this.addMount(m);
     this.firstFid = (newToken() % 0x100000) * 0x400 + 1;
@@ -352,11 +355,8 @@ export class Vfs implements WalkFs {
    * file cached.
    */
   private retain(file: OpenFile): OpenToken | number {
-    if (file.pipe) {
-      if (file.write) file.pipe.writers++;
-      else file.pipe.readers++;
-      file.pipe.changed();
-    } else if (Vfs.counted(file)) {
+    if (file.pipe) file.pipe.addEnd(file.write, 1);
+    else if (Vfs.counted(file)) {
       const m = this.mounts[file.place.mount]!;
       const regular = file.place.type === FileType.REGULAR_FILE;
       const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node);
@@ -371,9 +371,8 @@ export class Vfs implements WalkFs {
   private release(file: OpenFile): void {
     if (this.stale(file)) return;
     if (file.pipe) {
-      if (file.write) file.pipe.writers--;
-      else file.pipe.readers--;
-      file.pipe.changed();
+      file.pipe.addEnd(file.write, -1);
+      if (file.pipe.ended) this.pipeEnded(file.pipe);
     } else if (Vfs.counted(file)) {
       const m = this.mounts[file.place.mount]!;
       if (m.holds !== null) m.holds.drop(file.place.node);
@@ -446,9 +445,14 @@ export class Vfs implements WalkFs {
 
   // ─── pipes and sharing ──────────────────────────────────────────────────────
 
+  /** Pipes that have a ring of the arena's, or callers waiting (what the idle round looks at). */
+  private readonly pipes = new Set<Pipe>();
+
   /** A new pipe: a read fid and a write fid in the caller's session. */
   pipe(badge: number): { readFid: number; writeFid: number } | number {
-    const p = new Pipe(this.pipeDone.read, this.pipeDone.write, this.pipeCapacity);
+    const { ring, place } = this.rings.take(this.pipeCapacity);
+    const p = new Pipe(ring, place, this.pipeDone.read, this.pipeDone.write);
+    this.pipes.add(p);
     const r = this.addFid(badge, { place: PIPE_PLACE, read: true, write: false, pipe: p });
     if (r < 0) return -r;
     const w = this.addFid(badge, { place: PIPE_PLACE, read: false, write: true, pipe: p });
@@ -473,6 +477,17 @@ export class Vfs implements WalkFs {
     if (typeof held === 'number') return held;
     this.shared.set(token, { sharer: badge, file: f });
     return { token };
+  }
+
+  /** The last end of `p` is gone: its ring goes back. */
+  private pipeEnded(p: Pipe): void {
+    this.pipes.delete(p);
+    if (p.place) this.rings.give(p.place);
+  }
+
+  /** The idle round: answer callers waiting on pipes whose ends worked in place since (pipe.ts). */
+  recheckPipes(): void {
+    for (const p of this.pipes) p.recheck();
   }
 
   /** A pipe end's state, for poll. */
@@ -589,11 +604,23 @@ export class Vfs implements WalkFs {
    * None for directories and pipes.
    */
   private grantFor(f: OpenFile): DirectGrant {
-    if (f.pipe || f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
+    if (f.pipe) return this.pipeGrant(f);
+    if (f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
       holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
     };
+  }
+
+  /**
+   * A pipe end's ring, for its local kernel to work on in place while the pipe is in direct mode
+   * (docs/decisions/019-pipe-rings.md): the ring in `node`, its generation in `from`. None for a
+   * pipe whose ring is the VFS's own.
+   */
+  private pipeGrant(f: OpenFile): DirectGrant {
+    const place = f.pipe!.place;
+    if (!place) return NO_DIRECT;
+    return { direct: DIRECT_PIPE | (f.write ? DIRECT_WRITE : DIRECT_READ), holder: 0, via: 0, node: place.index, from: place.gen, dev: 0 };
   }
 
   stat(place: Place) {
