@@ -262,15 +262,16 @@ async function selfTimedBench(name: string, variant: string, program: string, ar
 
 /**
  * 100 MiB through a pipe between two processes: Keel's shell runs `blast | sink` (two wasm
- * processes, a VFS pipe between them); the baseline runs the same two programs under node:wasi in
+ * processes, a VFS pipe between them, whose ring their local kernels work on in place unless
+ * `rings` is false); the baseline runs the same two programs under node:wasi in
  * two host processes joined by a host pipe (`sh -c 'node … | node …'`). Both: start to exit.
  */
-async function pipeBench(layout: Layout): Promise<void> {
+async function pipeBench(layout: Layout, rings = true): Promise<void> {
   const mib = quick ? 20 : 100;
-  const variant = `${mib} MiB blast | sink${layout === 'default' ? '' : ` [all ${layout}]`}`;
+  const variant = `${mib} MiB blast | sink${rings ? '' : ', no pipe rings'}${layout === 'default' ? '' : ` [all ${layout}]`}`;
   progress(`pipe: ${variant}`);
   const build = join(root, 'programs/c/build');
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: build, vfsPath: '/host' }], session: { programs: PROGRAM_NAMES } }));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), placed(layout, { hostDirs: [{ hostPath: build, vfsPath: '/host' }], session: { programs: PROGRAM_NAMES } }, true, rings ? undefined : { directPipes: false }));
   const runner = join(root, 'dist/test/support/node-wasi-run.js');
   try {
     const k: number[] = [];
@@ -330,7 +331,12 @@ async function main(): Promise<void> {
   if (wanted('under-load')) {
     for (const row of await underLoad(quick, placed('default', {}), prog, new URL('./node-wasi-worker.js', import.meta.url), progress)) record(row);
   }
-  if (wanted('pipe')) for (const layout of LAYOUTS) await pipeBench(layout);
+  if (wanted('pipe')) {
+    for (const layout of LAYOUTS) await pipeBench(layout);
+    // Ablation: every pipe read and write a call to the VFS (docs/decisions/019-pipe-rings.md).
+    await pipeBench('default', false);
+    await pipeBench('isolated', false);
+  }
   if (wanted('shell-script')) for (const row of await shellScripts(quick, progress)) record(row);
   if (wanted('compile')) for (const row of await compileBench(quick, progress)) record(row);
   if (wanted('real-program')) {
