@@ -19,6 +19,10 @@
  * of two (the index is the counter masked); CAP ≤ that length bounds what may be buffered.
  * EVENT is bumped after every change anyone waits on (bytes in or out, an end opened or closed,
  * the mode) and is the one word waiters sleep on.
+ *
+ * The header also keeps what a restarted VFS needs to take the pipe over (IN_USE, the holder
+ * table — which sessions hold which ends — and the share tokens of its ends not yet taken:
+ * services/vfs/pipe-holders.ts). Only the VFS writes them.
  */
 
 /** Word indices of a ring's header (int32). */
@@ -34,10 +38,24 @@ export const RingWord = {
   RBUSY: 8,        // 1 while a local kernel takes in place
   WBUSY: 9,        // 1 while a local kernel puts in place
   CAP: 10,         // bytes the pipe may buffer (≤ the data area)
+  IN_USE: 11,      // 1 while the ring is a pipe's (a restarted VFS takes such rings over)
+  OVERFLOW: 12,    // 1 once more sessions held the pipe than the holder table has rows: not taken over
+  HOLDERS: 16,     // the holder table: HOLDER_ROWS rows of HOLDER_WORDS (services/vfs/pipe-holders.ts)
+  TOKENS: 64,      // the share tokens not yet taken: TOKEN_ROWS rows of TOKEN_WORDS
 } as const;
 
+/** The holder table: per session holding the pipe, its badge (float64 over words 0..1) and its read and write fids. */
+export const HOLDER_ROWS = 12;
+export const HOLDER_WORDS = 4;
+export const HolderWord = { BADGE: 0, READS: 2, WRITES: 3 } as const;
+
+/** The token table: per share token of an end, the token and its sharer's badge (float64s) and the end (1: write); token 0 = free row. */
+export const TOKEN_ROWS = 8;
+export const TOKEN_WORDS = 8;
+export const TokenWord = { TOKEN: 0, SHARER: 2, WRITE: 4 } as const;
+
 /** Bytes of a ring's header in the arena. */
-export const RING_HEADER_BYTES = 64;
+export const RING_HEADER_BYTES = 512;
 
 /** Mode values. */
 export const RING_THROUGH_VFS = 0;
@@ -76,7 +94,8 @@ export class PipeRing {
 
   /** Zero the counters and set the capacity (the VFS, for a ring no one else is using). */
   reset(capacity: number): void {
-    for (const w of [RingWord.MODE, RingWord.READ, RingWord.WRITTEN, RingWord.READERS, RingWord.WRITERS, RingWord.VFS_WAITING]) this.setWord(w, 0);
+    for (const w of [RingWord.MODE, RingWord.READ, RingWord.WRITTEN, RingWord.READERS, RingWord.WRITERS, RingWord.VFS_WAITING, RingWord.IN_USE, RingWord.OVERFLOW]) this.setWord(w, 0);
+    this.i32.fill(0, this.base + RingWord.HOLDERS, this.base + RingWord.TOKENS + TOKEN_ROWS * TOKEN_WORDS);
     this.setWord(RingWord.CAP, Math.min(capacity, this.data.length));
   }
 

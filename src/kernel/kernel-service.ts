@@ -103,6 +103,10 @@ export function kernelService(kernel: Kernel): Service {
       return p ? { pid: p.pid, parent: p.parentPid } : Status.BAD_STATE;
     },
     takeEvents: (_req, call) => ({ events: JSON.stringify(kernel.takeEvents(call.sender)) }),
+    sessions: (req, call) => {
+      const r = kernel.liveBadges(call.sender, req.port);
+      return r.status === Status.OK ? { badges: JSON.stringify(r.value) } : r.status;
+    },
     adopt: (_req, call) => {
       const r = kernel.adopt(call.sender);
       return r.status === Status.OK ? { processes: JSON.stringify(r.value) } : r.status;

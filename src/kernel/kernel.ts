@@ -21,8 +21,7 @@ import { Custody, adoptedProcess } from './custody.js';
 import { CHANNEL_MAX_BYTES, CHANNEL_MAX_HANDLES, CHANNEL_MAX_MESSAGES, ChannelEndpoint, type ChannelHooks, type ChannelMessage } from './channel.js';
 import { type Handle } from '../abi/handle.js';
 import { IdAllocator } from './id-allocator.js';
-import { MEMORY_MAX_BYTES, Memory } from './memory.js';
-import { Notification } from './notification.js';
+import { type ObjectRoom, memoryBuffer, memoryCreate, memoryMap, notificationCreate, notificationPoll, notificationSignal } from './notifications-and-memory.js';
 import { type KernelObject } from './object.js';
 import { ObjectType, objectTypeName } from '../abi/object-type.js';
 import { Process } from './process.js';
@@ -30,11 +29,13 @@ import { type ExitStatus, type ProcessLimits, type ResourceLimit, narrowLimits }
 import { Sessions } from './sessions.js';
 import { takeUnreachableMessages } from './unreachable-messages.js';
 import { MessageLog } from './message-log.js';
+import { EventQueues } from './event-queues.js';
+import { BadgeCounts } from './badge-counts.js';
 import { MemoryLedger } from '../ipc/memory-ledger.js';
 import { ALL_RIGHTS, Right, type Rights, has, isSubset } from '../abi/rights.js';
 import { Status, type Result, fail, ok } from '../abi/status.js';
 import {
-  type AdoptedProcess, CHILD_RIGHTS, KERNEL_PID, MAX_EVENTS_PER_TAKE, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
+  type AdoptedProcess, CHILD_RIGHTS, KERNEL_PID, MAX_EXIT_MESSAGE, SIGCONT, STOP_SIGNALS,
   type HandleInfo, type KernelEvent, type KernelHost, type ReadMessage, type SpawnRequest,
 } from './kernel-interface.js';
 
@@ -54,14 +55,14 @@ export class Kernel {
   private readonly pids: IdAllocator;
   private readonly slots: IdAllocator;
   private readonly queues: IdAllocator;
-  private readonly events = new Map<number, KernelEvent[]>();
+  private readonly events: EventQueues;
   private readonly queueOwners = new Map<number, Process>();
   private readonly channelHooks: ChannelHooks;
   private readonly readWaiters = new Map<number, (() => void)[]>();
   /** Capabilities inside channel messages right now (the cycle collector runs only when > 0). */
   private transitCaps = 0;
   /** Live capabilities per (channel endpoint, badge), for badge-closed events. */
-  private readonly badgeCounts = new Map<number, Map<number, number>>();
+  private readonly badgeCounts = new BadgeCounts();
   /** Called after an endpoint starts being served (boot waits for its services with it). */
   onServed: ((endpointId: number, pid: number) => void) | null = null;
   /** Processes that asked to hear of exits (the proc service). */
@@ -87,6 +88,8 @@ export class Kernel {
     this.slots = new IdAllocator(0, arena.config.maxThreads);
     this.queues = new IdAllocator(0, arena.config.maxQueues);
     this.ledger = new MemoryLedger(arena);
+    this.events = new EventQueues(arena);
+    this.room = this.makeRoom();
     this.channelHooks = {
       peerClosed: (endpoint) => this.onPeerClosed(endpoint),
       messageArrived: (endpoint) => this.wakeReaders(endpoint.id),
@@ -227,10 +230,7 @@ export class Kernel {
     process.queue = q;
     this.queueOwners.set(q, process);
     this.publish(process);
-    if (process.eventsBeforeQueue.length > 0) {
-      this.events.set(q, process.eventsBeforeQueue.splice(0));
-      new ReceiveQueue(this.arena, q).raiseEvents();
-    }
+    this.events.opened(process);
     return q;
   }
 
@@ -359,7 +359,7 @@ export class Kernel {
       new ReceiveQueue(this.arena, p.queue).close();
       failPendingCalls(this.arena, p.queue, this.slots.end);
       this.queueOwners.delete(p.queue);
-      this.events.delete(p.queue);
+      this.events.closed(p.queue);
       this.queues.release(p.queue);
       p.queue = -1;
     }
@@ -505,19 +505,7 @@ export class Kernel {
   }
 
   private countBadge(object: KernelObject, badge: number, delta: number): void {
-    if (badge === 0 || object.type !== ObjectType.CHANNEL) return;
-    let perBadge = this.badgeCounts.get(object.id);
-    if (!perBadge) {
-      perBadge = new Map();
-      this.badgeCounts.set(object.id, perBadge);
-    }
-    const n = (perBadge.get(badge) ?? 0) + delta;
-    if (n > 0) {
-      perBadge.set(badge, n);
-      return;
-    }
-    perBadge.delete(badge);
-    if (perBadge.size === 0) this.badgeCounts.delete(object.id);
+    if (badge === 0 || object.type !== ObjectType.CHANNEL || !this.badgeCounts.add(object.id, badge, delta)) return;
     const peer = (object as ChannelEndpoint).peer;
     const route = peer?.route;
     const owner = route ? this.queueOwners.get(route.queue) : undefined;
@@ -734,97 +722,60 @@ export class Kernel {
 
   private postEvent(pid: number, event: KernelEvent): void {
     const p = this.processes.get(pid);
-    if (!p) return;
-    if (p.queue < 0) {
-      // A listener still starting (a restarted proc, between adopt and its first serve): the
-      // event waits for its queue instead of being lost.
-      if (p.alive) p.eventsBeforeQueue.push(event);
-      return;
-    }
-    const list = this.events.get(p.queue) ?? [];
-    list.push(event);
-    this.events.set(p.queue, list);
-    new ReceiveQueue(this.arena, p.queue).raiseEvents();
+    if (p) this.events.post(p, event);
   }
 
   /** A server thread takes the kernel events queued for it. */
   takeEvents(pid: number): KernelEvent[] {
     const p = this.processes.get(pid);
-    if (!p || p.queue < 0) return [];
-    const list = this.events.get(p.queue) ?? [];
-    const taken = list.splice(0, MAX_EVENTS_PER_TAKE);
-    if (list.length === 0) this.events.delete(p.queue);
-    else new ReceiveQueue(this.arena, p.queue).raiseEvents();
-    return taken;
+    return p ? this.events.take(p) : [];
   }
 
-  // ─── notifications and memory ───────────────────────────────────────────────
-
-  notificationCreate(pid: number): Result<Handle> {
+  /**
+   * The session badges that some handle to the channel the caller serves at `port` still carries
+   * (a restarted server learns which of its predecessor's sessions are left). BAD_HANDLE when the
+   * caller serves nothing there.
+   */
+  liveBadges(pid: number, port: number): Result<number[]> {
     const p = this.processes.get(pid);
-    if (!p || !p.alive) return fail(Status.BAD_STATE);
-    if (p.handles.size >= p.handles.capacity) return fail(Status.NO_RESOURCES);
-    const id = this.objectIds.alloc();
-    if (id === null) return fail(Status.NO_RESOURCES);
-    const n = new Notification(id, this.arena);
-    this.objects.set(id, n);
-    const rights = (Right.SIGNAL | Right.WAIT | Right.DUPLICATE | Right.TRANSFER | Right.MANAGE) as Rights;
-    return ok(this.installNew(p, n, rights, 0)!);
-  }
-
-  notificationSignal(pid: number, h: number, bits: number): Status {
-    const r = this.resolve(pid, h, ObjectType.NOTIFICATION, Right.SIGNAL);
-    if (r.status !== Status.OK) return r.status;
-    if (!Number.isInteger(bits) || bits === 0 || bits !== (bits | 0)) return Status.INVALID_ARGS;
-    (r.value.object as Notification).signal(bits);
-    return Status.OK;
-  }
-
-  /** Take the set bits of `mask` without blocking (WAIT right); SHOULD_WAIT when none is set. */
-  notificationPoll(pid: number, h: number, mask: number): Result<number> {
-    const r = this.resolve(pid, h, ObjectType.NOTIFICATION, Right.WAIT);
-    if (r.status !== Status.OK) return fail(r.status);
-    if (!Number.isInteger(mask) || mask === 0 || mask !== (mask | 0)) return fail(Status.INVALID_ARGS);
-    const got = (r.value.object as Notification).poll(mask);
-    return got === 0 ? fail(Status.SHOULD_WAIT) : ok(got);
-  }
-
-  memoryCreate(pid: number, size: number): Result<Handle> {
-    const p = this.processes.get(pid);
-    if (!p || !p.alive) return fail(Status.BAD_STATE);
-    if (!Number.isInteger(size) || size <= 0 || size > MEMORY_MAX_BYTES) return fail(Status.INVALID_ARGS);
-    if (p.handles.size >= p.handles.capacity) return fail(Status.NO_RESOURCES);
-    const id = this.objectIds.alloc();
-    if (id === null) return fail(Status.NO_RESOURCES);
-    let m: Memory;
-    try {
-      m = new Memory(id, this.arena, size);
-    } catch {
-      this.objectIds.release(id);
-      return fail(Status.NO_RESOURCES);
+    if (!p || p.queue < 0) return fail(Status.BAD_HANDLE);
+    for (const o of this.objects.values()) {
+      if (!(o instanceof ChannelEndpoint) || o.route?.queue !== p.queue || o.route.port !== port || !o.peer) continue;
+      return ok(this.badgeCounts.badges(o.peer.id));
     }
-    this.objects.set(id, m);
-    const rights = (Right.READ | Right.WRITE | Right.MAP | Right.DUPLICATE | Right.TRANSFER | Right.MANAGE) as Rights;
-    return ok(this.installNew(p, m, rights, 0)!);
+    return fail(Status.BAD_HANDLE);
   }
 
-  /** Hand the Memory's buffer to the caller's thread (MAP right); returns the size. */
-  memoryMap(pid: number, h: number): Result<{ id: number; size: number }> {
-    const r = this.resolve(pid, h, ObjectType.MEMORY, Right.MAP);
-    if (r.status !== Status.OK) return fail(r.status);
-    const m = r.value.object as Memory;
-    if (!m.buffer) return fail(Status.BAD_STATE);
-    this.host.deliverMemory(this.processes.get(pid)!, m.id, m.buffer);
-    return ok({ id: m.id, size: m.size });
+  // ─── notifications and memory (notifications-and-memory.ts) ─────────────────
+
+  private readonly room: ObjectRoom;
+
+  private makeRoom(): ObjectRoom {
+    return {
+    arena: this.arena,
+    host: this.host,
+    holder: (pid) => {
+      const p = this.processes.get(pid);
+      if (!p || !p.alive) return Status.BAD_STATE;
+      return p.handles.size >= p.handles.capacity ? Status.NO_RESOURCES : p;
+    },
+    newId: () => this.objectIds.alloc(),
+    releaseId: (id) => this.objectIds.release(id),
+    install: (p, o, rights) => {
+      this.objects.set(o.id, o);
+      return this.installNew(p, o, rights, 0)!;
+    },
+    resolve: (pid, h, type, needed) => this.resolve(pid, h, type, needed),
+    process: (pid) => this.processes.get(pid),
+    };
   }
 
-  /** The buffer of a Memory named by `h` (MAP right), for threads that share the kernel's thread. */
-  memoryBuffer(pid: number, h: number): Result<SharedArrayBuffer> {
-    const r = this.resolve(pid, h, ObjectType.MEMORY, Right.MAP);
-    if (r.status !== Status.OK) return fail(r.status);
-    const m = r.value.object as Memory;
-    return m.buffer ? ok(m.buffer) : fail(Status.BAD_STATE);
-  }
+  notificationCreate(pid: number): Result<Handle> { return notificationCreate(this.room, pid); }
+  notificationSignal(pid: number, h: number, bits: number): Status { return notificationSignal(this.room, pid, h, bits); }
+  notificationPoll(pid: number, h: number, mask: number): Result<number> { return notificationPoll(this.room, pid, h, mask); }
+  memoryCreate(pid: number, size: number): Result<Handle> { return memoryCreate(this.room, pid, size); }
+  memoryMap(pid: number, h: number): Result<{ id: number; size: number }> { return memoryMap(this.room, pid, h); }
+  memoryBuffer(pid: number, h: number): Result<SharedArrayBuffer> { return memoryBuffer(this.room, pid, h); }
 
   /** Objects alive now, by type (for `top` and leak tests). */
   objectCounts(): Record<string, number> {

@@ -77,7 +77,9 @@ export class DirectPipes {
     const e = this.byFid.get(fid);
     if (!e || e.write !== write) return null;
     if (e.ring.word(RingWord.GEN) !== e.gen || this.caller.incarnation(this.vfsHandle) !== e.vfsFrom) {
-      this.byFid.set(fid, null);
+      // Asked again after the next calls through the VFS: a restarted VFS that took the pipe
+      // over grants it anew.
+      this.forget(fid);
       return null;
     }
     return e;

@@ -377,14 +377,19 @@ export class LocalKernel {
     const inPlace = this.pipes.read(fid, into, nonblock);
     if (inPlace !== null) return inPlace;
     const regs = this.caller.regs;
-    regs[0] = 0;
-    regs[VR.request.regs.fid!] = fid;
-    regs[VR.request.regs.offset!] = 0;
-    regs[VR.request.regs.length!] = want;
-    regs[VR.request.regs.flags!] = nonblock ? IO_NONBLOCK : 0;
-    const t = this.caller.invoke(this.vfs.handle, VR.label);
-    if (t !== Status.OK) return [this.transportErrno(t), 0];
-    if (regs[0] !== 0) return [regs[0]!, 0];
+    for (let attempt = 0; ; ) {
+      regs[0] = 0;
+      regs[VR.request.regs.fid!] = fid;
+      regs[VR.request.regs.offset!] = 0;
+      regs[VR.request.regs.length!] = want;
+      regs[VR.request.regs.flags!] = nonblock ? IO_NONBLOCK : 0;
+      const t = this.caller.invoke(this.vfs.handle, VR.label);
+      if (t === Status.OK && regs[0] === 0) break;
+      // The VFS restarted: wait for the new one, which took the pipe over, and read again
+      // (a read cut while it waited had taken nothing).
+      const e = this.pipeRetry(t, fid, attempt++);
+      if (e !== 0) return [e, 0];
+    }
     const off = regs[VR.reply.bulk.data![0]]!;
     const len = Math.min(regs[VR.reply.bulk.data![1]]!, want);
     scatter(this.caller.bulk.subarray(off, off + len), into);
@@ -403,6 +408,7 @@ export class LocalKernel {
     const bulk = this.caller.bulk;
     const all = gather(parts);
     let done = result !== null ? result[1] : 0;
+    let attempt = 0;
     while (done < all.length || (all.length === 0 && done === 0)) {
       const n = Math.min(all.length - done, bulk.length);
       bulk.set(all.subarray(done, done + n), 0);
@@ -413,12 +419,29 @@ export class LocalKernel {
       regs[VW.request.bulk.data![0]] = 0;
       regs[VW.request.bulk.data![1]] = n;
       const t = this.caller.invoke(this.vfs.handle, VW.label);
-      if (t !== Status.OK) return [done > 0 ? Errno.SUCCESS : this.transportErrno(t), done];
-      if (regs[0] !== 0) return [done > 0 && regs[0] === Errno.AGAIN ? Errno.SUCCESS : regs[0]!, done];
+      if (t !== Status.OK || regs[0] !== 0) {
+        // As for a read; a write cut while it waited for room had put nothing in.
+        const e = this.pipeRetry(t, fid, attempt++);
+        if (e === 0) continue;
+        return [done > 0 && (e === Errno.AGAIN || t !== Status.OK) ? Errno.SUCCESS : e, done];
+      }
+      attempt = 0;
       done += regs[VW.reply.regs.written!]!;
       if (all.length === 0 || nonblock) break;
     }
     return [Errno.SUCCESS, done];
+  }
+
+  /**
+   * A pipe read or write on `fid` failed with transport status `t` (or the errno in register 0)
+   * on try `attempt`: 0 to try again — the VFS was restarted and its successor serves now, and a
+   * pipe end keeps its fid across that (session-recovery.ts) — else the errno to answer (EIO for
+   * a pipe the new VFS did not take over).
+   */
+  private pipeRetry(t: Status, fid: number, attempt: number): number {
+    const e = t !== Status.OK ? -1 : this.caller.regs[0]!;
+    if (this.recovery.regain(t, e, fid, attempt) === fid) return 0;
+    return t !== Status.OK || (attempt > 0 && e === Errno.BADF) ? Errno.IO : e;
   }
 
   /** Write to console stream `fd` (1 or 2). Returns [errno, bytes written]. */

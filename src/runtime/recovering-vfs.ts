@@ -7,8 +7,9 @@
  * service was not serving) had no effect, so it is always retried.
  *
  * The retried request names the re-opened fids: every fid field of the request is moved to the
- * fid its entry has in the new session. A fid that could not be re-made (a pipe end, a file that
- * is gone) answers EIO; a close of one succeeds (there is nothing left to close).
+ * fid its entry has in the new session (a pipe end keeps its fid). A fid that could not be re-made
+ * (a file that is gone) answers EIO; a close of one succeeds (there is nothing left to close). A
+ * close is sent again after recovery: the restarted VFS may still count a pipe end it names.
  */
 
 import { type CallResult, type OpsOf, ProtocolClient, type Rep, type Req } from '../ipc/protocol-client.js';
@@ -55,17 +56,19 @@ export class RecoveringVfsClient extends ProtocolClient<VfsP> {
         recovery.pauseMs(Math.min(2 ** (attempt - 1), 50));
       }
       const moved = recovery.recover();
-      if (!moved) return EIO;
-      if (op === 'close') return ok();
+      if (!moved) return op === 'close' ? ok() : EIO;
       if (cut && !repeatable(op, request)) {
         recovery.stats.failed++;
         return EIO;
       }
       const next = moveFids(request, moved);
-      if (!next) return EIO;
+      if (!next) return op === 'close' ? ok() : EIO;
       request = next;
       recovery.stats.retried++;
       r = super.call(op, request as Req<VfsP, K>);
+      // A close is sent on: a pipe end keeps its fid, and the restarted VFS that took the pipe
+      // over counts it open until it hears of it. Any other fid names nothing there now.
+      if (op === 'close' && r.transport === Status.OK && r.status === Errno.BADF) return ok();
     }
     if (r.transport !== Status.OK) return r;
     if (r.status === 0) this.succeeded(op, request);

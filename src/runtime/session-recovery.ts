@@ -17,8 +17,9 @@
  * flags live in the fd table and are kept. Writes made since the file's last successful sync are
  * kept here (up to UNSYNCED_LIMIT bytes a file; past it none are, until the next sync) and
  * written again after the re-open, so a file system that restarts from its last commit
- * (diskfs) ends up with what the program wrote. Pipe ends, and files without an origin, cannot be
- * re-made: their calls answer EIO from then on.
+ * (diskfs) ends up with what the program wrote. A pipe end keeps its fid, which a restarted VFS
+ * that took the pipe over knows by its number. Files without an origin cannot be re-made: their
+ * calls answer EIO from then on.
  *
  * Waiting: for the VFS to serve again, on its endpoint's serve counter (the kernel notifies it);
  * for a file system behind it, by retrying the re-open with a growing pause. Both are bounded by
@@ -133,7 +134,12 @@ export class SessionRecovery {
         continue;
       }
       const old = e.fid;
-      // A pipe end lives in the VFS: lost with it, untouched by a file system's restart.
+      // A pipe end keeps its fid: a restarted VFS took the pipe over and knows the fid by its
+      // number (services/vfs/pipe-table.ts), or answers EBADF for it. No file system is behind it.
+      if (e.kind === 'pipe') {
+        moved.set(old, old);
+        continue;
+      }
       if (!e.origin && !vfsRestarted) continue;
       const fid = e.origin ? this.reopen(e, roots, deadline) : -1;
       if (!vfsRestarted) this.raw.close(old);

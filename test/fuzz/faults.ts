@@ -114,7 +114,7 @@ async function runOnce(keel: Keel, what: string, start: () => ReturnType<Keel['s
       if (!tally.firstHang) tally.firstHang = what;
       return 'hung';
     }
-    if (r.exitCode !== 0) reasons.set(`${what}: ${r.stderr.split('\n')[0]}`, (reasons.get(`${what}: ${r.stderr.split('\n')[0]}`) ?? 0) + 1);
+    if (r.exitCode !== 0) { const k = `${what}: [${r.exitCode} ${JSON.stringify(r.status)}] ${r.stderr.split('\n')[0]}`; reasons.set(k, (reasons.get(k) ?? 0) + 1); }
     return { status: r.exitCode, stdout: r.stdout, acrossRestart: restartsSoFar(keel) !== restartsBefore };
   } catch (e) {
     reasons.set(`${what}: ${String(e)}`, (reasons.get(`${what}: ${String(e)}`) ?? 0) + 1);

@@ -33,6 +33,7 @@ export const kernelProtocol = defineProtocol('kernel', {
   processes: { label: 45, request: {}, reply: { table: 'str', granted: 'u32', generation: 'f64' }, doc: 'Every live process with its IPC statistics, as JSON (ps, top). Needs no handle: names and counters only. granted=1: a process-table address token with this generation, for the local kernel to read the table itself next time.' },
   messages: { label: 47, request: { from: 'f64' }, reply: { lines: 'str', next: 'f64' }, doc: 'The kernel message log (dmesg) from sequence number `from` on, as a JSON array of lines; next: the number to ask from next time. Needs no handle.' },
   takeEvents: { label: 50, request: {}, reply: { events: 'str' }, doc: 'Kernel events for the calling server thread, as JSON.' },
+  sessions: { label: 52, request: { port: 'u32' }, reply: { badges: 'str' }, doc: 'The session badges some handle to the channel the caller serves at `port` still carries, as a JSON array (a restarted server learns which of its predecessor\'s sessions are left). BAD_HANDLE when the caller serves nothing there.' },
   adopt: { label: 51, request: {}, reply: { processes: 'str' }, doc: 'An exit listener (proc) takes the process handles its predecessor under the same name held when its worker ended: JSON, one {pid, handle, lineage, name, group, status, stopSignal} each (status null while running). ACCESS_DENIED for any other caller.' },
 });
 

@@ -87,6 +87,21 @@ export class Pipe {
   }
 
   /**
+   * The pipe was taken over from the VFS instance before (pipe-table.ts): its open ends are the
+   * fids its holder table lists. What waited on the instance before was cut with it.
+   */
+  takenOver(readers: number, writers: number): void {
+    this.ring.setWord(RingWord.MODE, RING_THROUGH_VFS);
+    this.ring.setWord(RingWord.READERS, readers);
+    this.ring.setWord(RingWord.WRITERS, writers);
+    this.ring.setWord(RingWord.VFS_WAITING, 0);
+    if (readers === 0) this.ring.setWord(RingWord.RBUSY, 0);
+    if (writers === 0) this.ring.setWord(RingWord.WBUSY, 0);
+    if (readers <= 1 && writers <= 1) this.ring.setWord(RingWord.MODE, RING_DIRECT);
+    this.ring.changed();
+  }
+
+  /**
    * Move up to `max` bytes into `dest` from its start: bytes moved, 0 at end of input, or -1 when
    * nothing can be taken now but a writer may still write.
    */

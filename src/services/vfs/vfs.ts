@@ -19,6 +19,7 @@ import { DIRECT_PIPE, DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOL
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { PipeRings } from './pipe-rings.js';
+import { PipeTable } from './pipe-table.js';
 import { LookupCache } from './lookup-cache.js';
 import { NodeHolds, type OpenToken } from './node-holds.js';
 import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
@@ -119,15 +120,17 @@ export class Vfs implements WalkFs {
     mounts: readonly MountSpec[],
     /** A fresh unguessable token (53 random bits). */
     private readonly newToken: () => number,
-    private readonly pipeDone: { read: ReadDone; write: WriteDone },
+    pipeDone: { read: ReadDone; write: WriteDone },
     /** Bytes a pipe buffers before a writer waits (services/vfs/pipe.ts). */
-    private readonly pipeCapacity: number = PIPE_CAPACITY,
+    pipeCapacity: number = PIPE_CAPACITY,
     /** Open files on host-backed file systems one session may hold (EMFILE beyond). */
     private readonly hostFilesPerSession: number = DEFAULT_HOST_FILES_PER_SESSION,
     /** The arena's pipe rings this VFS gives its pipes (none: every pipe is served by calls). */
-    private readonly rings: PipeRings = new PipeRings(null, undefined),
+    rings: PipeRings = new PipeRings(null, undefined),
   ) {
     for (const m of mounts) this.addMount(m);
+    this.pipes = new PipeTable(rings, pipeCapacity, pipeDone);
+    for (const t of this.pipes.takeOverTokens()) this.shared.set(t.token, { sharer: t.sharer, file: { place: PIPE_PLACE, read: !t.write, write: t.write, pipe: t.pipe } });
     this.firstFid = (newToken() % 0x100000) * 0x400 + 1;
   }
 
@@ -327,9 +330,18 @@ export class Vfs implements WalkFs {
   }
 
   fid(badge: number, fid: number): OpenFile | number {
-    const f = this.sessions.get(badge)?.fids.get(fid);
+    const f = this.sessions.get(badge)?.fids.get(fid) ?? this.claimPipeFid(badge, fid);
     if (!f) return Errno.BADF;
     return this.stale(f) ? Errno.STALE : f;
+  }
+
+  /** A pipe fid the VFS instance before gave this session, of a pipe this one took over: the session has it back. */
+  private claimPipeFid(badge: number, fid: number): OpenFile | undefined {
+    const c = this.pipes.claim(badge, fid);
+    if (!c) return undefined;
+    const file: OpenFile = { place: PIPE_PLACE, read: !c.write, write: c.write, pipe: c.pipe };
+    this.session(badge).fids.set(fid, file);
+    return file;
   }
 
   /** Has the file system behind `file` been restarted since it was opened? */
@@ -372,7 +384,7 @@ export class Vfs implements WalkFs {
     if (this.stale(file)) return;
     if (file.pipe) {
       file.pipe.addEnd(file.write, -1);
-      if (file.pipe.ended) this.pipeEnded(file.pipe);
+      if (file.pipe.ended) this.pipes.ended(file.pipe);
     } else if (Vfs.counted(file)) {
       const m = this.mounts[file.place.mount]!;
       if (m.holds !== null) m.holds.drop(file.place.node);
@@ -415,28 +427,27 @@ export class Vfs implements WalkFs {
     if (typeof cached === 'number') return -cached;
     token?.(file.read ? cached : { ...cached, cached: 0, generation: 0 });
     if (!file.pipe && file.from === undefined) file.from = this.caller.incarnation(this.fs(file.place.mount).handle);
-    const fid = s.nextFid++;
+    const fid = (file.pipe && this.pipes.fidFor(file.pipe, file.write, (n) => s.fids.has(n))) ?? s.nextFid++;
     s.fids.set(fid, file);
     if (host) s.hostFiles++;
+    if (file.pipe) this.pipes.held(file.pipe, badge, file.write, 1);
     return fid;
   }
 
   closeFid(badge: number, fid: number): number {
+    const f = this.sessions.get(badge)?.fids.get(fid) ?? this.claimPipeFid(badge, fid);
     const s = this.sessions.get(badge);
-    const f = s?.fids.get(fid);
     if (!s || !f) return Errno.BADF;
     s.fids.delete(fid);
     if (this.holdsHostFile(f)) s.hostFiles--;
+    if (f.pipe) this.pipes.held(f.pipe, badge, f.write, -1);
     this.release(f);
     return Errno.SUCCESS;
   }
 
   endSession(badge: number): void {
-    for (const [token, t] of [...this.shared]) {
-      if (t.sharer !== badge) continue;
-      this.shared.delete(token);
-      this.release(t.file);
-    }
+    this.pipes.sessionEnded(badge);
+    for (const [token, t] of [...this.shared]) if (t.sharer === badge) this.dropToken(token);
     const s = this.sessions.get(badge);
     if (!s) return;
     for (const fid of [...s.fids.keys()]) this.closeFid(badge, fid);
@@ -445,14 +456,12 @@ export class Vfs implements WalkFs {
 
   // ─── pipes and sharing ──────────────────────────────────────────────────────
 
-  /** Pipes that have a ring of the arena's, or callers waiting (what the idle round looks at). */
-  private readonly pipes = new Set<Pipe>();
+  /** The pipes (pipe-table.ts): made here, or taken over from the VFS instance before. */
+  private readonly pipes: PipeTable;
 
   /** A new pipe: a read fid and a write fid in the caller's session. */
   pipe(badge: number): { readFid: number; writeFid: number } | number {
-    const { ring, place } = this.rings.take(this.pipeCapacity);
-    const p = new Pipe(ring, place, this.pipeDone.read, this.pipeDone.write);
-    this.pipes.add(p);
+    const p = this.pipes.make();
     const r = this.addFid(badge, { place: PIPE_PLACE, read: true, write: false, pipe: p });
     if (r < 0) return -r;
     const w = this.addFid(badge, { place: PIPE_PLACE, read: false, write: true, pipe: p });
@@ -476,18 +485,32 @@ export class Vfs implements WalkFs {
     const held = this.retain(f);
     if (typeof held === 'number') return held;
     this.shared.set(token, { sharer: badge, file: f });
+    if (f.pipe) this.pipes.shared(f.pipe, token, badge, f.write);
     return { token };
   }
 
-  /** The last end of `p` is gone: its ring goes back. */
-  private pipeEnded(p: Pipe): void {
-    this.pipes.delete(p);
-    if (p.place) this.rings.give(p.place);
+  /** A share token no one will take (its sharer ended): its reference goes. */
+  private dropToken(token: number): void {
+    const t = this.shared.get(token)!;
+    this.shared.delete(token);
+    if (t.file.pipe) this.pipes.shared(t.file.pipe, token, null, t.file.write);
+    this.release(t.file);
   }
 
   /** The idle round: answer callers waiting on pipes whose ends worked in place since (pipe.ts). */
   recheckPipes(): void {
-    for (const p of this.pipes) p.recheck();
+    this.pipes.recheck();
+  }
+
+  /** Did this instance take over pipes of the VFS before it (pipe-table.ts)? Then it must learn which sessions are left. */
+  tookOverPipes(): boolean {
+    return this.pipes.tookOver;
+  }
+
+  /** The sessions the kernel says are alive: the others' pipe ends and share tokens are closed. */
+  liveSessions(alive: ReadonlySet<number>): void {
+    this.pipes.liveSessions(alive);
+    for (const [token, t] of [...this.shared]) if (!alive.has(t.sharer)) this.dropToken(token);
   }
 
   /** A pipe end's state, for poll. */
@@ -503,6 +526,7 @@ export class Vfs implements WalkFs {
     const t = this.shared.get(token);
     if (!t) return Errno.BADF;
     this.shared.delete(token);
+    if (t.file.pipe) this.pipes.shared(t.file.pipe, token, null, t.file.write);
     const fid = this.addFid(badge, t.file, true);
     if (fid < 0) {
       this.release(t.file);
