@@ -153,3 +153,57 @@ export class PipeRing {
     return n;
   }
 }
+
+/**
+ * One read in place by the holder of the read end's grant (generation `gen`): the bytes taken
+ * into `into` (in order across its buffers), 0 at end of input, -1 when nothing can be taken yet,
+ * or null when the ring may not be worked on in place now (call the VFS). The BUSY handshake of
+ * the header comment is done here.
+ */
+export function takeInPlace(ring: PipeRing, gen: number, into: readonly Uint8Array[]): number | null {
+  if (!beginRole(ring, gen, RingWord.RBUSY)) return null;
+  let n = 0;
+  for (const dst of into) {
+    const got = ring.takeInto(dst, 0, dst.length);
+    n += got;
+    if (got < dst.length) break;
+  }
+  const ended = n === 0 && ring.writers === 0 && ring.buffered === 0;
+  ring.setWord(RingWord.RBUSY, 0);
+  return n > 0 || ended ? n : -1;
+}
+
+/**
+ * One write in place by the holder of the write end's grant: the bytes put from `parts` after the
+ * first `skip` (what fits), -1 when nothing fits yet, -2 when no read end is left (EPIPE), or null
+ * when the ring may not be worked on in place now.
+ */
+export function putInPlace(ring: PipeRing, gen: number, parts: readonly Uint8Array[], skip: number): number | null {
+  if (!beginRole(ring, gen, RingWord.WBUSY)) return null;
+  if (ring.readers === 0) {
+    ring.setWord(RingWord.WBUSY, 0);
+    return -2;
+  }
+  let n = 0;
+  for (const p of parts) {
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    const piece = skip > 0 ? p.subarray(skip) : p;
+    skip = 0;
+    const put = ring.put(piece);
+    n += put;
+    if (put < piece.length) break;
+  }
+  ring.setWord(RingWord.WBUSY, 0);
+  return n > 0 || parts.every((p) => p.length === 0) ? n : -1;
+}
+
+/** Raise `busy`, then check the ring is still this grant's, direct, and without callers the VFS holds; false (lowered) if not. */
+function beginRole(ring: PipeRing, gen: number, busy: number): boolean {
+  ring.setWord(busy, 1);
+  if (ring.word(RingWord.MODE) === RING_DIRECT && ring.word(RingWord.GEN) === gen && ring.word(RingWord.VFS_WAITING) === 0) return true;
+  ring.setWord(busy, 0);
+  return false;
+}

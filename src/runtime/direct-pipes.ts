@@ -5,17 +5,19 @@
  *
  * A pipe fid is asked about (`grant`) once it has been read or written through the VFS ASK_AFTER
  * times; the answer — the ring and its generation, or none — is kept for the fid. An operation in
- * place raises the end's BUSY word, then checks that the ring is still this pipe's (GEN), in
- * direct mode (MODE) and that the VFS holds no waiting caller (VFS_WAITING); otherwise it lowers
- * the word and the call goes to the VFS, which answers as it always has. A wait sleeps on the
- * ring's EVENT word in slices, and between them looks again at the VFS's incarnation (a restarted
- * VFS ends every grant: its pipes are gone) and parks while the process is stopped.
+ * place (takeInPlace, putInPlace) raises the end's BUSY word, then checks that the ring is still
+ * this pipe's (GEN), in direct mode (MODE) and that the VFS holds no waiting caller
+ * (VFS_WAITING); otherwise it lowers the word and the call goes to the VFS, which answers as it
+ * always has. A wait sleeps on the ring's EVENT word in slices, and between them parks while the
+ * process is stopped. A grant is used only while the VFS that made it serves: after a restart the
+ * end is asked for again from the new VFS, which took the pipe over.
  */
 
 import type { Caller } from '../ipc/caller.js';
 import { Errno } from '../abi/errno.js';
 import { DIRECT_PIPE, DIRECT_WRITE } from '../abi/protocols/vfs.js';
-import { type PipeRing, RING_DIRECT, RingWord } from '../ipc/pipe-ring.js';
+import { type PipeRing, RingWord, putInPlace, takeInPlace } from '../ipc/pipe-ring.js';
+import { RECOVERY_MS } from './session-recovery.js';
 import { CHECK_EVERY, DEFAULT_WAIT_POLICY, PREEMPTED_NS, SpinBudget } from '../ipc/wait-policy.js';
 import type { DirectGrant } from './direct-files.js';
 
@@ -72,87 +74,65 @@ export class DirectPipes {
     this.misses.delete(fid);
   }
 
-  /** `fid`'s end, while its ring may still be this pipe's (else dropped). */
+  /**
+   * `fid`'s end, while its ring may still be this pipe's (else dropped). After a restart of the
+   * VFS the end is asked for again at once (waiting for the new VFS to serve): the new one took
+   * the pipe over (services/vfs/pipe-table.ts), and no byte of the stream need pass through it.
+   */
   private end(fid: number, write: boolean): PipeEnd | null {
     const e = this.byFid.get(fid);
     if (!e || e.write !== write) return null;
-    if (e.ring.word(RingWord.GEN) !== e.gen || this.caller.incarnation(this.vfsHandle) !== e.vfsFrom) {
-      // Asked again after the next calls through the VFS: a restarted VFS that took the pipe
-      // over grants it anew.
+    if (e.ring.word(RingWord.GEN) !== e.gen) {
       this.forget(fid);
       return null;
     }
-    return e;
-  }
-
-  /** Raise `busy` and check the ring may be worked on in place now; false (word lowered) if not. */
-  private begin(e: PipeEnd, busy: number): boolean {
-    const r = e.ring;
-    r.setWord(busy, 1);
-    if (r.word(RingWord.MODE) === RING_DIRECT && r.word(RingWord.GEN) === e.gen && r.word(RingWord.VFS_WAITING) === 0) return true;
-    r.setWord(busy, 0);
-    return false;
+    if (this.caller.incarnation(this.vfsHandle) === e.vfsFrom) return e;
+    this.forget(fid);
+    if (!this.caller.awaitServed(this.vfsHandle, performance.now() + RECOVERY_MS, () => performance.now())) return null;
+    this.misses.set(fid, ASK_AFTER);
+    this.note(fid);
+    const again = this.byFid.get(fid);
+    return again && again.write === write && again.gen === e.gen ? again : null;
   }
 
   /** Read into `into` (scattered): waits for data unless `nonblock`; 0 bytes is end of input. */
   read(fid: number, into: readonly Uint8Array[], nonblock: boolean): InPlace {
-    const e = this.end(fid, false);
-    if (!e) return null;
-    const r = e.ring;
     for (;;) {
-      const seen = r.word(RingWord.EVENT);
-      if (!this.begin(e, RingWord.RBUSY)) return null;
-      let n = 0;
-      for (const dst of into) {
-        const got = r.takeInto(dst, 0, dst.length);
-        n += got;
-        if (got < dst.length) break;
-      }
-      const ended = n === 0 && r.writers === 0 && r.buffered === 0;
-      r.setWord(RingWord.RBUSY, 0);
-      if (n > 0 || ended) {
+      const e = this.end(fid, false);
+      if (!e) return null;
+      const seen = e.ring.word(RingWord.EVENT);
+      const n = takeInPlace(e.ring, e.gen, into);
+      if (n === null) return null;
+      if (n >= 0) {
         this.stats.inPlace++;
         return [Errno.SUCCESS, n];
       }
       if (nonblock) return [Errno.AGAIN, 0];
-      if (!this.waitFor(e, seen)) return null;
+      this.waitFor(e, seen);
     }
   }
 
   /**
-   * Write `parts`: waits for room unless `nonblock`. [errno, bytes]; or [errno, bytes] with
-   * fewer bytes than asked and `rest` set when the pipe left direct mode part-way (the caller
-   * writes the rest through the VFS); null when nothing was written in place.
+   * Write `parts`: waits for room unless `nonblock`. The result, and `rest` when the pipe left
+   * direct mode part-way (the caller writes the rest through the VFS); null when nothing was
+   * written in place.
    */
   write(fid: number, parts: readonly Uint8Array[], nonblock: boolean): { result: InPlace; rest: boolean } {
-    const e = this.end(fid, true);
-    if (!e) return { result: null, rest: false };
-    const r = e.ring;
     const total = parts.reduce((a, p) => a + p.length, 0);
     let done = 0;
     for (;;) {
-      const seen = r.word(RingWord.EVENT);
-      if (!this.begin(e, RingWord.WBUSY)) return done > 0 ? { result: [Errno.SUCCESS, done], rest: true } : { result: null, rest: false };
-      if (r.readers === 0) {
-        r.setWord(RingWord.WBUSY, 0);
-        return { result: done > 0 ? [Errno.SUCCESS, done] : [Errno.PIPE, 0], rest: false };
-      }
-      let skip = done;
-      for (const p of parts) {
-        if (skip >= p.length) { skip -= p.length; continue; }
-        const piece = skip > 0 ? p.subarray(skip) : p;
-        skip = 0;
-        const put = r.put(piece);
-        done += put;
-        if (put < piece.length) break;
-      }
-      r.setWord(RingWord.WBUSY, 0);
+      const e = this.end(fid, true);
+      const seen = e?.ring.word(RingWord.EVENT) ?? 0;
+      const n = e ? putInPlace(e.ring, e.gen, parts, done) : null;
+      if (n === null) return done > 0 ? { result: [Errno.SUCCESS, done], rest: true } : { result: null, rest: false };
+      if (n === -2) return { result: done > 0 ? [Errno.SUCCESS, done] : [Errno.PIPE, 0], rest: false };
+      if (n >= 0) done += n;
       if (done === total) {
         this.stats.inPlace++;
         return { result: [Errno.SUCCESS, done], rest: false };
       }
       if (nonblock) return { result: done > 0 ? [Errno.SUCCESS, done] : [Errno.AGAIN, 0], rest: false };
-      if (!this.waitFor(e, seen)) return done > 0 ? { result: [Errno.SUCCESS, done], rest: true } : { result: null, rest: false };
+      if (n < 0) this.waitFor(e!, seen);
     }
   }
 
@@ -166,9 +146,10 @@ export class DirectPipes {
 
   /**
    * Wait until the ring's EVENT word leaves `seen`: spin a while (learnt, as a caller's is), then
-   * sleep in slices. False when the grant no longer holds (the VFS restarted, the ring was taken back).
+   * sleep in slices, between which the process parks while stopped and the grant is looked at
+   * again (the caller's next `end` asks for it anew after a restart of the VFS).
    */
-  private waitFor(e: PipeEnd, seen: number): boolean {
+  private waitFor(e: PipeEnd, seen: number): void {
     const i32 = e.ring.i32;
     const word = e.ring.base + RingWord.EVENT;
     const spinNs = this.budget.of(DEFAULT_WAIT_POLICY.callerSpinNs);
@@ -178,7 +159,7 @@ export class DirectPipes {
       for (let i = 0; i < CHECK_EVERY; i++) {
         if (Atomics.load(i32, word) !== seen) {
           this.budget.succeeded();
-          return true;
+          return;
         }
       }
       const then = now;
@@ -188,9 +169,9 @@ export class DirectPipes {
     this.budget.failed();
     for (;;) {
       this.stats.sleeps++;
-      if (Atomics.wait(i32, word, seen, SLEEP_SLICE_MS) !== 'timed-out') return true;
+      if (Atomics.wait(i32, word, seen, SLEEP_SLICE_MS) !== 'timed-out') return;
       this.caller.slot.parkWhileStopped();
-      if (e.ring.word(RingWord.GEN) !== e.gen || this.caller.incarnation(this.vfsHandle) !== e.vfsFrom) return false;
+      if (e.ring.word(RingWord.GEN) !== e.gen || this.caller.incarnation(this.vfsHandle) !== e.vfsFrom) return;
     }
   }
 }

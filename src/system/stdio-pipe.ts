@@ -7,13 +7,15 @@
  * Ends: once the token is shared, the host closes its own fid of the program's end, so the pipe
  * reports end-of-input (or EPIPE) exactly when every holder in Keel has closed it. A program
  * that dies before redeeming its token would leave the pipe open forever; `reclaim` (called
- * once the program has exited) redeems any such token itself and closes it.
+ * once the program has exited) redeems any such token itself and closes it. The host reads and
+ * writes its end in place on the pipe's ring while it can (host-pipe-end.ts), else through the VFS.
  */
 
 import type { InheritedFd } from '../abi/boot-spec.js';
 import type { SystemVfs } from './system-vfs.js';
 import { PIPE_READ_RIGHTS, PIPE_WRITE_RIGHTS } from '../abi/wasi-rights.js';
 import { Errno } from '../abi/errno.js';
+import { HostPipeEnd } from './host-pipe-end.js';
 
 /** Bytes per write call: well inside a call slot's bulk buffer. */
 const WRITE_CHUNK = 32 * 1024;
@@ -25,7 +27,12 @@ export class StdioPipe {
   private token = 0;
   private closed = false;
 
-  private constructor(private readonly vfs: SystemVfs, private readonly fid: number, readonly fd: InheritedFd) {}
+  /** The host's end worked on in place while the pipe allows (host-pipe-end.ts). */
+  private readonly inPlace: HostPipeEnd;
+
+  private constructor(private readonly vfs: SystemVfs, private readonly fid: number, readonly fd: InheritedFd) {
+    this.inPlace = new HostPipeEnd(vfs, fid);
+  }
 
   /**
    * A pipe for program fd `fd`: `toProgram` true for stdin (the host writes), false for stdout
@@ -58,6 +65,7 @@ export class StdioPipe {
     };
     const pipe = new StdioPipe(vfs, mine, entry);
     pipe.token = s.reply.token;
+    await pipe.inPlace.grant();
     return pipe;
   }
 
@@ -68,6 +76,13 @@ export class StdioPipe {
   async drain(deliver: (chunk: Uint8Array) => unknown): Promise<void> {
     try {
       for (;;) {
+        const buf = new Uint8Array(READ_CHUNK);
+        const n = await this.inPlace.take(buf);
+        if (n === 0) return;
+        if (n !== null) {
+          await deliver(buf.subarray(0, n));
+          continue;
+        }
         const r = await this.vfs.call('read', { fid: this.fid, offset: 0, length: READ_CHUNK, flags: 0 });
         if (!r.reply || r.reply.data.length === 0) return;
         await deliver(r.reply.data);
@@ -84,6 +99,12 @@ export class StdioPipe {
   async write(data: Uint8Array): Promise<boolean> {
     let off = 0;
     while (off < data.length && !this.closed) {
+      const n = await this.inPlace.put(data, off);
+      if (n === -2) return false;
+      if (n !== null) {
+        off += n;
+        continue;
+      }
       const r = await this.vfs.call('write', { fid: this.fid, offset: 0, append: 0, data: data.subarray(off, off + WRITE_CHUNK) });
       if (!r.reply) return false;
       off += r.reply.written;

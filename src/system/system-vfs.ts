@@ -19,6 +19,8 @@ import type { ThreadPlatform } from '../host/thread-platform.js';
 import { Status } from '../abi/status.js';
 import { Errno } from '../abi/errno.js';
 import { repeatable } from '../runtime/recovering-vfs.js';
+import { Route, resolveRoute } from '../ipc/route.js';
+import { type Arena, ObjectWord } from '../ipc/arena.js';
 
 const MAX_SLOTS = 64;
 /** How long a host call waits for a VFS that is being restarted before it fails. */
@@ -179,6 +181,25 @@ export class SystemVfs {
       if (w.async) await w.value;
     }
     return false;
+  }
+
+  /** The VFS's incarnation now (-1 while nobody serves it): what the host keeps of a pipe's ring holds only within one. */
+  incarnation(): number {
+    const r = this.route;
+    if (resolveRoute(this.kernel.arena, KERNEL_PID, this.handle, r) !== Status.OK) return -1;
+    return Atomics.load(this.kernel.arena.i32, this.kernel.arena.objectWord(r.endpoint) + ObjectWord.SERVES);
+  }
+
+  private readonly route = new Route();
+
+  /** The system is shutting down: nothing more is to be waited for. */
+  get aborted(): boolean {
+    return this.closed;
+  }
+
+  /** The arena (a pipe's ring, read and written in place: system/stdio-pipe.ts). */
+  get arena(): Arena {
+    return this.kernel.arena;
   }
 
   /** The VFS was restarted: the fids this session held name nothing now. */

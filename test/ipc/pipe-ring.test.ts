@@ -132,3 +132,43 @@ test('rings are given out with a new generation each time, skipped while an end 
   assert.equal(rings.take(128 * 1024).place, null, 'larger than a ring: private');
   assert.equal(RING_HEADER_BYTES % 64, 0);
 });
+
+test('a VFS instance that follows takes the pipes over: their bytes, their holders\' fids and their share tokens', async () => {
+  const { PipeTable } = await import('../../src/services/vfs/pipe-table.js');
+  const arena = Arena.create(ARENA);
+  const slice = { first: 0, count: 3 };
+  const before = new PipeTable(new PipeRings(arena, slice), 65536, noDone);
+  const p = before.make();
+  const readFid = before.fidFor(p, false, () => false)!;
+  const writeFid = before.fidFor(p, true, () => false)!;
+  assert.ok(readFid >= 2 ** 31 && writeFid >= 2 ** 31 && readFid !== writeFid, 'fids numbered from the ring');
+  p.addEnd(false, 1);
+  before.held(p, 10, false, 1);
+  p.addEnd(true, 1);
+  before.held(p, 20, true, 1);
+  p.addEnd(true, 1); // a share token of the write end, made by session 20, not taken yet
+  before.shared(p, 777, 20, true);
+  assert.equal(p.write(new TextEncoder().encode('kept')), 4);
+  const lonely = before.make(); // a pipe whose every end was closed: not taken over
+  lonely.addEnd(false, 1);
+  lonely.addEnd(false, -1);
+
+  // The VFS dies; the next instance starts on the same arena.
+  const after = new PipeTable(new PipeRings(arena, slice), 65536, noDone);
+  assert.equal(after.tookOver, true);
+  assert.deepEqual(after.takeOverTokens().map((t) => [t.token, t.sharer, t.write]), [[777, 20, true]]);
+  assert.equal(after.claim(99, readFid), null, 'a session that held nothing of the pipe gets nothing');
+  assert.equal(after.claim(10, writeFid), null, 'nor an end it did not hold');
+  const r = after.claim(10, readFid);
+  assert.ok(r && !r.write);
+  assert.equal(after.claim(10, readFid), null, 'a holding is claimed once');
+  assert.equal(r.pipe.readers, 1);
+  assert.equal(r.pipe.writers, 2, 'the writer\'s fid and the token');
+  const out = new Uint8Array(8);
+  assert.equal(r.pipe.readInto(out, 8), 4);
+  assert.equal(new TextDecoder().decode(out.subarray(0, 4)), 'kept');
+  // Session 20 ended while no VFS served: its write fid closes when the kernel says so.
+  after.liveSessions(new Set([10]));
+  assert.equal(r.pipe.writers, 1, 'only the token is left');
+  assert.equal(after.claim(20, writeFid), null);
+});
