@@ -6,7 +6,7 @@
  * pass through the VFS. The kernel thread never blocks: waits are Atomics.waitAsync on the ring's
  * EVENT word, in slices.
  *
- * The grant is asked for once the pipe is made, and again after a restart of the VFS (the new one
+ * The grant is asked for at the end's first use, and again after a restart of the VFS (the new one
  * took the pipe over and knows the fid: services/vfs/pipe-table.ts). `take` and `put` answer null
  * whenever the ring may not be used in place now: the caller then makes the call through the VFS.
  */
@@ -65,8 +65,14 @@ export class HostPipeEnd {
     }
   }
 
-  /** The ring while the grant holds; after a restart of the VFS the grant is asked for again. */
+  private asked = false;
+
+  /** The ring while the grant holds (asked for at the first use); after a restart of the VFS the grant is asked for again. */
   private async usable(): Promise<PipeRing | null> {
+    if (!this.asked) {
+      this.asked = true;
+      await this.grant();
+    }
     if (!this.ring || this.vfs.aborted) return null;
     if (this.ring.word(RingWord.GEN) !== this.gen) {
       this.ring = null;

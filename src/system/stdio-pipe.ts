@@ -65,7 +65,6 @@ export class StdioPipe {
     };
     const pipe = new StdioPipe(vfs, mine, entry);
     pipe.token = s.reply.token;
-    await pipe.inPlace.grant();
     return pipe;
   }
 
