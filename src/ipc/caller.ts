@@ -53,14 +53,16 @@ export class Caller {
   /**
    * Block until somebody serves the endpoint behind `handle` (a restarted server took it over: the
    * kernel notifies its serve counter), or until `deadline` on the clock `nowMs` (milliseconds):
-   * false then. For a local kernel waiting out a service's restart; it blocks its thread.
+   * false then, or at once when the server's end is closed for good. For a local kernel waiting
+   * out a service's restart; it blocks its thread.
    */
   awaitServed(handle: number, deadline: number, nowMs: () => number): boolean {
     const i32 = this.arena.i32;
     for (;;) {
       if (this.incarnation(handle) >= 0) return true;
       const left = deadline - nowMs();
-      if (left <= 0) return false;
+      // The server end is gone for good (the supervisor gave the service up): nothing to wait for.
+      if (left <= 0 || resolveRoute(this.arena, this.slot.pid, handle, this.route) === Status.PEER_CLOSED) return false;
       const word = this.servesWord(handle);
       // Without a route to the endpoint now there is no word to wait on: look again soon.
       if (word >= 0) Atomics.wait(i32, word, Atomics.load(i32, word), Math.min(left, 50));

@@ -34,6 +34,9 @@ interface PipeEnd {
   readonly vfsFrom: number;
 }
 
+/** The VFS did not come back within RECOVERY_MS: the call fails (EIO) without waiting again through the VFS. */
+const GONE = 'gone';
+
 /** What a read or write in place did: [errno, bytes], or null when it must go to the VFS (nothing done). */
 export type InPlace = [number, number] | null;
 
@@ -79,7 +82,7 @@ export class DirectPipes {
    * VFS the end is asked for again at once (waiting for the new VFS to serve): the new one took
    * the pipe over (services/vfs/pipe-table.ts), and no byte of the stream need pass through it.
    */
-  private end(fid: number, write: boolean): PipeEnd | null {
+  private end(fid: number, write: boolean): PipeEnd | null | typeof GONE {
     const e = this.byFid.get(fid);
     if (!e || e.write !== write) return null;
     if (e.ring.word(RingWord.GEN) !== e.gen) {
@@ -88,7 +91,7 @@ export class DirectPipes {
     }
     if (this.caller.incarnation(this.vfsHandle) === e.vfsFrom) return e;
     this.forget(fid);
-    if (!this.caller.awaitServed(this.vfsHandle, performance.now() + RECOVERY_MS, () => performance.now())) return null;
+    if (!this.caller.awaitServed(this.vfsHandle, performance.now() + RECOVERY_MS, () => performance.now())) return GONE;
     this.misses.set(fid, ASK_AFTER);
     this.note(fid);
     const again = this.byFid.get(fid);
@@ -99,6 +102,7 @@ export class DirectPipes {
   read(fid: number, into: readonly Uint8Array[], nonblock: boolean): InPlace {
     for (;;) {
       const e = this.end(fid, false);
+      if (e === GONE) return [Errno.IO, 0];
       if (!e) return null;
       const seen = e.ring.word(RingWord.EVENT);
       const n = takeInPlace(e.ring, e.gen, into);
@@ -121,7 +125,9 @@ export class DirectPipes {
     const total = parts.reduce((a, p) => a + p.length, 0);
     let done = 0;
     for (;;) {
-      const e = this.end(fid, true);
+      const found = this.end(fid, true);
+      if (found === GONE) return { result: done > 0 ? [Errno.SUCCESS, done] : [Errno.IO, 0], rest: false };
+      const e = found;
       const seen = e?.ring.word(RingWord.EVENT) ?? 0;
       const n = e ? putInPlace(e.ring, e.gen, parts, done) : null;
       if (n === null) return done > 0 ? { result: [Errno.SUCCESS, done], rest: true } : { result: null, rest: false };

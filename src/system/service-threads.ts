@@ -81,7 +81,12 @@ export class ServiceThreads {
       probe: (g) => this.probe(g),
       log: (line) => this.hooks.log(line),
       nowMs: () => platform.now() / 1e6,
-      down: (g) => this.kernel.releaseCustody(g.name),
+      down: (g) => {
+        this.kernel.releaseCustody(g.name);
+        // Given up: close the server ends the kernel kept for a restart, so every client's call
+        // and every wait for the service to come back fails at once instead of running out its time.
+        for (const s of g.members) this.kernel.close(KERNEL_PID, this.wiring.serverEnd(s.name));
+      },
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * The supervisor: a killed service worker is restarted on the same channel (client handles held
- * before the crash reach the new worker), a program blocked on the dead service gets an error
- * instead of hanging, the restart limit leaves a service down, `policy: never` is honoured, top
+ * before the crash reach the new worker), a program blocked on a pipe carries on across a restart of
+ * the VFS and gets an error instead of hanging when the VFS stays down, the restart limit leaves a service down, `policy: never` is honoured, top
  * and the kernel log (dmesg) show the restarts; and the watchdog, on real shared memory, finds a
  * worker that leaves calls unclaimed and leaves alone one that is waiting on someone else.
  * Always under the isolated manifest: only a service in a worker can be restarted.
@@ -54,18 +54,33 @@ test('a killed VFS is restarted: programs run again, the host session reopens, t
   assert.equal(log.filter((l) => l.includes('restarted as pid')).length, 1, log.join('\n'));
 });
 
-test('a program blocked on a service that dies gets an error, never a hang', async () => {
+test('a program blocked reading a pipe when the VFS dies carries on: it reads what arrives after the restart', async () => {
   await withKeel(async (keel) => {
-    // cat waits in the VFS for a pipe that never gets data; the VFS dies under it.
-    const never: AsyncIterable<string> = { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<string>>(() => {}) }) };
-    const cat = await keel.spawn(prog('cat'), { stdin: never, stdout: 'ignore', stderr: 'pipe' });
-    await waitFor(() => keel.services().some((s) => s.name === 'vfs'), 1000, 'vfs');
+    // cat waits for its stdin, a pipe from the host; the VFS dies under it and is restarted.
+    const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+    await waitFor(() => (keel.processes().find((p) => p.pid === cat.pid)?.calls ?? 0) > 0, 10_000, 'cat running');
     keel.killService('vfs');
-    const r = await within(cat.result(), 20_000, 'cat after its VFS died');
-    assert.notDeepEqual(r.status, { kind: 'exited', code: 0 }, 'cat cannot have read to the end');
     await restarted(keel, 'vfs', 1);
-    assert.equal((await keel.run(prog('hello'))).stdout, 'hello, world\n');
+    await cat.stdin!.write('after the restart\n');
+    await cat.stdin!.end();
+    const r = await within(cat.result(), 20_000, 'cat after its VFS restarted');
+    assert.deepEqual({ code: r.exitCode, out: r.stdout, err: r.stderr }, { code: 0, out: 'after the restart\n', err: '' });
   }, { manifest: isolated() });
+});
+
+test('a program blocked on a service that dies for good gets an error, never a hang', async () => {
+  await withKeel(async (keel) => {
+    // cat echoes a first line (so it is in its read loop), then waits for more; the VFS dies and
+    // is not restarted: the supervisor closes its channel, and cat's wait ends in an error.
+    let out = '';
+    const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: { write: (c: Uint8Array) => { out += new TextDecoder().decode(c); } }, stderr: 'pipe' });
+    await cat.stdin!.write('first\n');
+    await waitFor(() => out === 'first\n', 10_000, 'cat echoing');
+    keel.killService('vfs');
+    await waitFor(() => keel.services().find((s) => s.name === 'vfs')!.state === 'down', 10_000, 'vfs down');
+    const r = await within(cat.result(), 10_000, 'cat after its VFS died for good');
+    assert.notDeepEqual(r.status, { kind: 'exited', code: 0 }, 'cat cannot have read to the end');
+  }, { manifest: isolated({ vfs: { policy: 'never' } }) });
 });
 
 test('a tmpfs restart loses its files cleanly: old names are gone, never another file', async () => {
