@@ -21,6 +21,18 @@ export function testManifest(): Manifest {
   return readManifest(process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`);
 }
 
+/**
+ * The tests' manifest with every service in a worker restarted whenever it ends, at once, without
+ * limit (the restart tests kill workers again and again). A service in the kernel thread cannot
+ * be restarted (it fails with the kernel): it is left as it is.
+ */
+export function restartableManifest(): Manifest {
+  const m = testManifest();
+  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
+  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, s.class === 'kernel' ? s : { ...s, restart }]));
+  return { ...m, services } as Manifest;
+}
+
 /** The system the tests' manifest describes, plus `add` (host directories, a session's /bin). */
 export function testSystem(add: SystemAdditions = {}): SystemConfig {
   return systemFromManifest(testManifest(), add);

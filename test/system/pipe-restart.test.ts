@@ -13,8 +13,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Keel } from '../../src/platform/node/index.js';
-import type { Manifest } from '../../src/manifest/manifest-schema.js';
-import { testManifest } from '../support/manifest.js';
+import { restartableManifest } from '../support/manifest.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 
 const KILLS = 10;
@@ -22,12 +21,6 @@ const KILLS = 10;
 const MIB = 2000;
 const HOST_MIB = 256;
 
-function restartable(): Manifest {
-  const m = testManifest();
-  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
-  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, s.class === 'kernel' ? s : { ...s, restart }]));
-  return { ...m, services } as Manifest;
-}
 
 /** The worker that runs the VFS, or null when it runs in the kernel thread. */
 function vfsWorker(keel: Keel): string | null {
@@ -71,7 +64,7 @@ test('2000 MiB between two programs arrive whole while the VFS is killed up to 1
     const r = await within(result, 120_000, 'the pipeline');
     assert.ok(kills >= 3, `only ${kills} kills landed mid-stream`);
     assert.deepEqual({ code: r.exitCode, out: r.stdout, err: r.stderr }, { code: 0, out: 'status 0\n', err: '' });
-  }, { manifest: restartable(), shell: true });
+  }, { manifest: restartableManifest(), shell: true });
 });
 
 test('a program\'s 256 MiB of output reach the host whole while the VFS is killed up to 10 times', async (t) => {
@@ -96,5 +89,5 @@ test('a program\'s 256 MiB of output reach the host whole while the VFS is kille
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(bytes, HOST_MIB << 20);
     assert.equal(wrong, 0, 'every byte in its place: none lost, none twice');
-  }, { manifest: restartable() });
+  }, { manifest: restartableManifest() });
 });

@@ -19,19 +19,12 @@ import { System } from '../../src/system/system.js';
 import { NodeHost } from '../../src/platform/node/node-host.js';
 import { nodeThreadPlatform } from '../../src/platform/node/node-thread-platform.js';
 import { systemFromManifest } from '../../src/manifest/manifest-system.js';
-import type { Manifest } from '../../src/manifest/manifest-schema.js';
-import { testManifest } from '../support/manifest.js';
+import { restartableManifest } from '../support/manifest.js';
 import { waitFor, withKeel, within } from '../support/api-helpers.js';
 
 const build = fileURLToPath(new URL('../../../programs/c/build/', import.meta.url));
 const driver = new URL('../support/stopped-children.js', import.meta.url).href;
 
-function restartable(): Manifest {
-  const m = testManifest();
-  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
-  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, s.class === 'kernel' ? s : { ...s, restart }]));
-  return { ...m, services } as Manifest;
-}
 
 /** Have proc start `count` processes that stay alive (stopped); their pids. */
 async function startStopped(system: System, count: number): Promise<number[]> {
@@ -50,7 +43,7 @@ function badgesOf(system: System, pid: number): number[] {
 test('a restarted proc never gives a new process the badges of one its predecessor started', async (t) => {
   const bin = mkdtempSync(join(tmpdir(), 'keel-bin-'));
   copyFileSync(join(build, 'raise.wasm'), join(bin, 'raise.wasm'));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), systemFromManifest(restartable(), { hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), systemFromManifest(restartableManifest(), { hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
   try {
     const worker = system.services().find((s) => s.services.includes('proc'));
     if (!worker) {
@@ -97,5 +90,5 @@ test('a shell pipeline carries on across a restart of proc: the waits it had und
       const r = await within(p.result(), 60_000, 'the shell');
       assert.deepEqual({ code: r.exitCode, out: r.stdout, err: r.stderr }, { code: 0, out: '40951\ndone\n', err: '' }, `round ${round}`);
     }
-  }, { manifest: restartable(), shell: true });
+  }, { manifest: restartableManifest(), shell: true });
 });

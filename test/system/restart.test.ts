@@ -21,9 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Manifest } from '../../src/manifest/manifest-schema.js';
 import type { Keel } from '../../src/platform/node/index.js';
-import { testManifest } from '../support/manifest.js';
+import { restartableManifest } from '../support/manifest.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 
 /** Kills per file system: the issue asks for 20. */
@@ -31,13 +30,6 @@ const KILLS = 20;
 /** Calls the program makes between kills (a step is about six). */
 const PROGRESS_CALLS = 30;
 
-function restartable(): Manifest {
-  const m = testManifest();
-  const restart = { policy: 'always', max: 1_000_000, windowMs: 1000, backoffMs: 1, hangMs: 10_000 };
-  // A service in the kernel thread cannot be restarted (it fails with the kernel): left as it is.
-  const services = Object.fromEntries(Object.entries(m.services).map(([name, s]) => [name, s.class === 'kernel' ? s : { ...s, restart }]));
-  return { ...m, services } as Manifest;
-}
 
 /** The worker that runs file system service `fsName` (null: it is in the kernel thread). */
 function ownerOf(keel: Keel, fsName: string): string | null {
@@ -106,7 +98,7 @@ for (const [what, mount, victim] of [['diskfs', '/disk', 'disk0'], ['hostfs', '/
         }
         assert.equal(faulted.exitCode, 0);
         assert.equal(faulted.file, clean.file, 'the same file as with no fault');
-      }, { manifest: restartable(), dirs: { '/data': host }, disks: { '/disk': join(host, 'disk.img') } });
+      }, { manifest: restartableManifest(), dirs: { '/data': host }, disks: { '/disk': join(host, 'disk.img') } });
     } finally {
       rmSync(host, { recursive: true, force: true });
     }
@@ -116,7 +108,7 @@ for (const [what, mount, victim] of [['diskfs', '/disk', 'disk0'], ['hostfs', '/
 const keelBin = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
 
 test(`keel boot's shell answers the next command after each of ${KILLS} restarts of the VFS`, async (t) => {
-  const m = restartable();
+  const m = restartableManifest();
   if (Object.values(m.services).find((s) => s.kind === 'vfs')?.class === 'kernel') {
     t.skip('the VFS is in the kernel thread under this manifest: it cannot be killed');
     return;

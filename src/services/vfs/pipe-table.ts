@@ -13,6 +13,7 @@
  * (`liveSessions`) — which is what a dead holder's close would have done.
  */
 
+import { DIRECT_PIPE, DIRECT_READ, DIRECT_WRITE } from '../../abi/protocols/vfs.js';
 import { Pipe, type ReadDone, type RingPlace, type WriteDone } from './pipe.js';
 import type { PipeRing } from '../../ipc/pipe-ring.js';
 import type { PipeRings } from './pipe-rings.js';
@@ -80,6 +81,16 @@ export class PipeTable {
     if (!p.place) return;
     if (sharer === null) removeToken(p.ring, token);
     else addToken(p.ring, token, sharer, write);
+  }
+
+  /**
+   * A pipe end's ring, for its local kernel to work on in place while the pipe is in direct mode
+   * (docs/decisions/019-pipe-rings.md; vfs `grant`): the ring in `node`, its generation in `from`.
+   * Null for a pipe whose ring is the VFS's own.
+   */
+  static grant(p: Pipe, write: boolean): { direct: number; holder: number; via: number; node: number; from: number; dev: number } | null {
+    if (!p.place) return null;
+    return { direct: DIRECT_PIPE | (write ? DIRECT_WRITE : DIRECT_READ), holder: 0, via: 0, node: p.place.index, from: p.place.gen, dev: 0 };
   }
 
   /** A new pipe with no end yet. */

@@ -15,7 +15,7 @@ import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, walkNames, type FsProtocol } from '../../abi/protocols/fs.js';
-import { DIRECT_PIPE, DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
+import { DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { PipeRings } from './pipe-rings.js';
@@ -628,23 +628,12 @@ export class Vfs implements WalkFs {
    * None for directories and pipes.
    */
   private grantFor(f: OpenFile): DirectGrant {
-    if (f.pipe) return this.pipeGrant(f);
+    if (f.pipe) return PipeTable.grant(f.pipe, f.write) ?? NO_DIRECT;
     if (f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
       holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
     };
-  }
-
-  /**
-   * A pipe end's ring, for its local kernel to work on in place while the pipe is in direct mode
-   * (docs/decisions/019-pipe-rings.md): the ring in `node`, its generation in `from`. None for a
-   * pipe whose ring is the VFS's own.
-   */
-  private pipeGrant(f: OpenFile): DirectGrant {
-    const place = f.pipe!.place;
-    if (!place) return NO_DIRECT;
-    return { direct: DIRECT_PIPE | (f.write ? DIRECT_WRITE : DIRECT_READ), holder: 0, via: 0, node: place.index, from: place.gen, dev: 0 };
   }
 
   stat(place: Place) {
