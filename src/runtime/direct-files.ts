@@ -72,7 +72,7 @@ export class DirectFiles {
     private readonly caller: Caller,
     private readonly vfsHandle: number,
     private readonly enabled: boolean,
-    private readonly ask: (fid: number) => DirectGrant | null,
+    private readonly ask: (fid: number) => DirectGrant | null | undefined,
   ) {}
 
   /**
@@ -88,7 +88,7 @@ export class DirectFiles {
     }
     this.misses.delete(fid);
     const r = this.ask(fid);
-    if (r === null || !this.opened(r)) this.byFid.set(fid, NONE);
+    if (!r || !this.opened(r)) this.byFid.set(fid, NONE);
   }
 
   /** An open the process keeps: take the direct file its reply grants, if any. True if it did. */

@@ -23,6 +23,8 @@ import type { DirectGrant } from './direct-files.js';
 
 /** Reads and writes through the VFS on a pipe fid before the local kernel asks for its ring. */
 const ASK_AFTER = 2;
+/** Times a restarted VFS is asked for an end before the call goes through it instead. */
+const MAX_ASKS = 16;
 /** Longest sleep before looking again at the VFS and at a stop (ms). */
 const SLEEP_SLICE_MS = 50;
 
@@ -47,10 +49,12 @@ export class DirectPipes {
   /** Operations done in place, and waits that slept (statistics for tests and the bench). */
   readonly stats = { inPlace: 0, sleeps: 0 };
 
+
   constructor(
     private readonly caller: Caller,
     private readonly vfsHandle: number,
-    private readonly ask: (fid: number) => Omit<DirectGrant, 'fid'> | null,
+    /** The VFS's grant for a fid: null when it has none, undefined when the call did not get through. */
+    private readonly ask: (fid: number) => Omit<DirectGrant, 'fid'> | null | undefined,
   ) {}
 
   /** A read or write on pipe `fid` is about to be made: ask for its ring once it has been used through the VFS often enough. */
@@ -62,9 +66,12 @@ export class DirectPipes {
       return;
     }
     this.misses.delete(fid);
-    const g = this.ask(fid);
+    // The incarnation before the call: a grant answered just before a restart is re-asked of the
+    // next VFS at the first use (end), not taken for a refusal.
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
-    if (g === null || (g.direct & DIRECT_PIPE) === 0 || vfsFrom < 0 || g.node >= (this.caller.arena.config.pipeRings ?? 0)) {
+    const g = vfsFrom < 0 ? undefined : this.ask(fid);
+    if (g === undefined) return; // no VFS serving, or the call did not get through: asked again after the next calls
+    if (g === null || (g.direct & DIRECT_PIPE) === 0 || g.node >= (this.caller.arena.config.pipeRings ?? 0)) {
       this.byFid.set(fid, null);
       return;
     }
@@ -91,9 +98,14 @@ export class DirectPipes {
     }
     if (this.caller.incarnation(this.vfsHandle) === e.vfsFrom) return e;
     this.forget(fid);
-    if (!this.caller.awaitServed(this.vfsHandle, performance.now() + RECOVERY_MS, () => performance.now())) return GONE;
-    this.misses.set(fid, ASK_AFTER);
-    this.note(fid);
+    // Ask until a VFS answers (it may be killed again meanwhile), so that no byte goes through one.
+    const deadline = performance.now() + RECOVERY_MS;
+    for (let tries = 0; !this.byFid.has(fid); tries++) {
+      if (tries === MAX_ASKS) return null;
+      if (!this.caller.awaitServed(this.vfsHandle, deadline, () => performance.now())) return GONE;
+      this.misses.set(fid, ASK_AFTER);
+      this.note(fid);
+    }
     const again = this.byFid.get(fid);
     return again && again.write === write && again.gen === e.gen ? again : null;
   }

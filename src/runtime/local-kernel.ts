@@ -83,9 +83,11 @@ export class LocalKernel {
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
     this.fileTokens = new FileTokens(caller, this.vfs);
+    // A grant, null when the VFS refused one, undefined when the call did not get through.
     const grant = (fid: number) => {
       const r = this.rawVfs.call('grant', { fid });
-      return r.transport === Status.OK && r.status === 0 ? { fid, ...r.reply! } : null;
+      if (r.transport !== Status.OK) return undefined;
+      return r.status === 0 ? { fid, ...r.reply! } : null;
     };
     this.direct = new DirectFiles(caller, vfsHandle, directFiles, grant);
     this.pipes = new DirectPipes(caller, vfsHandle, grant);

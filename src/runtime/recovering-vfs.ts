@@ -25,7 +25,7 @@ type VfsP = typeof vfsProtocol;
 const FID_FIELDS = ['fid', 'dir', 'fromDir', 'toDir'] as const;
 
 /** Calls whose repetition leaves the same state and answer as one call. */
-const IDEMPOTENT = new Set(['openRoot', 'open', 'stat', 'statPath', 'readdir', 'truncate', 'setTimes', 'setTimesPath', 'readlink', 'sync', 'mounts', 'map', 'syncAll', 'ready', 'read', 'write', 'close']);
+const IDEMPOTENT = new Set(['openRoot', 'open', 'stat', 'statPath', 'readdir', 'truncate', 'setTimes', 'setTimesPath', 'readlink', 'sync', 'mounts', 'map', 'syncAll', 'ready', 'read', 'write', 'close', 'grant']);
 
 /** May `op` with `req` be sent again after it was cut mid-call? */
 export function repeatable(op: string, req: Readonly<Record<string, unknown>>): boolean {

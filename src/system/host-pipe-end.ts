@@ -20,6 +20,8 @@ const WAIT_SLICE_MS = 50;
 
 export class HostPipeEnd {
   private ring: PipeRing | null = null;
+  /** Whether a VFS has answered the last `grant` (else it is asked at the next use). */
+  private asked = false;
   private gen = 0;
   private vfsFrom = -1;
 
@@ -29,6 +31,8 @@ export class HostPipeEnd {
   async grant(): Promise<void> {
     this.ring = null;
     const r = await this.vfs.call('grant', { fid: this.fid });
+    // The call did not get through (the VFS was killed again): asked again at the next use.
+    this.asked = r.transport === 0;
     if (!r.reply || (r.reply.direct & DIRECT_PIPE) === 0 || r.reply.node >= (this.vfs.arena.config.pipeRings ?? 0)) return;
     // A VFS restarted since the grant took the pipe over with the same generation (pipe-table.ts):
     // the grant is as good under it.
@@ -65,14 +69,10 @@ export class HostPipeEnd {
     }
   }
 
-  private asked = false;
 
   /** The ring while the grant holds (asked for at the first use); after a restart of the VFS the grant is asked for again. */
   private async usable(): Promise<PipeRing | null> {
-    if (!this.asked) {
-      this.asked = true;
-      await this.grant();
-    }
+    if (!this.asked) await this.grant();
     if (!this.ring || this.vfs.aborted) return null;
     if (this.ring.word(RingWord.GEN) !== this.gen) {
       this.ring = null;

@@ -91,13 +91,16 @@ export class Pipe {
    * fids its holder table lists. What waited on the instance before was cut with it.
    */
   takenOver(readers: number, writers: number): void {
-    this.ring.setWord(RingWord.MODE, RING_THROUGH_VFS);
+    // Ends may be working in place right now: a direct pipe stays direct throughout (no moment
+    // in which they would turn to the VFS).
+    const direct = readers <= 1 && writers <= 1;
+    if (!direct) this.ring.setWord(RingWord.MODE, RING_THROUGH_VFS);
     this.ring.setWord(RingWord.READERS, readers);
     this.ring.setWord(RingWord.WRITERS, writers);
     this.ring.setWord(RingWord.VFS_WAITING, 0);
     if (readers === 0) this.ring.setWord(RingWord.RBUSY, 0);
     if (writers === 0) this.ring.setWord(RingWord.WBUSY, 0);
-    if (readers <= 1 && writers <= 1) this.ring.setWord(RingWord.MODE, RING_DIRECT);
+    if (direct) this.ring.setWord(RingWord.MODE, RING_DIRECT);
     this.ring.changed();
   }
 
