@@ -59,11 +59,12 @@ export class Caller {
   awaitServed(handle: number, deadline: number, nowMs: () => number): boolean {
     const i32 = this.arena.i32;
     for (;;) {
-      if (this.incarnation(handle) >= 0) return true;
+      const s = resolveRoute(this.arena, this.slot.pid, handle, this.route);
+      if (s === Status.OK) return true;
       const left = deadline - nowMs();
       // The server end is gone for good (the supervisor gave the service up): nothing to wait for.
-      if (left <= 0 || resolveRoute(this.arena, this.slot.pid, handle, this.route) === Status.PEER_CLOSED) return false;
-      const word = this.servesWord(handle);
+      if (left <= 0 || s === Status.PEER_CLOSED) return false;
+      const word = s === Status.BAD_STATE ? this.arena.objectWord(this.route.endpoint) + ObjectWord.SERVES : -1;
       // Without a route to the endpoint now there is no word to wait on: look again soon.
       if (word >= 0) Atomics.wait(i32, word, Atomics.load(i32, word), Math.min(left, 50));
       else Atomics.wait(this.pause, 0, 0, Math.min(left, 5));

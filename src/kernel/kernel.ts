@@ -752,21 +752,21 @@ export class Kernel {
 
   private makeRoom(): ObjectRoom {
     return {
-    arena: this.arena,
-    host: this.host,
-    holder: (pid) => {
-      const p = this.processes.get(pid);
-      if (!p || !p.alive) return Status.BAD_STATE;
-      return p.handles.size >= p.handles.capacity ? Status.NO_RESOURCES : p;
-    },
-    newId: () => this.objectIds.alloc(),
-    releaseId: (id) => this.objectIds.release(id),
-    install: (p, o, rights) => {
-      this.objects.set(o.id, o);
-      return this.installNew(p, o, rights, 0)!;
-    },
-    resolve: (pid, h, type, needed) => this.resolve(pid, h, type, needed),
-    process: (pid) => this.processes.get(pid),
+      arena: this.arena,
+      host: this.host,
+      holder: (pid) => {
+        const p = this.processes.get(pid);
+        if (!p || !p.alive) return Status.BAD_STATE;
+        return p.handles.size >= p.handles.capacity ? Status.NO_RESOURCES : p;
+      },
+      newId: () => this.objectIds.alloc(),
+      releaseId: (id) => this.objectIds.release(id),
+      install: (p, o, rights) => {
+        this.objects.set(o.id, o);
+        return this.installNew(p, o, rights, 0)!;
+      },
+      resolve: (pid, h, type, needed) => this.resolve(pid, h, type, needed),
+      process: (pid) => this.processes.get(pid),
     };
   }
 

@@ -17,6 +17,7 @@ import type { Caller } from '../ipc/caller.js';
 import { Errno } from '../abi/errno.js';
 import { DIRECT_PIPE, DIRECT_WRITE } from '../abi/protocols/vfs.js';
 import { type PipeRing, RingWord, putInPlace, takeInPlace } from '../ipc/pipe-ring.js';
+import type { Arena } from '../ipc/arena.js';
 import { RECOVERY_MS } from './session-recovery.js';
 import { CHECK_EVERY, DEFAULT_WAIT_POLICY, PREEMPTED_NS, SpinBudget } from '../ipc/wait-policy.js';
 import type { DirectGrant } from './direct-files.js';
@@ -36,6 +37,12 @@ interface PipeEnd {
   readonly vfsFrom: number;
 }
 
+/** The ring a vfs `grant` answer names for a pipe end (local kernels and the host, system/host-pipe-end.ts) (DIRECT_PIPE, and a ring of the arena in `node`), or null. */
+export function grantedRing(arena: Arena, grant: { readonly direct: number; readonly node: number }): PipeRing | null {
+  if ((grant.direct & DIRECT_PIPE) === 0 || grant.node >= (arena.config.pipeRings ?? 0)) return null;
+  return arena.pipeRing(grant.node);
+}
+
 /** The VFS did not come back within RECOVERY_MS: the call fails (EIO) without waiting again through the VFS. */
 const GONE = 'gone';
 
@@ -46,9 +53,6 @@ export class DirectPipes {
   private readonly byFid = new Map<number, PipeEnd | null>();
   private readonly misses = new Map<number, number>();
   private readonly budget = new SpinBudget();
-  /** Operations done in place, and waits that slept (statistics for tests and the bench). */
-  readonly stats = { inPlace: 0, sleeps: 0 };
-
 
   constructor(
     private readonly caller: Caller,
@@ -58,24 +62,26 @@ export class DirectPipes {
   ) {}
 
   /** A read or write on pipe `fid` is about to be made: ask for its ring once it has been used through the VFS often enough. */
-  note(fid: number): void {
+  private note(fid: number): void {
     if (this.byFid.has(fid)) return;
     const n = (this.misses.get(fid) ?? 0) + 1;
     if (n <= ASK_AFTER) {
       this.misses.set(fid, n);
       return;
     }
+    this.askNow(fid);
+  }
+
+  /** Ask the VFS for `fid`'s ring and keep the answer, unless the call did not get through. */
+  private askNow(fid: number): void {
     this.misses.delete(fid);
     // The incarnation before the call: a grant answered just before a restart is re-asked of the
     // next VFS at the first use (end), not taken for a refusal.
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
     const g = vfsFrom < 0 ? undefined : this.ask(fid);
     if (g === undefined) return; // no VFS serving, or the call did not get through: asked again after the next calls
-    if (g === null || (g.direct & DIRECT_PIPE) === 0 || g.node >= (this.caller.arena.config.pipeRings ?? 0)) {
-      this.byFid.set(fid, null);
-      return;
-    }
-    this.byFid.set(fid, { ring: this.caller.arena.pipeRing(g.node), gen: g.from, write: (g.direct & DIRECT_WRITE) !== 0, vfsFrom });
+    const ring = g === null ? null : grantedRing(this.caller.arena, g);
+    this.byFid.set(fid, g === null || ring === null ? null : { ring, gen: g.from, write: (g.direct & DIRECT_WRITE) !== 0, vfsFrom });
   }
 
   /** The fid was closed: forget it. */
@@ -103,15 +109,15 @@ export class DirectPipes {
     for (let tries = 0; !this.byFid.has(fid); tries++) {
       if (tries === MAX_ASKS) return null;
       if (!this.caller.awaitServed(this.vfsHandle, deadline, () => performance.now())) return GONE;
-      this.misses.set(fid, ASK_AFTER);
-      this.note(fid);
+      this.askNow(fid);
     }
     const again = this.byFid.get(fid);
     return again && again.write === write && again.gen === e.gen ? again : null;
   }
 
-  /** Read into `into` (scattered): waits for data unless `nonblock`; 0 bytes is end of input. */
+  /** Read into `into` (scattered): waits for data unless `nonblock`; 0 bytes is end of input; null: read through the VFS. */
   read(fid: number, into: readonly Uint8Array[], nonblock: boolean): InPlace {
+    this.note(fid);
     for (;;) {
       const e = this.end(fid, false);
       if (e === GONE) return [Errno.IO, 0];
@@ -119,10 +125,7 @@ export class DirectPipes {
       const seen = e.ring.word(RingWord.EVENT);
       const n = takeInPlace(e.ring, e.gen, into);
       if (n === null) return null;
-      if (n >= 0) {
-        this.stats.inPlace++;
-        return [Errno.SUCCESS, n];
-      }
+      if (n >= 0) return [Errno.SUCCESS, n];
       if (nonblock) return [Errno.AGAIN, 0];
       this.waitFor(e, seen);
     }
@@ -134,6 +137,7 @@ export class DirectPipes {
    * written in place.
    */
   write(fid: number, parts: readonly Uint8Array[], nonblock: boolean): { result: InPlace; rest: boolean } {
+    this.note(fid);
     const total = parts.reduce((a, p) => a + p.length, 0);
     let done = 0;
     for (;;) {
@@ -145,10 +149,7 @@ export class DirectPipes {
       if (n === null) return done > 0 ? { result: [Errno.SUCCESS, done], rest: true } : { result: null, rest: false };
       if (n === -2) return { result: done > 0 ? [Errno.SUCCESS, done] : [Errno.PIPE, 0], rest: false };
       if (n >= 0) done += n;
-      if (done === total) {
-        this.stats.inPlace++;
-        return { result: [Errno.SUCCESS, done], rest: false };
-      }
+      if (done === total) return { result: [Errno.SUCCESS, done], rest: false };
       if (nonblock) return { result: done > 0 ? [Errno.SUCCESS, done] : [Errno.AGAIN, 0], rest: false };
       if (n < 0) this.waitFor(e!, seen);
     }
@@ -186,7 +187,6 @@ export class DirectPipes {
     }
     this.budget.failed();
     for (;;) {
-      this.stats.sleeps++;
       if (Atomics.wait(i32, word, seen, SLEEP_SLICE_MS) !== 'timed-out') return;
       this.caller.slot.parkWhileStopped();
       if (e.ring.word(RingWord.GEN) !== e.gen || this.caller.incarnation(this.vfsHandle) !== e.vfsFrom) return;

@@ -375,7 +375,6 @@ export class LocalKernel {
   pipeRead(fid: number, into: readonly Uint8Array[], nonblock: boolean): [number, number] {
     const want = Math.min(into.reduce((a, b) => a + b.length, 0), this.maxChunk);
     if (want === 0) return [Errno.SUCCESS, 0];
-    this.pipes.note(fid);
     const inPlace = this.pipes.read(fid, into, nonblock);
     if (inPlace !== null) return inPlace;
     const regs = this.caller.regs;
@@ -403,7 +402,6 @@ export class LocalKernel {
    * what fits now). Returns [errno, bytes written]; EPIPE once no reader is left.
    */
   pipeWrite(fid: number, parts: readonly Uint8Array[], nonblock: boolean): [number, number] {
-    this.pipes.note(fid);
     const { result, rest } = this.pipes.write(fid, parts, nonblock);
     if (result !== null && !rest) return result;
     const regs = this.caller.regs;

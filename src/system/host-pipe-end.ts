@@ -11,8 +11,8 @@
  * whenever the ring may not be used in place now: the caller then makes the call through the VFS.
  */
 
-import { DIRECT_PIPE } from '../abi/protocols/vfs.js';
 import { type PipeRing, RingWord, putInPlace, takeInPlace } from '../ipc/pipe-ring.js';
+import { grantedRing } from '../runtime/direct-pipes.js';
 import type { SystemVfs } from './system-vfs.js';
 
 /** Longest single wait before looking again at the VFS and at shutdown (ms). */
@@ -33,10 +33,10 @@ export class HostPipeEnd {
     const r = await this.vfs.call('grant', { fid: this.fid });
     // The call did not get through (the VFS was killed again): asked again at the next use.
     this.asked = r.transport === 0;
-    if (!r.reply || (r.reply.direct & DIRECT_PIPE) === 0 || r.reply.node >= (this.vfs.arena.config.pipeRings ?? 0)) return;
+    if (!r.reply) return;
     // A VFS restarted since the grant took the pipe over with the same generation (pipe-table.ts):
     // the grant is as good under it.
-    this.ring = this.vfs.arena.pipeRing(r.reply.node);
+    this.ring = grantedRing(this.vfs.arena, r.reply);
     this.gen = r.reply.from;
     this.vfsFrom = this.vfs.incarnation();
   }
