@@ -57,14 +57,17 @@ test('a killed VFS is restarted: programs run again, the host session reopens, t
 test('a program blocked reading a pipe when the VFS dies carries on: it reads what arrives after the restart', async () => {
   await withKeel(async (keel) => {
     // cat waits for its stdin, a pipe from the host; the VFS dies under it and is restarted.
-    const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
-    await waitFor(() => (keel.processes().find((p) => p.pid === cat.pid)?.calls ?? 0) > 0, 10_000, 'cat running');
+    // cat echoes a first line first, so the kill lands in its read loop, not in its start.
+    let out = '';
+    const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: { write: (c: Uint8Array) => { out += new TextDecoder().decode(c); } }, stderr: 'pipe' });
+    await cat.stdin!.write('first\n');
+    await waitFor(() => out === 'first\n', 10_000, 'cat echoing');
     keel.killService('vfs');
     await restarted(keel, 'vfs', 1);
     await cat.stdin!.write('after the restart\n');
     await cat.stdin!.end();
     const r = await within(cat.result(), 20_000, 'cat after its VFS restarted');
-    assert.deepEqual({ code: r.exitCode, out: r.stdout, err: r.stderr }, { code: 0, out: 'after the restart\n', err: '' });
+    assert.deepEqual({ code: r.exitCode, out, err: r.stderr }, { code: 0, out: 'first\nafter the restart\n', err: '' });
   }, { manifest: isolated() });
 });
 
