@@ -20,6 +20,7 @@ import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
 import { DirectFiles } from './direct-files.js';
+import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
 import { AnswerCache } from './answer-cache.js';
 import { RecoveringVfsClient } from './recovering-vfs.js';
@@ -384,10 +385,19 @@ export class LocalKernel {
       regs[VR.request.regs.offset!] = 0;
       regs[VR.request.regs.length!] = want;
       regs[VR.request.regs.flags!] = nonblock ? IO_NONBLOCK : 0;
+      const mark = markPipe(this.caller.arena, fid);
       const t = this.caller.invoke(this.vfs.handle, VR.label);
       if (t === Status.OK && regs[0] === 0) break;
-      // The VFS restarted: wait for the new one, which took the pipe over, and read again
-      // (a read cut while it waited had taken nothing).
+      if (t !== Status.OK) {
+        // Cut: the VFS may have taken bytes into the bulk buffer before its end (ipc/pipe-cut.ts).
+        const moved = movedByCut(mark);
+        if (moved === null) return [Errno.IO, 0];
+        if (moved > 0) {
+          scatter(this.caller.bulk.subarray(0, moved), into);
+          return [Errno.SUCCESS, moved];
+        }
+      }
+      // The VFS restarted: wait for the new one, which took the pipe over, and read again.
       const e = this.pipeRetry(t, fid, attempt++);
       if (e !== 0) return [e, 0];
     }
@@ -418,9 +428,13 @@ export class LocalKernel {
       regs[VW.request.regs.append!] = nonblock ? IO_NONBLOCK : 0;
       regs[VW.request.bulk.data![0]] = 0;
       regs[VW.request.bulk.data![1]] = n;
+      const mark = markPipe(this.caller.arena, fid);
       const t = this.caller.invoke(this.vfs.handle, VW.label);
       if (t !== Status.OK || regs[0] !== 0) {
-        // As for a read; a write cut while it waited for room had put nothing in.
+        // As for a read: what a cut write put in counts, and only the rest is written again.
+        const moved = t === Status.OK ? 0 : movedByCut(mark);
+        if (moved === null) return [Errno.IO, done];
+        done += moved;
         const e = this.pipeRetry(t, fid, attempt++);
         if (e === 0) continue;
         return [done > 0 && (e === Errno.AGAIN || t !== Status.OK) ? Errno.SUCCESS : e, done];

@@ -21,6 +21,8 @@ import { Errno } from '../abi/errno.js';
 import { repeatable } from '../runtime/recovering-vfs.js';
 import { Route, resolveRoute } from '../ipc/route.js';
 import { type Arena, ObjectWord } from '../ipc/arena.js';
+import { type PipeMark, markPipe, movedByCut } from '../ipc/pipe-cut.js';
+import { decodePipeFid } from '../ipc/pipe-fid.js';
 
 const MAX_SLOTS = 64;
 /** How long a host call waits for a VFS that is being restarted before it fails. */
@@ -29,6 +31,12 @@ const RESTART_WAIT_MS = 10_000;
 const STALE_ROOT_ROUNDS = 8;
 
 type Op = keyof OpsOf<VfsProtocol> & string;
+
+/** The fid of a read or write on a pipe end of an arena ring (ipc/pipe-fid.ts), else null. */
+function pipeIoFid(op: Op, req: object): number | null {
+  const fid = (req as { readonly fid?: unknown }).fid;
+  return (op === 'read' || op === 'write') && typeof fid === 'number' && decodePipeFid(fid) !== null ? fid : null;
+}
 
 export class SystemVfs {
   private readonly idle: ProtocolClient<VfsProtocol>[] = [];
@@ -146,13 +154,18 @@ export class SystemVfs {
     const c = await this.unlessAborted(Promise.resolve(this.acquire()), null);
     if (c === null || this.closed) return gone;
     try {
+      const pipeFid = pipeIoFid(op, req);
+      const mark = pipeFid === null ? null : markPipe(this.kernel.arena, pipeFid);
       let r = await this.unlessAborted(c.callAsync(op, req), gone);
       // Refused before delivery because the VFS is being restarted: nothing happened; wait for
       // the new VFS (bounded) and make the call there.
       while (r.transport === Status.BAD_STATE && await this.vfsBack(c.caller)) r = await this.unlessAborted(c.callAsync(op, req), gone);
       // Cut by the VFS's end after delivery: a call that changes nothing when repeated is made
-      // again once a VFS serves (a fid it names is then EBADF, and `call` opens the root again).
-      if (repeatable(op, req)) {
+      // again once a VFS serves (a fid it names is then EBADF, and `call` opens the root again);
+      // a pipe read or write may have moved bytes, and what it moved counts.
+      if (pipeFid !== null) {
+        if (r.transport !== Status.OK) r = await this.pipeCut(c, op, req, pipeFid, mark, r);
+      } else if (repeatable(op, req)) {
         r = await this.repeatWhile(r, (x) => x.transport !== Status.OK,
           async () => ((await this.vfsBack(c.caller)) ? this.unlessAborted(c.callAsync(op, req), gone) : null));
       }
@@ -163,6 +176,27 @@ export class SystemVfs {
     } finally {
       this.release(c);
     }
+  }
+
+  /**
+   * A read or write on a pipe end cut by the VFS's end (ipc/pipe-cut.ts): the bytes it moved are
+   * its answer (a read's are in the slot's bulk buffer from 0); one that moved none is made again
+   * once a VFS serves; one whose effect cannot be told answers EIO rather than lose or repeat bytes.
+   */
+  private async pipeCut<K extends Op>(c: ProtocolClient<VfsProtocol>, op: K, req: Req<VfsProtocol, K>, fid: number, mark: PipeMark | null, r: CallResult<Rep<VfsProtocol, K>>): Promise<CallResult<Rep<VfsProtocol, K>>> {
+    const deadline = this.platform.now() / 1e6 + RESTART_WAIT_MS;
+    while (r.transport !== Status.OK && !this.closed) {
+      const moved = movedByCut(mark);
+      if (moved === null) return { transport: Status.OK, status: Errno.IO, reply: null };
+      if (moved > 0) {
+        const reply = op === 'read' ? { data: c.caller.bulk.subarray(0, moved) } : { written: moved, end: 0 };
+        return { transport: Status.OK, status: 0, reply: reply as unknown as Rep<VfsProtocol, K> };
+      }
+      if (this.platform.now() / 1e6 > deadline || !(await this.vfsBack(c.caller))) break;
+      mark = markPipe(this.kernel.arena, fid);
+      r = await this.unlessAborted(c.callAsync(op, req), { transport: Status.PEER_CLOSED, status: -1, reply: null });
+    }
+    return r;
   }
 
   /**

@@ -4,13 +4,14 @@
  *
  * A pipe on one of the arena's rings outlives the VFS that made it: its bytes, its end counts and
  * its holder table (which sessions hold fids of which end: pipe-holders.ts) are in the ring's
- * header. Its fids are numbered from the ring — bit 31, the ring's generation, the ring, the end
- * and a per-session index — so a fid means the same end of the same pipe in every instance. A
- * new instance takes over every ring in use (PipeRings.adopted): the holdings in its table
- * become *orphans*, still counted as open ends, and a session that names one of its fids is given
- * it back (`claim`) without any call of its own to re-make it; a share token of an end not yet
- * taken is honoured again (`takeOverTokens`). An orphan is dropped when its session ends — told by the kernel, or found gone when the VFS asks which sessions are left
- * (`liveSessions`) — which is what a dead holder's close would have done.
+ * header. Its fids are numbered from the ring (ipc/pipe-fid.ts), so a fid means the same end of
+ * the same pipe in every instance. A new instance takes over every ring in use
+ * (PipeRings.adopted): the holdings in its table become *orphans*, still counted as open ends,
+ * and a session that names one of its fids is given it back (`claim`) without any call of its
+ * own to re-make it; a share token of an end not yet taken is honoured again (`takeOverTokens`).
+ * An orphan is dropped when its session ends — told by the kernel, or found gone when the VFS
+ * asks which sessions are left (`liveSessions`) — which is what a dead holder's close would have
+ * done.
  */
 
 import { DIRECT_PIPE, DIRECT_READ, DIRECT_WRITE } from '../../abi/protocols/vfs.js';
@@ -18,33 +19,7 @@ import { Pipe, type ReadDone, type RingPlace, type WriteDone } from './pipe.js';
 import type { PipeRing } from '../../ipc/pipe-ring.js';
 import type { PipeRings } from './pipe-rings.js';
 import { type SharedEnd, addToken, hold, holders, removeToken, tokens } from './pipe-holders.js';
-
-const PIPE_FID = 0x8000_0000;
-const GEN_BITS = 14, RING_BITS = 12, INDEX_BITS = 4;
-
-/** What a stable pipe fid names. */
-interface PipeFid { ring: number; gen: number; write: boolean; index: number }
-
-/** The bits of a ring's generation a fid carries. */
-function genBits(gen: number): number {
-  const m = 1 << GEN_BITS;
-  return ((gen % m) + m) % m;
-}
-
-function encode(f: PipeFid): number {
-  return PIPE_FID + genBits(f.gen) * (1 << (RING_BITS + 1 + INDEX_BITS)) + f.ring * (1 << (1 + INDEX_BITS)) + (f.write ? 1 << INDEX_BITS : 0) + f.index;
-}
-
-function decode(fid: number): PipeFid | null {
-  if (!Number.isInteger(fid) || fid < PIPE_FID || fid >= 2 * PIPE_FID) return null;
-  const v = fid - PIPE_FID;
-  return {
-    gen: Math.floor(v / (1 << (RING_BITS + 1 + INDEX_BITS))),
-    ring: Math.floor(v / (1 << (1 + INDEX_BITS))) % (1 << RING_BITS),
-    write: (v & (1 << INDEX_BITS)) !== 0,
-    index: v % (1 << INDEX_BITS),
-  };
-}
+import { PIPE_FID_INDEX_BITS, decodePipeFid, encodePipeFid, pipeFidGen } from '../../ipc/pipe-fid.js';
 
 interface Orphan { reads: number; writes: number }
 
@@ -117,8 +92,8 @@ export class PipeTable {
    */
   fidFor(p: Pipe, write: boolean, taken: (fid: number) => boolean): number | null {
     if (!p.place) return null;
-    for (let index = 0; index < 1 << INDEX_BITS; index++) {
-      const fid = encode({ ring: p.place.index, gen: p.place.gen, write, index });
+    for (let index = 0; index < 1 << PIPE_FID_INDEX_BITS; index++) {
+      const fid = encodePipeFid({ ring: p.place.index, gen: p.place.gen, write, index });
       if (!taken(fid)) return fid;
     }
     return null;
@@ -134,10 +109,10 @@ export class PipeTable {
    * that the session held an end of, the end it names (the holding is the fid's from now on).
    */
   claim(badge: number, fid: number): { pipe: Pipe; write: boolean } | null {
-    const f = decode(fid);
+    const f = decodePipeFid(fid);
     if (!f) return null;
     const pipe = this.adoptedByRing.get(f.ring);
-    if (!pipe || genBits(pipe.place!.gen) !== f.gen) return null;
+    if (!pipe || pipeFidGen(pipe.place!.gen) !== f.gen) return null;
     const o = this.orphans.get(badge)?.get(pipe);
     if (!o || (f.write ? o.writes : o.reads) === 0) return null;
     if (f.write) o.writes--;
