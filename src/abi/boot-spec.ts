@@ -18,6 +18,9 @@ export interface PreopenSpec {
   readonly vfsPath: string;
 }
 
+/** Where a file was opened: a directory's VFS path, the path under it, the lookup flags and the open flags (without create, exclusive or truncate). */
+export interface FileOriginSpec { readonly root: string; readonly path: string; readonly lookup: number; readonly oflags: number }
+
 /** An fd a new process starts with, passed on by its parent (keel spawn). */
 export interface InheritedFd {
   readonly fd: number;
@@ -36,7 +39,7 @@ export interface InheritedFd {
   readonly rightsInheriting: number;
   readonly preopen: string | null;
   /** Where the file can be opened again if the child's VFS session is lost (runtime/fd-table.ts FileOrigin). */
-  readonly origin?: { readonly root: string; readonly path: string; readonly lookup: number; readonly oflags: number };
+  readonly origin?: FileOriginSpec;
   /** Set when this fd names the same open file as the earlier child fd `sameAs` (2>&1): shared offset. */
   readonly sameAs?: number;
 }
@@ -71,6 +74,8 @@ export interface WasmBoot {
   readonly programToken?: number;
   /** The program file, already open in the process's VFS session (proc redeemed the parent's token). */
   readonly programFid?: number;
+  /** Where the parent opened the program file: opened there again if a restart of the VFS cut the load from `programFid`. */
+  readonly programOrigin?: FileOriginSpec;
   /** Replacements for the console on fds 0–2 (pipe or file ends to redeem), used without `inherit`. */
   readonly stdio?: readonly InheritedFd[];
   /**

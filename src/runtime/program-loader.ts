@@ -14,6 +14,7 @@
 
 import { errnoName } from '../abi/errno.js';
 import type { LocalKernel } from './local-kernel.js';
+import type { FileOriginSpec } from '../abi/boot-spec.js';
 import { FID_READ, openFlags } from '../abi/protocols/vfs.js';
 import { PROGRAM_MAGIC, startsWithProgramMagic } from '../abi/program-files.js';
 import { limitMemory } from './wasm-memory-limit.js';
@@ -57,8 +58,8 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
   return loaded;
 }
 
-/** Read all of open file `fid` (then close it) and compile it. */
-function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
+/** All of open file `fid` (then closed), or why not. */
+function readWhole(lk: LocalKernel, name: string, fid: number): Uint8Array | string {
   try {
     const st = lk.vfs.call('stat', { fid });
     if (st.transport !== 0 || st.status !== 0) return `cannot load ${name}: ${errnoName(st.status)}`;
@@ -66,10 +67,30 @@ function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: numbe
     const bytes = new Uint8Array(st.reply!.size);
     const [err, n] = lk.fileRead(fid, 0, [bytes]);
     if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
-    return compile(name, bytes, memoryBytes);
+    return bytes;
   } finally {
     lk.forgetFile(fid);
     lk.vfs.call('close', { fid });
+  }
+}
+
+/** Read all of open file `fid` (then close it) and compile it. */
+function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
+  const bytes = readWhole(lk, name, fid);
+  return typeof bytes === 'string' ? bytes : compile(name, bytes, memoryBytes);
+}
+
+/** Open `origin` in the process's session: its fid, or null. */
+function openOrigin(lk: LocalKernel, origin: FileOriginSpec): number | null {
+  const root = lk.vfs.call('openRoot', { path: origin.root });
+  if (root.transport !== 0 || root.status !== 0) return null;
+  try {
+    const f = lk.open(root.reply!.fid, origin.lookup, origin.oflags, origin.path);
+    if (typeof f === 'number') return null;
+    lk.opened(f);
+    return f.fid;
+  } finally {
+    lk.vfs.call('close', { fid: root.reply!.fid });
   }
 }
 
@@ -95,7 +116,19 @@ export function loadByToken(lk: LocalKernel, name: string, token: number, memory
   return loadFid(lk, name, f.reply!.fid, memoryBytes);
 }
 
-/** The program open as `fid` in the process's session (proc redeemed the parent's token for it). */
-export function loadByFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
-  return loadFid(lk, name, fid, memoryBytes);
+/**
+ * The program open as `fid` in the process's session (proc redeemed the parent's token for it).
+ * A restart of the VFS takes the fid with it (nothing re-opens a file the process never opened
+ * itself); then, given where the parent opened it (`origin`, which the parent's local kernel
+ * worked out), the file is opened there again in this session — with this session's rights, so
+ * nothing is reached that the process could not open itself — and read once more.
+ */
+export function loadByFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number, origin?: FileOriginSpec): LoadedProgram | string {
+  let bytes = readWhole(lk, name, fid);
+  const again = typeof bytes === 'string' && origin ? openOrigin(lk, origin) : null;
+  if (again !== null) {
+    const retried = readWhole(lk, name, again);
+    if (typeof retried !== 'string') bytes = retried;
+  }
+  return typeof bytes === 'string' ? bytes : compile(name, bytes, memoryBytes);
 }

@@ -55,7 +55,7 @@ export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise
   const { lk, ctx, proc, keel, wasi } = opened;
   const cap = memoryCap(rt.start.limits ?? {}, new MemoryLedger(rt.arena));
   const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
-    : boot.programFid ? loadByFid(lk, boot.program, boot.programFid, cap)
+    : boot.programFid ? loadByFid(lk, boot.program, boot.programFid, cap, boot.programOrigin)
       : boot.programToken ? loadByToken(lk, boot.program, boot.programToken, cap)
         : boot.path ? loadByPath(lk, boot.path, cap) : 'no module to run';
   if (typeof program === 'string') return { status: { kind: 'crashed', message: program }, reusable: false };

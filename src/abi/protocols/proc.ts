@@ -9,9 +9,9 @@ import { defineProtocol } from '../protocol.js';
 export const procProtocol = defineProtocol('proc', {
   spawn: {
     label: 1,
-    request: { program: 'f64', path: 'str', args: 'str', env: 'str', preopens: 'str', inherit: 'str', pgid: 'i32', memoryBytes: 'f64', openFiles: 'u32' },
+    request: { program: 'f64', path: 'str', args: 'str', env: 'str', preopens: 'str', inherit: 'str', pgid: 'i32', memoryBytes: 'f64', openFiles: 'u32', origin: 'str' },
     reply: { pid: 'u32' },
-    doc: 'Start a wasm program as a child of the caller: the file shared as VFS token `program`, or (program = 0) the one at VFS path `path`. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}]; inherit: JSON InheritedFd[], exactly the fds the child starts with (an empty string: the console on 0-2 and the preopens). pgid: 0 the caller\'s process group, -1 a new group led by the child, > 0 a group the caller\'s children are in (else EPERM). memoryBytes, openFiles: limits the child asks for (0: none); it gets at most the caller\'s. The shared files are taken into the child\'s session before the reply, so the child starts whatever the caller does next. ENOMEM when the programs already hold the whole memory budget.',
+    doc: 'Start a wasm program as a child of the caller: the file shared as VFS token `program`, or (program = 0) the one at VFS path `path`. args/env: JSON string arrays; preopens: JSON [{guestPath, vfsPath}]; inherit: JSON InheritedFd[], exactly the fds the child starts with (an empty string: the console on 0-2 and the preopens). pgid: 0 the caller\'s process group, -1 a new group led by the child, > 0 a group the caller\'s children are in (else EPERM). memoryBytes, openFiles: limits the child asks for (0: none); it gets at most the caller\'s. The shared files are taken into the child\'s session before the reply, so the child starts whatever the caller does next. origin: for a program shared by token, JSON {root, path, lookup, oflags} of where the caller opened it (\'\' if not known): the child opens it there again if a restart of the VFS cut its load. ENOMEM when the programs already hold the whole memory budget.',
   },
   wait: {
     label: 2, request: { pid: 'u32', untraced: 'u32' }, reply: { pid: 'u32', kind: 'u32', code: 'i32', message: 'str' },

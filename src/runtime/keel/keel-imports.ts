@@ -40,6 +40,7 @@ import { KEEL_SIGNATURES } from '../../abi/signatures.js';
 import { Errno } from '../../abi/errno.js';
 import { type FdEntry, MAX_FDS } from '../fd-table.js';
 import { decodeGuestText, readGuestPath } from '../guest-path.js';
+import { originUnder } from '../session-recovery.js';
 import { PIPE_READ_RIGHTS, PIPE_WRITE_RIGHTS, WasiRight } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
 import { vfsResult } from '../wasi/wasi-fd.js';
@@ -152,9 +153,12 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
           rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, preopen: e.preopen, ...(e.origin ? { origin: e.origin } : {}),
         });
       }
+      // Where the program was opened, for the child to open it there again should a restart of
+      // the VFS cut its load (program-loader.ts).
+      const origin = originUnder(dir, path, 1, openFlags(0, FID_READ));
       const r = proc.call('spawn', {
         program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
-        inherit: JSON.stringify(inherit), pgid, memoryBytes: 0, openFiles: 0,
+        inherit: JSON.stringify(inherit), pgid, memoryBytes: 0, openFiles: 0, origin: origin ? JSON.stringify(origin) : '',
       });
       // INVALID_ARGS before the call: the lists do not fit in one message to the proc service.
       if (r.transport === Status.INVALID_ARGS) return cancel(Errno.TOOBIG);

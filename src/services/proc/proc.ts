@@ -35,7 +35,7 @@ import type { ExitStatus } from '../../abi/exit-status.js';
 import { Right } from '../../abi/rights.js';
 import { Status } from '../../abi/status.js';
 import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
-import type { InheritedFd, PreopenSpec, WasmBoot } from '../../abi/boot-spec.js';
+import type { FileOriginSpec, InheritedFd, PreopenSpec, WasmBoot } from '../../abi/boot-spec.js';
 import { WAIT_STOPPED, procProtocol } from '../../abi/protocols/proc.js';
 import { vfsProtocol } from '../../abi/protocols/vfs.js';
 import { MemoryLedger, WASM_PAGE_BYTES } from '../../ipc/memory-ledger.js';
@@ -268,11 +268,12 @@ export class Proc {
   }
 
   spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string, pgid = 0,
-    asked: { memoryBytes?: number; openFiles?: number } = {}): { pid: number } | number {
+    asked: { memoryBytes?: number; openFiles?: number } = {}, programOriginJson = ''): { pid: number } | number {
     if (pgid > 0 && pgid !== this.pgidOf(parent) && ![...this.table.values()].some((e) => e.parent === parent && e.pgid === pgid)) return Errno.PERM;
-    if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON) return Errno.TOOBIG;
-    let args: unknown, env: unknown, preopens: unknown, inherit: unknown;
+    if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON || programOriginJson.length > MAX_JSON) return Errno.TOOBIG;
+    let args: unknown, env: unknown, preopens: unknown, inherit: unknown, programOrigin: unknown;
     try {
+      programOrigin = programOriginJson === '' ? undefined : JSON.parse(programOriginJson);
       args = JSON.parse(argsJson || '[]');
       env = JSON.parse(envJson || '[]');
       preopens = JSON.parse(preopensJson || '[]');
@@ -284,6 +285,7 @@ export class Proc {
     const opens = (x: unknown): x is PreopenSpec[] => Array.isArray(x) && x.every((p) => typeof p === 'object' && p !== null
       && typeof (p as PreopenSpec).guestPath === 'string' && typeof (p as PreopenSpec).vfsPath === 'string');
     if (!strings(args) || !strings(env) || !opens(preopens) || !inheritedFds(inherit)) return Errno.INVAL;
+    if (programOrigin !== undefined && (program === 0 || !origin(programOrigin))) return Errno.INVAL;
     if (this.table.size >= this.limits.maxProcesses || this.nextBadge >= this.badgeEnd) return Errno.AGAIN;
     let children = 0;
     for (const e of this.table.values()) if (e.parent === parent) children++;
@@ -332,7 +334,7 @@ export class Proc {
       minted.push(h);
     }
     const boot: WasmBoot = {
-      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programFid }), args, env, preopens,
+      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programFid }), ...(programOrigin !== undefined ? { programOrigin: programOrigin as FileOriginSpec } : {}), args, env, preopens,
       vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit: fds } : {}),
       ...(granted !== null ? { grants: { program: granted, services: grants } } : {}),
     };
@@ -489,7 +491,7 @@ export class Proc {
 export function procService(proc: Proc): Service {
   return serveProtocol(procProtocol, 'proc', {
     spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit, r.pgid,
-      { ...(r.memoryBytes > 0 ? { memoryBytes: r.memoryBytes } : {}), ...(r.openFiles > 0 ? { openFiles: r.openFiles } : {}) }),
+      { ...(r.memoryBytes > 0 ? { memoryBytes: r.memoryBytes } : {}), ...(r.openFiles > 0 ? { openFiles: r.openFiles } : {}) }, r.origin),
     wait: (r, c, server) => proc.wait(c.origin, r.pid, r.untraced !== 0, () => server.defer(c)),
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
