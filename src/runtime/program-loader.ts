@@ -80,13 +80,13 @@ function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: numbe
   return typeof bytes === 'string' ? bytes : compile(name, bytes, memoryBytes);
 }
 
-/** Open `origin` in the process's session: its fid, or null. */
-function openOrigin(lk: LocalKernel, origin: FileOriginSpec): number | null {
+/** Open `origin` in the process's session: its fid, or why not (a message naming `name`). */
+function openOrigin(lk: LocalKernel, name: string, origin: FileOriginSpec): number | string {
   const root = lk.vfs.call('openRoot', { path: origin.root });
-  if (root.transport !== 0 || root.status !== 0) return null;
+  if (root.transport !== 0 || root.status !== 0) return `cannot load ${name}: the file service is unreachable`;
   try {
     const f = lk.open(root.reply!.fid, origin.lookup, origin.oflags, origin.path);
-    if (typeof f === 'number') return null;
+    if (typeof f === 'number') return `cannot load ${name}: ${errnoName(f)}`;
     lk.opened(f);
     return f.fid;
   } finally {
@@ -94,19 +94,21 @@ function openOrigin(lk: LocalKernel, origin: FileOriginSpec): number | null {
   }
 }
 
+/** Open `origin` and read all of it, twice if the first try fails (a restart of the VFS may cut the first). */
+function readOrigin(lk: LocalKernel, name: string, origin: FileOriginSpec): Uint8Array | string {
+  let bytes: Uint8Array | string = '';
+  for (let attempt = 0; attempt < 2 && typeof bytes === 'string'; attempt++) {
+    const fid = openOrigin(lk, name, origin);
+    const got = typeof fid === 'string' ? fid : readWhole(lk, name, fid);
+    if (attempt === 0 || typeof got !== 'string') bytes = got;
+  }
+  return bytes;
+}
+
 /** The program at VFS path `path` (a wasm module's memory capped at `memoryBytes`, if given). */
 export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number): LoadedProgram | string {
-  const root = lk.vfs.call('openRoot', { path: '/' });
-  if (root.transport !== 0 || root.status !== 0) return `cannot load ${path}: the file service is unreachable`;
-  const rootFid = root.reply!.fid;
-  try {
-    const f = lk.open(rootFid, 1, openFlags(0, FID_READ), path.replace(/^\/+/, ''));
-    if (typeof f === 'number') return `cannot load ${path}: ${errnoName(f)}`;
-    lk.opened(f);
-    return loadFid(lk, path, f.fid, memoryBytes);
-  } finally {
-    lk.vfs.call('close', { fid: rootFid });
-  }
+  const bytes = readOrigin(lk, path, { root: '/', path: path.replace(/^\/+/, ''), lookup: 1, oflags: openFlags(0, FID_READ) });
+  return typeof bytes === 'string' ? bytes : compile(path, bytes, memoryBytes);
 }
 
 /** The program a parent shared with VFS token `token` (a wasm module's memory capped at `memoryBytes`, if given). */
@@ -125,10 +127,9 @@ export function loadByToken(lk: LocalKernel, name: string, token: number, memory
  */
 export function loadByFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number, origin?: FileOriginSpec): LoadedProgram | string {
   let bytes = readWhole(lk, name, fid);
-  const again = typeof bytes === 'string' && origin ? openOrigin(lk, origin) : null;
-  if (again !== null) {
-    const retried = readWhole(lk, name, again);
-    if (typeof retried !== 'string') bytes = retried;
+  if (typeof bytes === 'string' && origin) {
+    const again = readOrigin(lk, name, origin);
+    if (typeof again !== 'string') bytes = again;
   }
   return typeof bytes === 'string' ? bytes : compile(name, bytes, memoryBytes);
 }

@@ -168,11 +168,22 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       return Errno.SUCCESS;
   };
 
+  /**
+   * spawn, once more if proc could not take the shared files in (EBADF): the tokens died with a
+   * VFS restarted between sharing and proc's redeem — no child was started, and everything is
+   * shared again from the re-opened fds (docs/restart.md).
+   */
+  const spawnAgainOnBadf = (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
+    fdmap: number, nfd: number, pgid: number, pidOut: number): number => {
+    const e = spawn(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, pgid, pidOut);
+    return e === Errno.BADF && fds.get(dirfd) ? spawn(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, pgid, pidOut) : e;
+  };
+
   return {
     spawn: (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
-      fdmap: number, nfd: number, pidOut: number): number => spawn(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, 0, pidOut),
+      fdmap: number, nfd: number, pidOut: number): number => spawnAgainOnBadf(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, 0, pidOut),
     spawn_pgid: (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
-      fdmap: number, nfd: number, pgid: number, pidOut: number): number => spawn(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, pgid, pidOut),
+      fdmap: number, nfd: number, pgid: number, pidOut: number): number => spawnAgainOnBadf(dirfd, pathPtr, pathLen, argv, argc, envp, envc, fdmap, nfd, pgid, pidOut),
     wait: (pid: number, statusOut: number, pidOut: number): number => {
       if (!proc) return Errno.NOSYS;
       mem.check(statusOut, 4);
