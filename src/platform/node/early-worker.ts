@@ -26,9 +26,16 @@ export function workerEntry(kind: WorkerKind): URL | string {
   return typeof KEEL_BUNDLE_DIR === 'undefined' ? new URL(`./${kind}-entry.js`, import.meta.url) : join(KEEL_BUNDLE_DIR, `${kind}-entry.cjs`);
 }
 
-/** Start a worker of each kind in `kinds` (one that has one waiting already is left alone). */
-export function startEarlyWorkers(kinds: readonly WorkerKind[]): void {
-  for (const kind of kinds) startEarly(kind, workerEntry(kind), { name: `keel:early-${kind}`, stdin: false, resourceLimits: heapLimits(kind) });
+/**
+ * Start a worker of each kind in `kinds` (one that has one waiting already is left alone). The
+ * program worker loads the TypeScript programs named in `programs` while it waits (program-entry.ts):
+ * `keel boot`'s first process is always the shell.
+ */
+export function startEarlyWorkers(kinds: readonly WorkerKind[], programs: readonly string[] = []): void {
+  for (const kind of kinds) {
+    const preload = kind === 'program' && programs.length > 0 ? { workerData: { preloadPrograms: programs } } : {};
+    startEarly(kind, workerEntry(kind), { name: `keel:early-${kind}`, stdin: false, resourceLimits: heapLimits(kind), ...preload });
+  }
 }
 
 /** The early worker of `kind`, once, if there is one and it is alive. */
