@@ -48,5 +48,5 @@ export class Custody {
  */
 export function adoptedProcess(child: Process, handle: number, lineageNow: Process | undefined): AdoptedProcess {
   const lineage = lineageNow && lineageNow.alive && lineageNow.born < child.born ? lineageNow.pid : 0;
-  return { pid: child.pid, handle, lineage, name: child.name, group: child.group, status: child.status, stopSignal: child.stopSignal };
+  return { pid: child.pid, handle, lineage, name: child.name, group: child.group, tag: child.tag, status: child.status, stopSignal: child.stopSignal };
 }

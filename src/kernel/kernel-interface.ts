@@ -68,6 +68,8 @@ export interface SpawnRequest {
   readonly limits?: ProcessLimits;
   /** The process group the caller puts the child in (proc's job control), kept for Kernel.adopt. */
   readonly group?: number;
+  /** The caller's own number for the child (proc: the spawn's nonce), kept for Kernel.adopt. */
+  readonly tag?: number;
 }
 
 /** Rights of the handle a parent gets to its child. */

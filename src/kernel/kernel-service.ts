@@ -75,7 +75,7 @@ export function kernelService(kernel: Kernel): Service {
         return Status.INVALID_ARGS;
       }
       const limits = { ...(req.memoryBytes > 0 ? { memoryBytes: req.memoryBytes } : {}), ...(req.openFiles > 0 ? { openFiles: req.openFiles } : {}) };
-      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot, lineage: req.lineage, limits, group: req.group });
+      const r = kernel.spawn(call.sender, { name: req.name, handles: req.handles, boot, lineage: req.lineage, limits, group: req.group, tag: req.tag });
       return r.status === Status.OK ? { handle: r.value.handle, pid: r.value.pid } : r.status;
     },
     kill: (req, call) => kernel.kill(call.sender, req.handle, req.signal) || {},

@@ -258,6 +258,7 @@ export class Kernel {
     const child = this.newProcess(req.name, parentPid, lineage, narrowLimits(lineage.limits, req.limits));
     if (!child) return fail(Status.NO_RESOURCES);
     child.group = req.group ?? 0;
+    child.tag = req.tag ?? 0;
     const slot = this.attachSlot(child);
     if (slot === null) {
       this.discardProcess(child);

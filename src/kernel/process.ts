@@ -43,6 +43,8 @@ export class Process extends KernelObject {
   restarts = 0;
   /** The process group its starter put it in (SpawnRequest.group), told again to a restarted starter (Kernel.adopt). */
   group = 0;
+  /** Its starter's own number for it (SpawnRequest.tag), told again to a restarted starter. */
+  tag = 0;
   /** The signal that stopped it, while `stopped`. */
   stopSignal = 0;
   /** Kernel events posted to it before it had a receive queue (handed to the queue when it opens one). */

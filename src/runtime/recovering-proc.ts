@@ -3,8 +3,10 @@
  * is starting another on the same endpoint (docs/restart.md) — waits for the new instance and is
  * sent again where that cannot change its effect. A call refused before it was delivered (nobody
  * served the endpoint) had no effect, so it is always sent again; a call cut in the middle is sent
- * again unless it is a spawn (the child may have been started: asking again could start two),
- * which answers its transport error as before (EIO to the program). A wait cut that way is the
+ * again unless it is a spawn without a nonce (the child may have been started: asking again could
+ * start two), which answers its transport error as before (EIO to the program); a spawn with one is
+ * asked again, and proc — the new one took its predecessor's children over with their nonces
+ * (Kernel.adopt) — answers the child the first call started, or starts it if none was. A wait cut that way is the
  * common case: proc defers a parent's wait until a child ends, so every wait under way when proc
  * dies is cut. The new proc knows the processes its predecessor started (Kernel.adopt), so the
  * wait asked again is answered as if nothing had happened.
@@ -38,7 +40,7 @@ export class RecoveringProcClient extends ProtocolClient<ProcProtocol> {
     if (!gone(r.transport)) return r;
     const deadline = this.nowMs() + RECOVERY_MS;
     for (let pauseMs = 1; gone(r.transport); pauseMs = Math.min(pauseMs * 2, 50)) {
-      if (r.transport === Status.PEER_CLOSED && !REPEATABLE.has(op)) return r;
+      if (r.transport === Status.PEER_CLOSED && !REPEATABLE.has(op) && !(op === 'spawn' && (req as { nonce?: number }).nonce)) return r;
       if (!this.caller.awaitServed(this.handle, deadline, this.nowMs)) return r;
       r = super.call(op, req);
       // Served again, yet refused: the new instance is still starting. Pause before the next try.

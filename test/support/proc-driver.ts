@@ -12,7 +12,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   const proc = new ProtocolClient(procProtocol, rt.caller, rt.handles[2]!);
   const seen: Record<string, unknown> = {};
   const spawn = (path: string, args: string[]): { pid: number } | { errno: number } => {
-    const r = proc.call('spawn', { program: 0, path, args: JSON.stringify(args), env: '[]', preopens: '[]', inherit: '', pgid: 0, memoryBytes: 0, openFiles: 0, origin: '' });
+    const r = proc.call('spawn', { program: 0, path, args: JSON.stringify(args), env: '[]', preopens: '[]', inherit: '', pgid: 0, memoryBytes: 0, openFiles: 0, origin: '', nonce: 0 });
     return r.status === 0 ? { pid: r.reply!.pid } : { errno: r.status };
   };
   const wait = (pid: number) => {
@@ -32,7 +32,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   seen['waitStranger'] = wait(rt.pid + 1000);
   seen['missing'] = spawn('/bin/no-such-program.wasm', []);
   seen['relative'] = spawn('bin/hello.wasm', []);
-  seen['badJson'] = proc.call('spawn', { program: 0, path: '/bin/hello.wasm', args: '{not json', env: '[]', preopens: '[]', inherit: '', pgid: 0, memoryBytes: 0, openFiles: 0, origin: '' }).status;
+  seen['badJson'] = proc.call('spawn', { program: 0, path: '/bin/hello.wasm', args: '{not json', env: '[]', preopens: '[]', inherit: '', pgid: 0, memoryBytes: 0, openFiles: 0, origin: '', nonce: 0 }).status;
   const t = spawn('/bin/trap.wasm', ['trap']);
   if ('pid' in t) seen['waitTrap'] = wait(t.pid);
   const j = spawn('/bin/junk.wasm', ['junk']);

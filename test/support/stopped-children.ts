@@ -13,7 +13,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   const proc = new ProtocolClient(procProtocol, rt.caller, rt.handles[2]!);
   const pids: number[] = [];
   for (let i = 0; i < data.count; i++) {
-    const r = proc.call('spawn', { program: 0, path: '/bin/raise.wasm', args: JSON.stringify(['raise', 'stop']), env: '[]', preopens: '[]', inherit: '', pgid: 0, memoryBytes: 0, openFiles: 0, origin: '' });
+    const r = proc.call('spawn', { program: 0, path: '/bin/raise.wasm', args: JSON.stringify(['raise', 'stop']), env: '[]', preopens: '[]', inherit: '', pgid: 0, memoryBytes: 0, openFiles: 0, origin: '', nonce: 0 });
     if (r.status !== 0) return 1;
     pids.push(r.reply!.pid);
   }

@@ -17,7 +17,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   const seen: Record<string, unknown> = {};
   const preopens = JSON.stringify([{ guestPath: '/bin', vfsPath: '/bin' }]);
   const spawn = (args: string[], opts: { pgid?: number; memoryBytes?: number } = {}): number => {
-    const r = proc.call('spawn', { program: 0, path: `/bin/${args[0]}.wasm`, args: JSON.stringify(args), env: '[]', preopens, inherit: '', pgid: opts.pgid ?? 0, memoryBytes: opts.memoryBytes ?? 0, openFiles: 0, origin: '' });
+    const r = proc.call('spawn', { program: 0, path: `/bin/${args[0]}.wasm`, args: JSON.stringify(args), env: '[]', preopens, inherit: '', pgid: opts.pgid ?? 0, memoryBytes: opts.memoryBytes ?? 0, openFiles: 0, origin: '', nonce: 0 });
     return r.status === 0 ? r.reply!.pid : -r.status;
   };
   const wait = (pid: number, untraced = 0) => {

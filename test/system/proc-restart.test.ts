@@ -4,7 +4,9 @@
  * answer from the new one; and the badges a restarted proc gives new processes are never those
  * its predecessor gave processes that still run. The VFS keys a session by its
  * badge, so a repeated badge would put two unrelated processes in one session (its fids, its
- * shared-file tokens, and an end that comes only when both have gone). Under the manifest the
+ * shared-file tokens, and an end that comes only when both have gone). And a spawn asked again
+ * with its nonce — as a local kernel asks one that proc's restart cut — answers the child the
+ * first call started instead of starting a second. Under the manifest the
  * tests run with (KEEL_MANIFEST); where proc runs in the kernel thread it cannot be killed, and
  * the test is skipped.
  */
@@ -91,4 +93,37 @@ test('a shell pipeline carries on across a restart of proc: the waits it had und
       assert.deepEqual({ code: r.exitCode, out: r.stdout, err: r.stderr }, { code: 0, out: '40951\ndone\n', err: '' }, `round ${round}`);
     }
   }, { manifest: restartableManifest(), shell: true });
+});
+
+test('a spawn asked again with its nonce after proc restarted answers the child it started, and starts no other', async (t) => {
+  const bin = mkdtempSync(join(tmpdir(), 'keel-bin-'));
+  copyFileSync(join(build, 'raise.wasm'), join(bin, 'raise.wasm'));
+  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), systemFromManifest(restartableManifest(), { hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
+  try {
+    const worker = system.services().find((s) => s.services.includes('proc'));
+    if (!worker) {
+      t.skip('proc is in the kernel thread under this manifest: it cannot be killed');
+      return;
+    }
+    const out = new SharedArrayBuffer(4096);
+    const sync = new SharedArrayBuffer(4);
+    const { handle } = system.spawnScript(new URL('../support/spawn-nonce.js', import.meta.url).href, [], { out, sync });
+    const flag = new Int32Array(sync);
+    await waitFor(() => Atomics.load(flag, 0) === 1, 20_000, 'the first spawn');
+    // The first answer is as good as lost: the proc that gave it is killed, and its successor
+    // knows the child only from the kernel (adopt), with the nonce it was started under.
+    assert.notEqual(system.killService(worker.name), null);
+    await waitFor(() => system.services().some((s) => s.name === worker.name && s.state === 'running' && s.restarts > worker.restarts), 20_000, 'proc restarted');
+    Atomics.store(flag, 0, 2);
+    Atomics.notify(flag, 0);
+    assert.deepEqual(await within(system.wait(handle), 20_000, 'the driver'), { kind: 'exited', code: 0 });
+    const seen = JSON.parse(new TextDecoder().decode(new Uint8Array(out, 4, new DataView(out).getUint32(0, true)).slice())) as { first: number; again: number; other: number };
+    assert.ok(seen.first > 0, `the first spawn started a child (${seen.first})`);
+    assert.equal(seen.again, seen.first, 'the same nonce answers the same child');
+    assert.ok(seen.other > 0 && seen.other !== seen.first, 'a spawn without a nonce starts another');
+    for (const pid of [seen.first, seen.other]) assert.ok(system.kernel.process(pid)?.alive, `child ${pid} runs (stopped)`);
+  } finally {
+    await system.shutdown();
+    rmSync(bin, { recursive: true, force: true });
+  }
 });

@@ -21,8 +21,8 @@ export const kernelProtocol = defineProtocol('kernel', {
   memoryCreate: { label: 30, request: { size: 'f64' }, reply: { handle: 'u32' } },
   memoryMap: { label: 31, request: { handle: 'u32' }, reply: { id: 'u32', size: 'f64' }, doc: 'The buffer arrives on the thread\'s control port.' },
   spawn: {
-    label: 40, request: { name: 'str', boot: 'str', handles: 'u32s', lineage: 'u32', memoryBytes: 'f64', openFiles: 'u32', group: 'f64' }, reply: { handle: 'u32', pid: 'u32' },
-    doc: 'boot is JSON for the child\'s thread. lineage: 0, or (a service only) the live process the child is started for — it joins that process\'s session and gets at most its limits. memoryBytes, openFiles: limits the child asks for (0: none); it gets at most its lineage\'s. group: the process group the caller puts it in (0: none), told again by adopt.',
+    label: 40, request: { name: 'str', boot: 'str', handles: 'u32s', lineage: 'u32', memoryBytes: 'f64', openFiles: 'u32', group: 'f64', tag: 'f64' }, reply: { handle: 'u32', pid: 'u32' },
+    doc: 'boot is JSON for the child\'s thread. lineage: 0, or (a service only) the live process the child is started for — it joins that process\'s session and gets at most its limits. memoryBytes, openFiles: limits the child asks for (0: none); it gets at most its lineage\'s. group: the process group the caller puts it in (0: none), told again by adopt. tag: the caller\'s own number for the child (0: none), told again by adopt.',
   },
   kill: { label: 41, request: { handle: 'u32', signal: 'u32' }, reply: {} },
   wait: { label: 42, request: { handle: 'u32' }, reply: { kind: 'u32', code: 'i32', message: 'str' }, doc: 'Blocks until the process exits.' },
@@ -48,6 +48,8 @@ export interface AdoptedProcess {
   readonly lineage: number;
   readonly name: string;
   readonly group: number;
+  /** The starter's own number for it (SpawnRequest.tag: proc's spawn nonce). */
+  readonly tag: number;
   readonly status: ExitStatus | null;
   readonly stopSignal: number;
 }

@@ -84,6 +84,8 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
     return self;
   };
 
+  /** Spawns made so far (each one's nonce). */
+  let spawns = 0;
   const spawn = (dirfd: number, pathPtr: number, pathLen: number, argv: number, argc: number, envp: number, envc: number,
     fdmap: number, nfd: number, pgid: number, pidOut: number): number => {
       if (!proc) return Errno.NOSYS;
@@ -159,6 +161,8 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
       const r = proc.call('spawn', {
         program: program.token, path, args: JSON.stringify(args), env: JSON.stringify(env), preopens: '[]',
         inherit: JSON.stringify(inherit), pgid, memoryBytes: 0, openFiles: 0, origin: origin ? JSON.stringify(origin) : '',
+        // This spawn's own number: asked again after a restart of proc cut it, it starts nothing twice.
+        nonce: ++spawns,
       });
       // INVALID_ARGS before the call: the lists do not fit in one message to the proc service.
       if (r.transport === Status.INVALID_ARGS) return cancel(Errno.TOOBIG);

@@ -61,6 +61,8 @@ interface Entry {
   readonly serial: number;
   /** The serials of every process above it, nearest last: who may signal it. */
   readonly ancestors: readonly number[];
+  /** Its parent's number for the spawn that started it (0: none): a spawn asked again finds it. */
+  readonly nonce: number;
 }
 
 interface Waiter {
@@ -182,7 +184,7 @@ export class Proc {
         // The kernel names the lineage only while it is the process the child was started for.
         const parent = a.lineage !== 0 && a.lineage !== a.pid ? a.lineage : INIT_PID;
         const e: Entry = { pid: a.pid, parent, name: a.name, pgid: a.group === -1 || a.group === 0 ? a.pid : a.group, handle: a.handle, status: a.status,
-          stoppedBy: a.status ? 0 : a.stopSignal, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) };
+          stoppedBy: a.status ? 0 : a.stopSignal, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent), nonce: a.tag ?? 0 };
         this.table.set(a.pid, e);
         if (e.status && e.parent === INIT_PID) this.forget(e);
       }
@@ -268,7 +270,9 @@ export class Proc {
   }
 
   spawn(parent: number, program: number, path: string, argsJson: string, envJson: string, preopensJson: string, inheritJson: string, pgid = 0,
-    asked: { memoryBytes?: number; openFiles?: number } = {}, programOriginJson = ''): { pid: number } | number {
+    asked: { memoryBytes?: number; openFiles?: number } = {}, programOriginJson = '', nonce = 0): { pid: number } | number {
+    // Asked again (the first answer was lost with the proc that gave it): the child it started.
+    if (nonce !== 0) for (const e of this.table.values()) if (e.parent === parent && e.nonce === nonce) return { pid: e.pid };
     if (pgid > 0 && pgid !== this.pgidOf(parent) && ![...this.table.values()].some((e) => e.parent === parent && e.pgid === pgid)) return Errno.PERM;
     if (argsJson.length > MAX_JSON || envJson.length > MAX_JSON || preopensJson.length > MAX_JSON || inheritJson.length > MAX_JSON || programOriginJson.length > MAX_JSON) return Errno.TOOBIG;
     let args: unknown, env: unknown, preopens: unknown, inherit: unknown, programOrigin: unknown;
@@ -341,13 +345,13 @@ export class Proc {
     // The group goes to the kernel too, so that a restarted proc learns it again (adopt): -1 is
     // "led by the child", whose pid is not known yet.
     const group = pgid === -1 ? -1 : pgid > 0 ? pgid : this.pgidOf(parent);
-    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[], lineage: parent, memoryBytes, openFiles, group });
+    const r = this.kernel.call('spawn', { name: path, boot: JSON.stringify(boot), handles: minted as number[], lineage: parent, memoryBytes, openFiles, group, tag: nonce });
     if (r.transport !== 0 || r.status !== Status.OK) {
       release();
       return r.status === Status.NO_RESOURCES ? Errno.AGAIN : r.status === Status.ACCESS_DENIED ? Errno.ACCES : r.status === Status.BAD_STATE ? Errno.SRCH : Errno.IO;
     }
     const { pid, handle } = r.reply!;
-    this.table.set(pid, { pid, parent, name: path, pgid: group === -1 ? pid : group, handle, status: null, stoppedBy: 0, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent) });
+    this.table.set(pid, { pid, parent, name: path, pgid: group === -1 ? pid : group, handle, status: null, stoppedBy: 0, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent), nonce });
     return { pid };
   }
 
@@ -491,7 +495,7 @@ export class Proc {
 export function procService(proc: Proc): Service {
   return serveProtocol(procProtocol, 'proc', {
     spawn: (r, c) => proc.spawn(c.origin, r.program, r.path, r.args, r.env, r.preopens, r.inherit, r.pgid,
-      { ...(r.memoryBytes > 0 ? { memoryBytes: r.memoryBytes } : {}), ...(r.openFiles > 0 ? { openFiles: r.openFiles } : {}) }, r.origin),
+      { ...(r.memoryBytes > 0 ? { memoryBytes: r.memoryBytes } : {}), ...(r.openFiles > 0 ? { openFiles: r.openFiles } : {}) }, r.origin, r.nonce),
     wait: (r, c, server) => proc.wait(c.origin, r.pid, r.untraced !== 0, () => server.defer(c)),
     kill: (r, c) => proc.kill(c.origin, r.pid, r.signal) || {},
     self: (_r, c) => ({ pid: c.origin, parent: proc.parentOf(c.origin) }),
