@@ -11,7 +11,7 @@
  * the test is skipped.
  */
 
-import test from 'node:test';
+import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,11 @@ function badgesOf(system: System, pid: number): number[] {
   return (system.kernel.process(pid)?.handles.all() ?? []).map((cap) => cap.badge).filter((b) => b !== 0);
 }
 
-test('a restarted proc never gives a new process the badges of one its predecessor started', async (t) => {
+/**
+ * Boot a restartable system with raise.wasm in /bin and run `body` with proc's worker and a way to
+ * kill it and wait for the next proc; skipped where proc runs in the kernel thread.
+ */
+async function withProcWorker(t: TestContext, body: (system: System, restartProc: () => Promise<void>) => Promise<void>): Promise<void> {
   const bin = mkdtempSync(join(tmpdir(), 'keel-bin-'));
   copyFileSync(join(build, 'raise.wasm'), join(bin, 'raise.wasm'));
   const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), systemFromManifest(restartableManifest(), { hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
@@ -52,11 +56,22 @@ test('a restarted proc never gives a new process the badges of one its predecess
       t.skip('proc is in the kernel thread under this manifest: it cannot be killed');
       return;
     }
+    await body(system, async () => {
+      assert.notEqual(system.killService(worker.name), null);
+      await waitFor(() => system.services().some((s) => s.name === worker.name && s.state === 'running' && s.restarts > worker.restarts), 20_000, 'proc restarted');
+    });
+  } finally {
+    await system.shutdown();
+    rmSync(bin, { recursive: true, force: true });
+  }
+}
+
+test('a restarted proc never gives a new process the badges of one its predecessor started', async (t) => {
+  await withProcWorker(t, async (system, restartProc) => {
     const old = await startStopped(system, 3);
     const oldBadges = new Set(old.flatMap((pid) => badgesOf(system, pid)));
     assert.ok(oldBadges.size >= 3, 'each process proc started holds sessions of its own');
-    assert.notEqual(system.killService(worker.name), null);
-    await waitFor(() => system.services().some((s) => s.name === worker.name && s.state === 'running' && s.restarts > worker.restarts), 20_000, 'proc restarted');
+    await restartProc();
     for (const pid of old) assert.ok(system.kernel.process(pid)?.alive, `process ${pid} still runs`);
     const fresh = await startStopped(system, 3);
     for (const pid of fresh) {
@@ -64,10 +79,7 @@ test('a restarted proc never gives a new process the badges of one its predecess
       assert.ok(badges.length > 0);
       assert.deepEqual(badges.filter((b) => oldBadges.has(b)), [], `process ${pid} shares no session badge with a process the old proc started`);
     }
-  } finally {
-    await system.shutdown();
-    rmSync(bin, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a shell pipeline carries on across a restart of proc: the waits it had under way are answered by the new proc', async (t) => {
@@ -96,15 +108,7 @@ test('a shell pipeline carries on across a restart of proc: the waits it had und
 });
 
 test('a spawn asked again with its nonce after proc restarted answers the child it started, and starts no other', async (t) => {
-  const bin = mkdtempSync(join(tmpdir(), 'keel-bin-'));
-  copyFileSync(join(build, 'raise.wasm'), join(bin, 'raise.wasm'));
-  const system = await System.boot(new NodeHost(), nodeThreadPlatform(null, true), systemFromManifest(restartableManifest(), { hostDirs: [{ hostPath: bin, vfsPath: '/bin', readOnly: true }] }));
-  try {
-    const worker = system.services().find((s) => s.services.includes('proc'));
-    if (!worker) {
-      t.skip('proc is in the kernel thread under this manifest: it cannot be killed');
-      return;
-    }
+  await withProcWorker(t, async (system, restartProc) => {
     const out = new SharedArrayBuffer(4096);
     const sync = new SharedArrayBuffer(4);
     const { handle } = system.spawnScript(new URL('../support/spawn-nonce.js', import.meta.url).href, [], { out, sync });
@@ -112,8 +116,7 @@ test('a spawn asked again with its nonce after proc restarted answers the child 
     await waitFor(() => Atomics.load(flag, 0) === 1, 20_000, 'the first spawn');
     // The first answer is as good as lost: the proc that gave it is killed, and its successor
     // knows the child only from the kernel (adopt), with the nonce it was started under.
-    assert.notEqual(system.killService(worker.name), null);
-    await waitFor(() => system.services().some((s) => s.name === worker.name && s.state === 'running' && s.restarts > worker.restarts), 20_000, 'proc restarted');
+    await restartProc();
     Atomics.store(flag, 0, 2);
     Atomics.notify(flag, 0);
     assert.deepEqual(await within(system.wait(handle), 20_000, 'the driver'), { kind: 'exited', code: 0 });
@@ -122,8 +125,5 @@ test('a spawn asked again with its nonce after proc restarted answers the child 
     assert.equal(seen.again, seen.first, 'the same nonce answers the same child');
     assert.ok(seen.other > 0 && seen.other !== seen.first, 'a spawn without a nonce starts another');
     for (const pid of [seen.first, seen.other]) assert.ok(system.kernel.process(pid)?.alive, `child ${pid} runs (stopped)`);
-  } finally {
-    await system.shutdown();
-    rmSync(bin, { recursive: true, force: true });
-  }
+  });
 });
