@@ -74,6 +74,8 @@ export interface WasmBoot {
   readonly programToken?: number;
   /** The program file, already open in the process's VFS session (proc redeemed the parent's token). */
   readonly programFid?: number;
+  /** The VFS incarnation in which proc took the process's shared files in (its `fid`s and `programFid`), if known. */
+  readonly vfsIncarnation?: number;
   /** Where the parent opened the program file: opened there again if a restart of the VFS cut the load from `programFid`. */
   readonly programOrigin?: FileOriginSpec;
   /** Replacements for the console on fds 0–2 (pipe or file ends to redeem), used without `inherit`. */

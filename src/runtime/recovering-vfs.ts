@@ -46,8 +46,9 @@ export class RecoveringVfsClient extends ProtocolClient<VfsP> {
   override call<K extends keyof OpsOf<VfsP> & string>(op: K, req: Req<VfsP, K>): CallResult<Rep<VfsP, K>> {
     let request = req as Readonly<Record<string, unknown>>;
     if (FID_FIELDS.some((f) => typeof request[f] === 'number' && (request[f] as number) < 0)) return op === 'close' ? ok() : EIO;
-    let r = super.call(op, req);
     const recovery = this.recovery();
+    const before = recovery.currentIncarnation();
+    let r = super.call(op, req);
     for (let attempt = 0; recovery.lost(r.transport, r.status); attempt++) {
       const cut = r.transport === Status.PEER_CLOSED;
       if (attempt > 0) {
@@ -72,7 +73,7 @@ export class RecoveringVfsClient extends ProtocolClient<VfsP> {
     }
     if (r.transport !== Status.OK) return r;
     if (r.status === 0) this.succeeded(op, request);
-    recovery.noteIncarnation();
+    recovery.noteIncarnation(before);
     return r;
   }
 

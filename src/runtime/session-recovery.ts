@@ -72,15 +72,31 @@ export class SessionRecovery {
 
   constructor(private readonly caller: Caller, private readonly vfsHandle: number, private readonly raw: RawVfs, private readonly now: () => number) {}
 
-  /** The fd table whose entries recovery re-opens (set once the process has one). */
-  adopt(fds: FdTable): void {
+  /**
+   * The fd table whose entries recovery re-opens (set once the process has one). `madeIn`: the VFS
+   * incarnation the fids it was given were made in (proc's, when it took them in for the process),
+   * if known.
+   */
+  adopt(fds: FdTable, madeIn = -1): void {
     this.fds = fds;
-    this.noteIncarnation();
+    // With fids of two incarnations (proc's from before a restart, the process's own from after),
+    // the older is the session's: an EBADF after a restart then always counts as a lost session.
+    if (madeIn >= 0 && (this.incarnation < 0 || madeIn < this.incarnation)) this.incarnation = madeIn;
+    else this.noteIncarnation();
   }
 
-  /** Remember which VFS incarnation the session lives in (after a call it answered). */
-  noteIncarnation(): void {
-    if (this.incarnation < 0) this.incarnation = this.caller.incarnation(this.vfsHandle);
+  /** The VFS's incarnation now (-1 while nobody serves it): read before a call, for noteIncarnation. */
+  currentIncarnation(): number {
+    return this.caller.incarnation(this.vfsHandle);
+  }
+
+  /**
+   * Remember which VFS incarnation the session lives in, once: `seen`, read before a call that the
+   * VFS then answered (a restart between the answer and a read after it would name the next
+   * incarnation, whose EBADF for the session's fids would then not count as a lost session), else now.
+   */
+  noteIncarnation(seen = -1): void {
+    if (this.incarnation < 0) this.incarnation = seen >= 0 ? seen : this.currentIncarnation();
   }
 
   /** Does this failure mean the session (or one file's place in it) was lost? */

@@ -38,7 +38,7 @@ export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | 
   const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0, boot.closeAtOnce !== true, boot.noDirectFiles !== true);
   const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: rt.start.limits?.openFiles });
   if (typeof fds === 'string') return fds;
-  lk.recovery.adopt(fds);
+  lk.recovery.adopt(fds, boot.vfsIncarnation);
 
   const mem = new GuestMemory();
   const ledger = new MemoryLedger(rt.arena);

@@ -147,7 +147,7 @@ test('custody: an exit listener\'s process handles wait for its next instance, w
   const proc = service(kernel);
   kernel.exitListeners.add(proc);
   const client = rootPid(kernel, 'client');
-  const running = must(kernel.spawn(proc, { name: 'running', handles: [], boot: null, lineage: client, group: -1 }));
+  const running = must(kernel.spawn(proc, { name: 'running', handles: [], boot: null, lineage: client, group: -1, tag: 42 }));
   const ending = must(kernel.spawn(proc, { name: 'ending', handles: [], boot: null, lineage: client, group: running.pid }));
   const gone = rootPid(kernel, 'gone');
   const orphan = must(kernel.spawn(proc, { name: 'orphan', handles: [], boot: null, lineage: gone }));
@@ -165,9 +165,9 @@ test('custody: an exit listener\'s process handles wait for its next instance, w
   kernel.exitListeners.add(next);
   const adopted = must(kernel.adopt(next));
   assert.deepEqual(adopted.map((a) => ({ ...a, handle: 0 })).sort((a, b) => a.pid - b.pid), [
-    { pid: running.pid, handle: 0, lineage: client, name: 'running', group: -1, status: null, stopSignal: 19 },
-    { pid: ending.pid, handle: 0, lineage: client, name: 'ending', group: running.pid, status: { kind: 'exited', code: 4 }, stopSignal: 0 },
-    { pid: orphan.pid, handle: 0, lineage: 0, name: 'orphan', group: 0, status: null, stopSignal: 0 },
+    { pid: running.pid, handle: 0, lineage: client, name: 'running', group: -1, tag: 42, status: null, stopSignal: 19 },
+    { pid: ending.pid, handle: 0, lineage: client, name: 'ending', group: running.pid, tag: 0, status: { kind: 'exited', code: 4 }, stopSignal: 0 },
+    { pid: orphan.pid, handle: 0, lineage: 0, name: 'orphan', group: 0, tag: 0, status: null, stopSignal: 0 },
   ].sort((a, b) => a.pid - b.pid));
   // The handles work: the new instance signals and closes them like its own.
   const h = adopted.find((a) => a.pid === running.pid)!.handle;

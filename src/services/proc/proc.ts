@@ -316,6 +316,8 @@ export class Proc {
     // Take the files the parent shares into the child's session now (its VFS handle is minted):
     // a share token dies with the sharer's session, and the parent may end before the child runs.
     const childVfs = new ProtocolClient(vfsProtocol, this.caller, minted[0]!);
+    // The incarnation the fids taken in now belong to (read before: a restart after it makes them stale).
+    const vfsIncarnation = this.caller.incarnation(minted[0]!);
     const take = (token: number): number | null => {
       const t = childVfs.call('redeem', { token });
       return t.transport === 0 && t.status === 0 ? t.reply!.fid : null;
@@ -338,7 +340,7 @@ export class Proc {
       minted.push(h);
     }
     const boot: WasmBoot = {
-      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programFid }), ...(programOrigin !== undefined ? { programOrigin: programOrigin as FileOriginSpec } : {}), args, env, preopens,
+      kind: 'wasm', program: path, ...(program === 0 ? { path } : { programFid }), ...(programOrigin !== undefined ? { programOrigin: programOrigin as FileOriginSpec } : {}), ...(vfsIncarnation >= 0 ? { vfsIncarnation } : {}), args, env, preopens,
       vfs: 0, console: 1, ...(this.masters.proc !== undefined ? { proc: 2 } : {}), ...(inheritJson ? { inherit: fds } : {}),
       ...(granted !== null ? { grants: { program: granted, services: grants } } : {}),
     };
