@@ -103,10 +103,10 @@ export class SessionRecovery {
   lost(transport: number, errno: number): boolean {
     // BAD_HANDLE while this process's own VFS handle resolves: the call was forwarded under the
     // VFS's handle and the VFS died before the file system took it (refused unrun: safe to retry).
-    if (transport === Status.BAD_HANDLE) return this.caller.incarnation(this.vfsHandle) >= 0 || this.caller.servesWord(this.vfsHandle) >= 0;
+    if (transport === Status.BAD_HANDLE) return this.currentIncarnation() >= 0 || this.caller.servesWord(this.vfsHandle) >= 0;
     if (transport !== Status.OK) return transport === Status.PEER_CLOSED || transport === Status.BAD_STATE;
     if (errno === Errno.STALE) return true;
-    return errno === Errno.BADF && this.incarnation >= 0 && this.caller.incarnation(this.vfsHandle) !== this.incarnation;
+    return errno === Errno.BADF && this.incarnation >= 0 && this.currentIncarnation() !== this.incarnation;
   }
 
   /**
@@ -136,8 +136,9 @@ export class SessionRecovery {
   recover(): Map<number, number> | null {
     const deadline = this.now() + RECOVERY_MS;
     if (!this.awaitVfs(deadline)) return null;
-    const vfsRestarted = this.incarnation >= 0 && this.caller.incarnation(this.vfsHandle) !== this.incarnation;
-    this.incarnation = this.caller.incarnation(this.vfsHandle);
+    const now = this.currentIncarnation();
+    const vfsRestarted = this.incarnation >= 0 && now !== this.incarnation;
+    this.incarnation = now;
     this.stats.recoveries++;
     const moved = new Map<number, number>();
     const roots = new Map<string, number>();

@@ -69,7 +69,6 @@ export class HostPipeEnd {
     }
   }
 
-
   /** The ring while the grant holds (asked for at the first use); after a restart of the VFS the grant is asked for again. */
   private async usable(): Promise<PipeRing | null> {
     if (!this.asked) await this.grant();

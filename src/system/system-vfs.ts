@@ -32,6 +32,11 @@ const STALE_ROOT_ROUNDS = 8;
 
 type Op = keyof OpsOf<VfsProtocol> & string;
 
+/** What a call answers when the system shuts down, or the VFS's end cut it: no reply. */
+function cutOff<R>(): CallResult<R> {
+  return { transport: Status.PEER_CLOSED, status: -1, reply: null };
+}
+
 /** The fid of a read or write on a pipe end of an arena ring (ipc/pipe-fid.ts), else null. */
 function pipeIoFid(op: Op, req: object): number | null {
   const fid = (req as { readonly fid?: unknown }).fid;
@@ -149,7 +154,7 @@ export class SystemVfs {
   }
 
   private async callOnce<K extends Op>(op: K, req: Req<VfsProtocol, K>): Promise<CallResult<Rep<VfsProtocol, K>>> {
-    const gone: CallResult<Rep<VfsProtocol, K>> = { transport: Status.PEER_CLOSED, status: -1, reply: null };
+    const gone = cutOff<Rep<VfsProtocol, K>>();
     if (this.closed) return gone;
     const c = await this.unlessAborted(Promise.resolve(this.acquire()), null);
     if (c === null || this.closed) return gone;
@@ -194,7 +199,7 @@ export class SystemVfs {
       }
       if (this.platform.now() / 1e6 > deadline || !(await this.vfsBack(c.caller))) break;
       mark = markPipe(this.kernel.arena, fid);
-      r = await this.unlessAborted(c.callAsync(op, req), { transport: Status.PEER_CLOSED, status: -1, reply: null });
+      r = await this.unlessAborted(c.callAsync(op, req), cutOff<Rep<VfsProtocol, K>>());
     }
     return r;
   }

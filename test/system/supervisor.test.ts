@@ -11,7 +11,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Manifest } from '../../src/manifest/manifest-schema.js';
-import type { Keel } from '../../src/platform/node/index.js';
+import type { Keel, KeelProcess } from '../../src/platform/node/index.js';
 import { readManifest } from '../support/manifest.js';
 import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 import { Arena, QueueWord, SlotState, SlotWord } from '../../src/ipc/arena.js';
@@ -54,31 +54,36 @@ test('a killed VFS is restarted: programs run again, the host session reopens, t
   assert.equal(log.filter((l) => l.includes('restarted as pid')).length, 1, log.join('\n'));
 });
 
+/**
+ * cat with a pipe from the host on its stdin, once it has echoed a first line — so it is in its
+ * read loop (a kill lands there, not in its start) — and what it wrote so far.
+ */
+async function echoingCat(keel: Keel): Promise<{ cat: KeelProcess; out: () => string }> {
+  let out = '';
+  const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: { write: (c: Uint8Array) => { out += new TextDecoder().decode(c); } }, stderr: 'pipe' });
+  await cat.stdin!.write('first\n');
+  await waitFor(() => out === 'first\n', 10_000, 'cat echoing');
+  return { cat, out: () => out };
+}
+
 test('a program blocked reading a pipe when the VFS dies carries on: it reads what arrives after the restart', async () => {
   await withKeel(async (keel) => {
     // cat waits for its stdin, a pipe from the host; the VFS dies under it and is restarted.
-    // cat echoes a first line first, so the kill lands in its read loop, not in its start.
-    let out = '';
-    const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: { write: (c: Uint8Array) => { out += new TextDecoder().decode(c); } }, stderr: 'pipe' });
-    await cat.stdin!.write('first\n');
-    await waitFor(() => out === 'first\n', 10_000, 'cat echoing');
+    const { cat, out } = await echoingCat(keel);
     keel.killService('vfs');
     await restarted(keel, 'vfs', 1);
     await cat.stdin!.write('after the restart\n');
     await cat.stdin!.end();
     const r = await within(cat.result(), 20_000, 'cat after its VFS restarted');
-    assert.deepEqual({ code: r.exitCode, out, err: r.stderr }, { code: 0, out: 'first\nafter the restart\n', err: '' });
+    assert.deepEqual({ code: r.exitCode, out: out(), err: r.stderr }, { code: 0, out: 'first\nafter the restart\n', err: '' });
   }, { manifest: isolated() });
 });
 
 test('a program blocked on a service that dies for good gets an error, never a hang', async () => {
   await withKeel(async (keel) => {
-    // cat echoes a first line (so it is in its read loop), then waits for more; the VFS dies and
-    // is not restarted: the supervisor closes its channel, and cat's wait ends in an error.
-    let out = '';
-    const cat = await keel.spawn(prog('cat'), { stdin: 'pipe', stdout: { write: (c: Uint8Array) => { out += new TextDecoder().decode(c); } }, stderr: 'pipe' });
-    await cat.stdin!.write('first\n');
-    await waitFor(() => out === 'first\n', 10_000, 'cat echoing');
+    // cat waits for more; the VFS dies and is not restarted: the supervisor closes its channel,
+    // and cat's wait ends in an error.
+    const { cat } = await echoingCat(keel);
     keel.killService('vfs');
     await waitFor(() => keel.services().find((s) => s.name === 'vfs')!.state === 'down', 10_000, 'vfs down');
     const r = await within(cat.result(), 10_000, 'cat after its VFS died for good');

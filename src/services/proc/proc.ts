@@ -184,7 +184,7 @@ export class Proc {
         // The kernel names the lineage only while it is the process the child was started for.
         const parent = a.lineage !== 0 && a.lineage !== a.pid ? a.lineage : INIT_PID;
         const e: Entry = { pid: a.pid, parent, name: a.name, pgid: a.group === -1 || a.group === 0 ? a.pid : a.group, handle: a.handle, status: a.status,
-          stoppedBy: a.status ? 0 : a.stopSignal, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent), nonce: a.tag ?? 0 };
+          stoppedBy: a.status ? 0 : a.stopSignal, stopReported: false, serial: this.nextSerial++, ancestors: this.lineOf(parent), nonce: a.tag };
         this.table.set(a.pid, e);
         if (e.status && e.parent === INIT_PID) this.forget(e);
       }
