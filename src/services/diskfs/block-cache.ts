@@ -61,6 +61,23 @@ export class BlockCache {
     }
   }
 
+  /**
+   * Blocks `first` to `first + count - 1` copied into `into` (count × BLOCK_SIZE bytes), each as
+   * `read` would give it, with one host read for the run and none of them kept: a large read of
+   * a file (a program loaded whole, a file streamed in 64 KiB calls) costs one host call per call
+   * instead of one per block, and does not push the blocks other work keeps using (inodes,
+   * directories) out of the cache. Blocks held in memory (changed, clean, or committed and not
+   * yet written home) are newer than or equal to the device's copy and are laid over it.
+   */
+  readRunInto(first: number, count: number, into: Uint8Array): void {
+    this.dev.readRun(first, into.subarray(0, count * BLOCK_SIZE));
+    for (let i = 0; i < count; i++) {
+      const n = first + i;
+      const held = this.dirty.get(n) ?? this.clean.get(n) ?? this.journal.pending(n);
+      if (held) into.set(held, i * BLOCK_SIZE);
+    }
+  }
+
   /** Block `n`, to change in place: it is part of the next commit. */
   modify(n: number): Uint8Array {
     const d = this.dirty.get(n);

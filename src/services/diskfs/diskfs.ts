@@ -54,6 +54,8 @@ const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
 /** Blocks one operation step may dirty at most: a 16-block write chunk plus its pointer, bitmap and inode blocks. */
 const STEP_BLOCKS = 48;
 const WRITE_CHUNK_BLOCKS = 16;
+/** Most blocks one host read of a file's data takes (readData: 256 KiB). */
+const READ_RUN_BLOCKS = 64;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -260,10 +262,27 @@ export class Diskfs implements FileSystemOps {
       const i = Math.floor(pos / BLOCK_SIZE), off = pos % BLOCK_SIZE;
       const len = Math.min(BLOCK_SIZE - off, end - pos);
       const b = this.files.map(n, i, false);
+      const run = b > 0 && off === 0 ? this.wholeRun(n, i, b, end - pos) : 0;
+      if (run > 1) {
+        this.cache.readRunInto(b, run, out.subarray(pos - offset, pos - offset + run * BLOCK_SIZE));
+        pos += run * BLOCK_SIZE;
+        continue;
+      }
       if (b > 0) out.set(this.cache.read(b).subarray(off, off + len), pos - offset);
       pos += len;
     }
     return out;
+  }
+
+  /**
+   * How many whole blocks from file block `i` (on device block `b`) lie one after another on the
+   * device, within the `left` bytes still to read: a run readRunInto reads with one host call.
+   */
+  private wholeRun(n: Inode, i: number, b: number, left: number): number {
+    const most = Math.min(Math.floor(left / BLOCK_SIZE), READ_RUN_BLOCKS);
+    let k = 1;
+    while (k < most && this.files.map(n, i + k, false) === b + k) k++;
+    return k;
   }
 
   write(node: number, offset: number, data: Uint8Array, append: boolean): { written: number; end: number } | number {

@@ -1,0 +1,92 @@
+/**
+ * diskfs's reads of many blocks (readData: a run of whole blocks that lie one after another on
+ * the device is read with one host call, then what the cache and the journal hold is laid over
+ * it). Random writes to interleaved files (so their blocks alternate on the device), truncations,
+ * commits and remounts, with every read compared to a model of each file's bytes: a block that is
+ * changed and not committed, committed and not yet written home, clean in the cache, only on the
+ * device, or a hole must each read as the model says, at any offset and length.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { memoryDevice } from '../../src/services/diskfs/block-device.js';
+import { BLOCK_SIZE } from '../../src/services/diskfs/block-device.js';
+import { formatDevice } from '../../src/services/diskfs/mkfs.js';
+import { Diskfs } from '../../src/services/diskfs/diskfs.js';
+import { FileType } from '../../src/abi/protocols/fs.js';
+
+const FILES = 3;
+const MAX_SIZE = 40 * BLOCK_SIZE;
+
+type Op =
+  | { kind: 'write'; file: number; at: number; length: number; seed: number }
+  | { kind: 'truncate'; file: number; size: number }
+  | { kind: 'sync' }
+  | { kind: 'remount' }
+  | { kind: 'read'; file: number; at: number; length: number };
+
+const offset = fc.integer({ min: 0, max: MAX_SIZE });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('write' as const), file: fc.nat(FILES - 1), at: offset, length: fc.integer({ min: 1, max: 12 * BLOCK_SIZE }), seed: fc.nat(255) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), file: fc.nat(FILES - 1), size: offset }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'sync' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'remount' as const }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('read' as const), file: fc.nat(FILES - 1), at: offset, length: fc.integer({ min: 1, max: 20 * BLOCK_SIZE }) }) },
+);
+
+function bytesOf(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (seed + i * 31 + (i >> 12)) & 0xff);
+}
+
+function resized(model: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  out.set(model.subarray(0, Math.min(size, model.length)));
+  return out;
+}
+
+function unwrap<T>(r: T | number): T {
+  if (typeof r === 'number') assert.fail(`errno ${r}`);
+  return r;
+}
+
+test('reads of any offset and length give the bytes written, whether blocks are changed, committed, cached, on the device or holes', () => {
+  fc.assert(
+    fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+      const dev = memoryDevice(4096);
+      formatDevice(dev, 1n);
+      let t = 1_000_000_000n;
+      const clock = (): bigint => (t += 1000n);
+      let fs = Diskfs.mount(dev, clock);
+      const names = Array.from({ length: FILES }, (_, i) => `f${i}`);
+      for (const name of names) unwrap(fs.create(1, name, FileType.REGULAR_FILE, true, ''));
+      const model: Uint8Array[] = names.map(() => new Uint8Array(0));
+      const node = (file: number): number => unwrap(fs.lookup(1, names[file]!)).node;
+      for (const o of ops) {
+        if (o.kind === 'write') {
+          const data = bytesOf(o.length, o.seed);
+          const r = unwrap(fs.write(node(o.file), o.at, data, false));
+          assert.equal(r.written, data.length);
+          const m = resized(model[o.file]!, Math.max(model[o.file]!.length, o.at + data.length));
+          m.set(data, o.at);
+          model[o.file] = m;
+        } else if (o.kind === 'truncate') {
+          assert.equal(fs.truncate(node(o.file), o.size), 0);
+          model[o.file] = resized(model[o.file]!, o.size);
+        } else if (o.kind === 'sync') {
+          assert.equal(fs.sync(0), 0);
+        } else if (o.kind === 'remount') {
+          assert.equal(fs.sync(0), 0);
+          fs.unmount();
+          fs = Diskfs.mount(dev, clock);
+        } else {
+          const m = model[o.file]!;
+          const got = unwrap(fs.read(node(o.file), o.at, o.length));
+          assert.deepEqual(got, m.subarray(Math.min(o.at, m.length), Math.min(o.at + o.length, m.length)));
+        }
+      }
+      for (let f = 0; f < FILES; f++) assert.deepEqual(unwrap(fs.read(node(f), 0, MAX_SIZE * 2)), model[f]);
+    }),
+    { numRuns: 150 },
+  );
+});
