@@ -19,7 +19,26 @@ export interface PreopenSpec {
 }
 
 /** Where a file was opened: a directory's VFS path, the path under it, the lookup flags and the open flags (without create, exclusive or truncate). */
-export interface FileOriginSpec { readonly root: string; readonly path: string; readonly lookup: number; readonly oflags: number }
+export interface FileOriginSpec {
+  readonly root: string;
+  readonly path: string;
+  readonly lookup: number;
+  readonly oflags: number;
+  /**
+   * For a program: the arena change word of the file system it is on, where it has one (the
+   * parent's open said so): the child may then take a module compiled from the same file while
+   * that word has not moved (ipc/module-shelf.ts).
+   */
+  readonly word?: number;
+}
+
+/** A module compiled from a file, valid while arena word `word` holds `change` (ipc/module-shelf.ts). */
+export interface ShelvedModule {
+  readonly key: string;
+  readonly word: number;
+  readonly change: number;
+  readonly module: WebAssembly.Module;
+}
 
 /** An fd a new process starts with, passed on by its parent (keel spawn). */
 export interface InheritedFd {
@@ -141,4 +160,6 @@ export interface ThreadStart {
   readonly boot: BootSpec;
   /** The process's limits, as the kernel decided them (at most its lineage's). */
   readonly limits?: ProcessLimits;
+  /** Modules other threads compiled from files that have not changed since (a program's thread only). */
+  readonly modules?: readonly ShelvedModule[];
 }

@@ -8,6 +8,7 @@ import type { HostFs } from './host-fs.js';
 import type { HostStdio } from './host-stdio.js';
 import type { HostNet } from './host-net.js';
 import type { HostHttp } from './host-http.js';
+import type { ShelvedModule } from '../abi/boot-spec.js';
 
 export interface ThreadPlatform {
   /** Take the buffer of Memory `id` delivered by `memory_map` (null if it has not arrived). */
@@ -33,6 +34,11 @@ export interface ThreadPlatform {
    * to keep what it compiled for the next start (Node: the bundles' code caches). Optional.
    */
   warmedUp?(): void;
+  /**
+   * Offer a module this thread compiled from an unchanged file to the host, which passes it to the
+   * program threads it starts (ipc/module-shelf.ts). Optional: without it a thread keeps its own.
+   */
+  shareModule?(m: ShelvedModule): void;
   /** Import a script program's module. */
   importModule(url: string): Promise<Record<string, unknown>>;
 }

@@ -9,7 +9,10 @@
  *   - `#!keel NAME`: one of Keel's own TypeScript programs (the shell, the utilities); the thread
  *     checks NAME against src/programs/registry.ts before running anything, so a file can only
  *     ask for a program Keel ships, never load code from elsewhere.
- * Failures are messages for the exit status.
+ * A module compiled from a file on a file system with a change word (tmpfs, diskfs) is kept on
+ * the thread's shelf (ipc/module-shelf.ts) and sent to the host, which hands it to every program
+ * thread it starts: loading the same unchanged file again, in any thread, reads and compiles
+ * nothing. Failures are messages for the exit status.
  */
 
 import { errnoName } from '../abi/errno.js';
@@ -21,6 +24,10 @@ import { limitMemory } from './wasm-memory-limit.js';
 import { decodeText } from '../abi/text-codec.js';
 import { checkLinkage } from './link-check.js';
 import { ModuleCache } from './module-cache.js';
+import type { ShelvedModule } from '../abi/boot-spec.js';
+import type { Arena } from '../ipc/arena.js';
+import { tokenHeld } from '../ipc/address-token.js';
+import { ModuleShelf, shelfKey } from '../ipc/module-shelf.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
@@ -32,7 +39,22 @@ const MAX_SCRIPT_HEADER = 256;
  */
 const compiledModules = new ModuleCache<LoadedProgram>(128 * 1024 * 1024);
 
-function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedProgram | string {
+/** Modules compiled from unchanged files, this thread's and those the host passed on (useShelf). */
+let shelf: ModuleShelf | null = null;
+/** Where a module this thread compiled and shelved goes (the host), if anywhere. */
+let shareModule: ((m: ShelvedModule) => void) | null = null;
+
+/**
+ * The modules the host passed with the process (ThreadStart.modules), for the shelf of this thread
+ * in the system of `arena`, and where to send those this thread compiles.
+ */
+export function useShelf(arena: Arena, offered: readonly ShelvedModule[], share: ((m: ShelvedModule) => void) | null): void {
+  if (shelf === null || !shelf.of(arena)) shelf = new ModuleShelf(arena);
+  for (const m of offered) shelf.put(m);
+  shareModule = share;
+}
+
+function compile(name: string, bytes: Uint8Array, memoryBytes: number | undefined, keepBytes = true): LoadedProgram | string {
   if (startsWithProgramMagic(bytes)) {
     const header = decodeText(new TextDecoder(), bytes.subarray(PROGRAM_MAGIC.length, MAX_SCRIPT_HEADER)).split('\n')[0]!.trim();
     return { kind: 'script', name: header };
@@ -54,68 +76,91 @@ function compile(name: string, bytes: Uint8Array, memoryBytes?: number): LoadedP
   const refused = checkLinkage(bytes);
   if (refused !== null) return refused;
   const loaded: LoadedProgram = { kind: 'wasm', module };
-  compiledModules.put(bytes, loaded);
+  if (keepBytes) compiledModules.put(bytes, loaded);
   return loaded;
 }
 
-/** All of open file `fid` (then closed), or why not. */
-function readWhole(lk: LocalKernel, name: string, fid: number): Uint8Array | string {
+/** A program's open file: its fid, and its file system's change word (-1: none). */
+interface OpenProgram { readonly fid: number; readonly word: number }
+
+/** Why a file could not be read (a restart of the VFS may have cut it): worth opening again where the parent did. */
+class Unread {
+  constructor(readonly message: string) {}
+}
+
+/**
+ * The program open as `file` (then closed), compiled: taken from the shelf if a module was
+ * compiled from this very file and it has not changed since, else read whole and compiled (and
+ * shelved if nothing on its file system changed while it was read). Or why not.
+ */
+function loadOpen(lk: LocalKernel, name: string, file: OpenProgram, memoryBytes: number | undefined): LoadedProgram | string | Unread {
+  const { fid, word } = file;
   try {
     const st = lk.vfs.call('stat', { fid });
-    if (st.transport !== 0 || st.status !== 0) return `cannot load ${name}: ${errnoName(st.status)}`;
-    if (st.reply!.type !== 4) return `cannot load ${name}: not a regular file`;
-    const bytes = new Uint8Array(st.reply!.size);
+    if (st.transport !== 0 || st.status !== 0) return new Unread(`cannot load ${name}: ${errnoName(st.status)}`);
+    const { type, size, dev, ino } = st.reply!;
+    if (type !== 4) return new Unread(`cannot load ${name}: not a regular file`);
+    const arena = lk.caller.arena;
+    if (word >= 0 && (shelf === null || !shelf.of(arena))) shelf = new ModuleShelf(arena);
+    const key = word >= 0 ? shelfKey(dev, ino, word, memoryBytes) : null;
+    const kept = key === null ? undefined : shelf!.find(key);
+    if (kept !== undefined) return { kind: 'wasm', module: kept };
+    const change = key === null ? 0 : Atomics.load(arena.i32, word);
+    const bytes = new Uint8Array(size);
     const [err, n] = lk.fileRead(fid, 0, [bytes]);
-    if (err !== 0 || n !== bytes.length) return `cannot load ${name}: ${err ? errnoName(err) : 'short read'}`;
-    return bytes;
+    if (err !== 0 || n !== bytes.length) return new Unread(`cannot load ${name}: ${err ? errnoName(err) : 'short read'}`);
+    // A shelved module needs no copy of its bytes kept to be found again.
+    const program = compile(name, bytes, memoryBytes, key === null);
+    if (key !== null && typeof program !== 'string' && program.kind === 'wasm' && tokenHeld(arena, { word, generation: change })) {
+      const entry: ShelvedModule = { key, word, change, module: program.module };
+      if (shelf!.put(entry)) shareModule?.(entry);
+    }
+    return program;
   } finally {
     lk.forgetFile(fid);
     lk.vfs.call('close', { fid });
   }
 }
 
-/** Read all of open file `fid` (then close it) and compile it. */
-function loadFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number): LoadedProgram | string {
-  const bytes = readWhole(lk, name, fid);
-  return typeof bytes === 'string' ? bytes : compile(name, bytes, memoryBytes);
-}
-
-/** Open `origin` in the process's session: its fid, or why not (a message naming `name`). */
-function openOrigin(lk: LocalKernel, name: string, origin: FileOriginSpec): number | string {
+/** Open `origin` in the process's session, or why not (a message naming `name`). */
+function openOrigin(lk: LocalKernel, name: string, origin: FileOriginSpec): OpenProgram | Unread {
   const root = lk.vfs.call('openRoot', { path: origin.root });
-  if (root.transport !== 0 || root.status !== 0) return `cannot load ${name}: the file service is unreachable`;
+  if (root.transport !== 0 || root.status !== 0) return new Unread(`cannot load ${name}: the file service is unreachable`);
   try {
     const f = lk.open(root.reply!.fid, origin.lookup, origin.oflags, origin.path);
-    if (typeof f === 'number') return `cannot load ${name}: ${errnoName(f)}`;
+    if (typeof f === 'number') return new Unread(`cannot load ${name}: ${errnoName(f)}`);
     lk.opened(f);
-    return f.fid;
+    return { fid: f.fid, word: f.changeWord };
   } finally {
     lk.vfs.call('close', { fid: root.reply!.fid });
   }
 }
 
-/** Open `origin` and read all of it, twice if the first try fails (a restart of the VFS may cut the first). */
-function readOrigin(lk: LocalKernel, name: string, origin: FileOriginSpec): Uint8Array | string {
-  let bytes: Uint8Array | string = '';
-  for (let attempt = 0; attempt < 2 && typeof bytes === 'string'; attempt++) {
-    const fid = openOrigin(lk, name, origin);
-    const got = typeof fid === 'string' ? fid : readWhole(lk, name, fid);
-    if (attempt === 0 || typeof got !== 'string') bytes = got;
+/** Open `origin` and load it, twice if the first try fails (a restart of the VFS may cut the first). */
+function loadOrigin(lk: LocalKernel, name: string, origin: FileOriginSpec, memoryBytes: number | undefined): LoadedProgram | string | Unread {
+  let program: LoadedProgram | string | Unread = new Unread('');
+  for (let attempt = 0; attempt < 2 && program instanceof Unread; attempt++) {
+    const file = openOrigin(lk, name, origin);
+    const got = file instanceof Unread ? file : loadOpen(lk, name, file, memoryBytes);
+    if (attempt === 0 || !(got instanceof Unread)) program = got;
   }
-  return bytes;
+  return program;
+}
+
+function final(p: LoadedProgram | string | Unread): LoadedProgram | string {
+  return p instanceof Unread ? p.message : p;
 }
 
 /** The program at VFS path `path` (a wasm module's memory capped at `memoryBytes`, if given). */
 export function loadByPath(lk: LocalKernel, path: string, memoryBytes?: number): LoadedProgram | string {
-  const bytes = readOrigin(lk, path, { root: '/', path: path.replace(/^\/+/, ''), lookup: 1, oflags: openFlags(0, FID_READ) });
-  return typeof bytes === 'string' ? bytes : compile(path, bytes, memoryBytes);
+  return final(loadOrigin(lk, path, { root: '/', path: path.replace(/^\/+/, ''), lookup: 1, oflags: openFlags(0, FID_READ) }, memoryBytes));
 }
 
 /** The program a parent shared with VFS token `token` (a wasm module's memory capped at `memoryBytes`, if given). */
 export function loadByToken(lk: LocalKernel, name: string, token: number, memoryBytes?: number): LoadedProgram | string {
   const f = lk.vfs.call('redeem', { token });
   if (f.transport !== 0 || f.status !== 0) return `cannot load ${name}: ${errnoName(f.status)}`;
-  return loadFid(lk, name, f.reply!.fid, memoryBytes);
+  return final(loadOpen(lk, name, { fid: f.reply!.fid, word: -1 }, memoryBytes));
 }
 
 /**
@@ -126,10 +171,8 @@ export function loadByToken(lk: LocalKernel, name: string, token: number, memory
  * nothing is reached that the process could not open itself — and read once more.
  */
 export function loadByFid(lk: LocalKernel, name: string, fid: number, memoryBytes?: number, origin?: FileOriginSpec): LoadedProgram | string {
-  let bytes = readWhole(lk, name, fid);
-  if (typeof bytes === 'string' && origin) {
-    const again = readOrigin(lk, name, origin);
-    if (typeof again !== 'string') bytes = again;
-  }
-  return typeof bytes === 'string' ? bytes : compile(name, bytes, memoryBytes);
+  const program = loadOpen(lk, name, { fid, word: origin?.word ?? -1 }, memoryBytes);
+  if (!(program instanceof Unread) || !origin) return final(program);
+  const again = loadOrigin(lk, name, origin, memoryBytes);
+  return again instanceof Unread ? program.message : again;
 }

@@ -20,7 +20,7 @@
 import type { ExitStatus, ProcessLimits } from '../abi/exit-status.js';
 import type { WasmBoot } from '../abi/boot-spec.js';
 import type { ThreadRuntime } from './thread-runtime.js';
-import { type LoadedProgram, loadByFid, loadByPath, loadByToken } from '../runtime/program-loader.js';
+import { type LoadedProgram, loadByFid, loadByPath, loadByToken, useShelf } from '../runtime/program-loader.js';
 import { MemoryLedger } from '../ipc/memory-ledger.js';
 import { ProtocolClient } from '../ipc/protocol-client.js';
 import type { ShimContext } from '../runtime/shim-context.js';
@@ -54,6 +54,8 @@ export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise
   if (typeof opened === 'string') return { status: { kind: 'crashed', message: opened }, reusable: false };
   const { lk, ctx, proc, keel, wasi } = opened;
   const cap = memoryCap(rt.start.limits ?? {}, new MemoryLedger(rt.arena));
+  const share = rt.platform.shareModule;
+  useShelf(rt.arena, rt.start.modules ?? [], share ? (m) => share.call(rt.platform, m) : null);
   const program: LoadedProgram | string = boot.module ? { kind: 'wasm', module: boot.module }
     : boot.programFid ? loadByFid(lk, boot.program, boot.programFid, cap, boot.programOrigin)
       : boot.programToken ? loadByToken(lk, boot.program, boot.programToken, cap)

@@ -45,6 +45,7 @@ import type { ExitStatus } from '../../abi/exit-status.js';
 import type { BootSpec, ThreadStart } from '../../abi/boot-spec.js';
 import type { SystemHost } from '../../system/system.js';
 import { type PoolPolicy, poolPolicy } from './pool-policy.js';
+import { ModuleShelf } from '../../ipc/module-shelf.js';
 import type { ControlPort, ThreadDriver, ThreadEvents, WorkerKind } from './thread-driver.js';
 
 /** A worker this host started, and whom its events concern now. */
@@ -93,6 +94,8 @@ export class PooledHost<W> implements SystemHost {
   workersStarted = 0;
   /** Threads taken back from retired processes into the pool. */
   threadsReused = 0;
+  /** Modules program threads compiled from unchanged files and offered for the next ones (ipc/module-shelf.ts). */
+  modulesOffered = 0;
   readonly policy: PoolPolicy;
 
   private readonly threads = new Map<number, Thread<W>>();
@@ -125,8 +128,18 @@ export class PooledHost<W> implements SystemHost {
   /** Service workers started so far (boot and restarts). */
   private serviceWorkers = 0;
 
+  /** Modules the program threads compiled from unchanged files, passed to each program thread started (ipc/module-shelf.ts). */
+  private modules: ModuleShelf | null = null;
+
+  private shelf(): ModuleShelf | null {
+    if (this.modules === null && this.kernel) this.modules = new ModuleShelf(this.kernel.arena);
+    return this.modules;
+  }
+
   startThread(process: Process, boot: unknown, handles: readonly number[] = []): void {
     if (this.closing) throw new Error('the host is shutting down');
+    const kind: WorkerKind = (boot as BootSpec).kind === 'services' ? 'service' : 'program';
+    const modules = kind === 'program' ? this.shelf()?.valid() ?? [] : [];
     const start: ThreadStart = {
       arena: this.kernel!.arena.buffer,
       pid: process.pid,
@@ -135,9 +148,9 @@ export class PooledHost<W> implements SystemHost {
       handles,
       boot: boot as BootSpec,
       limits: process.limits,
+      ...(modules.length > 0 ? { modules } : {}),
     };
     if ((boot as { attached?: boolean }).attached) return this.attach(process.pid, start);
-    const kind: WorkerKind = (boot as BootSpec).kind === 'services' ? 'service' : 'program';
     // The pool's workers are made with a program's heap: a service never takes one. A service
     // started after boot is a restart: it takes a standby, and leaves one for the next.
     if (kind === 'service') this.serviceWorkers++;
@@ -239,6 +252,10 @@ export class PooledHost<W> implements SystemHost {
       idle: () => worker.on.idle(),
       failed: (message) => worker.on.failed(message),
       exited: (code) => worker.on.exited(code),
+      module: (m) => {
+        this.modulesOffered++;
+        this.shelf()?.put(m);
+      },
     };
     const worker: HostWorker<W> = { handle: this.driver.create(kind, name, events), on: NOBODY, ended: null };
     return worker;

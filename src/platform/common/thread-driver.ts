@@ -17,7 +17,7 @@
  *   ones after the worker has said `idle`.
  */
 
-import type { ThreadStart } from '../../abi/boot-spec.js';
+import type { ShelvedModule, ThreadStart } from '../../abi/boot-spec.js';
 
 /** Which heap a worker is made for: services get the host's, programs a bounded one. */
 export type WorkerKind = 'program' | 'service';
@@ -30,6 +30,8 @@ export interface ThreadEvents {
   failed(message: string): void;
   /** The worker ended without being terminated (`code` as the host gives it). */
   exited(code: number): void;
+  /** The worker offers a module it compiled from an unchanged file (ipc/module-shelf.ts). Optional. */
+  module?(m: ShelvedModule): void;
 }
 
 /** The host's end of a process's control channel (where `memory_map` buffers go). */

@@ -19,7 +19,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { PooledHost } from '../common/pooled-host.js';
 import type { PoolPolicy } from '../common/pool-policy.js';
 import type { ThreadDriver } from '../common/thread-driver.js';
-import { IDLE, type PoolStart } from './pool-messages.js';
+import { IDLE, type PoolStart, isModuleOffer } from './pool-messages.js';
 import { endEarlyWorkers, takeEarlyWorker, workerEntry } from './early-worker.js';
 import { heapLimits } from './worker-heap.js';
 
@@ -28,6 +28,7 @@ export const nodeThreadDriver: ThreadDriver<Worker> = {
     const w = takeEarlyWorker(kind) ?? new Worker(workerEntry(kind), { name: `keel:${name}`, stdin: false, resourceLimits: heapLimits(kind) });
     w.on('message', (m: unknown) => {
       if (m === IDLE) events.idle();
+      else if (isModuleOffer(m)) events.module?.(m.module);
     });
     w.on('error', (err: unknown) => events.failed(err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
     w.once('exit', (code) => events.exited(code));

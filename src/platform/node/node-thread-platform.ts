@@ -6,7 +6,9 @@
  */
 
 import { createReadStream, writeSync } from 'node:fs';
-import { type MessagePort, isMainThread, receiveMessageOnPort } from 'node:worker_threads';
+import { type MessagePort, isMainThread, parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import type { ShelvedModule } from '../../abi/boot-spec.js';
+import type { ModuleOffer } from './pool-messages.js';
 import type { HostStdio } from '../../host/host-stdio.js';
 import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
@@ -98,6 +100,8 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
     net: nodeHostNet,
     http: nodeHostHttp,
     warmedUp: writeCodeCaches,
+    // Only a worker has a host to offer it to (the kernel thread is the host).
+    ...(parentPort ? { shareModule: (m: ShelvedModule) => parentPort!.postMessage({ module: m } satisfies ModuleOffer) } : {}),
     importModule: (url) => import(url) as Promise<Record<string, unknown>>,
   };
 }

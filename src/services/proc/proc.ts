@@ -132,7 +132,8 @@ function inheritedFds(x: unknown): x is InheritedFd[] {
 function origin(o: unknown): boolean {
   const x = o as InheritedFd['origin'];
   return typeof x === 'object' && x !== null && typeof x.root === 'string' && typeof x.path === 'string'
-    && Number.isSafeInteger(x.lookup) && Number.isSafeInteger(x.oflags) && x.root.length + x.path.length <= 4096;
+    && Number.isSafeInteger(x.lookup) && Number.isSafeInteger(x.oflags) && x.root.length + x.path.length <= 4096
+    && (x.word === undefined || Number.isSafeInteger(x.word));
 }
 
 export class Proc {
