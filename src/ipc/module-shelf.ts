@@ -14,11 +14,16 @@
  *     whose word has moved is dropped, never revived (the value only moves on);
  *   - the key names the device, the inode, the word and the memory cap the module was rewritten
  *     for (program-loader.ts caps a module's memory before compiling it): nothing else is matched;
- *   - at most `max` entries, least recently used out first.
+ *   - at most `max` entries, least recently used out first;
+ *   - a word is one of the arena's change words, never another word of the arena.
+ *
+ * What it trusts: the thread that offers a module (a program's worker, whose local kernel is
+ * trusted code, decision 018) to have compiled it from the file it names. A guest cannot offer
+ * anything: it has no way to post to the host.
  */
 
 import type { ShelvedModule } from '../abi/boot-spec.js';
-import type { Arena } from './arena.js';
+import { type Arena, CHANGE_WORDS } from './arena.js';
 import { tokenValid } from './address-token.js';
 
 /** The shelf's key for a module compiled from file (dev, ino) under change word `word`, memory capped at `memoryBytes`. */
@@ -66,6 +71,11 @@ export class ModuleShelf {
   }
 
   private live(e: ShelvedModule): boolean {
-    return Number.isSafeInteger(e.word) && e.word >= 0 && e.word < this.arena.i32.length && tokenValid(this.arena, { word: e.word, generation: e.change });
+    return isChangeWord(this.arena, e.word) && tokenValid(this.arena, { word: e.word, generation: e.change });
   }
+}
+
+/** Whether int32 index `word` is one of the arena's change words (any other word is no file system's). */
+export function isChangeWord(arena: Arena, word: number): boolean {
+  return Number.isSafeInteger(word) && word >= arena.changeWord(0) && word < arena.changeWord(CHANGE_WORDS);
 }

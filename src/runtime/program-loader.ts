@@ -27,7 +27,7 @@ import { ModuleCache } from './module-cache.js';
 import type { ShelvedModule } from '../abi/boot-spec.js';
 import type { Arena } from '../ipc/arena.js';
 import { tokenHeld } from '../ipc/address-token.js';
-import { ModuleShelf, shelfKey } from '../ipc/module-shelf.js';
+import { ModuleShelf, isChangeWord, shelfKey } from '../ipc/module-shelf.js';
 
 export type LoadedProgram = { readonly kind: 'wasm'; readonly module: WebAssembly.Module } | { readonly kind: 'script'; readonly name: string };
 
@@ -94,13 +94,14 @@ class Unread {
  * shelved if nothing on its file system changed while it was read). Or why not.
  */
 function loadOpen(lk: LocalKernel, name: string, file: OpenProgram, memoryBytes: number | undefined): LoadedProgram | string | Unread {
-  const { fid, word } = file;
+  const { fid } = file;
   try {
     const st = lk.vfs.call('stat', { fid });
     if (st.transport !== 0 || st.status !== 0) return new Unread(`cannot load ${name}: ${errnoName(st.status)}`);
     const { type, size, dev, ino } = st.reply!;
     if (type !== 4) return new Unread(`cannot load ${name}: not a regular file`);
     const arena = lk.caller.arena;
+    const word = isChangeWord(arena, file.word) ? file.word : -1;
     if (word >= 0 && (shelf === null || !shelf.of(arena))) shelf = new ModuleShelf(arena);
     const key = word >= 0 ? shelfKey(dev, ino, word, memoryBytes) : null;
     const kept = key === null ? undefined : shelf!.find(key);

@@ -1,14 +1,14 @@
 /**
  * The module shelf (src/ipc/module-shelf.ts) on a real arena and a real compiled module: an entry
  * is found only under its exact key and only while its change word holds its value; a moved word
- * drops it for good (even if the word were to come back); the shelf keeps at most its bound, the
- * least recently used going first; a shelf answers only for the arena it was made on.
+ * drops it for good (even if the word were to come back); only the arena's change words count;
+ * the shelf keeps at most its bound, the least recently used going first; a shelf answers only for the arena it was made on.
  */
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Arena } from '../../src/ipc/arena.js';
+import { Arena, CHANGE_WORDS } from '../../src/ipc/arena.js';
 import { ModuleShelf, shelfKey } from '../../src/ipc/module-shelf.js';
 import { prog } from '../support/api-helpers.js';
 
@@ -49,8 +49,10 @@ test('valid() drops the stale entries and lists the rest; the bound evicts the l
   Atomics.add(arena.i32, a, 1);
   assert.deepEqual(shelf.valid().map((e) => e.key), [shelfKey(2, 9, b, undefined)]);
   assert.equal(shelf.size, 1);
-  // Nonsense words are never live.
+  // Nonsense words, and words of the arena that are no file system's, are never live.
   assert.equal(shelf.put({ key: 'x', word: -1, change: 0, module }), false);
+  assert.equal(shelf.put({ key: 'z', word: 0, change: Atomics.load(arena.i32, 0), module }), false);
+  assert.equal(shelf.put({ key: 'w', word: arena.changeWord(CHANGE_WORDS), change: Atomics.load(arena.i32, arena.changeWord(CHANGE_WORDS)), module }), false);
   assert.equal(shelf.put({ key: 'y', word: arena.i32.length, change: 0, module }), false);
 });
 
