@@ -110,10 +110,13 @@ function loadOpen(lk: LocalKernel, name: string, file: OpenProgram, memoryBytes:
     const bytes = new Uint8Array(size);
     const [err, n] = lk.fileRead(fid, 0, [bytes]);
     if (err !== 0 || n !== bytes.length) return new Unread(`cannot load ${name}: ${err ? errnoName(err) : 'short read'}`);
+    // Nothing on the file system changed while it was read: these are the file's bytes at `change`.
+    // (A change while it compiles makes the entry stale at once: the shelf refuses it.)
+    const unchanged = key !== null && tokenHeld(arena, { word, generation: change });
     // A shelved module needs no copy of its bytes kept to be found again.
-    const program = compile(name, bytes, memoryBytes, key === null);
-    if (key !== null && typeof program !== 'string' && program.kind === 'wasm' && tokenHeld(arena, { word, generation: change })) {
-      const entry: ShelvedModule = { key, word, change, module: program.module };
+    const program = compile(name, bytes, memoryBytes, !unchanged);
+    if (unchanged && typeof program !== 'string' && program.kind === 'wasm') {
+      const entry: ShelvedModule = { key: key!, word, change, module: program.module };
       if (shelf!.put(entry)) shareModule?.(entry);
     }
     return program;
