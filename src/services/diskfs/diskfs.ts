@@ -280,9 +280,7 @@ export class Diskfs implements FileSystemOps {
    */
   private wholeRun(n: Inode, i: number, b: number, left: number): number {
     const most = Math.min(Math.floor(left / BLOCK_SIZE), READ_RUN_BLOCKS);
-    let k = 1;
-    while (k < most && this.files.map(n, i + k, false) === b + k) k++;
-    return k;
+    return most > 1 ? this.files.run(n, i, b, most) : most;
   }
 
   write(node: number, offset: number, data: Uint8Array, append: boolean): { written: number; end: number } | number {

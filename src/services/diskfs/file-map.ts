@@ -12,8 +12,15 @@ import type { BlockAllocator } from './block-allocator.js';
 import type { BlockCache } from './block-cache.js';
 import { DIRECT, type Inode, MAX_FILE_BLOCKS, POINTERS_PER_BLOCK } from './layout.js';
 
-const pointer = (block: Uint8Array, i: number): number => new DataView(block.buffer, block.byteOffset).getUint32(i * 4, true);
-const setPointer = (block: Uint8Array, i: number, v: number): void => new DataView(block.buffer, block.byteOffset).setUint32(i * 4, v, true);
+/** Pointer `i` of a pointer block (little-endian uint32), read without allocating. */
+const pointer = (block: Uint8Array, i: number): number =>
+  (block[i * 4]! | (block[i * 4 + 1]! << 8) | (block[i * 4 + 2]! << 16) | (block[i * 4 + 3]! << 24)) >>> 0;
+const setPointer = (block: Uint8Array, i: number, v: number): void => {
+  block[i * 4] = v & 0xff;
+  block[i * 4 + 1] = (v >>> 8) & 0xff;
+  block[i * 4 + 2] = (v >>> 16) & 0xff;
+  block[i * 4 + 3] = (v >>> 24) & 0xff;
+};
 
 export class FileMap {
   constructor(private readonly cache: BlockCache, private readonly alloc: BlockAllocator) {}
@@ -59,6 +66,34 @@ export class FileMap {
       setPointer(this.cache.modify(n.double), outer, inner);
     }
     return this.through(inner, i % POINTERS_PER_BLOCK, allocate, fresh);
+  }
+
+  /**
+   * How many logical blocks of `n` from `i` (at most `max`) lie one after another on the device
+   * from `first` (what `map` gives for `i`, not a hole): a run diskfs reads with one host call.
+   * Each pointer block on the way is looked up once, not once per block.
+   */
+  run(n: Inode, i: number, first: number, max: number): number {
+    const tables = new Map<number, Uint8Array>();
+    const table = (b: number): Uint8Array => {
+      let t = tables.get(b);
+      if (t === undefined) tables.set(b, (t = this.cache.read(b)));
+      return t;
+    };
+    let k = 1;
+    for (; k < max && i + k < MAX_FILE_BLOCKS; k++) {
+      let j = i + k;
+      let b: number;
+      if (j < DIRECT) b = n.direct[j]!;
+      else if ((j -= DIRECT) < POINTERS_PER_BLOCK) b = n.indirect === 0 ? 0 : pointer(table(n.indirect), j);
+      else {
+        j -= POINTERS_PER_BLOCK;
+        const inner = n.double === 0 ? 0 : pointer(table(n.double), Math.floor(j / POINTERS_PER_BLOCK));
+        b = inner === 0 ? 0 : pointer(table(inner), j % POINTERS_PER_BLOCK);
+      }
+      if (b !== first + k) break;
+    }
+    return k;
   }
 
   private through(table: number, i: number, allocate: boolean, fresh: { made: boolean }): number {

@@ -1,7 +1,8 @@
 /**
- * diskfs's reads of many blocks (readData: a run of whole blocks that lie one after another on
- * the device is read with one host call, then what the cache and the journal hold is laid over
- * it). Random writes to interleaved files (so their blocks alternate on the device), truncations,
+ * diskfs's runs of blocks. Reads of many blocks (readData: a run of whole blocks that lie one
+ * after another on the device is read with one host call, then what the cache and the journal
+ * hold is laid over it), and the journal's checkpoint (blocks written home in runs).
+ * Reads: Random writes to interleaved files (so their blocks alternate on the device), truncations,
  * commits and remounts, with every read compared to a model of each file's bytes: a block that is
  * changed and not committed, committed and not yet written home, clean in the cache, only on the
  * device, or a hole must each read as the model says, at any offset and length.
@@ -15,6 +16,7 @@ import { BLOCK_SIZE } from '../../src/services/diskfs/block-device.js';
 import { formatDevice } from '../../src/services/diskfs/mkfs.js';
 import { Diskfs } from '../../src/services/diskfs/diskfs.js';
 import { FileType } from '../../src/abi/protocols/fs.js';
+import { Journal } from '../../src/services/diskfs/journal.js';
 
 const FILES = 3;
 const MAX_SIZE = 40 * BLOCK_SIZE;
@@ -89,4 +91,29 @@ test('reads of any offset and length give the bytes written, whether blocks are 
     }),
     { numRuns: 150 },
   );
+});
+
+test('a checkpoint writes blocks that lie one after another with one host write each run, each block where it belongs', () => {
+  const dev = memoryDevice(4096);
+  formatDevice(dev, 1n);
+  const g = Diskfs.mount(dev, () => 1n).geometry;
+  const journal = Journal.open(dev, g.journalStart, g.journalBlocks);
+  const writes: number[] = [];
+  const realWrite = dev.write.bind(dev), realRun = dev.writeRun.bind(dev);
+  dev.write = (n, data) => { writes.push(1); realWrite(n, data); };
+  dev.writeRun = (n, data) => { writes.push(data.length / BLOCK_SIZE); realRun(n, data); };
+  const image = (n: number): Uint8Array => new Uint8Array(BLOCK_SIZE).fill(n & 0xff);
+  // 70 blocks in a row (a run of 64, then 6), two lone blocks, committed out of order.
+  const targets = [...Array.from({ length: 70 }, (_, i) => g.dataStart + 100 + i), g.dataStart + 300, g.dataStart + 5].reverse();
+  journal.commit(new Map(targets.slice(0, 40).map((t) => [t, image(t)])));
+  journal.commit(new Map(targets.slice(40).map((t) => [t, image(t)])));
+  writes.length = 0;
+  journal.checkpoint();
+  // The runs, the two lone blocks, and the journal's header.
+  assert.deepEqual(writes.sort((a, b) => a - b), [1, 1, 1, 6, 64]);
+  for (const t of targets) {
+    const back = new Uint8Array(BLOCK_SIZE);
+    dev.read(t, back);
+    assert.deepEqual(back, image(t), `block ${t}`);
+  }
 });
