@@ -3,6 +3,10 @@
  * copied into the bitmap block in the cache, so it is journaled with the operation that made it.
  *
  * Invariant: bit n of the mirror equals bit n of the bitmap as the next commit will write it.
+ * Since the last commit it also knows which blocks it gave out that are free in the committed
+ * state (`isNew`: nothing committed points at them, so a commit may write them in place) and
+ * which committed blocks it took back (given out again before the commit, such a block is not new:
+ * the committed state still points at it).
  */
 
 import { BLOCK_SIZE } from './block-device.js';
@@ -17,6 +21,10 @@ export class BlockAllocator {
   private readonly bits: Uint8Array;
   private used = 0;
   private goal: number;
+  /** Given out since the last commit, free in the committed state. */
+  private readonly fresh = new Set<number>();
+  /** Freed since the last commit, in use in the committed state. */
+  private readonly released = new Set<number>();
 
   constructor(private readonly g: Geometry, private readonly cache: BlockCache) {
     this.bits = new Uint8Array(g.bitmapBlocks * BLOCK_SIZE);
@@ -56,13 +64,26 @@ export class BlockAllocator {
     this.set(n, true);
     this.used++;
     this.goal = n + 1 < this.g.blockCount ? n + 1 : this.g.dataStart;
+    if (!this.released.has(n)) this.fresh.add(n);
     return n;
+  }
+
+  /** Whether block `n` was given out since the last commit and is free in the committed state. */
+  isNew(n: number): boolean {
+    return this.fresh.has(n);
+  }
+
+  /** A commit made the mirror the committed state. */
+  committed(): void {
+    this.fresh.clear();
+    this.released.clear();
   }
 
   free(n: number): void {
     if (n < this.g.dataStart || n >= this.g.blockCount || !this.isUsed(n)) throw new Error(`diskfs: freeing block ${n}, which is not an allocated data block`);
     this.set(n, false);
     this.used--;
+    if (!this.fresh.delete(n)) this.released.add(n);
   }
 
   private search(from: number, to: number): number {

@@ -7,7 +7,7 @@
  * image is the journal's copy not yet written home (`Journal.pending`), else the device's.
  */
 
-import { BLOCK_SIZE, type BlockDevice } from './block-device.js';
+import { BLOCK_SIZE, type BlockDevice, writeBlocks } from './block-device.js';
 import type { Journal } from './journal.js';
 
 /** Blocks per host read in `readThrough` (256 KiB). */
@@ -101,10 +101,24 @@ export class BlockCache {
     return b;
   }
 
-  /** Write every dirty block through the journal; they become clean. Throws on a device error (the blocks stay dirty). */
-  commit(): void {
+  /**
+   * Commit every dirty block; they become clean. Throws on a device error (the blocks stay dirty).
+   * Blocks for which `inPlace` says so — free in the committed state, so nothing committed points
+   * at them — and that no committed transaction still targets (`Journal.pending`: a replay would
+   * write that older image over them) are written to their place and flushed first, then the
+   * rest goes through the journal (ext3's ordered mode for new blocks): a new block's data is
+   * written once, not twice, and a crash before the commit leaves it unreferenced.
+   */
+  commit(inPlace: (n: number) => boolean = () => false): void {
     if (this.dirty.size === 0) return;
-    this.journal.commit(this.dirty);
+    const home = new Map<number, Uint8Array>();
+    const journaled = new Map<number, Uint8Array>();
+    for (const [n, b] of this.dirty) (inPlace(n) && this.journal.pending(n) === undefined ? home : journaled).set(n, b);
+    if (home.size > 0) {
+      writeBlocks(this.dev, home);
+      this.dev.flush();
+    }
+    this.journal.commit(journaled);
     for (const [n, b] of this.dirty) this.remember(n, b);
     this.dirty.clear();
     this.dirtySince = null;

@@ -26,6 +26,29 @@ export interface BlockDevice {
   close(): void;
 }
 
+/** Most blocks one host write of `writeBlocks` takes (256 KiB). */
+const WRITE_RUN_BLOCKS = 64;
+
+/**
+ * Write each (block, image) to `dev`, blocks that lie one after another with one host write (a
+ * checkpoint, a commit's blocks written in place): thousands of blocks for a large file.
+ */
+export function writeBlocks(dev: BlockDevice, blocks: ReadonlyMap<number, Uint8Array>): void {
+  const targets = [...blocks.keys()].sort((a, b) => a - b);
+  const run = new Uint8Array(Math.min(WRITE_RUN_BLOCKS, targets.length) * BLOCK_SIZE);
+  for (let i = 0; i < targets.length;) {
+    let k = 1;
+    while (k < WRITE_RUN_BLOCKS && i + k < targets.length && targets[i + k] === targets[i]! + k) k++;
+    if (k === 1) {
+      dev.write(targets[i]!, blocks.get(targets[i]!)!);
+    } else {
+      for (let j = 0; j < k; j++) run.set(blocks.get(targets[i + j]!)!, j * BLOCK_SIZE);
+      dev.writeRun(targets[i]!, run.subarray(0, k * BLOCK_SIZE));
+    }
+    i += k;
+  }
+}
+
 function inRange(n: number, blockCount: number): void {
   if (!Number.isInteger(n) || n < 0 || n >= blockCount) throw new RangeError(`block ${n} is outside the device (${blockCount} blocks)`);
 }

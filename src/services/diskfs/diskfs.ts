@@ -102,9 +102,9 @@ export class Diskfs implements FileSystemOps {
       this.files.truncateBlocks(this.inodes.get(ino), 0);
       this.inodes.release(ino);
       this.orphansFreed++;
-      if (this.cache.dirtyCount > this.journal.capacity - STEP_BLOCKS) this.cache.commit();
+      if (this.cache.dirtyCount > this.journal.capacity - STEP_BLOCKS) this.commit();
     }
-    this.cache.commit();
+    this.commit();
   }
 
   get stats(): DiskfsStats {
@@ -143,14 +143,20 @@ export class Diskfs implements FileSystemOps {
     this.failure ??= e instanceof Error ? e.message : String(e);
   }
 
+  /** Commit the dirty blocks, the new ones written in place (BlockCache.commit, docs/diskfs.md). */
+  private commit(): void {
+    this.cache.commit((n) => this.alloc.isNew(n));
+    this.alloc.committed();
+  }
+
   /** Commit now if one more step might not fit in a transaction. */
   private makeRoom(): void {
-    if (this.cache.dirtyCount > this.journal.capacity - STEP_BLOCKS) this.cache.commit();
+    if (this.cache.dirtyCount > this.journal.capacity - STEP_BLOCKS) this.commit();
   }
 
   private commitIfDue(): void {
     const since = this.cache.dirtySince;
-    if (since !== null && this.now() - since >= this.commitMs) this.cache.commit();
+    if (since !== null && this.now() - since >= this.commitMs) this.commit();
   }
 
   /** Commit if changes have waited `commitMs` (the service calls this when idle). */
@@ -167,7 +173,7 @@ export class Diskfs implements FileSystemOps {
   unmount(): void {
     if (this.failure === null) {
       try {
-        this.cache.commit();
+        this.commit();
         this.journal.checkpoint();
       } catch (e) {
         this.fail(e);
@@ -554,7 +560,7 @@ export class Diskfs implements FileSystemOps {
         const f = this.inodeOf(node);
         if (typeof f === 'number') return f;
       }
-      this.cache.commit();
+      this.commit();
       return Errno.SUCCESS;
     });
   }

@@ -19,7 +19,7 @@
  * continues the chain (u32: 4 billion commits per image).
  */
 
-import { BLOCK_SIZE, type BlockDevice } from './block-device.js';
+import { BLOCK_SIZE, type BlockDevice, writeBlocks } from './block-device.js';
 import { crc32 } from './crc32.js';
 
 const HEADER_MAGIC = 0x4c4e4a4b; // "KJNL"
@@ -117,30 +117,11 @@ export class Journal {
     this.stats.blocksJournaled += count;
   }
 
-  /**
-   * Write every committed block to its place, blocks that lie one after another with one host
-   * write (a large file written through the journal is thousands of them; their order does not
-   * matter: until the header is rewritten, a crash replays the journal whole).
-   */
-  private writeHome(): void {
-    const targets = [...this.unhomed.keys()].sort((a, b) => a - b);
-    const run = new Uint8Array(HOME_RUN_BLOCKS * BLOCK_SIZE);
-    for (let i = 0; i < targets.length;) {
-      let k = 1;
-      while (k < HOME_RUN_BLOCKS && i + k < targets.length && targets[i + k] === targets[i]! + k) k++;
-      if (k === 1) {
-        this.dev.write(targets[i]!, this.unhomed.get(targets[i]!)!);
-      } else {
-        for (let j = 0; j < k; j++) run.set(this.unhomed.get(targets[i + j]!)!, j * BLOCK_SIZE);
-        this.dev.writeRun(targets[i]!, run.subarray(0, k * BLOCK_SIZE));
-      }
-      i += k;
-    }
-  }
-
   /** Write every committed block home, make that durable and empty the journal. */
   checkpoint(): void {
-    this.writeHome();
+    // Blocks that lie one after another go in one host write; their order does not matter: until
+    // the header is rewritten, a crash replays the journal whole.
+    writeBlocks(this.dev, this.unhomed);
     this.dev.flush();
     this.unhomed.clear();
     this.dev.write(this.start, header(this.seq));
@@ -149,9 +130,6 @@ export class Journal {
     this.stats.checkpoints++;
   }
 }
-
-/** Most blocks one host write of a checkpoint takes (writeHome: 256 KiB). */
-const HOME_RUN_BLOCKS = 64;
 
 function header(seq: number): Uint8Array {
   const b = new Uint8Array(BLOCK_SIZE);
