@@ -1,7 +1,8 @@
 /**
  * diskfs's buffer cache: the blocks changed since the last commit (`dirty`, never evicted) and a
  * bounded LRU of clean blocks. Every change to the file system goes through `modify` or `fresh`,
- * so `commit` hands the journal exactly the blocks one group of whole operations changed.
+ * so `commit` has exactly the blocks one group of whole operations changed: the new ones it writes
+ * in place (docs/diskfs.md, "The journal"), the rest it hands the journal.
  *
  * Invariant: a block is in at most one of the two maps. Outside them, a block's latest committed
  * image is the journal's copy not yet written home (`Journal.pending`), else the device's.
