@@ -17,14 +17,13 @@
 
 import { errnoName } from '../abi/errno.js';
 import type { LocalKernel } from './local-kernel.js';
-import type { FileOriginSpec } from '../abi/boot-spec.js';
 import { FID_READ, openFlags } from '../abi/protocols/vfs.js';
 import { PROGRAM_MAGIC, startsWithProgramMagic } from '../abi/program-files.js';
 import { limitMemory } from './wasm-memory-limit.js';
 import { decodeText } from '../abi/text-codec.js';
 import { checkLinkage } from './link-check.js';
 import { ModuleCache } from './module-cache.js';
-import type { ShelvedModule } from '../abi/boot-spec.js';
+import type { FileOriginSpec, ShelvedModule } from '../abi/boot-spec.js';
 import type { Arena } from '../ipc/arena.js';
 import { tokenHeld } from '../ipc/address-token.js';
 import { ModuleShelf, isChangeWord, shelfKey } from '../ipc/module-shelf.js';
@@ -49,9 +48,15 @@ let shareModule: ((m: ShelvedModule) => void) | null = null;
  * in the system of `arena`, and where to send those this thread compiles.
  */
 export function useShelf(arena: Arena, offered: readonly ShelvedModule[], share: ((m: ShelvedModule) => void) | null): void {
-  if (shelf === null || !shelf.of(arena)) shelf = new ModuleShelf(arena);
-  for (const m of offered) shelf.put(m);
+  const s = shelfOf(arena);
+  for (const m of offered) s.put(m);
   shareModule = share;
+}
+
+/** This thread's shelf for the system of `arena` (a new one for another system: tests boot many). */
+function shelfOf(arena: Arena): ModuleShelf {
+  if (shelf === null || !shelf.of(arena)) shelf = new ModuleShelf(arena);
+  return shelf;
 }
 
 function compile(name: string, bytes: Uint8Array, memoryBytes: number | undefined, keepBytes = true): LoadedProgram | string {
@@ -102,9 +107,8 @@ function loadOpen(lk: LocalKernel, name: string, file: OpenProgram, memoryBytes:
     if (type !== 4) return new Unread(`cannot load ${name}: not a regular file`);
     const arena = lk.caller.arena;
     const word = isChangeWord(arena, file.word) ? file.word : -1;
-    if (word >= 0 && (shelf === null || !shelf.of(arena))) shelf = new ModuleShelf(arena);
     const key = word >= 0 ? shelfKey(dev, ino, word, memoryBytes) : null;
-    const kept = key === null ? undefined : shelf!.find(key);
+    const kept = key === null ? undefined : shelfOf(arena).find(key);
     if (kept !== undefined) return { kind: 'wasm', module: kept };
     const change = key === null ? 0 : Atomics.load(arena.i32, word);
     const bytes = new Uint8Array(size);
@@ -117,7 +121,7 @@ function loadOpen(lk: LocalKernel, name: string, file: OpenProgram, memoryBytes:
     const program = compile(name, bytes, memoryBytes, !unchanged);
     if (unchanged && typeof program !== 'string' && program.kind === 'wasm') {
       const entry: ShelvedModule = { key: key!, word, change, module: program.module };
-      if (shelf!.put(entry)) shareModule?.(entry);
+      if (shelfOf(arena).put(entry)) shareModule?.(entry);
     }
     return program;
   } finally {

@@ -14,19 +14,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keel } from '../../src/api/keel.js';
-import { nodeKeelHost } from '../../src/platform/node/index.js';
-import { NodeHost } from '../../src/platform/node/node-host.js';
 import { prog, waitFor, within } from '../support/api-helpers.js';
+import { bootCounting } from '../support/counting-host.js';
 
 const echo = readFileSync(prog('echo_args_env'));
 const hello = readFileSync(prog('hello'));
-
-async function bootCounting(options: Parameters<typeof Keel.boot>[1]): Promise<{ keel: Keel; host: () => NodeHost }> {
-  let made: NodeHost | null = null;
-  const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => (made = new NodeHost()) }, options);
-  return { keel, host: () => made! };
-}
 
 const expected = (args: readonly string[]): string => `argc=${args.length}\n${args.map((a, i) => `argv[${i}]=${a}\n`).join('')}`;
 

@@ -9,18 +9,10 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { Keel } from '../../src/api/keel.js';
-import { nodeKeelHost } from '../../src/platform/node/index.js';
-import { NodeHost } from '../../src/platform/node/node-host.js';
 import { prog, waitFor, within } from '../support/api-helpers.js';
+import { bootCounting } from '../support/counting-host.js';
 
 const MIB = 1024 * 1024;
-
-async function bootCounting(shell = false): Promise<{ keel: Keel; host: () => NodeHost }> {
-  let made: NodeHost | null = null;
-  const keel = await Keel.boot({ ...nodeKeelHost, makeSystemHost: () => (made = new NodeHost()) }, { shell });
-  return { keel, host: () => made! };
-}
 
 test('threads of programs that exited serve the next programs, each seeing only its own args, env and output', async () => {
   const { keel, host } = await bootCounting();
@@ -44,7 +36,7 @@ test('threads of programs that exited serve the next programs, each seeing only 
 });
 
 test('Keel\'s own TypeScript programs hand their threads on too, a failing one as well, and the next program is clean', async () => {
-  const { keel, host } = await bootCounting(true);
+  const { keel, host } = await bootCounting({ shell: true });
   try {
     const rounds = 16;
     const startedBefore = host().workersStarted;

@@ -156,9 +156,9 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
         });
       }
       // Where the program was opened, for the child to open it there again should a restart of
-      // the VFS cut its load (program-loader.ts).
-      // With its file system's change word, if it has one: a module compiled from this very file
-      // and unchanged since is then the child's without reading or compiling (ipc/module-shelf.ts).
+      // the VFS cut its load (program-loader.ts); with its file system's change word, if it has
+      // one, so that a module compiled from this very file and unchanged since is the child's
+      // without reading or compiling (ipc/module-shelf.ts).
       const at = originUnder(dir, path, 1, openFlags(0, FID_READ));
       const origin = at && file.changeWord >= 0 ? { ...at, word: file.changeWord } : at;
       const r = proc.call('spawn', {

@@ -54,11 +54,8 @@ export class BlockCache {
     const run = new Uint8Array(Math.min(READ_RUN, count) * BLOCK_SIZE);
     for (let start = first; start < first + count; start += READ_RUN) {
       const k = Math.min(READ_RUN, first + count - start);
-      this.dev.readRun(start, run.subarray(0, k * BLOCK_SIZE));
-      for (let i = 0; i < k; i++) {
-        const n = start + i;
-        visit(n, this.dirty.get(n) ?? this.clean.get(n) ?? this.journal.pending(n) ?? run.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE));
-      }
+      this.readRunInto(start, k, run);
+      for (let i = 0; i < k; i++) visit(start + i, run.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE));
     }
   }
 

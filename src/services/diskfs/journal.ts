@@ -65,7 +65,8 @@ export class Journal {
     const { seq, transactions } = scan(dev, start, blocks);
     const j = new Journal(dev, start, blocks, seq + transactions.length);
     if (transactions.length > 0) {
-      for (const t of transactions) for (const [target, image] of t) dev.write(target, image);
+      // In order: a later transaction's image of a block replaces an earlier one's.
+      for (const t of transactions) writeBlocks(dev, t);
       dev.flush();
       dev.write(start, header(j.seq));
       dev.flush();
