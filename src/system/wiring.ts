@@ -6,7 +6,8 @@
  *   - what each service's thread is given (`entryFor`): a duplicate of its server end, badged
  *     client ends of the services it calls or notifies, masters of those it mints sessions of,
  *     and its typed configuration with what the system adds to it (its page-cache slice or pipe
- *     rings, the lock owner of its disk image, a hostfs's guards);
+ *     rings, the lock owner of its disk image, a hostfs's guards, the kept memory of one placed in
+ *     a worker that keeps its state: services/contract/kept-log.ts);
  *   - sessions for programs and the host (`sessionHandle`: a fresh badge each).
  * Service-to-service handles carry a fixed badge per calling service (SERVICE_BADGE_BASE + its
  * port), so a callee knows its caller; session badges count up from 1 and stay below them.
@@ -24,6 +25,7 @@ import { traitsOf } from '../services/declarations.js';
 import { hostFilesOf } from '../services/kinds.js';
 import type { CacheSlice } from '../services/fs/page-cache.js';
 import type { RingSlice } from '../services/vfs/declaration.js';
+import { type KeptMemory, makeKeptMemory } from '../services/contract/kept-log.js';
 import { CHANGE_WORDS } from '../ipc/arena.js';
 import type { ProtectedSet } from '../services/hostfs/hostfs-guard.js';
 import type { HostFs } from '../host/host-fs.js';
@@ -48,6 +50,8 @@ export class ServiceWiring {
   private readonly cacheSlices = new Map<string, CacheSlice>();
   /** The arena's pipe rings, split between the services that make pipes in them. */
   private readonly ringSlices = new Map<string, RingSlice>();
+  /** Kept memory by service name (null: the host has none), made at a worker's first start and given to every restart. */
+  private readonly kept = new Map<string, KeptMemory | null>();
   private guards: { protect: ProtectedSet; maxDescriptors: number } | null = null;
   private nextBadge = 1;
 
@@ -149,16 +153,18 @@ export class ServiceWiring {
       uses[`${dep}:mint`] = handles.length;
       handles.push(bootCheck(k.duplicate(KERNEL_PID, master, CLIENT_RIGHTS, 0), `master handle of ${dep} for ${s.name}`));
     }
-    return { name: s.name, kind: s.kind, port: this.port(s.name), serverEnd: serverIndex, config: this.instanceConfig(s), uses, callers };
+    return { name: s.name, kind: s.kind, port: this.port(s.name), serverEnd: serverIndex, config: this.instanceConfig(s, worker), uses, callers };
   }
 
   /**
    * `s`'s configuration with what the system adds, by its kind's traits (services/kind.ts): a
    * slice of the page cache for one that keeps file data there, the lock owner for one that opens
-   * disk images, the guards (Keel's images, a descriptor share) for one that holds host descriptors.
+   * disk images, the guards (Keel's images, a descriptor share) for one that holds host descriptors,
+   * its kept memory for one in a worker (`worker`) that keeps its state.
    */
-  private instanceConfig(s: ServiceInstance): Record<string, unknown> {
+  private instanceConfig(s: ServiceInstance, worker: boolean): Record<string, unknown> {
     const traits = traitsOf(s.kind);
+    const keep = traits.keepsState && worker ? this.keptMemory(s.name) : null;
     const cache = traits.pageCache ? this.cacheSlices.get(s.name) : undefined;
     const rings = traits.pipeRings ? this.ringSlices.get(s.name) : undefined;
     const changeWord = this.changeWordOf(s);
@@ -167,9 +173,16 @@ export class ServiceWiring {
       ...(cache ? { cache } : {}),
       ...(rings ? { rings } : {}),
       ...(changeWord !== undefined ? { changeWord } : {}),
+      ...(keep ? { keep } : {}),
       ...(hostFilesOfInstance(s).length > 0 ? { lockOwner: this.lockOwner } : {}),
       ...(traits.hostDescriptors ? this.hostGuards() : {}),
     };
+  }
+
+  /** `name`'s kept memory: the same for each of its workers, so a restart re-attaches what the last one kept. */
+  private keptMemory(name: string): KeptMemory | null {
+    if (!this.kept.has(name)) this.kept.set(name, makeKeptMemory());
+    return this.kept.get(name)!;
   }
 
   /**

@@ -2,9 +2,8 @@
  * Transparent restart (docs/restart.md): while a C program streams writes, fsyncs and reads
  * through one open file, the service worker that owns the file system is killed again and again;
  * each time the program's local kernel re-opens its files in the new session and retries the cut
- * call, and the program ends as it does with no fault: exit 0 and the same file. On tmpfs
- * (its data dies with its worker) the program must instead end with a clear error, or its data
- * where it survived. Under the manifest the tests run with (KEEL_MANIFEST), with every service
+ * call, and the program ends as it does with no fault: exit 0 and the same file — on tmpfs too,
+ * which keeps its tree in memory that outlives its worker (services/tmpfs/kept-tmpfs.ts). Under the manifest the tests run with (KEEL_MANIFEST), with every service
  * restartable without limit; a file system placed in the kernel thread cannot be killed, and is
  * skipped.
  *
@@ -90,12 +89,6 @@ for (const [what, mount, victim] of [['diskfs', '/disk', 'disk0'], ['hostfs', '/
         const clean = await stream(keel, `${mount}/clean.dat`, null, 0);
         assert.equal(clean.exitCode, 0);
         const faulted = await stream(keel, `${mount}/faulted.dat`, worker, KILLS);
-        if (what === 'tmpfs' && faulted.exitCode !== 0) {
-          // tmpfs keeps its files in its worker: they die with it. The program gets a clear error
-          // (its report, "fail CALL STEP ERRNO", is on the test's stderr) and ends by itself.
-          assert.equal(faulted.exitCode, 3);
-          return;
-        }
         assert.equal(faulted.exitCode, 0);
         assert.equal(faulted.file, clean.file, 'the same file as with no fault');
       }, { manifest: restartableManifest(), dirs: { '/data': host }, disks: { '/disk': join(host, 'disk.img') } });

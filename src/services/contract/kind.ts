@@ -30,6 +30,8 @@ export interface KindTraits {
   readonly wellKnown: boolean;
   /** It makes pipes whose bytes live in the arena's pipe rings (the system splits the rings between these). */
   readonly pipeRings?: boolean;
+  /** It keeps its state in shared memory the system makes for it, so a restart re-attaches it (placed in a worker only). */
+  readonly keepsState?: boolean;
 }
 
 /** What every instance is given besides its kind's options. */

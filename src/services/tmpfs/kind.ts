@@ -1,19 +1,28 @@
-/** tmpfs's factory: a tmpfs with its initial tree, on its slice of the page cache, with its change word. */
+/**
+ * tmpfs's factory: a tmpfs with its initial tree, on its slice of the page cache, with its change
+ * word; kept in the shared memory the system gave it (`keep`), if any, so a restart re-attaches it.
+ */
 
 import type { ServiceKind } from '../contract/kind.js';
+import { fileSystemService } from '../fs/fs-service.js';
 import { changeWordOf, firstNode, pageCacheOf } from '../fs/fs-instance.js';
 import type { TmpfsInstanceConfig } from './declaration.js';
-import { tmpfsService } from './tmpfs.js';
+import { KeptTmpfs } from './kept-tmpfs.js';
 
 export const tmpfsKind: ServiceKind<TmpfsInstanceConfig> = {
-  create: (ctx) => ({
-    service: tmpfsService(() => ctx.platform.realtime(), {
-      name: ctx.config.name,
-      dirs: ctx.config.dirs ?? [],
-      files: ctx.config.files ?? {},
-      ...(ctx.config.maxBytes !== undefined ? { maxBytes: ctx.config.maxBytes } : {}),
-      ...(ctx.config.maxMetadataBytes !== undefined ? { maxMetadataBytes: ctx.config.maxMetadataBytes } : {}),
+  create: (ctx) => {
+    const c = ctx.config;
+    const fs = new KeptTmpfs(() => ctx.platform.realtime(), {
+      name: c.name,
+      dirs: c.dirs ?? [],
+      files: c.files ?? {},
+      ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
+      ...(c.maxMetadataBytes !== undefined ? { maxMetadataBytes: c.maxMetadataBytes } : {}),
       firstNode: firstNode(ctx.platform),
-    }, pageCacheOf(ctx.caller, ctx.config.cache), changeWordOf(ctx.caller, ctx.config.changeWord)),
-  }),
+    }, c.keep ?? null);
+    return {
+      service: fileSystemService(fs, c.name, 'tmpfs', pageCacheOf(ctx.caller, c.cache), changeWordOf(ctx.caller, c.changeWord)),
+      idle: () => fs.idle(),
+    };
+  },
 };

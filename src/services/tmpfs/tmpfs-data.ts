@@ -47,6 +47,20 @@ export class FileData {
     return { metadata: (this.pages?.size ?? 0) * PAGE_RECORD_BYTES, data: this.allocated };
   }
 
+  /** A file of `size` bytes holding `pages` (page index → buffer, as `pageList` gave them): not charged. */
+  static fromPages(size: number, pages: readonly (readonly [number, Uint8Array])[]): FileData {
+    const f = new FileData();
+    f.size = size;
+    if (pages.length > 0) f.pages = new Map(pages);
+    for (const [, b] of pages) f.allocated += b.length;
+    return f;
+  }
+
+  /** Its buffers by page index (the file's own: copy what must outlive the next change). */
+  pageList(): (readonly [number, Uint8Array])[] {
+    return this.pages ? [...this.pages] : [];
+  }
+
   /** Up to `length` bytes from `offset` (none past the end; at most MAX_READ_BYTES). */
   read(offset: number, length: number): Uint8Array {
     const end = Math.min(this.size, offset + Math.min(length, MAX_READ_BYTES));

@@ -20,10 +20,7 @@
  *   - nothing is made in a removed directory (ENOENT), so no node outlives its last path.
  */
 
-import { type FileSystemOps, fileSystemService } from '../fs/fs-service.js';
-import type { ChangeWord } from '../fs/change-word.js';
-import type { PageCache } from '../fs/page-cache.js';
-import type { Service } from '../../ipc/call-context.js';
+import type { FileSystemOps } from '../fs/fs-service.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, packDirEntries } from '../../abi/protocols/fs.js';
 import { FileData, MAX_FILE_BYTES } from './tmpfs-data.js';
@@ -72,6 +69,36 @@ export interface TmpfsConfig {
   readonly firstNode?: number;
 }
 
+/** One node as an image holds it (tmpfs-image: what a kept log re-attaches). */
+export interface NodeImage {
+  readonly id: number;
+  readonly type: number;
+  readonly nlink: number;
+  readonly nextSeq: number;
+  readonly target: string;
+  readonly atim: bigint;
+  readonly mtim: bigint;
+  readonly ctim: bigint;
+  /** Regular files: the length and the buffers by page index. */
+  readonly size: number;
+  readonly pages: readonly (readonly [number, Uint8Array])[];
+}
+
+/** One directory entry as an image holds it. */
+export interface EntryImage {
+  readonly dir: number;
+  readonly name: string;
+  readonly node: number;
+  readonly seq: number;
+}
+
+/** A whole tree: every node a path reaches, every entry in each directory's order, the next node number. */
+export interface TmpfsImage {
+  readonly nextId: number;
+  readonly nodes: readonly NodeImage[];
+  readonly entries: readonly EntryImage[];
+}
+
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
 const NAME_MAX = 255;
 /** Longest symlink target, in UTF-16 units (Linux: PATH_MAX less the NUL; ENAMETOOLONG past it). */
@@ -95,9 +122,14 @@ export class Tmpfs implements FileSystemOps {
   private nextId = ROOT_NODE;
   readonly space: TmpfsSpace;
 
-  constructor(private readonly clock: () => bigint, config: TmpfsConfig = {}) {
+  /** `image`: the tree to hold instead of a new one made from `config` (a kept log's, re-attached). */
+  constructor(private readonly clock: () => bigint, config: TmpfsConfig = {}, image?: TmpfsImage) {
     const maxBytes = config.maxBytes ?? DEFAULT_MAX_BYTES;
     this.space = new TmpfsSpace(maxBytes, Math.min(maxBytes, config.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES));
+    if (image) {
+      this.load(image);
+      return;
+    }
     if (!this.space.take(nodeBytes(FileType.DIRECTORY, ''))) throw new Error(`tmpfs: ${maxBytes} bytes cannot hold even the root directory`);
     this.make(FileType.DIRECTORY, '');
     this.nextId = config.firstNode ?? ROOT_NODE + 1;
@@ -127,6 +159,52 @@ export class Tmpfs implements FileSystemOps {
         const w = this.write(dir, 0, data, false);
         if (typeof w === 'number') throw new Error(`tmpfs: cannot write ${path}: errno ${w}`);
       }
+    }
+  }
+
+  /** Hold `image`'s tree, charged as a tree made call by call would be; throws if it is not whole or does not fit. */
+  private load(image: TmpfsImage): void {
+    for (const n of image.nodes) {
+      this.nodes.set(n.id, {
+        id: n.id, type: n.type,
+        data: n.type === FileType.REGULAR_FILE ? FileData.fromPages(n.size, n.pages) : null,
+        entries: n.type === FileType.DIRECTORY ? new Map() : null,
+        parent: null, name: '', nextSeq: n.nextSeq, target: n.target, nlink: n.nlink, opens: 0, atim: n.atim, mtim: n.mtim, ctim: n.ctim,
+      });
+    }
+    for (const e of image.entries) {
+      const d = this.nodes.get(e.dir), child = this.nodes.get(e.node);
+      if (!d?.entries || !child) throw new Error(`tmpfs image: entry ${e.name} of ${e.dir} names a missing node`);
+      d.entries.set(e.name, { node: e.node, seq: e.seq });
+      if (child.entries) {
+        child.parent = d;
+        child.name = e.name;
+      }
+    }
+    if (!this.nodes.get(ROOT_NODE)?.entries) throw new Error('tmpfs image: no root directory');
+    this.nextId = image.nextId;
+    const c = this.recount();
+    if (!this.space.take(c.metadata, c.used - c.metadata)) throw new Error(`tmpfs image: ${c.used} bytes do not fit in ${this.space.maxBytes}`);
+  }
+
+  /** The number the next node made will get. */
+  get nextNode(): number {
+    return this.nextId;
+  }
+
+  /** The tree as an image (what `load` takes): nodes no path reaches — removed, open only — are left out. */
+  image(node: (n: NodeImage) => void, entry: (e: EntryImage) => void): void {
+    const reached = (n: TmpNode): boolean => n.id === ROOT_NODE || n.nlink > 0;
+    for (const n of this.nodes.values()) {
+      if (!reached(n)) continue;
+      node({
+        id: n.id, type: n.type, nlink: n.nlink, nextSeq: n.nextSeq, target: n.target, atim: n.atim, mtim: n.mtim, ctim: n.ctim,
+        size: n.data?.size ?? 0, pages: n.data?.pageList() ?? [],
+      });
+    }
+    for (const d of this.nodes.values()) {
+      if (!d.entries || !reached(d)) continue;
+      for (const [name, e] of d.entries) entry({ dir: d.id, name, node: e.node, seq: e.seq });
     }
   }
 
@@ -449,9 +527,4 @@ export class Tmpfs implements FileSystemOps {
     }
     return { used: metadata + data, metadata };
   }
-}
-
-/** tmpfs as a service speaking fsProtocol. */
-export function tmpfsService(clock: () => bigint, config: TmpfsConfig = {}, cache: PageCache | null = null, change: ChangeWord | null = null): Service {
-  return fileSystemService(new Tmpfs(clock, config), config.name ?? 'tmpfs', 'tmpfs', cache, change);
 }
