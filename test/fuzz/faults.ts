@@ -5,7 +5,8 @@
  * kills a random service worker at random moments (every 100-500 ms, as SIGKILL would) and the supervisor restarts
  * it. The workload, in parallel lanes, until the faults are done:
  *   - durable writes: programs/c/fault_writer.c appends checksummed records to /data/wN.log
- *     (two lanes) and /disk/w3.log, fsyncing each and printing "ack N" only once fsync succeeded;
+ *     (two lanes), /disk/w3.log and /tmp/w4.log, fsyncing each and printing "ack N" only once
+ *     fsync succeeded;
  *   - pipelines: the shell runs `seq 1 500 | grep 7 | wc -l` (proc, VFS pipes, the console);
  *   - spawns: hello.wasm started from the host.
  * Every run has a deadline; one that passes it is a hang. A run that completes although a service
@@ -13,8 +14,9 @@
  * sessions: docs/restart.md). After each fault the injector also times the restart, per service:
  * from the kill until the new worker serves again, and until it has served a call. At the end: the system must serve again
  * (a hello, a pipeline, a write-fsync-read), and every acknowledged record must be in its file on
- * the host (hostfs) or in the disk image (read back by mounting it after shutdown), byte for
- * byte; the image must pass fsck. Prints the figures; exits 1 on a hang, a lost byte or a dead system.
+ * the host (hostfs), in the disk image (read back by mounting it after shutdown) or on tmpfs
+ * (read before shutdown: tmpfs keeps its tree across its restarts), byte for byte; the image
+ * must pass fsck. Prints the figures; exits 1 on a hang, a lost byte or a dead system.
  *
  *   --faults N   faults to inject (default 1000)      --quick   30 faults (CI)
  *   --seed S     the injector's random seed (default 1)
@@ -148,15 +150,17 @@ const reasons = new Map<string, number>();
 
 const acked = new Map<number, Set<number>>();
 
+/** The writer lanes: WRITER_LANES on hostfs, then one on diskfs and one on tmpfs. */
+const LANES = WRITER_LANES + 2;
 /** Where each writer lane's file is, in Keel. */
-const laneFile = (lane: number): string => (lane <= WRITER_LANES ? `/data/w${lane}.log` : `/disk/w${lane}.log`);
+const laneFile = (lane: number): string => (lane <= WRITER_LANES ? `/data/w${lane}.log` : lane === WRITER_LANES + 1 ? `/disk/w${lane}.log` : `/tmp/w${lane}.log`);
 
 async function writerLane(keel: Keel, lane: number, until: () => boolean): Promise<void> {
   const mine = new Set<number>();
   acked.set(lane, mine);
   for (let first = 0; !until(); first += RECORDS_PER_RUN) {
     const r = await runOnce(keel, `fault_writer lane ${lane}`, () => keel.spawn(prog('fault_writer'), {
-      args: ['fault_writer', laneFile(lane), String(lane), String(first), String(RECORDS_PER_RUN)], stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
+      args: ['fault_writer', laneFile(lane), String(lane), String(first), String(RECORDS_PER_RUN)], dirs: [laneFile(lane).slice(0, laneFile(lane).indexOf('/', 1))], stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
     }));
     if (r !== 'hung' && r !== 'refused') for (const seq of acknowledged(r.stdout, first)) mine.add(seq);
     count(r, (x) => x.status === 0);
@@ -221,11 +225,12 @@ async function main(): Promise<number> {
   const keel = await bootKeel({ manifest: manifest(), shell: true, dirs: { '/data': dataDir }, disks: { '/disk': image }, log: (line) => { if (values.verbose) console.error(`keel: ${performance.now().toFixed(0)} ${line}`); } });
   const progress = values.verbose ? setInterval(() => console.error(JSON.stringify(tally)), 5000) : null;
   let verdict: string | null = null;
+  let tmpfsLog: Uint8Array | null = null;
   try {
     let done = false;
     const until = (): boolean => done;
     const lanes = [
-      ...Array.from({ length: WRITER_LANES + 1 }, (_, i) => writerLane(keel, i + 1, until)),
+      ...Array.from({ length: LANES }, (_, i) => writerLane(keel, i + 1, until)),
       pipelineLane(keel, until),
       spawnLane(keel, until),
     ];
@@ -235,6 +240,7 @@ async function main(): Promise<number> {
     tally.restarts = keel.services().reduce((n, s) => n + s.restarts, 0);
     if (values.verbose) console.error(keel.services().map((s) => `${s.name}: ${s.state}, ${s.restarts} restarts`).join('\n'));
     verdict = await survived(keel);
+    tmpfsLog = await keel.readFile(laneFile(LANES)).catch(() => null);
   } finally {
     if (progress) clearInterval(progress);
     await keel.shutdown();
@@ -243,7 +249,7 @@ async function main(): Promise<number> {
   for (const [lane, seqs] of acked) {
     let onDisk = new Set<number>();
     try {
-      const data = lane <= WRITER_LANES ? readFileSync(join(dataDir, `w${lane}.log`)) : readImageFile(image, laneFile(lane).slice('/disk'.length));
+      const data = lane <= WRITER_LANES ? readFileSync(join(dataDir, `w${lane}.log`)) : lane === LANES ? tmpfsLog : readImageFile(image, laneFile(lane).slice('/disk'.length));
       if (data) onDisk = recordsIn(data, lane);
     } catch {
       // no file: nothing was written, so nothing may have been acknowledged
