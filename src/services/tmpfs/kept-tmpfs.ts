@@ -12,8 +12,10 @@
  * held, per log, and compaction work at most what was logged.
  *
  * Re-attaching (the log's status is KEPT): the format record builds the tmpfs from the same
- * configuration and first node number, or the image records load the tree; then each change is
- * made again. A change on a node that is gone may fail (a write to a file that was removed while
+ * configuration and first node number, or the image records load the tree — its file pages
+ * borrowed in place, views on the log, not copied (so a restart costs the tree's metadata, not
+ * its data); they are copied before the next compaction, after which that log is reused —; then
+ * each change is made again. A change on a node that is gone may fail (a write to a file that was removed while
  * open: such a node is not kept); any other failure, or a malformed log, means the log cannot be
  * trusted: it is dropped and the tmpfs starts empty, as without a log.
  *
@@ -53,6 +55,8 @@ export class KeptTmpfs implements FileSystemOps {
   private writer: LogWriter | null = null;
   /** Where the active log's image (or format record) ends. */
   private imageEnd = 0;
+  /** The tree's file pages may be views on the active log's image (re-attached): owned before a compaction. */
+  private borrowing = false;
 
   /** `limits`: the compaction thresholds (IDLE_MIN_BYTES, FORCE_MIN_BYTES unless a test sets them). */
   constructor(private readonly clock: () => bigint, config: TmpfsConfig, keep: KeptMemory | null, private readonly limits = { idleMin: IDLE_MIN_BYTES, forceMin: FORCE_MIN_BYTES }) {
@@ -110,12 +114,16 @@ export class KeptTmpfs implements FileSystemOps {
         if (!fs) {
           if (!image) throw new Error('tmpfs log: a change before any image');
           fs = new Tmpfs(fixed, config, image);
+          this.borrowing = true;
           image = null;
         }
         redo(fs, r);
         this.stats.replayed++;
       });
-      if (!fs && image) fs = new Tmpfs(fixed, config, image);
+      if (!fs && image) {
+        fs = new Tmpfs(fixed, config, image);
+        this.borrowing = true;
+      }
       if (!fs) throw new Error('tmpfs log: no image');
     } catch {
       log.clear();
@@ -142,6 +150,12 @@ export class KeptTmpfs implements FileSystemOps {
   /** Write an image of the tree into the spare log and switch to it; give the log up if it does not fit. */
   private compact(): void {
     const log = this.log!;
+    // Pages borrowed from the active log's image are copied first: after this compaction that
+    // log is the spare, and the next one writes over it.
+    if (this.borrowing) {
+      this.fs.ownPages();
+      this.borrowing = false;
+    }
     const w = log.spareWriter();
     try {
       w.begin(Op.IMAGE, this.now).num(this.fs.nextNode).end();
@@ -271,12 +285,12 @@ export class KeptTmpfs implements FileSystemOps {
   }
 }
 
-/** A NODE record's fields (its page buffers copied out of the log). */
+/** A NODE record's fields (its page buffers are views on the log: borrowed, see KeptTmpfs.compact). */
 function readNode(r: RecordReader): NodeImage {
   const id = r.num(), type = r.num(), nlink = r.num(), nextSeq = r.num(), target = r.text();
   const atim = r.time(), mtim = r.time(), ctim = r.time(), size = r.num();
   const pages: [number, Uint8Array][] = [];
-  for (let i = r.num(); i > 0; i--) pages.push([r.num(), r.bytesView().slice()]);
+  for (let i = r.num(); i > 0; i--) pages.push([r.num(), r.bytesView()]);
   return { id, type, nlink, nextSeq, target, atim, mtim, ctim, size, pages };
 }
 

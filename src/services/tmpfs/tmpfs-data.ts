@@ -41,19 +41,50 @@ export class FileData {
   private pages: Map<number, Uint8Array> | null = null;
   /** The sum of the buffers' lengths. */
   private allocated = 0;
+  /**
+   * Pages whose buffer is borrowed: a view on memory this file does not own (a kept log's image,
+   * re-attached without a copy: kept-tmpfs.ts). Read in place; copied before any change (`own`).
+   */
+  private borrowed: Set<number> | null = null;
 
   /** What this file's data is charged: metadata and page-buffer bytes (for an audit). */
   charge(): { metadata: number; data: number } {
     return { metadata: (this.pages?.size ?? 0) * PAGE_RECORD_BYTES, data: this.allocated };
   }
 
-  /** A file of `size` bytes holding `pages` (page index → buffer, as `pageList` gave them): not charged. */
+  /**
+   * A file of `size` bytes holding `pages` (page index → buffer, as `pageList` gave them): not
+   * charged. The buffers are borrowed (never written; copied before a change).
+   */
   static fromPages(size: number, pages: readonly (readonly [number, Uint8Array])[]): FileData {
     const f = new FileData();
     f.size = size;
-    if (pages.length > 0) f.pages = new Map(pages);
+    if (pages.length > 0) {
+      f.pages = new Map(pages);
+      f.borrowed = new Set(f.pages.keys());
+    }
     for (const [, b] of pages) f.allocated += b.length;
     return f;
+  }
+
+  /** True if some page's buffer is still borrowed. */
+  get borrows(): boolean {
+    return this.borrowed !== null;
+  }
+
+  /** Copy every borrowed buffer into one of its own (before the memory lent is reused). */
+  ownAll(): void {
+    for (const page of this.borrowed ?? []) this.own(page);
+  }
+
+  /** Page `page`'s buffer, copied first if it was borrowed (call before writing into it). */
+  private own(page: number): Uint8Array | undefined {
+    const buf = this.pages?.get(page);
+    if (!buf || !this.borrowed?.delete(page)) return buf;
+    if (this.borrowed.size === 0) this.borrowed = null;
+    const mine = buf.slice();
+    this.pages!.set(page, mine);
+    return mine;
   }
 
   /** Its buffers by page index (the file's own: copy what must outlive the next change). */
@@ -94,7 +125,7 @@ export class FileData {
     // Most small writes land in a buffer that already has room: no plan, no charge.
     const first = Math.floor(at / DATA_PAGE_BYTES);
     const from = at - first * DATA_PAGE_BYTES;
-    const buf = this.pages?.get(first);
+    const buf = this.borrowed ? this.own(first) : this.pages?.get(first);
     if (buf && from + data.length <= buf.length) {
       buf.set(data, from);
       if (end > this.size) this.size = end;
@@ -112,13 +143,14 @@ export class FileData {
       const next = new Uint8Array(length);
       if (old) next.set(old);
       pages.set(page, next);
+      this.borrowed?.delete(page);
     }
     this.allocated += plan.bytes;
     for (let pos = at; pos < end;) {
       const page = Math.floor(pos / DATA_PAGE_BYTES);
       const from = pos - page * DATA_PAGE_BYTES;
       const n = Math.min(end - pos, DATA_PAGE_BYTES - from);
-      pages.get(page)!.set(data.subarray(pos - at, pos - at + n), from);
+      (this.borrowed ? this.own(page)! : pages.get(page)!).set(data.subarray(pos - at, pos - at + n), from);
       pos += n;
     }
     if (end > this.size) this.size = end;
@@ -170,13 +202,15 @@ export class FileData {
     if (length < buf.length) {
       // Give back what the cut freed: a buffer at most twice what it keeps.
       this.pages.set(last, buf.slice(0, length).fill(0, keep));
+      this.borrowed?.delete(last);
       this.allocated -= buf.length - length;
       space.give(0, buf.length - length);
-    } else buf.fill(0, keep);
+    } else this.own(last)!.fill(0, keep);
   }
 
   private dropPage(page: number, buf: Uint8Array, space: TmpfsSpace): void {
     this.pages!.delete(page);
+    this.borrowed?.delete(page);
     this.allocated -= buf.length;
     space.give(PAGE_RECORD_BYTES, buf.length);
   }
@@ -185,6 +219,7 @@ export class FileData {
   release(space: TmpfsSpace): void {
     space.give((this.pages?.size ?? 0) * PAGE_RECORD_BYTES, this.allocated);
     this.pages = null;
+    this.borrowed = null;
     this.allocated = 0;
     this.size = 0;
   }

@@ -162,7 +162,10 @@ export class Tmpfs implements FileSystemOps {
     }
   }
 
-  /** Hold `image`'s tree, charged as a tree made call by call would be; throws if it is not whole or does not fit. */
+  /**
+   * Hold `image`'s tree, charged as a tree made call by call would be; throws if it is not whole
+   * or does not fit. The files' page buffers are borrowed, not copied (`ownPages` copies them).
+   */
   private load(image: TmpfsImage): void {
     for (const n of image.nodes) {
       this.nodes.set(n.id, {
@@ -185,6 +188,11 @@ export class Tmpfs implements FileSystemOps {
     this.nextId = image.nextId;
     const c = this.recount();
     if (!this.space.take(c.metadata, c.used - c.metadata)) throw new Error(`tmpfs image: ${c.used} bytes do not fit in ${this.space.maxBytes}`);
+  }
+
+  /** Copy every file page still borrowed from an image into the file's own memory (before that memory is reused). */
+  ownPages(): void {
+    for (const n of this.nodes.values()) if (n.data?.borrows) n.data.ownAll();
   }
 
   /** The number the next node made will get. */
