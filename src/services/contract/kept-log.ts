@@ -51,57 +51,91 @@ export function makeKeptMemory(maxLogBytes = LOG_MAX_BYTES): KeptMemory | null {
   }
 }
 
-/** Thrown by a writer whose log cannot grow to hold the record. */
-export class LogFull extends Error {}
-
-/** Appends records to one log, at its tail. */
+/**
+ * Appends records to one log, at its tail. A record that cannot fit (the log at its maximum size)
+ * is not appended: `end` answers false and the log is as before.
+ */
 export class LogWriter {
-  private readonly u8: Uint8Array;
-  private readonly view: DataView;
+  private u8: Uint8Array;
+  private view: DataView;
+  /** The log's length now (views of fixed length over it: faster than length-tracking ones). */
+  private capacity: number;
+  /** The committed tail (this writer is the only one that moves it). */
+  private committed: number;
   private start = 0;
   private pos = 0;
+  /** The record being written did not fit. */
+  private full = false;
 
   constructor(private readonly sab: SharedArrayBuffer, private readonly tailWord: Int32Array, private readonly tailIndex: number) {
-    this.u8 = new Uint8Array(sab);
-    this.view = new DataView(sab);
+    this.capacity = sab.byteLength;
+    this.u8 = new Uint8Array(sab, 0, this.capacity);
+    this.view = new DataView(sab, 0, this.capacity);
+    this.committed = Atomics.load(tailWord, tailIndex);
   }
 
   /** The committed length of the log. */
   get tail(): number {
-    return Atomics.load(this.tailWord, this.tailIndex);
+    return this.committed;
   }
 
   /** Empty the log (only the inactive one). */
   reset(): void {
+    this.committed = 0;
     Atomics.store(this.tailWord, this.tailIndex, 0);
   }
 
   /** Start a record of operation `op` made at clock reading `now`. */
   begin(op: number, now: bigint): this {
-    this.start = this.pos = this.tail;
-    this.room(HEADER_BYTES);
+    this.start = this.pos = this.committed;
+    this.full = false;
+    if (!this.room(HEADER_BYTES)) return this;
     this.view.setUint8(this.pos + 4, op);
     this.view.setBigInt64(this.pos + 8, now, true);
     this.pos += HEADER_BYTES;
     return this;
   }
 
+  /**
+   * A whole record of operation `op` with two numbers and a byte string (a write: node, offset,
+   * data) in one step — the commonest record, written without a check per field. False if it
+   * did not fit.
+   */
+  numsAndBytes(op: number, now: bigint, a: number, b: number, data: Uint8Array): boolean {
+    const at = this.committed, length = HEADER_BYTES + 20 + data.length;
+    this.start = this.pos = at;
+    this.full = false;
+    if (!this.room(length)) return false;
+    const v = this.view;
+    v.setUint32(at, length, true);
+    v.setUint8(at + 4, op);
+    v.setBigInt64(at + 8, now, true);
+    v.setFloat64(at + 16, a, true);
+    v.setFloat64(at + 24, b, true);
+    v.setUint32(at + 32, data.length, true);
+    if (data.length <= 64) for (let i = 0; i < data.length; i++) this.u8[at + 36 + i] = data[i]!;
+    else this.u8.set(data, at + 36);
+    this.committed = this.pos = at + length;
+    Atomics.store(this.tailWord, this.tailIndex, this.pos);
+    return true;
+  }
+
   num(n: number): this {
-    this.room(8);
+    if (!this.room(8)) return this;
     this.view.setFloat64(this.pos, n, true);
     this.pos += 8;
     return this;
   }
 
   time(t: bigint): this {
-    this.room(8);
+    if (!this.room(8)) return this;
     this.view.setBigInt64(this.pos, t, true);
     this.pos += 8;
     return this;
   }
 
   text(s: string): this {
-    this.room(4 + s.length * 3);
+    if (!this.room(4 + s.length * 3)) return this;
     const { written } = encodeInto(s, this.u8.subarray(this.pos + 4, this.pos + 4 + s.length * 3));
     this.view.setUint32(this.pos, written, true);
     this.pos += 4 + written;
@@ -109,25 +143,38 @@ export class LogWriter {
   }
 
   bytes(b: Uint8Array): this {
-    this.room(4 + b.length);
+    if (!this.room(4 + b.length)) return this;
     this.view.setUint32(this.pos, b.length, true);
     this.u8.set(b, this.pos + 4);
     this.pos += 4 + b.length;
     return this;
   }
 
-  /** Make the record part of the log: its length, then the tail (a kill before this leaves no trace of it). */
-  end(): void {
+  /**
+   * Make the record part of the log: its length, then the tail (a kill before this leaves no
+   * trace of it). False if it did not fit: nothing was appended.
+   */
+  end(): boolean {
+    if (this.full) return false;
     this.view.setUint32(this.start, this.pos - this.start, true);
+    this.committed = this.pos;
     Atomics.store(this.tailWord, this.tailIndex, this.pos);
+    return true;
   }
 
-  /** Grow the log so `n` more bytes fit at the write position (doubling), or throw LogFull. */
-  private room(n: number): void {
+  /** Grow the log so `n` more bytes fit at the write position (doubling); false (the record marked full) if it cannot. */
+  private room(n: number): boolean {
     const need = this.pos + n;
-    if (need <= this.sab.byteLength) return;
-    if (need > this.sab.maxByteLength) throw new LogFull(`tmpfs log: ${need} bytes do not fit in ${this.sab.maxByteLength}`);
-    this.sab.grow(Math.min(this.sab.maxByteLength, Math.max(need, FIRST_GROWTH, this.sab.byteLength * 2)));
+    if (need <= this.capacity) return !this.full;
+    if (this.full || need > this.sab.maxByteLength) {
+      this.full = true;
+      return false;
+    }
+    if (need > this.sab.byteLength) this.sab.grow(Math.min(this.sab.maxByteLength, Math.max(need, FIRST_GROWTH, this.sab.byteLength * 2)));
+    this.capacity = this.sab.byteLength;
+    this.u8 = new Uint8Array(this.sab, 0, this.capacity);
+    this.view = new DataView(this.sab, 0, this.capacity);
+    return true;
   }
 }
 

@@ -28,7 +28,7 @@ import type { FileSystemOps } from '../fs/fs-service.js';
 import { ROOT_NODE } from '../../abi/protocols/fs.js';
 import { Errno } from '../../abi/errno.js';
 import { type EntryImage, type NodeImage, Tmpfs, type TmpfsConfig } from './tmpfs.js';
-import { KeepStatus, KeptLog, LogFull, type LogWriter, type RecordReader, type KeptMemory } from '../contract/kept-log.js';
+import { KeepStatus, KeptLog, type LogWriter, type RecordReader, type KeptMemory } from '../contract/kept-log.js';
 
 const Op = { FORMAT: 1, IMAGE: 2, NODE: 3, ENTRY: 4, WRITE: 10, TRUNCATE: 11, CREATE: 12, UNLINK: 13, RENAME: 14, TIMES: 15, LINK: 16 } as const;
 
@@ -73,10 +73,7 @@ export class KeptTmpfs implements FileSystemOps {
     if (!this.log) return fs;
     this.log.clear();
     this.writer = this.log.activeWriter();
-    try {
-      this.writer.begin(Op.FORMAT, this.now).num(config.firstNode ?? ROOT_NODE + 1).end();
-    } catch (e) {
-      if (!(e instanceof LogFull)) throw e;
+    if (!this.writer.begin(Op.FORMAT, this.now).num(config.firstNode ?? ROOT_NODE + 1).end()) {
       this.giveUp();
       return fs;
     }
@@ -133,18 +130,13 @@ export class KeptTmpfs implements FileSystemOps {
     return fs;
   }
 
-  /** Log a change that was made; compact when the log has outgrown its image. */
-  private logged(write: (w: LogWriter) => void): void {
-    const w = this.writer;
-    if (!w) return;
-    try {
-      write(w);
-    } catch (e) {
-      if (!(e instanceof LogFull)) throw e;
-      this.compact(); // the image holds the change just made
-      return;
-    }
-    if (w.tail - this.imageEnd > Math.max(this.limits.forceMin, 2 * this.imageEnd)) this.compact();
+  /**
+   * After a change's record was written (`appended`: it fit): compact when the log has outgrown
+   * its image, or at once when the record did not fit (the image holds the change just made).
+   */
+  private logged(appended: boolean): void {
+    if (!appended) this.compact();
+    else if (this.writer!.tail - this.imageEnd > Math.max(this.limits.forceMin, 2 * this.imageEnd)) this.compact();
   }
 
   /** Write an image of the tree into the spare log and switch to it; give the log up if it does not fit. */
@@ -157,18 +149,16 @@ export class KeptTmpfs implements FileSystemOps {
       this.borrowing = false;
     }
     const w = log.spareWriter();
-    try {
-      w.begin(Op.IMAGE, this.now).num(this.fs.nextNode).end();
-      this.fs.image(
-        (n) => {
-          w.begin(Op.NODE, 0n).num(n.id).num(n.type).num(n.nlink).num(n.nextSeq).text(n.target).time(n.atim).time(n.mtim).time(n.ctim).num(n.size).num(n.pages.length);
-          for (const [index, bytes] of n.pages) w.num(index).bytes(bytes);
-          w.end();
-        },
-        (e) => w.begin(Op.ENTRY, 0n).num(e.dir).text(e.name).num(e.node).num(e.seq).end(),
-      );
-    } catch (e) {
-      if (!(e instanceof LogFull)) throw e;
+    let fits = w.begin(Op.IMAGE, this.now).num(this.fs.nextNode).end();
+    this.fs.image(
+      (n) => {
+        w.begin(Op.NODE, 0n).num(n.id).num(n.type).num(n.nlink).num(n.nextSeq).text(n.target).time(n.atim).time(n.mtim).time(n.ctim).num(n.size).num(n.pages.length);
+        for (const [index, bytes] of n.pages) w.num(index).bytes(bytes);
+        fits = w.end() && fits;
+      },
+      (e) => { fits = w.begin(Op.ENTRY, 0n).num(e.dir).text(e.name).num(e.node).num(e.seq).end() && fits; },
+    );
+    if (!fits) {
       this.giveUp();
       return;
     }
@@ -200,49 +190,56 @@ export class KeptTmpfs implements FileSystemOps {
   write(node: number, offset: number, data: Uint8Array, append: boolean): { written: number; end: number } | number {
     this.now = this.clock();
     const r = this.fs.write(node, offset, data, append);
-    if (typeof r !== 'number') this.logged((w) => w.begin(Op.WRITE, this.now).num(node).num(r.end - r.written).bytes(data).end());
+    const w = this.writer;
+    if (w && typeof r !== 'number') this.logged(w.numsAndBytes(Op.WRITE, this.now, node, r.end - r.written, data));
     return r;
   }
 
   truncate(node: number, size: number): number {
     this.now = this.clock();
     const e = this.fs.truncate(node, size);
-    if (e === Errno.SUCCESS) this.logged((w) => w.begin(Op.TRUNCATE, this.now).num(node).num(size).end());
+    const w = this.writer;
+    if (w && e === Errno.SUCCESS) this.logged(w.begin(Op.TRUNCATE, this.now).num(node).num(size).end());
     return e;
   }
 
   create(dir: number, name: string, type: number, exclusive: boolean, target: string): { node: number; type: number; created: number } | number {
     this.now = this.clock();
     const r = this.fs.create(dir, name, type, exclusive, target);
-    if (typeof r !== 'number' && r.created) this.logged((w) => w.begin(Op.CREATE, this.now).num(dir).text(name).num(type).text(target).num(r.node).end());
+    const w = this.writer;
+    if (w && typeof r !== 'number' && r.created) this.logged(w.begin(Op.CREATE, this.now).num(dir).text(name).num(type).text(target).num(r.node).end());
     return r;
   }
 
   unlink(dir: number, name: string, directory: boolean): number {
     this.now = this.clock();
     const e = this.fs.unlink(dir, name, directory);
-    if (e === Errno.SUCCESS) this.logged((w) => w.begin(Op.UNLINK, this.now).num(dir).text(name).num(directory ? 1 : 0).end());
+    const w = this.writer;
+    if (w && e === Errno.SUCCESS) this.logged(w.begin(Op.UNLINK, this.now).num(dir).text(name).num(directory ? 1 : 0).end());
     return e;
   }
 
   rename(fromDir: number, fromName: string, toDir: number, toName: string): number {
     this.now = this.clock();
     const e = this.fs.rename(fromDir, fromName, toDir, toName);
-    if (e === Errno.SUCCESS) this.logged((w) => w.begin(Op.RENAME, this.now).num(fromDir).text(fromName).num(toDir).text(toName).end());
+    const w = this.writer;
+    if (w && e === Errno.SUCCESS) this.logged(w.begin(Op.RENAME, this.now).num(fromDir).text(fromName).num(toDir).text(toName).end());
     return e;
   }
 
   setTimes(node: number, atim: bigint, mtim: bigint, flags: number): number {
     this.now = this.clock();
     const e = this.fs.setTimes(node, atim, mtim, flags);
-    if (e === Errno.SUCCESS) this.logged((w) => w.begin(Op.TIMES, this.now).num(node).time(atim).time(mtim).num(flags).end());
+    const w = this.writer;
+    if (w && e === Errno.SUCCESS) this.logged(w.begin(Op.TIMES, this.now).num(node).time(atim).time(mtim).num(flags).end());
     return e;
   }
 
   link(node: number, dir: number, name: string): number {
     this.now = this.clock();
     const e = this.fs.link(node, dir, name);
-    if (e === Errno.SUCCESS) this.logged((w) => w.begin(Op.LINK, this.now).num(node).num(dir).text(name).end());
+    const w = this.writer;
+    if (w && e === Errno.SUCCESS) this.logged(w.begin(Op.LINK, this.now).num(node).num(dir).text(name).end());
     return e;
   }
 
