@@ -8,16 +8,17 @@
  * tmpfs built the same way makes the same tree — the same node numbers, entries in the same order,
  * the same times, charged the same. A log is compacted (an image of the tree written to the other
  * log, then switched to) when the changes since its image outgrow the image: at idle past
- * IDLE_MIN_BYTES, at once past FORCE_MIN_BYTES; so keeping costs at most about twice what is
- * held, per log, and compaction work at most what was logged.
+ * IDLE_MIN_BYTES, at once past FORCE_MIN_BYTES and twice the image; so the active log holds at
+ * most about three times what is held (plus FORCE_MIN_BYTES), and compaction work is at most
+ * what was logged.
  *
  * Re-attaching (the log's status is KEPT): the format record builds the tmpfs from the same
  * configuration and first node number, or the image records load the tree — its file pages
  * borrowed in place, views on the log, not copied (so a restart costs the tree's metadata, not
  * its data); they are copied before the next compaction, after which that log is reused —; then
- * each change is made again. A change on a node that is gone may fail (a write to a file that was removed while
- * open: such a node is not kept); any other failure, or a malformed log, means the log cannot be
- * trusted: it is dropped and the tmpfs starts empty, as without a log.
+ * each change is made again. A change on a node that is gone may fail (a write to a file that
+ * was removed while open: such a node is not kept); any other failure, or a malformed log, means
+ * the log cannot be trusted: it is dropped and the tmpfs starts empty, as without a log.
  *
  * Past LOG_MAX_BYTES (more held than a log can image) the log is given up: this instance goes on
  * without it, and a restart starts empty. The first record of a new log is written before the
