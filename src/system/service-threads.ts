@@ -79,6 +79,7 @@ export class ServiceThreads {
         return p?.alive ? { queue: p.queue, slot: p.slot } : null;
       },
       probe: (g) => this.probe(g),
+      whenGone: (pid, then) => this.kernel.whenThreadGone(pid, then),
       log: (line) => this.hooks.log(line),
       nowMs: () => platform.now() / 1e6,
       down: (g) => {

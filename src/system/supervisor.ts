@@ -18,7 +18,7 @@
  * per look, in turn. A hung worker is killed and then restarted like a crashed one.
  *
  * Invariants: at most one worker per group runs at a time (a restart starts only after the old
- * process has exited); a group past its restart limit stays down until the system reboots.
+ * process has exited and its thread has stopped); a group past its restart limit stays down until the system reboots.
  */
 
 import { type Arena, QueueWord, SlotState, SlotWord } from '../ipc/arena.js';
@@ -60,6 +60,8 @@ export interface SupervisorHooks {
   probe(group: SupervisedGroup): Promise<unknown>;
   log(line: string): void;
   nowMs(): number;
+  /** Call `then` once the thread of worker `pid` has really stopped (not only been marked exited). */
+  whenGone(pid: number, then: () => void): void;
   /** `group` will not be restarted (until the system reboots): let go of what was kept for its next worker. */
   down?(group: SupervisedGroup): void;
 }
@@ -162,9 +164,12 @@ export class Supervisor {
     g.recent.push(now + delay);
     g.state = 'restarting';
     this.hooks.log(`${what} ${describeExit(status)}; restarting in ${delay} ms`);
+    // Not before the old thread has stopped: the new worker takes over what the old one may still
+    // be writing (a tmpfs's kept memory, a disk image), and a handler still running there could
+    // answer a call after the new worker had read that state.
     const t = setTimeout(() => {
       this.pending.delete(t);
-      this.restart(g, what);
+      this.hooks.whenGone(pid, () => this.restart(g, what));
     }, delay);
     this.pending.add(t);
   }

@@ -149,6 +149,8 @@ function count(r: Awaited<ReturnType<typeof runOnce>>, ok: (x: { status: number;
 const reasons = new Map<string, number>();
 
 const acked = new Map<number, Set<number>>();
+/** Where acknowledged records were lost, per lane's file (printed with the total). */
+const lostIn: string[] = [];
 
 /** The writer lanes: WRITER_LANES on hostfs, then one on diskfs and one on tmpfs. */
 const LANES = WRITER_LANES + 2;
@@ -255,7 +257,9 @@ async function main(): Promise<number> {
       // no file: nothing was written, so nothing may have been acknowledged
     }
     tally.acked += seqs.size;
-    for (const seq of seqs) if (!onDisk.has(seq)) tally.lostRecords++;
+    const lost = [...seqs].filter((seq) => !onDisk.has(seq));
+    tally.lostRecords += lost.length;
+    if (lost.length > 0) lostIn.push(`${laneFile(lane)}: ${lost.length} (records ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ', …' : ''})`);
   }
   rmSync(dataDir, { recursive: true, force: true });
   const seconds = (performance.now() - started) / 1000;
@@ -271,7 +275,7 @@ async function main(): Promise<number> {
   }
   console.log(`calls that hung:            ${tally.hung}${tally.firstHang ? ` (first: ${tally.firstHang})` : ''}`);
   console.log(`records acknowledged:       ${tally.acked} (${tally.acked * RECORD_BYTES} bytes, each after fsync)`);
-  console.log(`acknowledged bytes lost:    ${tally.lostRecords * RECORD_BYTES}`);
+  console.log(`acknowledged bytes lost:    ${tally.lostRecords * RECORD_BYTES}${lostIn.length > 0 ? ` — ${lostIn.join('; ')}` : ''}`);
   console.log(`disk image fsck:            ${fsck.errors.length === 0 ? 'clean' : `${fsck.errors.length} errors: ${fsck.errors.slice(0, 5).join('; ')}`}`);
   console.log(`time:                       ${seconds.toFixed(1)} s`);
   return verdict === null && tally.hung === 0 && tally.lostRecords === 0 && fsck.errors.length === 0 ? 0 : 1;

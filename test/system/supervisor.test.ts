@@ -2,8 +2,9 @@
  * The supervisor: a killed service worker is restarted on the same channel (client handles held
  * before the crash reach the new worker), a program blocked on a pipe carries on across a restart of
  * the VFS and gets an error instead of hanging when the VFS stays down, the restart limit leaves a service down, `policy: never` is honoured, top
- * and the kernel log (dmesg) show the restarts; and the watchdog, on real shared memory, finds a
- * worker that leaves calls unclaimed and leaves alone one that is waiting on someone else.
+ * and the kernel log (dmesg) show the restarts, a restarted tmpfs has its files; a new worker
+ * starts only once the old one's thread has stopped; and the watchdog, on real shared memory,
+ * finds a worker that leaves calls unclaimed and leaves alone one that is waiting on someone else.
  * Always under the isolated manifest: only a service in a worker can be restarted.
  */
 
@@ -91,12 +92,12 @@ test('a program blocked on a service that dies for good gets an error, never a h
   }, { manifest: isolated({ vfs: { policy: 'never' } }) });
 });
 
-test('a tmpfs restart loses its files cleanly: old names are gone, never another file', async () => {
+test('a tmpfs restart keeps its files: the new worker re-attaches the tree the old one kept', async () => {
   await withKeel(async (keel) => {
     await keel.writeFile('/tmp/old', 'old data');
     keel.killService('tmpfs');
     await restarted(keel, 'tmpfs', 1);
-    await assert.rejects(keel.readFile('/tmp/old'), /ENOENT/);
+    assert.equal(new TextDecoder().decode(await keel.readFile('/tmp/old')), 'old data');
     await keel.writeFile('/tmp/new', 'new data');
     assert.equal(new TextDecoder().decode(await keel.readFile('/tmp/new')), 'new data');
   }, { manifest: isolated() });
@@ -147,6 +148,7 @@ test('the watchdog kills a worker that leaves calls unclaimed, not one waiting o
     kill: (pid, why) => { killed.push(`${pid}: ${why}`); },
     threadOf: () => ({ queue, slot: ownSlot }),
     probe: () => Promise.resolve(),
+    whenGone: (_pid, then) => then(),
     log: () => {},
     nowMs: () => now,
   });
@@ -182,6 +184,7 @@ test('a worker that was serving is restarted at once; workers that end before se
     kill: () => {},
     threadOf: () => null,
     probe: () => Promise.resolve(),
+    whenGone: (_pid, then) => then(),
     log: (line) => logged.push(line),
     nowMs: () => 0,
   });
@@ -199,6 +202,33 @@ test('a worker that was serving is restarted at once; workers that end before se
     sup.exited(102, { kind: 'killed', signal: 9 });
     await restartedAs(103);
     assert.deepEqual(delays(), [0, 7, 14, 0], logged.join('\n'));
+  } finally {
+    sup.stop();
+  }
+});
+
+test('a worker is restarted only once the thread of the one it replaces has stopped', async () => {
+  const gone = new Map<number, () => void>();
+  const started: number[] = [];
+  const sup = new Supervisor(Arena.create(), {
+    start: () => { started.push(200); return 200; },
+    kill: () => {},
+    threadOf: () => null,
+    probe: () => Promise.resolve(),
+    whenGone: (pid, then) => { gone.set(pid, then); },
+    log: () => {},
+    nowMs: () => 0,
+  });
+  sup.adopt('svc', [service('svc', { policy: 'always', max: 100 })], 42);
+  try {
+    // Marked exited (killed), but its thread still runs: a new worker would share its state.
+    sup.exited(42, { kind: 'killed', signal: 9 });
+    await waitFor(() => gone.has(42), 5_000, 'the supervisor waits for the old thread');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(started, [], 'nothing started beside the old thread');
+    gone.get(42)!();
+    assert.deepEqual(started, [200]);
+    assert.equal(sup.list()[0]!.pid, 200);
   } finally {
     sup.stop();
   }
