@@ -20,6 +20,7 @@
  *
  *   --faults N   faults to inject (default 1000)      --quick   30 faults (CI)
  *   --seed S     the injector's random seed (default 1)
+ *   --victims A,B  kill only these services (default: any)
  *   --verbose    print the kernel's log (every crash and restart) and the tally every 5 s
  */
 
@@ -36,7 +37,7 @@ import { checkImage, readImageFile } from '../support/disk-image.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const prog = (name: string): string => join(root, 'programs/c/build', `${name}.wasm`);
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, faults: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, faults: { type: 'string' }, seed: { type: 'string', default: '1' }, victims: { type: 'string' } } });
 const FAULTS = values.faults ? Number(values.faults) : values.quick ? 30 : 1000;
 if (!Number.isSafeInteger(FAULTS) || FAULTS < 1) throw new Error(`--faults: not a positive integer: ${values.faults}`);
 const DEADLINE_MS = 60_000;
@@ -186,7 +187,7 @@ async function spawnLane(keel: Keel, until: () => boolean): Promise<void> {
 }
 
 async function inject(keel: Keel, rng: () => number): Promise<void> {
-  const names = keel.services().map((s) => s.name);
+  const names = values.victims ? values.victims.split(',') : keel.services().map((s) => s.name);
   while (tally.faults < FAULTS) {
     await new Promise((resolve) => setTimeout(resolve, 100 + rng() * 400));
     const name = names[Math.floor(rng() * names.length)]!;
@@ -261,7 +262,7 @@ async function main(): Promise<number> {
     tally.lostRecords += lost.length;
     if (lost.length > 0) lostIn.push(`${laneFile(lane)}: ${lost.length} (records ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ', …' : ''})`);
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.KEEL_FAULTS_KEEP === "1") console.log(`kept: ${dataDir}`); else rmSync(dataDir, { recursive: true, force: true });
   const seconds = (performance.now() - started) / 1000;
   if (values.verbose) for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.error(`${String(n).padStart(6)}  ${why}`);
   console.log(`faults injected:            ${tally.faults} (services restarted ${tally.restarts} times)`);

@@ -131,7 +131,13 @@ export function vfsService(vfs: Vfs): Service {
       const p = vfs.fidPlace(c.badge, r.fid);
       if (typeof p === 'number') return p;
       const res = onFs(vfs.fsOf(p).call('sync', { node: p.node }));
-      return typeof res === 'number' ? res : {};
+      if (typeof res === 'number') return res;
+      // Answered by the instance the file was opened on? One restarted between the check above
+      // and the call would answer for writes it never saw (they died with its predecessor), and
+      // the caller would count them durable: ESTALE instead, so its local kernel re-opens the
+      // file, writes them again and asks again (runtime/session-recovery.ts).
+      const still = vfs.fidPlace(c.badge, r.fid);
+      return typeof still === 'number' ? still : {};
     },
     mount: () => Errno.PERM,
     mounts: () => ({ table: JSON.stringify(vfs.mountTable()) }),
