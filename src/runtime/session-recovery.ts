@@ -211,13 +211,19 @@ export class SessionRecovery {
     return typeof r === 'number' ? -r : r.fid;
   }
 
-  /** Write again what was written on `old` since its last sync, now on `fid`. */
+  /**
+   * Write again what was written on `old` since its last sync, now on `fid`. The writes stay kept
+   * under `fid` until a sync succeeds, whether or not this replay got through them: one cut by
+   * yet another restart is made whole by the next recovery's replay (at an offset, a write
+   * lands on the same bytes again). Dropping them here once let the sync that followed, on the
+   * next instance, succeed without them.
+   */
   private replay(old: number, fid: number): void {
     const u = this.unsynced.get(old);
     if (!u) return;
     this.unsynced.delete(old);
-    for (const w of u.writes) if (this.raw.write(fid, w.offset, w.data) !== 0) return;
     this.unsynced.set(fid, u);
+    for (const w of u.writes) if (this.raw.write(fid, w.offset, w.data) !== 0) return;
   }
 
   /** Pause before another try of a call whose service is still coming back. */
