@@ -67,8 +67,6 @@ export class Kernel {
   onServed: ((endpointId: number, pid: number) => void) | null = null;
   /** Processes that asked to hear of exits (the proc service). */
   readonly exitListeners = new Set<number>();
-  /** What waits for a process's thread to be really gone (whenThreadGone), by pid. */
-  private readonly goneWaiters = new Map<number, (() => void)[]>();
   /** The process handles a dead exit listener held, for its next instance (custody.ts, adopt). */
   private readonly custody = new Custody();
   /** Processes created so far (Process.born). */
@@ -357,7 +355,6 @@ export class Kernel {
     const p = this.processes.get(pid);
     if (!p || p.threadEnded) return;
     this.exitProcess(pid, { kind: 'crashed', message: reason });
-    p.threadEnded = true;
     if (p.queue >= 0) {
       new ReceiveQueue(this.arena, p.queue).close();
       failPendingCalls(this.arena, p.queue, this.slots.end);
@@ -372,27 +369,8 @@ export class Kernel {
       p.slot = -1;
     }
     for (const extra of p.extraSlots.splice(0)) this.slots.release(extra);
-    const waiters = this.goneWaiters.get(pid) ?? [];
-    this.goneWaiters.delete(pid);
-    for (const fn of waiters) fn();
+    p.markThreadEnded();
     this.reapIfUnreferenced(p);
-  }
-
-  /**
-   * Call `fn` once process `pid`'s thread is really gone (at once if it is, or no such process
-   * is known). A process is marked exited before its thread stops (a terminated worker runs on
-   * until it notices): what must not run beside the old thread — a restarted service re-attaching
-   * the memory the old one was still writing — waits for this.
-   */
-  whenThreadGone(pid: number, fn: () => void): void {
-    const p = this.processes.get(pid);
-    if (!p || p.threadEnded) {
-      fn();
-      return;
-    }
-    const list = this.goneWaiters.get(pid) ?? [];
-    list.push(fn);
-    this.goneWaiters.set(pid, list);
   }
 
   /**

@@ -55,6 +55,7 @@ export class Process extends KernelObject {
   /** Set when the host reports the thread gone; the pid and call slot are reusable only then. */
   threadEnded = false;
   private readonly exitWaiters: ((status: ExitStatus) => void)[] = [];
+  private readonly goneWaiters: (() => void)[] = [];
 
   constructor(
     id: number,
@@ -80,6 +81,23 @@ export class Process extends KernelObject {
   onExit(fn: (status: ExitStatus) => void): void {
     if (this.status) fn(this.status);
     else this.exitWaiters.push(fn);
+  }
+
+  /**
+   * Run `fn` once the thread is gone and the kernel has let go of its call slot and queue (now if
+   * so). A process is marked exited before its thread stops (a terminated worker runs on until it
+   * notices): what must not run beside the old thread — a restarted service re-attaching the
+   * memory the old one was still writing — waits for this.
+   */
+  onThreadGone(fn: () => void): void {
+    if (this.threadEnded) fn();
+    else this.goneWaiters.push(fn);
+  }
+
+  /** The thread is gone and its slot and queue are released: run the waiters. */
+  markThreadEnded(): void {
+    this.threadEnded = true;
+    for (const fn of this.goneWaiters.splice(0)) fn();
   }
 
   /** Record the exit status (first caller wins) and run the waiters. Returns false if already exited. */

@@ -79,7 +79,8 @@ export class ServiceThreads {
         return p?.alive ? { queue: p.queue, slot: p.slot } : null;
       },
       probe: (g) => this.probe(g),
-      whenGone: (pid, then) => this.kernel.whenThreadGone(pid, then),
+      // A process the kernel no longer knows was reaped, which it is only once its thread is gone.
+      whenGone: (pid, then) => { const p = this.kernel.process(pid); if (p) p.onThreadGone(then); else then(); },
       log: (line) => this.hooks.log(line),
       nowMs: () => platform.now() / 1e6,
       down: (g) => {

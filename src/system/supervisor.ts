@@ -18,7 +18,8 @@
  * per look, in turn. A hung worker is killed and then restarted like a crashed one.
  *
  * Invariants: at most one worker per group runs at a time (a restart starts only after the old
- * process has exited and its thread has stopped); a group past its restart limit stays down until the system reboots.
+ * process has exited and its thread has stopped); a group past its restart limit stays down
+ * until the system reboots.
  */
 
 import { type Arena, QueueWord, SlotState, SlotWord } from '../ipc/arena.js';

@@ -16,14 +16,14 @@
  *   - a log's tail, in the control block, is stored (Atomics) only after every byte of the
  *     records before it is written: a record past the tail does not exist;
  *   - the active index is switched only after the other log's image and tail are complete;
- *   - only one instance writes at a time (the supervisor starts the next once the last has
- *     exited), and a record is appended only after its change was made without error, before the
- *     change is answered.
+ *   - only one instance writes at a time (the supervisor starts the next once the last one's
+ *     thread has stopped), and a record is appended only after its change was made without
+ *     error, before the change is answered.
  */
 
 import { decodeText, encodeInto } from '../../abi/text-codec.js';
 
-/** The memory a tmpfs keeps itself in (structured-clone safe: shared buffers only). */
+/** The memory a service keeps itself in (structured-clone safe: shared buffers only). */
 export interface KeptMemory {
   /** Int32 words: ACTIVE, STATUS, the two logs' tails. */
   readonly control: SharedArrayBuffer;
@@ -31,7 +31,7 @@ export interface KeptMemory {
 }
 
 const ACTIVE = 0, STATUS = 1, TAIL = 2;
-/** STATUS: nothing written yet; the active log holds the file system; given up (too large to keep). */
+/** STATUS: nothing written yet; the active log holds the service's state; given up (too large to keep). */
 export const KeepStatus = { EMPTY: 0, KEPT: 1, GIVEN_UP: 2 } as const;
 
 /** Most bytes one log may grow to. */
@@ -39,7 +39,7 @@ export const LOG_MAX_BYTES = 0x7fff_0000;
 const HEADER_BYTES = 16;
 const FIRST_GROWTH = 64 * 1024;
 
-/** The kept memory for one tmpfs, or null where the host has no growable shared memory. */
+/** The kept memory for one service, or null where the host has no growable shared memory. */
 export function makeKeptMemory(maxLogBytes = LOG_MAX_BYTES): KeptMemory | null {
   try {
     const grow = (): SharedArrayBuffer => new SharedArrayBuffer(0, { maxByteLength: maxLogBytes });
@@ -94,30 +94,6 @@ export class LogWriter {
     this.view.setBigInt64(this.pos + 8, now, true);
     this.pos += HEADER_BYTES;
     return this;
-  }
-
-  /**
-   * A whole record of operation `op` with two numbers and a byte string (a write: node, offset,
-   * data) in one step — the commonest record, written without a check per field. False if it
-   * did not fit.
-   */
-  numsAndBytes(op: number, now: bigint, a: number, b: number, data: Uint8Array): boolean {
-    const at = this.committed, length = HEADER_BYTES + 20 + data.length;
-    this.start = this.pos = at;
-    this.full = false;
-    if (!this.room(length)) return false;
-    const v = this.view;
-    v.setUint32(at, length, true);
-    v.setUint8(at + 4, op);
-    v.setBigInt64(at + 8, now, true);
-    v.setFloat64(at + 16, a, true);
-    v.setFloat64(at + 24, b, true);
-    v.setUint32(at + 32, data.length, true);
-    if (data.length <= 64) for (let i = 0; i < data.length; i++) this.u8[at + 36 + i] = data[i]!;
-    else this.u8.set(data, at + 36);
-    this.committed = this.pos = at + length;
-    Atomics.store(this.tailWord, this.tailIndex, this.pos);
-    return true;
   }
 
   num(n: number): this {
@@ -190,9 +166,9 @@ export class RecordReader {
 
   /** Position on the record at `at`; its end. */
   at(at: number, tail: number): number {
-    if (at + HEADER_BYTES > tail) throw new Error(`tmpfs log: a record header at ${at} passes the tail ${tail}`);
+    if (at + HEADER_BYTES > tail) throw new Error(`kept log: a record header at ${at} passes the tail ${tail}`);
     const length = this.view.getUint32(at, true);
-    if (length < HEADER_BYTES || at + length > tail) throw new Error(`tmpfs log: a record of ${length} bytes at ${at} passes the tail ${tail}`);
+    if (length < HEADER_BYTES || at + length > tail) throw new Error(`kept log: a record of ${length} bytes at ${at} passes the tail ${tail}`);
     this.op = this.view.getUint8(at + 4);
     this.now = this.view.getBigInt64(at + 8, true);
     this.pos = at + HEADER_BYTES;
@@ -229,11 +205,11 @@ export class RecordReader {
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.end) throw new Error(`tmpfs log: a field passes the end of its record (operation ${this.op})`);
+    if (this.pos + n > this.end) throw new Error(`kept log: a field passes the end of its record (operation ${this.op})`);
   }
 }
 
-/** The kept memory's control block and logs, as one tmpfs instance uses them. */
+/** The kept memory's control block and logs, as one instance of the service uses them. */
 export class KeptLog {
   private readonly control: Int32Array;
 
@@ -259,7 +235,7 @@ export class KeptLog {
     return new LogWriter(this.keep.logs[i]!, this.control, TAIL + i);
   }
 
-  /** A writer on the inactive log, emptied (to write an image into before `switchTo`). */
+  /** A writer on the inactive log, emptied (to write an image into before `switchToSpare`). */
   spareWriter(): LogWriter {
     const i = 1 - this.active;
     const w = new LogWriter(this.keep.logs[i]!, this.control, TAIL + i);

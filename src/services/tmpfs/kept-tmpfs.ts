@@ -49,7 +49,8 @@ export interface KeepStats {
 
 export class KeptTmpfs implements FileSystemOps {
   readonly fs: Tmpfs;
-  readonly stats: KeepStats = { replayed: 0, compactions: 0, unkept: false };
+  private replayed = 0;
+  private compactions = 0;
   /** The clock reading the tmpfs sees during the change being made (or made again). */
   private now = 0n;
   private readonly log: KeptLog | null;
@@ -63,8 +64,12 @@ export class KeptTmpfs implements FileSystemOps {
   constructor(private readonly clock: () => bigint, config: TmpfsConfig, keep: KeptMemory | null, private readonly limits = { idleMin: IDLE_MIN_BYTES, forceMin: FORCE_MIN_BYTES }) {
     const fixed = (): bigint => this.now;
     this.log = keep ? new KeptLog(keep) : null;
-    this.stats.unkept = this.log === null;
     this.fs = (this.log?.status === KeepStatus.KEPT ? this.reattach(fixed, config) : null) ?? this.format(fixed, config);
+  }
+
+  /** What keeping has done; without a writer nothing is kept (no memory given, or given up). */
+  get stats(): KeepStats {
+    return { replayed: this.replayed, compactions: this.compactions, unkept: this.writer === null };
   }
 
   /** A new tmpfs from `config`, and a new log that starts with how it was made. */
@@ -88,44 +93,30 @@ export class KeptTmpfs implements FileSystemOps {
     const log = this.log!;
     let fs: Tmpfs | null = null;
     let image: { nextId: number; nodes: NodeImage[]; entries: EntryImage[] } | null = null;
+    // The tree the image records describe, once they are all read (its pages borrowed from the log).
+    const loaded = (): Tmpfs => {
+      if (!image) throw new Error('tmpfs log: no image');
+      this.borrowing = true;
+      return new Tmpfs(fixed, config, image);
+    };
     try {
       log.replay((r, end) => {
         this.now = r.now;
         switch (r.op) {
-          case Op.FORMAT:
-            fs = new Tmpfs(fixed, { ...config, firstNode: r.num() });
-            this.imageEnd = end;
-            return;
-          case Op.IMAGE:
-            image = { nextId: r.num(), nodes: [], entries: [] };
-            this.imageEnd = end;
-            return;
-          case Op.NODE:
-            image!.nodes.push(readNode(r));
-            this.imageEnd = end;
-            return;
-          case Op.ENTRY:
-            image!.entries.push({ dir: r.num(), name: r.text(), node: r.num(), seq: r.num() });
-            this.imageEnd = end;
+          case Op.FORMAT: fs = new Tmpfs(fixed, { ...config, firstNode: r.num() }); break;
+          case Op.IMAGE: image = { nextId: r.num(), nodes: [], entries: [] }; break;
+          case Op.NODE: image!.nodes.push(readNode(r)); break;
+          case Op.ENTRY: image!.entries.push({ dir: r.num(), name: r.text(), node: r.num(), seq: r.num() }); break;
+          default:
+            redo((fs ??= loaded()), r);
+            this.replayed++;
             return;
         }
-        if (!fs) {
-          if (!image) throw new Error('tmpfs log: a change before any image');
-          fs = new Tmpfs(fixed, config, image);
-          this.borrowing = true;
-          image = null;
-        }
-        redo(fs, r);
-        this.stats.replayed++;
+        this.imageEnd = end;
       });
-      if (!fs && image) {
-        fs = new Tmpfs(fixed, config, image);
-        this.borrowing = true;
-      }
-      if (!fs) throw new Error('tmpfs log: no image');
+      fs ??= loaded();
     } catch {
-      log.clear();
-      return null;
+      return null; // format() starts the log over
     }
     this.writer = log.activeWriter();
     return fs;
@@ -166,13 +157,12 @@ export class KeptTmpfs implements FileSystemOps {
     log.switchToSpare();
     this.writer = w;
     this.imageEnd = w.tail;
-    this.stats.compactions++;
+    this.compactions++;
   }
 
   private giveUp(): void {
     this.log!.setStatus(KeepStatus.GIVEN_UP);
     this.writer = null;
-    this.stats.unkept = true;
   }
 
   /** The thread has nothing to do: compact if the changes since the image outgrew it. */
@@ -192,7 +182,7 @@ export class KeptTmpfs implements FileSystemOps {
     this.now = this.clock();
     const r = this.fs.write(node, offset, data, append);
     const w = this.writer;
-    if (w && typeof r !== 'number') this.logged(w.numsAndBytes(Op.WRITE, this.now, node, r.end - r.written, data));
+    if (w && typeof r !== 'number') this.logged(w.begin(Op.WRITE, this.now).num(node).num(r.end - r.written).bytes(data).end());
     return r;
   }
 

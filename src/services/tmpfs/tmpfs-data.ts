@@ -67,11 +67,6 @@ export class FileData {
     return f;
   }
 
-  /** True if some page's buffer is still borrowed. */
-  get borrows(): boolean {
-    return this.borrowed !== null;
-  }
-
   /** Copy every borrowed buffer into one of its own (before the memory lent is reused). */
   ownAll(): void {
     for (const page of this.borrowed ?? []) this.own(page);
@@ -125,7 +120,7 @@ export class FileData {
     // Most small writes land in a buffer that already has room: no plan, no charge.
     const first = Math.floor(at / DATA_PAGE_BYTES);
     const from = at - first * DATA_PAGE_BYTES;
-    const buf = this.borrowed ? this.own(first) : this.pages?.get(first);
+    const buf = this.own(first);
     if (buf && from + data.length <= buf.length) {
       buf.set(data, from);
       if (end > this.size) this.size = end;
@@ -150,7 +145,7 @@ export class FileData {
       const page = Math.floor(pos / DATA_PAGE_BYTES);
       const from = pos - page * DATA_PAGE_BYTES;
       const n = Math.min(end - pos, DATA_PAGE_BYTES - from);
-      (this.borrowed ? this.own(page)! : pages.get(page)!).set(data.subarray(pos - at, pos - at + n), from);
+      this.own(page)!.set(data.subarray(pos - at, pos - at + n), from);
       pos += n;
     }
     if (end > this.size) this.size = end;

@@ -192,7 +192,7 @@ export class Tmpfs implements FileSystemOps {
 
   /** Copy every file page still borrowed from an image into the file's own memory (before that memory is reused). */
   ownPages(): void {
-    for (const n of this.nodes.values()) if (n.data?.borrows) n.data.ownAll();
+    for (const n of this.nodes.values()) n.data?.ownAll();
   }
 
   /** The number the next node made will get. */
