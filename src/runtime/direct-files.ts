@@ -153,11 +153,13 @@ export class DirectFiles {
   }
 
   /**
-   * `fid`'s attributes straight from its file system (fstat): the attributes or the file
-   * system's errno, or null to ask the VFS (no usable grant, or the call failed in transport:
-   * stat is safe to ask again).
+   * `fid`'s attributes straight from its file system (fstat), or null to ask the VFS: no usable
+   * grant, the call failed in transport, or the file system answered an error — the VFS, the
+   * authority, gives the answer then, and a session lost to a restart is re-established on that
+   * path (a file system restarted between the grant's check and the call could otherwise hand
+   * the program an errno meant for its local kernel). Stat is safe to ask again.
    */
-  stat(fid: number): StatFields | number | null {
+  stat(fid: number): StatFields | null {
     const d = this.usable(fid);
     if (d === null) return null;
     const regs = this.caller.regs;
@@ -166,7 +168,7 @@ export class DirectFiles {
     encode(GETATTR.request, { node: d.node }, regs, bulk);
     const t = this.post(fid, d, GETATTR.label);
     if (t !== Status.OK) return null;
-    if (regs[0] !== 0) return regs[0]!;
+    if (regs[0] !== 0) return null;
     const r = decode<typeof fsProtocol.ops.getattr.reply>(GETATTR.reply, regs, bulk);
     if (r === null) return null;
     return { dev: d.dev, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
