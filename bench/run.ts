@@ -347,6 +347,8 @@ async function main(): Promise<void> {
     const sqlArgs = (d: string): string[] => [`${d}/bench.db`, String(sqlRows)];
     const sqlRounds = quick ? 3 : 5; // each run takes seconds: fewer rounds keep the suite within 10 minutes
     for (const layout of LAYOUTS) await wasmBench('real-program', sql('tmpfs'), 'sqlite_bench', sqlArgs, sqlRounds, true, layout);
+    // Ablation: one change word per file system, no slots (its lock directory's churn revokes every kept stat).
+    await wasmBench('real-program', sql('tmpfs, no change slots'), 'sqlite_bench', sqlArgs, sqlRounds, true, 'isolated', DEFAULT_ARENA_CONFIG, { changeSlots: false });
     await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false);
     await wasmBench('real-program', sql('diskfs'), 'sqlite_bench', sqlArgs, sqlRounds, 'diskfs');
   }

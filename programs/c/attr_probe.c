@@ -18,6 +18,10 @@
  *   loop PATH N      N times: open PATH, fstat, close                       -> ok SIZE | err ERRNO
  *   stats PATH N     N times: stat PATH                                     -> ok SIZE | err ERRNO
  *   probe PATH N     N times: open PATH and stat PATH, counting successes   -> found K
+ *   mkdir PATH       make directory PATH                                    -> ok | err ERRNO
+ *   rmdir PATH       remove directory PATH                                  -> ok | err ERRNO
+ *   churn LOCK N PATH N times, as SQLite's dot-file locking does around a query: make directory
+ *                    LOCK, stat PATH, fstat the current fd, remove LOCK     -> ok | err ERRNO
  *   quit             exit 0
  * ERRNO is the number (WASI's: ENOENT is 44).
  */
@@ -125,6 +129,22 @@ static void run(char *line) {
             if (stat(a, &st) == 0) found++;
         }
         printf("found %ld\n", found);
+    } else if (!strcmp(cmd, "mkdir") && a) {
+        if (mkdir(a, 0755) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "rmdir") && a) {
+        if (rmdir(a) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "churn") && a && b) {
+        char *path = NULL;
+        long n = strtol(b, &path, 10);
+        while (path && *path == ' ') path++;
+        if (!path || !*path) { printf("bad command\n"); return; }
+        for (long i = 0; i < n; i++) {
+            if (mkdir(a, 0755) != 0) { answer_errno(); return; }
+            if (stat(path, &st) != 0 && errno != ENOENT) { answer_errno(); return; }
+            if (fstat(current, &st) != 0) { answer_errno(); return; }
+            if (rmdir(a) != 0) { answer_errno(); return; }
+        }
+        printf("ok\n");
     } else if (!strcmp(cmd, "quit")) {
         exit(0);
     } else {

@@ -32,3 +32,21 @@ export function tokenHeld(arena: Arena, t: AddressToken): boolean {
 export function revokeTokens(arena: Arena, word: number): number {
   return (Atomics.add(arena.i32, word, 1) + 1) | 0;
 }
+
+/**
+ * A token on several words at once (a walk's entries and the node it ended on): valid while
+ * their sum keeps the value it had. Every word only grows, so a bump to any of them moves the sum
+ * (until 2^32 bumps between two checks).
+ */
+export interface SumToken {
+  /** int32 indices of the words. */
+  readonly words: readonly number[];
+  readonly sum: number;
+}
+
+/** Is `t` still valid (check before using what it covers)? */
+export function sumValid(arena: Arena, t: SumToken): boolean {
+  let sum = 0;
+  for (const w of t.words) sum = (sum + Atomics.load(arena.i32, w)) | 0;
+  return sum === t.sum;
+}

@@ -12,7 +12,9 @@
  *   memory ledger the programs' linear memory against the system's budget (memory-ledger.ts)
  *   change words  one per file system that changes only through Keel: bumped before every change
  *                 it makes, so what a local kernel copied from it (a file's attributes at open)
- *                 stays usable exactly while the word keeps the value it had (change-word.ts)
+ *                 stays usable exactly while the word keeps the value it had (change-word.ts);
+ *                 after them, CHANGE_SLOTS finer words for each of the first CHANGE_SLOT_OWNERS,
+ *                 one per hash of a node or a directory entry (change-word.ts, "slots")
  *   page cache    entries (generation, size, page list) and 4 KiB pages of file data, each
  *                 file system owning a slice (read by local kernels under address tokens)
  *   pipe rings    a header and 64 KiB of data per pipe, owned by the VFS, read and written in
@@ -64,8 +66,8 @@ export const RING_DATA_BYTES = 64 * 1024;
 
 /** Bytes per page-cache page. */
 export const PAGE_BYTES = 4096;
-/** Pages one cache entry can list: files up to 1 MiB are cached whole, larger ones not at all. */
-export const ENTRY_MAX_PAGES = 256;
+/** Pages one cache entry can list: files up to 4 MiB are cached whole, larger ones not at all. */
+export const ENTRY_MAX_PAGES = 1024;
 /** int32 words per page-cache entry (see CacheWord). */
 export const CACHE_ENTRY_WORDS = 8 + ENTRY_MAX_PAGES;
 
@@ -103,9 +105,12 @@ export const LedgerWord = {
 const LEDGER_HEADER_WORDS = 16;
 
 const MAGIC = 0x4b45454c; // 'KEEL'
-const VERSION = 5;
+const VERSION = 6;
 /** Change words (one per file-system service, by its position in the system's service list). */
 export const CHANGE_WORDS = 256;
+/** The file systems (the first change words) that also get slots, and how many each gets (a power of two). */
+export const CHANGE_SLOT_OWNERS = 16;
+export const CHANGE_SLOTS = 1024;
 const HEADER_BYTES = 64;
 
 
@@ -210,7 +215,7 @@ export class Arena {
     this.procTableOffset = align(this.objectsOffset + config.maxObjects * OBJECT_WORDS * 4, 64);
     this.ledgerOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
     this.changeWordsOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
-    this.cacheEntriesOffset = align(this.changeWordsOffset + CHANGE_WORDS * 4, 64);
+    this.cacheEntriesOffset = align(this.changeWordsOffset + (CHANGE_WORDS + CHANGE_SLOT_OWNERS * CHANGE_SLOTS) * 4, 64);
     this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
     this.ringsOffset = this.cachePagesOffset + (config.cachePages ?? 0) * PAGE_BYTES;
     this.procTableGenerationWord = 12;
@@ -290,6 +295,15 @@ export class Arena {
   /** Int32 index of change word `index` (0 ≤ index < CHANGE_WORDS). */
   changeWord(index: number): number {
     return (this.changeWordsOffset >> 2) + index;
+  }
+  /** Int32 index of the first slot of change word `index`'s owner, or -1 when it has none (index ≥ CHANGE_SLOT_OWNERS). */
+  changeSlots(index: number): number {
+    return index >= 0 && index < CHANGE_SLOT_OWNERS ? (this.changeWordsOffset >> 2) + CHANGE_WORDS + index * CHANGE_SLOTS : -1;
+  }
+  /** Is int32 index `word` a change word or a change slot (what a file system's token may name)? */
+  isChangeWord(word: number): boolean {
+    const first = this.changeWordsOffset >> 2;
+    return Number.isSafeInteger(word) && word >= first && word < first + CHANGE_WORDS + CHANGE_SLOT_OWNERS * CHANGE_SLOTS;
   }
   /** Int32 index of word 0 of page-cache entry `entry`. */
   cacheEntryWord(entry: number): number {

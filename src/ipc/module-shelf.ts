@@ -23,7 +23,7 @@
  */
 
 import type { ShelvedModule } from '../abi/boot-spec.js';
-import { type Arena, CHANGE_WORDS } from './arena.js';
+import type { Arena } from './arena.js';
 import { tokenValid } from './address-token.js';
 
 /** The shelf's key for a module compiled from file (dev, ino) under change word `word`, memory capped at `memoryBytes`. */
@@ -77,5 +77,5 @@ export class ModuleShelf {
 
 /** Whether int32 index `word` is one of the arena's change words (any other word is no file system's). */
 export function isChangeWord(arena: Arena, word: number): boolean {
-  return Number.isSafeInteger(word) && word >= arena.changeWord(0) && word < arena.changeWord(CHANGE_WORDS);
+  return arena.isChangeWord(word);
 }

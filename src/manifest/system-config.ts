@@ -71,13 +71,14 @@ export interface SystemConfig {
   /**
    * Turn off a fast path, to measure what it buys (npm run bench's ablation rows); all are on by
    * default. `changeWords`: file systems get no change word, so an open returns no attributes and
-   * every fstat is a call. `deferredClose`: a program's closes are sent at once (its own children
+   * every fstat is a call. `changeSlots`: a change word without its slots, so any change on a
+   * file system revokes every copy of anything on it (services/fs/change-word.ts). `deferredClose`: a program's closes are sent at once (its own children
    * keep the default). `directFiles`: a program's file reads and writes go through the VFS
    * instead of straight to the file system (docs/decisions/018-direct-files.md). `directPipes`:
    * pipes get no ring in the arena, so every pipe read and write is a call to the VFS
    * (docs/decisions/019-pipe-rings.md).
    */
-  readonly fastPaths?: { readonly changeWords?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean; readonly directPipes?: boolean };
+  readonly fastPaths?: { readonly changeWords?: boolean; readonly changeSlots?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean; readonly directPipes?: boolean };
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

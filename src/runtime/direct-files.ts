@@ -25,6 +25,7 @@ import { FORWARD_REGISTER, FS_READ_LABEL, FS_WRITE_LABEL } from '../abi/protocol
 import { fsProtocol } from '../abi/protocols/fs.js';
 import { decode, encode } from '../abi/protocol.js';
 import type { StatFields } from './fd-table.js';
+import type { AddressToken } from '../ipc/address-token.js';
 
 const GETATTR = fsProtocol.layouts.getattr;
 
@@ -157,9 +158,10 @@ export class DirectFiles {
    * grant, the call failed in transport, or the file system answered an error — the VFS, the
    * authority, gives the answer then, and a session lost to a restart is re-established on that
    * path (a file system restarted between the grant's check and the call could otherwise hand
-   * the program an errno meant for its local kernel). Stat is safe to ask again.
+   * the program an errno meant for its local kernel). Stat is safe to ask again. With the token
+   * the file system's answer holds under (its change slot for the node), if it gave one.
    */
-  stat(fid: number): StatFields | null {
+  stat(fid: number): { stat: StatFields; token: AddressToken | null } | null {
     const d = this.usable(fid);
     if (d === null) return null;
     const regs = this.caller.regs;
@@ -171,6 +173,8 @@ export class DirectFiles {
     if (regs[0] !== 0) return null;
     const r = decode<typeof fsProtocol.ops.getattr.reply>(GETATTR.reply, regs, bulk);
     if (r === null) return null;
-    return { dev: d.dev, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
+    const stat = { dev: d.dev, ino: r.ino, type: r.type, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim };
+    const token = this.caller.arena.isChangeWord(r.changeWord) ? { word: r.changeWord, generation: r.change } : null;
+    return { stat, token };
   }
 }

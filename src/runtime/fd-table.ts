@@ -47,7 +47,8 @@ export interface FdEntry {
   /** How to open it again if its session is lost (absent: it cannot be, e.g. a pipe end). */
   origin?: FileOrigin;
   /**
-   * The attributes the open returned, usable while `token` holds: the file system's change word
+   * The attributes the open (or the last fstat answered by the file system) returned, usable
+   * while `token` holds: the word (the node's change slot, or the file system's change word)
    * still has the value read before them, so nothing about the file can have changed since.
    */
   attributes?: { readonly stat: StatFields; readonly token: AddressToken };

@@ -22,7 +22,7 @@ import { FileTokens } from './file-tokens.js';
 import { DirectFiles } from './direct-files.js';
 import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
-import { AnswerCache } from './answer-cache.js';
+import { AnswerCache, answerToken } from './answer-cache.js';
 import { RecoveringVfsClient } from './recovering-vfs.js';
 import { SessionRecovery } from './session-recovery.js';
 import { concatBytes } from '../abi/bytes.js';
@@ -83,7 +83,7 @@ export class LocalKernel {
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
-    this.fileTokens = new FileTokens(caller, this.vfs);
+    this.fileTokens = new FileTokens(caller, this.vfs, () => performance.now());
     // A grant, null when the VFS refused one, undefined when the call did not get through.
     const grant = (fid: number) => {
       const r = this.rawVfs.call('grant', { fid });
@@ -109,9 +109,10 @@ export class LocalKernel {
     const r = this.vfs.call('statPath', { dir, lookup, want: WANT_KEPT_FAILURES, path });
     if (r.transport !== Status.OK) return Errno.IO;
     if (r.status !== 0) return r.status;
-    const { errno, changeWord, change, dev, ino, type, nlink, size, atim, mtim, ctim } = r.reply!;
+    const { errno, changeWord, change, words, dev, ino, type, nlink, size, atim, mtim, ctim } = r.reply!;
     const answer = errno !== 0 ? errno : { dev, ino, type, nlink, size, atim, mtim, ctim };
-    if (changeWord >= 0) this.answers.set(key, answer, { word: changeWord, generation: change });
+    const token = answerToken(this.caller.arena, changeWord, change, words);
+    if (token) this.answers.set(key, answer, token);
     return answer;
   }
 
@@ -213,7 +214,8 @@ export class LocalKernel {
     if (r.status !== 0) return r.status;
     const reply = r.reply!;
     if (reply.errno === 0) return reply;
-    if (key !== null && reply.changeWord >= 0) this.answers.set(key, reply.errno, { word: reply.changeWord, generation: reply.change });
+    const token = key === null ? null : answerToken(this.caller.arena, reply.changeWord, reply.change, reply.words);
+    if (token) this.answers.set(key!, reply.errno, token);
     return reply.errno;
   }
 

@@ -172,7 +172,7 @@ export class ServiceWiring {
       ...s.config,
       ...(cache ? { cache } : {}),
       ...(rings ? { rings } : {}),
-      ...(changeWord !== undefined ? { changeWord } : {}),
+      ...(changeWord !== undefined ? { changeWord, ...(this.config.fastPaths?.changeSlots === false ? { changeSlots: false } : {}) } : {}),
       ...(keep ? { keep } : {}),
       ...(hostFilesOfInstance(s).length > 0 ? { lockOwner: this.lockOwner } : {}),
       ...(traits.hostDescriptors ? this.hostGuards() : {}),

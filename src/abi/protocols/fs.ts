@@ -33,7 +33,7 @@ const stat = { node: 'f64', ino: 'f64', type: 'u32', nlink: 'f64', size: 'f64', 
 
 export const fsProtocol = defineProtocol('fs', {
   lookup: { label: 1, request: { dir: 'f64', name: 'str' }, reply: { node: 'f64', type: 'u32' } },
-  getattr: { label: 2, request: { node: 'f64' }, reply: stat },
+  getattr: { label: 2, request: { node: 'f64' }, reply: { ...stat, changeWord: 'f64', change: 'f64' }, doc: 'changeWord ≥ 0: the attributes stay true while that arena word keeps the value `change` (as open\'s).' },
   read: { label: 3, request: { node: 'f64', offset: 'f64', length: 'u32' }, reply: { data: 'bytes' } },
   write: { label: 4, request: { node: 'f64', offset: 'f64', append: 'u32', data: 'bytes' }, reply: { written: 'u32', end: 'f64' }, doc: 'append=1 writes at the end; end is the offset after the write.' },
   create: { label: 5, request: { dir: 'f64', type: 'u32', exclusive: 'u32', name: 'str', target: 'str' }, reply: { node: 'f64', type: 'u32', created: 'u32' }, doc: 'type: REGULAR_FILE, DIRECTORY or SYMBOLIC_LINK (with target). Without exclusive, an existing entry is returned.' },
@@ -44,10 +44,10 @@ export const fsProtocol = defineProtocol('fs', {
   setTimes: { label: 10, request: { node: 'f64', atim: 'u64', mtim: 'u64', flags: 'u32' }, reply: {}, doc: 'flags: WASI fstflags; *_NOW resolved by the server.' },
   readlink: { label: 11, request: { node: 'f64' }, reply: { target: 'str' } },
   link: { label: 12, request: { node: 'f64', dir: 'f64', name: 'str' }, reply: {} },
-  open: { label: 13, request: { node: 'f64' }, reply: { cached: 'u32', generation: 'f64', changeWord: 'f64', change: 'f64', ...stat }, doc: 'Count a user of the node. cached: 1 + its page-cache entry if its data is cached (0: none), with the token generation. changeWord: the file system\'s change word (-1: none; then the attributes are not filled), and the value it had when the attributes were read.' },
+  open: { label: 13, request: { node: 'f64' }, reply: { cached: 'u32', generation: 'f64', changeWord: 'f64', change: 'f64', global: 'f64', slots: 'f64', ...stat }, doc: 'Count a user of the node. cached: 1 + its page-cache entry if its data is cached (0: none), with the token generation. changeWord: the arena word the attributes hold under — the node\'s change slot, or the file system\'s change word when it has no slots (-1: none; then the attributes are not filled) — and the value it had when they were read. global: the file system\'s change word; slots: its first change slot (-1: none; services/fs/change-word.ts).' },
   close: { label: 14, request: { node: 'f64' }, reply: {} },
   sync: { label: 15, request: { node: 'f64' }, reply: {}, doc: 'Make the node\'s data durable; node 0: every change in the file system (sync(2)).' },
-  map: { label: 17, request: { node: 'f64' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for the node\'s data in the page cache (a regular file of at most 1 MiB): reads need no IPC while it holds. ENOTSUP without a page cache, EFBIG for larger files.' },
+  map: { label: 17, request: { node: 'f64' }, reply: { entry: 'u32', generation: 'f64' }, doc: 'An address token for the node\'s data in the page cache (a regular file of at most ENTRY_MAX_PAGES pages, 4 MiB): reads need no IPC while it holds. ENOTSUP without a page cache, EFBIG for larger files.' },
   walk: { label: 18, request: { dir: 'f64', names: 'str' }, reply: { error: 'u32', count: 'u32', found: 'bytes' }, doc: 'Several lookups in one call (9P\'s Twalk): names is components joined by /; each is looked up in the node the one before found. It stops after a node that is not a directory, or at a failing lookup (error: its errno; count: the components found before it). found: count × [node f64][type u32] (packWalk).' },
   statfs: { label: 16, request: {}, reply: { name: 'str', type: 'str', total: 'f64', used: 'f64', readOnly: 'u32' }, doc: 'Name, type and space (bytes; total 0 = unknown) of the file system (df, mount).' },
 });

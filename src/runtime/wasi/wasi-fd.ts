@@ -90,7 +90,11 @@ export function fdFunctions(ctx: ShimContext) {
   const stat = (e: FdEntry): StatFields | number => {
     if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
     const local = lk.attributesOf(e);
-    return local ?? (e.kind === 'file' ? lk.direct.stat(e.fid) : null) ?? vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+    if (local) return local;
+    const direct = e.kind === 'file' ? lk.direct.stat(e.fid) : null;
+    if (direct === null) return vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+    if (direct.token) e.attributes = { stat: direct.stat, token: direct.token };
+    return direct.stat;
   };
 
   return {

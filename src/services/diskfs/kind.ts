@@ -15,7 +15,7 @@ export const diskfsKind: ServiceKind<DiskfsInstanceConfig> = {
       now: () => ctx.platform.now() / 1e6,
       ...(c.commitMs !== undefined ? { commitMs: c.commitMs } : {}),
     }, c.lockOwner);
-    return { service: fileSystemService(fs, c.name, 'diskfs', pageCacheOf(ctx.caller, c.cache), changeWordOf(ctx.caller, c.changeWord)), idle: () => fs.tick(), stop: () => fs.unmount() };
+    return { service: fileSystemService(fs, c.name, 'diskfs', pageCacheOf(ctx.caller, c.cache), changeWordOf(ctx.caller, c.changeWord, c.changeSlots !== false)), idle: () => fs.tick(), stop: () => fs.unmount() };
   },
   hostFiles: (config) => [config.image],
 };

@@ -24,9 +24,10 @@ export function pageCacheOf(caller: Caller, slice: CacheSlice | undefined): Page
   return slice && slice.entries > 0 && slice.pages > 0 ? new PageCache(caller.arena, slice) : null;
 }
 
-/** The file system's change word (change-word.ts), or null when the system gave it none. */
-export function changeWordOf(caller: Caller, index: number | undefined): ChangeWord | null {
-  return index === undefined ? null : new ChangeWord(caller.arena, caller.arena.changeWord(index));
+/** The file system's change word (change-word.ts) with its slots unless `slots` is false, or null when the system gave it none. */
+export function changeWordOf(caller: Caller, index: number | undefined, slots = true): ChangeWord | null {
+  if (index === undefined) return null;
+  return new ChangeWord(caller.arena, caller.arena.changeWord(index), slots ? caller.arena.changeSlots(index) : -1);
 }
 
 /** What the system adds to the configuration of a file system that caches pages. */
@@ -35,4 +36,6 @@ export interface CachedFsConfig {
   readonly cache?: CacheSlice;
   /** Its change word, by index (absent: none; only for a file system that changes only through Keel). */
   readonly changeWord?: number;
+  /** false: the change word without its slots (the bench's ablation; absent: with them). */
+  readonly changeSlots?: boolean;
 }

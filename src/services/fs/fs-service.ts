@@ -59,7 +59,15 @@ function stampOf(st: NodeStat): string {
 export function fileSystemService(fs: FileSystemOps, name: string, type: string, cache: PageCache | null = null, change: ChangeWord | null = null): Service {
   const done = (errno: number): number | Record<string, never> => errno || {};
   const changing = (): void => change?.changing();
-  const NO_ATTRIBUTES = { changeWord: -1, change: 0, node: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
+  // What a change touches, announced in its slots (change-word.ts) before it is made.
+  const slotted = change !== null && change.slots >= 0 ? change : null;
+  const named = (dir: number, name: string): void => {
+    if (!slotted) return;
+    slotted.entry(dir, name);
+    const found = fs.lookup(dir, name);
+    if (typeof found !== 'number') slotted.node(found.node);
+  };
+  const NO_ATTRIBUTES = { changeWord: -1, change: 0, global: -1, slots: -1, node: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
     walk: (r) => {
@@ -67,36 +75,51 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       const { found, error } = fs.walk ? fs.walk(r.dir, names) : walkNames(r.dir, names, (dir, name) => fs.lookup(dir, name));
       return { error, count: found.length, found: packWalk(found) };
     },
-    getattr: (r) => fs.getattr(r.node),
+    getattr: (r) => {
+      const word = change ? change.nodeWord(r.node) : -1;
+      const generation = change ? change.current(word) : 0;
+      const st = fs.getattr(r.node);
+      return typeof st === 'number' ? st : { ...st, changeWord: word, change: generation };
+    },
     read: (r) => {
       const d = fs.read(r.node, r.offset, r.length);
       return typeof d === 'number' ? d : { data: d };
     },
     write: (r) => {
       changing();
+      slotted?.node(r.node);
       cache?.revoke(r.node);
       return fs.write(r.node, r.offset, r.data, r.append !== 0);
     },
     create: (r) => {
       changing();
-      return fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target);
+      slotted?.entry(r.dir, r.name);
+      const made = fs.create(r.dir, r.name, r.type, r.exclusive !== 0, r.target);
+      // A new node's number may have named a node since removed: nothing kept under it holds.
+      if (typeof made !== 'number') slotted?.node(made.node);
+      return made;
     },
     unlink: (r) => {
       changing();
+      named(r.dir, r.name);
       return done(fs.unlink(r.dir, r.name, r.directory !== 0));
     },
     rename: (r) => {
       changing();
+      named(r.fromDir, r.fromName);
+      named(r.toDir, r.toName);
       return done(fs.rename(r.fromDir, r.fromName, r.toDir, r.toName));
     },
     readdir: (r) => fs.readdir(r.dir, r.cookie, r.max),
     truncate: (r) => {
       changing();
+      slotted?.node(r.node);
       cache?.revoke(r.node);
       return done(fs.truncate(r.node, r.size));
     },
     setTimes: (r) => {
       changing();
+      slotted?.node(r.node);
       return done(fs.setTimes(r.node, r.atim, r.mtim, r.flags));
     },
     readlink: (r) => {
@@ -105,13 +128,16 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
     },
     link: (r) => {
       changing();
+      slotted?.entry(r.dir, r.name);
+      slotted?.node(r.node);
       return done(fs.link(r.node, r.dir, r.name));
     },
     open: (r) => {
       const e = fs.open(r.node);
       if (e !== 0) return e;
       const isCached = cache?.isCached(r.node) ?? false;
-      const generation = change ? change.current() : 0;
+      const word = change ? change.nodeWord(r.node) : -1;
+      const generation = change ? change.current(word) : 0;
       const st = isCached || change ? fs.getattr(r.node) : null;
       if (isCached) {
         if (typeof st === 'number' || st === null) cache!.revoke(r.node);
@@ -120,7 +146,7 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       const t = cache?.tokenFor(r.node) ?? null;
       const token = t ? { cached: t.entry + 1, generation: t.generation } : { cached: 0, generation: 0 };
       if (!change || st === null || typeof st === 'number') return { ...token, ...NO_ATTRIBUTES };
-      return { ...token, changeWord: change.word, change: generation, ...st };
+      return { ...token, changeWord: word, change: generation, global: change.word, slots: change.slots, ...st };
     },
     map: (r) => {
       if (!cache) return Errno.NOTSUP;

@@ -21,7 +21,7 @@ export const tmpfsKind: ServiceKind<TmpfsInstanceConfig> = {
       firstNode: firstNode(ctx.platform),
     }, c.keep ?? null);
     return {
-      service: fileSystemService(fs, c.name, 'tmpfs', pageCacheOf(ctx.caller, c.cache), changeWordOf(ctx.caller, c.changeWord)),
+      service: fileSystemService(fs, c.name, 'tmpfs', pageCacheOf(ctx.caller, c.cache), changeWordOf(ctx.caller, c.changeWord, c.changeSlots !== false)),
       idle: () => fs.idle(),
     };
   },

@@ -28,8 +28,12 @@
 export interface OpenToken {
   readonly cached: number;
   readonly generation: number;
+  /** The word the attributes hold under (the node's change slot, or the file system's change word) and its value. */
   readonly changeWord: number;
   readonly change: number;
+  /** The file system's change word and its first slot (-1: none). */
+  readonly global: number;
+  readonly slots: number;
   readonly attributes: { readonly ino: number; readonly nlink: number; readonly size: number; readonly atim: bigint; readonly mtim: bigint; readonly ctim: bigint } | null;
 }
 

@@ -11,7 +11,8 @@ import { ERRNO_PROTOCOL_ERRORS, Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol } from '../../abi/protocols/fs.js';
 import { IO_NONBLOCK, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_TRUNC, WANT_KEPT_FAILURES, splitOpenFlags, vfsProtocol } from '../../abi/protocols/vfs.js';
 import type { ReadDone, WriteDone } from './pipe.js';
-import { type Vfs, type WalkFacts, noWalkFacts } from './vfs.js';
+import type { Vfs } from './vfs.js';
+import { type WalkFacts, noWalkFacts } from './walk-facts.js';
 
 const VR = vfsProtocol.layouts.read;
 const VW = vfsProtocol.layouts.write;
@@ -44,10 +45,12 @@ export const pipeCompletions: { read: ReadDone; write: WriteDone } = {
  * A failed open or stat, for a caller that keeps failures: as a reply with its token when the
  * namespace alone decided it on one file system with a change word; else the plain error.
  */
-function keptFailure(errno: number, facts: WalkFacts) {
-  if (errno !== facts.decided || !facts.oneFs || facts.word < 0) return errno;
+function keptFailure(vfs: Vfs, errno: number, facts: WalkFacts) {
+  if (errno !== facts.decided) return errno;
+  const token = vfs.failureToken(facts);
+  if (token.changeWord < 0) return errno;
   return {
-    fid: 0, errno, cached: 0, generation: 0, changeWord: facts.word, change: facts.change,
+    fid: 0, errno, cached: 0, generation: 0, ...token,
     dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n, direct: 0, holder: 0, via: 0, node: 0, from: 0,
   };
 }
@@ -69,7 +72,7 @@ export function vfsService(vfs: Vfs): Service {
       try {
         const facts = noWalkFacts();
         const result = vfs.open(c.badge, r.dir, r.lookup, oflags, access, r.path, facts);
-        return typeof result === 'number' && r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
+        return typeof result === 'number' && r.want & WANT_KEPT_FAILURES ? keptFailure(vfs, result, facts) : result;
       } finally {
         vfs.settle();
       }
@@ -90,7 +93,7 @@ export function vfsService(vfs: Vfs): Service {
       const facts = noWalkFacts();
       const result = vfs.statPath(c.badge, r.dir, r.path, (r.lookup & LOOKUP_FOLLOW) !== 0, facts);
       if (typeof result !== 'number') return { ...result, errno: 0 };
-      return r.want & WANT_KEPT_FAILURES ? keptFailure(result, facts) : result;
+      return r.want & WANT_KEPT_FAILURES ? keptFailure(vfs, result, facts) : result;
     },
     mkdir: (r, c) => ok(vfs.create(c.badge, r.dir, r.path, FileType.DIRECTORY, '')),
     unlink: (r, c) => ok(vfs.unlink(c.badge, r.dir, r.path, r.directory !== 0)),

@@ -22,6 +22,7 @@ import { PipeRings } from './pipe-rings.js';
 import { PipeTable } from './pipe-table.js';
 import { LookupCache } from './lookup-cache.js';
 import { NodeHolds, type OpenToken } from './node-holds.js';
+import { type WalkFacts, type WalkToken, noWalkFacts, recordingWalks, startFacts, walkToken } from './walk-facts.js';
 import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
 
 export interface MountSpec {
@@ -45,28 +46,11 @@ interface Mount {
   lookupsFrom?: number;
   readonly cacheLookups: boolean;
   readonly hostDescriptors: boolean;
-  /** The file system's change word, once an open on it has named one (-1 or absent: none known). */
+  /** The file system's change word and its first slot, once an open on it has named them (-1 or absent: none known). */
   changeWord?: number;
+  changeSlots?: number;
   /** One file-system open per node for all fids (node-holds.ts); null where not used (hostfs). */
   holds: NodeHolds | null;
-}
-
-/**
- * What a walk depended on, for answers the local kernel may keep (runtime/answer-cache.ts): the
- * start directory's file system and its change word as read before the walk, whether every name
- * looked up was on that file system, and the failure the namespace alone decided (0: none) —
- * never one from a dead service, a limit or a file system's open.
- */
-export interface WalkFacts {
-  home: number;
-  word: number;
-  change: number;
-  oneFs: boolean;
-  decided: number;
-}
-
-export function noWalkFacts(): WalkFacts {
-  return { home: -1, word: -1, change: 0, oneFs: true, decided: 0 };
 }
 
 interface OpenFile {
@@ -93,7 +77,10 @@ const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0,
 /** What an open's reply (or `grant`) says of a direct file (abi/protocols/vfs.ts). */
 interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number }
 
-const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, attributes: null };
+/** An open's reply holds its attributes under one word. */
+const NO_WORDS: number[] = [];
+
+const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, global: -1, slots: -1, attributes: null };
 
 interface Session {
   readonly fids: Map<number, OpenFile>;
@@ -205,7 +192,7 @@ export class Vfs implements WalkFs {
     const r = this.status(fs.call('open', { node }));
     if (typeof r === 'number') return r;
     return {
-      cached: r.cached, generation: r.generation, changeWord: r.changeWord, change: r.change,
+      cached: r.cached, generation: r.generation, changeWord: r.changeWord, change: r.change, global: r.global, slots: r.slots,
       attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
     };
   }
@@ -373,7 +360,8 @@ export class Vfs implements WalkFs {
       const regular = file.place.type === FileType.REGULAR_FILE;
       const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node);
       if (typeof t === 'number') return t;
-      m.changeWord = t.changeWord;
+      m.changeWord = t.global;
+      m.changeSlots = t.slots;
       // Only a regular file's data is read through a page-cache token.
       return regular || t.cached === 0 ? t : { ...t, cached: 0, generation: 0 };
     }
@@ -611,7 +599,7 @@ export class Vfs implements WalkFs {
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
       dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
-      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from,
+      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from, words: NO_WORDS,
     };
   }
 
@@ -656,32 +644,23 @@ export class Vfs implements WalkFs {
     if (place.mount !== facts.home) facts.oneFs = false;
     const st = this.stat(place);
     if (typeof st === 'number') return st;
-    return { ...st, changeWord: facts.oneFs ? facts.word : -1, change: facts.change };
+    return { ...st, ...walkToken(facts, this.caller.arena.i32, place.node) };
+  }
+
+  /** The token of a failed walk recorded in `facts` (walk-facts.ts). */
+  failureToken(facts: WalkFacts): WalkToken {
+    return walkToken(facts, this.caller.arena.i32, -1);
   }
 
   /**
-   * This VFS as a WalkFs that notes in `facts` whether every name looked up is on `start`'s file
-   * system, after reading that file system's change word (known once an open on it named one).
+   * This VFS as a WalkFs that notes in `facts` every name looked up and whether each was on
+   * `start`'s file system, after reading that file system's change word (known once an open on
+   * it named one).
    */
   private recording(start: Place, facts: WalkFacts): WalkFs {
-    const home = (facts.home = start.mount);
-    facts.word = this.mounts[home]?.changeWord ?? -1;
-    facts.change = facts.word >= 0 ? Atomics.load(this.caller.arena.i32, facts.word) : 0;
-    return {
-      lookup: (mount, node, name) => {
-        if (mount !== home) facts.oneFs = false;
-        return this.lookup(mount, node, name);
-      },
-      walkMany: (mount, node, names) => {
-        if (mount !== home) facts.oneFs = false;
-        return this.walkMany(mount, node, names);
-      },
-      readlink: (mount, node) => {
-        if (mount !== home) facts.oneFs = false;
-        return this.readlink(mount, node);
-      },
-      mountAt: (p) => this.mountAt(p),
-    };
+    const m = this.mounts[start.mount];
+    startFacts(facts, this.caller.arena.i32, start.mount, m?.changeWord ?? -1, m?.changeSlots ?? -1);
+    return recordingWalks(this, facts);
   }
 
   statFid(badge: number, fid: number) {
