@@ -8,7 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Arena, CHANGE_WORDS } from '../../src/ipc/arena.js';
+import { Arena, CHANGE_SLOTS, CHANGE_SLOT_OWNERS, CHANGE_WORDS } from '../../src/ipc/arena.js';
 import { ModuleShelf, shelfKey } from '../../src/ipc/module-shelf.js';
 import { prog } from '../support/api-helpers.js';
 
@@ -52,7 +52,11 @@ test('valid() drops the stale entries and lists the rest; the bound evicts the l
   // Nonsense words, and words of the arena that are no file system's, are never live.
   assert.equal(shelf.put({ key: 'x', word: -1, change: 0, module }), false);
   assert.equal(shelf.put({ key: 'z', word: 0, change: Atomics.load(arena.i32, 0), module }), false);
-  assert.equal(shelf.put({ key: 'w', word: arena.changeWord(CHANGE_WORDS), change: Atomics.load(arena.i32, arena.changeWord(CHANGE_WORDS)), module }), false);
+  const past = arena.changeWord(CHANGE_WORDS + CHANGE_SLOT_OWNERS * CHANGE_SLOTS);
+  assert.equal(shelf.put({ key: 'w', word: past, change: Atomics.load(arena.i32, past), module }), false);
+  // A change slot (a file's own word: decision 023) is a file system's.
+  const slot = arena.changeSlots(0) + 5;
+  assert.equal(shelf.put({ key: 's', word: slot, change: Atomics.load(arena.i32, slot), module }), true);
   assert.equal(shelf.put({ key: 'y', word: arena.i32.length, change: 0, module }), false);
 });
 
