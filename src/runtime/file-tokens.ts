@@ -7,11 +7,12 @@
  * free, when the open itself comes back with a token (the file was cached already). A file system
  * that cannot cache the file (too large, no page cache, not a regular file) is not asked again
  * for that fid. A revoked token (the file changed, or its entry was evicted) is dropped and the
- * next request waits twice as long as the last (1 ms, doubling to MAX_BACKOFF_MS), so a file that
- * keeps changing settles on plain IPC reads instead of filling the cache over and over — at most
- * one copy of it every MAX_BACKOFF_MS — while a file that stops changing (a database between
- * writes and queries) is cached again within that time. A token that served SETTLED_READS reads
- * before it was revoked starts the wait over.
+ * next request waits twice as many IPC reads as the last, so a file that keeps changing settles
+ * on plain IPC reads instead of filling the cache over and over — or, sooner, twice as long as the
+ * last wait (1 ms, doubling to MAX_BACKOFF_MS): at most one copy of a file that keeps changing
+ * every MAX_BACKOFF_MS, while a file that stops changing (a database between its writes and its
+ * queries) is cached again within that time, however many reads the count had grown to. A token
+ * that served SETTLED_READS reads before it was revoked starts the time over.
  */
 
 import { CacheWord } from '../ipc/arena.js';
@@ -22,6 +23,7 @@ import type { vfsProtocol } from '../abi/protocols/vfs.js';
 import { Errno } from '../abi/errno.js';
 
 const READS_BEFORE_MAP = 2;
+const MAX_WAIT = 1 << 16;
 const MIN_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 64;
 const SETTLED_READS = 64;
@@ -33,7 +35,7 @@ interface FileTokenState {
   cachedReads: number;
   /** IPC reads to wait before the next request; Infinity once the file system said no. */
   wait: number;
-  /** No request before this time (ms); the wait after the next revocation. */
+  /** Or a request once this time (ms) has come (Infinity once the file system said no); the time to wait after the next revocation. */
   notBefore: number;
   backoff: number;
 }
@@ -59,7 +61,7 @@ export class FileTokens {
       st = FileTokens.fresh(null);
       this.byFid.set(fid, st);
     }
-    if (!st.token && st.reads >= st.wait && this.now() >= st.notBefore) this.request(fid, st);
+    if (!st.token && st.reads >= READS_BEFORE_MAP && (st.reads >= st.wait || this.now() >= st.notBefore)) this.request(fid, st);
     if (!st.token) {
       st.reads++;
       return -1;
@@ -74,6 +76,7 @@ export class FileTokens {
     this.stats.revoked++;
     st.token = null;
     st.reads = 1;
+    st.wait = Math.min(st.wait * 2, MAX_WAIT);
     st.backoff = st.cachedReads >= SETTLED_READS ? MIN_BACKOFF_MS : Math.min(st.backoff * 2, MAX_BACKOFF_MS);
     st.notBefore = this.now() + st.backoff;
     return -1;
@@ -98,9 +101,11 @@ export class FileTokens {
     const r = this.vfs.call('map', { fid });
     if (r.transport !== 0 || r.status !== 0) {
       // No cache for this file (or a full one): stop asking, except after ENOSPC, which may pass.
-      if (r.transport !== 0 || r.status !== Errno.NOSPC) st.wait = Infinity;
-      st.backoff = Math.min(st.backoff * 4, MAX_BACKOFF_MS);
-      st.notBefore = this.now() + st.backoff;
+      if (r.transport === 0 && r.status === Errno.NOSPC) {
+        st.wait = Math.min(st.wait * 4, MAX_WAIT);
+        st.backoff = Math.min(st.backoff * 4, MAX_BACKOFF_MS);
+        st.notBefore = this.now() + st.backoff;
+      } else st.wait = st.notBefore = Infinity;
       return;
     }
     const { entry, generation } = r.reply!;
