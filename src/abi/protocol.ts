@@ -130,10 +130,18 @@ export function encode(layout: MessageLayout, values: Readonly<Record<string, un
     let bytes: Uint8Array;
     if (f.kind === 'str') bytes = encoder.encode(String(v ?? ''));
     else if (f.kind === 'u32s') {
+      // Written in place: an empty list (the common case of open's `words`) costs two registers.
       const list = (v as readonly number[] | undefined) ?? [];
-      bytes = new Uint8Array(list.length * 4);
-      const dv = new DataView(bytes.buffer);
-      list.forEach((n, j) => dv.setUint32(j * 4, n >>> 0, true));
+      const length = list.length * 4;
+      if (offset + length > bulk.length) throw new MessageTooLarge(`field ${f.name}: ${length} bytes do not fit`);
+      if (length > 0) {
+        const dv = new DataView(bulk.buffer, bulk.byteOffset + offset, length);
+        for (let j = 0; j < list.length; j++) dv.setUint32(j * 4, list[j]! >>> 0, true);
+      }
+      regs[f.offReg] = offset;
+      regs[f.lenReg] = length;
+      offset += length;
+      continue;
     } else bytes = (v as Uint8Array | undefined) ?? new Uint8Array(0);
     if (offset + bytes.length > bulk.length) throw new MessageTooLarge(`field ${f.name}: ${bytes.length} bytes do not fit`);
     bulk.set(bytes, offset);
@@ -166,6 +174,10 @@ export function decode<F extends Fields>(layout: MessageLayout, regs: Float64Arr
     if (f.kind === 'str') out[f.name] = decoder.decode(view.slice());
     else if (f.kind === 'u32s') {
       if (len % 4 !== 0) return null;
+      if (len === 0) {
+        out[f.name] = [];
+        continue;
+      }
       const copy = view.slice();
       const dv = new DataView(copy.buffer);
       out[f.name] = Array.from({ length: len / 4 }, (_, j) => dv.getUint32(j * 4, true));

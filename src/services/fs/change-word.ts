@@ -26,8 +26,6 @@
 import { type Arena, CHANGE_SLOTS } from '../../ipc/arena.js';
 import { revokeTokens } from '../../ipc/address-token.js';
 
-const encoder = new TextEncoder();
-
 /** A 32-bit integer's bits mixed (the murmur3 finaliser), so nearby node numbers spread over the slots. */
 function mix(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
@@ -45,10 +43,13 @@ export function nodeSlot(node: number): number {
   return nodeHash(node) & (CHANGE_SLOTS - 1);
 }
 
-/** The slot covering the entry `name` in directory `dir` (FNV-1a over its UTF-8, mixed with the directory). */
+/**
+ * The slot covering the entry `name` in directory `dir`: FNV-1a over the name's UTF-16 code units
+ * (no allocation; the VFS and the file system hash the same decoded string), mixed with the directory.
+ */
 export function entrySlot(dir: number, name: string): number {
   let h = 0x811c9dc5;
-  for (const b of encoder.encode(name)) h = Math.imul(h ^ b, 0x01000193);
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return mix(h ^ nodeHash(dir)) & (CHANGE_SLOTS - 1);
 }
 
