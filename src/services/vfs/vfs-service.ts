@@ -42,11 +42,18 @@ export const pipeCompletions: { read: ReadDone; write: WriteDone } = {
 };
 
 /**
+ * The failures a walk or its type checks decide from the namespace alone. Any other errno from a
+ * walk (ESTALE or EIO: a file system restarting under it) is no answer to keep, and must reach the
+ * local kernel as an error, which re-establishes the session and asks again.
+ */
+const NAMESPACE_FAILURES: ReadonlySet<number> = new Set([Errno.NOENT, Errno.NOTDIR, Errno.LOOP, Errno.ISDIR, Errno.NOTCAPABLE, Errno.NAMETOOLONG, Errno.ILSEQ]);
+
+/**
  * A failed open or stat, for a caller that keeps failures: as a reply with its token when the
  * namespace alone decided it on one file system with a change word; else the plain error.
  */
 function keptFailure(vfs: Vfs, errno: number, facts: WalkFacts) {
-  if (errno !== facts.decided) return errno;
+  if (errno !== facts.decided || !NAMESPACE_FAILURES.has(errno)) return errno;
   const token = vfs.failureToken(facts);
   if (token.changeWord < 0) return errno;
   return {
