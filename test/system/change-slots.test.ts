@@ -93,20 +93,62 @@ test('calls counted: a round of lock churn (mkdir, stat, fstat, rmdir) takes two
   await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const rounds = 100;
-    const f = `${dir}/counted.db`, lock = `${dir}/counted.db.lock`, journal = `${dir}/counted.db-journal`;
-    try {
+    const perRound = kind === 'hostfs' ? 4 : 2;
+    // Slots are hashes: a lock's slots may share one with the file's or the journal's (about 1
+    // boot in 200), which costs a call a round. Another set of names hashes independently.
+    const counted = async (name: string): Promise<number> => {
+      const f = `${dir}/${name}`, lock = `${dir}/${name}.lock`, journal = `${dir}/${name}-journal`;
       assert.equal(await a.ask(`append ${f} 0123456789`), 'ok');
       assert.equal(await a.ask(`open ${f}`), 'ok');
       assert.equal(await a.ask(`churn ${lock} 2 ${journal}`), 'ok');
       const before = callsOf(keel, a.process);
       assert.equal(await a.ask(`churn ${lock} ${rounds} ${journal}`), 'ok');
       const calls = callsOf(keel, a.process) - before;
-      // The rounds, plus reading the command and writing the answer (a few calls).
-      const perRound = kind === 'hostfs' ? 4 : 2;
-      assert.ok(calls >= perRound * rounds && calls <= perRound * rounds + 8, `${kind}: ${calls} calls for ${rounds} rounds (expected ${perRound} a round)`);
       assert.equal(await a.ask('close'), 'ok');
+      return calls;
+    };
+    try {
+      let calls = await counted('counted');
+      if (calls > perRound * rounds + 8) calls = await counted('again');
+      // The rounds, plus reading the command and writing the answer (a few calls).
+      assert.ok(calls >= perRound * rounds && calls <= perRound * rounds + 8, `${kind}: ${calls} calls for ${rounds} rounds (expected ${perRound} a round)`);
     } finally {
       await a.quit();
+    }
+  });
+});
+
+test('a stat through a mount point is kept too, under the slots of both file systems (none when the mounted one is a host directory)', async () => {
+  await withEveryFileSystem(manifest, async (keel, dir, kind) => {
+    if (kind === 'tmpfs') return; // the root itself: nothing mounted to cross
+    const a = await Probe.start(keel, ['/']);
+    const b = await Probe.start(keel, ['/']);
+    const f = `${dir}/crossed`, missing = `${dir}/crossed-not-yet`;
+    const rounds = 100;
+    try {
+      assert.equal(await b.ask(`append ${f} abc`), 'ok', kind);
+      assert.equal(await a.ask(`stats ${f} 1`), 'ok 3', kind);
+      assert.equal(await a.ask(`probe ${missing} 1`), 'found 0', kind);
+      const before = callsOf(keel, a.process);
+      assert.equal(await a.ask(`stats ${f} ${rounds}`), 'ok 3', kind);
+      assert.equal(await a.ask(`probe ${missing} ${rounds}`), 'found 0', kind);
+      const calls = callsOf(keel, a.process) - before;
+      // hostfs keeps nothing: a stat is a call, a probe two (open and stat).
+      const perRound = kind === 'hostfs' ? 3 : 0;
+      assert.ok(calls >= perRound * rounds && calls <= perRound * rounds + 12, `${kind}: ${calls} calls for ${rounds} rounds (expected ${perRound} a round)`);
+      assert.equal(await b.ask(`mkdir ${dir}/crossed.lock`), 'ok', kind);
+      assert.equal(await b.ask(`rmdir ${dir}/crossed.lock`), 'ok', kind);
+      assert.equal(await b.ask(`append ${f} de`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), 'size 5', `${kind}: the other process's write, through the mount`);
+      assert.equal(await b.ask(`append ${missing} x`), 'ok', kind);
+      assert.equal(await a.ask(`probe ${missing} 1`), 'found 2', `${kind}: the name the other process made`);
+      assert.equal(await b.ask(`rename ${f} ${dir}/crossed-2`), 'ok', kind);
+      assert.equal(await a.ask(`stat ${f}`), `err ${ENOENT}`, `${kind}: renamed away`);
+      assert.equal(await b.ask(`unlink ${dir}/crossed-2`), 'ok', kind);
+      assert.equal(await b.ask(`unlink ${missing}`), 'ok', kind);
+    } finally {
+      await a.quit();
+      await b.quit();
     }
   });
 });

@@ -22,7 +22,7 @@ import { PipeRings } from './pipe-rings.js';
 import { PipeTable } from './pipe-table.js';
 import { LookupCache } from './lookup-cache.js';
 import { NodeHolds, type OpenToken } from './node-holds.js';
-import { type WalkFacts, type WalkToken, noWalkFacts, recordingWalks, startFacts, walkToken } from './walk-facts.js';
+import { type MountWords, type WalkFacts, type WalkToken, noWalkFacts, recordingWalks, startFacts, touch, walkToken } from './walk-facts.js';
 import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
 
 export interface MountSpec {
@@ -641,26 +641,34 @@ export class Vfs implements WalkFs {
     if (typeof dir === 'number') return dir;
     const place = walk(this.recording(dir.place, facts), dir.place, path, follow);
     if (typeof place === 'number') return (facts.decided = place);
-    if (place.mount !== facts.home) facts.oneFs = false;
+    // The mount the walk ended on (a mount's root, reached without a lookup there) is touched before its attributes are read.
+    const i32 = this.caller.arena.i32;
+    touch(facts, i32, place.mount, this.mountWords(place.mount));
     const st = this.stat(place);
     if (typeof st === 'number') return st;
-    return { ...st, ...walkToken(facts, this.caller.arena.i32, place.node) };
+    return { ...st, ...walkToken(facts, i32, place.mount, place.node) };
   }
 
   /** The token of a failed walk recorded in `facts` (walk-facts.ts). */
   failureToken(facts: WalkFacts): WalkToken {
-    return walkToken(facts, this.caller.arena.i32, -1);
+    return walkToken(facts, this.caller.arena.i32, -1, -1);
+  }
+
+  /** A mount's change word and first slot, once an open on it has named them (-1: none known). */
+  private mountWords(mount: number): MountWords {
+    const m = this.mounts[mount];
+    return { word: m?.changeWord ?? -1, slots: m?.changeSlots ?? -1 };
   }
 
   /**
-   * This VFS as a WalkFs that notes in `facts` every name looked up and whether each was on
-   * `start`'s file system, after reading that file system's change word (known once an open on
+   * This VFS as a WalkFs that notes in `facts` every name looked up and on which file system,
+   * each file system's change word read before the walk first touches it (known once an open on
    * it named one).
    */
   private recording(start: Place, facts: WalkFacts): WalkFs {
-    const m = this.mounts[start.mount];
-    startFacts(facts, this.caller.arena.i32, start.mount, m?.changeWord ?? -1, m?.changeSlots ?? -1);
-    return recordingWalks(this, facts);
+    const i32 = this.caller.arena.i32;
+    startFacts(facts, i32, start.mount, this.mountWords(start.mount));
+    return recordingWalks(this, facts, i32, (mount) => this.mountWords(mount));
   }
 
   statFid(badge: number, fid: number) {

@@ -3,16 +3,19 @@
  * the token that covers them.
  *
  * A walk that stays on its start directory's file system, one with a change word, can be kept:
- * the word is read before the walk, so any change during it shows. Where that file system has
- * change slots (services/fs/change-word.ts) the token is finer: the slots of every entry the walk
- * looked up (found or not) and of the node it ended on, so a change elsewhere on the file system
- * (a lock directory beside a database, an object file beside the headers) leaves it standing.
+ * the word is read before the walk, so any change during it shows. Where the file systems it
+ * walks have change slots (services/fs/change-word.ts) the token is finer, and may span mounts:
+ * the slots of every entry the walk looked up (found or not) and of the node it ended on, so a
+ * change elsewhere (a lock directory beside a database, an object file beside the headers) leaves
+ * it standing. A walk that touches a file system without slots (hostfs: no change word at all)
+ * keeps nothing, unless it stayed on one file system with a change word (that word's token).
  *
- * The slots are read after the walk, not before: they are good only if the whole change word
- * still has the value read before the walk once they are read. Every change bumps the word before
- * anything else and the walk's data comes from the file system's thread (or the VFS's own copy of
- * entries, which only the VFS changes), so an unmoved word means every slot read is the value it
- * had before the walk. If the word moved, the answer is given the word's token, already stale.
+ * The slots are read after the walk, not before: they are good only if each file system's whole
+ * change word, read before the walk first touched it, still has that value once they are read.
+ * Every change bumps the word before anything else and the walk's data comes from the file
+ * system's thread (or the VFS's own copy of entries, which only the VFS changes), so an unmoved
+ * word means every slot read is the value it had when the walk read what it covers. If a word
+ * moved, the answer gets no token (or, on one file system, its word's token, already stale).
  *
  * A token on several words is their sum (`change`), with the list: each word only ever grows,
  * so any bump to any of them moves the sum.
@@ -21,24 +24,40 @@
 import type { WalkFs } from './path-walk.js';
 import { entrySlot, nodeSlot } from '../fs/change-word.js';
 
+/** A mounted file system's change word and first slot (-1: none), as the VFS knows them. */
+export interface MountWords {
+  readonly word: number;
+  readonly slots: number;
+}
+
 export interface WalkFacts {
   /** The start directory's mount. */
   home: number;
   /** Its change word (int32 index; -1: none) and the value read before the walk. */
   word: number;
   change: number;
-  /** Its first change slot (-1: none). */
+  /** The home mount's first slot (-1: none). */
   slots: number;
-  /** The slots of the entries looked up on it, in order. */
+  /** Every other mount the walk touched: its change word, the value read before the walk first touched it, its first slot (null: none yet). */
+  others: Map<number, Touched> | null;
+  /** The slots of the entries looked up, in order (absolute int32 indices). */
   readonly looked: number[];
-  /** Whether every name looked up was on it. */
+  /** Whether every name looked up was on the home mount. */
   oneFs: boolean;
+  /** Whether every mount touched has change slots. */
+  slotted: boolean;
   /** The failure the namespace alone decided (0: none) — never one from a dead service, a limit or a file system's open. */
   decided: number;
 }
 
+interface Touched {
+  readonly word: number;
+  readonly change: number;
+  readonly slots: number;
+}
+
 export function noWalkFacts(): WalkFacts {
-  return { home: -1, word: -1, change: 0, slots: -1, looked: [], oneFs: true, decided: 0 };
+  return { home: -1, word: -1, change: 0, slots: -1, others: null, looked: [], oneFs: true, slotted: true, decided: 0 };
 }
 
 /** The token a kept answer holds under: one word and its value, or several words and their sum. */
@@ -51,26 +70,47 @@ export interface WalkToken {
 
 export const NO_WALK_TOKEN: WalkToken = { changeWord: -1, change: 0, words: [] };
 
-/** Start recording a walk from `home`, whose file system has change word `word` and slots `slots` (-1: none). */
-export function startFacts(facts: WalkFacts, i32: Int32Array, home: number, word: number, slots: number): void {
-  facts.home = home;
-  facts.word = word;
-  facts.change = word >= 0 ? Atomics.load(i32, word) : 0;
-  facts.slots = word >= 0 ? slots : -1;
+/** Note that the walk touches `mount` (before it reads anything there): its change word is read now. */
+export function touch(facts: WalkFacts, i32: Int32Array, mount: number, words: MountWords): void {
+  if (mount === facts.home || facts.others?.has(mount)) return;
+  const change = words.word >= 0 ? Atomics.load(i32, words.word) : 0;
+  (facts.others ??= new Map()).set(mount, { word: words.word, change, slots: words.word >= 0 ? words.slots : -1 });
+  if (words.word < 0 || words.slots < 0) facts.slotted = false;
 }
 
-/** `fs` noting in `facts` every name looked up and whether it was on the start's file system. */
-export function recordingWalks(fs: WalkFs, facts: WalkFacts): WalkFs {
+/** Start recording a walk from `home`. */
+export function startFacts(facts: WalkFacts, i32: Int32Array, home: number, words: MountWords): void {
+  facts.home = home;
+  facts.word = words.word;
+  facts.change = words.word >= 0 ? Atomics.load(i32, words.word) : 0;
+  facts.slots = words.word >= 0 ? words.slots : -1;
+  if (facts.slots < 0) facts.slotted = false;
+}
+
+/** The first slot of a mount the walk touched (-1: none). */
+function slotsOf(facts: WalkFacts, mount: number): number {
+  return mount === facts.home ? facts.slots : facts.others?.get(mount)?.slots ?? -1;
+}
+
+/** `fs` noting in `facts` every name looked up, on which mount, with its change word read first. */
+export function recordingWalks(fs: WalkFs, facts: WalkFacts, i32: Int32Array, wordsOf: (mount: number) => MountWords): WalkFs {
+  const enter = (mount: number): void => {
+    if (mount === facts.home) return;
+    facts.oneFs = false;
+    touch(facts, i32, mount, wordsOf(mount));
+  };
   const note = (mount: number, dir: number, name: string): void => {
-    if (mount !== facts.home) facts.oneFs = false;
-    else if (facts.slots >= 0) facts.looked.push(facts.slots + entrySlot(dir, name));
+    const slots = slotsOf(facts, mount);
+    if (slots >= 0) facts.looked.push(slots + entrySlot(dir, name));
   };
   return {
     lookup: (mount, node, name) => {
+      enter(mount);
       note(mount, node, name);
       return fs.lookup(mount, node, name);
     },
     walkMany: fs.walkMany && ((mount, node, names) => {
+      enter(mount);
       const r = fs.walkMany!(mount, node, names);
       // The entries it looked up: each found one, and the one that failed after them.
       let dir = node;
@@ -82,7 +122,7 @@ export function recordingWalks(fs: WalkFs, facts: WalkFacts): WalkFs {
       return r;
     }),
     readlink: (mount, node) => {
-      if (mount !== facts.home) facts.oneFs = false;
+      enter(mount);
       return fs.readlink(mount, node);
     },
     mountAt: (p) => fs.mountAt(p),
@@ -90,17 +130,18 @@ export function recordingWalks(fs: WalkFs, facts: WalkFacts): WalkFs {
 }
 
 /**
- * The token of a walk recorded in `facts` that ended on `end` (a node of the home file system;
- * -1 for a walk that failed): none if it left its file system or that has no change word.
+ * The token of a walk recorded in `facts` that ended on node `end` of mount `endMount` (touched
+ * before its attributes were read; end -1 for a walk that failed): none if it touched a file
+ * system without slots and did not stay on one with a change word.
  */
-export function walkToken(facts: WalkFacts, i32: Int32Array, end: number): WalkToken {
-  if (!facts.oneFs || facts.word < 0) return NO_WALK_TOKEN;
-  const whole: WalkToken = { changeWord: facts.word, change: facts.change, words: [] };
-  if (facts.slots < 0) return whole;
-  const words = end >= 0 ? [...facts.looked, facts.slots + nodeSlot(end)] : facts.looked;
+export function walkToken(facts: WalkFacts, i32: Int32Array, endMount: number, end: number): WalkToken {
+  const whole: WalkToken = facts.oneFs && (end < 0 || endMount === facts.home) && facts.word >= 0 ? { changeWord: facts.word, change: facts.change, words: [] } : NO_WALK_TOKEN;
+  if (!facts.slotted) return whole;
+  const words = end >= 0 ? [...facts.looked, slotsOf(facts, endMount) + nodeSlot(end)] : facts.looked;
   if (words.length === 0) return whole;
   let sum = 0;
   for (const w of words) sum = (sum + Atomics.load(i32, w)) | 0;
   if (Atomics.load(i32, facts.word) !== facts.change) return whole;
+  for (const t of facts.others?.values() ?? []) if (Atomics.load(i32, t.word) !== t.change) return whole;
   return { changeWord: words[0]!, change: sum, words };
 }
