@@ -170,14 +170,15 @@ export function decode<F extends Fields>(layout: MessageLayout, regs: Float64Arr
     const off = regs[f.offReg]!;
     const len = regs[f.lenReg]!;
     if (!Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0 || off + len > bulk.length) return null;
+    if (f.kind === 'u32s' && len === 0) {
+      // An empty list (the common case of open's `words`) needs no view of the bulk.
+      out[f.name] = [];
+      continue;
+    }
     const view = bulk.subarray(off, off + len);
     if (f.kind === 'str') out[f.name] = decoder.decode(view.slice());
     else if (f.kind === 'u32s') {
       if (len % 4 !== 0) return null;
-      if (len === 0) {
-        out[f.name] = [];
-        continue;
-      }
       const copy = view.slice();
       const dv = new DataView(copy.buffer);
       out[f.name] = Array.from({ length: len / 4 }, (_, j) => dv.getUint32(j * 4, true));
