@@ -9,9 +9,9 @@
  * symlinks followed and the attributes — the file system's change word, or the sum of the change
  * slots of those entries and that node (services/vfs/walk-facts.ts); and only for failures the
  * namespace alone decided (ENOENT, ENOTDIR, ELOOP, …), never for a dead service or a limit. A hit
- * is checked against its token; a stale entry is dropped. Directory fids are never reused by the VFS, so an
- * entry under a closed directory can never be asked for again; the table is bounded and starts
- * over when full.
+ * is checked against its token; a stale entry is dropped. Directory fids are never reused by the
+ * VFS, so an entry under a closed directory can never be asked for again; the table is bounded
+ * and starts over when full.
  */
 
 import { type AddressToken, type SumToken, sumValid, tokenValid } from '../ipc/address-token.js';

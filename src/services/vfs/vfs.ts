@@ -643,7 +643,7 @@ export class Vfs implements WalkFs {
     if (typeof place === 'number') return (facts.decided = place);
     // The mount the walk ended on (a mount's root, reached without a lookup there) is touched before its attributes are read.
     const i32 = this.caller.arena.i32;
-    touch(facts, i32, place.mount, this.mountWords(place.mount));
+    touch(facts, i32, place.mount, (mount) => this.mountWords(mount));
     const st = this.stat(place);
     if (typeof st === 'number') return st;
     return { ...st, ...walkToken(facts, i32, place.mount, place.node) };

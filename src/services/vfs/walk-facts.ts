@@ -70,21 +70,27 @@ export interface WalkToken {
 
 export const NO_WALK_TOKEN: WalkToken = { changeWord: -1, change: 0, words: [] };
 
-/** Note that the walk touches `mount` (before it reads anything there): its change word is read now. */
-export function touch(facts: WalkFacts, i32: Int32Array, mount: number, words: MountWords): void {
+/** `words` as a walk records them, its change word read now. */
+function read(i32: Int32Array, words: MountWords): Touched {
+  return words.word >= 0 ? { word: words.word, change: Atomics.load(i32, words.word), slots: words.slots } : { word: -1, change: 0, slots: -1 };
+}
+
+/** Note that the walk touches `mount` (before it reads anything there): its change word is read now, the first time. */
+export function touch(facts: WalkFacts, i32: Int32Array, mount: number, wordsOf: (mount: number) => MountWords): void {
   if (mount === facts.home || facts.others?.has(mount)) return;
-  const change = words.word >= 0 ? Atomics.load(i32, words.word) : 0;
-  (facts.others ??= new Map()).set(mount, { word: words.word, change, slots: words.word >= 0 ? words.slots : -1 });
-  if (words.word < 0 || words.slots < 0) facts.slotted = false;
+  const t = read(i32, wordsOf(mount));
+  (facts.others ??= new Map()).set(mount, t);
+  if (t.slots < 0) facts.slotted = false;
 }
 
 /** Start recording a walk from `home`. */
 export function startFacts(facts: WalkFacts, i32: Int32Array, home: number, words: MountWords): void {
+  const t = read(i32, words);
   facts.home = home;
-  facts.word = words.word;
-  facts.change = words.word >= 0 ? Atomics.load(i32, words.word) : 0;
-  facts.slots = words.word >= 0 ? words.slots : -1;
-  if (facts.slots < 0) facts.slotted = false;
+  facts.word = t.word;
+  facts.change = t.change;
+  facts.slots = t.slots;
+  if (t.slots < 0) facts.slotted = false;
 }
 
 /** The first slot of a mount the walk touched (-1: none). */
@@ -97,7 +103,7 @@ export function recordingWalks(fs: WalkFs, facts: WalkFacts, i32: Int32Array, wo
   const enter = (mount: number): void => {
     if (mount === facts.home) return;
     facts.oneFs = false;
-    touch(facts, i32, mount, wordsOf(mount));
+    touch(facts, i32, mount, wordsOf);
   };
   const note = (mount: number, dir: number, name: string): void => {
     const slots = slotsOf(facts, mount);
