@@ -108,6 +108,8 @@ export interface WasmBoot {
   readonly closeAtOnce?: boolean;
   /** Send every file read and write to the VFS instead of straight to the file system (for measuring what direct files buy). */
   readonly noDirectFiles?: boolean;
+  /** Read and write host files through hostfs, not on descriptors of the process's own (for measuring what direct host files buy). */
+  readonly noDirectHostFiles?: boolean;
 }
 
 export interface ServiceEntry {

@@ -5,6 +5,7 @@
  */
 
 import type { HostFs } from './host-fs.js';
+import type { HostFiles } from './host-files.js';
 import type { HostStdio } from './host-stdio.js';
 import type { HostNet } from './host-net.js';
 import type { HostHttp } from './host-http.js';
@@ -23,6 +24,8 @@ export interface ThreadPlatform {
   randomFill(bytes: Uint8Array): void;
   /** Host file access for the hostfs service (null where the platform has none). */
   readonly hostFs: HostFs | null;
+  /** A local kernel's own descriptors of host files hostfs opened (absent or null where there are none). */
+  readonly hostFiles?: HostFiles | null;
   /** Host standard streams for the console service (null where there are none). */
   readonly stdio: HostStdio | null;
   /** Host TCP for the net service (null where there is none). */

@@ -76,9 +76,14 @@ export interface SystemConfig {
    * keep the default). `directFiles`: a program's file reads and writes go through the VFS
    * instead of straight to the file system (docs/decisions/018-direct-files.md). `directPipes`:
    * pipes get no ring in the arena, so every pipe read and write is a call to the VFS
-   * (docs/decisions/019-pipe-rings.md).
+   * (docs/decisions/019-pipe-rings.md). `directHostFiles`: a file on a host directory is read and
+   * written by hostfs, not by the program's thread on a descriptor of its own
+   * (docs/decisions/024-direct-host-files.md).
    */
-  readonly fastPaths?: { readonly changeWords?: boolean; readonly changeSlots?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean; readonly directPipes?: boolean };
+  readonly fastPaths?: {
+    readonly changeWords?: boolean; readonly changeSlots?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean;
+    readonly directPipes?: boolean; readonly directHostFiles?: boolean;
+  };
 }
 
 /** A diskfs image mounted at boot (BootOptions.disks, `keel boot --home`). */

@@ -16,6 +16,13 @@
  * saw (a restarted file system may give the node number to another file), and (3) the fid is
  * open (a close forgets it). Otherwise the call goes to the VFS, which answers as it always has
  * (ESTALE after a restart, and the session recovery that follows).
+ *
+ * Direct host files (docs/decisions/024-direct-host-files.md): when a grant names a host file
+ * (hostfs's descriptor of it, with its device and inode) and the platform can reopen it, the local
+ * kernel takes its own descriptor of that file — used only if it is the very file the grant named
+ * — and makes the fid's reads, non-append writes, fstat and fsync as host calls in this thread.
+ * The descriptor lives and dies with the grant: dropped, forgotten or at the process's end, it is
+ * closed.
  */
 
 import type { Caller } from '../ipc/caller.js';
@@ -26,6 +33,10 @@ import { fsProtocol } from '../abi/protocols/fs.js';
 import { decode, encode } from '../abi/protocol.js';
 import type { StatFields } from './fd-table.js';
 import type { AddressToken } from '../ipc/address-token.js';
+import type { HostFiles } from '../host/host-files.js';
+import { HostFsError } from '../host/host-fs.js';
+import { Errno, errnoFromCode } from '../abi/errno.js';
+import { FileType } from '../abi/protocols/fs.js';
 
 const GETATTR = fsProtocol.layouts.getattr;
 
@@ -44,6 +55,8 @@ interface DirectFile {
   /** The file system's incarnation at the open, and the VFS's. */
   readonly from: number;
   readonly vfsFrom: number;
+  /** This thread's own descriptor of the host file (direct host file), or -1. */
+  readonly hostFd: number;
 }
 
 /** What an open's reply says of a direct file (abi/protocols/vfs.ts `open`). */
@@ -55,6 +68,10 @@ export interface DirectGrant {
   readonly node: number;
   readonly from: number;
   readonly dev: number;
+  /** hostfs's descriptor of the file (-1: not a host file) and the file's identity. */
+  readonly host: number;
+  readonly hostDev: number;
+  readonly hostIno: number;
 }
 
 /** A fid asked about that has no grant (a pipe end, a directory, a restarted file system). */
@@ -74,7 +91,14 @@ export class DirectFiles {
     private readonly vfsHandle: number,
     private readonly enabled: boolean,
     private readonly ask: (fid: number) => DirectGrant | null | undefined,
+    private readonly hostFiles: HostFiles | null = null,
   ) {}
+
+  /**
+   * Set once this process has set a file's times: hostfs keeps the exact nanoseconds it was
+   * given where the host rounds them, so from then on fstat asks hostfs, not the host.
+   */
+  private timesSet = false;
 
   /**
    * A read or write on `fid` is about to be made (before its registers are filled: asking uses
@@ -98,17 +122,97 @@ export class DirectFiles {
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
     if (vfsFrom < 0) return false;
     this.misses.delete(r.fid);
+    this.drop(r.fid);
+    const read = (r.direct & DIRECT_READ) !== 0, write = (r.direct & DIRECT_WRITE) !== 0;
     this.byFid.set(r.fid, {
-      read: (r.direct & DIRECT_READ) !== 0, write: (r.direct & DIRECT_WRITE) !== 0,
-      holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
+      read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
+      hostFd: r.host >= 0 ? this.reopen(r, read, write) : -1,
     });
     return true;
   }
 
+  /** This thread's own descriptor of the host file `r` names, if it is that very file; else -1. */
+  private reopen(r: DirectGrant, read: boolean, write: boolean): number {
+    const h = this.hostFiles;
+    if (h === null || (!read && !write)) return -1;
+    const fd = h.reopen(r.host, read, write);
+    if (fd === null) return -1;
+    try {
+      const st = h.fstat(fd);
+      if (st.dev === r.hostDev && st.ino === r.hostIno && st.type === FileType.REGULAR_FILE) return fd;
+    } catch {
+      // Not usable: closed below.
+    }
+    h.close(fd);
+    return -1;
+  }
+
+  /** Drop `fid`'s grant, closing its host descriptor. */
+  private drop(fid: number): void {
+    const d = this.byFid.get(fid);
+    this.byFid.delete(fid);
+    if (d && d.hostFd >= 0) this.closeHost(d.hostFd);
+  }
+
+  private closeHost(fd: number): void {
+    try {
+      this.hostFiles!.close(fd);
+    } catch {
+      // Nothing more to free.
+    }
+  }
+
   /** The fid was closed (or lost): forget it. */
   forget(fid: number): void {
-    this.byFid.delete(fid);
+    this.drop(fid);
     this.misses.delete(fid);
+  }
+
+  /** The process is ending: close every host descriptor it holds. */
+  end(): void {
+    for (const fid of [...this.byFid.keys()]) this.drop(fid);
+  }
+
+  /** This process set a file's times (see timesSet). */
+  settingTimes(): void {
+    this.timesSet = true;
+  }
+
+  /** `fid`'s own host descriptor, if it has a usable grant that allows `write` (or reading); else -1. */
+  hostFd(fid: number, write: boolean): number {
+    const d = this.usable(fid);
+    return d === null || d.hostFd < 0 || !(write ? d.write : d.read) ? -1 : d.hostFd;
+  }
+
+  /** Read from a direct host file: [errno, bytes]. */
+  hostRead(fd: number, offset: number, into: readonly Uint8Array[]): [number, number] {
+    try {
+      return [Errno.SUCCESS, this.hostFiles!.read(fd, into, offset)];
+    } catch (e) {
+      return [hostErrno(e), 0];
+    }
+  }
+
+  /** Write to a direct host file at `offset`: [errno, bytes]; a short count only when the host ran out of room. */
+  hostWrite(fd: number, offset: number, parts: readonly Uint8Array[]): [number, number] {
+    try {
+      return [Errno.SUCCESS, this.hostFiles!.write(fd, parts, offset)];
+    } catch (e) {
+      return [hostErrno(e), 0];
+    }
+  }
+
+  /** fsync (or fdatasync) `fid`'s host file here: its errno, or null when it is not a direct host file. */
+  hostSync(fid: number, dataOnly: boolean): number | null {
+    const d = this.usable(fid);
+    if (d === null || d.hostFd < 0) return null;
+    try {
+      if (dataOnly) this.hostFiles!.fdatasync(d.hostFd);
+      else this.hostFiles!.fsync(d.hostFd);
+      return Errno.SUCCESS;
+    } catch (e) {
+      return hostErrno(e);
+    }
   }
 
   /** The grant of `fid`, if it may be used now (else it is dropped: ask the VFS). */
@@ -116,7 +220,7 @@ export class DirectFiles {
     const d = this.byFid.get(fid);
     if (d === undefined || d === NONE) return null;
     if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom) {
-      this.byFid.delete(fid);
+      this.drop(fid);
       return null;
     }
     return d;
@@ -131,10 +235,10 @@ export class DirectFiles {
   private post(fid: number, d: DirectFile, label: number): Status | null {
     const t = this.caller.invokeAs(d.holder, d.via, label, d.from);
     if (t === null || t === Status.BAD_HANDLE || t === Status.WRONG_TYPE || t === Status.ACCESS_DENIED) {
-      this.byFid.delete(fid);
+      this.drop(fid);
       return null;
     }
-    if (t !== Status.OK) this.byFid.delete(fid);
+    if (t !== Status.OK) this.drop(fid);
     return t;
   }
 
@@ -164,6 +268,14 @@ export class DirectFiles {
   stat(fid: number): { stat: StatFields; token: AddressToken | null } | null {
     const d = this.usable(fid);
     if (d === null) return null;
+    if (d.hostFd >= 0 && !this.timesSet) {
+      try {
+        const st = this.hostFiles!.fstat(d.hostFd);
+        return { stat: { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs }, token: null };
+      } catch {
+        // Ask hostfs, below.
+      }
+    }
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     regs[0] = 0;
@@ -177,4 +289,9 @@ export class DirectFiles {
     const token = this.caller.arena.isChangeWord(r.changeWord) ? { word: r.changeWord, generation: r.change } : null;
     return { stat, token };
   }
+}
+
+/** The errno of a failed host call. */
+function hostErrno(e: unknown): number {
+  return e instanceof HostFsError ? errnoFromCode(e.code) : Errno.IO;
 }

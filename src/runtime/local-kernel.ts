@@ -19,6 +19,7 @@ import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
+import type { HostFiles } from '../host/host-files.js';
 import { DirectFiles } from './direct-files.js';
 import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
@@ -62,7 +63,10 @@ export class LocalKernel {
    * `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once.
    * `directFiles`: take the direct files opens grant; false sends every read and write to the VFS.
    */
-  constructor(readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true, directFiles = true) {
+  constructor(
+    readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true, directFiles = true,
+    hostFiles: HostFiles | null = null,
+  ) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.rawVfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
     this.recovery = new SessionRecovery(caller, vfsHandle, {
@@ -90,7 +94,7 @@ export class LocalKernel {
       if (r.transport !== Status.OK) return undefined;
       return r.status === 0 ? { fid, ...r.reply! } : null;
     };
-    this.direct = new DirectFiles(caller, vfsHandle, directFiles, grant);
+    this.direct = new DirectFiles(caller, vfsHandle, directFiles, grant, hostFiles);
     this.pipes = new DirectPipes(caller, vfsHandle, grant);
     this.answers = new AnswerCache(caller.arena);
   }
@@ -278,6 +282,12 @@ export class LocalKernel {
   fileWrite(fid: number, offset: number, append: boolean, parts: readonly Uint8Array[]): [number, number, number] {
     if (fid < 0) return [Errno.IO, 0, offset];
     this.direct.note(fid);
+    // A direct host file: the host's write, here (an append goes to hostfs, which finds the end).
+    const host = append ? -1 : this.direct.hostFd(fid, true);
+    if (host >= 0) {
+      const [errno, n] = this.direct.hostWrite(host, offset, parts);
+      return [errno, n, offset + n];
+    }
     let attempt = 0;
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
@@ -327,6 +337,16 @@ export class LocalKernel {
     return [Errno.SUCCESS, total, at];
   }
 
+  /**
+   * fsync (`dataOnly`: fdatasync) a direct host file in this thread: its errno, or null when the
+   * fid is not one (ask the VFS). Its writes are the host's now: session recovery keeps none.
+   */
+  syncHere(fid: number, dataOnly: boolean): number | null {
+    const r = this.direct.hostSync(fid, dataOnly);
+    if (r === Errno.SUCCESS) this.recovery.synced(fid);
+    return r;
+  }
+
   /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */
   fileRead(fid: number, offset: number, into: readonly Uint8Array[]): [number, number] {
     if (fid < 0) return [Errno.IO, 0];
@@ -334,6 +354,8 @@ export class LocalKernel {
     const cached = this.fileTokens.read(fid, offset, into);
     if (cached >= 0) return [Errno.SUCCESS, cached];
     this.direct.note(fid);
+    const host = this.direct.hostFd(fid, false);
+    if (host >= 0) return this.direct.hostRead(host, offset, into);
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     let total = 0;

@@ -69,6 +69,7 @@ export class Programs {
       ...(opts.stdio ? { stdio: opts.stdio } : {}), ...(opts.attached ? { attached: true } : {}),
       ...(this.config.fastPaths?.deferredClose === false ? { closeAtOnce: true } : {}),
       ...(this.config.fastPaths?.directFiles === false ? { noDirectFiles: true } : {}),
+      ...(this.config.fastPaths?.directHostFiles === false ? { noDirectHostFiles: true } : {}),
     };
     return this.launch(opts.program, handles, boot, opts.limits);
   }

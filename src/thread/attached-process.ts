@@ -18,5 +18,9 @@ export function runAttached(start: ThreadStart, platform: ThreadPlatform, instan
   const opened = openProcess(rt, start.boot as WasmBoot);
   if (typeof opened === 'string') return { kind: 'crashed', message: opened };
   bind(opened.wasi);
-  return runStart(instance, opened.ctx);
+  try {
+    return runStart(instance, opened.ctx);
+  } finally {
+    opened.lk.direct.end();
+  }
 }

@@ -28,7 +28,7 @@ import { Sys, type SysGrants } from '../sys/sys.js';
 import { registryProtocol } from '../abi/protocols/registry.js';
 import { runScript } from './script-process.js';
 import { isProgramName } from '../programs/program-names.js';
-import { openProcess, runStart } from './wasm-start.js';
+import { type OpenedProcess, openProcess, runStart } from './wasm-start.js';
 
 /**
  * A thread may be reused for another process when its wasm program ended by itself (no script
@@ -52,6 +52,15 @@ function memoryCap(limits: ProcessLimits, ledger: MemoryLedger): number | undefi
 export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise<ProcessEnd> {
   const opened = openProcess(rt, boot);
   if (typeof opened === 'string') return { status: { kind: 'crashed', message: opened }, reusable: false };
+  try {
+    return await runOpened(rt, boot, opened);
+  } finally {
+    // The host descriptors of its direct host files are the process's own: they end with it.
+    opened.lk.direct.end();
+  }
+}
+
+async function runOpened(rt: ThreadRuntime, boot: WasmBoot, opened: OpenedProcess): Promise<ProcessEnd> {
   const { lk, ctx, proc, keel, wasi } = opened;
   const cap = memoryCap(rt.start.limits ?? {}, new MemoryLedger(rt.arena));
   const share = rt.platform.shareModule;

@@ -30,7 +30,7 @@ class CountingFs {
       open: (node): OpenToken | number => {
         if (this.refuse !== 0) return this.refuse;
         this.opens++;
-        return { cached: 0, generation: 0, changeWord: WORD, change: Atomics.load(this.words, WORD), global: WORD, slots: -1, attributes: { ino: node, nlink: 1, size: this.size, atim: 0n, mtim: 0n, ctim: 0n } };
+        return { cached: 0, generation: 0, changeWord: WORD, change: Atomics.load(this.words, WORD), global: WORD, slots: -1, attributes: { ino: node, nlink: 1, size: this.size, atim: 0n, mtim: 0n, ctim: 0n }, host: null };
       },
       close: () => void this.closes++,
       wordNow: (w) => Atomics.load(this.words, w),

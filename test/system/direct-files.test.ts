@@ -82,7 +82,10 @@ test('where the VFS has a worker of its own, reads, writes and fstat on an open 
       assert.ok(vfsCalls <= 20, `${kind}: the VFS served ${vfsCalls} calls for ${rounds} writes and a read (expected none of them)`);
       if (owner !== null) {
         const ownerCalls = servedBy(keel, owner) - ownerBefore;
-        assert.ok(ownerCalls >= rounds + 1, `${kind}: its worker served ${ownerCalls} calls for ${rounds} writes and a read`);
+        // A host file is read and written on the program's own descriptor (direct host files,
+        // decision 024): hostfs serves none of the calls.
+        if (kind === 'hostfs' && process.platform === 'linux') assert.ok(ownerCalls <= 20, `${kind}: its worker served ${ownerCalls} calls for ${rounds} writes and a read (expected none of them)`);
+        else assert.ok(ownerCalls >= rounds + 1, `${kind}: its worker served ${ownerCalls} calls for ${rounds} writes and a read`);
       }
       assert.equal(await a.ask('close'), 'ok', kind);
       assert.equal(await a.ask(`unlink ${dir}/counted`), 'ok', kind);

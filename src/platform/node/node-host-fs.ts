@@ -42,7 +42,7 @@ function hostError(e: unknown): HostFsError {
   return new HostFsError(code, typeof err?.message === 'string' ? err.message : String(e));
 }
 
-function wrap<T>(fn: () => T): T {
+export function wrap<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -60,7 +60,7 @@ function typeOf(s: fs.BigIntStats): number {
   return 0;
 }
 
-function toStat(s: fs.BigIntStats): HostStat {
+export function toStat(s: fs.BigIntStats): HostStat {
   return {
     dev: Number(s.dev), ino: Number(s.ino), type: typeOf(s), nlink: Number(s.nlink), size: Number(s.size),
     atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs,
@@ -222,7 +222,7 @@ function pathResolver(): DirResolver {
   };
 }
 
-function hasProcFd(): boolean {
+export function hasProcFd(): boolean {
   try {
     return process.platform === 'linux' && fs.statSync('/proc/self/fd').isDirectory();
   } catch {

@@ -12,6 +12,7 @@ import type { ModuleOffer } from './pool-messages.js';
 import type { HostStdio } from '../../host/host-stdio.js';
 import type { ThreadPlatform } from '../../host/thread-platform.js';
 import { nodeHostFs } from './node-host-fs.js';
+import { nodeHostFiles } from './node-host-files.js';
 import { nodeHostNet } from './node-host-net.js';
 import { nodeHostHttp } from './node-host-http.js';
 import { lazyBuiltin } from './lazy-builtin.js';
@@ -96,6 +97,7 @@ export function nodeThreadPlatform(control: MessagePort | null, withStdio: boole
     realtimeMs: () => performance.timeOrigin + performance.now(),
     randomFill,
     hostFs: nodeHostFs,
+    hostFiles: nodeHostFiles,
     stdio: withStdio ? nodeStdio(stdioFds) : null,
     net: nodeHostNet,
     http: nodeHostHttp,

@@ -10,7 +10,7 @@ import { originUnder } from '../session-recovery.js';
 import { Errno } from '../../abi/errno.js';
 import type { FdEntry } from '../fd-table.js';
 import { readGuestPath, readLinkTarget } from '../guest-path.js';
-import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, OFlag, WasiRight } from '../../abi/wasi-rights.js';
+import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, Fstflag, OFlag, WasiRight } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
 import { LocalKernel } from '../local-kernel.js';
 import { vfsResult, writeFilestat } from './wasi-fd.js';
@@ -97,6 +97,7 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
+      if (fst & (Fstflag.ATIM | Fstflag.MTIM)) lk.direct.settingTimes();
       return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags: fst, path })));
     },
     path_link: (oldfd: number, oldFlags: number, oldPtr: number, oldLen: number, newfd: number, newPtr: number, newLen: number) => {

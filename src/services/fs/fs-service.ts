@@ -38,6 +38,11 @@ export interface FileSystemOps {
   readlink(node: number): string | number;
   link(node: number, dir: number, name: string): number;
   open(node: number): number;
+  /**
+   * A regular file's host descriptor while it is open (hostfs), with the identity of the file it
+   * names: a local kernel may reopen it (docs/decisions/024-direct-host-files.md). Optional.
+   */
+  hostFile?(node: number): { fd: number; dev: number; ino: number } | null;
   close(node: number): number;
   sync(node: number): number;
   /** Space in bytes (total 0 when unknown) and whether the file system refuses writes. */
@@ -67,6 +72,10 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
     const found = fs.lookup(dir, name);
     if (typeof found !== 'number') slotted.node(found.node);
   };
+  // Opens that may write a host file on a descriptor of their own (hostFile), by node: while one
+  // is open the node's data is not cached, since such a write cannot revoke the copy
+  // (docs/decisions/024-direct-host-files.md); the copy is revoked at the first and at the last.
+  const directWriters = new Map<number, number>();
   const NO_ATTRIBUTES = { changeWord: -1, change: 0, global: -1, slots: -1, node: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
@@ -135,7 +144,12 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
     open: (r) => {
       const e = fs.open(r.node);
       if (e !== 0) return e;
-      const isCached = cache?.isCached(r.node) ?? false;
+      const h = fs.hostFile?.(r.node) ?? null;
+      if (h !== null && r.write !== 0) {
+        directWriters.set(r.node, (directWriters.get(r.node) ?? 0) + 1);
+        cache?.revoke(r.node);
+      }
+      const isCached = !directWriters.has(r.node) && (cache?.isCached(r.node) ?? false);
       const word = change ? change.nodeWord(r.node) : -1;
       const generation = change ? change.current(word) : 0;
       const st = isCached || change ? fs.getattr(r.node) : null;
@@ -143,19 +157,27 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
         if (typeof st === 'number' || st === null) cache!.revoke(r.node);
         else cache!.revalidate(r.node, stampOf(st));
       }
-      const t = cache?.tokenFor(r.node) ?? null;
-      const token = t ? { cached: t.entry + 1, generation: t.generation } : { cached: 0, generation: 0 };
+      const t = directWriters.has(r.node) ? null : cache?.tokenFor(r.node) ?? null;
+      const token = { cached: t ? t.entry + 1 : 0, generation: t ? t.generation : 0, host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0 };
       if (!change || st === null || typeof st === 'number') return { ...token, ...NO_ATTRIBUTES };
       return { ...token, changeWord: word, change: generation, global: change.word, slots: change.slots, ...st };
     },
     map: (r) => {
-      if (!cache) return Errno.NOTSUP;
+      if (!cache || directWriters.has(r.node)) return Errno.NOTSUP;
       const st = fs.getattr(r.node);
       if (typeof st === 'number') return st;
       if (st.type !== FileType.REGULAR_FILE) return Errno.INVAL;
       return cache.map(r.node, st.size, stampOf(st), (offset, length) => fs.read(r.node, offset, length));
     },
-    close: (r) => done(fs.close(r.node)),
+    close: (r) => {
+      const writers = r.write !== 0 ? directWriters.get(r.node) : undefined;
+      if (writers !== undefined) {
+        if (writers > 1) directWriters.set(r.node, writers - 1);
+        else directWriters.delete(r.node);
+        cache?.revoke(r.node);
+      }
+      return done(fs.close(r.node));
+    },
     sync: (r) => done(fs.sync(r.node)),
     statfs: () => {
       const u = fs.usage();

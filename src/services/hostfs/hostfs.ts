@@ -224,6 +224,17 @@ export class Hostfs implements FileSystemOps {
     });
   }
 
+  /**
+   * An open regular file's descriptor, for a local kernel to reopen (fs-service `open`): only
+   * where descriptors name files, not paths (resolvesAtDirectory), and never on a read-only
+   * instance (a reopened descriptor is not checked against it).
+   */
+  hostFile(id: number): { fd: number; dev: number; ino: number } | null {
+    const n = this.t.find(id);
+    if (n === undefined || n.fd < 0 || this.readOnly || !this.host.resolvesAtDirectory) return null;
+    return { fd: n.fd, dev: n.dev, ino: n.ino };
+  }
+
   read(id: number, offset: number, length: number): Uint8Array | number {
     if (!Number.isSafeInteger(offset) || offset < 0) return Errno.INVAL;
     return this.run(() => this.withFd(id, (fd) => {

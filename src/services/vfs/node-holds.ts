@@ -35,6 +35,14 @@ export interface OpenToken {
   readonly global: number;
   readonly slots: number;
   readonly attributes: { readonly ino: number; readonly nlink: number; readonly size: number; readonly atim: bigint; readonly mtim: bigint; readonly ctim: bigint } | null;
+  /** A host file's descriptor and identity, for a local kernel to reopen (fs protocol `open`: hostfs only). */
+  readonly host: HostFileGrant | null;
+}
+
+export interface HostFileGrant {
+  readonly fd: number;
+  readonly dev: number;
+  readonly ino: number;
 }
 
 interface Hold {

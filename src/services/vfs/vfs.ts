@@ -21,7 +21,7 @@ import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { PipeRings } from './pipe-rings.js';
 import { PipeTable } from './pipe-table.js';
 import { LookupCache } from './lookup-cache.js';
-import { NodeHolds, type OpenToken } from './node-holds.js';
+import { type HostFileGrant, NodeHolds, type OpenToken } from './node-holds.js';
 import { type MountWords, type WalkFacts, type WalkToken, noWalkFacts, recordingWalks, startFacts, touch, walkToken } from './walk-facts.js';
 import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
 
@@ -65,6 +65,11 @@ interface OpenFile {
    * (the local kernel opens the file again by its path) and its close is not sent on.
    */
   from?: number;
+  /**
+   * A host file's descriptor in hostfs and its identity, from the open that retained this fid:
+   * granted with the direct file, for the local kernel to reopen (docs/decisions/024-direct-host-files.md).
+   */
+  host?: HostFileGrant | null;
 }
 
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
@@ -72,15 +77,15 @@ const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: []
 
 
 /** An open's reply without a direct file. */
-const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0 };
+const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0, host: -1, hostDev: 0, hostIno: 0 };
 
 /** What an open's reply (or `grant`) says of a direct file (abi/protocols/vfs.ts). */
-interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number }
+interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number; host: number; hostDev: number; hostIno: number }
 
 /** An open's reply holds its attributes under one word. */
 const NO_WORDS: number[] = [];
 
-const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, global: -1, slots: -1, attributes: null };
+const NO_TOKEN: OpenToken = { cached: 0, generation: 0, changeWord: -1, change: 0, global: -1, slots: -1, attributes: null, host: null };
 
 interface Session {
   readonly fids: Map<number, OpenFile>;
@@ -181,19 +186,20 @@ export class Vfs implements WalkFs {
     const i32 = this.caller.arena.i32;
     return {
       incarnation: () => this.caller.incarnation(fs.handle),
-      open: (node: number) => this.fsOpen(fs, node),
-      close: (node: number) => void fs.call('close', { node }),
+      open: (node: number) => this.fsOpen(fs, node, true),
+      close: (node: number) => void fs.call('close', { node, write: 1 }),
       wordNow: (word: number) => Atomics.load(i32, word),
     };
   }
 
   /** Open `node` in its file system: the answer with its token and attributes, or an errno. */
-  private fsOpen(fs: ProtocolClient<FsProtocol>, node: number): OpenToken | number {
-    const r = this.status(fs.call('open', { node }));
+  private fsOpen(fs: ProtocolClient<FsProtocol>, node: number, write: boolean): OpenToken | number {
+    const r = this.status(fs.call('open', { node, write: write ? 1 : 0 }));
     if (typeof r === 'number') return r;
     return {
       cached: r.cached, generation: r.generation, changeWord: r.changeWord, change: r.change, global: r.global, slots: r.slots,
       attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
+      host: r.host >= 0 ? { fd: r.host, dev: r.hostDev, ino: r.hostIno } : null,
     };
   }
 
@@ -358,7 +364,7 @@ export class Vfs implements WalkFs {
     else if (Vfs.counted(file)) {
       const m = this.mounts[file.place.mount]!;
       const regular = file.place.type === FileType.REGULAR_FILE;
-      const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node);
+      const t = m.holds !== null ? m.holds.take(file.place.node) : this.fsOpen(m.fs, file.place.node, file.write);
       if (typeof t === 'number') return t;
       m.changeWord = t.global;
       m.changeSlots = t.slots;
@@ -376,7 +382,7 @@ export class Vfs implements WalkFs {
     } else if (Vfs.counted(file)) {
       const m = this.mounts[file.place.mount]!;
       if (m.holds !== null) m.holds.drop(file.place.node);
-      else m.fs.call('close', { node: file.place.node });
+      else m.fs.call('close', { node: file.place.node, write: file.write ? 1 : 0 });
     }
   }
 
@@ -414,6 +420,7 @@ export class Vfs implements WalkFs {
     const cached = retained ? NO_TOKEN : this.retain(file);
     if (typeof cached === 'number') return -cached;
     token?.(file.read ? cached : { ...cached, cached: 0, generation: 0 });
+    if (!retained && typeof cached !== 'number') file.host = cached.host;
     if (!file.pipe && file.from === undefined) file.from = this.caller.incarnation(this.fs(file.place.mount).handle);
     const fid = (file.pipe && this.pipes.fidFor(file.pipe, file.write, (n) => s.fids.has(n))) ?? s.nextFid++;
     s.fids.set(fid, file);
@@ -599,7 +606,7 @@ export class Vfs implements WalkFs {
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
       dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
-      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from, words: NO_WORDS,
+      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from, host: g.host, hostDev: g.hostDev, hostIno: g.hostIno, words: NO_WORDS,
     };
   }
 
@@ -616,11 +623,16 @@ export class Vfs implements WalkFs {
    * None for directories and pipes.
    */
   private grantFor(f: OpenFile): DirectGrant {
-    if (f.pipe) return PipeTable.grant(f.pipe, f.write) ?? NO_DIRECT;
+    if (f.pipe) {
+      const p = PipeTable.grant(f.pipe, f.write);
+      return p ? { ...p, host: -1, hostDev: 0, hostIno: 0 } : NO_DIRECT;
+    }
     if (f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
+    const h = f.host ?? null;
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
       holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
+      host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0,
     };
   }
 

@@ -1,0 +1,33 @@
+/**
+ * Host files a local kernel holds itself: its own descriptor of a host file that hostfs opened
+ * for one of its process's fids, so the fid's reads, writes, fstat and fsync are host calls made
+ * in the program's thread instead of calls to hostfs (docs/decisions/024-direct-host-files.md).
+ *
+ * The descriptor is had from hostfs's own (`reopen`: on Linux, an open of /proc/self/fd/N, which
+ * opens the very file N is open on, not a path): it names the file hostfs checked and opened,
+ * whatever happens to names afterwards, and it stays the local kernel's until it closes it. The
+ * local kernel checks that it is the file the grant named (device and inode) before using it.
+ *
+ * Invariants: a descriptor from `reopen` is used only by the thread that reopened it and closed
+ * only through `close` here; the platform closes those a thread still held when it ended
+ * without closing them (a killed program), never one it had closed.
+ */
+
+import type { HostStat } from './host-fs.js';
+
+export interface HostFiles {
+  /**
+   * A descriptor of the file open as `fd` in this host process, for reading and/or writing, or
+   * null when the host gives none (the file may not be opened that way, no /proc, …).
+   */
+  reopen(fd: number, read: boolean, write: boolean): number | null;
+  /** Each throws a HostFsError carrying a POSIX code on failure. */
+  fstat(fd: number): HostStat;
+  /** Read into `into` in order from `position`; the bytes read (short at the end of the file). */
+  read(fd: number, into: readonly Uint8Array[], position: number): number;
+  /** Write `parts` in order from `position`; the bytes written (short only when the host ran out of room). */
+  write(fd: number, parts: readonly Uint8Array[], position: number): number;
+  fsync(fd: number): void;
+  fdatasync(fd: number): void;
+  close(fd: number): void;
+}

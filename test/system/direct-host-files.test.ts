@@ -1,0 +1,113 @@
+/**
+ * Direct host files (docs/decisions/024-direct-host-files.md): a program's open file on a host
+ * directory is read, written, fstat'ed and synced by its own thread, on a descriptor of its own
+ * reopened from hostfs's, instead of by calls to hostfs.
+ *
+ * Checked by what the host process holds (its /proc/self/fd, Linux only), not by time: while a
+ * program holds the file open there are two descriptors of it (hostfs's and the program's own),
+ * the program's is gone the moment it closes the file, and a killed program leaves none behind.
+ * What must not change: a reader that has the file's data in the page cache sees a writer's
+ * bytes right after the write returns, whichever opened first (a direct write cannot revoke a
+ * cached copy, so the file is not cached while a writer holds it).
+ * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Keel } from '../../src/platform/node/index.js';
+import { withKeel, within } from '../support/api-helpers.js';
+import { Probe } from '../support/attr-probe.js';
+import { MANIFESTS } from '../support/manifest.js';
+
+const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
+const linux = process.platform === 'linux';
+
+/** How many descriptors this host process holds on the host file `path`. */
+function descriptorsOf(path: string): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) n++;
+    } catch {
+      // Closed meanwhile (readdir's own descriptor).
+    }
+  }
+  return n;
+}
+
+async function withHostDir(body: (keel: Keel, host: string) => Promise<void>): Promise<void> {
+  const host = realpathSync(mkdtempSync(join(tmpdir(), 'keel-direct-host-')));
+  try {
+    await withKeel((keel) => body(keel, host), { manifest, dirs: { '/host': host } });
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+  }
+}
+
+test('a program holds its own descriptor of an open host file, and closes it with the file', { skip: !linux }, async () => {
+  await withHostDir(async (keel, host) => {
+    const p = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('wopen /host/own'), 'ok');
+      assert.equal(descriptorsOf(join(host, 'own')), 2, "hostfs's descriptor and the program's own");
+      assert.equal(await p.ask('writes 100'), 'ok');
+      assert.equal(await p.ask('fstat'), 'size 100 nlink 1');
+      assert.equal(await p.ask('pread 0 3'), 'data xxx');
+      assert.equal(readFileSync(join(host, 'own'), 'utf8'), 'x'.repeat(100), 'the writes are on the host when they return');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.ok(descriptorsOf(join(host, 'own')) <= 1, "the program's own descriptor is closed with the file (hostfs's may wait for the next call)");
+    } finally {
+      await p.quit();
+    }
+  });
+});
+
+test('a killed program leaves no descriptor of a host file behind', { skip: !linux }, async () => {
+  await withHostDir(async (keel, host) => {
+    const p = await Probe.start(keel, ['/host']);
+    assert.equal(await p.ask('wopen /host/killed'), 'ok');
+    assert.equal(await p.ask('pwrite 0 kept'), 'ok');
+    assert.equal(descriptorsOf(join(host, 'killed')), 2);
+    assert.ok(p.process.kill(9), 'the kill was delivered');
+    await within(p.process.exited, 20_000, 'the killed probe to end');
+    // The VFS ends the session (hostfs closes its descriptor) when the process's handle goes.
+    const q = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await q.ask('open /host/killed'), 'ok');
+      assert.equal(await q.ask('pread 0 4'), 'data kept');
+      assert.equal(await q.ask('close'), 'ok');
+    } finally {
+      await q.quit();
+    }
+    assert.ok(descriptorsOf(join(host, 'killed')) <= 1, `descriptors left on the file: ${descriptorsOf(join(host, 'killed'))}`);
+  });
+});
+
+test("a reader's cached copy of a host file gives way to a writer's bytes, whichever opened first", async () => {
+  await withHostDir(async (keel, host) => {
+    writeFileSync(join(host, 'shared'), 'hello world');
+    const reader = await Probe.start(keel, ['/host']);
+    const writer = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await reader.ask('open /host/shared'), 'ok');
+      assert.equal(await reader.ask('pread 0 5'), 'data hello');
+      assert.equal(await reader.ask('pread 0 5'), 'data hello', 'read again: the page cache may serve it now');
+      assert.equal(await writer.ask('wopen /host/shared'), 'ok');
+      assert.equal(await writer.ask('pwrite 0 HELLO'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO world', 'the reader opened first');
+      assert.equal(await reader.ask('close'), 'ok');
+      assert.equal(await reader.ask('open /host/shared'), 'ok');
+      assert.equal(await writer.ask('pwrite 6 WORLD'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO WORLD', 'the reader opened while the writer held the file');
+      assert.equal(await writer.ask('close'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO WORLD', 'after the writer closed');
+      assert.equal(await reader.ask('close'), 'ok');
+    } finally {
+      await reader.quit();
+      await writer.quit();
+    }
+  });
+});
