@@ -27,7 +27,7 @@
 
 import type { Caller } from '../ipc/caller.js';
 import { Status } from '../abi/status.js';
-import { DIRECT_READ, DIRECT_WRITE } from '../abi/protocols/vfs.js';
+import { DIRECT_HOST_DIR, DIRECT_READ, DIRECT_WRITE } from '../abi/protocols/vfs.js';
 import { FORWARD_REGISTER, FS_READ_LABEL, FS_WRITE_LABEL } from '../abi/protocols/forwarding.js';
 import { fsProtocol } from '../abi/protocols/fs.js';
 import { decode, encode } from '../abi/protocol.js';
@@ -118,7 +118,7 @@ export class DirectFiles {
 
   /** An open the process keeps: take the direct file its reply grants, if any. True if it did. */
   opened(r: DirectGrant): boolean {
-    if (!this.enabled || r.direct === 0) return false;
+    if (!this.enabled || r.direct === 0 || (r.direct & DIRECT_HOST_DIR) !== 0) return false;
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
     if (vfsFrom < 0) return false;
     this.misses.delete(r.fid);

@@ -20,6 +20,8 @@ import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
 import type { HostFiles } from '../host/host-files.js';
+import type { HostFs } from '../host/host-fs.js';
+import { DirectHostDirs } from './direct-host-dirs.js';
 import { DirectFiles } from './direct-files.js';
 import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
@@ -56,6 +58,8 @@ export class LocalKernel {
 
   /** Open files whose reads and writes go straight to their file system (direct-files.ts). */
   readonly direct: DirectFiles;
+  /** Directories on host directories whose one-name calls it makes itself (direct-host-dirs.ts). */
+  readonly hostDirs: DirectHostDirs;
   /** Pipe ends read and written in place on their ring (direct-pipes.ts). */
   readonly pipes: DirectPipes;
 
@@ -65,7 +69,7 @@ export class LocalKernel {
    */
   constructor(
     readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true, directFiles = true,
-    hostFiles: HostFiles | null = null,
+    hostFiles: HostFiles | null = null, hostFs: HostFs | null = null,
   ) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.rawVfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
@@ -95,6 +99,7 @@ export class LocalKernel {
       return r.status === 0 ? { fid, ...r.reply! } : null;
     };
     this.direct = new DirectFiles(caller, vfsHandle, directFiles, grant, hostFiles);
+    this.hostDirs = new DirectHostDirs(caller, vfsHandle, hostFiles, hostFs?.resolvesAtDirectory ? hostFs : null, grant);
     this.pipes = new DirectPipes(caller, vfsHandle, grant);
     this.answers = new AnswerCache(caller.arena);
   }
@@ -110,6 +115,8 @@ export class LocalKernel {
     const key = `s${dir}\0${lookup}\0${path}`;
     const kept = this.answers.get(key);
     if (kept !== undefined) return kept;
+    const here = this.hostDirs.stat(dir, path, (lookup & 1) !== 0);
+    if (here !== null) return here;
     const r = this.vfs.call('statPath', { dir, lookup, want: WANT_KEPT_FAILURES, path });
     if (r.transport !== Status.OK) return Errno.IO;
     if (r.status !== 0) return r.status;
@@ -170,6 +177,7 @@ export class LocalKernel {
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
     else if (e.kind === 'file' || e.kind === 'dir') {
       if (e.kind === 'file') this.forgetFile(e.fid);
+      else this.hostDirs.forget(e.fid);
       this.flushClose();
       if (this.deferClose) this.pendingClose = e.fid;
       else this.vfs.call('close', { fid: e.fid });
@@ -189,6 +197,18 @@ export class LocalKernel {
   forgetFile(fid: number): void {
     this.fileTokens.forget(fid);
     this.direct.forget(fid);
+  }
+
+  /** This process sets a file's times: hostfs keeps exact nanoseconds from now on (direct host files and directories stop answering stat). */
+  settingTimes(): void {
+    this.direct.settingTimes();
+    this.hostDirs.settingTimes();
+  }
+
+  /** The process is ending: close the host descriptors of its direct host files and directories. */
+  end(): void {
+    this.direct.end();
+    this.hostDirs.end();
   }
 
   /** The fid whose close the next open carries (-1: none). */

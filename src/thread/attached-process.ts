@@ -21,6 +21,6 @@ export function runAttached(start: ThreadStart, platform: ThreadPlatform, instan
   try {
     return runStart(instance, opened.ctx);
   } finally {
-    opened.lk.direct.end();
+    opened.lk.end();
   }
 }

@@ -56,7 +56,7 @@ export async function runWasmProcess(rt: ThreadRuntime, boot: WasmBoot): Promise
     return await runOpened(rt, boot, opened);
   } finally {
     // The host descriptors of its direct host files are the process's own: they end with it.
-    opened.lk.direct.end();
+    opened.lk.end();
   }
 }
 

@@ -9,12 +9,14 @@
  * What must not change: a reader that has the file's data in the page cache sees a writer's
  * bytes right after the write returns, whichever opened first (a direct write cannot revoke a
  * cached copy, so the file is not cached while a writer holds it).
+ * A directory there does the calls that name one component (mkdir, rmdir, unlink, stat) itself:
+ * they answer exactly as the same calls on tmpfs, and hostfs serves none of them.
  * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
  */
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Keel } from '../../src/platform/node/index.js';
@@ -108,6 +110,53 @@ test("a reader's cached copy of a host file gives way to a writer's bytes, which
     } finally {
       await reader.quit();
       await writer.quit();
+    }
+  });
+});
+
+/** The pid of the worker that runs `service`, or null when it runs in the kernel thread. */
+function workerOf(keel: Keel, service: string): number | null {
+  return keel.services().find((s) => s.services.includes(service))?.pid ?? null;
+}
+
+function servedBy(keel: Keel, pid: number): number {
+  const row = keel.processes().find((r) => r.pid === pid);
+  assert.ok(row, `worker ${pid} is in the process table`);
+  return row.served;
+}
+
+test('one-name calls in a host directory answer as on tmpfs, and hostfs serves none of them', async () => {
+  await withHostDir(async (keel, host) => {
+    await keel.mkdir('/tmp/twin');
+    writeFileSync(join(host, 'target'), '12345');
+    symlinkSync('target', join(host, 'link'));
+    const p = await Probe.start(keel, ['/host', '/tmp/twin']);
+    try {
+      // (A directory's size is the file system's own: not compared.)
+      const script = (d: string): string[] => [
+        `mkdir ${d}/a`, `mkdir ${d}/a`, `mkdir ${d}/a/b`, `rmdir ${d}/a`, `stat ${d}/nothing`, `rmdir ${d}/nothing`,
+        `unlink ${d}/nothing`, `wopen ${d}/f`, 'pwrite 0 abc', 'close', `stat ${d}/f`, `rmdir ${d}/f`, `unlink ${d}/a`, `mkdir ${d}/f`,
+        `unlink ${d}/f`, `rmdir ${d}/a/b`, `rmdir ${d}/a`, `stat ${d}/a`, `rmdir ${d}/a`, `mkdir ${d}/.`, `rmdir ${d}/..`,
+      ];
+      const onTmpfs: string[] = [];
+      for (const line of script('/tmp/twin')) onTmpfs.push(`${line.replace('/tmp/twin', 'D')} -> ${await p.ask(line)}`);
+      const onHost: string[] = [];
+      for (const line of script('/host')) onHost.push(`${line.replace('/host', 'D')} -> ${await p.ask(line)}`);
+      assert.deepEqual(onHost, onTmpfs);
+      assert.equal(await p.ask('stat /host/link'), 'size 5', 'stat follows a symlink in the directory (the VFS does)');
+
+      const owner = workerOf(keel, 'hostfs0');
+      assert.equal(await p.ask('wopen /host/db'), 'ok');
+      const before = owner === null ? 0 : servedBy(keel, owner);
+      assert.equal(await p.ask('churn /host/db.lock 200 /host/db-journal'), 'ok');
+      if (owner !== null) {
+        const served = servedBy(keel, owner) - before;
+        assert.ok(served <= 20, `hostfs's worker served ${served} calls for 200 rounds of mkdir, stat, fstat and rmdir (expected none of them)`);
+      }
+      assert.equal(await p.ask('stat /host/db.lock'), 'err 44', 'the last rmdir removed the lock');
+      assert.equal(await p.ask('close'), 'ok');
+    } finally {
+      await p.quit();
     }
   });
 });

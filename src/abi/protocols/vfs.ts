@@ -29,6 +29,12 @@ export const OFLAG_CREAT = 1, OFLAG_DIRECTORY = 2, OFLAG_EXCL = 4, OFLAG_TRUNC =
 export const DIRECT_READ = 1, DIRECT_WRITE = 2;
 /** In a grant: the fid is a pipe end whose ring (arena pipe ring `node`, generation `from`) its local kernel may work on in place (docs/decisions/019-pipe-rings.md). */
 export const DIRECT_PIPE = 4;
+/**
+ * In a grant: the fid is a directory on a host directory (hostfs) with no mount point inside that
+ * file system; `host` is its handle, for the local kernel to reopen and make one-name calls in
+ * (mkdir, rmdir, unlink, stat) itself (docs/decisions/024-direct-host-files.md).
+ */
+export const DIRECT_HOST_DIR = 8;
 /** Bits of write's `append` and read's `flags`. */
 export const IO_APPEND = 1, IO_NONBLOCK = 2;
 /** open's and statPath's `want`: a failure the namespace alone decided comes back as a reply with its token (errno ≠ 0). */

@@ -237,7 +237,7 @@ export function fdFunctions(ctx: ShimContext) {
       if (typeof e === 'number') return e;
       if (e.kind === 'console') return Errno.SUCCESS;
       if (flags & ~0xf || (flags & 1 && flags & 2) || (flags & 4 && flags & 8)) return Errno.INVAL;
-      if (flags & (Fstflag.ATIM | Fstflag.MTIM)) lk.direct.settingTimes();
+      if (flags & (Fstflag.ATIM | Fstflag.MTIM)) lk.settingTimes();
       const r = vfsResult(lk.vfs.call('setTimes', { fid: e.fid, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags }));
       return typeof r === 'number' ? r : Errno.SUCCESS;
     },

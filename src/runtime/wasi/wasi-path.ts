@@ -78,7 +78,7 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof dir === 'number') return dir;
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
-      return errnoOf(vfsResult(lk.vfs.call('mkdir', { dir: dir.fid, path })));
+      return lk.hostDirs.mkdir(dir.fid, path) ?? errnoOf(vfsResult(lk.vfs.call('mkdir', { dir: dir.fid, path })));
     },
     path_filestat_get: (dirfd: number, flags: number, pathPtr: number, pathLen: number, out: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_FILESTAT_GET);
@@ -97,7 +97,7 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
-      if (fst & (Fstflag.ATIM | Fstflag.MTIM)) lk.direct.settingTimes();
+      if (fst & (Fstflag.ATIM | Fstflag.MTIM)) lk.settingTimes();
       return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags: fst, path })));
     },
     path_link: (oldfd: number, oldFlags: number, oldPtr: number, oldLen: number, newfd: number, newPtr: number, newLen: number) => {
@@ -132,7 +132,7 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       lk.flushClose();
-      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path })));
+      return lk.hostDirs.remove(dir.fid, path, true) ?? errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path })));
     },
     path_unlink_file: (dirfd: number, pathPtr: number, pathLen: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_UNLINK_FILE);
@@ -140,7 +140,7 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       lk.flushClose();
-      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path })));
+      return lk.hostDirs.remove(dir.fid, path, false) ?? errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path })));
     },
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const a = dirWith(fd, WasiRight.PATH_RENAME_SOURCE);

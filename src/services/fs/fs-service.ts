@@ -39,10 +39,10 @@ export interface FileSystemOps {
   link(node: number, dir: number, name: string): number;
   open(node: number): number;
   /**
-   * A regular file's host descriptor while it is open (hostfs), with the identity of the file it
-   * names: a local kernel may reopen it (docs/decisions/024-direct-host-files.md). Optional.
+   * A regular file's host descriptor (or a directory's handle) while it is open (hostfs), with the
+   * identity of what it names: a local kernel may reopen it (docs/decisions/024-direct-host-files.md). Optional.
    */
-  hostFile?(node: number): { fd: number; dev: number; ino: number } | null;
+  hostFile?(node: number): { fd: number; dev: number; ino: number; directory: boolean } | null;
   close(node: number): number;
   sync(node: number): number;
   /** Space in bytes (total 0 when unknown) and whether the file system refuses writes. */
@@ -145,7 +145,7 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       const e = fs.open(r.node);
       if (e !== 0) return e;
       const h = fs.hostFile?.(r.node) ?? null;
-      if (h !== null && r.write !== 0) {
+      if (h !== null && !h.directory && r.write !== 0) {
         directWriters.set(r.node, (directWriters.get(r.node) ?? 0) + 1);
         cache?.revoke(r.node);
       }

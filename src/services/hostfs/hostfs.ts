@@ -225,14 +225,18 @@ export class Hostfs implements FileSystemOps {
   }
 
   /**
-   * An open regular file's descriptor, for a local kernel to reopen (fs-service `open`): only
-   * where descriptors name files, not paths (resolvesAtDirectory), and never on a read-only
-   * instance (a reopened descriptor is not checked against it).
+   * An open regular file's descriptor, or an open directory's handle, for a local kernel to reopen
+   * (fs-service `open`; docs/decisions/024-direct-host-files.md): only where descriptors name
+   * objects, not paths (resolvesAtDirectory), never on a read-only instance (a reopened
+   * descriptor is not checked against it), and a directory only where no image is guarded (the
+   * guard's names would not be hidden from a local kernel working in it).
    */
-  hostFile(id: number): { fd: number; dev: number; ino: number } | null {
+  hostFile(id: number): { fd: number; dev: number; ino: number; directory: boolean } | null {
     const n = this.t.find(id);
-    if (n === undefined || n.fd < 0 || this.readOnly || !this.host.resolvesAtDirectory) return null;
-    return { fd: n.fd, dev: n.dev, ino: n.ino };
+    if (n === undefined || this.readOnly || !this.host.resolvesAtDirectory) return null;
+    if (n.fd >= 0) return { fd: n.fd, dev: n.dev, ino: n.ino, directory: false };
+    if (n.type !== FileType.DIRECTORY || n.dir < 0 || (n.opens === 0 && id !== ROOT_NODE) || !this.guard.empty) return null;
+    return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true };
   }
 
   read(id: number, offset: number, length: number): Uint8Array | number {

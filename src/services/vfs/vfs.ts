@@ -15,7 +15,7 @@ import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, walkNames, type FsProtocol } from '../../abi/protocols/fs.js';
-import { DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
+import { DIRECT_HOST_DIR, DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { PipeRings } from './pipe-rings.js';
@@ -627,13 +627,27 @@ export class Vfs implements WalkFs {
       const p = PipeTable.grant(f.pipe, f.write);
       return p ? { ...p, host: -1, hostDev: 0, hostIno: 0 } : NO_DIRECT;
     }
-    if (f.place.type === FileType.DIRECTORY || f.from === undefined || f.from < 0) return NO_DIRECT;
+    if (f.from === undefined || f.from < 0) return NO_DIRECT;
     const h = f.host ?? null;
+    if (f.place.type === FileType.DIRECTORY) {
+      if (h === null || this.mountsInside(f.place.mount)) return NO_DIRECT;
+      return { direct: DIRECT_HOST_DIR, holder: 0, via: 0, node: f.place.node, from: f.from, dev: f.place.mount + 1, host: h.fd, hostDev: h.dev, hostIno: h.ino };
+    }
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
       holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
       host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0,
     };
+  }
+
+  /**
+   * Whether a mount point lies inside mount `id`'s file system (below its root): then a name in
+   * one of its directories may be another file system's, and no directory of it is granted. The
+   * mount table is fixed at boot, so the answer is too.
+   */
+  private mountsInside(id: number): boolean {
+    const m = this.mounts[id]!;
+    return this.mounts.some((o) => o.path.length > m.path.length && m.path.every((p, i) => p === o.path[i]));
   }
 
   stat(place: Place) {

@@ -1,0 +1,155 @@
+/**
+ * The local kernel's direct host directories (docs/decisions/024-direct-host-files.md): for a
+ * directory fid on a host directory (hostfs), a handle of its own, reopened from hostfs's, in
+ * which the calls that name ONE component — mkdir, rmdir, unlink, stat — are host calls made in
+ * this thread instead of calls through the VFS to hostfs. SQLite's lock directory (a mkdir and an
+ * rmdir per statement) and its journal probes are such calls.
+ *
+ * The VFS grants a directory (vfs `grant`, DIRECT_HOST_DIR) only where nothing else could answer
+ * for a name in it: no mount point lies inside that file system (the mount table is fixed at
+ * boot), hostfs guards no image in its tree and is not read-only. The call is then the one hostfs
+ * would make — the host's *At call on the directory's handle, resolved through /proc/self/fd by
+ * the host kernel, never following the last component — on the very directory the grant named
+ * (device and inode checked when the handle is taken). Anything else goes to the VFS: a path of
+ * several components, '.', '..', a name with a trailing '/', a stat that must follow a symlink
+ * found there, and every call once this process has set a file's times (hostfs keeps exact
+ * nanoseconds the host rounds).
+ *
+ * Invariants: a fid is asked about once (the answer, grant or none, is kept until the fid is
+ * forgotten); a handle is used only while this process's VFS handle resolves to the VFS instance
+ * that granted it (as direct files, decision 018), and is closed when the fid is forgotten or the
+ * process ends.
+ */
+
+import { Errno, errnoFromCode } from '../abi/errno.js';
+import { FileType } from '../abi/protocols/fs.js';
+import { DIRECT_HOST_DIR } from '../abi/protocols/vfs.js';
+import { type HostFs, HostFsError, isComponent } from '../host/host-fs.js';
+import type { HostFiles } from '../host/host-files.js';
+import type { Caller } from '../ipc/caller.js';
+import type { StatFields } from './fd-table.js';
+import type { DirectGrant } from './direct-files.js';
+
+interface HostDir {
+  /** This thread's own handle of the directory. */
+  readonly fd: number;
+  /** What stat reports as the device (the VFS's number for the mount). */
+  readonly dev: number;
+  readonly vfsFrom: number;
+}
+
+export class DirectHostDirs {
+  private readonly byFid = new Map<number, HostDir | null>();
+  /** Set once this process has set a file's times (see the header). */
+  private timesSet = false;
+
+  constructor(
+    private readonly caller: Caller,
+    private readonly vfsHandle: number,
+    private readonly files: HostFiles | null,
+    private readonly fs: HostFs | null,
+    private readonly ask: (fid: number) => DirectGrant | null | undefined,
+  ) {}
+
+  /** This process set a file's times. */
+  settingTimes(): void {
+    this.timesSet = true;
+  }
+
+  /** mkdir `path` in directory fid `dir` here: the errno, or null to ask the VFS. */
+  mkdir(dir: number, path: string): number | null {
+    const d = this.within(dir, path);
+    return d === null ? null : this.run(() => this.fs!.mkdirAt(d.fd, path));
+  }
+
+  /** rmdir (`directory`) or unlink `path` in directory fid `dir` here: the errno, or null to ask the VFS. */
+  remove(dir: number, path: string, directory: boolean): number | null {
+    const d = this.within(dir, path);
+    if (d === null) return null;
+    return this.run(() => (directory ? this.fs!.rmdirAt(d.fd, path) : this.fs!.unlinkAt(d.fd, path)));
+  }
+
+  /** stat of `path` in directory fid `dir` here (`follow`: a symlink found goes to the VFS): the answer, or null to ask the VFS. */
+  stat(dir: number, path: string, follow: boolean): StatFields | number | null {
+    if (this.timesSet) return null;
+    const d = this.within(dir, path);
+    if (d === null) return null;
+    let st;
+    try {
+      st = this.fs!.lstatAtOrNull(d.fd, path);
+    } catch (e) {
+      return hostErrno(e);
+    }
+    if (st === null) return Errno.NOENT;
+    if (follow && st.type === FileType.SYMBOLIC_LINK) return null;
+    return { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+  }
+
+  /** The fid was closed (or lost): close its handle. */
+  forget(fid: number): void {
+    const d = this.byFid.get(fid);
+    this.byFid.delete(fid);
+    if (d) this.close(d.fd);
+  }
+
+  /** The process is ending: close every handle. */
+  end(): void {
+    for (const fid of [...this.byFid.keys()]) this.forget(fid);
+  }
+
+  /** The usable grant of directory fid `dir` for a call naming `path`, or null. */
+  private within(dir: number, path: string): HostDir | null {
+    if (this.files === null || this.fs === null || !isComponent(path)) return null;
+    let d = this.byFid.get(dir);
+    if (d === undefined) {
+      d = this.take(dir);
+      this.byFid.set(dir, d);
+    }
+    if (d === null) return null;
+    if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom) {
+      this.forget(dir);
+      return null;
+    }
+    return d;
+  }
+
+  /** Ask the VFS for `dir`'s grant and reopen the handle it names, if it is that very directory. */
+  private take(dir: number): HostDir | null {
+    const vfsFrom = this.caller.incarnation(this.vfsHandle);
+    const g = this.ask(dir);
+    if (!g || (g.direct & DIRECT_HOST_DIR) === 0 || g.host < 0 || vfsFrom < 0) return null;
+    const fd = this.files!.reopen(g.host, true, false);
+    if (fd === null) return null;
+    try {
+      const st = this.files!.fstat(fd);
+      if (st.dev === g.hostDev && st.ino === g.hostIno && st.type === FileType.DIRECTORY) return { fd, dev: g.dev, vfsFrom };
+    } catch {
+      // Not usable: closed below.
+    }
+    this.close(fd);
+    return null;
+  }
+
+  private run(call: () => void): number {
+    try {
+      call();
+      return Errno.SUCCESS;
+    } catch (e) {
+      return hostErrno(e);
+    }
+  }
+
+  private close(fd: number): void {
+    try {
+      this.files!.close(fd);
+    } catch {
+      // Nothing more to free.
+    }
+  }
+}
+
+/** The errno of a failed host call, as hostfs gives it (a write the host refuses on a descriptor it opened read-only is EACCES). */
+function hostErrno(e: unknown): number {
+  if (!(e instanceof HostFsError)) return Errno.IO;
+  return e.code === 'EBADF' ? Errno.ACCES : errnoFromCode(e.code);
+}
