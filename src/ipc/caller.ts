@@ -41,6 +41,16 @@ export class Caller {
   }
 
   /**
+   * The incarnation of the endpoint behind `holder`'s `handle` (another process's table: a
+   * grant's), or -1 if it names no channel now. What invokeAs checks before it posts.
+   */
+  incarnationAs(holder: number, handle: number): number {
+    const r = this.route;
+    if (resolveRoute(this.arena, holder, handle, r) !== Status.OK) return -1;
+    return Atomics.load(this.arena.i32, this.arena.objectWord(r.endpoint) + ObjectWord.SERVES);
+  }
+
+  /**
    * The arena word counting the serves of the endpoint behind `handle` (the kernel notifies it
    * when a restarted server starts serving), or -1 if the handle names no channel now.
    */

@@ -178,10 +178,21 @@ export class DirectFiles {
     this.timesSet = true;
   }
 
-  /** `fid`'s own host descriptor, if it has a usable grant that allows `write` (or reading); else -1. */
+  /**
+   * `fid`'s own host descriptor, if it has a usable grant that allows `write` (or reading); else
+   * -1. The file system must still be the incarnation the open saw, as for a posted call: a
+   * restarted hostfs has forgotten the open, and with it that the file is written directly
+   * (its page cache would take a copy no direct write revokes), so the grant ends and the call
+   * goes to the VFS (ESTALE, and the re-open that follows).
+   */
   hostFd(fid: number, write: boolean): number {
     const d = this.usable(fid);
-    return d === null || d.hostFd < 0 || !(write ? d.write : d.read) ? -1 : d.hostFd;
+    if (d === null || d.hostFd < 0 || !(write ? d.write : d.read)) return -1;
+    if (this.caller.incarnationAs(d.holder, d.via) !== d.from) {
+      this.drop(fid);
+      return -1;
+    }
+    return d.hostFd;
   }
 
   /** Read from a direct host file: [errno, bytes]. */
@@ -205,10 +216,11 @@ export class DirectFiles {
   /** fsync (or fdatasync) `fid`'s host file here: its errno, or null when it is not a direct host file. */
   hostSync(fid: number, dataOnly: boolean): number | null {
     const d = this.usable(fid);
-    if (d === null || d.hostFd < 0) return null;
+    const own = d === null ? -1 : this.hostFd(fid, d.write && !d.read);
+    if (own < 0) return null;
     try {
-      if (dataOnly) this.hostFiles!.fdatasync(d.hostFd);
-      else this.hostFiles!.fsync(d.hostFd);
+      if (dataOnly) this.hostFiles!.fdatasync(own);
+      else this.hostFiles!.fsync(own);
       return Errno.SUCCESS;
     } catch (e) {
       return hostErrno(e);
@@ -268,9 +280,10 @@ export class DirectFiles {
   stat(fid: number): { stat: StatFields; token: AddressToken | null } | null {
     const d = this.usable(fid);
     if (d === null) return null;
-    if (d.hostFd >= 0 && !this.timesSet) {
+    const own = this.timesSet ? -1 : this.hostFd(fid, d.write && !d.read);
+    if (own >= 0) {
       try {
-        const st = this.hostFiles!.fstat(d.hostFd);
+        const st = this.hostFiles!.fstat(own);
         return { stat: { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs }, token: null };
       } catch {
         // Ask hostfs, below.

@@ -16,9 +16,10 @@
  * nanoseconds the host rounds).
  *
  * Invariants: a fid is asked about once (the answer, grant or none, is kept until the fid is
- * forgotten); a handle is used only while this process's VFS handle resolves to the VFS instance
- * that granted it (as direct files, decision 018), and is closed when the fid is forgotten or the
- * process ends.
+ * forgotten, or its grant ends); a handle is used only while this process's VFS handle resolves
+ * to the VFS instance that granted it and the VFS's handle to hostfs to the incarnation the grant
+ * saw (as direct files, decision 018), and is closed when the fid is forgotten, its grant ends or
+ * the process ends.
  */
 
 import { Errno, errnoFromCode } from '../abi/errno.js';
@@ -36,6 +37,10 @@ interface HostDir {
   /** What stat reports as the device (the VFS's number for the mount). */
   readonly dev: number;
   readonly vfsFrom: number;
+  /** The grant's holder (the VFS), its handle to hostfs and hostfs's incarnation. */
+  readonly holder: number;
+  readonly via: number;
+  readonly from: number;
 }
 
 export class DirectHostDirs {
@@ -106,7 +111,7 @@ export class DirectHostDirs {
       this.byFid.set(dir, d);
     }
     if (d === null) return null;
-    if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom) {
+    if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom || this.caller.incarnationAs(d.holder, d.via) !== d.from) {
       this.forget(dir);
       return null;
     }
@@ -118,11 +123,13 @@ export class DirectHostDirs {
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
     const g = this.ask(dir);
     if (!g || (g.direct & DIRECT_HOST_DIR) === 0 || g.host < 0 || vfsFrom < 0) return null;
+    // A fid opened before hostfs restarted: the VFS answers ESTALE for it, and recovery re-opens it.
+    if (this.caller.incarnationAs(g.holder, g.via) !== g.from) return null;
     const fd = this.files!.reopen(g.host, true, false);
     if (fd === null) return null;
     try {
       const st = this.files!.fstat(fd);
-      if (st.dev === g.hostDev && st.ino === g.hostIno && st.type === FileType.DIRECTORY) return { fd, dev: g.dev, vfsFrom };
+      if (st.dev === g.hostDev && st.ino === g.hostIno && st.type === FileType.DIRECTORY) return { fd, dev: g.dev, vfsFrom, holder: g.holder, via: g.via, from: g.from };
     } catch {
       // Not usable: closed below.
     }

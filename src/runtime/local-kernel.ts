@@ -91,7 +91,10 @@ export class LocalKernel {
     this.console = new ProtocolClient(consoleProtocol, caller, consoleHandle);
     this.net = netHandle ? new ProtocolClient(netProtocol, caller, netHandle) : null;
     this.maxChunk = caller.bulk.length;
-    this.fileTokens = new FileTokens(caller, this.vfs, () => performance.now());
+    // The raw client: a `map` that finds the session lost must not re-establish it from inside a
+    // read, which would go on with the fid recovery just closed (EBADF); the read's own call finds
+    // the loss and recovers with the fid it moved to.
+    this.fileTokens = new FileTokens(caller, this.rawVfs, () => performance.now());
     // A grant, null when the VFS refused one, undefined when the call did not get through.
     const grant = (fid: number) => {
       const r = this.rawVfs.call('grant', { fid });
@@ -176,8 +179,7 @@ export class LocalKernel {
     if (!FdTable.release(e) || e.kind === 'console') return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
     else if (e.kind === 'file' || e.kind === 'dir') {
-      if (e.kind === 'file') this.forgetFile(e.fid);
-      else this.hostDirs.forget(e.fid);
+      this.forgetFile(e.fid);
       this.flushClose();
       if (this.deferClose) this.pendingClose = e.fid;
       else this.vfs.call('close', { fid: e.fid });
@@ -193,10 +195,11 @@ export class LocalKernel {
     this.direct.opened(r);
   }
 
-  /** A file's fid is being closed: forget what was kept for it. */
+  /** A file's or directory's fid is being closed (or was lost): forget what was kept for it. */
   forgetFile(fid: number): void {
     this.fileTokens.forget(fid);
     this.direct.forget(fid);
+    this.hostDirs.forget(fid);
   }
 
   /** This process sets a file's times: hostfs keeps exact nanoseconds from now on (direct host files and directories stop answering stat). */

@@ -89,11 +89,15 @@ test('a directory renamed in the middle of a kept path makes the path missing at
   });
 });
 
-test('calls counted: a round of lock churn (mkdir, stat, fstat, rmdir) takes two calls where the file system has change slots, four on hostfs', async () => {
+test('calls counted: a round of lock churn (mkdir, stat, fstat, rmdir) takes two calls where the file system has change slots, three on hostfs', async () => {
   await withEveryFileSystem(manifest, async (keel, dir, kind) => {
     const a = await Probe.start(keel, [dir]);
     const rounds = 100;
-    const perRound = kind === 'hostfs' ? 4 : 2;
+    // On a host directory the program fstats its file itself (direct host files,
+    // docs/decisions/024-direct-host-files.md; Linux only). The one-name calls in the directory
+    // are hostfs's here: this system mounts a disk image, which hostfs guards, and a directory of
+    // a hostfs that guards an image is not granted (direct-host-files.test.ts counts them there).
+    const perRound = kind === 'hostfs' ? (process.platform === 'linux' ? 3 : 4) : 2;
     // Slots are hashes: a lock's slots may share one with the file's or the journal's (about 1
     // boot in 200), which costs a call a round. Another set of names hashes independently.
     const counted = async (name: string): Promise<number> => {

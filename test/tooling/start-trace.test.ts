@@ -31,14 +31,19 @@ test('keel run marks each start-up phase once, in order, on its thread', () => {
     return m[0]!.at;
   };
   for (const phase of ['command', 'workers', 'loaded', 'booted', 'spawned', 'ended', 'exit']) assert.equal(marks.find((x) => x.phase === phase)?.thread, 'main', phase);
-  for (const phase of ['worker', 'process', 'done']) assert.match(marks.find((x) => x.phase === phase)?.thread ?? '', /^worker \d+$/, phase);
+  for (const phase of ['worker', 'process']) assert.match(marks.find((x) => x.phase === phase)?.thread ?? '', /^worker \d+$/, phase);
+  // The process ends before the worker marks `done`, and the command does not wait for the mark
+  // (exit waits on nothing a one-shot run does not need): on a busy machine it may not be made.
+  const done = marks.find((x) => x.phase === 'done');
+  if (done) assert.match(done.thread, /^worker \d+$/, 'done');
   const inOrder = (...phases: string[]): void => {
     for (let i = 1; i < phases.length; i++) assert.ok(at(phases[i - 1]!) <= at(phases[i]!), `${phases[i - 1]} before ${phases[i]}`);
   };
   inOrder('command', 'workers', 'loaded', 'booted', 'spawned', 'ended', 'exit');
   // The worker's side: it may take the process before the main thread marks `spawned`, and mark
   // `done` after the main thread has the status; what the run orders is this.
-  inOrder('workers', 'worker', 'process', 'done');
+  inOrder('workers', 'worker', 'process');
+  if (done) inOrder('process', 'done');
   inOrder('booted', 'process', 'ended');
 });
 

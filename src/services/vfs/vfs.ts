@@ -631,7 +631,10 @@ export class Vfs implements WalkFs {
     const h = f.host ?? null;
     if (f.place.type === FileType.DIRECTORY) {
       if (h === null || this.mountsInside(f.place.mount)) return NO_DIRECT;
-      return { direct: DIRECT_HOST_DIR, holder: 0, via: 0, node: f.place.node, from: f.from, dev: f.place.mount + 1, host: h.fd, hostDev: h.dev, hostIno: h.ino };
+      return {
+        direct: DIRECT_HOST_DIR, holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from,
+        dev: f.place.mount + 1, host: h.fd, hostDev: h.dev, hostIno: h.ino,
+      };
     }
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
