@@ -349,7 +349,9 @@ async function main(): Promise<void> {
     for (const layout of LAYOUTS) await wasmBench('real-program', sql('tmpfs'), 'sqlite_bench', sqlArgs, sqlRounds, true, layout);
     // Ablation: one change word per file system, no slots (its lock directory's churn revokes every kept stat).
     await wasmBench('real-program', sql('tmpfs, no change slots'), 'sqlite_bench', sqlArgs, sqlRounds, true, 'isolated', DEFAULT_ARENA_CONFIG, { changeSlots: false });
-    await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false);
+    for (const layout of LAYOUTS) await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false, layout);
+    // Ablation: every call on the database file and in its directory is hostfs's (docs/decisions/024-direct-host-files.md).
+    await wasmBench('real-program', sql('hostfs, no direct host files'), 'sqlite_bench', sqlArgs, sqlRounds, false, 'default', DEFAULT_ARENA_CONFIG, { directHostFiles: false });
     await wasmBench('real-program', sql('diskfs'), 'sqlite_bench', sqlArgs, sqlRounds, 'diskfs');
   }
   if (wanted('durable-append')) {
@@ -359,11 +361,13 @@ async function main(): Promise<void> {
     const records = quick ? '100' : '500';
     const appendArgs = (d: string): string[] => [`${d}/log`, '1', '0', records];
     await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), hostfs`, 'fault_writer', appendArgs, rounds, false);
+    await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), hostfs, no direct host files`, 'fault_writer', appendArgs, rounds, false, 'default', DEFAULT_ARENA_CONFIG, { directHostFiles: false });
     await wasmBench('durable-append', `${records} × (64 B write, fsync, ack on stdout), diskfs`, 'fault_writer', appendArgs, rounds, 'diskfs');
   }
   if (wanted('file-write-small')) {
     const smallWrites = (d: string): string[] => [`${d}/w`, quick ? '20000' : '100000', '64'];
     await wasmBench('file-write-small', '100k × 64 B, hostfs', 'write_small', smallWrites, rounds, false);
+    await wasmBench('file-write-small', '100k × 64 B, hostfs, no direct host files', 'write_small', smallWrites, rounds, false, 'default', DEFAULT_ARENA_CONFIG, { directHostFiles: false });
     // Ablation: every write through the VFS (no direct files), with the VFS in a worker of its own
     // (three threads a write) and coalesced with tmpfs (one thread either way).
     await wasmBench('file-write-small', '100k × 64 B, tmpfs, no direct files', 'write_small', smallWrites, rounds, true, 'isolated', DEFAULT_ARENA_CONFIG, { directFiles: false });

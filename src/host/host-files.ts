@@ -18,15 +18,19 @@ import type { HostStat } from './host-fs.js';
 export interface HostFiles {
   /**
    * A descriptor of the file open as `fd` in this host process, for reading and/or writing, or
-   * null when the host gives none (the file may not be opened that way, no /proc, …).
+   * null when the host gives none (the file may not be opened that way, no /proc, …). `append`:
+   * every write goes to the end of the file, whatever position it names (O_APPEND).
    */
-  reopen(fd: number, read: boolean, write: boolean): number | null;
+  reopen(fd: number, read: boolean, write: boolean, append?: boolean): number | null;
   /** Each throws a HostFsError carrying a POSIX code on failure. */
   fstat(fd: number): HostStat;
   /** Read into `into` in order from `position`; the bytes read (short at the end of the file). */
   read(fd: number, into: readonly Uint8Array[], position: number): number;
-  /** Write `parts` in order from `position`; the bytes written (short only when the host ran out of room). */
-  write(fd: number, parts: readonly Uint8Array[], position: number): number;
+  /**
+   * Write `parts` in order from `position` (null: at the descriptor's own position, the end for an
+   * `append` one); the bytes written (short only when the host ran out of room).
+   */
+  write(fd: number, parts: readonly Uint8Array[], position: number | null): number;
   fsync(fd: number): void;
   fdatasync(fd: number): void;
   close(fd: number): void;

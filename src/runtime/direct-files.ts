@@ -57,6 +57,8 @@ interface DirectFile {
   readonly vfsFrom: number;
   /** This thread's own descriptor of the host file (direct host file), or -1. */
   readonly hostFd: number;
+  /** Another, opened for appending (O_APPEND) at the fid's first append; -1 until then. */
+  appendFd: number;
 }
 
 /** What an open's reply says of a direct file (abi/protocols/vfs.ts `open`). */
@@ -126,7 +128,7 @@ export class DirectFiles {
     const read = (r.direct & DIRECT_READ) !== 0, write = (r.direct & DIRECT_WRITE) !== 0;
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
-      hostFd: r.host >= 0 ? this.reopen(r, read, write) : -1,
+      hostFd: r.host >= 0 ? this.reopen(r, read, write) : -1, appendFd: -1,
     });
     return true;
   }
@@ -152,6 +154,7 @@ export class DirectFiles {
     const d = this.byFid.get(fid);
     this.byFid.delete(fid);
     if (d && d.hostFd >= 0) this.closeHost(d.hostFd);
+    if (d && d.appendFd >= 0) this.closeHost(d.appendFd);
   }
 
   private closeHost(fd: number): void {
@@ -210,6 +213,28 @@ export class DirectFiles {
       return [Errno.SUCCESS, this.hostFiles!.write(fd, parts, offset)];
     } catch (e) {
       return [hostErrno(e), 0];
+    }
+  }
+
+  /**
+   * Append to `fid`'s direct host file: [errno, bytes, the file's end after the write], or null
+   * when it is not one (ask the VFS). The host appends atomically (O_APPEND, a descriptor of its
+   * own reopened from the fid's); the end is the file's size just after.
+   */
+  hostAppend(fid: number, parts: readonly Uint8Array[]): [number, number, number] | null {
+    const own = this.hostFd(fid, true);
+    if (own < 0) return null;
+    const d = this.byFid.get(fid)!;
+    if (d.appendFd < 0) {
+      const fd = this.hostFiles!.reopen(own, false, true, true);
+      if (fd === null) return null;
+      d.appendFd = fd;
+    }
+    try {
+      const n = this.hostFiles!.write(d.appendFd, parts, null);
+      return [Errno.SUCCESS, n, this.hostFiles!.fstat(d.appendFd).size];
+    } catch (e) {
+      return [hostErrno(e), 0, 0];
     }
   }
 

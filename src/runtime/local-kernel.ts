@@ -305,11 +305,16 @@ export class LocalKernel {
   fileWrite(fid: number, offset: number, append: boolean, parts: readonly Uint8Array[]): [number, number, number] {
     if (fid < 0) return [Errno.IO, 0, offset];
     this.direct.note(fid);
-    // A direct host file: the host's write, here (an append goes to hostfs, which finds the end).
-    const host = append ? -1 : this.direct.hostFd(fid, true);
-    if (host >= 0) {
-      const [errno, n] = this.direct.hostWrite(host, offset, parts);
-      return [errno, n, offset + n];
+    // A direct host file: the host's write, here.
+    if (append) {
+      const r = this.direct.hostAppend(fid, parts);
+      if (r !== null) return r[0] !== Errno.SUCCESS && r[1] === 0 ? [r[0], 0, offset] : r;
+    } else {
+      const host = this.direct.hostFd(fid, true);
+      if (host >= 0) {
+        const [errno, n] = this.direct.hostWrite(host, offset, parts);
+        return [errno, n, offset + n];
+      }
     }
     let attempt = 0;
     const regs = this.caller.regs;

@@ -88,6 +88,26 @@ test('a killed program leaves no descriptor of a host file behind', { skip: !lin
   });
 });
 
+test('appends from two programs to one host file land whole, one after the other', async () => {
+  await withHostDir(async (keel, host) => {
+    const a = await Probe.start(keel, ['/host']);
+    const b = await Probe.start(keel, ['/host']);
+    try {
+      for (let i = 0; i < 5; i++) {
+        assert.equal(await a.ask(`append /host/log a${i};`), 'ok');
+        assert.equal(await b.ask(`append /host/log b${i};`), 'ok');
+      }
+      assert.equal(readFileSync(join(host, 'log'), 'utf8'), 'a0;b0;a1;b1;a2;b2;a3;b3;a4;b4;');
+      assert.equal(await a.ask('open /host/log'), 'ok');
+      assert.equal(await a.ask('fstat'), 'size 30 nlink 1');
+      assert.equal(await a.ask('close'), 'ok');
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+  });
+});
+
 test("a reader's cached copy of a host file gives way to a writer's bytes, whichever opened first", async () => {
   await withHostDir(async (keel, host) => {
     writeFileSync(join(host, 'shared'), 'hello world');

@@ -76,11 +76,11 @@ function inParts<T>(parts: readonly T[], each: (chunk: T[]) => number, full: (ch
 const bytesIn = (chunk: readonly Uint8Array[]): number => chunk.reduce((a, b) => a + b.length, 0);
 
 export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
-  reopen(fd, read, write) {
+  reopen(fd, read, write, append = false) {
     if (!isMainThread && !ledgered) return null;
     let mine: number;
     try {
-      mine = fs.openSync(`/proc/self/fd/${fd}`, read && write ? fs.constants.O_RDWR : write ? fs.constants.O_WRONLY : fs.constants.O_RDONLY);
+      mine = fs.openSync(`/proc/self/fd/${fd}`, (read && write ? fs.constants.O_RDWR : write ? fs.constants.O_WRONLY : fs.constants.O_RDONLY) | (append ? fs.constants.O_APPEND : 0));
     } catch {
       return null;
     }
@@ -94,7 +94,7 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
     : inParts(into, (chunk) => fs.readvSync(fd, chunk, position), (chunk, n) => (position += n, n === bytesIn(chunk)))),
   write: (fd, parts, position) => wrap(() => parts.length === 1
     ? fs.writeSync(fd, parts[0]!, 0, parts[0]!.length, position)
-    : inParts(parts, (chunk) => fs.writevSync(fd, chunk, position), (chunk, n) => (position += n, n === bytesIn(chunk)))),
+    : inParts(parts, (chunk) => fs.writevSync(fd, chunk, position ?? undefined), (chunk, n) => (position = position === null ? null : position + n, n === bytesIn(chunk)))),
   fsync: (fd) => wrap(() => fs.fsyncSync(fd)),
   fdatasync: (fd) => wrap(() => fs.fdatasyncSync(fd)),
   close: (fd) => {
