@@ -55,8 +55,13 @@ interface DirectFile {
   /** The file system's incarnation at the open, and the VFS's. */
   readonly from: number;
   readonly vfsFrom: number;
-  /** This thread's own descriptor of the host file (direct host file), or -1. */
-  readonly hostFd: number;
+  /** hostfs's descriptor of the host file and the file's identity (direct host file), or null. */
+  readonly host: { readonly fd: number; readonly dev: number; readonly ino: number } | null;
+  /**
+   * This thread's own descriptor of it: taken at the first call that needs it (an open whose
+   * reads the page cache serves never takes one), NOT_TAKEN until then, NO_HOST_FD if none.
+   */
+  hostFd: number;
   /** Another, opened for appending (O_APPEND) at the fid's first append; -1 until then. */
   appendFd: number;
 }
@@ -75,6 +80,9 @@ export interface DirectGrant {
   readonly hostDev: number;
   readonly hostIno: number;
 }
+
+/** DirectFile.hostFd before the first call that needs it, and when there is none. */
+const NOT_TAKEN = -1, NO_HOST_FD = -2;
 
 /** A fid asked about that has no grant (a pipe end, a directory, a restarted file system). */
 const NONE = null;
@@ -128,25 +136,25 @@ export class DirectFiles {
     const read = (r.direct & DIRECT_READ) !== 0, write = (r.direct & DIRECT_WRITE) !== 0;
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
-      hostFd: r.host >= 0 ? this.reopen(r, read, write) : -1, appendFd: -1,
+      host: r.host >= 0 ? { fd: r.host, dev: r.hostDev, ino: r.hostIno } : null, hostFd: NOT_TAKEN, appendFd: -1,
     });
     return true;
   }
 
-  /** This thread's own descriptor of the host file `r` names, if it is that very file; else -1. */
-  private reopen(r: DirectGrant, read: boolean, write: boolean): number {
+  /** This thread's own descriptor of the host file `d` names, if it is that very file; else NO_HOST_FD. */
+  private reopen(d: DirectFile): number {
     const h = this.hostFiles;
-    if (h === null || (!read && !write)) return -1;
-    const fd = h.reopen(r.host, read, write);
-    if (fd === null) return -1;
+    if (h === null || d.host === null || (!d.read && !d.write)) return NO_HOST_FD;
+    const fd = h.reopen(d.host.fd, d.read, d.write);
+    if (fd === null) return NO_HOST_FD;
     try {
       const st = h.fstat(fd);
-      if (st.dev === r.hostDev && st.ino === r.hostIno && st.type === FileType.REGULAR_FILE) return fd;
+      if (st.dev === d.host.dev && st.ino === d.host.ino && st.type === FileType.REGULAR_FILE) return fd;
     } catch {
       // Not usable: closed below.
     }
     h.close(fd);
-    return -1;
+    return NO_HOST_FD;
   }
 
   /** Drop `fid`'s grant, closing its host descriptor. */
@@ -190,12 +198,15 @@ export class DirectFiles {
    */
   hostFd(fid: number, write: boolean): number {
     const d = this.usable(fid);
-    if (d === null || d.hostFd < 0 || !(write ? d.write : d.read)) return -1;
+    if (d === null || d.host === null || d.hostFd === NO_HOST_FD || !(write ? d.write : d.read)) return -1;
     if (this.caller.incarnationAs(d.holder, d.via) !== d.from) {
       this.drop(fid);
       return -1;
     }
-    return d.hostFd;
+    // Taken while the fid is open and hostfs is the incarnation that opened it: its descriptor is
+    // still the file's (and the identity check would refuse anything else).
+    if (d.hostFd === NOT_TAKEN) d.hostFd = this.reopen(d);
+    return d.hostFd >= 0 ? d.hostFd : -1;
   }
 
   /** Read from a direct host file: [errno, bytes]. */
