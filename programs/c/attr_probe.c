@@ -22,6 +22,9 @@
  *   rmdir PATH       remove directory PATH                                  -> ok | err ERRNO
  *   churn LOCK N PATH N times, as SQLite's dot-file locking does around a query: make directory
  *                    LOCK, stat PATH, fstat the current fd, remove LOCK     -> ok | err ERRNO
+ *   touch PATH       set PATH's times to now (utimes(PATH, NULL))          -> ok | err ERRNO
+ *   settime PATH NS  set PATH's access and modification times to NS ns     -> ok | err ERRNO
+ *   mtime            fstat the current fd                                   -> mtime SEC NSEC
  *   quit             exit 0
  * ERRNO is the number (WASI's: ENOENT is 44).
  */
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static int current = -1;
@@ -145,6 +149,15 @@ static void run(char *line) {
             if (rmdir(a) != 0) { answer_errno(); return; }
         }
         printf("ok\n");
+    } else if (!strcmp(cmd, "touch") && a) {
+        if (utimes(a, NULL) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "settime") && a && b) {
+        long long ns = atoll(b);
+        struct timespec ts[2] = { { ns / 1000000000LL, ns % 1000000000LL }, { ns / 1000000000LL, ns % 1000000000LL } };
+        if (utimensat(AT_FDCWD, a, ts, 0) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "mtime")) {
+        if (fstat(current, &st) != 0) answer_errno();
+        else printf("mtime %lld %ld\n", (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
     } else if (!strcmp(cmd, "quit")) {
         exit(0);
     } else {

@@ -56,7 +56,7 @@ interface DirectFile {
   readonly from: number;
   readonly vfsFrom: number;
   /** hostfs's descriptor of the host file and the file's identity (direct host file), or null. */
-  readonly host: { readonly fd: number; readonly dev: number; readonly ino: number } | null;
+  readonly host: { readonly fd: number; readonly dev: number; readonly ino: number; readonly times: number } | null;
   /**
    * This thread's own descriptor of it: taken at the first call that needs it (an open whose
    * reads the page cache serves never takes one), NOT_TAKEN until then, NO_HOST_FD if none.
@@ -79,6 +79,8 @@ export interface DirectGrant {
   readonly host: number;
   readonly hostDev: number;
   readonly hostIno: number;
+  /** hostfs's exact-times word (not 0: ask hostfs for attributes), or -1. */
+  readonly hostTimes: number;
 }
 
 /** DirectFile.hostFd before the first call that needs it, and when there is none. */
@@ -136,7 +138,8 @@ export class DirectFiles {
     const read = (r.direct & DIRECT_READ) !== 0, write = (r.direct & DIRECT_WRITE) !== 0;
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
-      host: r.host >= 0 ? { fd: r.host, dev: r.hostDev, ino: r.hostIno } : null, hostFd: NOT_TAKEN, appendFd: -1,
+      host: r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
+      hostFd: NOT_TAKEN, appendFd: -1,
     });
     return true;
   }
@@ -182,6 +185,11 @@ export class DirectFiles {
   /** The process is ending: close every host descriptor it holds. */
   end(): void {
     for (const fid of [...this.byFid.keys()]) this.drop(fid);
+  }
+
+  /** Whether `d`'s hostfs keeps exact times the host rounded: then its attributes are hostfs's to give. */
+  private exactTimesKept(d: DirectFile): boolean {
+    return d.host !== null && Atomics.load(this.caller.arena.i32, d.host.times) !== 0;
   }
 
   /** This process set a file's times (see timesSet). */
@@ -316,7 +324,7 @@ export class DirectFiles {
   stat(fid: number): { stat: StatFields; token: AddressToken | null } | null {
     const d = this.usable(fid);
     if (d === null) return null;
-    const own = this.timesSet ? -1 : this.hostFd(fid, d.write && !d.read);
+    const own = this.timesSet || this.exactTimesKept(d) ? -1 : this.hostFd(fid, d.write && !d.read);
     if (own >= 0) {
       try {
         const st = this.hostFiles!.fstat(own);

@@ -41,6 +41,8 @@ interface HostDir {
   readonly holder: number;
   readonly via: number;
   readonly from: number;
+  /** hostfs's exact-times word: while it is not 0, stat is hostfs's to answer. */
+  readonly times: number;
 }
 
 export class DirectHostDirs {
@@ -78,7 +80,7 @@ export class DirectHostDirs {
   stat(dir: number, path: string, follow: boolean): StatFields | number | null {
     if (this.timesSet) return null;
     const d = this.within(dir, path);
-    if (d === null) return null;
+    if (d === null || Atomics.load(this.caller.arena.i32, d.times) !== 0) return null;
     let st;
     try {
       st = this.fs!.lstatAtOrNull(d.fd, path);
@@ -88,6 +90,26 @@ export class DirectHostDirs {
     if (st === null) return Errno.NOENT;
     if (follow && st.type === FileType.SYMBOLIC_LINK) return null;
     return { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+  }
+
+  /**
+   * Set both times of `path` in directory fid `dir` to now (`nowNs`), here — the only set-times
+   * made here: hostfs keeps times given explicitly, or kept while the other is set, exactly
+   * where the host rounds them (`follow`: a symlink found goes to the VFS). The errno, or null
+   * to ask the VFS.
+   */
+  touch(dir: number, path: string, follow: boolean, nowNs: bigint): number | null {
+    const d = this.within(dir, path);
+    if (d === null) return null;
+    let st;
+    try {
+      st = this.fs!.lstatAtOrNull(d.fd, path);
+    } catch (e) {
+      return hostErrno(e);
+    }
+    if (st === null) return Errno.NOENT;
+    if (follow && st.type === FileType.SYMBOLIC_LINK) return null;
+    return this.run(() => this.fs!.utimesAt(d.fd, path, nowNs, nowNs));
   }
 
   /** The fid was closed (or lost): close its handle. */
@@ -122,14 +144,14 @@ export class DirectHostDirs {
   private take(dir: number): HostDir | null {
     const vfsFrom = this.caller.incarnation(this.vfsHandle);
     const g = this.ask(dir);
-    if (!g || (g.direct & DIRECT_HOST_DIR) === 0 || g.host < 0 || vfsFrom < 0) return null;
+    if (!g || (g.direct & DIRECT_HOST_DIR) === 0 || g.host < 0 || vfsFrom < 0 || !this.caller.arena.isChangeWord(g.hostTimes)) return null;
     // A fid opened before hostfs restarted: the VFS answers ESTALE for it, and recovery re-opens it.
     if (this.caller.incarnationAs(g.holder, g.via) !== g.from) return null;
     const fd = this.files!.reopen(g.host, true, false);
     if (fd === null) return null;
     try {
       const st = this.files!.fstat(fd);
-      if (st.dev === g.hostDev && st.ino === g.hostIno && st.type === FileType.DIRECTORY) return { fd, dev: g.dev, vfsFrom, holder: g.holder, via: g.via, from: g.from };
+      if (st.dev === g.hostDev && st.ino === g.hostIno && st.type === FileType.DIRECTORY) return { fd, dev: g.dev, vfsFrom, holder: g.holder, via: g.via, from: g.from, times: g.hostTimes };
     } catch {
       // Not usable: closed below.
     }

@@ -305,13 +305,19 @@ export class LocalKernel {
   fileWrite(fid: number, offset: number, append: boolean, parts: readonly Uint8Array[]): [number, number, number] {
     if (fid < 0) return [Errno.IO, 0, offset];
     this.direct.note(fid);
-    // A direct host file: the host's write, here.
+    // A direct host file: the host's write, here. The host has every byte written before it too
+    // (hostfs writes straight to the host): session recovery must not write those kept for a
+    // restart again over this one, so it keeps none for the fid from now on.
     if (append) {
       const r = this.direct.hostAppend(fid, parts);
-      if (r !== null) return r[0] !== Errno.SUCCESS && r[1] === 0 ? [r[0], 0, offset] : r;
+      if (r !== null) {
+        this.recovery.synced(fid);
+        return r[0] !== Errno.SUCCESS && r[1] === 0 ? [r[0], 0, offset] : r;
+      }
     } else {
       const host = this.direct.hostFd(fid, true);
       if (host >= 0) {
+        this.recovery.synced(fid);
         const [errno, n] = this.direct.hostWrite(host, offset, parts);
         return [errno, n, offset + n];
       }

@@ -175,7 +175,7 @@ export class ServiceWiring {
       ...(changeWord !== undefined ? { changeWord, ...(this.config.fastPaths?.changeSlots === false ? { changeSlots: false } : {}) } : {}),
       ...(keep ? { keep } : {}),
       ...(hostFilesOfInstance(s).length > 0 ? { lockOwner: this.lockOwner } : {}),
-      ...(traits.hostDescriptors ? this.hostGuards() : {}),
+      ...(traits.hostDescriptors ? { ...this.hostGuards(), ...this.timesWordOf(s) } : {}),
     };
   }
 
@@ -194,6 +194,18 @@ export class ServiceWiring {
     if (!traits.fileSystem || !traits.changesOnlyThroughVfs || this.config.fastPaths?.changeWords === false) return undefined;
     const i = this.config.services.findIndex((t) => t.name === s.name);
     return i >= 0 && i < CHANGE_WORDS ? i : undefined;
+  }
+
+  /**
+   * A hostfs's exact-times word (decisions/024-direct-host-files.md): the change word at its
+   * position in the service list, which it has no other use for (it has no change word); none
+   * past CHANGE_WORDS, and then it grants no direct host files. Zeroed: a word is marked only by
+   * the instances of one service.
+   */
+  private timesWordOf(s: ServiceInstance): { timesWord: number } | Record<string, never> {
+    if (this.config.fastPaths?.directHostFiles === false) return {};
+    const i = this.config.services.findIndex((t) => t.name === s.name);
+    return i >= 0 && i < CHANGE_WORDS ? { timesWord: i } : {};
   }
 
   /** What every hostfs is told: Keel's images to keep out of reach, and its share of host descriptors (host-guards.ts). */

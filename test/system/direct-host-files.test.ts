@@ -109,6 +109,25 @@ test('appends from two programs to one host file land whole, one after the other
   });
 });
 
+test('a time set exactly by one program is read exactly by another, whose fstat is otherwise its own', async () => {
+  await withHostDir(async (keel, host) => {
+    writeFileSync(join(host, 'timed'), 'x');
+    const setter = await Probe.start(keel, ['/host']);
+    const reader = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await reader.ask('open /host/timed'), 'ok');
+      assert.equal(await reader.ask('pread 0 1'), 'data x');
+      // Nanoseconds a double of seconds cannot hold: the host stores them rounded, hostfs keeps them.
+      assert.equal(await setter.ask('settime /host/timed 1700000000123456789'), 'ok');
+      assert.equal(await reader.ask('mtime'), 'mtime 1700000000 123456789');
+      assert.equal(await reader.ask('close'), 'ok');
+    } finally {
+      await setter.quit();
+      await reader.quit();
+    }
+  });
+});
+
 test("a reader's cached copy of a host file gives way to a writer's bytes, whichever opened first", async () => {
   await withHostDir(async (keel, host) => {
     writeFileSync(join(host, 'shared'), 'hello world');
@@ -157,7 +176,8 @@ test('one-name calls in a host directory answer as on tmpfs, and hostfs serves n
       const script = (d: string): string[] => [
         `mkdir ${d}/a`, `mkdir ${d}/a`, `mkdir ${d}/a/b`, `rmdir ${d}/a`, `stat ${d}/nothing`, `rmdir ${d}/nothing`,
         `unlink ${d}/nothing`, `wopen ${d}/f`, 'pwrite 0 abc', 'close', `stat ${d}/f`, `rmdir ${d}/f`, `unlink ${d}/a`, `mkdir ${d}/f`,
-        `unlink ${d}/f`, `rmdir ${d}/a/b`, `rmdir ${d}/a`, `stat ${d}/a`, `rmdir ${d}/a`, `mkdir ${d}/.`, `rmdir ${d}/..`,
+        `touch ${d}/nothing`, `touch ${d}/a`, `touch ${d}/f`, `unlink ${d}/f`, `rmdir ${d}/a/b`, `rmdir ${d}/a`, `stat ${d}/a`, `rmdir ${d}/a`,
+        `mkdir ${d}/.`, `rmdir ${d}/..`,
       ];
       const onTmpfs: string[] = [];
       for (const line of script('/tmp/twin')) onTmpfs.push(`${line.replace('/tmp/twin', 'D')} -> ${await p.ask(line)}`);

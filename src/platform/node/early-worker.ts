@@ -34,7 +34,7 @@ export function workerEntry(kind: WorkerKind): URL | string {
 export function startEarlyWorkers(kinds: readonly WorkerKind[], programs: readonly string[] = []): void {
   for (const kind of kinds) {
     const preload = kind === 'program' && programs.length > 0 ? { workerData: { preloadPrograms: programs } } : {};
-    startEarly(kind, workerEntry(kind), { name: `keel:early-${kind}`, stdin: false, resourceLimits: heapLimits(kind), ...preload });
+    startEarly(kind, workerEntry(kind), { name: `keel:early-${kind}`, stdin: false, resourceLimits: heapLimits(kind), trackUnmanagedFds: true, ...preload });
   }
 }
 

@@ -11,7 +11,7 @@
  * synchronously with receiveMessageOnPort (it is blocked in the kernel call meanwhile).
  *
  * Host descriptors a program's local kernel held when its worker ended (a killed program) are
- * closed here, from the ledger the worker sent (node-host-files.ts).
+ * closed by Node as the worker ends (`trackUnmanagedFds`, asked for explicitly: node-host-files.ts).
  * Every worker has a JS heap limit (worker-heap.ts). The first program worker may be one
  * bin/keel.js started before Keel was loaded (early-worker.ts); those nothing took are ended
  * once the system has booted.
@@ -21,26 +21,19 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { PooledHost } from '../common/pooled-host.js';
 import type { PoolPolicy } from '../common/pool-policy.js';
 import type { ThreadDriver } from '../common/thread-driver.js';
-import { IDLE, type PoolStart, isHostFilesOffer, isModuleOffer } from './pool-messages.js';
-import { closeLeftHostFiles } from './node-host-files.js';
+import { IDLE, type PoolStart, isModuleOffer } from './pool-messages.js';
 import { endEarlyWorkers, takeEarlyWorker, workerEntry } from './early-worker.js';
 import { heapLimits } from './worker-heap.js';
 
 export const nodeThreadDriver: ThreadDriver<Worker> = {
   create(kind, name, events) {
-    const w = takeEarlyWorker(kind) ?? new Worker(workerEntry(kind), { name: `keel:${name}`, stdin: false, resourceLimits: heapLimits(kind) });
-    let hostFiles: SharedArrayBuffer | null = null;
+    const w = takeEarlyWorker(kind) ?? new Worker(workerEntry(kind), { name: `keel:${name}`, stdin: false, resourceLimits: heapLimits(kind), trackUnmanagedFds: true });
     w.on('message', (m: unknown) => {
       if (m === IDLE) events.idle();
       else if (isModuleOffer(m)) events.module?.(m.module);
-      else if (isHostFilesOffer(m)) hostFiles = m.hostFiles;
     });
     w.on('error', (err: unknown) => events.failed(err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
-    w.once('exit', (code) => {
-      // Node delivers a worker's messages before its exit: a ledger it sent is here by now.
-      if (hostFiles !== null) closeLeftHostFiles(hostFiles);
-      events.exited(code);
-    });
+    w.once('exit', (code) => events.exited(code));
     return w;
   },
   run(w, start) {

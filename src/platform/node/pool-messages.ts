@@ -23,12 +23,3 @@ export function isModuleOffer(m: unknown): m is ModuleOffer {
   return typeof m === 'object' && m !== null && typeof (m as ModuleOffer).module === 'object' && (m as ModuleOffer).module !== null;
 }
 
-/**
- * Worker → host: the ledger of host descriptors its local kernels hold (node-host-files.ts), sent
- * once, before the first is taken; the host closes those still in it when the worker ends.
- */
-export interface HostFilesOffer { hostFiles: SharedArrayBuffer }
-
-export function isHostFilesOffer(m: unknown): m is HostFilesOffer {
-  return typeof m === 'object' && m !== null && (m as HostFilesOffer).hostFiles instanceof SharedArrayBuffer;
-}

@@ -15,7 +15,7 @@ import { type ThreadRuntimes, runThread } from '../../thread/thread-main.js';
 import { nodeThreadPlatform } from './node-thread-platform.js';
 import { IDLE, type PoolStart, type WorkerStart as Start } from './pool-messages.js';
 import { startMark } from './start-trace.js';
-import { keepHostFileLedger } from './node-host-files.js';
+import { keelThread } from './node-host-files.js';
 
 export function serveThreads(runtimes: ThreadRuntimes): void {
   const serve = async (start: Start): Promise<void> => {
@@ -28,6 +28,6 @@ export function serveThreads(runtimes: ThreadRuntimes): void {
   // Every worker serves processes one after another, each from a message: a worker started for a
   // process gets its first at once, a warm one from the pool when a program takes it, the next
   // ones once the host has taken it back.
-  keepHostFileLedger();
+  keelThread();
   parentPort!.on('message', (m: PoolStart) => void serve(m.start));
 }

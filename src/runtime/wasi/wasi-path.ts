@@ -98,6 +98,8 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof path === 'number') return path;
       if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
       if (fst & (Fstflag.ATIM | Fstflag.MTIM)) lk.settingTimes();
+      const here = fst === (Fstflag.ATIM_NOW | Fstflag.MTIM_NOW) ? lk.hostDirs.touch(dir.fid, path, (flags & 1) !== 0, ctx.realtime()) : null;
+      if (here !== null) return here;
       return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags: fst, path })));
     },
     path_link: (oldfd: number, oldFlags: number, oldPtr: number, oldLen: number, newfd: number, newPtr: number, newLen: number) => {
@@ -131,16 +133,22 @@ export function pathFunctions(ctx: ShimContext) {
       if (typeof dir === 'number') return dir;
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
+      // Made here on a host directory, where a close carried by the next open makes no difference.
+      const here = lk.hostDirs.remove(dir.fid, path, true);
+      if (here !== null) return here;
       lk.flushClose();
-      return lk.hostDirs.remove(dir.fid, path, true) ?? errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path })));
+      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 1, path })));
     },
     path_unlink_file: (dirfd: number, pathPtr: number, pathLen: number) => {
       const dir = dirWith(dirfd, WasiRight.PATH_UNLINK_FILE);
       if (typeof dir === 'number') return dir;
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
+      // Made here on a host directory, where a close carried by the next open makes no difference.
+      const here = lk.hostDirs.remove(dir.fid, path, false);
+      if (here !== null) return here;
       lk.flushClose();
-      return lk.hostDirs.remove(dir.fid, path, false) ?? errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path })));
+      return errnoOf(vfsResult(lk.vfs.call('unlink', { dir: dir.fid, directory: 0, path })));
     },
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const a = dirWith(fd, WasiRight.PATH_RENAME_SOURCE);

@@ -42,7 +42,7 @@ export interface FileSystemOps {
    * A regular file's host descriptor (or a directory's handle) while it is open (hostfs), with the
    * identity of what it names: a local kernel may reopen it (docs/decisions/024-direct-host-files.md). Optional.
    */
-  hostFile?(node: number): { fd: number; dev: number; ino: number; directory: boolean } | null;
+  hostFile?(node: number): { fd: number; dev: number; ino: number; directory: boolean; times: number } | null;
   close(node: number): number;
   sync(node: number): number;
   /** Space in bytes (total 0 when unknown) and whether the file system refuses writes. */
@@ -158,7 +158,7 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
         else cache!.revalidate(r.node, stampOf(st));
       }
       const t = directWriters.has(r.node) ? null : cache?.tokenFor(r.node) ?? null;
-      const token = { cached: t ? t.entry + 1 : 0, generation: t ? t.generation : 0, host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0 };
+      const token = { cached: t ? t.entry + 1 : 0, generation: t ? t.generation : 0, host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0, hostTimes: h ? h.times : -1 };
       if (!change || st === null || typeof st === 'number') return { ...token, ...NO_ATTRIBUTES };
       return { ...token, changeWord: word, change: generation, global: change.word, slots: change.slots, ...st };
     },

@@ -16,4 +16,6 @@ export type HostfsInstanceConfig = z.infer<typeof hostfsOptions> & CachedFsConfi
   readonly protect?: ProtectedSet;
   /** Host descriptors it may hold at once (its share of the process's limit). */
   readonly maxDescriptors?: number;
+  /** Its exact-times word: an index of the arena's change words (system/wiring.ts; decisions/024). */
+  readonly timesWord?: number;
 };

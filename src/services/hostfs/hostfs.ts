@@ -44,6 +44,12 @@ export interface HostfsConfig {
   readonly maxDescriptors?: number;
   /** Keel's own images inside the tree, out of every client's reach. */
   readonly protect?: ProtectedSet;
+  /**
+   * The arena word it marks (not 0) once it keeps exact times the host rounded (setTimes), and
+   * mark to do so; a local kernel reading a host file's attributes itself asks hostfs instead
+   * while it is marked (docs/decisions/024-direct-host-files.md).
+   */
+  readonly exactTimes?: { readonly word: number; mark(): void };
 }
 
 /** Largest read served in one call; shorter reads are always allowed. */
@@ -67,11 +73,14 @@ export class Hostfs implements FileSystemOps {
   private readonly listings = new Map<number, string[]>();
   /** Walks of several components found before, reused while they hold (verified-walks.ts). */
   private readonly walks = new VerifiedWalks();
+  /** See HostfsConfig.exactTimes: without one, nothing is granted (hostFile). */
+  private readonly timesMark: HostfsConfig['exactTimes'];
 
   constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
     this.readOnly = config.readOnly ?? false;
     this.clock = config.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.guard = new ImageGuard(config.protect);
+    this.timesMark = config.exactTimes;
     this.t = new HostNodeTable(host, root, config.firstNode ?? ROOT_NODE + 1, config.maxDescriptors ?? DEFAULT_MAX_DESCRIPTORS);
   }
 
@@ -138,6 +147,19 @@ export class Hostfs implements FileSystemOps {
     const st = this.host.lstatAt(this.t.dirHandle(n.parent), n.name);
     if (st.dev !== n.dev || st.ino !== n.ino) fail(Errno.NOENT);
     return st;
+  }
+
+  /**
+   * The handle of the directory holding `n`, for a call that names it there: only while its name
+   * still stands for it (ENOENT otherwise). A local kernel may remove or replace the name without
+   * telling hostfs (direct host directories, decisions/024), as a host process may.
+   */
+  private stillNamed(n: HostNode): number {
+    if (n.parent === DETACHED) fail(Errno.NOENT);
+    const h = this.t.dirHandle(n.parent);
+    const st = this.host.lstatAtOrNull(h, n.name);
+    if (st === null || st.dev !== n.dev || st.ino !== n.ino) fail(Errno.NOENT);
+    return h;
   }
 
   /** Run `fn` on the regular file's open descriptor, or on one opened for the call. */
@@ -231,12 +253,13 @@ export class Hostfs implements FileSystemOps {
    * descriptor is not checked against it), and a directory only where no image is guarded (the
    * guard's names would not be hidden from a local kernel working in it).
    */
-  hostFile(id: number): { fd: number; dev: number; ino: number; directory: boolean } | null {
+  hostFile(id: number): { fd: number; dev: number; ino: number; directory: boolean; times: number } | null {
     const n = this.t.find(id);
-    if (n === undefined || this.readOnly || !this.host.resolvesAtDirectory) return null;
-    if (n.fd >= 0) return { fd: n.fd, dev: n.dev, ino: n.ino, directory: false };
+    if (n === undefined || this.readOnly || !this.host.resolvesAtDirectory || this.timesMark === undefined) return null;
+    const times = this.timesMark.word;
+    if (n.fd >= 0) return { fd: n.fd, dev: n.dev, ino: n.ino, directory: false, times };
     if (n.type !== FileType.DIRECTORY || n.dir < 0 || (n.opens === 0 && id !== ROOT_NODE) || !this.guard.empty) return null;
-    return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true };
+    return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true, times };
   }
 
   read(id: number, offset: number, length: number): Uint8Array | number {
@@ -403,9 +426,10 @@ export class Hostfs implements FileSystemOps {
       const a = flags & FST_ATIM ? atim : flags & FST_ATIM_NOW ? now : cur.atim;
       const m = flags & FST_MTIM ? mtim : flags & FST_MTIM_NOW ? now : cur.mtim;
       if (n.type === FileType.DIRECTORY) this.host.utimesAt(this.t.dirHandle(id), null, a, m);
-      else this.host.utimesAt(this.t.dirHandle(n.parent === DETACHED ? fail(Errno.NOENT) : n.parent), n.name, a, m);
+      else this.host.utimesAt(this.stillNamed(n), n.name, a, m);
       const stored = this.statOf(n);
       this.setTimesExact.set(id, { atim: a, mtim: m, hostA: stored.atimeNs, hostM: stored.mtimeNs });
+      if (stored.atimeNs !== a || stored.mtimeNs !== m) this.timesMark?.mark();
       return Errno.SUCCESS;
     });
   }
@@ -443,7 +467,7 @@ export class Hostfs implements FileSystemOps {
       if (type !== FileType.REGULAR_FILE && (type !== FileType.SYMBOLIC_LINK || this.host.linkFollowsSymlinks)) return Errno.PERM;
       if (n.parent === DETACHED) return Errno.NOENT;
       const to = this.within(dir, name);
-      this.host.linkAt(this.t.dirHandle(n.parent), n.name, to, name);
+      this.host.linkAt(this.stillNamed(n), n.name, to, name);
       this.changed(dir);
       return Errno.SUCCESS;
     });

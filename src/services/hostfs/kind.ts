@@ -6,6 +6,13 @@ import { firstNode, pageCacheOf } from '../fs/fs-instance.js';
 import type { HostfsInstanceConfig } from './declaration.js';
 import { Hostfs } from './hostfs.js';
 import { protectedSetFrom } from './hostfs-guard.js';
+import type { Arena } from '../../ipc/arena.js';
+
+/** The arena word `index` (one of the change words) as hostfs's exact-times mark. */
+function exactTimesWord(arena: Arena, index: number): { word: number; mark(): void } {
+  const word = arena.changeWord(index);
+  return { word, mark: () => void Atomics.store(arena.i32, word, 1) };
+}
 
 export const hostfsKind: ServiceKind<HostfsInstanceConfig> = {
   create(ctx) {
@@ -15,6 +22,7 @@ export const hostfsKind: ServiceKind<HostfsInstanceConfig> = {
       name: c.name, readOnly: c.readOnly === true, clock: () => ctx.platform.realtime(), firstNode: firstNode(ctx.platform),
       ...(c.maxDescriptors !== undefined ? { maxDescriptors: c.maxDescriptors } : {}),
       protect: protectedSetFrom(c.protect),
+      ...(c.timesWord !== undefined ? { exactTimes: exactTimesWord(ctx.caller.arena, c.timesWord) } : {}),
     });
     return { service: fileSystemService(fs, c.name, 'hostfs', pageCacheOf(ctx.caller, c.cache)), stop: () => fs.stop() };
   },

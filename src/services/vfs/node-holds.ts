@@ -43,6 +43,8 @@ export interface HostFileGrant {
   readonly fd: number;
   readonly dev: number;
   readonly ino: number;
+  /** hostfs's exact-times word (fs protocol `open`'s hostTimes). */
+  readonly times: number;
 }
 
 interface Hold {

@@ -58,7 +58,7 @@ function keptFailure(vfs: Vfs, errno: number, facts: WalkFacts) {
   if (token.changeWord < 0) return errno;
   return {
     fid: 0, errno, cached: 0, generation: 0, ...token,
-    dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n, direct: 0, holder: 0, via: 0, node: 0, from: 0, host: -1, hostDev: 0, hostIno: 0,
+    dev: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n, direct: 0, holder: 0, via: 0, node: 0, from: 0, host: -1, hostDev: 0, hostIno: 0, hostTimes: -1,
   };
 }
 

@@ -77,10 +77,10 @@ const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: []
 
 
 /** An open's reply without a direct file. */
-const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0, host: -1, hostDev: 0, hostIno: 0 };
+const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0, host: -1, hostDev: 0, hostIno: 0, hostTimes: -1 };
 
 /** What an open's reply (or `grant`) says of a direct file (abi/protocols/vfs.ts). */
-interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number; host: number; hostDev: number; hostIno: number }
+interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number; host: number; hostDev: number; hostIno: number; hostTimes: number }
 
 /** An open's reply holds its attributes under one word. */
 const NO_WORDS: number[] = [];
@@ -199,7 +199,7 @@ export class Vfs implements WalkFs {
     return {
       cached: r.cached, generation: r.generation, changeWord: r.changeWord, change: r.change, global: r.global, slots: r.slots,
       attributes: r.changeWord >= 0 ? { ino: r.ino, nlink: r.nlink, size: r.size, atim: r.atim, mtim: r.mtim, ctim: r.ctim } : null,
-      host: r.host >= 0 ? { fd: r.host, dev: r.hostDev, ino: r.hostIno } : null,
+      host: r.host >= 0 ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
     };
   }
 
@@ -606,7 +606,7 @@ export class Vfs implements WalkFs {
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
       dev: place.mount + 1, ino: a?.ino ?? 0, nlink: a?.nlink ?? 0, size: a?.size ?? 0, atim: a?.atim ?? 0n, mtim: a?.mtim ?? 0n, ctim: a?.ctim ?? 0n,
-      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from, host: g.host, hostDev: g.hostDev, hostIno: g.hostIno, words: NO_WORDS,
+      direct: g.direct, holder: g.holder, via: g.via, node: g.node, from: g.from, host: g.host, hostDev: g.hostDev, hostIno: g.hostIno, hostTimes: g.hostTimes, words: NO_WORDS,
     };
   }
 
@@ -625,7 +625,7 @@ export class Vfs implements WalkFs {
   private grantFor(f: OpenFile): DirectGrant {
     if (f.pipe) {
       const p = PipeTable.grant(f.pipe, f.write);
-      return p ? { ...p, host: -1, hostDev: 0, hostIno: 0 } : NO_DIRECT;
+      return p ? { ...p, host: -1, hostDev: 0, hostIno: 0, hostTimes: -1 } : NO_DIRECT;
     }
     if (f.from === undefined || f.from < 0) return NO_DIRECT;
     const h = f.host ?? null;
@@ -633,13 +633,13 @@ export class Vfs implements WalkFs {
       if (h === null || this.mountsInside(f.place.mount)) return NO_DIRECT;
       return {
         direct: DIRECT_HOST_DIR, holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from,
-        dev: f.place.mount + 1, host: h.fd, hostDev: h.dev, hostIno: h.ino,
+        dev: f.place.mount + 1, host: h.fd, hostDev: h.dev, hostIno: h.ino, hostTimes: h.times,
       };
     }
     return {
       direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
       holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
-      host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0,
+      host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0, hostTimes: h ? h.times : -1,
     };
   }
 
