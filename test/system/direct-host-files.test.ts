@@ -89,6 +89,31 @@ test('a killed program leaves no descriptor of a host file behind', { skip: !lin
   });
 });
 
+test('killing programs that hold host files leaves every other descriptor alone', { skip: !linux }, async () => {
+  await withHostDir(async (keel, host) => {
+    const keeper = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await keeper.ask('wopen /host/keep'), 'ok');
+      for (let i = 0; i < 10; i++) {
+        const victim = await Probe.start(keel, ['/host']);
+        assert.equal(await victim.ask(`wopen /host/victim${i}`), 'ok');
+        assert.equal(await victim.ask('pwrite 0 doomed'), 'ok');
+        assert.ok(victim.process.kill(9));
+        await within(victim.process.exited, 20_000, 'the killed probe to end');
+        // Its worker's descriptors are closed once (by Node, as the worker ends): none of the
+        // keeper's, hostfs's or a new worker's may go with them.
+        assert.equal(await keeper.ask(`pwrite ${i} ${i}`), 'ok', `round ${i}`);
+        assert.equal(await keeper.ask(`pread ${i} 1`), `data ${i}`, `round ${i}`);
+      }
+      assert.equal(await keeper.ask('fstat'), 'size 10 nlink 1');
+      assert.equal(await keeper.ask('close'), 'ok');
+      assert.equal(readFileSync(join(host, 'keep'), 'utf8'), '0123456789');
+    } finally {
+      await keeper.quit();
+    }
+  });
+});
+
 test('appends from two programs to one host file land whole, one after the other', async () => {
   await withHostDir(async (keel, host) => {
     const a = await Probe.start(keel, ['/host']);
