@@ -58,12 +58,15 @@ interface DirectFile {
   /** hostfs's descriptor of the host file and the file's identity (direct host file), or null. */
   readonly host: { readonly fd: number; readonly dev: number; readonly ino: number; readonly times: number } | null;
   /**
-   * This thread's own descriptor of it: taken at the first call that needs it (an open whose
-   * reads the page cache serves never takes one), NOT_TAKEN until then, NO_HOST_FD if none.
+   * This thread's own descriptor of it: taken at the first read, write or sync that needs it, or
+   * the second fstat (an open whose reads the page cache serves never takes one), NOT_TAKEN
+   * until then, NO_HOST_FD if none.
    */
   hostFd: number;
   /** Another, opened for appending (O_APPEND) at the fid's first append; -1 until then. */
   appendFd: number;
+  /** fstats asked of the grant so far (the second takes the descriptor). */
+  stats: number;
 }
 
 /** What an open's reply says of a direct file (abi/protocols/vfs.ts `open`). */
@@ -139,7 +142,7 @@ export class DirectFiles {
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
       host: r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
-      hostFd: NOT_TAKEN, appendFd: -1,
+      hostFd: NOT_TAKEN, appendFd: -1, stats: 0,
     });
     return true;
   }
@@ -324,7 +327,11 @@ export class DirectFiles {
   stat(fid: number): { stat: StatFields; token: AddressToken | null } | null {
     const d = this.usable(fid);
     if (d === null) return null;
-    const own = this.timesSet || this.exactTimesKept(d) ? -1 : this.hostFd(fid, d.write && !d.read);
+    // On a descriptor a read or write has taken already, or taken for the fid's second fstat: for
+    // one fstat alone (open, fstat, close: a compiler probing a header) asking hostfs costs fewer
+    // host calls than reopening.
+    const take = d.hostFd >= 0 || ++d.stats > 1;
+    const own = this.timesSet || this.exactTimesKept(d) || !take ? -1 : this.hostFd(fid, d.write && !d.read);
     if (own >= 0) {
       try {
         const st = this.hostFiles!.fstat(own);
