@@ -25,7 +25,7 @@
 import { Errno, errnoFromCode } from '../abi/errno.js';
 import { FileType } from '../abi/protocols/fs.js';
 import { DIRECT_HOST_DIR } from '../abi/protocols/vfs.js';
-import { type HostFs, HostFsError, isComponent } from '../host/host-fs.js';
+import { type HostFs, HostFsError, type HostStat, isComponent } from '../host/host-fs.js';
 import type { HostFiles } from '../host/host-files.js';
 import type { Caller } from '../ipc/caller.js';
 import type { StatFields } from './fd-table.js';
@@ -81,6 +81,13 @@ export class DirectHostDirs {
     if (this.timesSet) return null;
     const d = this.within(dir, path);
     if (d === null || Atomics.load(this.caller.arena.i32, d.times) !== 0) return null;
+    const st = this.found(d, path, follow);
+    if (st === null || typeof st === 'number') return st;
+    return { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+  }
+
+  /** What `path` in `d` is (never following it): its errno if the host has nothing there, null if it is a symlink to follow (ask the VFS). */
+  private found(d: HostDir, path: string, follow: boolean): HostStat | number | null {
     let st;
     try {
       st = this.fs!.lstatAtOrNull(d.fd, path);
@@ -88,8 +95,7 @@ export class DirectHostDirs {
       return hostErrno(e);
     }
     if (st === null) return Errno.NOENT;
-    if (follow && st.type === FileType.SYMBOLIC_LINK) return null;
-    return { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+    return follow && st.type === FileType.SYMBOLIC_LINK ? null : st;
   }
 
   /**
@@ -101,14 +107,8 @@ export class DirectHostDirs {
   touch(dir: number, path: string, follow: boolean, nowNs: bigint): number | null {
     const d = this.within(dir, path);
     if (d === null) return null;
-    let st;
-    try {
-      st = this.fs!.lstatAtOrNull(d.fd, path);
-    } catch (e) {
-      return hostErrno(e);
-    }
-    if (st === null) return Errno.NOENT;
-    if (follow && st.type === FileType.SYMBOLIC_LINK) return null;
+    const st = this.found(d, path, follow);
+    if (st === null || typeof st === 'number') return st;
     return this.run(() => this.fs!.utimesAt(d.fd, path, nowNs, nowNs));
   }
 

@@ -62,3 +62,15 @@ export function callsOf(keel: Keel, p: KeelProcess): number {
   assert.ok(row, `process ${p.pid} is in the table`);
   return row.calls;
 }
+
+/** The pid of the worker that runs `service`, or null when it runs in the kernel thread. */
+export function workerOf(keel: Keel, service: string): number | null {
+  return keel.services().find((s) => s.services.includes(service))?.pid ?? null;
+}
+
+/** The calls the thread `pid` (a service worker) has served so far (the process table's counter). */
+export function servedBy(keel: Keel, pid: number): number {
+  const row = keel.processes().find((r) => r.pid === pid);
+  assert.ok(row, `worker ${pid} is in the process table`);
+  return row.served;
+}

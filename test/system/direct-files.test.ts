@@ -17,24 +17,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Keel } from '../../src/platform/node/index.js';
 import { prog, withKeel } from '../support/api-helpers.js';
-import { Probe } from '../support/attr-probe.js';
+import { Probe, servedBy, workerOf } from '../support/attr-probe.js';
 import { withEveryFileSystem } from '../support/every-file-system.js';
 import { MANIFESTS } from '../support/manifest.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
 
-/** The pid of the worker that runs `service`, or null when it runs in the kernel thread. */
-function workerOf(keel: Keel, service: string): number | null {
-  return keel.services().find((s) => s.services.includes(service))?.pid ?? null;
-}
-
-function servedBy(keel: Keel, pid: number): number {
-  const row = keel.processes().find((r) => r.pid === pid);
-  assert.ok(row, `worker ${pid} is in the process table`);
-  return row.served;
-}
 
 test('writes through held fds are seen by the other process the moment they return, both ways', async () => {
   await withEveryFileSystem(manifest, async (keel, dir, kind) => {

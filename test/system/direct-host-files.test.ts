@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Keel } from '../../src/platform/node/index.js';
 import { withKeel, within } from '../support/api-helpers.js';
-import { Probe } from '../support/attr-probe.js';
+import { Probe, servedBy, workerOf } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
@@ -180,16 +180,6 @@ test("a reader's cached copy of a host file gives way to a writer's bytes, which
   });
 });
 
-/** The pid of the worker that runs `service`, or null when it runs in the kernel thread. */
-function workerOf(keel: Keel, service: string): number | null {
-  return keel.services().find((s) => s.services.includes(service))?.pid ?? null;
-}
-
-function servedBy(keel: Keel, pid: number): number {
-  const row = keel.processes().find((r) => r.pid === pid);
-  assert.ok(row, `worker ${pid} is in the process table`);
-  return row.served;
-}
 
 test('one-name calls in a host directory answer as on tmpfs, and hostfs serves none of them', async () => {
   await withHostDir(async (keel, host) => {
