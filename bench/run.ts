@@ -19,7 +19,8 @@
  *   pipe              100 MiB through a pipe between two processes started by the shell
  *   durable-append    64-byte appends each followed by fsync, on hostfs and on diskfs (a disk image)
  *   real-program      SQLite (built from its amalgamation) doing inserts, queries, updates on a file
- *                     (tmpfs, hostfs, diskfs)
+ *                     (tmpfs, hostfs, diskfs); and on a host directory as a user runs it, `keel run
+ *                     --dir` against node:wasi, whole process (bench/whole-process.ts)
  *   shell-script      shell scripts against dash (bench/shell-scripts.ts)
  *   compile           cc -O2 of one and of three C sources with the same clang (@yowasp/clang)
  *                     installed by pkg in Keel's /usr, against node:wasi (bench/compile.ts)
@@ -60,6 +61,7 @@ import { compileBench } from './compile.js';
 import { startupBench } from './startup.js';
 import { underLoad } from './under-load.js';
 import { median } from './median.js';
+import { wholeProcess } from './whole-process.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only NAME`: run just the benchmarks whose name starts with NAME. */
@@ -352,6 +354,10 @@ async function main(): Promise<void> {
     for (const layout of LAYOUTS) await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false, layout);
     // Ablation: every call on the database file and in its directory is hostfs's (docs/decisions/024-direct-host-files.md).
     await wasmBench('real-program', sql('hostfs, no direct host files'), 'sqlite_bench', sqlArgs, sqlRounds, false, 'default', DEFAULT_ARENA_CONFIG, { directHostFiles: false });
+    // As a user runs it: `keel run --dir`, whole process, against node:wasi's whole process.
+    progress(`real-program: ${sql('host directory')}, keel run --dir (whole process)`);
+    const whole = wholeProcess(root, prog('sqlite_bench'), sqlArgs('/sandbox'), sqlRounds);
+    record({ benchmark: 'real-program', variant: `${sql('host directory')}, keel run --dir (whole process)`, keel: whole.keel, baseline: whole.baseline, unit: 'ms (whole process)' });
     await wasmBench('real-program', sql('diskfs'), 'sqlite_bench', sqlArgs, sqlRounds, 'diskfs');
   }
   if (wanted('durable-append')) {
