@@ -156,6 +156,9 @@ test('^C interrupts the foreground program and the shell carries on', async () =
   const before = await lineCount(page);
   await page.keyboard.type('sleep 60\n');
   await waitForScreen(page, /sleep 60$/);
+  // The ^C must reach sleep, not the shell before it has started sleep in the foreground (on a
+  // busy machine the key could come first, and sleep then ran its whole minute).
+  await page.waitForFunction(() => /sleep/.test((globalThis as unknown as PageDocument).document.querySelector('#processes')?.textContent ?? ''), null, { timeout: WAIT_MS });
   await page.keyboard.press('Control+C');
   const after = await waitForPrompt(page, before);
   assert.match(after[before] ?? '', /^\^C/);
