@@ -17,6 +17,8 @@
  * /proc), a handle stands for a path and only the guest's own renames are followed.
  */
 
+import { Errno, errnoFromCode } from '../abi/errno.js';
+
 export class HostFsError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -107,6 +109,15 @@ export interface HostFs {
    * nanoseconds are not kept exactly (hostfs makes up for it).
    */
   utimesAt(dir: DirHandle, name: string | null, atimeNs: bigint, mtimeNs: bigint): void;
+}
+
+/**
+ * The errno of a failed host call, as hostfs answers it: the HostFsError's POSIX code; EBADF (a
+ * write through a descriptor the host would only open read-only) is EACCES; anything else EIO.
+ */
+export function errnoOfHostError(e: unknown): number {
+  if (!(e instanceof HostFsError)) return Errno.IO;
+  return e.code === 'EBADF' ? Errno.ACCES : errnoFromCode(e.code);
 }
 
 /** True if `name` is one path component a host may be asked about. */

@@ -34,8 +34,9 @@ import { decode, encode } from '../abi/protocol.js';
 import type { StatFields } from './fd-table.js';
 import type { AddressToken } from '../ipc/address-token.js';
 import type { HostFiles } from '../host/host-files.js';
-import { HostFsError } from '../host/host-fs.js';
-import { Errno, errnoFromCode } from '../abi/errno.js';
+import { errnoOfHostError } from '../host/host-fs.js';
+import { Errno } from '../abi/errno.js';
+import { closeQuietly, reopenIdentical } from './own-host-descriptor.js';
 import { FileType } from '../abi/protocols/fs.js';
 
 const GETATTR = fsProtocol.layouts.getattr;
@@ -110,12 +111,6 @@ export class DirectFiles {
   ) {}
 
   /**
-   * Set once this process has set a file's times: hostfs keeps the exact nanoseconds it was
-   * given where the host rounds them, so from then on fstat asks hostfs, not the host.
-   */
-  private timesSet = false;
-
-  /**
    * A read or write on `fid` is about to be made (before its registers are filled: asking uses
    * them): ask for a grant if the fid has been used through the VFS often enough without one.
    */
@@ -149,34 +144,17 @@ export class DirectFiles {
 
   /** This thread's own descriptor of the host file `d` names, if it is that very file; else NO_HOST_FD. */
   private reopen(d: DirectFile): number {
-    const h = this.hostFiles;
-    if (h === null || d.host === null || (!d.read && !d.write)) return NO_HOST_FD;
-    const fd = h.reopen(d.host.fd, d.read, d.write);
-    if (fd === null) return NO_HOST_FD;
-    try {
-      const st = h.fstat(fd);
-      if (st.dev === d.host.dev && st.ino === d.host.ino && st.type === FileType.REGULAR_FILE) return fd;
-    } catch {
-      // Not usable: closed below.
-    }
-    h.close(fd);
-    return NO_HOST_FD;
+    if (this.hostFiles === null || d.host === null || (!d.read && !d.write)) return NO_HOST_FD;
+    const want = { dev: d.host.dev, ino: d.host.ino, type: FileType.REGULAR_FILE };
+    return reopenIdentical(this.hostFiles, d.host.fd, d.read, d.write, want) ?? NO_HOST_FD;
   }
 
-  /** Drop `fid`'s grant, closing its host descriptor. */
+  /** Drop `fid`'s grant, closing its host descriptors. */
   private drop(fid: number): void {
     const d = this.byFid.get(fid);
     this.byFid.delete(fid);
-    if (d && d.hostFd >= 0) this.closeHost(d.hostFd);
-    if (d && d.appendFd >= 0) this.closeHost(d.appendFd);
-  }
-
-  private closeHost(fd: number): void {
-    try {
-      this.hostFiles!.close(fd);
-    } catch {
-      // Nothing more to free.
-    }
+    if (d && d.hostFd >= 0) closeQuietly(this.hostFiles!, d.hostFd);
+    if (d && d.appendFd >= 0) closeQuietly(this.hostFiles!, d.appendFd);
   }
 
   /** The fid was closed (or lost): forget it. */
@@ -195,11 +173,6 @@ export class DirectFiles {
     return d.host !== null && Atomics.load(this.caller.arena.i32, d.host.times) !== 0;
   }
 
-  /** This process set a file's times (see timesSet). */
-  settingTimes(): void {
-    this.timesSet = true;
-  }
-
   /**
    * `fid`'s own host descriptor, if it has a usable grant that allows `write` (or reading); else
    * -1. The file system must still be the incarnation the open saw, as for a posted call: a
@@ -208,7 +181,11 @@ export class DirectFiles {
    * goes to the VFS (ESTALE, and the re-open that follows).
    */
   hostFd(fid: number, write: boolean): number {
-    const d = this.usable(fid);
+    return this.ownFd(fid, this.usable(fid), write);
+  }
+
+  /** hostFd, for `fid`'s grant `d` already checked usable. */
+  private ownFd(fid: number, d: DirectFile | null, write: boolean): number {
     if (d === null || d.host === null || d.hostFd === NO_HOST_FD || !(write ? d.write : d.read)) return -1;
     if (this.caller.incarnationAs(d.holder, d.via) !== d.from) {
       this.drop(fid);
@@ -225,7 +202,7 @@ export class DirectFiles {
     try {
       return [Errno.SUCCESS, this.hostFiles!.read(fd, into, offset)];
     } catch (e) {
-      return [hostErrno(e), 0];
+      return [errnoOfHostError(e), 0];
     }
   }
 
@@ -234,7 +211,7 @@ export class DirectFiles {
     try {
       return [Errno.SUCCESS, this.hostFiles!.write(fd, parts, offset)];
     } catch (e) {
-      return [hostErrno(e), 0];
+      return [errnoOfHostError(e), 0];
     }
   }
 
@@ -256,21 +233,21 @@ export class DirectFiles {
       const n = this.hostFiles!.write(d.appendFd, parts, null);
       return [Errno.SUCCESS, n, this.hostFiles!.fstat(d.appendFd).size];
     } catch (e) {
-      return [hostErrno(e), 0, 0];
+      return [errnoOfHostError(e), 0, 0];
     }
   }
 
   /** fsync (or fdatasync) `fid`'s host file here: its errno, or null when it is not a direct host file. */
   hostSync(fid: number, dataOnly: boolean): number | null {
     const d = this.usable(fid);
-    const own = d === null ? -1 : this.hostFd(fid, d.write && !d.read);
+    const own = d === null ? -1 : this.ownFd(fid, d, d.write && !d.read);
     if (own < 0) return null;
     try {
       if (dataOnly) this.hostFiles!.fdatasync(own);
       else this.hostFiles!.fsync(own);
       return Errno.SUCCESS;
     } catch (e) {
-      return hostErrno(e);
+      return errnoOfHostError(e);
     }
   }
 
@@ -331,7 +308,7 @@ export class DirectFiles {
     // one fstat alone (open, fstat, close: a compiler probing a header) asking hostfs costs fewer
     // host calls than reopening.
     const take = d.hostFd >= 0 || ++d.stats > 1;
-    const own = this.timesSet || this.exactTimesKept(d) || !take ? -1 : this.hostFd(fid, d.write && !d.read);
+    const own = this.exactTimesKept(d) || !take ? -1 : this.ownFd(fid, d, d.write && !d.read);
     if (own >= 0) {
       try {
         const st = this.hostFiles!.fstat(own);
@@ -353,9 +330,4 @@ export class DirectFiles {
     const token = this.caller.arena.isChangeWord(r.changeWord) ? { word: r.changeWord, generation: r.change } : null;
     return { stat, token };
   }
-}
-
-/** The errno of a failed host call. */
-function hostErrno(e: unknown): number {
-  return e instanceof HostFsError ? errnoFromCode(e.code) : Errno.IO;
 }

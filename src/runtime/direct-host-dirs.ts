@@ -12,8 +12,8 @@
  * the host kernel, never following the last component — on the very directory the grant named
  * (device and inode checked when the handle is taken). Anything else goes to the VFS: a path of
  * several components, '.', '..', a name with a trailing '/', a stat that must follow a symlink
- * found there, and every call once this process has set a file's times (hostfs keeps exact
- * nanoseconds the host rounds).
+ * found there, and a stat while hostfs keeps exact nanoseconds the host rounded (its arena word,
+ * named by the grant, is marked).
  *
  * Invariants: a fid is asked about once (the answer, grant or none, is kept until the fid is
  * forgotten, or its grant ends); a handle is used only while this process's VFS handle resolves
@@ -22,10 +22,11 @@
  * the process ends.
  */
 
-import { Errno, errnoFromCode } from '../abi/errno.js';
+import { Errno } from '../abi/errno.js';
 import { FileType } from '../abi/protocols/fs.js';
 import { DIRECT_HOST_DIR } from '../abi/protocols/vfs.js';
-import { type HostFs, HostFsError, type HostStat, isComponent } from '../host/host-fs.js';
+import { type HostFs, type HostStat, errnoOfHostError, isComponent } from '../host/host-fs.js';
+import { closeQuietly, reopenIdentical } from './own-host-descriptor.js';
 import type { HostFiles } from '../host/host-files.js';
 import type { Caller } from '../ipc/caller.js';
 import type { StatFields } from './fd-table.js';
@@ -47,8 +48,6 @@ interface HostDir {
 
 export class DirectHostDirs {
   private readonly byFid = new Map<number, HostDir | null>();
-  /** Set once this process has set a file's times (see the header). */
-  private timesSet = false;
 
   constructor(
     private readonly caller: Caller,
@@ -57,11 +56,6 @@ export class DirectHostDirs {
     private readonly fs: HostFs | null,
     private readonly ask: (fid: number) => DirectGrant | null | undefined,
   ) {}
-
-  /** This process set a file's times. */
-  settingTimes(): void {
-    this.timesSet = true;
-  }
 
   /** mkdir `path` in directory fid `dir` here: the errno, or null to ask the VFS. */
   mkdir(dir: number, path: string): number | null {
@@ -78,7 +72,6 @@ export class DirectHostDirs {
 
   /** stat of `path` in directory fid `dir` here (`follow`: a symlink found goes to the VFS): the answer, or null to ask the VFS. */
   stat(dir: number, path: string, follow: boolean): StatFields | number | null {
-    if (this.timesSet) return null;
     const d = this.within(dir, path);
     if (d === null || Atomics.load(this.caller.arena.i32, d.times) !== 0) return null;
     const st = this.found(d, path, follow);
@@ -92,7 +85,7 @@ export class DirectHostDirs {
     try {
       st = this.fs!.lstatAtOrNull(d.fd, path);
     } catch (e) {
-      return hostErrno(e);
+      return errnoOfHostError(e);
     }
     if (st === null) return Errno.NOENT;
     return follow && st.type === FileType.SYMBOLIC_LINK ? null : st;
@@ -116,7 +109,7 @@ export class DirectHostDirs {
   forget(fid: number): void {
     const d = this.byFid.get(fid);
     this.byFid.delete(fid);
-    if (d) this.close(d.fd);
+    if (d) closeQuietly(this.files!, d.fd);
   }
 
   /** The process is ending: close every handle. */
@@ -147,16 +140,8 @@ export class DirectHostDirs {
     if (!g || (g.direct & DIRECT_HOST_DIR) === 0 || g.host < 0 || vfsFrom < 0 || !this.caller.arena.isChangeWord(g.hostTimes)) return null;
     // A fid opened before hostfs restarted: the VFS answers ESTALE for it, and recovery re-opens it.
     if (this.caller.incarnationAs(g.holder, g.via) !== g.from) return null;
-    const fd = this.files!.reopen(g.host, true, false);
-    if (fd === null) return null;
-    try {
-      const st = this.files!.fstat(fd);
-      if (st.dev === g.hostDev && st.ino === g.hostIno && st.type === FileType.DIRECTORY) return { fd, dev: g.dev, vfsFrom, holder: g.holder, via: g.via, from: g.from, times: g.hostTimes };
-    } catch {
-      // Not usable: closed below.
-    }
-    this.close(fd);
-    return null;
+    const fd = reopenIdentical(this.files!, g.host, true, false, { dev: g.hostDev, ino: g.hostIno, type: FileType.DIRECTORY });
+    return fd === null ? null : { fd, dev: g.dev, vfsFrom, holder: g.holder, via: g.via, from: g.from, times: g.hostTimes };
   }
 
   private run(call: () => void): number {
@@ -164,21 +149,7 @@ export class DirectHostDirs {
       call();
       return Errno.SUCCESS;
     } catch (e) {
-      return hostErrno(e);
+      return errnoOfHostError(e);
     }
   }
-
-  private close(fd: number): void {
-    try {
-      this.files!.close(fd);
-    } catch {
-      // Nothing more to free.
-    }
-  }
-}
-
-/** The errno of a failed host call, as hostfs gives it (a write the host refuses on a descriptor it opened read-only is EACCES). */
-function hostErrno(e: unknown): number {
-  if (!(e instanceof HostFsError)) return Errno.IO;
-  return e.code === 'EBADF' ? Errno.ACCES : errnoFromCode(e.code);
 }

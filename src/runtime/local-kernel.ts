@@ -202,12 +202,6 @@ export class LocalKernel {
     this.hostDirs.forget(fid);
   }
 
-  /** This process sets a file's times: hostfs keeps exact nanoseconds from now on (direct host files and directories stop answering stat). */
-  settingTimes(): void {
-    this.direct.settingTimes();
-    this.hostDirs.settingTimes();
-  }
-
   /** The process is ending: close the host descriptors of its direct host files and directories. */
   end(): void {
     this.direct.end();

@@ -8,7 +8,7 @@ import { unpackDirEntries } from '../../abi/protocols/fs.js';
 import { Errno } from '../../abi/errno.js';
 import type { FdEntry, StatFields } from '../fd-table.js';
 import type { GuestMemory } from '../guest-memory.js';
-import { FdFlag, Fstflag, WasiRight, Whence } from '../../abi/wasi-rights.js';
+import { FdFlag, WasiRight, Whence } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
 import { encodeInto } from '../../abi/text-codec.js';
 
@@ -237,7 +237,6 @@ export function fdFunctions(ctx: ShimContext) {
       if (typeof e === 'number') return e;
       if (e.kind === 'console') return Errno.SUCCESS;
       if (flags & ~0xf || (flags & 1 && flags & 2) || (flags & 4 && flags & 8)) return Errno.INVAL;
-      if (flags & (Fstflag.ATIM | Fstflag.MTIM)) lk.settingTimes();
       const r = vfsResult(lk.vfs.call('setTimes', { fid: e.fid, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags }));
       return typeof r === 'number' ? r : Errno.SUCCESS;
     },

@@ -97,7 +97,6 @@ export function pathFunctions(ctx: ShimContext) {
       const path = readGuestPath(mem, pathPtr, pathLen);
       if (typeof path === 'number') return path;
       if (fst & ~0xf || (fst & 1 && fst & 2) || (fst & 4 && fst & 8)) return Errno.INVAL;
-      if (fst & (Fstflag.ATIM | Fstflag.MTIM)) lk.settingTimes();
       const here = fst === (Fstflag.ATIM_NOW | Fstflag.MTIM_NOW) ? lk.hostDirs.touch(dir.fid, path, (flags & 1) !== 0, ctx.realtime()) : null;
       if (here !== null) return here;
       return errnoOf(vfsResult(lk.vfs.call('setTimesPath', { dir: dir.fid, lookup: flags & 1, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags: fst, path })));

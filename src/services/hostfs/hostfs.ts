@@ -22,9 +22,9 @@
  */
 
 import type { FileSystemOps } from '../fs/fs-service.js';
-import { Errno, errnoFromCode } from '../../abi/errno.js';
+import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, packDirEntries, symlinkLeavesRoot, walkNames, type DirEntry } from '../../abi/protocols/fs.js';
-import { type HostFs, HostFsError, type HostStat, isComponent } from '../../host/host-fs.js';
+import { type HostFs, type HostStat, errnoOfHostError, isComponent } from '../../host/host-fs.js';
 import { DETACHED, Fail, HostNodeTable, type HostNode, fail } from './hostfs-nodes.js';
 import { ImageGuard, type ProtectedSet } from './hostfs-guard.js';
 import { type VerifiedWalk, VerifiedWalks } from './verified-walks.js';
@@ -111,9 +111,7 @@ export class Hostfs implements FileSystemOps {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof Fail) return e.errno;
-      if (!(e instanceof HostFsError)) return Errno.IO;
-      return e.code === 'EBADF' ? Errno.ACCES : errnoFromCode(e.code);
+      return e instanceof Fail ? e.errno : errnoOfHostError(e);
     }
   }
 
