@@ -25,6 +25,11 @@
  *   touch PATH       set PATH's times to now (utimes(PATH, NULL))          -> ok | err ERRNO
  *   settime PATH NS  set PATH's access and modification times to NS ns     -> ok | err ERRNO
  *   mtime            fstat the current fd                                   -> mtime SEC NSEC
+ *   xopen PATH       create PATH, only if it does not exist (O_EXCL), read-write, as the current fd -> ok | err ERRNO
+ *   cycle PATH N     N times, as SQLite's journal: create or truncate PATH, write 512 bytes, fsync,
+ *                    close, unlink                                          -> ok | err ERRNO
+ *   fsettime NS      set the current fd's access and modification times to NS ns -> ok | err ERRNO
+ *   give PROG        start PROG with the current fd as its stdout, wait     -> exited CODE | err ERRNO
  *   quit             exit 0
  * ERRNO is the number (WASI's: ENOENT is 44).
  */
@@ -36,6 +41,8 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include "keel.h"
 
 static int current = -1;
 
@@ -158,6 +165,30 @@ static void run(char *line) {
     } else if (!strcmp(cmd, "mtime")) {
         if (fstat(current, &st) != 0) answer_errno();
         else printf("mtime %lld %ld\n", (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    } else if (!strcmp(cmd, "xopen") && a) {
+        current = open(a, O_RDWR | O_CREAT | O_EXCL, 0644);
+        if (current < 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "cycle") && a && b) {
+        char page[512];
+        memset(page, 'j', sizeof page);
+        for (long i = 0, n = atol(b); i < n; i++) {
+            int fd = open(a, O_RDWR | O_CREAT | O_TRUNC, 0644);
+            if (fd < 0) { answer_errno(); return; }
+            if (write(fd, page, sizeof page) != (ssize_t)sizeof page || fsync(fd) != 0) { answer_errno(); close(fd); return; }
+            if (close(fd) != 0 || unlink(a) != 0) { answer_errno(); return; }
+        }
+        printf("ok\n");
+    } else if (!strcmp(cmd, "fsettime") && a) {
+        long long ns = atoll(a);
+        struct timespec ts[2] = { { ns / 1000000000LL, ns % 1000000000LL }, { ns / 1000000000LL, ns % 1000000000LL } };
+        if (futimens(current, ts) != 0) answer_errno(); else printf("ok\n");
+    } else if (!strcmp(cmd, "give") && a) {
+        char *argv[] = { a, NULL };
+        const int32_t fdmap[] = { 0, 0, 1, current, 2, 2 };
+        int pid = 0, status = 0, waited = 0;
+        int err = keel_spawn(a, argv, NULL, fdmap, 3, &pid);
+        if (!err) err = keel_wait(pid, &status, &waited);
+        if (err) printf("err %d\n", err); else printf("exited %d\n", status);
     } else if (!strcmp(cmd, "quit")) {
         exit(0);
     } else {

@@ -110,6 +110,8 @@ export interface WasmBoot {
   readonly noDirectFiles?: boolean;
   /** Read and write host files through hostfs, not on descriptors of the process's own (for measuring what direct host files buy). */
   readonly noDirectHostFiles?: boolean;
+  /** Open no file in a host directory here: every open is the VFS's (for measuring what local opens buy). */
+  readonly noLocalOpens?: boolean;
 }
 
 export interface ServiceEntry {

@@ -15,6 +15,14 @@
 
 import type { HostStat } from './host-fs.js';
 
+/** How `openAt` opens: for writing too (else read only), creating, only creating, truncating. */
+export interface LocalOpen {
+  readonly write: boolean;
+  readonly create: boolean;
+  readonly exclusive: boolean;
+  readonly truncate: boolean;
+}
+
 export interface HostFiles {
   /**
    * A descriptor of the file open as `fd` in this host process, for reading and/or writing, or
@@ -22,8 +30,16 @@ export interface HostFiles {
    * every write goes to the end of the file, whatever position it names (O_APPEND).
    */
   reopen(fd: number, read: boolean, write: boolean, append?: boolean): number | null;
+  /**
+   * A descriptor of `name` (one component) in the directory open as `dir` — one of this thread's
+   * own handles from `reopen` — never following `name` if it is a symlink, or null when this
+   * thread may take no more (then the open is hostfs's). Throws a HostFsError on the host's
+   * refusal. A local kernel's own open in a direct host directory (decision 024).
+   */
+  openAt(dir: number, name: string, how: LocalOpen): number | null;
   /** Each throws a HostFsError carrying a POSIX code on failure. */
   fstat(fd: number): HostStat;
+  ftruncate(fd: number, size: number): void;
   /** Read into `into` in order from `position`; the bytes read (short at the end of the file). */
   read(fd: number, into: readonly Uint8Array[], position: number): number;
   /**

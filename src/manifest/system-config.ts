@@ -78,11 +78,12 @@ export interface SystemConfig {
    * pipes get no ring in the arena, so every pipe read and write is a call to the VFS
    * (docs/decisions/019-pipe-rings.md). `directHostFiles`: a file on a host directory is read and
    * written by hostfs, not by the program's thread on a descriptor of its own
-   * (docs/decisions/024-direct-host-files.md).
+   * (docs/decisions/024-direct-host-files.md). `localOpens`: every open of a file in a host
+   * directory is the VFS's, and hostfs keeps its page cache (docs/decisions/025-local-opens.md).
    */
   readonly fastPaths?: {
     readonly changeWords?: boolean; readonly changeSlots?: boolean; readonly deferredClose?: boolean; readonly directFiles?: boolean;
-    readonly directPipes?: boolean; readonly directHostFiles?: boolean;
+    readonly directPipes?: boolean; readonly directHostFiles?: boolean; readonly localOpens?: boolean;
   };
 }
 

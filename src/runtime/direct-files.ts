@@ -68,6 +68,11 @@ interface DirectFile {
   appendFd: number;
   /** fstats asked of the grant so far (the second takes the descriptor). */
   stats: number;
+  /**
+   * Opened by the local kernel itself (local-opens.ts): the VFS has no fid for it, so nothing is
+   * ever posted for it and no service's restart ends it — its descriptor is the file's.
+   */
+  readonly local: boolean;
 }
 
 /** What an open's reply says of a direct file (abi/protocols/vfs.ts `open`). */
@@ -137,9 +142,21 @@ export class DirectFiles {
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
       host: r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
-      hostFd: NOT_TAKEN, appendFd: -1, stats: 0,
+      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false,
     });
     return true;
+  }
+
+  /**
+   * Keep `fd`, the local kernel's own open of a regular host file (local-opens.ts), as `fid`'s
+   * descriptor: `dev` is what stat reports, `times` hostfs's exact-times word.
+   */
+  adopt(fid: number, fd: number, write: boolean, dev: number, times: number): void {
+    this.drop(fid);
+    this.byFid.set(fid, {
+      read: true, write, holder: -1, via: -1, node: -1, from: -1, dev, vfsFrom: -1,
+      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true,
+    });
   }
 
   /** This thread's own descriptor of the host file `d` names, if it is that very file; else NO_HOST_FD. */
@@ -187,6 +204,7 @@ export class DirectFiles {
   /** hostFd, for `fid`'s grant `d` already checked usable. */
   private ownFd(fid: number, d: DirectFile | null, write: boolean): number {
     if (d === null || d.host === null || d.hostFd === NO_HOST_FD || !(write ? d.write : d.read)) return -1;
+    if (d.local) return d.hostFd;
     if (this.caller.incarnationAs(d.holder, d.via) !== d.from) {
       this.drop(fid);
       return -1;
@@ -226,12 +244,28 @@ export class DirectFiles {
     const d = this.byFid.get(fid)!;
     if (d.appendFd < 0) {
       const fd = this.hostFiles!.reopen(own, false, true, true);
+      if (fd === null && d.local) return this.appendAtEnd(own, parts);
       if (fd === null) return null;
       d.appendFd = fd;
     }
     try {
       const n = this.hostFiles!.write(d.appendFd, parts, null);
       return [Errno.SUCCESS, n, this.hostFiles!.fstat(d.appendFd).size];
+    } catch (e) {
+      return [errnoOfHostError(e), 0, 0];
+    }
+  }
+
+  /**
+   * Append at the end the file has now, on a local open's own descriptor — when this thread may
+   * hold no second, appending one (the VFS has no fid to do it for it). Not atomic against
+   * another process appending at the same moment, as O_APPEND is.
+   */
+  private appendAtEnd(own: number, parts: readonly Uint8Array[]): [number, number, number] {
+    try {
+      const end = this.hostFiles!.fstat(own).size;
+      const n = this.hostFiles!.write(own, parts, end);
+      return [Errno.SUCCESS, n, end + n];
     } catch (e) {
       return [errnoOfHostError(e), 0, 0];
     }
@@ -251,10 +285,24 @@ export class DirectFiles {
     }
   }
 
+  /** Truncate (or extend) a local open's host file (local-opens.ts) here: its errno, or null when `fid` is not one. */
+  hostTruncate(fid: number, size: number): number | null {
+    const d = this.byFid.get(fid);
+    if (!d || !d.local || d.hostFd < 0) return null;
+    if (!d.write) return Errno.BADF;
+    try {
+      this.hostFiles!.ftruncate(d.hostFd, size);
+      return Errno.SUCCESS;
+    } catch (e) {
+      return errnoOfHostError(e);
+    }
+  }
+
   /** The grant of `fid`, if it may be used now (else it is dropped: ask the VFS). */
   private usable(fid: number): DirectFile | null {
     const d = this.byFid.get(fid);
     if (d === undefined || d === NONE) return null;
+    if (d.local) return d;
     if (this.caller.incarnation(this.vfsHandle) !== d.vfsFrom) {
       this.drop(fid);
       return null;
@@ -285,7 +333,7 @@ export class DirectFiles {
    */
   invoke(fid: number, write: boolean): Status | null {
     const d = this.usable(fid);
-    if (d === null || !(write ? d.write : d.read)) return null;
+    if (d === null || d.local || !(write ? d.write : d.read)) return null;
     const regs = this.caller.regs;
     regs[FORWARD_REGISTER] = d.node;
     const t = this.post(fid, d, write ? FS_WRITE_LABEL : FS_READ_LABEL);
@@ -317,6 +365,8 @@ export class DirectFiles {
         // Ask hostfs, below.
       }
     }
+    // A local open's attributes are hostfs's to give: by the VFS, once the open is its (local-opens.ts).
+    if (d.local) return null;
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     regs[0] = 0;

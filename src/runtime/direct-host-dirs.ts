@@ -27,7 +27,7 @@ import { FileType } from '../abi/protocols/fs.js';
 import { DIRECT_HOST_DIR } from '../abi/protocols/vfs.js';
 import { type HostFs, type HostStat, errnoOfHostError, isComponent } from '../host/host-fs.js';
 import { closeQuietly, reopenIdentical } from './own-host-descriptor.js';
-import type { HostFiles } from '../host/host-files.js';
+import type { HostFiles, LocalOpen } from '../host/host-files.js';
 import type { Caller } from '../ipc/caller.js';
 import type { StatFields } from './fd-table.js';
 import type { DirectGrant } from './direct-files.js';
@@ -77,6 +77,34 @@ export class DirectHostDirs {
     const st = this.found(d, path, follow);
     if (st === null || typeof st === 'number') return st;
     return { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+  }
+
+  /**
+   * Open `path` in directory fid `dir` here, as the program's own host descriptor of a regular
+   * file (docs/decisions/025-local-opens.md): the descriptor with the device stat reports and
+   * hostfs's exact-times word, or null to ask the VFS — no grant, no descriptor left to this
+   * thread, anything but a regular file there (a symlink, which O_NOFOLLOW refuses, included), or
+   * any refusal by the host: the VFS gives the answer then, as it always has.
+   */
+  openFile(dir: number, path: string, how: LocalOpen): { fd: number; dev: number; times: number } | null {
+    const d = this.within(dir, path);
+    if (d === null) return null;
+    let fd: number | null;
+    try {
+      fd = this.files!.openAt(d.fd, path, how);
+    } catch {
+      return null;
+    }
+    if (fd === null) return null;
+    let regular = false;
+    try {
+      regular = this.files!.fstat(fd).type === FileType.REGULAR_FILE;
+    } catch {
+      // Not usable: closed below.
+    }
+    if (regular) return { fd, dev: d.dev, times: d.times };
+    closeQuietly(this.files!, fd);
+    return null;
   }
 
   /** What `path` in `d` is (never following it): its errno if the host has nothing there, null if it is a symlink to follow (ask the VFS). */

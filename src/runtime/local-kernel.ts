@@ -17,12 +17,13 @@ import { consoleProtocol } from '../abi/protocols/console.js';
 import { IO_NONBLOCK, OFLAG_CREAT, WANT_KEPT_FAILURES, vfsProtocol } from '../abi/protocols/vfs.js';
 import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
-import { type FdEntry, FdTable, type StatFields } from './fd-table.js';
+import { type FdEntry, FdTable, type FileOrigin, type StatFields } from './fd-table.js';
 import { FileTokens } from './file-tokens.js';
-import type { HostFiles } from '../host/host-files.js';
+import type { HostFiles, LocalOpen } from '../host/host-files.js';
 import type { HostFs } from '../host/host-fs.js';
 import { DirectHostDirs } from './direct-host-dirs.js';
 import { DirectFiles } from './direct-files.js';
+import { LocalOpens, isLocalFid } from './local-opens.js';
 import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
 import { AnswerCache, answerToken } from './answer-cache.js';
@@ -62,14 +63,17 @@ export class LocalKernel {
   readonly hostDirs: DirectHostDirs;
   /** Pipe ends read and written in place on their ring (direct-pipes.ts). */
   readonly pipes: DirectPipes;
+  /** Regular files in direct host directories it opens itself (local-opens.ts). */
+  readonly localOpens: LocalOpens;
 
   /**
    * `deferClose`: carry a file's close on the next open (releaseFd); false sends each at once.
    * `directFiles`: take the direct files opens grant; false sends every read and write to the VFS.
+   * `localOpens`: open regular files in direct host directories here (needs `hostFiles`).
    */
   constructor(
     readonly caller: Caller, vfsHandle: number, consoleHandle: number, netHandle = 0, private readonly deferClose = true, directFiles = true,
-    hostFiles: HostFiles | null = null, hostFs: HostFs | null = null,
+    hostFiles: HostFiles | null = null, hostFs: HostFs | null = null, localOpens = true,
   ) {
     this.kernel = new ProtocolClient(kernelProtocol, caller, 0);
     this.rawVfs = new ProtocolClient(vfsProtocol, caller, vfsHandle);
@@ -105,6 +109,29 @@ export class LocalKernel {
     this.hostDirs = new DirectHostDirs(caller, vfsHandle, hostFiles, hostFs?.resolvesAtDirectory ? hostFs : null, grant);
     this.pipes = new DirectPipes(caller, vfsHandle, grant);
     this.answers = new AnswerCache(caller.arena);
+    const openByOrigin = (o: FileOrigin) => {
+      const root = result(this.vfs.call('openRoot', { path: o.root }));
+      if (typeof root === 'number') return root;
+      const r = result(this.vfs.call('open', { dir: root.fid, lookup: o.lookup, oflags: o.oflags, close: 0, want: 0, path: o.path }));
+      this.vfs.call('close', { fid: root.fid });
+      if (typeof r !== 'number') this.opened(r);
+      return r;
+    };
+    const closeVfs = (fid: number) => {
+      this.forgetFile(fid);
+      this.vfs.call('close', { fid });
+    };
+    this.localOpens = new LocalOpens(localOpens && directFiles ? hostFiles : null, this.hostDirs, this.direct, openByOrigin, closeVfs);
+  }
+
+  /** Open `path` in directory fid `dir` here (local-opens.ts): its local fid, or null to ask the VFS. */
+  openHere(dir: number, path: string, how: LocalOpen): number | null {
+    return this.localOpens.open(dir, path, how);
+  }
+
+  /** `e`'s fid as the VFS knows it, a local open made the VFS's first (local-opens.ts); -errno if it cannot be. */
+  vfsFid(e: FdEntry): number {
+    return this.localOpens.materialize(e);
   }
 
   /**
@@ -178,6 +205,7 @@ export class LocalKernel {
   releaseFd(e: FdEntry): void {
     if (!FdTable.release(e) || e.kind === 'console') return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
+    else if (isLocalFid(e.fid)) this.forgetFile(e.fid);
     else if (e.kind === 'file' || e.kind === 'dir') {
       this.forgetFile(e.fid);
       this.flushClose();
@@ -316,6 +344,7 @@ export class LocalKernel {
         return [errno, n, offset + n];
       }
     }
+    if (isLocalFid(fid)) return [Errno.BADF, 0, offset];
     let attempt = 0;
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
@@ -384,6 +413,7 @@ export class LocalKernel {
     this.direct.note(fid);
     const host = this.direct.hostFd(fid, false);
     if (host >= 0) return this.direct.hostRead(host, offset, into);
+    if (isLocalFid(fid)) return [Errno.BADF, 0];
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     let total = 0;

@@ -31,6 +31,7 @@ import { Status } from '../abi/status.js';
 import { OFLAG_CREAT, OFLAG_EXCL, OFLAG_TRUNC } from '../abi/protocols/vfs.js';
 import type { Caller } from '../ipc/caller.js';
 import type { FdEntry, FdTable, FileOrigin } from './fd-table.js';
+import { isLocalFid } from './local-opens.js';
 
 /** How long recovery waits for the services to come back before the call answers EIO. */
 export const RECOVERY_MS = 20_000;
@@ -146,6 +147,8 @@ export class SessionRecovery {
     for (const fd of this.fds?.fds() ?? []) entries.add(this.fds!.get(fd)!);
     for (const e of entries) {
       if (e.kind !== 'file' && e.kind !== 'dir' && e.kind !== 'pipe') continue;
+      // A local open (local-opens.ts) is the host's: no service was holding it.
+      if (isLocalFid(e.fid)) continue;
       if (moved.has(e.fid)) {
         e.fid = moved.get(e.fid)!;
         continue;

@@ -70,6 +70,7 @@ export class Programs {
       ...(this.config.fastPaths?.deferredClose === false ? { closeAtOnce: true } : {}),
       ...(this.config.fastPaths?.directFiles === false ? { noDirectFiles: true } : {}),
       ...(this.config.fastPaths?.directHostFiles === false ? { noDirectHostFiles: true } : {}),
+      ...(this.config.fastPaths?.localOpens === false ? { noLocalOpens: true } : {}),
     };
     return this.launch(opts.program, handles, boot, opts.limits);
   }

@@ -87,11 +87,24 @@ export class ServiceWiring {
    * its slice alone, so filling and revoking need no locks between threads.
    */
   private splitPageCache(): void {
-    const caching = this.config.services.filter((s) => traitsOf(s.kind).pageCache);
+    const caching = this.config.services.filter((s) => this.cachesPages(s));
     const { cacheEntries = 0, cachePages = 0 } = this.kernel.arena.config;
     if (caching.length === 0) return;
     const entries = Math.floor(cacheEntries / caching.length), pages = Math.floor(cachePages / caching.length);
     caching.forEach((s, i) => this.cacheSlices.set(s.name, { firstEntry: i * entries, entries, firstPage: i * pages, pages }));
+  }
+
+  /**
+   * Whether `s` keeps file data in the page cache. Not a writable hostfs whose files programs
+   * open themselves (docs/decisions/025-local-opens.md): a write on a program's own descriptor
+   * could revoke no cached copy, and every read is the host's then anyway.
+   */
+  private cachesPages(s: ServiceInstance): boolean {
+    const traits = traitsOf(s.kind);
+    if (!traits.pageCache) return false;
+    const fast = this.config.fastPaths;
+    const localOpens = fast?.directHostFiles !== false && fast?.localOpens !== false && this.hostFs?.resolvesAtDirectory === true;
+    return !(traits.hostDescriptors && localOpens && (s.config as { readOnly?: boolean }).readOnly !== true);
   }
 
   /** Every service's master (unbadged client end), by name: what the static policy labels. */
@@ -165,7 +178,7 @@ export class ServiceWiring {
   private instanceConfig(s: ServiceInstance, worker: boolean): Record<string, unknown> {
     const traits = traitsOf(s.kind);
     const keep = traits.keepsState && worker ? this.keptMemory(s.name) : null;
-    const cache = traits.pageCache ? this.cacheSlices.get(s.name) : undefined;
+    const cache = this.cachesPages(s) ? this.cacheSlices.get(s.name) : undefined;
     const rings = traits.pipeRings ? this.ringSlices.get(s.name) : undefined;
     const changeWord = this.changeWordOf(s);
     return {

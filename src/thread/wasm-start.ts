@@ -35,7 +35,7 @@ export interface OpenedProcess {
 export function openProcess(rt: ThreadRuntime, boot: WasmBoot): OpenedProcess | string {
   const vfsHandle = rt.handles[boot.vfs] ?? 0;
   const consoleHandle = rt.handles[boot.console] ?? 0;
-  const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0, boot.closeAtOnce !== true, boot.noDirectFiles !== true, boot.noDirectHostFiles === true ? null : rt.platform.hostFiles ?? null, rt.platform.hostFs);
+  const lk = new LocalKernel(rt.caller, vfsHandle, consoleHandle, boot.net !== undefined ? rt.handles[boot.net] ?? 0 : 0, boot.closeAtOnce !== true, boot.noDirectFiles !== true, boot.noDirectHostFiles === true ? null : rt.platform.hostFiles ?? null, rt.platform.hostFs, boot.noLocalOpens !== true);
   const fds = initialFds(lk, { preopens: boot.preopens, inherit: boot.inherit, stdio: boot.stdio, sockets: boot.sockets, maxFds: rt.start.limits?.openFiles });
   if (typeof fds === 'string') return fds;
   lk.recovery.adopt(fds, boot.vfsIncarnation);

@@ -16,7 +16,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Keel } from '../../src/platform/node/index.js';
@@ -49,19 +49,21 @@ async function withHostDir(body: (keel: Keel, host: string) => Promise<void>): P
   }
 }
 
+// A file two names deep is opened by the VFS (a local open takes one name: local-opens.test.ts).
 test('a program holds its own descriptor of an open host file, and closes it with the file', { skip: !linux }, async () => {
   await withHostDir(async (keel, host) => {
+    mkdirSync(join(host, 'sub'));
     const p = await Probe.start(keel, ['/host']);
     try {
-      assert.equal(await p.ask('wopen /host/own'), 'ok');
-      assert.equal(descriptorsOf(join(host, 'own')), 1, "hostfs's descriptor: the program takes its own at its first call that needs it");
+      assert.equal(await p.ask('wopen /host/sub/own'), 'ok');
+      assert.equal(descriptorsOf(join(host, 'sub/own')), 1, "hostfs's descriptor: the program takes its own at its first call that needs it");
       assert.equal(await p.ask('writes 100'), 'ok');
-      assert.equal(descriptorsOf(join(host, 'own')), 2, "hostfs's descriptor and the program's own");
+      assert.equal(descriptorsOf(join(host, 'sub/own')), 2, "hostfs's descriptor and the program's own");
       assert.equal(await p.ask('fstat'), 'size 100 nlink 1');
       assert.equal(await p.ask('pread 0 3'), 'data xxx');
-      assert.equal(readFileSync(join(host, 'own'), 'utf8'), 'x'.repeat(100), 'the writes are on the host when they return');
+      assert.equal(readFileSync(join(host, 'sub/own'), 'utf8'), 'x'.repeat(100), 'the writes are on the host when they return');
       assert.equal(await p.ask('close'), 'ok');
-      assert.ok(descriptorsOf(join(host, 'own')) <= 1, "the program's own descriptor is closed with the file (hostfs's may wait for the next call)");
+      assert.ok(descriptorsOf(join(host, 'sub/own')) <= 1, "the program's own descriptor is closed with the file (hostfs's may wait for the next call)");
     } finally {
       await p.quit();
     }
@@ -70,22 +72,23 @@ test('a program holds its own descriptor of an open host file, and closes it wit
 
 test('a killed program leaves no descriptor of a host file behind', { skip: !linux }, async () => {
   await withHostDir(async (keel, host) => {
+    mkdirSync(join(host, 'sub'));
     const p = await Probe.start(keel, ['/host']);
-    assert.equal(await p.ask('wopen /host/killed'), 'ok');
+    assert.equal(await p.ask('wopen /host/sub/killed'), 'ok');
     assert.equal(await p.ask('pwrite 0 kept'), 'ok');
-    assert.equal(descriptorsOf(join(host, 'killed')), 2);
+    assert.equal(descriptorsOf(join(host, 'sub/killed')), 2);
     assert.ok(p.process.kill(9), 'the kill was delivered');
     await within(p.process.exited, 20_000, 'the killed probe to end');
     // The VFS ends the session (hostfs closes its descriptor) when the process's handle goes.
     const q = await Probe.start(keel, ['/host']);
     try {
-      assert.equal(await q.ask('open /host/killed'), 'ok');
+      assert.equal(await q.ask('open /host/sub/killed'), 'ok');
       assert.equal(await q.ask('pread 0 4'), 'data kept');
       assert.equal(await q.ask('close'), 'ok');
     } finally {
       await q.quit();
     }
-    assert.ok(descriptorsOf(join(host, 'killed')) <= 1, `descriptors left on the file: ${descriptorsOf(join(host, 'killed'))}`);
+    assert.ok(descriptorsOf(join(host, 'sub/killed')) <= 1, `descriptors left on the file: ${descriptorsOf(join(host, 'sub/killed'))}`);
   });
 });
 

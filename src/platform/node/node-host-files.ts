@@ -70,7 +70,17 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
       return null;
     }
   },
+  openAt(dir, name, how) {
+    if (!keel || held >= MAX_HELD) return null;
+    const c = fs.constants;
+    const flags = (how.write ? c.O_RDWR : c.O_RDONLY) | (how.create ? c.O_CREAT : 0) | (how.exclusive ? c.O_EXCL : 0)
+      | (how.truncate ? c.O_TRUNC : 0) | c.O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+    const mine = wrap(() => fs.openSync(`/proc/self/fd/${dir}/${name}`, flags));
+    held++;
+    return mine;
+  },
   fstat: (fd) => wrap(() => toStat(fs.fstatSync(fd, { bigint: true }))),
+  ftruncate: (fd, size) => wrap(() => fs.ftruncateSync(fd, size)),
   read: (fd, into, position) => wrap(() => into.length === 1
     ? fs.readSync(fd, into[0]!, 0, into[0]!.length, position)
     : inParts(into, position, (chunk, at) => fs.readvSync(fd, chunk, at ?? undefined))),

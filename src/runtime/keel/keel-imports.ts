@@ -145,7 +145,9 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
         }
         let token = e.fid;
         if (e.kind !== 'console') {
-          const t = vfsResult(lk.vfs.call('share', { fid: e.fid }));
+          const fid = lk.vfsFid(e);
+          if (fid < 0) return cancel(-fid);
+          const t = vfsResult(lk.vfs.call('share', { fid }));
           if (typeof t === 'number') return cancel(t);
           token = t.token;
           tokens.push(token);

@@ -87,12 +87,23 @@ export function fdFunctions(ctx: ShimContext) {
     return lk.fileWrite(e.fid, offset ?? e.offset, append, from);
   };
 
+  /** Set a file's size: here for a local open (local-opens.ts), else by the VFS. */
+  const truncate = (e: FdEntry, size: number): number => {
+    const here = lk.direct.hostTruncate(e.fid, size);
+    if (here !== null) return here;
+    const r = vfsResult(lk.vfs.call('truncate', { fid: e.fid, size }));
+    return typeof r === 'number' ? r : Errno.SUCCESS;
+  };
+
   const stat = (e: FdEntry): StatFields | number => {
     if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
     const local = lk.attributesOf(e);
     if (local) return local;
     const direct = e.kind === 'file' ? lk.direct.stat(e.fid) : null;
-    if (direct === null) return vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+    if (direct === null) {
+      const fid = lk.vfsFid(e);
+      return fid < 0 ? -fid : vfsResult(lk.vfs.call('stat', { fid }));
+    }
     if (direct.token) e.attributes = { stat: direct.stat, token: direct.token };
     return direct.stat;
   };
@@ -229,15 +240,16 @@ export function fdFunctions(ctx: ShimContext) {
       if (typeof e === 'number') return e;
       if (e.kind !== 'file') return Errno.INVAL;
       if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.INVAL;
-      const r = vfsResult(lk.vfs.call('truncate', { fid: e.fid, size: Number(size) }));
-      return typeof r === 'number' ? r : Errno.SUCCESS;
+      return truncate(e, Number(size));
     },
     fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) => {
       const e = withRight(fd, WasiRight.FD_FILESTAT_SET_TIMES);
       if (typeof e === 'number') return e;
       if (e.kind === 'console') return Errno.SUCCESS;
       if (flags & ~0xf || (flags & 1 && flags & 2) || (flags & 4 && flags & 8)) return Errno.INVAL;
-      const r = vfsResult(lk.vfs.call('setTimes', { fid: e.fid, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags }));
+      const fid = lk.vfsFid(e);
+      if (fid < 0) return -fid;
+      const r = vfsResult(lk.vfs.call('setTimes', { fid, atim: BigInt.asUintN(64, atim), mtim: BigInt.asUintN(64, mtim), flags }));
       return typeof r === 'number' ? r : Errno.SUCCESS;
     },
     fd_advise: (fd: number, _offset: bigint, _len: bigint, advice: number) => {
@@ -255,8 +267,7 @@ export function fdFunctions(ctx: ShimContext) {
       const st = stat(e);
       if (typeof st === 'number') return st;
       if (Number(end) <= st.size) return Errno.SUCCESS;
-      const r = vfsResult(lk.vfs.call('truncate', { fid: e.fid, size: Number(end) }));
-      return typeof r === 'number' ? r : Errno.SUCCESS;
+      return truncate(e, Number(end));
     },
     fd_sync: (fd: number) => {
       const e = withRight(fd, WasiRight.FD_SYNC);

@@ -13,9 +13,11 @@ import { readGuestPath, readLinkTarget } from '../guest-path.js';
 import { DIR_RIGHTS, FILE_RIGHTS, FdFlag, Fstflag, OFlag, WasiRight } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
 import { LocalKernel } from '../local-kernel.js';
+import { isLocalFid } from '../local-opens.js';
 import { vfsResult, writeFilestat } from './wasi-fd.js';
 
 const FILETYPE_DIRECTORY = 3;
+const FILETYPE_REGULAR_FILE = 4;
 
 export function pathFunctions(ctx: ShimContext) {
   const { mem, fds, lk } = ctx;
@@ -49,10 +51,19 @@ export function pathFunctions(ctx: ShimContext) {
       const wantsWrite = (base & (WasiRight.FD_WRITE | WasiRight.FD_ALLOCATE | WasiRight.FD_FILESTAT_SET_SIZE)) !== 0
         || (fdflags & FdFlag.APPEND) !== 0 || (oflags & OFlag.TRUNC) !== 0;
       const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
+      const origin = originUnder(dir, path, dirflags & 1, openFlags(oflags, access));
+      // A regular file in a direct host directory, opened here (local-opens.ts): only with an
+      // origin (to make it the VFS's when a call needs that) and not for appending (whose own
+      // descriptor would be a second one).
+      if (origin && (oflags & OFlag.DIRECTORY) === 0 && (fdflags & FdFlag.APPEND) === 0) {
+        const fid = lk.openHere(dir.fid, path, {
+          write: wantsWrite, create: (oflags & OFlag.CREAT) !== 0, exclusive: (oflags & OFlag.EXCL) !== 0, truncate: (oflags & OFlag.TRUNC) !== 0,
+        });
+        if (fid !== null) return place(fid, FILETYPE_REGULAR_FILE, undefined);
+      }
       const r = lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path);
       if (typeof r === 'number') return r;
       lk.opened(r);
-      const origin = originUnder(dir, path, dirflags & 1, openFlags(oflags, access));
       return place(r.fid, r.type, LocalKernel.attributesFromOpen(r));
 
       function place(fid: number, type: number, attributes: FdEntry['attributes']): number {
@@ -66,7 +77,7 @@ export function pathFunctions(ctx: ShimContext) {
         const fd = fds.add(entry);
         if (fd < 0) {
           lk.forgetFile(fid);
-          lk.vfs.call('close', { fid });
+          if (!isLocalFid(fid)) lk.vfs.call('close', { fid });
           return Errno.MFILE;
         }
         mem.setU32(fdOut, fd);

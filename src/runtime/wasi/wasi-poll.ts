@@ -46,7 +46,9 @@ export function pollOneoff(ctx: ShimContext, clockNow: (id: number) => bigint | 
       return r.reply!.ended ? { ...base, flags: FD_READWRITE_HANGUP } : null;
     }
     if (e.kind === 'file' && s.type === EVENT_FD_READ) {
-      const st = vfsResult(lk.vfs.call('stat', { fid: e.fid }));
+      const here = lk.direct.stat(e.fid);
+      const fid = here ? e.fid : lk.vfsFid(e);
+      const st = here ? here.stat : fid < 0 ? -fid : vfsResult(lk.vfs.call('stat', { fid }));
       if (typeof st === 'number') return { ...base, error: st };
       return { ...base, nbytes: Math.max(0, st.size - e.offset) };
     }

@@ -1,0 +1,178 @@
+/**
+ * Local opens (docs/decisions/025-local-opens.md): a regular file one name deep in a host
+ * directory is opened by the program's own thread, on a descriptor of its own, and the VFS never
+ * hears of it unless a call needs it to (passing it to a child, setting exact times).
+ *
+ * Checked by what the program asks of the services (the process table's call counter) and by what
+ * the host process holds (its /proc/self/fd, Linux only), not by time; and that every answer is
+ * the one the VFS gave before: a symlink, an existing file opened exclusively, a directory, a
+ * file renamed since it was opened, more files than one thread may hold.
+ * Runs under the manifest of KEEL_MANIFEST (npm run test:placements: every isolation class).
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Keel } from '../../src/platform/node/index.js';
+import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
+import { Probe, callsOf } from '../support/attr-probe.js';
+import { MANIFESTS } from '../support/manifest.js';
+
+const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
+const linux = process.platform === 'linux';
+
+/** How many descriptors this host process holds on the host file `path`. */
+function descriptorsOf(path: string): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) n++;
+    } catch {
+      // Closed meanwhile (readdir's own descriptor).
+    }
+  }
+  return n;
+}
+
+async function withHostDir(body: (keel: Keel, host: string) => Promise<void>): Promise<void> {
+  const host = realpathSync(mkdtempSync(join(tmpdir(), 'keel-local-open-')));
+  try {
+    await withKeel((keel) => body(keel, host), { manifest, dirs: { '/host': host } });
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+  }
+}
+
+test("SQLite's journal cycle in a host directory makes no call: create, write, fsync, close, unlink", { skip: !linux }, async () => {
+  await withHostDir(async (keel, host) => {
+    const p = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('cycle /host/j 1'), 'ok', 'the first round (the directory is granted at its first call)');
+      const before = callsOf(keel, p.process);
+      assert.equal(await p.ask('cycle /host/j 200'), 'ok');
+      const calls = callsOf(keel, p.process) - before;
+      // The probe's own stdin and stdout (a pipe each) may cost a call or two around the command.
+      assert.ok(calls <= 4, `${calls} calls for 200 rounds of open, write, fsync, close and unlink`);
+      assert.equal(existsSync(join(host, 'j')), false);
+    } finally {
+      await p.quit();
+    }
+  });
+});
+
+test('a program holds the only descriptor of a file it opened itself, and closes it with the file', { skip: !linux }, async () => {
+  await withHostDir(async (keel, host) => {
+    const p = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('wopen /host/own'), 'ok');
+      assert.equal(descriptorsOf(join(host, 'own')), 1, "the program's own: hostfs holds none");
+      assert.equal(await p.ask('writes 100'), 'ok');
+      assert.equal(await p.ask('fstat'), 'size 100 nlink 1');
+      assert.equal(await p.ask('pread 0 3'), 'data xxx');
+      assert.equal(readFileSync(join(host, 'own'), 'utf8'), 'x'.repeat(100), 'the writes are on the host when they return');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(descriptorsOf(join(host, 'own')), 0);
+      assert.equal(await p.ask('wopen /host/killed'), 'ok');
+      assert.equal(await p.ask('pwrite 0 kept'), 'ok');
+    } finally {
+      assert.ok(p.process.kill(9), 'the kill was delivered');
+      await within(p.process.exited, 20_000, 'the killed probe to end');
+    }
+    assert.equal(readFileSync(join(host, 'killed'), 'utf8'), 'kept');
+    // Node closes what the worker held as the worker ends, which may be just after the process did.
+    await waitFor(() => descriptorsOf(join(host, 'killed')) === 0, 20_000, 'a killed program to leave no descriptor behind');
+  });
+});
+
+test("a write on a program's own descriptor is seen by another program's next read, and a truncate by its fstat", async () => {
+  await withHostDir(async (keel) => {
+    const writer = await Probe.start(keel, ['/host']);
+    const reader = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await writer.ask('wopen /host/shared'), 'ok');
+      assert.equal(await writer.ask('pwrite 0 hello world'), 'ok');
+      assert.equal(await reader.ask('open /host/shared'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data hello world');
+      assert.equal(await reader.ask('pread 0 11'), 'data hello world', 'read again');
+      assert.equal(await writer.ask('pwrite 0 HELLO'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO world');
+      assert.equal(await writer.ask('trunc /host/shared 5'), 'ok');
+      assert.equal(await reader.ask('fstat'), 'size 5 nlink 1');
+      assert.equal(await reader.ask('close'), 'ok');
+      assert.equal(await writer.ask('close'), 'ok');
+    } finally {
+      await writer.quit();
+      await reader.quit();
+    }
+  });
+});
+
+test('what only the VFS can do makes a local open its own first: exact times, a child given the file', async () => {
+  await withHostDir(async (keel, host) => {
+    copyFileSync(prog('hello'), join(host, 'hello.wasm'));
+    const p = await Probe.start(keel, ['/host']);
+    const q = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('wopen /host/timed'), 'ok');
+      // Nanoseconds a double of seconds cannot hold: the host stores them rounded, hostfs keeps them.
+      assert.equal(await p.ask('fsettime 1700000000123456789'), 'ok');
+      assert.equal(await p.ask('mtime'), 'mtime 1700000000 123456789');
+      assert.equal(await q.ask('open /host/timed'), 'ok');
+      assert.equal(await q.ask('mtime'), 'mtime 1700000000 123456789');
+      assert.equal(await q.ask('close'), 'ok');
+      assert.equal(await p.ask('close'), 'ok');
+
+      assert.equal(await p.ask('wopen /host/out'), 'ok');
+      assert.equal(await p.ask('pwrite 0 >'), 'ok');
+      assert.equal(await p.ask('give /host/hello.wasm'), 'exited 0');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(readFileSync(join(host, 'out'), 'utf8'), 'hello, world\n', "the child wrote at the parent's offset (0: pwrite moves none)");
+
+      // Renamed since it was opened: its name stands for nothing now, so the VFS cannot be handed it.
+      assert.equal(await p.ask('wopen /host/moved'), 'ok');
+      assert.equal(await q.ask('rename /host/moved /host/elsewhere'), 'ok');
+      assert.equal(await p.ask('fsettime 1700000000000000000'), 'err 72', 'ESTALE');
+      assert.equal(await p.ask('pwrite 0 still mine'), 'ok', 'the fd itself is unharmed');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(readFileSync(join(host, 'elsewhere'), 'utf8'), 'still mine');
+    } finally {
+      await p.quit();
+      await q.quit();
+    }
+  });
+});
+
+test('a name a local open cannot take is opened by the VFS, with the answers it gave before', async () => {
+  await withHostDir(async (keel, host) => {
+    writeFileSync(join(host, 'target'), '12345');
+    symlinkSync('target', join(host, 'link'));
+    mkdirSync(join(host, 'dir'));
+    const p = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('open /host/link'), 'ok', 'a symlink is followed (by the VFS)');
+      assert.equal(await p.ask('pread 0 5'), 'data 12345');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(await p.ask('xopen /host/target'), 'err 20', 'EEXIST');
+      assert.equal(await p.ask('xopen /host/link'), 'err 20', 'EEXIST: an exclusive create never follows a symlink');
+      assert.equal(await p.ask('xopen /host/fresh'), 'ok');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(await p.ask('open /host/dir'), 'ok', 'a directory');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(await p.ask('open /host/nothing'), 'err 44', 'ENOENT');
+      assert.equal(await p.ask('wopen /host/dir'), 'err 31', 'EISDIR');
+    } finally {
+      await p.quit();
+    }
+  });
+});
+
+test('more files than one thread may hold itself are opened by the VFS past that', async () => {
+  await withHostDir(async (keel, host) => {
+    const r = await keel.run(prog('open_many'), { args: ['open_many', '/host', '100'], dirs: ['/host'] });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, 'opened 100\n');
+    assert.equal(readdirSync(host).length, 100);
+  });
+});
