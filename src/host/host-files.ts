@@ -37,6 +37,13 @@ export interface HostFiles {
    * refusal. A local kernel's own open in a direct host directory (decision 024).
    */
   openAt(dir: number, name: string, how: LocalOpen): number | null;
+  /**
+   * A handle of the directory `name` (one component) in the directory open as `dir`, never
+   * following `name` if it is a symlink (the host refuses it: ENOTDIR), or null when this thread
+   * may take no more. Throws a HostFsError on the host's refusal. A walk down a direct host
+   * directory (decision 025); closed with `close`.
+   */
+  openDirAt(dir: number, name: string): number | null;
   /** Each throws a HostFsError carrying a POSIX code on failure. */
   fstat(fd: number): HostStat;
   ftruncate(fd: number, size: number): void;

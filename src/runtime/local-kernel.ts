@@ -124,7 +124,7 @@ export class LocalKernel {
     this.localOpens = new LocalOpens(localOpens && directFiles ? hostFiles : null, this.hostDirs, this.direct, openByOrigin, closeVfs);
   }
 
-  /** Open `path` in directory fid `dir` here (local-opens.ts): its local fid, or null to ask the VFS. */
+  /** Open `path` under directory fid `dir` here (local-opens.ts): its local fid, -errno, or null to ask the VFS. */
   openHere(dir: number, path: string, how: LocalOpen): number | null {
     return this.localOpens.open(dir, path, how);
   }

@@ -51,11 +51,12 @@ export class LocalOpens {
     private readonly closeVfs: (fid: number) => void,
   ) {}
 
-  /** Open `path` in directory fid `dir` here: the local fid, or null (ask the VFS). */
+  /** Open `path` under directory fid `dir` here: the local fid, -errno (ENOENT), or null (ask the VFS). */
   open(dir: number, path: string, how: LocalOpen): number | null {
     if (this.files === null) return null;
     const h = this.hostDirs.openFile(dir, path, how);
     if (h === null) return null;
+    if (typeof h === 'number') return -h;
     const fid = this.next;
     this.next = this.next + 1 < LOCAL_FID_END ? this.next + 1 : LOCAL_FID_BASE;
     this.direct.adopt(fid, h.fd, how.write, h.dev, h.times);

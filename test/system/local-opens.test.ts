@@ -168,6 +168,41 @@ test('a name a local open cannot take is opened by the VFS, with the answers it 
   });
 });
 
+test('a file several directories down is opened on the way down without a call, and a missing one is ENOENT', async () => {
+  await withHostDir(async (keel, host) => {
+    mkdirSync(join(host, 'a/b/c/d'), { recursive: true });
+    writeFileSync(join(host, 'a/b/c/d/deep'), 'bottom');
+    mkdirSync(join(host, 'real'));
+    writeFileSync(join(host, 'real/file'), 'through a link');
+    symlinkSync('real', join(host, 'link'));
+    const p = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('loop /host/a/b/c/d/deep 1'), 'ok 6');
+      const before = callsOf(keel, p.process);
+      assert.equal(await p.ask('loop /host/a/b/c/d/deep 200'), 'ok 6');
+      assert.equal(await p.ask('probe /host/a/b/nothing/deep 200'), 'found 0');
+      assert.equal(await p.ask('stats /host/a/b/c/d/deep 200'), 'ok 6');
+      const calls = callsOf(keel, p.process) - before;
+      assert.ok(calls <= 8, `${calls} calls for 200 rounds each of open-fstat-close, a missing path's open and stat, and stat, four directories down`);
+      assert.equal(await p.ask('open /host/a/b/nothing/deep'), 'err 44');
+      assert.equal(await p.ask('open /host/a/b/c/d/deep/x'), 'err 54', 'ENOTDIR: a file on the way');
+      assert.equal(await p.ask('open /host/link/file'), 'ok', 'a symlink on the way is followed (by the VFS)');
+      assert.equal(await p.ask('pread 0 14'), 'data through a link');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(await p.ask('mkdir /host/a/b/new'), 'ok');
+      assert.equal(await p.ask('wopen /host/a/b/new/f'), 'ok');
+      assert.equal(await p.ask('pwrite 0 made'), 'ok');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(readFileSync(join(host, 'a/b/new/f'), 'utf8'), 'made');
+      assert.equal(await p.ask('rmdir /host/a/b/new'), 'err 55', 'ENOTEMPTY');
+      assert.equal(await p.ask('unlink /host/a/b/new/f'), 'ok');
+      assert.equal(await p.ask('rmdir /host/a/b/new'), 'ok');
+    } finally {
+      await p.quit();
+    }
+  });
+});
+
 test('more files than one thread may hold itself are opened by the VFS past that', async () => {
   await withHostDir(async (keel, host) => {
     const r = await keel.run(prog('open_many'), { args: ['open_many', '/host', '100'], dirs: ['/host'] });

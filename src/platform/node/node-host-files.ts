@@ -79,6 +79,13 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
     held++;
     return mine;
   },
+  openDirAt(dir, name) {
+    if (!keel || held >= MAX_HELD) return null;
+    const c = fs.constants;
+    const mine = wrap(() => fs.openSync(`/proc/self/fd/${dir}/${name}`, c.O_RDONLY | c.O_DIRECTORY | c.O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+    held++;
+    return mine;
+  },
   fstat: (fd) => wrap(() => toStat(fs.fstatSync(fd, { bigint: true }))),
   ftruncate: (fd, size) => wrap(() => fs.ftruncateSync(fd, size)),
   read: (fd, into, position) => wrap(() => into.length === 1

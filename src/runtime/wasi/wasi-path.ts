@@ -59,7 +59,7 @@ export function pathFunctions(ctx: ShimContext) {
         const fid = lk.openHere(dir.fid, path, {
           write: wantsWrite, create: (oflags & OFlag.CREAT) !== 0, exclusive: (oflags & OFlag.EXCL) !== 0, truncate: (oflags & OFlag.TRUNC) !== 0,
         });
-        if (fid !== null) return place(fid, FILETYPE_REGULAR_FILE, undefined);
+        if (fid !== null) return fid < 0 ? -fid : place(fid, FILETYPE_REGULAR_FILE, undefined);
       }
       const r = lk.open(dir.fid, dirflags & 1, openFlags(oflags, access), path);
       if (typeof r === 'number') return r;
