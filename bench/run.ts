@@ -207,9 +207,9 @@ async function wasmBench(name: string, variant: string, program: string, args: (
  * (/out), so spawn and the writes that make the file are left out on both sides. On tmpfs the
  * file is in Keel's root tmpfs; on hostfs both Keel and node:wasi read the same host directory.
  */
-function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG): Promise<void> {
+function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, fastPaths?: SystemConfig['fastPaths']): Promise<void> {
   const readRounds = quick ? '20' : '100';
-  return selfTimedBench('file-read-cached', variant, 'read_cached', ['/sandbox/r', '1', readRounds], 'ms (read rounds only)', onTmpfs, rounds, layout, arena);
+  return selfTimedBench('file-read-cached', variant, 'read_cached', ['/sandbox/r', '1', readRounds], 'ms (read rounds only)', onTmpfs, rounds, layout, arena, true, fastPaths);
 }
 
 /**
@@ -322,6 +322,9 @@ async function main(): Promise<void> {
     await openStatBench('8 directories deep, tmpfs, closes sent at once', true, rounds, 'default', true, { deferredClose: false });
     await openStatBench('8 directories deep, tmpfs, neither', true, rounds, 'default', true, { changeWords: false, deferredClose: false });
     await openStatBench('8 directories deep, hostfs', false, rounds, 'default');
+    await openStatBench('8 directories deep, hostfs', false, rounds, 'isolated');
+    // Ablation: every open on the host directory the VFS's (docs/decisions/025-local-opens.md).
+    await openStatBench('8 directories deep, hostfs, no local opens', false, rounds, 'default', true, { localOpens: false });
   }
   if (wanted('file-read-cached')) {
     // The same reads with no page cache (no tokens: every read is IPC), and on a host directory.
@@ -329,6 +332,8 @@ async function main(): Promise<void> {
     await readCachedBench(`${readCached('tmpfs')}, no tokens`, true, rounds, 'default', noCache);
     await readCachedBench(readCached('hostfs'), false, rounds, 'default');
     await readCachedBench(`${readCached('hostfs')}, no tokens`, false, rounds, 'default', noCache);
+    // With every open the VFS's, hostfs keeps its page cache: tokens serve the reads.
+    await readCachedBench(`${readCached('hostfs')}, no local opens`, false, rounds, 'default', DEFAULT_ARENA_CONFIG, { localOpens: false });
   }
   if (wanted('under-load')) {
     for (const row of await underLoad(quick, placed('default', {}), prog, new URL('./node-wasi-worker.js', import.meta.url), progress)) record(row);
@@ -354,6 +359,7 @@ async function main(): Promise<void> {
     for (const layout of LAYOUTS) await wasmBench('real-program', sql('hostfs'), 'sqlite_bench', sqlArgs, sqlRounds, false, layout);
     // Ablation: every call on the database file and in its directory is hostfs's (docs/decisions/024-direct-host-files.md).
     await wasmBench('real-program', sql('hostfs, no direct host files'), 'sqlite_bench', sqlArgs, sqlRounds, false, 'default', DEFAULT_ARENA_CONFIG, { directHostFiles: false });
+    await wasmBench('real-program', sql('hostfs, no local opens'), 'sqlite_bench', sqlArgs, sqlRounds, false, 'default', DEFAULT_ARENA_CONFIG, { localOpens: false });
     // As a user runs it: `keel run --dir`, whole process, against node:wasi's whole process.
     progress(`real-program: ${sql('host directory')}, keel run --dir (whole process)`);
     const whole = wholeProcess(root, prog('sqlite_bench'), sqlArgs('/sandbox'), sqlRounds);
