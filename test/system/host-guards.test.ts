@@ -1,7 +1,8 @@
 /**
  * The host-facing guards of issue 18, end to end with real wasm programs, under the manifest the
  * tests run with:
- *   - a program may hold at most `vfs.hostFiles` host files open (EMFILE beyond), and while
+ *   - a program may hold at most `vfs.hostFiles` host files open through the VFS (EMFILE beyond;
+ *     on Linux, besides those, the few its thread opened itself: decision 025), and while
  *     programs hold theirs, others still start and open files;
  *   - Keel's own disk image and its lock file, inside a `--dir`, cannot be read, overwritten,
  *     replaced or moved away by a program, and the next boot still finds /home.
@@ -37,19 +38,28 @@ test('a program holds at most vfs.hostFiles host files; others keep working mean
   await withKeel(async (keel) => {
     const holders = ['a', 'b'].map((d) => {
       const out = collector();
-      return { out, p: keel.spawn(prog('open_many'), { args: ['open_many', `/data/${d}`, '150', 'hold'], stdin: 'pipe', stdout: out.sink }) };
+      return { out, p: keel.spawn(prog('open_many'), { args: ['open_many', `/data/${d}`, '250', 'hold'], stdin: 'pipe', stdout: out.sink }) };
     });
     const procs = await Promise.all(holders.map((h) => h.p));
     for (const h of holders) await waitFor(() => h.out.text().includes('stopped'), 30_000, 'the holder to reach its limit');
-    for (const h of holders) assert.equal(h.out.text(), 'opened 99\nstopped: No file descriptors available\n', 'the preopened directory is one of the 100');
+    // 99 through the VFS (the preopened directory is one of the 100), and on Linux those the
+    // program's thread opened itself first (decision 025: at most 64 host descriptors of its own,
+    // the directory's handle among them — the bound on its descriptors decision 024 set).
+    let held = 0;
+    for (const h of holders) {
+      const m = /^opened (\d+)\nstopped: No file descriptors available\n$/.exec(h.out.text());
+      assert.ok(m, h.out.text());
+      held = Number(m[1]);
+      assert.ok(held >= 99 && held < 99 + 64, `opened ${held}`);
+    }
     // While they hold their files, another program starts and opens some.
     const r = await within(keel.run(prog('open_many'), { args: ['open_many', '/data/c', '20'] }), 30_000, 'a third program');
     assert.equal(r.stdout, 'opened 20\n');
     for (const p of procs) await p.stdin!.end();
     for (const p of procs) assert.equal((await within(p.result(), 30_000, 'holder')).exitCode, 0);
     // Their files were closed at exit: a holder may open its full share again.
-    const again = await within(keel.run(prog('open_many'), { args: ['open_many', '/data/a', '99'] }), 30_000, 'again');
-    assert.equal(again.stdout, 'opened 99\n');
+    const again = await within(keel.run(prog('open_many'), { args: ['open_many', '/data/a', String(held)] }), 30_000, 'again');
+    assert.equal(again.stdout, `opened ${held}\n`);
   }, { manifest: withHostFiles(100), dirs: { '/data': dir } });
 });
 
