@@ -7,7 +7,7 @@
  * forwarded to the owning file system with the fid replaced by the node number, so file data
  * moves between caller and file system without passing through the VFS — and when the VFS and
  * the file system are coalesced in one thread, the forward is a direct call. An open's reply
- * also grants the forward itself (grantFor: docs/decisions/018-direct-files.md), so a local
+ * also grants the forward itself (direct-grants.ts: docs/decisions/018-direct-files.md), so a local
  * kernel can post the file's reads and writes to its file system without the VFS's thread.
  */
 
@@ -15,13 +15,14 @@ import { type CallResult, ProtocolClient } from '../../ipc/protocol-client.js';
 import type { Caller } from '../../ipc/caller.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, ROOT_NODE, fsProtocol, symlinkLeavesRoot, unpackWalk, walkNames, type FsProtocol } from '../../abi/protocols/fs.js';
-import { DIRECT_HOST_DIR, DIRECT_READ, DIRECT_WRITE, FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
+import { FID_READ, FID_WRITE, LOOKUP_FOLLOW, OFLAG_CREAT, OFLAG_DIRECTORY, OFLAG_EXCL, OFLAG_TRUNC } from '../../abi/protocols/vfs.js';
 import { type Place, type WalkFs, walk, walkParent } from './path-walk.js';
 import { PIPE_CAPACITY, Pipe, type ReadDone, type WriteDone } from './pipe.js';
 import { PipeRings } from './pipe-rings.js';
 import { PipeTable } from './pipe-table.js';
 import { LookupCache } from './lookup-cache.js';
 import { type HostFileGrant, NodeHolds, type OpenToken } from './node-holds.js';
+import { type DirectGrant, type GrantingVfs, NO_DIRECT, grantFor, mountsInside } from './direct-grants.js';
 import { type MountWords, type WalkFacts, type WalkToken, noWalkFacts, recordingWalks, startFacts, touch, walkToken } from './walk-facts.js';
 import { FORWARD_REGISTER } from '../../abi/protocols/forwarding.js';
 
@@ -75,12 +76,6 @@ interface OpenFile {
 /** The place of every pipe end: no file system, type unknown (WASI has no FIFO type). */
 const PIPE_PLACE: Place = { mount: -1, node: 0, type: FileType.UNKNOWN, path: [] };
 
-
-/** An open's reply without a direct file. */
-const NO_DIRECT: DirectGrant = { direct: 0, holder: 0, via: 0, node: 0, from: 0, dev: 0, host: -1, hostDev: 0, hostIno: 0, hostTimes: -1 };
-
-/** What an open's reply (or `grant`) says of a direct file (abi/protocols/vfs.ts). */
-interface DirectGrant { direct: number; holder: number; via: number; node: number; from: number; dev: number; host: number; hostDev: number; hostIno: number; hostTimes: number }
 
 /** An open's reply holds its attributes under one word. */
 const NO_WORDS: number[] = [];
@@ -601,7 +596,7 @@ export class Vfs implements WalkFs {
     const fid = this.addFid(badge, file, false, (t) => { token = t; });
     if (fid < 0) return -fid;
     const a = token.attributes;
-    const g = this.grantFor(file);
+    const g = grantFor(file, this.granting);
     return {
       fid, errno: 0, type: place.type, cached: token.cached, generation: token.generation,
       changeWord: a ? token.changeWord : -1, change: token.change,
@@ -610,47 +605,17 @@ export class Vfs implements WalkFs {
     };
   }
 
+  /** This VFS as grants name it (direct-grants.ts); a mount's answer is fixed, as the mount table is. */
+  private readonly granting: GrantingVfs = {
+    pid: () => this.caller.pid,
+    handleOf: (mount) => this.fs(mount).handle,
+    mountsInside: (mount) => mountsInside(this.mounts, mount),
+  };
+
   /** The direct file of the caller's `fid` (the vfs protocol's `grant`): none for a fid it does not hold or whose file system was restarted. */
   directGrant(badge: number, fid: number): DirectGrant {
     const f = this.fid(badge, fid);
-    return typeof f === 'number' ? NO_DIRECT : this.grantFor(f);
-  }
-
-  /**
-   * What a local kernel needs to post `f`'s reads and writes to its file system itself, as
-   * prepareForward would (docs/decisions/018-direct-files.md): the file system's handle in this
-   * VFS's table, the node, the rights the fid has and the file system's incarnation at the open.
-   * None for directories and pipes.
-   */
-  private grantFor(f: OpenFile): DirectGrant {
-    if (f.pipe) {
-      const p = PipeTable.grant(f.pipe, f.write);
-      return p ? { ...p, host: -1, hostDev: 0, hostIno: 0, hostTimes: -1 } : NO_DIRECT;
-    }
-    if (f.from === undefined || f.from < 0) return NO_DIRECT;
-    const h = f.host ?? null;
-    if (f.place.type === FileType.DIRECTORY) {
-      if (h === null || this.mountsInside(f.place.mount)) return NO_DIRECT;
-      return {
-        direct: DIRECT_HOST_DIR, holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from,
-        dev: f.place.mount + 1, host: h.fd, hostDev: h.dev, hostIno: h.ino, hostTimes: h.times,
-      };
-    }
-    return {
-      direct: (f.read ? DIRECT_READ : 0) | (f.write ? DIRECT_WRITE : 0),
-      holder: this.caller.pid, via: this.fs(f.place.mount).handle, node: f.place.node, from: f.from, dev: f.place.mount + 1,
-      host: h ? h.fd : -1, hostDev: h ? h.dev : 0, hostIno: h ? h.ino : 0, hostTimes: h ? h.times : -1,
-    };
-  }
-
-  /**
-   * Whether a mount point lies inside mount `id`'s file system (below its root): then a name in
-   * one of its directories may be another file system's, and no directory of it is granted. The
-   * mount table is fixed at boot, so the answer is too.
-   */
-  private mountsInside(id: number): boolean {
-    const m = this.mounts[id]!;
-    return this.mounts.some((o) => o.path.length > m.path.length && m.path.every((p, i) => p === o.path[i]));
+    return typeof f === 'number' ? NO_DIRECT : grantFor(f, this.granting);
   }
 
   stat(place: Place) {
