@@ -44,6 +44,16 @@ export interface HostFiles {
    * directory (decision 025); closed with `close`.
    */
   openDirAt(dir: number, name: string): number | null;
+  /**
+   * A descriptor of the regular file at `path` (names, no '.' or '..') below the directory open
+   * as `dir`, found in one host lookup, kept only if the host reached it by exactly those names —
+   * no symlink on the way (its path as the host names it is the directory's and then `path`) —
+   * and never opened for real before that is known (the lookup takes a handle that opens nothing:
+   * a device reached through a symlink is never opened). Null when that cannot be had: any
+   * refusal, a symlink on the way, not a regular file, no descriptor left to this thread (then
+   * walk down, openDirAt). Never creates or truncates: `how` may not ask to.
+   */
+  openBeneath(dir: number, path: string, how: LocalOpen): number | null;
   /** Each throws a HostFsError carrying a POSIX code on failure. */
   fstat(fd: number): HostStat;
   ftruncate(fd: number, size: number): void;

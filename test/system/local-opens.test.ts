@@ -175,6 +175,10 @@ test('a file several directories down is opened on the way down without a call, 
     mkdirSync(join(host, 'real'));
     writeFileSync(join(host, 'real/file'), 'through a link');
     symlinkSync('real', join(host, 'link'));
+    symlinkSync('../../..', join(host, 'a/b/c/up'));
+    const outside = realpathSync(mkdtempSync(join(tmpdir(), 'keel-outside-')));
+    writeFileSync(join(outside, 'secret'), 'not yours');
+    symlinkSync(outside, join(host, 'a/b/c/out'));
     const p = await Probe.start(keel, ['/host']);
     try {
       assert.equal(await p.ask('loop /host/a/b/c/d/deep 1'), 'ok 6');
@@ -186,6 +190,12 @@ test('a file several directories down is opened on the way down without a call, 
       assert.ok(calls <= 8, `${calls} calls for 200 rounds each of open-fstat-close, a missing path's open and stat, and stat, four directories down`);
       assert.equal(await p.ask('open /host/a/b/nothing/deep'), 'err 44');
       assert.equal(await p.ask('open /host/a/b/c/d/deep/x'), 'err 54', 'ENOTDIR: a file on the way');
+      // Four names and more are looked up by the host in one go, kept only if no symlink was on the way.
+      assert.equal(await p.ask('open /host/a/b/c/up/a/b/c/d/deep'), 'ok', 'a symlink deep down, inside the directory, is followed (by the VFS)');
+      assert.equal(await p.ask('pread 0 6'), 'data bottom');
+      assert.equal(await p.ask('close'), 'ok');
+      assert.equal(await p.ask('open /host/a/b/c/out/secret'), 'err 76', 'ENOTCAPABLE: a symlink deep down leading out of the directory');
+      assert.equal(await p.ask('wopen /host/a/b/c/out/secret'), 'err 76', 'and for writing');
       assert.equal(await p.ask('open /host/link/file'), 'ok', 'a symlink on the way is followed (by the VFS)');
       assert.equal(await p.ask('pread 0 14'), 'data through a link');
       assert.equal(await p.ask('close'), 'ok');
@@ -197,8 +207,10 @@ test('a file several directories down is opened on the way down without a call, 
       assert.equal(await p.ask('rmdir /host/a/b/new'), 'err 55', 'ENOTEMPTY');
       assert.equal(await p.ask('unlink /host/a/b/new/f'), 'ok');
       assert.equal(await p.ask('rmdir /host/a/b/new'), 'ok');
+      assert.equal(readFileSync(join(outside, 'secret'), 'utf8'), 'not yours');
     } finally {
       await p.quit();
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 });

@@ -27,6 +27,9 @@ const IOV_MAX = 1024;
 /** A reopen never blocks (a FIFO swapped in) nor takes a terminal as the process's own. */
 const O_NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
 const O_NOCTTY = fs.constants.O_NOCTTY ?? 0;
+const SLASH = 0x2f;
+/** Linux's O_PATH on the architectures Node ships for (x86, arm): a handle for lookups only. */
+const O_PATH = 0o10000000;
 
 /** Set in Keel's workers: their descriptors end with them (trackUnmanagedFds). */
 let keel = isMainThread;
@@ -85,6 +88,31 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
     const mine = wrap(() => fs.openSync(`/proc/self/fd/${dir}/${name}`, c.O_RDONLY | c.O_DIRECTORY | c.O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
     held++;
     return mine;
+  },
+  openBeneath(dir, path, how) {
+    if (!keel || held + 1 >= MAX_HELD || how.create || how.truncate) return null;
+    let handle: number;
+    try {
+      handle = fs.openSync(`/proc/self/fd/${dir}/${path}`, O_PATH | fs.constants.O_NOFOLLOW);
+    } catch {
+      return null;
+    }
+    try {
+      if (!fs.fstatSync(handle).isFile()) return null;
+      // Compared as bytes: a host name need not be UTF-8, and two names that are not may decode alike.
+      const base = fs.readlinkSync(`/proc/self/fd/${dir}`, { encoding: 'buffer' });
+      const reached = fs.readlinkSync(`/proc/self/fd/${handle}`, { encoding: 'buffer' });
+      const rest = Buffer.from(`/${path}`);
+      const prefix = base.length === 1 && base[0] === SLASH ? 0 : base.length;
+      if (reached.length !== prefix + rest.length || base.compare(reached, 0, prefix, 0, prefix) !== 0 || rest.compare(reached, prefix) !== 0) return null;
+      const mine = fs.openSync(`/proc/self/fd/${handle}`, (how.write ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | O_NONBLOCK | O_NOCTTY);
+      held++;
+      return mine;
+    } catch {
+      return null;
+    } finally {
+      fs.closeSync(handle);
+    }
   },
   fstat: (fd) => wrap(() => toStat(fs.fstatSync(fd, { bigint: true }))),
   ftruncate: (fd, size) => wrap(() => fs.ftruncateSync(fd, size)),
