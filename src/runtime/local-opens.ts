@@ -1,22 +1,22 @@
 /**
- * Local opens (docs/decisions/025-local-opens.md): a regular file named by ONE component in a
- * direct host directory is opened by the local kernel itself — the host's open on its own handle
- * of the directory, never following a symlink — and its fd names a local fid the VFS has never
- * heard of. Its reads, writes, appends, fstat, fsync and close are host calls in this thread
- * (direct-files.ts keeps the descriptor), so open → write → fsync → close → unlink, SQLite's
- * journal, makes no call at all.
+ * Local opens (docs/decisions/025-local-opens.md): a regular file under a direct host directory
+ * is opened by the local kernel itself — the host's open on its own handle of the directory, or
+ * of each directory on the way down, never following a symlink (direct-host-dirs.ts) — and its
+ * fd names a local fid the VFS has never heard of. Its reads, writes, appends, fstat, fsync,
+ * truncate and close are host calls in this thread (direct-files.ts keeps the descriptor), so
+ * open → write → fsync → close → unlink, SQLite's journal, makes no call at all.
  *
  * The few calls only the VFS can make — passing the file to another process, times set
- * explicitly (hostfs keeps their exact nanoseconds), attributes while hostfs keeps such times, a
- * truncate — first make the open the VFS's (`materialize`): the VFS opens the file again by the
- * fd's origin, and the fid becomes that open's if it is the very file (device and inode); if
- * the name now stands for another file, or none, the call fails ESTALE.
+ * explicitly (hostfs keeps their exact nanoseconds), attributes while hostfs keeps such times —
+ * first make the open the VFS's (`materialize`): the VFS opens the file again by the fd's origin,
+ * and the fid becomes that open's if it is the very file (device and inode); if the name now
+ * stands for another file, or none, the call fails ESTALE and the fd stays local.
  *
  * Invariants: a local fid lies in [LOCAL_FID_BASE, LOCAL_FID_END) — the VFS numbers a session's
  * files from below 2^30 up and its pipe ends from 2^31 (ipc/pipe-fid.ts) — and is never sent to
- * the VFS; only a fid whose directory has an origin is opened here
- * (else it could never be made the VFS's); its descriptor is closed with its last fd, or handed
- * over when the open becomes the VFS's.
+ * the VFS; only a file whose directory fd has an origin is opened here (else it could never be
+ * made the VFS's); its descriptor is closed with its last fd, or when the open becomes the VFS's
+ * (whose grant takes a descriptor of its own when it needs one).
  */
 
 import { Errno } from '../abi/errno.js';
