@@ -31,10 +31,12 @@ export interface HostFiles {
    */
   reopen(fd: number, read: boolean, write: boolean, append?: boolean): number | null;
   /**
-   * A descriptor of `name` (one component) in the directory open as `dir` — one of this thread's
-   * own handles from `reopen` — never following `name` if it is a symlink, or null when this
-   * thread may take no more (then the open is hostfs's). Throws a HostFsError on the host's
-   * refusal. A local kernel's own open in a direct host directory (decision 024).
+   * A descriptor of the regular file `name` (one component) in the directory open as `dir` — one
+   * of this thread's own handles — never following `name` if it is a symlink and never opening
+   * anything else (a FIFO or a device is looked at, not opened: its open has effects), or null
+   * when this thread may take no more (then the open is hostfs's). Throws a HostFsError on the
+   * host's refusal, ENOENT when nothing is there, EFTYPE when what is there is not a regular file.
+   * A local kernel's own open in a direct host directory (decision 025).
    */
   openAt(dir: number, name: string, how: LocalOpen): number | null;
   /**
@@ -44,16 +46,6 @@ export interface HostFiles {
    * directory (decision 025); closed with `close`.
    */
   openDirAt(dir: number, name: string): number | null;
-  /**
-   * A descriptor of the regular file at `path` (names, no '.' or '..') below the directory open
-   * as `dir`, found in one host lookup, kept only if the host reached it by exactly those names —
-   * no symlink on the way (its path as the host names it is the directory's and then `path`) —
-   * and never opened for real before that is known (the lookup takes a handle that opens nothing:
-   * a device reached through a symlink is never opened). Null when that cannot be had: any
-   * refusal, a symlink on the way, not a regular file, no descriptor left to this thread (then
-   * walk down, openDirAt). Never creates or truncates: `how` may not ask to.
-   */
-  openBeneath(dir: number, path: string, how: LocalOpen): number | null;
   /** Each throws a HostFsError carrying a POSIX code on failure. */
   fstat(fd: number): HostStat;
   ftruncate(fd: number, size: number): void;

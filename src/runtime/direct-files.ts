@@ -285,6 +285,27 @@ export class DirectFiles {
     }
   }
 
+  /**
+   * A local open's attributes from its own descriptor, whatever hostfs keeps (times the host
+   * rounded): for when the open cannot be made the VFS's (its name is gone). Null when `fid` is
+   * not a local open or the host refuses.
+   */
+  localStat(fid: number): StatFields | null {
+    const d = this.byFid.get(fid);
+    if (!d || !d.local || d.hostFd < 0) return null;
+    try {
+      const st = this.hostFiles!.fstat(d.hostFd);
+      return { dev: d.dev, ino: st.ino, type: st.type, nlink: st.nlink, size: st.size, atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether `fid` is held here (a grant asked about, or a local open). */
+  holds(fid: number): boolean {
+    return this.byFid.has(fid);
+  }
+
   /** Truncate (or extend) a local open's host file (local-opens.ts) here: its errno, or null when `fid` is not one. */
   hostTruncate(fid: number, size: number): number | null {
     const d = this.byFid.get(fid);

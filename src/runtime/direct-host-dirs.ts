@@ -48,16 +48,6 @@ interface HostDir {
   readonly times: number;
 }
 
-/** Names in a path from which an open of an existing file tries one checked host lookup first. */
-const BENEATH_DEPTH = 4;
-
-/** How many names `path` has. */
-function depthOf(path: string): number {
-  let n = 1;
-  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
-  return n;
-}
-
 export class DirectHostDirs {
   private readonly byFid = new Map<number, HostDir | null>();
 
@@ -93,20 +83,11 @@ export class DirectHostDirs {
    * Open `path` under directory fid `dir` here, as the program's own host descriptor of a regular
    * file (docs/decisions/025-local-opens.md): the descriptor with the device stat reports and
    * hostfs's exact-times word; ENOENT when nothing is there to open; null to ask the VFS — no
-   * grant, no descriptor left to this thread, anything but a regular file there (a symlink,
-   * which O_NOFOLLOW refuses, included), or any other refusal by the host: the VFS gives the
-   * answer then, as it always has.
+   * grant, no descriptor left to this thread, anything but a regular file there (a symlink, a
+   * FIFO, a device: looked at, never opened, HostFiles.openAt), or any other refusal by the host:
+   * the VFS gives the answer then, as it always has.
    */
   openFile(dir: number, path: string, how: LocalOpen): { fd: number; dev: number; times: number } | number | null {
-    // Deep down, one host lookup checked afterwards costs fewer calls than a walk (openBeneath).
-    if (this.files !== null && !how.create && !how.truncate && depthOf(path) >= BENEATH_DEPTH) {
-      const d = this.granted(dir);
-      if (d === null) return null;
-      if (path.split('/').every(isComponent)) {
-        const fd = this.files.openBeneath(d.fd, path, how);
-        if (fd !== null) return { fd, dev: d.dev, times: d.times };
-      }
-    }
     return this.at(dir, path, (at, name, d) => {
       let fd: number | null;
       try {
@@ -114,16 +95,7 @@ export class DirectHostDirs {
       } catch (e) {
         return errnoOfHostError(e) === Errno.NOENT ? Errno.NOENT : null;
       }
-      if (fd === null) return null;
-      let regular = false;
-      try {
-        regular = this.files!.fstat(fd).type === FileType.REGULAR_FILE;
-      } catch {
-        // Not usable: closed below.
-      }
-      if (regular) return { fd, dev: d.dev, times: d.times };
-      closeQuietly(this.files!, fd);
-      return null;
+      return fd === null ? null : { fd, dev: d.dev, times: d.times };
     });
   }
 

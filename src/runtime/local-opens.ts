@@ -57,8 +57,11 @@ export class LocalOpens {
     const h = this.hostDirs.openFile(dir, path, how);
     if (h === null) return null;
     if (typeof h === 'number') return -h;
-    const fid = this.next;
-    this.next = this.next + 1 < LOCAL_FID_END ? this.next + 1 : LOCAL_FID_BASE;
+    let fid: number;
+    do {
+      fid = this.next;
+      this.next = this.next + 1 < LOCAL_FID_END ? this.next + 1 : LOCAL_FID_BASE;
+    } while (this.direct.holds(fid)); // after a wrap, never one still open
     this.direct.adopt(fid, h.fd, how.write, h.dev, h.times);
     this.stats.opened++;
     return fid;

@@ -12,6 +12,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +131,13 @@ test('what only the VFS can do makes a local open its own first: exact times, a 
       assert.equal(await p.ask('close'), 'ok');
       assert.equal(readFileSync(join(host, 'out'), 'utf8'), 'hello, world\n', "the child wrote at the parent's offset (0: pwrite moves none)");
 
+      // Removed while open, with hostfs keeping exact times (above): fstat is the descriptor's own.
+      assert.equal(await p.ask('wopen /host/gone'), 'ok');
+      assert.equal(await p.ask('pwrite 0 abc'), 'ok');
+      assert.equal(await q.ask('unlink /host/gone'), 'ok');
+      assert.equal(await p.ask('fstat'), 'size 3 nlink 0');
+      assert.equal(await p.ask('close'), 'ok');
+
       // Renamed since it was opened: its name stands for nothing now, so the VFS cannot be handed it.
       assert.equal(await p.ask('wopen /host/moved'), 'ok');
       assert.equal(await q.ask('rename /host/moved /host/elsewhere'), 'ok');
@@ -162,6 +170,9 @@ test('a name a local open cannot take is opened by the VFS, with the answers it 
       assert.equal(await p.ask('close'), 'ok');
       assert.equal(await p.ask('open /host/nothing'), 'err 44', 'ENOENT');
       assert.equal(await p.ask('wopen /host/dir'), 'err 31', 'EISDIR');
+      // A FIFO is looked at, never opened here (its open has effects on its other ends): the VFS answers.
+      execFileSync('mkfifo', [join(host, 'fifo')]);
+      assert.equal(await p.ask('wopen /host/fifo'), 'err 20', 'EEXIST, as hostfs answers a create over a FIFO');
     } finally {
       await p.quit();
     }

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import type { HostFiles } from '../../host/host-files.js';
 import { hasProcFd, toStat, wrap } from './node-host-fs.js';
+import { HostFsError } from '../../host/host-fs.js';
 
 /** Host descriptors one thread's local kernels may hold at once. */
 const MAX_HELD = 64;
@@ -27,7 +28,6 @@ const IOV_MAX = 1024;
 /** A reopen never blocks (a FIFO swapped in) nor takes a terminal as the process's own. */
 const O_NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
 const O_NOCTTY = fs.constants.O_NOCTTY ?? 0;
-const SLASH = 0x2f;
 /** Linux's O_PATH on the architectures Node ships for (x86, arm): a handle for lookups only. */
 const O_PATH = 0o10000000;
 
@@ -76,11 +76,29 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
   openAt(dir, name, how) {
     if (!keel || held >= MAX_HELD) return null;
     const c = fs.constants;
-    const flags = (how.write ? c.O_RDWR : c.O_RDONLY) | (how.create ? c.O_CREAT : 0) | (how.exclusive ? c.O_EXCL : 0)
-      | (how.truncate ? c.O_TRUNC : 0) | c.O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
-    const mine = wrap(() => fs.openSync(`/proc/self/fd/${dir}/${name}`, flags));
-    held++;
-    return mine;
+    const at = `/proc/self/fd/${dir}/${name}`;
+    const access = (how.write ? c.O_RDWR : c.O_RDONLY) | O_NONBLOCK | O_NOCTTY;
+    if (how.create) {
+      // A file made by this open is a regular file: nothing else was there to open.
+      try {
+        const made = fs.openSync(at, access | c.O_CREAT | c.O_EXCL | c.O_NOFOLLOW);
+        held++;
+        return made;
+      } catch (e) {
+        if (how.exclusive || (e as { code?: unknown }).code !== 'EEXIST') return wrap(() => { throw e; });
+      }
+    }
+    // Something is there: look at it with a handle that opens nothing (O_PATH), and open that
+    // very object through it only if it is a regular file.
+    const handle = wrap(() => fs.openSync(at, O_PATH | c.O_NOFOLLOW));
+    try {
+      if (!fs.fstatSync(handle).isFile()) throw new HostFsError('EFTYPE', `${name} is not a regular file`);
+      const mine = wrap(() => fs.openSync(`/proc/self/fd/${handle}`, access | (how.truncate ? c.O_TRUNC : 0)));
+      held++;
+      return mine;
+    } finally {
+      fs.closeSync(handle);
+    }
   },
   openDirAt(dir, name) {
     if (!keel || held >= MAX_HELD) return null;
@@ -88,31 +106,6 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
     const mine = wrap(() => fs.openSync(`/proc/self/fd/${dir}/${name}`, c.O_RDONLY | c.O_DIRECTORY | c.O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
     held++;
     return mine;
-  },
-  openBeneath(dir, path, how) {
-    if (!keel || held + 1 >= MAX_HELD || how.create || how.truncate) return null;
-    let handle: number;
-    try {
-      handle = fs.openSync(`/proc/self/fd/${dir}/${path}`, O_PATH | fs.constants.O_NOFOLLOW);
-    } catch {
-      return null;
-    }
-    try {
-      if (!fs.fstatSync(handle).isFile()) return null;
-      // Compared as bytes: a host name need not be UTF-8, and two names that are not may decode alike.
-      const base = fs.readlinkSync(`/proc/self/fd/${dir}`, { encoding: 'buffer' });
-      const reached = fs.readlinkSync(`/proc/self/fd/${handle}`, { encoding: 'buffer' });
-      const rest = Buffer.from(`/${path}`);
-      const prefix = base.length === 1 && base[0] === SLASH ? 0 : base.length;
-      if (reached.length !== prefix + rest.length || base.compare(reached, 0, prefix, 0, prefix) !== 0 || rest.compare(reached, prefix) !== 0) return null;
-      const mine = fs.openSync(`/proc/self/fd/${handle}`, (how.write ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | O_NONBLOCK | O_NOCTTY);
-      held++;
-      return mine;
-    } catch {
-      return null;
-    } finally {
-      fs.closeSync(handle);
-    }
   },
   fstat: (fd) => wrap(() => toStat(fs.fstatSync(fd, { bigint: true }))),
   ftruncate: (fd, size) => wrap(() => fs.ftruncateSync(fd, size)),

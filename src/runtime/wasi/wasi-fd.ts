@@ -102,7 +102,9 @@ export function fdFunctions(ctx: ShimContext) {
     const direct = e.kind === 'file' ? lk.direct.stat(e.fid) : null;
     if (direct === null) {
       const fid = lk.vfsFid(e);
-      return fid < 0 ? -fid : vfsResult(lk.vfs.call('stat', { fid }));
+      // A local open whose name is gone: its own descriptor's attributes (the host's times).
+      if (fid < 0) return lk.direct.localStat(e.fid) ?? -fid;
+      return vfsResult(lk.vfs.call('stat', { fid }));
     }
     if (direct.token) e.attributes = { stat: direct.stat, token: direct.token };
     return direct.stat;

@@ -48,7 +48,7 @@ export function pollOneoff(ctx: ShimContext, clockNow: (id: number) => bigint | 
     if (e.kind === 'file' && s.type === EVENT_FD_READ) {
       const here = lk.direct.stat(e.fid);
       const fid = here ? e.fid : lk.vfsFid(e);
-      const st = here ? here.stat : fid < 0 ? -fid : vfsResult(lk.vfs.call('stat', { fid }));
+      const st = here ? here.stat : fid < 0 ? lk.direct.localStat(e.fid) ?? -fid : vfsResult(lk.vfs.call('stat', { fid }));
       if (typeof st === 'number') return { ...base, error: st };
       return { ...base, nbytes: Math.max(0, st.size - e.offset) };
     }
