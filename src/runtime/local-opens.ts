@@ -39,9 +39,6 @@ export type OpenByOrigin = (origin: FileOrigin) => { fid: number; host: number; 
 
 export class LocalOpens {
   private next = LOCAL_FID_BASE;
-  /** Counts: opens made here, opens made the VFS's. */
-  readonly stats = { opened: 0, materialized: 0 };
-
   /** `files` null: nothing is opened here (no platform support, or turned off). */
   constructor(
     private readonly files: HostFiles | null,
@@ -63,7 +60,6 @@ export class LocalOpens {
       this.next = this.next + 1 < LOCAL_FID_END ? this.next + 1 : LOCAL_FID_BASE;
     } while (this.direct.holds(fid)); // after a wrap, never one still open
     this.direct.adopt(fid, h.fd, how.write, h.dev, h.times);
-    this.stats.opened++;
     return fid;
   }
 
@@ -92,7 +88,6 @@ export class LocalOpens {
     // Closes this descriptor: the VFS's grant takes one of its own when it needs one.
     this.direct.forget(e.fid);
     e.fid = r.fid;
-    this.stats.materialized++;
     return r.fid;
   }
 }

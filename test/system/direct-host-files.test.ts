@@ -16,42 +16,18 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Keel } from '../../src/platform/node/index.js';
-import { withKeel, within } from '../support/api-helpers.js';
+import { within } from '../support/api-helpers.js';
 import { Probe, servedBy, workerOf } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
+import { descriptorsOf, withHostDir } from '../support/host-dir.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
 const linux = process.platform === 'linux';
 
-/** How many descriptors this host process holds on the host file `path`. */
-function descriptorsOf(path: string): number {
-  let n = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) n++;
-    } catch {
-      // Closed meanwhile (readdir's own descriptor).
-    }
-  }
-  return n;
-}
-
-async function withHostDir(body: (keel: Keel, host: string) => Promise<void>): Promise<void> {
-  const host = realpathSync(mkdtempSync(join(tmpdir(), 'keel-direct-host-')));
-  try {
-    await withKeel((keel) => body(keel, host), { manifest, dirs: { '/host': host } });
-  } finally {
-    rmSync(host, { recursive: true, force: true });
-  }
-}
-
-// A file reached through a symlink is opened by the VFS (a local open follows none: local-opens.test.ts).
 test('a program holds its own descriptor of an open host file, and closes it with the file', { skip: !linux }, async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     mkdirSync(join(host, 'sub'));
     symlinkSync('sub', join(host, 'via'));
     const p = await Probe.start(keel, ['/host']);
@@ -72,7 +48,7 @@ test('a program holds its own descriptor of an open host file, and closes it wit
 });
 
 test('a killed program leaves no descriptor of a host file behind', { skip: !linux }, async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     mkdirSync(join(host, 'sub'));
     symlinkSync('sub', join(host, 'via'));
     const p = await Probe.start(keel, ['/host']);
@@ -95,7 +71,7 @@ test('a killed program leaves no descriptor of a host file behind', { skip: !lin
 });
 
 test('killing programs that hold host files leaves every other descriptor alone', { skip: !linux }, async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     const keeper = await Probe.start(keel, ['/host']);
     try {
       assert.equal(await keeper.ask('wopen /host/keep'), 'ok');
@@ -120,7 +96,7 @@ test('killing programs that hold host files leaves every other descriptor alone'
 });
 
 test('appends from two programs to one host file land whole, one after the other', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     const a = await Probe.start(keel, ['/host']);
     const b = await Probe.start(keel, ['/host']);
     try {
@@ -140,7 +116,7 @@ test('appends from two programs to one host file land whole, one after the other
 });
 
 test('a time set exactly by one program is read exactly by another, whose fstat is otherwise its own', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     writeFileSync(join(host, 'timed'), 'x');
     const setter = await Probe.start(keel, ['/host']);
     const reader = await Probe.start(keel, ['/host']);
@@ -160,7 +136,7 @@ test('a time set exactly by one program is read exactly by another, whose fstat 
 });
 
 test("a reader's cached copy of a host file gives way to a writer's bytes, whichever opened first", async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     writeFileSync(join(host, 'shared'), 'hello world');
     const reader = await Probe.start(keel, ['/host']);
     const writer = await Probe.start(keel, ['/host']);
@@ -187,7 +163,7 @@ test("a reader's cached copy of a host file gives way to a writer's bytes, which
 
 
 test('one-name calls in a host directory answer as on tmpfs, and hostfs serves none of them', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     await keel.mkdir('/tmp/twin');
     writeFileSync(join(host, 'target'), '12345');
     symlinkSync('target', join(host, 'link'));

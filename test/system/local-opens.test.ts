@@ -13,41 +13,19 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Keel } from '../../src/platform/node/index.js';
-import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
+import { prog, waitFor, within } from '../support/api-helpers.js';
 import { Probe, callsOf } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
+import { descriptorsOf, withHostDir } from '../support/host-dir.js';
 
 const manifest = process.env['KEEL_MANIFEST'] || `${MANIFESTS}default.yaml`;
 const linux = process.platform === 'linux';
 
-/** How many descriptors this host process holds on the host file `path`. */
-function descriptorsOf(path: string): number {
-  let n = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) n++;
-    } catch {
-      // Closed meanwhile (readdir's own descriptor).
-    }
-  }
-  return n;
-}
-
-async function withHostDir(body: (keel: Keel, host: string) => Promise<void>): Promise<void> {
-  const host = realpathSync(mkdtempSync(join(tmpdir(), 'keel-local-open-')));
-  try {
-    await withKeel((keel) => body(keel, host), { manifest, dirs: { '/host': host } });
-  } finally {
-    rmSync(host, { recursive: true, force: true });
-  }
-}
-
 test("SQLite's journal cycle in a host directory makes no call: create, write, fsync, close, unlink", { skip: !linux }, async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     const p = await Probe.start(keel, ['/host']);
     try {
       assert.equal(await p.ask('cycle /host/j 1'), 'ok', 'the first round (the directory is granted at its first call)');
@@ -64,7 +42,7 @@ test("SQLite's journal cycle in a host directory makes no call: create, write, f
 });
 
 test('a program holds the only descriptor of a file it opened itself, and closes it with the file', { skip: !linux }, async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     const p = await Probe.start(keel, ['/host']);
     try {
       assert.equal(await p.ask('wopen /host/own'), 'ok');
@@ -88,7 +66,7 @@ test('a program holds the only descriptor of a file it opened itself, and closes
 });
 
 test("a write on a program's own descriptor is seen by another program's next read, and a truncate by its fstat", async () => {
-  await withHostDir(async (keel) => {
+  await withHostDir(manifest, async (keel) => {
     const writer = await Probe.start(keel, ['/host']);
     const reader = await Probe.start(keel, ['/host']);
     try {
@@ -111,7 +89,7 @@ test("a write on a program's own descriptor is seen by another program's next re
 });
 
 test('what only the VFS can do makes a local open its own first: exact times, a child given the file', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     copyFileSync(prog('hello'), join(host, 'hello.wasm'));
     const p = await Probe.start(keel, ['/host']);
     const q = await Probe.start(keel, ['/host']);
@@ -153,7 +131,7 @@ test('what only the VFS can do makes a local open its own first: exact times, a 
 });
 
 test('a name a local open cannot take is opened by the VFS, with the answers it gave before', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     writeFileSync(join(host, 'target'), '12345');
     symlinkSync('target', join(host, 'link'));
     mkdirSync(join(host, 'dir'));
@@ -180,7 +158,7 @@ test('a name a local open cannot take is opened by the VFS, with the answers it 
 });
 
 test('a file several directories down is opened on the way down without a call, and a missing one is ENOENT', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     mkdirSync(join(host, 'a/b/c/d'), { recursive: true });
     writeFileSync(join(host, 'a/b/c/d/deep'), 'bottom');
     mkdirSync(join(host, 'real'));
@@ -227,7 +205,7 @@ test('a file several directories down is opened on the way down without a call, 
 });
 
 test('more files than one thread may hold itself are opened by the VFS past that', async () => {
-  await withHostDir(async (keel, host) => {
+  await withHostDir(manifest, async (keel, host) => {
     const r = await keel.run(prog('open_many'), { args: ['open_many', '/host', '100'], dirs: ['/host'] });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stdout, 'opened 100\n');

@@ -10,6 +10,7 @@ import type { FdEntry, StatFields } from '../fd-table.js';
 import type { GuestMemory } from '../guest-memory.js';
 import { FdFlag, WasiRight, Whence } from '../../abi/wasi-rights.js';
 import type { ShimContext } from '../shim-context.js';
+import type { LocalKernel } from '../local-kernel.js';
 import { encodeInto } from '../../abi/text-codec.js';
 
 const encoder = new TextEncoder();
@@ -37,6 +38,27 @@ export function writeFilestat(mem: GuestMemory, ptr: number, st: StatFields): vo
 export function vfsResult<T>(r: { transport: number; status: number; reply: T | null }): T | number {
   if (r.transport !== 0) return Errno.IO;
   return r.status !== 0 ? r.status : r.reply!;
+}
+
+/**
+ * `e`'s attributes (fd_filestat_get, and wherever a size is needed): those its open returned while
+ * they hold, else its direct file's (kept for next time if its file system says how long they
+ * hold), else the VFS's — a local open made the VFS's first, or its own descriptor's when its
+ * name is gone (local-opens.ts).
+ */
+export function statOf(lk: LocalKernel, e: FdEntry): StatFields | number {
+  if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
+  const local = lk.attributesOf(e);
+  if (local) return local;
+  const direct = e.kind === 'file' ? lk.direct.stat(e.fid) : null;
+  if (direct === null) {
+    const fid = lk.vfsFid(e);
+    // A local open whose name is gone: its own descriptor's attributes (the host's times).
+    if (fid < 0) return lk.direct.localStat(e.fid) ?? -fid;
+    return vfsResult(lk.vfs.call('stat', { fid }));
+  }
+  if (direct.token) e.attributes = { stat: direct.stat, token: direct.token };
+  return direct.stat;
 }
 
 export function fdFunctions(ctx: ShimContext) {
@@ -95,20 +117,7 @@ export function fdFunctions(ctx: ShimContext) {
     return typeof r === 'number' ? r : Errno.SUCCESS;
   };
 
-  const stat = (e: FdEntry): StatFields | number => {
-    if (e.kind === 'console' || e.kind === 'socket') return { dev: 0, ino: 0, type: e.filetype, nlink: 1, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
-    const local = lk.attributesOf(e);
-    if (local) return local;
-    const direct = e.kind === 'file' ? lk.direct.stat(e.fid) : null;
-    if (direct === null) {
-      const fid = lk.vfsFid(e);
-      // A local open whose name is gone: its own descriptor's attributes (the host's times).
-      if (fid < 0) return lk.direct.localStat(e.fid) ?? -fid;
-      return vfsResult(lk.vfs.call('stat', { fid }));
-    }
-    if (direct.token) e.attributes = { stat: direct.stat, token: direct.token };
-    return direct.stat;
-  };
+  const stat = (e: FdEntry): StatFields | number => statOf(lk, e);
 
   return {
     fd_read: (fd: number, iovs: number, count: number, nread: number) => {

@@ -12,7 +12,7 @@
 import { Errno } from '../../abi/errno.js';
 import type { FdEntry } from '../fd-table.js';
 import type { ShimContext } from '../shim-context.js';
-import { vfsResult } from './wasi-fd.js';
+import { statOf, vfsResult } from './wasi-fd.js';
 
 const EVENT_CLOCK = 0, EVENT_FD_READ = 1, EVENT_FD_WRITE = 2;
 const FD_READWRITE_HANGUP = 1;
@@ -46,9 +46,7 @@ export function pollOneoff(ctx: ShimContext, clockNow: (id: number) => bigint | 
       return r.reply!.ended ? { ...base, flags: FD_READWRITE_HANGUP } : null;
     }
     if (e.kind === 'file' && s.type === EVENT_FD_READ) {
-      const here = lk.direct.stat(e.fid);
-      const fid = here ? e.fid : lk.vfsFid(e);
-      const st = here ? here.stat : fid < 0 ? lk.direct.localStat(e.fid) ?? -fid : vfsResult(lk.vfs.call('stat', { fid }));
+      const st = statOf(lk, e);
       if (typeof st === 'number') return { ...base, error: st };
       return { ...base, nbytes: Math.max(0, st.size - e.offset) };
     }
