@@ -77,6 +77,8 @@ export const CacheWord = {
   NODE: 1,       // the owner's node number (diagnostics)
   SIZE: 2,       // file size in bytes (≤ ENTRY_MAX_PAGES × PAGE_BYTES)
   PAGES: 3,      // pages listed from word PAGE_LIST
+  HOST_WRITES: 4,      // a host file's copy: the int32 index of its host write word (Arena.hostWriteWord), else 0
+  HOST_WRITES_SEEN: 5, // that word's value before the copy was taken: the copy holds only while it is unchanged
   PAGE_LIST: 8,  // page numbers (global, in the arena's page area)
 } as const;
 
@@ -105,13 +107,21 @@ export const LedgerWord = {
 const LEDGER_HEADER_WORDS = 16;
 
 const MAGIC = 0x4b45454c; // 'KEEL'
-const VERSION = 6;
+const VERSION = 7;
 /** Change words (one per file-system service, by its position in the system's service list). */
 export const CHANGE_WORDS = 256;
 /** The file systems (the first change words) that also get slots, and how many each gets (a power of two). */
 export const CHANGE_SLOT_OWNERS = 16;
 export const CHANGE_SLOTS = 1024;
 const HEADER_BYTES = 64;
+/**
+ * Host write words: whoever writes a host file on a descriptor of its own (a program's direct or
+ * local open) bumps the word its device and inode hash to, after the write and before the call
+ * returns; a page-cache copy of a host file holds only while its word has the value it had before
+ * the copy was taken (docs/decisions/026-host-write-words.md). Two files sharing a word only
+ * revoke each other's copies.
+ */
+export const HOST_WRITE_WORDS = 1024;
 
 
 /** Word indices (int32) inside a call slot's header. */
@@ -194,6 +204,7 @@ export class Arena {
   private readonly procTableOffset: number;
   private readonly ledgerOffset: number;
   private readonly changeWordsOffset: number;
+  private readonly hostWritesOffset: number;
   private readonly cacheEntriesOffset: number;
   private readonly cachePagesOffset: number;
   private readonly ringsOffset: number;
@@ -215,7 +226,8 @@ export class Arena {
     this.procTableOffset = align(this.objectsOffset + config.maxObjects * OBJECT_WORDS * 4, 64);
     this.ledgerOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
     this.changeWordsOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
-    this.cacheEntriesOffset = align(this.changeWordsOffset + (CHANGE_WORDS + CHANGE_SLOT_OWNERS * CHANGE_SLOTS) * 4, 64);
+    this.hostWritesOffset = align(this.changeWordsOffset + (CHANGE_WORDS + CHANGE_SLOT_OWNERS * CHANGE_SLOTS) * 4, 64);
+    this.cacheEntriesOffset = align(this.hostWritesOffset + HOST_WRITE_WORDS * 4, 64);
     this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
     this.ringsOffset = this.cachePagesOffset + (config.cachePages ?? 0) * PAGE_BYTES;
     this.procTableGenerationWord = 12;
@@ -291,6 +303,18 @@ export class Arena {
   /** Int32 index of the memory-ledger row of `pid`. */
   ledgerRowWord(pid: number): number {
     return (this.ledgerOffset >> 2) + LEDGER_HEADER_WORDS + pid;
+  }
+  /** Int32 index of the host write word of the host file with device `dev` and inode `ino` (HOST_WRITE_WORDS). */
+  hostWriteWord(dev: number, ino: number): number {
+    const lo = ino % 0x1_0000_0000, hi = Math.floor(ino / 0x1_0000_0000);
+    let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) ^ Math.imul(dev | 0, 0x85ebca6b);
+    h ^= h >>> 15;
+    return (this.hostWritesOffset >> 2) + ((h >>> 0) % HOST_WRITE_WORDS);
+  }
+  /** Whether int32 index `word` is a host write word. */
+  isHostWriteWord(word: number): boolean {
+    const first = this.hostWritesOffset >> 2;
+    return word >= first && word < first + HOST_WRITE_WORDS;
   }
   /** Int32 index of change word `index` (0 ≤ index < CHANGE_WORDS). */
   changeWord(index: number): number {

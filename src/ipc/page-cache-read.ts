@@ -6,6 +6,9 @@
  * holds, the local kernel copies file bytes straight from the pages into the program's buffers.
  * The owner bumps the generation before it changes or frees anything the entry names, so a copy
  * that overlapped a change fails the closing check and the caller reads through IPC instead.
+ * A copy of a host file also holds only while the file's host write word is unchanged: a write
+ * on a program's own descriptor (which the owner never sees) bumps it before the write returns,
+ * so a read that starts after that write returned never sees the older copy.
  */
 
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from './arena.js';
@@ -24,6 +27,9 @@ export function readCached(arena: Arena, t: PageToken, offset: number, into: rea
   if (!tokenValid(arena, t)) return -1;
   const base = arena.cacheEntryWord(t.entry);
   const i32 = arena.i32;
+  // A copy of a host file: not if it was written on a descriptor of its own since (arena.ts).
+  const hostWrites = i32[base + CacheWord.HOST_WRITES]!;
+  if (hostWrites !== 0 && Atomics.load(i32, hostWrites) !== i32[base + CacheWord.HOST_WRITES_SEEN]) return -1;
   const size = i32[base + CacheWord.SIZE]!;
   const pages = i32[base + CacheWord.PAGES]!;
   if (size < 0 || pages < 0 || pages > ENTRY_MAX_PAGES || size > pages * PAGE_BYTES) return -1;

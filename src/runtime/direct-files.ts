@@ -73,6 +73,11 @@ interface DirectFile {
    * ever posted for it and no service's restart ends it — its descriptor is the file's.
    */
   readonly local: boolean;
+  /**
+   * The file's host write word (arena.ts), bumped after each write or truncate on this thread's
+   * own descriptors so no page-cache copy of the file outlives it; UNKNOWN until the first.
+   */
+  hostWrites: number;
 }
 
 /** What an open's reply says of a direct file (abi/protocols/vfs.ts `open`). */
@@ -91,6 +96,9 @@ export interface DirectGrant {
   /** hostfs's exact-times word (not 0: ask hostfs for attributes), or -1. */
   readonly hostTimes: number;
 }
+
+/** DirectFile.hostWrites before the first write works it out. */
+const UNKNOWN = -1;
 
 /** DirectFile.hostFd before the first call that needs it, and when there is none. */
 const NOT_TAKEN = -1, NO_HOST_FD = -2;
@@ -142,7 +150,7 @@ export class DirectFiles {
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
       host: r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
-      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false,
+      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false, hostWrites: UNKNOWN,
     });
     return true;
   }
@@ -155,8 +163,31 @@ export class DirectFiles {
     this.drop(fid);
     this.byFid.set(fid, {
       read: true, write, holder: -1, via: -1, node: -1, from: -1, dev, vfsFrom: -1,
-      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true,
+      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true, hostWrites: UNKNOWN,
     });
+  }
+
+  /**
+   * `fid`'s host file was written or truncated on this thread's own descriptor (or an open here
+   * truncated it): bump its host write word, so that no page-cache copy of it taken before is read
+   * again (docs/decisions/026-host-write-words.md). Before the call that wrote returns.
+   */
+  written(fid: number): void {
+    const d = this.byFid.get(fid);
+    if (!d) return;
+    if (d.hostWrites === UNKNOWN) d.hostWrites = this.hostWriteWordOf(d);
+    if (d.hostWrites > 0) Atomics.add(this.caller.arena.i32, d.hostWrites, 1);
+  }
+
+  /** The host write word of `d`'s file: by the identity its grant named, or a local open's descriptor says. */
+  private hostWriteWordOf(d: DirectFile): number {
+    if (!d.local) return d.host === null ? 0 : this.caller.arena.hostWriteWord(d.host.dev, d.host.ino);
+    try {
+      const st = this.hostFiles!.fstat(d.hostFd);
+      return this.caller.arena.hostWriteWord(st.dev, st.ino);
+    } catch {
+      return UNKNOWN; // asked again at the next write
+    }
   }
 
   /** This thread's own descriptor of the host file `d` names, if it is that very file; else NO_HOST_FD. */
@@ -224,12 +255,14 @@ export class DirectFiles {
     }
   }
 
-  /** Write to a direct host file at `offset`: [errno, bytes]; a short count only when the host ran out of room. */
-  hostWrite(fd: number, offset: number, parts: readonly Uint8Array[]): [number, number] {
+  /** Write to `fid`'s direct host file, its descriptor `fd`, at `offset`: [errno, bytes]; a short count only when the host ran out of room. */
+  hostWrite(fid: number, fd: number, offset: number, parts: readonly Uint8Array[]): [number, number] {
     try {
       return [Errno.SUCCESS, this.hostFiles!.write(fd, parts, offset)];
     } catch (e) {
       return [errnoOfHostError(e), 0];
+    } finally {
+      this.written(fid);
     }
   }
 
@@ -244,7 +277,7 @@ export class DirectFiles {
     const d = this.byFid.get(fid)!;
     if (d.appendFd < 0) {
       const fd = this.hostFiles!.reopen(own, false, true, true);
-      if (fd === null && d.local) return this.appendAtEnd(own, parts);
+      if (fd === null && d.local) return this.appendAtEnd(fid, own, parts);
       if (fd === null) return null;
       d.appendFd = fd;
     }
@@ -253,6 +286,8 @@ export class DirectFiles {
       return [Errno.SUCCESS, n, this.hostFiles!.fstat(d.appendFd).size];
     } catch (e) {
       return [errnoOfHostError(e), 0, 0];
+    } finally {
+      this.written(fid);
     }
   }
 
@@ -261,13 +296,15 @@ export class DirectFiles {
    * hold no second, appending one (the VFS has no fid to do it for it). Not atomic against
    * another process appending at the same moment, as O_APPEND is.
    */
-  private appendAtEnd(own: number, parts: readonly Uint8Array[]): [number, number, number] {
+  private appendAtEnd(fid: number, own: number, parts: readonly Uint8Array[]): [number, number, number] {
     try {
       const end = this.hostFiles!.fstat(own).size;
       const n = this.hostFiles!.write(own, parts, end);
       return [Errno.SUCCESS, n, end + n];
     } catch (e) {
       return [errnoOfHostError(e), 0, 0];
+    } finally {
+      this.written(fid);
     }
   }
 
@@ -316,6 +353,8 @@ export class DirectFiles {
       return Errno.SUCCESS;
     } catch (e) {
       return errnoOfHostError(e);
+    } finally {
+      this.written(fid);
     }
   }
 

@@ -23,7 +23,7 @@ import type { HostFiles, LocalOpen } from '../host/host-files.js';
 import type { HostFs } from '../host/host-fs.js';
 import { DirectHostDirs } from './direct-host-dirs.js';
 import { DirectFiles } from './direct-files.js';
-import { LocalOpens, isLocalFid } from './local-opens.js';
+import { LocalOpens, type OpenedUnder, isLocalFid } from './local-opens.js';
 import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
 import { AnswerCache, answerToken } from './answer-cache.js';
@@ -109,7 +109,13 @@ export class LocalKernel {
     this.hostDirs = new DirectHostDirs(caller, vfsHandle, hostFiles, hostFs?.resolvesAtDirectory ? hostFs : null, grant);
     this.pipes = new DirectPipes(caller, vfsHandle, grant);
     this.answers = new AnswerCache(caller.arena);
-    const openByOrigin = (o: FileOrigin) => {
+    const openByOrigin = (o: FileOrigin, under: OpenedUnder | undefined) => {
+      if (under) {
+        // One call, carrying the last close, while the directory the open was made in is open.
+        const r = this.open(under.dir, o.lookup, o.oflags, under.path);
+        if (typeof r !== 'number') this.opened(r);
+        if (typeof r !== 'number' || (r !== Errno.BADF && r !== Errno.STALE && r !== Errno.IO)) return r;
+      }
       const root = result(this.vfs.call('openRoot', { path: o.root }));
       if (typeof root === 'number') return root;
       const r = result(this.vfs.call('open', { dir: root.fid, lookup: o.lookup, oflags: o.oflags, close: 0, want: 0, path: o.path }));
@@ -225,6 +231,7 @@ export class LocalKernel {
 
   /** A file's or directory's fid is being closed (or was lost): forget what was kept for it. */
   forgetFile(fid: number): void {
+    this.localOpens.forget(fid);
     this.fileTokens.forget(fid);
     this.direct.forget(fid);
     this.hostDirs.forget(fid);
@@ -340,7 +347,7 @@ export class LocalKernel {
       const host = this.direct.hostFd(fid, true);
       if (host >= 0) {
         this.recovery.synced(fid);
-        const [errno, n] = this.direct.hostWrite(host, offset, parts);
+        const [errno, n] = this.direct.hostWrite(fid, host, offset, parts);
         return [errno, n, offset + n];
       }
     }
@@ -407,13 +414,18 @@ export class LocalKernel {
   /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */
   fileRead(fid: number, offset: number, into: readonly Uint8Array[]): [number, number] {
     if (fid < 0) return [Errno.IO, 0];
+    // A local open is read on its own descriptor: the VFS, which grants page-cache tokens, has
+    // never heard of its fid.
+    if (isLocalFid(fid)) {
+      const own = this.direct.hostFd(fid, false);
+      return own >= 0 ? this.direct.hostRead(own, offset, into) : [Errno.BADF, 0];
+    }
     let attempt = 0;
     const cached = this.fileTokens.read(fid, offset, into);
     if (cached >= 0) return [Errno.SUCCESS, cached];
     this.direct.note(fid);
     const host = this.direct.hostFd(fid, false);
     if (host >= 0) return this.direct.hostRead(host, offset, into);
-    if (isLocalFid(fid)) return [Errno.BADF, 0];
     const regs = this.caller.regs;
     const bulk = this.caller.bulk;
     let total = 0;

@@ -34,11 +34,22 @@ export function isLocalFid(fid: number): boolean {
   return fid >= LOCAL_FID_BASE && fid < LOCAL_FID_END;
 }
 
-/** The VFS's open of a file by its origin: its fid and the host file it found, or an errno. */
-export type OpenByOrigin = (origin: FileOrigin) => { fid: number; host: number; hostDev: number; hostIno: number } | number;
+/** Where a local open was made: the VFS's directory fid and the path under it. */
+export interface OpenedUnder {
+  readonly dir: number;
+  readonly path: string;
+}
+
+/**
+ * The VFS's open of a file by its origin — by `under` first while that directory is still open
+ * (one call), else from the origin's root: its fid and the host file it found, or an errno.
+ */
+export type OpenByOrigin = (origin: FileOrigin, under: OpenedUnder | undefined) => { fid: number; host: number; hostDev: number; hostIno: number } | number;
 
 export class LocalOpens {
   private next = LOCAL_FID_BASE;
+  /** Where each local open was made, while that directory fid is open. */
+  private readonly under = new Map<number, OpenedUnder>();
   /** `files` null: nothing is opened here (no platform support, or turned off). */
   constructor(
     private readonly files: HostFiles | null,
@@ -60,7 +71,16 @@ export class LocalOpens {
       this.next = this.next + 1 < LOCAL_FID_END ? this.next + 1 : LOCAL_FID_BASE;
     } while (this.direct.holds(fid)); // after a wrap, never one still open
     this.direct.adopt(fid, h.fd, how.write, h.dev, h.times);
+    this.under.set(fid, { dir, path });
+    // The open emptied the file: no copy of what it held may be read again.
+    if (how.truncate) this.direct.written(fid);
     return fid;
+  }
+
+  /** `fid` was closed: a local open, or a directory local opens were made under. */
+  forget(fid: number): void {
+    this.under.delete(fid);
+    for (const [local, u] of this.under) if (u.dir === fid) this.under.delete(local);
   }
 
   /**
@@ -71,7 +91,21 @@ export class LocalOpens {
     if (!isLocalFid(e.fid)) return e.fid;
     const mine = this.direct.hostFd(e.fid, false);
     if (!e.origin || mine < 0) return -Errno.BADF;
-    const r = this.openByOrigin(e.origin);
+    // Where it was opened first (one call), then from the origin's root: after a VFS restart the
+    // directory's fid may stand for another directory, whose file the identity check refuses.
+    const under = this.under.get(e.fid);
+    let fid = under ? this.sameFile(mine, this.openByOrigin(e.origin, under)) : -Errno.STALE;
+    if (fid === -Errno.STALE) fid = this.sameFile(mine, this.openByOrigin(e.origin, undefined));
+    if (fid < 0) return fid;
+    // Closes this descriptor: the VFS's grant takes one of its own when it needs one.
+    this.direct.forget(e.fid);
+    this.under.delete(e.fid);
+    e.fid = fid;
+    return fid;
+  }
+
+  /** The VFS's open `r` if it is the file `mine` is open on (else it is closed): its fid, or -errno (ESTALE: another file or none). */
+  private sameFile(mine: number, r: ReturnType<OpenByOrigin>): number {
     // Its name stands for nothing now (or nothing the VFS may open): the open is the host's alone.
     if (typeof r === 'number') return r === Errno.IO ? -r : -Errno.STALE;
     let same = false;
@@ -81,13 +115,8 @@ export class LocalOpens {
     } catch {
       // Not known to be the same file.
     }
-    if (!same) {
-      this.closeVfs(r.fid);
-      return -Errno.STALE;
-    }
-    // Closes this descriptor: the VFS's grant takes one of its own when it needs one.
-    this.direct.forget(e.fid);
-    e.fid = r.fid;
-    return r.fid;
+    if (same) return r.fid;
+    this.closeVfs(r.fid);
+    return -Errno.STALE;
   }
 }

@@ -95,16 +95,12 @@ export class ServiceWiring {
   }
 
   /**
-   * Whether `s` keeps file data in the page cache. Not a writable hostfs whose files programs
-   * open themselves (docs/decisions/025-local-opens.md): a write on a program's own descriptor
-   * could revoke no cached copy, and every read is the host's then anyway.
+   * Whether `s` keeps file data in the page cache: every file system that can. A hostfs whose files
+   * programs also write on descriptors of their own does too: such a write bumps the file's host
+   * write word, which its copy checks (docs/decisions/026-host-write-words.md).
    */
   private cachesPages(s: ServiceInstance): boolean {
-    const traits = traitsOf(s.kind);
-    if (!traits.pageCache) return false;
-    const fast = this.config.fastPaths;
-    const localOpens = fast?.directHostFiles !== false && fast?.localOpens !== false && this.hostFs?.resolvesAtDirectory === true;
-    return !(traits.hostDescriptors && localOpens && (s.config as { readOnly?: boolean }).readOnly !== true);
+    return traitsOf(s.kind).pageCache;
   }
 
   /** Every service's master (unbadged client end), by name: what the static policy labels. */

@@ -88,6 +88,38 @@ test("a write on a program's own descriptor is seen by another program's next re
   });
 });
 
+test("a page-cache copy of a host file is not read again once a program wrote the file on its own descriptor", async () => {
+  await withHostDir(manifest, async (keel, host) => {
+    const writer = await Probe.start(keel, ['/host']);
+    const reader = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await writer.ask('wopen /host/cached'), 'ok');
+      assert.equal(await writer.ask('pwrite 0 hello world'), 'ok');
+      // Through a symlink: the VFS opens it (a local open never follows one), and after two reads
+      // its file system copies the file into the page cache and the reader reads the copy.
+      symlinkSync('cached', join(host, 'via-link'));
+      assert.equal(await reader.ask('open /host/via-link'), 'ok');
+      for (let i = 0; i < 4; i++) assert.equal(await reader.ask('pread 0 11'), 'data hello world');
+      // hostfs never sees these writes: each bumps the file's host write word instead.
+      assert.equal(await writer.ask('pwrite 0 HELLO'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO world', 'the write is seen at the next read');
+      for (let i = 0; i < 4; i++) assert.equal(await reader.ask('pread 0 11'), 'data HELLO world');
+      assert.equal(await writer.ask('pwrite 6 WORLD'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO WORLD', 'and again once the file is cached anew');
+      assert.equal(await reader.ask('close'), 'ok');
+      // A later open of the cached file is handed the copy only if no such write came since.
+      assert.equal(await writer.ask('pwrite 0 howdy'), 'ok');
+      assert.equal(await reader.ask('open /host/via-link'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data howdy WORLD');
+      assert.equal(await reader.ask('close'), 'ok');
+      assert.equal(await writer.ask('close'), 'ok');
+    } finally {
+      await writer.quit();
+      await reader.quit();
+    }
+  });
+});
+
 test('what only the VFS can do makes a local open its own first: exact times, a child given the file', async () => {
   await withHostDir(manifest, async (keel, host) => {
     copyFileSync(prog('hello'), join(host, 'hello.wasm'));

@@ -9,7 +9,7 @@ import { serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS } from '../../abi/errno.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol, packWalk, walkNames } from '../../abi/protocols/fs.js';
-import type { PageCache } from './page-cache.js';
+import type { HostIdentity, PageCache } from './page-cache.js';
 import type { ChangeWord } from './change-word.js';
 
 export interface NodeStat {
@@ -43,6 +43,11 @@ export interface FileSystemOps {
    * identity of what it names: a local kernel may reopen it (docs/decisions/024-direct-host-files.md). Optional.
    */
   hostFile?(node: number): { fd: number; dev: number; ino: number; directory: boolean; times: number } | null;
+  /**
+   * The host file a node is (hostfs): its page-cache copy names that file's host write word, which
+   * programs' writes on descriptors of their own bump (docs/decisions/026-host-write-words.md). Optional.
+   */
+  hostIdentity?(node: number): HostIdentity | null;
   close(node: number): number;
   sync(node: number): number;
   /** Space in bytes (total 0 when unknown) and whether the file system refuses writes. */
@@ -167,7 +172,9 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       const st = fs.getattr(r.node);
       if (typeof st === 'number') return st;
       if (st.type !== FileType.REGULAR_FILE) return Errno.INVAL;
-      return cache.map(r.node, st.size, stampOf(st), (offset, length) => fs.read(r.node, offset, length));
+      const host = fs.hostIdentity ? fs.hostIdentity(r.node) : null;
+      if (fs.hostIdentity && host === null) return Errno.NOTSUP;
+      return cache.map(r.node, st.size, stampOf(st), (offset, length) => fs.read(r.node, offset, length), host);
     },
     close: (r) => {
       const writers = r.write !== 0 ? directWriters.get(r.node) : undefined;

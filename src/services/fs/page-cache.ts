@@ -10,7 +10,11 @@
  *   - the file system revokes a node's entry before every change to the node's data (write,
  *     truncate) and when the node's size or mtime changed behind its back (hostfs: checked at
  *     each open — close-to-open consistency, as NFS gives);
- *   - entries are evicted least recently mapped first when the slice runs out.
+ *   - entries are evicted least recently mapped first when the slice runs out;
+ *   - a host file's copy names the file's host write word and the value it had before the copy
+ *     was read (arena.ts): a program's write on a descriptor of its own, which this file system
+ *     never sees, bumps it, and a copy whose word moved is never handed out again (it is revoked
+ *     and filled anew at the next map).
  */
 
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
@@ -24,6 +28,12 @@ export interface CacheSlice {
   readonly entries: number;
   readonly firstPage: number;
   readonly pages: number;
+}
+
+/** A host file's identity: the device and inode its host write word is found by. */
+export interface HostIdentity {
+  readonly dev: number;
+  readonly ino: number;
 }
 
 interface Cached {
@@ -49,9 +59,9 @@ export class PageCache {
    * the node is not cached. EFBIG for files larger than an entry holds, ENOSPC when the whole
    * slice is smaller than the file.
    */
-  map(node: number, size: number, stamp: string, read: (offset: number, length: number) => Uint8Array | number): { entry: number; generation: number } | number {
+  map(node: number, size: number, stamp: string, read: (offset: number, length: number) => Uint8Array | number, host: HostIdentity | null = null): { entry: number; generation: number } | number {
     const have = this.byNode.get(node);
-    if (have && have.stamp === stamp) {
+    if (have && have.stamp === stamp && this.unwritten(have)) {
       this.byNode.delete(node);
       this.byNode.set(node, have);
       return this.tokenFor(node)!;
@@ -65,6 +75,9 @@ export class PageCache {
     if (this.freeEntries.size === 0 || this.freePages.size < want) return Errno.NOSPC;
     const entry = this.freeEntries.take(1)[0]!;
     const pages = this.freePages.take(want);
+    // Read before the file is: a write that lands while the copy is taken moves it.
+    const hostWrites = host ? this.arena.hostWriteWord(host.dev, host.ino) : 0;
+    const seen = host ? Atomics.load(this.arena.i32, hostWrites) : 0;
     const u8 = this.arena.u8;
     for (let done = 0; done < size;) {
       const data = read(done, Math.min(size - done, 64 * 1024));
@@ -87,6 +100,8 @@ export class PageCache {
     i32[w + CacheWord.NODE] = node;
     i32[w + CacheWord.SIZE] = size;
     i32[w + CacheWord.PAGES] = want;
+    i32[w + CacheWord.HOST_WRITES] = hostWrites;
+    i32[w + CacheWord.HOST_WRITES_SEEN] = seen;
     pages.forEach((p, i) => { i32[w + CacheWord.PAGE_LIST + i] = p; });
     // Publish: a reader that sees this generation sees everything written above.
     const generation = revokeTokens(this.arena, w + CacheWord.GENERATION);
@@ -110,11 +125,23 @@ export class PageCache {
     if (have && have.stamp !== stamp) this.revoke(node);
   }
 
-  /** The live token of a cached node (null if it is not cached). */
+  /** The live token of a cached node (null if it is not cached, or its host file was written on a descriptor of its own since). */
   tokenFor(node: number): { entry: number; generation: number } | null {
     const have = this.byNode.get(node);
     if (!have) return null;
+    if (!this.unwritten(have)) {
+      this.revoke(node);
+      return null;
+    }
     return { entry: have.entry, generation: Atomics.load(this.arena.i32, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION) };
+  }
+
+  /** Whether `c` is not a host file's copy, or its host write word has not moved since the copy was taken. */
+  private unwritten(c: Cached): boolean {
+    const w = this.arena.cacheEntryWord(c.entry);
+    const i32 = this.arena.i32;
+    const hostWrites = i32[w + CacheWord.HOST_WRITES]!;
+    return hostWrites === 0 || Atomics.load(i32, hostWrites) === i32[w + CacheWord.HOST_WRITES_SEEN];
   }
 
   isCached(node: number): boolean {

@@ -260,6 +260,11 @@ export class Hostfs implements FileSystemOps {
     return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true, times };
   }
 
+  hostIdentity(id: number): { dev: number; ino: number } | null {
+    const n = this.t.find(id);
+    return n === undefined ? null : { dev: n.dev, ino: n.ino };
+  }
+
   read(id: number, offset: number, length: number): Uint8Array | number {
     if (!Number.isSafeInteger(offset) || offset < 0) return Errno.INVAL;
     return this.run(() => this.withFd(id, (fd) => {
