@@ -207,9 +207,10 @@ async function wasmBench(name: string, variant: string, program: string, args: (
  * (/out), so spawn and the writes that make the file are left out on both sides. On tmpfs the
  * file is in Keel's root tmpfs; on hostfs both Keel and node:wasi read the same host directory.
  */
-function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, fastPaths?: SystemConfig['fastPaths']): Promise<void> {
+function readCachedBench(variant: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, fastPaths?: SystemConfig['fastPaths'], throughRoot = false): Promise<void> {
   const readRounds = quick ? '20' : '100';
-  return selfTimedBench('file-read-cached', variant, 'read_cached', ['/sandbox/r', '1', readRounds], 'ms (read rounds only)', onTmpfs, rounds, layout, arena, true, fastPaths);
+  const path = throughRoot ? '/mnt/0/r' : '/sandbox/r';
+  return selfTimedBench('file-read-cached', variant, 'read_cached', [path, '1', readRounds], 'ms (read rounds only)', onTmpfs, rounds, layout, arena, true, fastPaths, throughRoot);
 }
 
 /**
@@ -236,7 +237,7 @@ function readdirBench(layout: Layout, rounds: number): Promise<void> {
  * A workload that times its own loop and writes the nanoseconds to /out/time (a host directory),
  * run under Keel (on tmpfs or the host directory) and node:wasi (on the host directory).
  */
-async function selfTimedBench(name: string, variant: string, program: string, args: string[], unit: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, lookupCache = true, fastPaths?: SystemConfig['fastPaths']): Promise<void> {
+async function selfTimedBench(name: string, variant: string, program: string, args: string[], unit: string, onTmpfs: boolean, rounds: number, layout: Layout, arena: ArenaConfig = DEFAULT_ARENA_CONFIG, lookupCache = true, fastPaths?: SystemConfig['fastPaths'], throughRoot = false): Promise<void> {
   variant = layout === 'default' ? variant : `${variant} [all ${layout}]`;
   progress(`${name}: ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), 'keel-bench-'));
@@ -247,12 +248,15 @@ async function selfTimedBench(name: string, variant: string, program: string, ar
     const k: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      const argv = [program, ...args, '/out/time'];
-      const { handle } = system.spawnWasm({ program, module, args: argv, env: [], preopens: [{ guestPath: '/sandbox', vfsPath: onTmpfs ? '/tmp' : '/mnt/0' }, { guestPath: '/out', vfsPath: '/mnt/0' }] });
+      // throughRoot: the program is given Keel's root and names the host directory by its mount
+      // point, as a program under `keel boot` does (no direct grant: every open is the VFS's).
+      const argv = [program, ...args, throughRoot ? '/mnt/0/time' : '/out/time'];
+      const preopens = throughRoot ? [{ guestPath: '/', vfsPath: '/' }] : [{ guestPath: '/sandbox', vfsPath: onTmpfs ? '/tmp' : '/mnt/0' }, { guestPath: '/out', vfsPath: '/mnt/0' }];
+      const { handle } = system.spawnWasm({ program, module, args: argv, env: [], preopens });
       const status = await system.wait(handle);
       if (status.kind !== 'exited' || status.code !== 0) throw new Error(`${program} failed under Keel: ${JSON.stringify(status)}`);
       k.push(timeOf());
-      await baselineRun(module, argv, { '/sandbox': dir, '/out': dir });
+      await baselineRun(module, argv, throughRoot ? { '/mnt/0': dir } : { '/sandbox': dir, '/out': dir });
       b.push(timeOf());
     }
     record({ benchmark: name, variant, keel: median(k), baseline: median(b), unit });
@@ -334,6 +338,10 @@ async function main(): Promise<void> {
     await readCachedBench(`${readCached('hostfs')}, no tokens`, false, rounds, 'default', noCache);
     // With every open the VFS's, hostfs keeps its page cache: tokens serve the reads.
     await readCachedBench(`${readCached('hostfs')}, no local opens`, false, rounds, 'default', DEFAULT_ARENA_CONFIG, { localOpens: false });
+    // Named through Keel's root, as under `keel boot`: the VFS opens it, and hostfs's copy serves
+    // its reads while programs elsewhere may write host files themselves (decision 026).
+    await readCachedBench(`${readCached('hostfs')}, through the root`, false, rounds, 'default', DEFAULT_ARENA_CONFIG, undefined, true);
+    await readCachedBench(`${readCached('hostfs')}, through the root, no tokens`, false, rounds, 'default', noCache, undefined, true);
   }
   if (wanted('under-load')) {
     for (const row of await underLoad(quick, placed('default', {}), prog, new URL('./node-wasi-worker.js', import.meta.url), progress)) record(row);

@@ -36,9 +36,10 @@ export interface HostFiles {
    * anything else (a FIFO or a device is looked at, not opened: its open has effects), or null
    * when this thread may take no more (then the open is hostfs's). Throws a HostFsError on the
    * host's refusal, ENOENT when nothing is there, EFTYPE when what is there is not a regular file.
-   * A local kernel's own open in a direct host directory (decision 025).
+   * A local kernel's own open in a direct host directory (decision 025). With the descriptor, what
+   * the host said of the file just before it was opened (null for one this open made).
    */
-  openAt(dir: number, name: string, how: LocalOpen): number | null;
+  openAt(dir: number, name: string, how: LocalOpen): { fd: number; stat: HostStat | null } | null;
   /**
    * A handle of the directory `name` (one component) in the directory open as `dir`, never
    * following `name` if it is a symlink (the host refuses it: ENOTDIR), or null when this thread

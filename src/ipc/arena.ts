@@ -69,7 +69,7 @@ export const PAGE_BYTES = 4096;
 /** Pages one cache entry can list: files up to 4 MiB are cached whole, larger ones not at all. */
 export const ENTRY_MAX_PAGES = 1024;
 /** int32 words per page-cache entry (see CacheWord). */
-export const CACHE_ENTRY_WORDS = 8 + ENTRY_MAX_PAGES;
+export const CACHE_ENTRY_WORDS = 16 + ENTRY_MAX_PAGES;
 
 /** Word indices inside a page-cache entry. */
 export const CacheWord = {
@@ -79,7 +79,12 @@ export const CacheWord = {
   PAGES: 3,      // pages listed from word PAGE_LIST
   HOST_WRITES: 4,      // a host file's copy: the int32 index of its host write word (Arena.hostWriteWord), else 0
   HOST_WRITES_SEEN: 5, // that word's value before the copy was taken: the copy holds only while it is unchanged
-  PAGE_LIST: 8,  // page numbers (global, in the arena's page area)
+  // A host file's copy, found by a local kernel through the host copy index (ipc/host-copies.ts):
+  HOST_DEV_LO: 6, HOST_DEV_HI: 7, // the file's host device and inode, each as two uint32 halves
+  HOST_INO_LO: 8, HOST_INO_HI: 9,
+  HOST_MTIME_LO: 10, HOST_MTIME_HI: 11, // its host mtime (ns) when the copy was taken, two uint32 halves
+  PUBLISHED: 12, // 1 from just after the copy's publication to just before its revocation, else 0
+  PAGE_LIST: 16, // page numbers (global, in the arena's page area)
 } as const;
 
 /** Word indices inside a process-table row; the name follows as UTF-8 from word NAME. */
@@ -122,6 +127,12 @@ const HEADER_BYTES = 64;
  * revoke each other's copies.
  */
 export const HOST_WRITE_WORDS = 1024;
+/**
+ * The host copy index: by a host file's device and inode, 1 + the page-cache entry holding a copy
+ * of it (0: none), so a local kernel that opened the file itself finds the copy with no call
+ * (ipc/host-copies.ts). Two files sharing a slot: the later copy takes it.
+ */
+export const HOST_COPY_SLOTS = 2048;
 
 
 /** Word indices (int32) inside a call slot's header. */
@@ -188,6 +199,14 @@ export const ObjectWord = {
 } as const;
 const OBJECT_WORDS = 5;
 
+/** A hash of a host file's device and inode (numbers as the host gives them). */
+function hostFileHash(dev: number, ino: number): number {
+  const lo = ino % 0x1_0000_0000, hi = Math.floor(ino / 0x1_0000_0000);
+  let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) ^ Math.imul(dev | 0, 0x85ebca6b);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
 export class Arena {
   readonly buffer: SharedArrayBuffer;
   readonly config: ArenaConfig;
@@ -205,6 +224,7 @@ export class Arena {
   private readonly ledgerOffset: number;
   private readonly changeWordsOffset: number;
   private readonly hostWritesOffset: number;
+  private readonly hostCopiesOffset: number;
   private readonly cacheEntriesOffset: number;
   private readonly cachePagesOffset: number;
   private readonly ringsOffset: number;
@@ -227,7 +247,8 @@ export class Arena {
     this.ledgerOffset = align(this.procTableOffset + config.maxProcesses * PROC_ROW_WORDS * 4, 64);
     this.changeWordsOffset = align(this.ledgerOffset + (LEDGER_HEADER_WORDS + config.maxProcesses) * 4, 64);
     this.hostWritesOffset = align(this.changeWordsOffset + (CHANGE_WORDS + CHANGE_SLOT_OWNERS * CHANGE_SLOTS) * 4, 64);
-    this.cacheEntriesOffset = align(this.hostWritesOffset + HOST_WRITE_WORDS * 4, 64);
+    this.hostCopiesOffset = align(this.hostWritesOffset + HOST_WRITE_WORDS * 4, 64);
+    this.cacheEntriesOffset = align(this.hostCopiesOffset + HOST_COPY_SLOTS * 4, 64);
     this.cachePagesOffset = align(this.cacheEntriesOffset + (config.cacheEntries ?? 0) * CACHE_ENTRY_WORDS * 4, PAGE_BYTES);
     this.ringsOffset = this.cachePagesOffset + (config.cachePages ?? 0) * PAGE_BYTES;
     this.procTableGenerationWord = 12;
@@ -306,10 +327,11 @@ export class Arena {
   }
   /** Int32 index of the host write word of the host file with device `dev` and inode `ino` (HOST_WRITE_WORDS). */
   hostWriteWord(dev: number, ino: number): number {
-    const lo = ino % 0x1_0000_0000, hi = Math.floor(ino / 0x1_0000_0000);
-    let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) ^ Math.imul(dev | 0, 0x85ebca6b);
-    h ^= h >>> 15;
-    return (this.hostWritesOffset >> 2) + ((h >>> 0) % HOST_WRITE_WORDS);
+    return (this.hostWritesOffset >> 2) + (hostFileHash(dev, ino) % HOST_WRITE_WORDS);
+  }
+  /** Int32 index of the host copy index's slot for the host file with device `dev` and inode `ino` (HOST_COPY_SLOTS). */
+  hostCopySlot(dev: number, ino: number): number {
+    return (this.hostCopiesOffset >> 2) + (Math.imul(hostFileHash(dev, ino), 0x2545f491) >>> 0) % HOST_COPY_SLOTS;
   }
   /** Whether int32 index `word` is a host write word. */
   isHostWriteWord(word: number): boolean {

@@ -33,6 +33,7 @@ import { fsProtocol } from '../abi/protocols/fs.js';
 import { decode, encode } from '../abi/protocol.js';
 import type { StatFields } from './fd-table.js';
 import type { AddressToken } from '../ipc/address-token.js';
+import { type PageToken, readCached } from '../ipc/page-cache-read.js';
 import type { HostFiles } from '../host/host-files.js';
 import { errnoOfHostError } from '../host/host-fs.js';
 import { Errno } from '../abi/errno.js';
@@ -78,6 +79,8 @@ interface DirectFile {
    * own descriptors so no page-cache copy of the file outlives it; UNKNOWN until the first.
    */
   hostWrites: number;
+  /** A local open's token on a page-cache copy of its file (ipc/host-copies.ts), until it stops holding. */
+  copy: PageToken | null;
 }
 
 /** What an open's reply says of a direct file (abi/protocols/vfs.ts `open`). */
@@ -150,7 +153,7 @@ export class DirectFiles {
     this.byFid.set(r.fid, {
       read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
       host: r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
-      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false, hostWrites: UNKNOWN,
+      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false, hostWrites: UNKNOWN, copy: null,
     });
     return true;
   }
@@ -159,12 +162,32 @@ export class DirectFiles {
    * Keep `fd`, the local kernel's own open of a regular host file (local-opens.ts), as `fid`'s
    * descriptor: `dev` is what stat reports, `times` hostfs's exact-times word.
    */
-  adopt(fid: number, fd: number, write: boolean, dev: number, times: number): void {
+  adopt(fid: number, fd: number, write: boolean, dev: number, times: number, copy: PageToken | null = null): void {
     this.drop(fid);
     this.byFid.set(fid, {
       read: true, write, holder: -1, via: -1, node: -1, from: -1, dev, vfsFrom: -1,
-      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true, hostWrites: UNKNOWN,
+      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true, hostWrites: UNKNOWN, copy,
     });
+  }
+
+  /** Give local open `fid` a token on a page-cache copy of its file (one found after its open). True if it is one. */
+  takeCopy(fid: number, copy: PageToken): boolean {
+    const d = this.byFid.get(fid);
+    if (!d || !d.local || d.write) return false;
+    d.copy = copy;
+    return true;
+  }
+
+  /**
+   * Read a local open's file from the page-cache copy it was given, while that holds:
+   * the bytes read, or -1 (read the host's; a copy that stopped holding is not tried again).
+   */
+  readCopy(fid: number, offset: number, into: readonly Uint8Array[]): number {
+    const d = this.byFid.get(fid);
+    if (!d || d.copy === null) return -1;
+    const n = readCached(this.caller.arena, d.copy, offset, into);
+    if (n < 0) d.copy = null;
+    return n;
   }
 
   /**

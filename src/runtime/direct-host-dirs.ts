@@ -87,15 +87,15 @@ export class DirectHostDirs {
    * FIFO, a device: looked at, never opened, HostFiles.openAt), or any other refusal by the host:
    * the VFS gives the answer then, as it always has.
    */
-  openFile(dir: number, path: string, how: LocalOpen): { fd: number; dev: number; times: number } | number | null {
+  openFile(dir: number, path: string, how: LocalOpen): { fd: number; dev: number; times: number; stat: HostStat | null } | number | null {
     return this.at(dir, path, (at, name, d) => {
-      let fd: number | null;
+      let opened: { fd: number; stat: HostStat | null } | null;
       try {
-        fd = this.files!.openAt(at, name, how);
+        opened = this.files!.openAt(at, name, how);
       } catch (e) {
         return errnoOfHostError(e) === Errno.NOENT ? Errno.NOENT : null;
       }
-      return fd === null ? null : { fd, dev: d.dev, times: d.times };
+      return opened === null ? null : { fd: opened.fd, dev: d.dev, times: d.times, stat: opened.stat };
     });
   }
 

@@ -14,7 +14,7 @@ import { ProtocolClient } from '../ipc/protocol-client.js';
 import { kernelProtocol } from '../abi/protocols/kernel.js';
 import { Status } from '../abi/status.js';
 import { consoleProtocol } from '../abi/protocols/console.js';
-import { IO_NONBLOCK, OFLAG_CREAT, WANT_KEPT_FAILURES, vfsProtocol } from '../abi/protocols/vfs.js';
+import { FID_READ, IO_NONBLOCK, OFLAG_CREAT, WANT_KEPT_FAILURES, openFlags, vfsProtocol } from '../abi/protocols/vfs.js';
 import { NET_NONBLOCK, netProtocol } from '../abi/protocols/net.js';
 import { Errno } from '../abi/errno.js';
 import { type FdEntry, FdTable, type FileOrigin, type StatFields } from './fd-table.js';
@@ -24,6 +24,7 @@ import type { HostFs } from '../host/host-fs.js';
 import { DirectHostDirs } from './direct-host-dirs.js';
 import { DirectFiles } from './direct-files.js';
 import { LocalOpens, type OpenedUnder, isLocalFid } from './local-opens.js';
+import type { HostCopyIdentity } from '../ipc/host-copies.js';
 import { markPipe, movedByCut } from '../ipc/pipe-cut.js';
 import { DirectPipes } from './direct-pipes.js';
 import { AnswerCache, answerToken } from './answer-cache.js';
@@ -127,7 +128,17 @@ export class LocalKernel {
       this.forgetFile(fid);
       this.vfs.call('close', { fid });
     };
-    this.localOpens = new LocalOpens(localOpens && directFiles ? hostFiles : null, this.hostDirs, this.direct, openByOrigin, closeVfs);
+    // The VFS's open of the file (carrying the last close), its file system's copy of it, and the
+    // fid's close left to be carried by the next open: the copy outlives the open.
+    const fillCopy = (dir: number, path: string, id: HostCopyIdentity) => {
+      const r = this.open(dir, 0, openFlags(0, FID_READ), path);
+      if (typeof r === 'number') return;
+      if (r.host >= 0 && r.hostDev === id.dev && r.hostIno === id.ino) this.rawVfs.call('map', { fid: r.fid });
+      this.forgetFile(r.fid);
+      this.flushClose();
+      this.pendingClose = r.fid;
+    };
+    this.localOpens = new LocalOpens(localOpens && directFiles ? hostFiles : null, this.hostDirs, this.direct, openByOrigin, closeVfs, caller.arena, fillCopy);
   }
 
   /** Open `path` under directory fid `dir` here (local-opens.ts): its local fid, -errno, or null to ask the VFS. */
@@ -414,9 +425,12 @@ export class LocalKernel {
   /** Read up to `into`'s total length from a file at `offset`. Returns [errno, bytes read]. */
   fileRead(fid: number, offset: number, into: readonly Uint8Array[]): [number, number] {
     if (fid < 0) return [Errno.IO, 0];
-    // A local open is read on its own descriptor: the VFS, which grants page-cache tokens, has
-    // never heard of its fid.
+    // A local open is read from the page-cache copy its open found (host-copies.ts), else on its
+    // own descriptor: the VFS, which grants page-cache tokens, has never heard of its fid.
     if (isLocalFid(fid)) {
+      let copied = this.direct.readCopy(fid, offset, into);
+      if (copied < 0 && this.localOpens.copyAtFirstRead(fid)) copied = this.direct.readCopy(fid, offset, into);
+      if (copied >= 0) return [Errno.SUCCESS, copied];
       const own = this.direct.hostFd(fid, false);
       return own >= 0 ? this.direct.hostRead(own, offset, into) : [Errno.BADF, 0];
     }

@@ -120,6 +120,43 @@ test("a page-cache copy of a host file is not read again once a program wrote th
   });
 });
 
+test('a file a program opens again is read from a page-cache copy, never one a write has outdated', async () => {
+  await withHostDir(manifest, async (keel, host) => {
+    writeFileSync(join(host, 'again'), 'hello world');
+    const reader = await Probe.start(keel, ['/host']);
+    const writer = await Probe.start(keel, ['/host']);
+    try {
+      // The first open reads the host's file; the second has hostfs copy it (two calls), and the
+      // open after that finds the copy with none.
+      assert.equal(await reader.ask('reads /host/again 2'), 'ok 22');
+      const before = callsOf(keel, reader.process);
+      assert.equal(await reader.ask('reads /host/again 50'), 'ok 550');
+      const calls = callsOf(keel, reader.process) - before;
+      assert.ok(calls <= 6, `${calls} calls for 50 rounds of open, read to the end, close`);
+      assert.equal(await reader.ask('open /host/again'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data hello world');
+      // Another program's write on its own descriptor: the reader's next read is the host's.
+      assert.equal(await writer.ask('wopen /host/again'), 'ok');
+      assert.equal(await writer.ask('pwrite 0 HELLO'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO world', 'the write is seen at the next read');
+      assert.equal(await reader.ask('close'), 'ok');
+      assert.equal(await reader.ask('reads /host/again 3'), 'ok 33');
+      assert.equal(await reader.ask('open /host/again'), 'ok');
+      assert.equal(await reader.ask('pread 0 11'), 'data HELLO world', 'and by a later open');
+      assert.equal(await reader.ask('close'), 'ok');
+      assert.equal(await writer.ask('close'), 'ok');
+      // A host process's change: the copy is of another size and mtime than the file's now.
+      writeFileSync(join(host, 'again'), 'changed by the host');
+      assert.equal(await reader.ask('open /host/again'), 'ok');
+      assert.equal(await reader.ask('pread 0 19'), 'data changed by the host');
+      assert.equal(await reader.ask('close'), 'ok');
+    } finally {
+      await reader.quit();
+      await writer.quit();
+    }
+  });
+});
+
 test('what only the VFS can do makes a local open its own first: exact times, a child given the file', async () => {
   await withHostDir(manifest, async (keel, host) => {
     copyFileSync(prog('hello'), join(host, 'hello.wasm'));

@@ -20,6 +20,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { HostFiles } from '../../host/host-files.js';
 import { hasProcFd, toStat, wrap } from './node-host-fs.js';
 import { HostFsError } from '../../host/host-fs.js';
+import { FileType } from '../../abi/protocols/fs.js';
 
 /** Host descriptors one thread's local kernels may hold at once. */
 const MAX_HELD = 64;
@@ -83,7 +84,7 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
       try {
         const made = fs.openSync(at, access | c.O_CREAT | c.O_EXCL | c.O_NOFOLLOW);
         held++;
-        return made;
+        return { fd: made, stat: null };
       } catch (e) {
         if (how.exclusive || (e as { code?: unknown }).code !== 'EEXIST') return wrap(() => { throw e; });
       }
@@ -92,10 +93,11 @@ export const nodeHostFiles: HostFiles | null = hasProcFd() ? {
     // very object through it only if it is a regular file.
     const handle = wrap(() => fs.openSync(at, O_PATH | c.O_NOFOLLOW));
     try {
-      if (!fs.fstatSync(handle).isFile()) throw new HostFsError('EFTYPE', `${name} is not a regular file`);
+      const stat = toStat(fs.fstatSync(handle, { bigint: true }));
+      if (stat.type !== FileType.REGULAR_FILE) throw new HostFsError('EFTYPE', `${name} is not a regular file`);
       const mine = wrap(() => fs.openSync(`/proc/self/fd/${handle}`, access | (how.truncate ? c.O_TRUNC : 0)));
       held++;
-      return mine;
+      return { fd: mine, stat };
     } finally {
       fs.closeSync(handle);
     }

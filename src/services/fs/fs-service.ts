@@ -169,11 +169,12 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
     },
     map: (r) => {
       if (!cache || directWriters.has(r.node)) return Errno.NOTSUP;
+      // Before the size and mtime the copy is stamped with: a change after them moves the mtime.
+      const host = fs.hostIdentity ? fs.hostIdentity(r.node) : null;
+      if (fs.hostIdentity && host === null) return Errno.NOTSUP;
       const st = fs.getattr(r.node);
       if (typeof st === 'number') return st;
       if (st.type !== FileType.REGULAR_FILE) return Errno.INVAL;
-      const host = fs.hostIdentity ? fs.hostIdentity(r.node) : null;
-      if (fs.hostIdentity && host === null) return Errno.NOTSUP;
       return cache.map(r.node, st.size, stampOf(st), (offset, length) => fs.read(r.node, offset, length), host);
     },
     close: (r) => {

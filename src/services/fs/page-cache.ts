@@ -14,11 +14,15 @@
  *   - a host file's copy names the file's host write word and the value it had before the copy
  *     was read (arena.ts): a program's write on a descriptor of its own, which this file system
  *     never sees, bumps it, and a copy whose word moved is never handed out again (it is revoked
- *     and filled anew at the next map).
+ *     and filled anew at the next map);
+ *   - a host file's copy is listed in the host copy index from just after its publication to just
+ *     before its revocation (ipc/host-copies.ts), with the file's identity and host mtime, so a
+ *     local kernel that opened the file itself can find it.
  */
 
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
 import { revokeTokens } from '../../ipc/address-token.js';
+import { publishHostCopy, withdrawHostCopy, writeHostIdentity } from '../../ipc/host-copies.js';
 import { Errno } from '../../abi/errno.js';
 import { FreeIds } from './free-ids.js';
 
@@ -30,10 +34,14 @@ export interface CacheSlice {
   readonly pages: number;
 }
 
-/** A host file's identity: the device and inode its host write word is found by. */
+/**
+ * A host file's identity: the device and inode its host write word and its slot in the host copy
+ * index are found by, and its host mtime (ns) as the file system read it before the copy.
+ */
 export interface HostIdentity {
   readonly dev: number;
   readonly ino: number;
+  readonly mtimeNs: bigint;
 }
 
 interface Cached {
@@ -41,6 +49,8 @@ interface Cached {
   readonly pages: readonly number[];
   /** What the file looked like when filled (size and mtime). */
   readonly stamp: string;
+  /** Its slot in the host copy index (ipc/host-copies.ts), or -1 (not a host file's copy). */
+  readonly slot: number;
 }
 
 export class PageCache {
@@ -102,10 +112,12 @@ export class PageCache {
     i32[w + CacheWord.PAGES] = want;
     i32[w + CacheWord.HOST_WRITES] = hostWrites;
     i32[w + CacheWord.HOST_WRITES_SEEN] = seen;
+    if (host) writeHostIdentity(this.arena, entry, { ...host, size });
     pages.forEach((p, i) => { i32[w + CacheWord.PAGE_LIST + i] = p; });
     // Publish: a reader that sees this generation sees everything written above.
     const generation = revokeTokens(this.arena, w + CacheWord.GENERATION);
-    this.byNode.set(node, { entry, pages, stamp });
+    const slot = host ? publishHostCopy(this.arena, entry, { ...host, size }) : -1;
+    this.byNode.set(node, { entry, pages, stamp, slot });
     return { entry, generation };
   }
 
@@ -113,6 +125,8 @@ export class PageCache {
   revoke(node: number): void {
     const have = this.byNode.get(node);
     if (!have) return;
+    // Found by no local kernel before the tokens it may hold are revoked (host-copies.ts).
+    withdrawHostCopy(this.arena, have.entry, have.slot);
     revokeTokens(this.arena, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION);
     this.byNode.delete(node);
     this.freeEntries.give([have.entry]);

@@ -260,9 +260,13 @@ export class Hostfs implements FileSystemOps {
     return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true, times };
   }
 
-  hostIdentity(id: number): { dev: number; ino: number } | null {
+  /** The host file node `id` is, with its host mtime now (the page cache's identity of a copy); null if it is not that file any more. */
+  hostIdentity(id: number): { dev: number; ino: number; mtimeNs: bigint } | null {
     const n = this.t.find(id);
-    return n === undefined ? null : { dev: n.dev, ino: n.ino };
+    if (n === undefined) return null;
+    const st = this.run(() => this.statOf(n));
+    if (typeof st === 'number' || st.dev !== n.dev || st.ino !== n.ino) return null;
+    return { dev: n.dev, ino: n.ino, mtimeNs: st.mtimeNs };
   }
 
   read(id: number, offset: number, length: number): Uint8Array | number {

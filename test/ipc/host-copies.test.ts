@@ -1,0 +1,75 @@
+/**
+ * Host copies at the level of the shared memory (docs/decisions/026-host-write-words.md): a copy
+ * of a host file is found by its identity only while it is published, of the very file (device,
+ * inode), size and host mtime asked for, and no write on an own descriptor bumped the file's host
+ * write word since it was taken; a revoked or refilled copy is never found under its old token.
+ */
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Arena } from '../../src/ipc/arena.js';
+import { findHostCopy } from '../../src/ipc/host-copies.js';
+import { readCached } from '../../src/ipc/page-cache-read.js';
+import { PageCache } from '../../src/services/fs/page-cache.js';
+
+const ARENA = { maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 64 };
+// Device and inode past 2^32 (both halves are compared), an mtime in nanoseconds past 2^32.
+const FILE = { dev: 0x1_0000_0803, ino: 0x2_0000_1234, mtimeNs: 1_700_000_000_123_456_789n };
+
+function setUp(): { arena: Arena; cache: PageCache; data: Uint8Array } {
+  const arena = Arena.create(ARENA);
+  const cache = new PageCache(arena, { firstEntry: 0, entries: 4, firstPage: 0, pages: 64 });
+  const data = Uint8Array.from({ length: 9000 }, (_, i) => (i * 13) & 0xff);
+  return { arena, cache, data };
+}
+
+test('a published host copy is found by its identity, size and mtime, and read', () => {
+  const { arena, cache, data } = setUp();
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'nothing cached yet');
+  const t = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), FILE);
+  assert.ok(typeof t !== 'number');
+  const found = findHostCopy(arena, { ...FILE, size: data.length });
+  assert.ok(found, 'found');
+  assert.equal(found.entry, t.entry);
+  assert.equal(found.generation, t.generation);
+  const into = new Uint8Array(data.length);
+  assert.equal(readCached(arena, found, 0, [into]), data.length);
+  assert.deepEqual(into, data);
+  for (const other of [
+    { ...FILE, dev: FILE.dev + 1 }, { ...FILE, dev: FILE.dev + 2 ** 32 }, { ...FILE, ino: FILE.ino + 1 }, { ...FILE, ino: FILE.ino - 2 ** 32 },
+    { ...FILE, mtimeNs: FILE.mtimeNs + 1n }, { ...FILE, mtimeNs: FILE.mtimeNs + (1n << 32n) },
+  ]) assert.equal(findHostCopy(arena, { ...other, size: data.length }), null, `not for ${JSON.stringify({ ...other, mtimeNs: String(other.mtimeNs) })}`);
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length - 1 }), null, 'not of another size');
+});
+
+test('a write on an own descriptor, a revocation or a refill ends what was found', () => {
+  const { arena, cache, data } = setUp();
+  cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), FILE);
+  const first = findHostCopy(arena, { ...FILE, size: data.length })!;
+  // A program's write on its own descriptor bumps the file's host write word.
+  Atomics.add(arena.i32, arena.hostWriteWord(FILE.dev, FILE.ino), 1);
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'not found after the write');
+  assert.equal(readCached(arena, first, 0, [new Uint8Array(10)]), -1, 'nor read under the token found before');
+  assert.equal(cache.tokenFor(7), null, 'nor handed out by the file system: revoked');
+  // Copied anew: found again, under a new generation; the old token stays refused.
+  const again = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), FILE);
+  assert.ok(typeof again !== 'number');
+  const second = findHostCopy(arena, { ...FILE, size: data.length });
+  assert.ok(second && second.generation !== first.generation);
+  cache.revoke(7);
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'not found once revoked');
+  assert.equal(readCached(arena, second, 0, [new Uint8Array(10)]), -1);
+});
+
+test('a write that lands while the copy is taken leaves a copy no one finds or reads', () => {
+  const { arena, cache, data } = setUp();
+  let wrote = false;
+  const t = cache.map(7, data.length, 's', (o, l) => {
+    if (!wrote) Atomics.add(arena.i32, arena.hostWriteWord(FILE.dev, FILE.ino), 1);
+    wrote = true;
+    return data.subarray(o, o + l);
+  }, FILE);
+  assert.ok(typeof t !== 'number');
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null);
+  assert.equal(readCached(arena, { ...t, word: arena.cacheEntryWord(t.entry) }, 0, [new Uint8Array(10)]), -1);
+});
