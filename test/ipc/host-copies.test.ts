@@ -7,7 +7,8 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { Arena } from '../../src/ipc/arena.js';
+import { Worker } from 'node:worker_threads';
+import { Arena, PAGE_BYTES } from '../../src/ipc/arena.js';
 import { findHostCopy } from '../../src/ipc/host-copies.js';
 import { readCached } from '../../src/ipc/page-cache-read.js';
 import { PageCache } from '../../src/services/fs/page-cache.js';
@@ -72,4 +73,50 @@ test('a write that lands while the copy is taken leaves a copy no one finds or r
   assert.ok(typeof t !== 'number');
   assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null);
   assert.equal(readCached(arena, { ...t, word: arena.cacheEntryWord(t.entry) }, 0, [new Uint8Array(10)]), -1);
+});
+
+test('revoking and refilling while another thread looks the copy up and reads it: no read of another version is accepted', async () => {
+  const { arena, cache } = setUp();
+  // Two fill chunks (64 KiB each): the copy is half rewritten while the second is read.
+  const size = 32 * PAGE_BYTES;
+  const ctrl = new Int32Array(new SharedArrayBuffer(32));
+  let worker: Worker | null = null;
+  const waitAttempts = (atLeast: number): void => {
+    const deadline = Date.now() + 10_000;
+    for (let seen = Atomics.load(ctrl, 2); seen < atLeast; seen = Atomics.load(ctrl, 2)) {
+      assert.ok(Date.now() < deadline, 'the reader made no progress');
+      Atomics.wait(ctrl, 2, seen, 50);
+    }
+  };
+  // Each version of the file: its own host mtime, every byte its number. Halfway through a
+  // refill, the reader is given time to look up and read what is there.
+  const publish = (version: number): void => {
+    const t = cache.map(5, size, `v${version}`, (offset, l) => {
+      if (offset > 0 && worker !== null) waitAttempts(Atomics.load(ctrl, 2) + 3);
+      return new Uint8Array(l).fill(version & 0xff);
+    }, { ...FILE, mtimeNs: FILE.mtimeNs + BigInt(version) });
+    assert.ok(typeof t !== 'number');
+    Atomics.store(ctrl, 0, version);
+  };
+  publish(1);
+  worker = new Worker(new URL('../support/host-copy-reader.js', import.meta.url), {
+    workerData: { arena: arena.buffer, ctrl: ctrl.buffer, size, dev: FILE.dev, ino: FILE.ino, mtimeBase: FILE.mtimeNs },
+  });
+  try {
+    waitAttempts(1);
+    for (let v = 2; v < 400; v++) {
+      // Mid-loop, the reader may be between its lookup and its read of the old copy: half the
+      // time the copy is revoked first, half the time map finds it stale (another stamp) itself;
+      // every tenth time a write on an own descriptor outdates it instead.
+      if (v % 10 === 0) Atomics.add(arena.i32, arena.hostWriteWord(FILE.dev, FILE.ino), 1);
+      else if (v % 2 === 0) cache.revoke(5);
+      publish(v);
+      waitAttempts(Atomics.load(ctrl, 2) + 2);
+    }
+  } finally {
+    Atomics.store(ctrl, 1, 1);
+    await worker.terminate();
+  }
+  assert.equal(ctrl[5], 0, 'reads of another version accepted');
+  assert.ok(ctrl[3]! > 100, `accepted reads: ${ctrl[3]}`);
 });
