@@ -329,6 +329,10 @@ export class Arena {
   hostWriteWord(dev: number, ino: number): number {
     return (this.hostWritesOffset >> 2) + (hostFileHash(dev, ino) % HOST_WRITE_WORDS);
   }
+  /** Int32 index of the host copy index's first slot (HOST_COPY_SLOTS follow). */
+  get hostCopySlots(): number {
+    return this.hostCopiesOffset >> 2;
+  }
   /** Int32 index of the host copy index's slot for the host file with device `dev` and inode `ino` (HOST_COPY_SLOTS). */
   hostCopySlot(dev: number, ino: number): number {
     return (this.hostCopiesOffset >> 2) + (Math.imul(hostFileHash(dev, ino), 0x2545f491) >>> 0) % HOST_COPY_SLOTS;

@@ -17,7 +17,7 @@
  * of it gave, whose host write word has not moved since the copy was taken.
  */
 
-import { type Arena, CacheWord } from './arena.js';
+import { type Arena, CacheWord, HOST_COPY_SLOTS } from './arena.js';
 import type { PageToken } from './page-cache-read.js';
 
 /** What identifies a host file's contents for a copy: its device and inode, its size and host mtime. */
@@ -58,6 +58,19 @@ export function publishHostCopy(arena: Arena, entry: number, id: HostCopyIdentit
 export function withdrawHostCopy(arena: Arena, entry: number, slot: number): void {
   Atomics.store(arena.i32, arena.cacheEntryWord(entry) + CacheWord.PUBLISHED, 0);
   if (slot >= 0) Atomics.compareExchange(arena.i32, slot, entry + 1, 0);
+}
+
+/**
+ * A file system's page cache starts (again, after a restart): withdraw every copy its slice of
+ * entries [first, first + count) held, before any entry is reused — the caller then revokes them.
+ */
+export function withdrawSlice(arena: Arena, first: number, count: number): void {
+  for (let e = first; e < first + count; e++) Atomics.store(arena.i32, arena.cacheEntryWord(e) + CacheWord.PUBLISHED, 0);
+  const slots = arena.hostCopySlots;
+  for (let s = slots; s < slots + HOST_COPY_SLOTS; s++) {
+    const named = Atomics.load(arena.i32, s) - 1;
+    if (named >= first && named < first + count) Atomics.compareExchange(arena.i32, s, named + 1, 0);
+  }
 }
 
 /** A token on a published copy of the file `id` describes, if the index names one that still holds; else null. */

@@ -16,6 +16,12 @@ import { PageCache } from '../../src/services/fs/page-cache.js';
 const ARENA = { maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 64 };
 // Device and inode past 2^32 (both halves are compared), an mtime in nanoseconds past 2^32.
 const FILE = { dev: 0x1_0000_0803, ino: 0x2_0000_1234, mtimeNs: 1_700_000_000_123_456_789n };
+/** Pins taken (the file system's descriptor of the file) and released. */
+const pins = { taken: 0, released: 0 };
+const pinned = (mtimeNs = FILE.mtimeNs) => {
+  pins.taken++;
+  return { ...FILE, mtimeNs, release: () => { pins.released++; } };
+};
 
 function setUp(): { arena: Arena; cache: PageCache; data: Uint8Array } {
   const arena = Arena.create(ARENA);
@@ -27,7 +33,7 @@ function setUp(): { arena: Arena; cache: PageCache; data: Uint8Array } {
 test('a published host copy is found by its identity, size and mtime, and read', () => {
   const { arena, cache, data } = setUp();
   assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'nothing cached yet');
-  const t = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), FILE);
+  const t = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), pinned());
   assert.ok(typeof t !== 'number');
   const found = findHostCopy(arena, { ...FILE, size: data.length });
   assert.ok(found, 'found');
@@ -45,7 +51,8 @@ test('a published host copy is found by its identity, size and mtime, and read',
 
 test('a write on an own descriptor, a revocation or a refill ends what was found', () => {
   const { arena, cache, data } = setUp();
-  cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), FILE);
+  const base = { ...pins };
+  cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), pinned());
   const first = findHostCopy(arena, { ...FILE, size: data.length })!;
   // A program's write on its own descriptor bumps the file's host write word.
   Atomics.add(arena.i32, arena.hostWriteWord(FILE.dev, FILE.ino), 1);
@@ -53,11 +60,16 @@ test('a write on an own descriptor, a revocation or a refill ends what was found
   assert.equal(readCached(arena, first, 0, [new Uint8Array(10)]), -1, 'nor read under the token found before');
   assert.equal(cache.tokenFor(7), null, 'nor handed out by the file system: revoked');
   // Copied anew: found again, under a new generation; the old token stays refused.
-  const again = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), FILE);
+  assert.equal(pins.released - base.released, 1, 'the pin is released with the copy');
+  const again = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), pinned());
   assert.ok(typeof again !== 'number');
   const second = findHostCopy(arena, { ...FILE, size: data.length });
   assert.ok(second && second.generation !== first.generation);
+  const same = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), pinned());
+  assert.ok(typeof same !== 'number' && same.generation === second.generation, 'mapped again: the same copy');
+  assert.equal(pins.taken - pins.released, base.taken - base.released + 1, 'one pin held for the one copy');
   cache.revoke(7);
+  assert.equal(pins.taken - pins.released, base.taken - base.released, 'none once it is revoked');
   assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'not found once revoked');
   assert.equal(readCached(arena, second, 0, [new Uint8Array(10)]), -1);
 });
@@ -69,7 +81,7 @@ test('a write that lands while the copy is taken leaves a copy no one finds or r
     if (!wrote) Atomics.add(arena.i32, arena.hostWriteWord(FILE.dev, FILE.ino), 1);
     wrote = true;
     return data.subarray(o, o + l);
-  }, FILE);
+  }, pinned());
   assert.ok(typeof t !== 'number');
   assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null);
   assert.equal(readCached(arena, { ...t, word: arena.cacheEntryWord(t.entry) }, 0, [new Uint8Array(10)]), -1);
@@ -94,7 +106,7 @@ test('revoking and refilling while another thread looks the copy up and reads it
     const t = cache.map(5, size, `v${version}`, (offset, l) => {
       if (offset > 0 && worker !== null) waitAttempts(Atomics.load(ctrl, 2) + 3);
       return new Uint8Array(l).fill(version & 0xff);
-    }, { ...FILE, mtimeNs: FILE.mtimeNs + BigInt(version) });
+    }, pinned(FILE.mtimeNs + BigInt(version)));
     assert.ok(typeof t !== 'number');
     Atomics.store(ctrl, 0, version);
   };
@@ -119,4 +131,19 @@ test('revoking and refilling while another thread looks the copy up and reads it
   }
   assert.equal(ctrl[5], 0, 'reads of another version accepted');
   assert.ok(ctrl[3]! > 100, `accepted reads: ${ctrl[3]}`);
+});
+
+test('a copy of a file the file system could not pin is not listed, and a new instance withdraws every copy', () => {
+  const { arena, cache, data } = setUp();
+  const t = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), { ...FILE, release: null });
+  assert.ok(typeof t !== 'number');
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'not listed');
+  assert.ok(cache.tokenFor(7), 'still handed out by its own opens');
+  cache.map(8, data.length, 's', (o, l) => data.subarray(o, o + l), { ...FILE, ino: FILE.ino + 1, release: () => {} });
+  const listed = findHostCopy(arena, { ...FILE, ino: FILE.ino + 1, size: data.length });
+  assert.ok(listed);
+  // The file system restarts over the same slice: tokens held and copies listed end at once.
+  new PageCache(arena, { firstEntry: 0, entries: 4, firstPage: 0, pages: 64 });
+  assert.equal(findHostCopy(arena, { ...FILE, ino: FILE.ino + 1, size: data.length }), null);
+  assert.equal(readCached(arena, listed, 0, [new Uint8Array(10)]), -1);
 });

@@ -11,6 +11,7 @@
  *     truncate) and when the node's size or mtime changed behind its back (hostfs: checked at
  *     each open — close-to-open consistency, as NFS gives);
  *   - entries are evicted least recently mapped first when the slice runs out;
+ *   - a new instance (a restart) revokes every entry of its slice before it reuses any;
  *   - a host file's copy names the file's host write word and the value it had before the copy
  *     was read (arena.ts): a program's write on a descriptor of its own, which this file system
  *     never sees, bumps it, and a copy whose word moved is never handed out again (it is revoked
@@ -22,7 +23,7 @@
 
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
 import { revokeTokens } from '../../ipc/address-token.js';
-import { publishHostCopy, withdrawHostCopy, writeHostIdentity } from '../../ipc/host-copies.js';
+import { publishHostCopy, withdrawHostCopy, withdrawSlice, writeHostIdentity } from '../../ipc/host-copies.js';
 import { Errno } from '../../abi/errno.js';
 import { FreeIds } from './free-ids.js';
 
@@ -37,11 +38,15 @@ export interface CacheSlice {
 /**
  * A host file's identity: the device and inode its host write word and its slot in the host copy
  * index are found by, and its host mtime (ns) as the file system read it before the copy.
+ * `release`: the file is pinned (the file system holds a descriptor of it, so its inode is never
+ * another file's while the copy is listed) until this is called; null: the copy is not listed in
+ * the host copy index (only the file system's own opens hand it out).
  */
 export interface HostIdentity {
   readonly dev: number;
   readonly ino: number;
   readonly mtimeNs: bigint;
+  readonly release: (() => void) | null;
 }
 
 interface Cached {
@@ -49,8 +54,10 @@ interface Cached {
   readonly pages: readonly number[];
   /** What the file looked like when filled (size and mtime). */
   readonly stamp: string;
-  /** Its slot in the host copy index (ipc/host-copies.ts), or -1 (not a host file's copy). */
+  /** Its slot in the host copy index (ipc/host-copies.ts), or -1 (not listed there). */
   readonly slot: number;
+  /** Unpins the host file, once the copy is withdrawn from the index. */
+  readonly release: (() => void) | null;
 }
 
 export class PageCache {
@@ -62,6 +69,10 @@ export class PageCache {
   constructor(private readonly arena: Arena, slice: CacheSlice) {
     this.freeEntries = new FreeIds(slice.firstEntry, slice.entries);
     this.freePages = new FreeIds(slice.firstPage, slice.pages);
+    // A restarted file system finds its slice as the last instance left it: tokens local kernels
+    // still hold, copies still listed. All are revoked before any entry or page is reused.
+    withdrawSlice(arena, slice.firstEntry, slice.entries);
+    for (let e = slice.firstEntry; e < slice.firstEntry + slice.entries; e++) revokeTokens(arena, arena.cacheEntryWord(e) + CacheWord.GENERATION);
   }
 
   /**
@@ -72,17 +83,24 @@ export class PageCache {
   map(node: number, size: number, stamp: string, read: (offset: number, length: number) => Uint8Array | number, host: HostIdentity | null = null): { entry: number; generation: number } | number {
     const have = this.byNode.get(node);
     if (have && have.stamp === stamp && this.unwritten(have)) {
+      host?.release?.(); // the copy keeps the pin it has
       this.byNode.delete(node);
       this.byNode.set(node, have);
       return this.tokenFor(node)!;
     }
     if (have) this.revoke(node);
     const want = Math.ceil(size / PAGE_BYTES);
-    if (want > ENTRY_MAX_PAGES) return Errno.FBIG;
+    if (want > ENTRY_MAX_PAGES) {
+      host?.release?.();
+      return Errno.FBIG;
+    }
     while ((this.freeEntries.size === 0 || this.freePages.size < want) && this.byNode.size > 0) {
       this.revoke(this.byNode.keys().next().value!);
     }
-    if (this.freeEntries.size === 0 || this.freePages.size < want) return Errno.NOSPC;
+    if (this.freeEntries.size === 0 || this.freePages.size < want) {
+      host?.release?.();
+      return Errno.NOSPC;
+    }
     const entry = this.freeEntries.take(1)[0]!;
     const pages = this.freePages.take(want);
     // Read before the file is: a write that lands while the copy is taken moves it.
@@ -92,6 +110,7 @@ export class PageCache {
     for (let done = 0; done < size;) {
       const data = read(done, Math.min(size - done, 64 * 1024));
       if (typeof data === 'number' || data.length === 0) {
+        host?.release?.();
         this.freeEntries.give([entry]);
         this.freePages.give(pages);
         return typeof data === 'number' ? data : Errno.IO;
@@ -116,8 +135,8 @@ export class PageCache {
     pages.forEach((p, i) => { i32[w + CacheWord.PAGE_LIST + i] = p; });
     // Publish: a reader that sees this generation sees everything written above.
     const generation = revokeTokens(this.arena, w + CacheWord.GENERATION);
-    const slot = host ? publishHostCopy(this.arena, entry, { ...host, size }) : -1;
-    this.byNode.set(node, { entry, pages, stamp, slot });
+    const slot = host?.release ? publishHostCopy(this.arena, entry, { ...host, size }) : -1;
+    this.byNode.set(node, { entry, pages, stamp, slot, release: host?.release ?? null });
     return { entry, generation };
   }
 
@@ -128,6 +147,7 @@ export class PageCache {
     // Found by no local kernel before the tokens it may hold are revoked (host-copies.ts).
     withdrawHostCopy(this.arena, have.entry, have.slot);
     revokeTokens(this.arena, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION);
+    have.release?.();
     this.byNode.delete(node);
     this.freeEntries.give([have.entry]);
     this.freePages.give(have.pages);

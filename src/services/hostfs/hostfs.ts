@@ -59,6 +59,8 @@ const REUSED_READ_BYTES = 1 << 20;
 /** Directory listings kept for clients paging through them. */
 const LISTINGS = 8;
 const DEFAULT_MAX_DESCRIPTORS = 1024;
+/** Files pinned for their listed page-cache copies at most (hostIdentity): a few of the descriptors. */
+const MAX_PINNED = 64;
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
 const encoder = new TextEncoder();
 
@@ -75,6 +77,8 @@ export class Hostfs implements FileSystemOps {
   private readonly walks = new VerifiedWalks();
   /** See HostfsConfig.exactTimes: without one, nothing is granted (hostFile). */
   private readonly timesMark: HostfsConfig['exactTimes'];
+  /** Descriptors held for files whose copies are listed (pin). */
+  private readonly pinned = new Set<number>();
 
   constructor(private readonly host: HostFs, private readonly root: string, config: HostfsConfig = {}) {
     this.readOnly = config.readOnly ?? false;
@@ -100,6 +104,8 @@ export class Hostfs implements FileSystemOps {
 
   /** Close every host descriptor (the service stops). */
   stop(): void {
+    for (const fd of this.pinned) this.t.closeFile(fd);
+    this.pinned.clear();
     this.t.closeAll();
   }
 
@@ -260,13 +266,33 @@ export class Hostfs implements FileSystemOps {
     return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true, times };
   }
 
-  /** The host file node `id` is, with its host mtime now (the page cache's identity of a copy); null if it is not that file any more. */
-  hostIdentity(id: number): { dev: number; ino: number; mtimeNs: bigint } | null {
+  /**
+   * The host file node `id` is, with its host mtime now: the page cache's identity of a copy of it
+   * (docs/decisions/026-host-write-words.md); null if it is not that file any more. While fewer
+   * than MAX_PINNED files are, it is pinned — a descriptor of it held until `release` — so that
+   * its inode names no other file while local kernels may find its copy by device and inode.
+   */
+  hostIdentity(id: number): { dev: number; ino: number; mtimeNs: bigint; release: (() => void) | null } | null {
     const n = this.t.find(id);
     if (n === undefined) return null;
     const st = this.run(() => this.statOf(n));
     if (typeof st === 'number' || st.dev !== n.dev || st.ino !== n.ino) return null;
-    return { dev: n.dev, ino: n.ino, mtimeNs: st.mtimeNs };
+    return { dev: n.dev, ino: n.ino, mtimeNs: st.mtimeNs, release: this.pin(n) };
+  }
+
+  /** Hold a descriptor of regular file `n` until the returned function is called (null: none taken). */
+  private pin(n: HostNode): (() => void) | null {
+    if (this.pinned.size >= MAX_PINNED || n.type !== FileType.REGULAR_FILE) return null;
+    let fd: number;
+    try {
+      fd = this.t.openFile(n);
+    } catch {
+      return null;
+    }
+    this.pinned.add(fd);
+    return () => {
+      if (this.pinned.delete(fd)) this.t.closeFile(fd);
+    };
   }
 
   read(id: number, offset: number, length: number): Uint8Array | number {
