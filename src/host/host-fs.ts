@@ -90,8 +90,8 @@ export interface HostFs {
    * and a thrown host error costs several times the lstat itself.
    */
   lstatAtOrNull(dir: DirHandle, name: string): HostStat | null;
-  /** Open `name` in `dir` read-write if allowed, else read-only; O_NOFOLLOW (a symlink is ELOOP). */
-  openAt(dir: DirHandle, name: string, create: boolean, exclusive: boolean): number;
+  /** Open `name` in `dir` read-write if allowed, else read-only (`readOnly`: read-only); O_NOFOLLOW (a symlink is ELOOP). */
+  openAt(dir: DirHandle, name: string, create: boolean, exclusive: boolean, readOnly?: boolean): number;
   mkdirAt(dir: DirHandle, name: string): void;
   rmdirAt(dir: DirHandle, name: string): void;
   unlinkAt(dir: DirHandle, name: string): void;

@@ -329,6 +329,10 @@ export class Arena {
   hostWriteWord(dev: number, ino: number): number {
     return (this.hostWritesOffset >> 2) + (hostFileHash(dev, ino) % HOST_WRITE_WORDS);
   }
+  /** Int32 index of host write word number `n` (0 ≤ n < HOST_WRITE_WORDS). */
+  hostWriteWordAt(n: number): number {
+    return (this.hostWritesOffset >> 2) + n;
+  }
   /** Int32 index of the host copy index's first slot (HOST_COPY_SLOTS follow). */
   get hostCopySlots(): number {
     return this.hostCopiesOffset >> 2;

@@ -34,6 +34,7 @@ import { decode, encode } from '../abi/protocol.js';
 import type { StatFields } from './fd-table.js';
 import type { AddressToken } from '../ipc/address-token.js';
 import { type PageToken, readCached } from '../ipc/page-cache-read.js';
+import { HOST_WRITE_WORDS } from '../ipc/arena.js';
 import type { HostFiles } from '../host/host-files.js';
 import { errnoOfHostError } from '../host/host-fs.js';
 import { Errno } from '../abi/errno.js';
@@ -162,11 +163,12 @@ export class DirectFiles {
    * Keep `fd`, the local kernel's own open of a regular host file (local-opens.ts), as `fid`'s
    * descriptor: `dev` is what stat reports, `times` hostfs's exact-times word.
    */
-  adopt(fid: number, fd: number, write: boolean, dev: number, times: number, copy: PageToken | null = null): void {
+  adopt(fid: number, fd: number, write: boolean, dev: number, times: number, copy: PageToken | null = null, hostId: { dev: number; ino: number } | null = null): void {
     this.drop(fid);
+    const hostWrites = hostId ? this.caller.arena.hostWriteWord(hostId.dev, hostId.ino) : UNKNOWN;
     this.byFid.set(fid, {
       read: true, write, holder: -1, via: -1, node: -1, from: -1, dev, vfsFrom: -1,
-      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true, hostWrites: UNKNOWN, copy,
+      host: { fd: -1, dev: 0, ino: 0, times }, hostFd: fd, appendFd: -1, stats: 0, local: true, hostWrites, copy,
     });
   }
 
@@ -200,6 +202,8 @@ export class DirectFiles {
     if (!d) return;
     if (d.hostWrites === UNKNOWN) d.hostWrites = this.hostWriteWordOf(d);
     if (d.hostWrites > 0) Atomics.add(this.caller.arena.i32, d.hostWrites, 1);
+    // Which file it is cannot be told (the host refused fstat): every copy of every host file goes.
+    else if (d.hostWrites === UNKNOWN) for (let w = 0; w < HOST_WRITE_WORDS; w++) Atomics.add(this.caller.arena.i32, this.caller.arena.hostWriteWordAt(w), 1);
   }
 
   /** The host write word of `d`'s file: by the identity its grant named, or a local open's descriptor says. */

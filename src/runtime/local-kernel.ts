@@ -135,8 +135,9 @@ export class LocalKernel {
       if (typeof r === 'number') return;
       if (r.host >= 0 && r.hostDev === id.dev && r.hostIno === id.ino) this.rawVfs.call('map', { fid: r.fid });
       this.forgetFile(r.fid);
-      this.flushClose();
-      this.pendingClose = r.fid;
+      // open() carried the close that was pending: this one the next open carries.
+      if (this.deferClose) this.pendingClose = r.fid;
+      else this.vfs.call('close', { fid: r.fid });
     };
     this.localOpens = new LocalOpens(localOpens && directFiles ? hostFiles : null, this.hostDirs, this.direct, openByOrigin, closeVfs, caller.arena, fillCopy);
   }

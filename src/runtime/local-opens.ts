@@ -67,8 +67,9 @@ const OPENED_FILES = 256;
 
 export class LocalOpens {
   private next = LOCAL_FID_BASE;
-  /** Where each local open was made, while that directory fid is open. */
+  /** Where each local open was made, while that directory fid is open; and the local opens made under each directory fid. */
   private readonly under = new Map<number, OpenedUnder>();
+  private readonly madeUnder = new Map<number, Set<number>>();
   /** Host files (device:inode) opened here read-only before: false once a copy was asked for. */
   private readonly openedBefore = new Map<string, boolean>();
   /** Local opens whose first read asks for a copy of their file first (copyOf). */
@@ -96,8 +97,8 @@ export class LocalOpens {
       this.next = this.next + 1 < LOCAL_FID_END ? this.next + 1 : LOCAL_FID_BASE;
     } while (this.direct.holds(fid)); // after a wrap, never one still open
     const copy = how.write || h.stat === null ? null : this.copyOf(fid, h.stat);
-    this.direct.adopt(fid, h.fd, how.write, h.dev, h.times, copy);
-    this.under.set(fid, { dir, path });
+    this.direct.adopt(fid, h.fd, how.write, h.dev, h.times, copy, h.stat);
+    this.remember(fid, { dir, path });
     // The open emptied the file: no copy of what it held may be read again.
     if (how.truncate) this.direct.written(fid);
     return fid;
@@ -140,9 +141,28 @@ export class LocalOpens {
 
   /** `fid` was closed: a local open, or a directory local opens were made under. */
   forget(fid: number): void {
-    this.under.delete(fid);
+    this.unremember(fid);
     this.copyAtRead.delete(fid);
-    for (const [local, u] of this.under) if (u.dir === fid) this.under.delete(local);
+    const made = this.madeUnder.get(fid);
+    if (made === undefined) return;
+    this.madeUnder.delete(fid);
+    for (const local of made) this.under.delete(local);
+  }
+
+  private remember(fid: number, u: OpenedUnder): void {
+    this.under.set(fid, u);
+    let made = this.madeUnder.get(u.dir);
+    if (made === undefined) this.madeUnder.set(u.dir, made = new Set());
+    made.add(fid);
+  }
+
+  private unremember(fid: number): void {
+    const u = this.under.get(fid);
+    if (u === undefined) return;
+    this.under.delete(fid);
+    const made = this.madeUnder.get(u.dir);
+    made?.delete(fid);
+    if (made?.size === 0) this.madeUnder.delete(u.dir);
   }
 
   /**
@@ -161,7 +181,7 @@ export class LocalOpens {
     if (fid < 0) return fid;
     // Closes this descriptor: the VFS's grant takes one of its own when it needs one.
     this.direct.forget(e.fid);
-    this.under.delete(e.fid);
+    this.unremember(e.fid);
     this.copyAtRead.delete(e.fid);
     e.fid = fid;
     return fid;

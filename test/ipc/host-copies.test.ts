@@ -11,17 +11,20 @@ import { Worker } from 'node:worker_threads';
 import { Arena, PAGE_BYTES } from '../../src/ipc/arena.js';
 import { findHostCopy } from '../../src/ipc/host-copies.js';
 import { readCached } from '../../src/ipc/page-cache-read.js';
-import { PageCache } from '../../src/services/fs/page-cache.js';
+import { MAX_LISTED, PageCache } from '../../src/services/fs/page-cache.js';
 
 const ARENA = { maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 64 };
 // Device and inode past 2^32 (both halves are compared), an mtime in nanoseconds past 2^32.
 const FILE = { dev: 0x1_0000_0803, ino: 0x2_0000_1234, mtimeNs: 1_700_000_000_123_456_789n };
 /** Pins taken (the file system's descriptor of the file) and released. */
 const pins = { taken: 0, released: 0 };
-const pinned = (mtimeNs = FILE.mtimeNs) => {
-  pins.taken++;
-  return { ...FILE, mtimeNs, release: () => { pins.released++; } };
-};
+const pinned = (mtimeNs = FILE.mtimeNs) => ({
+  ...FILE, mtimeNs,
+  pin: () => {
+    pins.taken++;
+    return () => { pins.released++; };
+  },
+});
 
 function setUp(): { arena: Arena; cache: PageCache; data: Uint8Array } {
   const arena = Arena.create(ARENA);
@@ -135,15 +138,45 @@ test('revoking and refilling while another thread looks the copy up and reads it
 
 test('a copy of a file the file system could not pin is not listed, and a new instance withdraws every copy', () => {
   const { arena, cache, data } = setUp();
-  const t = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), { ...FILE, release: null });
+  const t = cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), { ...FILE, pin: () => null });
   assert.ok(typeof t !== 'number');
   assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null, 'not listed');
   assert.ok(cache.tokenFor(7), 'still handed out by its own opens');
-  cache.map(8, data.length, 's', (o, l) => data.subarray(o, o + l), { ...FILE, ino: FILE.ino + 1, release: () => {} });
+  cache.map(8, data.length, 's', (o, l) => data.subarray(o, o + l), { ...FILE, ino: FILE.ino + 1, pin: () => () => {} });
   const listed = findHostCopy(arena, { ...FILE, ino: FILE.ino + 1, size: data.length });
   assert.ok(listed);
   // The file system restarts over the same slice: tokens held and copies listed end at once.
   new PageCache(arena, { firstEntry: 0, entries: 4, firstPage: 0, pages: 64 });
   assert.equal(findHostCopy(arena, { ...FILE, ino: FILE.ino + 1, size: data.length }), null);
   assert.equal(readCached(arena, listed, 0, [new Uint8Array(10)]), -1);
+});
+
+test('past MAX_LISTED copies the least recently mapped listed one is revoked to list the next', () => {
+  const arena = Arena.create({ ...ARENA, cacheEntries: MAX_LISTED + 8, cachePages: MAX_LISTED + 8 });
+  const cache = new PageCache(arena, { firstEntry: 0, entries: MAX_LISTED + 8, firstPage: 0, pages: MAX_LISTED + 8 });
+  let held = 0;
+  const file = (i: number) => ({ ...FILE, ino: 1000 + i, pin: () => { held++; return () => { held--; }; } });
+  for (let i = 0; i <= MAX_LISTED; i++) assert.ok(typeof cache.map(i, 100, 's', (_o, l) => new Uint8Array(l).fill(i), file(i)) !== 'number');
+  assert.equal(held, MAX_LISTED, 'as many files pinned as copies listed');
+  assert.equal(findHostCopy(arena, { ...file(0), size: 100 }), null, 'the oldest was revoked');
+  assert.equal(cache.isCached(0), false);
+  assert.ok(findHostCopy(arena, { ...file(MAX_LISTED), size: 100 }), 'the newest is listed');
+  cache.revokeAll();
+  assert.equal(held, 0, 'every pin released when the file system stops');
+  assert.equal(findHostCopy(arena, { ...file(MAX_LISTED), size: 100 }), null);
+});
+
+test("a change the file system makes ends every copy of the host file, under any node (a hard link's)", () => {
+  const { arena, cache, data } = setUp();
+  cache.map(7, data.length, 's', (o, l) => data.subarray(o, o + l), pinned());
+  const viaOther = cache.map(9, data.length, 's', (o, l) => data.subarray(o, o + l), pinned());
+  assert.ok(typeof viaOther !== 'number');
+  const token = { ...viaOther, word: arena.cacheEntryWord(viaOther.entry) };
+  assert.equal(readCached(arena, token, 0, [new Uint8Array(10)]), 10);
+  // A write through node 7 revokes node 7's copy and bumps the file's host write word.
+  cache.revoke(7);
+  cache.hostWritten(FILE);
+  assert.equal(readCached(arena, token, 0, [new Uint8Array(10)]), -1, "node 9's copy is not read either");
+  assert.equal(cache.tokenFor(9), null);
+  assert.equal(findHostCopy(arena, { ...FILE, size: data.length }), null);
 });

@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prog, waitFor, within } from '../support/api-helpers.js';
+import { prog, waitFor, withKeel, within } from '../support/api-helpers.js';
 import { Probe, callsOf } from '../support/attr-probe.js';
 import { MANIFESTS } from '../support/manifest.js';
 import { descriptorsOf, withHostDir } from '../support/host-dir.js';
@@ -155,6 +155,34 @@ test('a file a program opens again is read from a page-cache copy, never one a w
       await writer.quit();
     }
   });
+});
+
+test('a change another hostfs makes to the same host file (a directory mounted twice) ends the copy a local open reads', { skip: !linux }, async () => {
+  const host = realpathSync(mkdtempSync(join(tmpdir(), 'keel-host-dir-')));
+  try {
+    writeFileSync(join(host, 'shared'), 'hello world');
+    // Two mounts of one host directory: two hostfs instances, each with its own nodes and cache.
+    await withKeel(async (keel) => {
+      const reader = await Probe.start(keel, ['/host']);
+      try {
+        // The reader's second open has the first hostfs copy the file.
+        assert.equal(await reader.ask('reads /host/shared 3'), 'ok 33');
+        assert.equal(await reader.ask('open /host/shared'), 'ok');
+        assert.equal(await reader.ask('pread 0 11'), 'data hello world');
+        // The shell's redirection through the other mount: the VFS's open with O_TRUNC, the second
+        // hostfs's truncate, and nothing else writes the file.
+        const sh = await keel.run({ path: '/bin/sh' }, { args: ['sh', '-c', ': > /again/shared'], dirs: ['/'], env: { PATH: '/bin' } });
+        assert.equal(sh.exitCode, 0, sh.stderr);
+        assert.equal(readFileSync(join(host, 'shared'), 'utf8'), '');
+        assert.equal(await reader.ask('pread 0 11'), 'data ', 'the truncate is seen at the next read');
+        assert.equal(await reader.ask('close'), 'ok');
+      } finally {
+        await reader.quit();
+      }
+    }, { manifest, dirs: { '/host': host, '/again': host }, shell: true });
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+  }
 });
 
 test('what only the VFS can do makes a local open its own first: exact times, a child given the file', async () => {

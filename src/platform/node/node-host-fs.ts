@@ -67,8 +67,9 @@ export function toStat(s: fs.BigIntStats): HostStat {
   };
 }
 
-function openPath(p: string, create: boolean, exclusive: boolean): number {
+function openPath(p: string, create: boolean, exclusive: boolean, readOnly = false): number {
   const extra = O_NOFOLLOW | (create ? C.O_CREAT : 0) | (exclusive ? C.O_EXCL : 0);
+  if (readOnly) return fs.openSync(p, C.O_RDONLY | extra);
   try {
     return fs.openSync(p, C.O_RDWR | extra);
   } catch (e) {
@@ -284,7 +285,7 @@ export const nodeHostFs: HostFs = {
     const s = fs.lstatSync(dirs.at(dir, name), { bigint: true, throwIfNoEntry: false });
     return s === undefined ? null : toStat(s);
   }),
-  openAt: (dir, name, create, exclusive) => wrap(() => openPath(dirs.at(dir, name), create, exclusive)),
+  openAt: (dir, name, create, exclusive, readOnly) => wrap(() => openPath(dirs.at(dir, name), create, exclusive, readOnly)),
   mkdirAt: (dir, name) => wrap(() => fs.mkdirSync(dirs.at(dir, name))),
   rmdirAt: (dir, name) => wrap(() => fs.rmdirSync(dirs.at(dir, name))),
   unlinkAt: (dir, name) => wrap(() => fs.unlinkSync(dirs.at(dir, name))),

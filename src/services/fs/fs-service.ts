@@ -9,7 +9,7 @@ import { serveProtocol } from '../../ipc/protocol-client.js';
 import { ERRNO_PROTOCOL_ERRORS } from '../../abi/errno.js';
 import { Errno } from '../../abi/errno.js';
 import { FileType, fsProtocol, packWalk, walkNames } from '../../abi/protocols/fs.js';
-import type { HostIdentity, PageCache } from './page-cache.js';
+import type { HostFileId, HostIdentity, PageCache } from './page-cache.js';
 import type { ChangeWord } from './change-word.js';
 
 export interface NodeStat {
@@ -44,10 +44,13 @@ export interface FileSystemOps {
    */
   hostFile?(node: number): { fd: number; dev: number; ino: number; directory: boolean; times: number } | null;
   /**
-   * The host file a node is (hostfs): its page-cache copy names that file's host write word, which
-   * programs' writes on descriptors of their own bump (docs/decisions/026-host-write-words.md). Optional.
+   * The host file a node is (hostfs), with its host mtime and a way to pin it: its page-cache copy
+   * names that file's host write word, which programs' writes on descriptors of their own bump,
+   * and is listed by it for local opens (docs/decisions/026-host-write-words.md). Optional.
    */
   hostIdentity?(node: number): HostIdentity | null;
+  /** The host file a node is, without a host call (hostfs): whose host write word a change of its data bumps. Optional. */
+  hostFileId?(node: number): HostFileId | null;
   close(node: number): number;
   sync(node: number): number;
   /** Space in bytes (total 0 when unknown) and whether the file system refuses writes. */
@@ -81,6 +84,12 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
   // is open the node's data is not cached, since such a write cannot revoke the copy
   // (docs/decisions/024-direct-host-files.md); the copy is revoked at the first and at the last.
   const directWriters = new Map<number, number>();
+  // A host file's data changed here: its copies under other nodes or in other file systems' caches
+  // (hard links, a directory mounted twice) stop holding too (page-cache.ts hostWritten).
+  const hostWritten = (node: number): void => {
+    const id = cache && fs.hostFileId ? fs.hostFileId(node) : null;
+    if (id) cache!.hostWritten(id);
+  };
   const NO_ATTRIBUTES = { changeWord: -1, change: 0, global: -1, slots: -1, node: 0, ino: 0, type: 0, nlink: 0, size: 0, atim: 0n, mtim: 0n, ctim: 0n };
   return serveProtocol(fsProtocol, name, {
     lookup: (r) => fs.lookup(r.dir, r.name),
@@ -103,7 +112,9 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       changing();
       slotted?.node(r.node);
       cache?.revoke(r.node);
-      return fs.write(r.node, r.offset, r.data, r.append !== 0);
+      const wrote = fs.write(r.node, r.offset, r.data, r.append !== 0);
+      hostWritten(r.node);
+      return wrote;
     },
     create: (r) => {
       changing();
@@ -129,7 +140,9 @@ export function fileSystemService(fs: FileSystemOps, name: string, type: string,
       changing();
       slotted?.node(r.node);
       cache?.revoke(r.node);
-      return done(fs.truncate(r.node, r.size));
+      const truncated = fs.truncate(r.node, r.size);
+      hostWritten(r.node);
+      return done(truncated);
     },
     setTimes: (r) => {
       changing();

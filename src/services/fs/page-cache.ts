@@ -35,19 +35,26 @@ export interface CacheSlice {
   readonly pages: number;
 }
 
-/**
- * A host file's identity: the device and inode its host write word and its slot in the host copy
- * index are found by, and its host mtime (ns) as the file system read it before the copy.
- * `release`: the file is pinned (the file system holds a descriptor of it, so its inode is never
- * another file's while the copy is listed) until this is called; null: the copy is not listed in
- * the host copy index (only the file system's own opens hand it out).
- */
-export interface HostIdentity {
+/** A host file: the device and inode its host write word and its slot in the host copy index are found by. */
+export interface HostFileId {
   readonly dev: number;
   readonly ino: number;
-  readonly mtimeNs: bigint;
-  readonly release: (() => void) | null;
 }
+
+/**
+ * A host file about to be copied: its identity, its host mtime (ns) as the file system read it
+ * before the copy, and `pin`, which holds the file (a descriptor of it, so its inode is never
+ * another file's while the copy is listed) until the function it returns is called — null: not
+ * pinned, and the copy is not listed in the host copy index (only the file system's own opens
+ * hand it out).
+ */
+export interface HostIdentity extends HostFileId {
+  readonly mtimeNs: bigint;
+  readonly pin: () => (() => void) | null;
+}
+
+/** Copies listed in the host copy index at most, per file system: each holds a host descriptor. */
+export const MAX_LISTED = 64;
 
 interface Cached {
   readonly entry: number;
@@ -65,6 +72,8 @@ export class PageCache {
   private readonly freePages: FreeIds;
   /** Cached nodes, least recently mapped first. */
   private readonly byNode = new Map<number, Cached>();
+  /** Copies listed in the host copy index now. */
+  private listed = 0;
 
   constructor(private readonly arena: Arena, slice: CacheSlice) {
     this.freeEntries = new FreeIds(slice.firstEntry, slice.entries);
@@ -83,24 +92,17 @@ export class PageCache {
   map(node: number, size: number, stamp: string, read: (offset: number, length: number) => Uint8Array | number, host: HostIdentity | null = null): { entry: number; generation: number } | number {
     const have = this.byNode.get(node);
     if (have && have.stamp === stamp && this.unwritten(have)) {
-      host?.release?.(); // the copy keeps the pin it has
       this.byNode.delete(node);
       this.byNode.set(node, have);
       return this.tokenFor(node)!;
     }
     if (have) this.revoke(node);
     const want = Math.ceil(size / PAGE_BYTES);
-    if (want > ENTRY_MAX_PAGES) {
-      host?.release?.();
-      return Errno.FBIG;
-    }
+    if (want > ENTRY_MAX_PAGES) return Errno.FBIG;
     while ((this.freeEntries.size === 0 || this.freePages.size < want) && this.byNode.size > 0) {
       this.revoke(this.byNode.keys().next().value!);
     }
-    if (this.freeEntries.size === 0 || this.freePages.size < want) {
-      host?.release?.();
-      return Errno.NOSPC;
-    }
+    if (this.freeEntries.size === 0 || this.freePages.size < want) return Errno.NOSPC;
     const entry = this.freeEntries.take(1)[0]!;
     const pages = this.freePages.take(want);
     // Read before the file is: a write that lands while the copy is taken moves it.
@@ -110,7 +112,6 @@ export class PageCache {
     for (let done = 0; done < size;) {
       const data = read(done, Math.min(size - done, 64 * 1024));
       if (typeof data === 'number' || data.length === 0) {
-        host?.release?.();
         this.freeEntries.give([entry]);
         this.freePages.give(pages);
         return typeof data === 'number' ? data : Errno.IO;
@@ -135,8 +136,10 @@ export class PageCache {
     pages.forEach((p, i) => { i32[w + CacheWord.PAGE_LIST + i] = p; });
     // Publish: a reader that sees this generation sees everything written above.
     const generation = revokeTokens(this.arena, w + CacheWord.GENERATION);
-    const slot = host?.release ? publishHostCopy(this.arena, entry, { ...host, size }) : -1;
-    this.byNode.set(node, { entry, pages, stamp, slot, release: host?.release ?? null });
+    const release = host ? this.pinToList(host) : null;
+    const slot = release ? publishHostCopy(this.arena, entry, { ...host!, size }) : -1;
+    if (release) this.listed++;
+    this.byNode.set(node, { entry, pages, stamp, slot, release });
     return { entry, generation };
   }
 
@@ -147,10 +150,42 @@ export class PageCache {
     // Found by no local kernel before the tokens it may hold are revoked (host-copies.ts).
     withdrawHostCopy(this.arena, have.entry, have.slot);
     revokeTokens(this.arena, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION);
-    have.release?.();
+    if (have.release) {
+      have.release();
+      this.listed--;
+    }
     this.byNode.delete(node);
     this.freeEntries.give([have.entry]);
     this.freePages.give(have.pages);
+  }
+
+  /**
+   * Pin `host` for a copy about to be listed, first revoking the least recently mapped listed copy
+   * if MAX_LISTED are: its release, or null (not pinned: the copy is not listed).
+   */
+  private pinToList(host: HostIdentity): (() => void) | null {
+    if (this.listed >= MAX_LISTED) {
+      for (const [node, c] of this.byNode) {
+        if (c.release === null) continue;
+        this.revoke(node);
+        break;
+      }
+    }
+    return host.pin();
+  }
+
+  /**
+   * The file system changed host file `host`'s data (a write, a truncate): copies of it under any
+   * node, in any file system's cache (hard links, two mounts of one directory), stop holding —
+   * after the change, before the call that made it returns.
+   */
+  hostWritten(host: HostFileId): void {
+    Atomics.add(this.arena.i32, this.arena.hostWriteWord(host.dev, host.ino), 1);
+  }
+
+  /** Revoke every entry (the file system stops): no copy stays listed, no token holds. */
+  revokeAll(): void {
+    for (const node of [...this.byNode.keys()]) this.revoke(node);
   }
 
   /** Revoke `node`'s entry if the file changed since it was filled (`stamp` is its size and mtime now). */

@@ -175,13 +175,13 @@ export class HostNodeTable {
     this.trim(DIR_CACHE);
   }
 
-  /** Open `name` in the directory `parent` as a regular-file descriptor, checked to be node `n`. */
-  openFile(n: HostNode): number {
+  /** Open `name` in the directory `parent` as a regular-file descriptor (`readOnly`: only for reading), checked to be node `n`. */
+  openFile(n: HostNode, readOnly = false): number {
     const parent = this.dirHandle(n.parent === DETACHED ? fail(Errno.NOENT) : n.parent);
     this.reserve(n.parent);
     let fd: number;
     try {
-      fd = this.host.openAt(parent, n.name, false, false);
+      fd = this.host.openAt(parent, n.name, false, false, readOnly);
     } catch (e) {
       this.held--;
       throw e;

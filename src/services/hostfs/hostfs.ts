@@ -59,8 +59,6 @@ const REUSED_READ_BYTES = 1 << 20;
 /** Directory listings kept for clients paging through them. */
 const LISTINGS = 8;
 const DEFAULT_MAX_DESCRIPTORS = 1024;
-/** Files pinned for their listed page-cache copies at most (hostIdentity): a few of the descriptors. */
-const MAX_PINNED = 64;
 const FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8;
 const encoder = new TextEncoder();
 
@@ -266,26 +264,32 @@ export class Hostfs implements FileSystemOps {
     return { fd: n.dir, dev: n.dev, ino: n.ino, directory: true, times };
   }
 
+  /** The host file node `id` is (device and inode), as the node table knows it: no host call. */
+  hostFileId(id: number): { dev: number; ino: number } | null {
+    const n = this.t.find(id);
+    return n === undefined ? null : { dev: n.dev, ino: n.ino };
+  }
+
   /**
    * The host file node `id` is, with its host mtime now: the page cache's identity of a copy of it
-   * (docs/decisions/026-host-write-words.md); null if it is not that file any more. While fewer
-   * than MAX_PINNED files are, it is pinned — a descriptor of it held until `release` — so that
-   * its inode names no other file while local kernels may find its copy by device and inode.
+   * (docs/decisions/026-host-write-words.md); null if it is not that file any more. `pin` holds a
+   * read-only descriptor of it until the function it returns is called (null: none taken), so
+   * that its inode names no other file while local kernels may find its copy by device and inode.
    */
-  hostIdentity(id: number): { dev: number; ino: number; mtimeNs: bigint; release: (() => void) | null } | null {
+  hostIdentity(id: number): { dev: number; ino: number; mtimeNs: bigint; pin: () => (() => void) | null } | null {
     const n = this.t.find(id);
     if (n === undefined) return null;
     const st = this.run(() => this.statOf(n));
     if (typeof st === 'number' || st.dev !== n.dev || st.ino !== n.ino) return null;
-    return { dev: n.dev, ino: n.ino, mtimeNs: st.mtimeNs, release: this.pin(n) };
+    return { dev: n.dev, ino: n.ino, mtimeNs: st.mtimeNs, pin: () => this.pin(n) };
   }
 
-  /** Hold a descriptor of regular file `n` until the returned function is called (null: none taken). */
+  /** Hold a read-only descriptor of regular file `n` until the returned function is called (null: none taken). */
   private pin(n: HostNode): (() => void) | null {
-    if (this.pinned.size >= MAX_PINNED || n.type !== FileType.REGULAR_FILE) return null;
+    if (n.type !== FileType.REGULAR_FILE) return null;
     let fd: number;
     try {
-      fd = this.t.openFile(n);
+      fd = this.t.openFile(n, true);
     } catch {
       return null;
     }

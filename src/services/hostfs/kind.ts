@@ -24,6 +24,8 @@ export const hostfsKind: ServiceKind<HostfsInstanceConfig> = {
       protect: protectedSetFrom(c.protect),
       ...(c.timesWord !== undefined ? { exactTimes: exactTimesWord(ctx.caller.arena, c.timesWord) } : {}),
     });
-    return { service: fileSystemService(fs, c.name, 'hostfs', pageCacheOf(ctx.caller, c.cache)), stop: () => fs.stop() };
+    const cache = pageCacheOf(ctx.caller, c.cache);
+    // Its copies withdrawn and unpinned before its descriptors close (decision 026).
+    return { service: fileSystemService(fs, c.name, 'hostfs', cache), stop: () => { cache?.revokeAll(); fs.stop(); } };
   },
 };
