@@ -98,15 +98,14 @@ export class GuestMemory {
     this.dv.setUint32(p + 4, Math.floor(n / 0x1_0000_0000), true);
   }
 
-  /** The iovec list at `iovs` as [ptr, len] pairs, each checked. */
-  iovecs(iovs: number, count: number): Array<[number, number]> {
+  /** The iovec list at `iovs` as views of the buffers it names, each checked. */
+  buffers(iovs: number, count: number): Uint8Array[] {
     this.check(iovs, count * 8);
-    const out: Array<[number, number]> = [];
+    const out: Uint8Array[] = new Array<Uint8Array>(count);
     for (let i = 0; i < count; i++) {
-      const p = this.u32(iovs + i * 8);
-      const l = this.u32(iovs + i * 8 + 4);
-      this.check(p, l);
-      out.push([p, l]);
+      const len = this.u32(iovs + i * 8 + 4);
+      const p = this.check(this.u32(iovs + i * 8), len);
+      out[i] = this.u8v.subarray(p, p + len);
     }
     return out;
   }

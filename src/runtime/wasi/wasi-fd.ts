@@ -80,7 +80,7 @@ export function fdFunctions(ctx: ShimContext) {
   /** One fd let go of `e`: close its fid when no other fd names it. */
   const closeEntry = (e: FdEntry): void => lk.releaseFd(e);
 
-  const views = (iovs: number, count: number): Uint8Array[] => mem.iovecs(iovs, count).map(([p, l]) => mem.bytes(p, l));
+  const views = (iovs: number, count: number): Uint8Array[] => mem.buffers(iovs, count);
 
   const read = (e: FdEntry, into: Uint8Array[], offset: number | null): [number, number] => {
     if (e.kind === 'console') return e.fid === 0 ? lk.consoleRead(into) : [Errno.BADF, 0];

@@ -51,7 +51,7 @@ export function socketFunctions(ctx: ShimContext) {
       if (typeof e === 'number') return e;
       if (riFlags & ~(RECV_PEEK | RECV_WAITALL)) return Errno.INVAL;
       if (riFlags & RECV_PEEK) return Errno.NOTSUP;
-      const into = mem.iovecs(iovs, count).map(([p, l]) => mem.bytes(p, l));
+      const into = mem.buffers(iovs, count);
       mem.check(lenOut, 4);
       mem.check(flagsOut, 2);
       const total = into.reduce((a, b) => a + b.length, 0);
@@ -73,7 +73,7 @@ export function socketFunctions(ctx: ShimContext) {
     sock_send: (fd: number, iovs: number, count: number, _siFlags: number, lenOut: number): number => {
       const e = socket(fd, WasiRight.FD_WRITE);
       if (typeof e === 'number') return e;
-      const from = mem.iovecs(iovs, count).map(([p, l]) => mem.bytes(p, l));
+      const from = mem.buffers(iovs, count);
       mem.check(lenOut, 4);
       const [err, n] = lk.sockSend(e.fid, from);
       if (err) return err;
