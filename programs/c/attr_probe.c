@@ -30,6 +30,8 @@
  *                    close, unlink                                          -> ok | err ERRNO
  *   fsettime NS      set the current fd's access and modification times to NS ns -> ok | err ERRNO
  *   give PROG        start PROG with the current fd as its stdout, wait     -> exited CODE | err ERRNO
+ *   dsync DIR N      N times, as SQLite after making or removing its journal: open directory DIR
+ *                    read-only, fsync it, close it                          -> ok | err ERRNO
  *   quit             exit 0
  * ERRNO is the number (WASI's: ENOENT is 44).
  */
@@ -189,6 +191,14 @@ static void run(char *line) {
         int err = keel_spawn(a, argv, NULL, fdmap, 3, &pid);
         if (!err) err = keel_wait(pid, &status, &waited);
         if (err) printf("err %d\n", err); else printf("exited %d\n", status);
+    } else if (!strcmp(cmd, "dsync") && a && b) {
+        for (long i = 0, n = atol(b); i < n; i++) {
+            int fd = open(a, O_RDONLY | O_DIRECTORY);
+            if (fd < 0) { answer_errno(); return; }
+            if (fsync(fd) != 0) { answer_errno(); close(fd); return; }
+            if (close(fd) != 0) { answer_errno(); return; }
+        }
+        printf("ok\n");
     } else if (!strcmp(cmd, "quit")) {
         exit(0);
     } else {

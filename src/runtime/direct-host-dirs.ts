@@ -99,6 +99,23 @@ export class DirectHostDirs {
     });
   }
 
+  /**
+   * fsync directory fid `dir` here, on this thread's handle of it (SQLite syncs its database's
+   * directory after making or removing its journal): the errno, or null to ask the VFS (no grant,
+   * or a handle the host will not sync — one opened only for lookups).
+   */
+  sync(dir: number): number | null {
+    if (this.files === null) return null;
+    const d = this.granted(dir);
+    if (d === null) return null;
+    try {
+      this.files.fsync(d.fd);
+      return Errno.SUCCESS;
+    } catch {
+      return null;
+    }
+  }
+
   /** What `name` in directory `fd` is (never following it): its errno if the host has nothing there, null if it is a symlink to follow (ask the VFS). */
   private found(fd: number, name: string, follow: boolean): HostStat | number | null {
     let st;

@@ -111,6 +111,11 @@ export class FdTable {
     return e;
   }
 
+  /** Whether an entry besides `e` names `e`'s fid (a directory opened again as '.': two entries, one fid). */
+  sharesFid(e: FdEntry): boolean {
+    return this.entries.some((o) => o !== undefined && o !== e && o.kind === e.kind && o.fid === e.fid);
+  }
+
   /** Every open fd, ascending. */
   fds(): number[] {
     const out: number[] = [];

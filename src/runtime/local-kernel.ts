@@ -215,13 +215,15 @@ export class LocalKernel {
   }
 
   /**
-   * One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries).
-   * A file's or directory's close is deferred: the next open carries it to the VFS (one call
-   * where there were two), and anything that could notice the difference — an unlink, a rename —
-   * sends it first (flushClose). A pipe end's close is sent at once: the other end waits on it.
+   * One fd let go of `e`: close what it names once no other fd names it (dup2 shares entries; a
+   * directory opened as '.' shares its fid with the entry it was opened under: another entry of
+   * `fds`). A file's or directory's close is deferred: the next open carries it to the VFS (one
+   * call where there were two), and anything that could notice the difference — an unlink, a
+   * rename — sends it first (flushClose). A pipe end's close is sent at once: the other end waits on it.
    */
-  releaseFd(e: FdEntry): void {
+  releaseFd(e: FdEntry, fds: FdTable): void {
     if (!FdTable.release(e) || e.kind === 'console') return;
+    if (e.kind === 'dir' && fds.sharesFid(e)) return;
     if (e.kind === 'socket') this.net?.call('close', { sock: e.fid });
     else if (isLocalFid(e.fid)) this.forgetFile(e.fid);
     else if (e.kind === 'file' || e.kind === 'dir') {

@@ -7,6 +7,7 @@
  */
 
 import { LocalKernel } from '../../src/runtime/local-kernel.js';
+import { FdTable } from '../../src/runtime/fd-table.js';
 import { FID_READ, FID_WRITE } from '../../src/abi/protocols/vfs.js';
 import { OFLAG_CREAT, OFLAG_TRUNC } from '../../src/abi/protocols/vfs.js';
 import type { ThreadRuntime } from '../../src/thread/thread-runtime.js';
@@ -50,7 +51,7 @@ export function main(rt: ThreadRuntime, _args: readonly string[], data: { out: S
   const t = lk.vfs.call('truncate', { fid: w.fid, size: 100 });
   if (t.status !== 0) throw new Error('truncate');
   out['truncated'] = { ...readLoop(r.fid, data.reads), stats: stats() };
-  lk.releaseFd({ kind: 'file', fid: r.fid, filetype: 4, offset: 0, rightsBase: 0, rightsInheriting: 0, flags: 0, preopen: null });
+  lk.releaseFd({ kind: 'file', fid: r.fid, filetype: 4, offset: 0, rightsBase: 0, rightsInheriting: 0, flags: 0, preopen: null }, new FdTable());
   const again = open(FID_READ);
   out['reopenedCached'] = again.cached > 0;
   out['reopened'] = { ...readLoop(again.fid, 10), stats: stats() };

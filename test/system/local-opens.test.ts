@@ -41,6 +41,25 @@ test("SQLite's journal cycle in a host directory makes no call: create, write, f
   });
 });
 
+test("SQLite's sync of its directory makes no call: open the directory, fsync, close", { skip: !linux }, async () => {
+  await withHostDir(manifest, async (keel, host) => {
+    const p = await Probe.start(keel, ['/host']);
+    try {
+      assert.equal(await p.ask('dsync /host 1'), 'ok', 'the first round (the directory is granted at its first sync)');
+      const before = callsOf(keel, p.process);
+      assert.equal(await p.ask('dsync /host 200'), 'ok');
+      const calls = callsOf(keel, p.process) - before;
+      assert.ok(calls <= 4, `${calls} calls for 200 rounds of open, fsync and close of the directory`);
+      // The directory fd it opened 200 times and closed shares the preopen's fid: that stays open.
+      writeFileSync(join(host, 'after'), 'still here');
+      assert.equal(await p.ask('stat /host/after'), 'size 10');
+      assert.equal(await p.ask('dsync /host/after 1'), 'err 54', 'a file is not a directory (ENOTDIR)');
+    } finally {
+      await p.quit();
+    }
+  });
+});
+
 test('a program holds the only descriptor of a file it opened itself, and closes it with the file', { skip: !linux }, async () => {
   await withHostDir(manifest, async (keel, host) => {
     const p = await Probe.start(keel, ['/host']);

@@ -74,7 +74,7 @@ export function keelFunctions(ctx: ShimContext, proc: ProtocolClient<ProcProtoco
     }
     return out;
   };
-  const closeEntry = (e: FdEntry): void => lk.releaseFd(e);
+  const closeEntry = (e: FdEntry): void => lk.releaseFd(e, fds);
   let self: { pid: number; parent: number } | null = null;
   const whoAmI = (): { pid: number; parent: number } => {
     if (!self) {

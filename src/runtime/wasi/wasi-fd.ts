@@ -78,7 +78,7 @@ export function fdFunctions(ctx: ShimContext) {
   };
 
   /** One fd let go of `e`: close its fid when no other fd names it. */
-  const closeEntry = (e: FdEntry): void => lk.releaseFd(e);
+  const closeEntry = (e: FdEntry): void => lk.releaseFd(e, fds);
 
   const views = (iovs: number, count: number): Uint8Array[] => mem.buffers(iovs, count);
 
@@ -284,7 +284,7 @@ export function fdFunctions(ctx: ShimContext) {
       const e = withRight(fd, WasiRight.FD_SYNC);
       if (typeof e === 'number') return e;
       if (e.kind === 'console') return Errno.SUCCESS;
-      const here = e.kind === 'file' ? lk.syncHere(e.fid, false) : null;
+      const here = e.kind === 'file' ? lk.syncHere(e.fid, false) : e.kind === 'dir' ? lk.hostDirs.sync(e.fid) : null;
       if (here !== null) return here;
       const r = vfsResult(lk.vfs.call('sync', { fid: e.fid }));
       return typeof r === 'number' ? r : Errno.SUCCESS;
@@ -293,7 +293,7 @@ export function fdFunctions(ctx: ShimContext) {
       const e = withRight(fd, WasiRight.FD_DATASYNC);
       if (typeof e === 'number') return e;
       if (e.kind === 'console') return Errno.SUCCESS;
-      const here = e.kind === 'file' ? lk.syncHere(e.fid, true) : null;
+      const here = e.kind === 'file' ? lk.syncHere(e.fid, true) : e.kind === 'dir' ? lk.hostDirs.sync(e.fid) : null;
       if (here !== null) return here;
       const r = vfsResult(lk.vfs.call('sync', { fid: e.fid }));
       return typeof r === 'number' ? r : Errno.SUCCESS;

@@ -52,6 +52,9 @@ export function pathFunctions(ctx: ShimContext) {
         || (fdflags & FdFlag.APPEND) !== 0 || (oflags & OFlag.TRUNC) !== 0;
       const access = FID_READ | (wantsWrite ? FID_WRITE : 0);
       const origin = originUnder(dir, path, dirflags & 1, openFlags(oflags, access));
+      // The directory itself, for reading ('.': SQLite's open of its database's directory, to
+      // fsync it): a new fd on the same fid, no call. Its last fd's close closes the fid.
+      if (path === '.' && !wantsWrite && (oflags & (OFlag.CREAT | OFlag.EXCL | OFlag.TRUNC)) === 0) return place(dir.fid, FILETYPE_DIRECTORY, undefined, true);
       // A regular file in a direct host directory, opened here (local-opens.ts): only with an
       // origin (to make it the VFS's when a call needs that) and not for appending (whose own
       // descriptor would be a second one).
@@ -66,7 +69,7 @@ export function pathFunctions(ctx: ShimContext) {
       lk.opened(r);
       return place(r.fid, r.type, LocalKernel.attributesFromOpen(r));
 
-      function place(fid: number, type: number, attributes: FdEntry['attributes']): number {
+      function place(fid: number, type: number, attributes: FdEntry['attributes'], shared = false): number {
         const isDir = type === FILETYPE_DIRECTORY;
         const entry: FdEntry = {
           kind: isDir ? 'dir' : 'file', fid, filetype: type, offset: 0,
@@ -76,6 +79,7 @@ export function pathFunctions(ctx: ShimContext) {
         if (origin) entry.origin = origin;
         const fd = fds.add(entry);
         if (fd < 0) {
+          if (shared) return Errno.MFILE;
           lk.forgetFile(fid);
           if (!isLocalFid(fid)) lk.vfs.call('close', { fid });
           return Errno.MFILE;
