@@ -101,19 +101,14 @@ export class DirectHostDirs {
 
   /**
    * fsync directory fid `dir` here, on this thread's handle of it (SQLite syncs its database's
-   * directory after making or removing its journal): the errno, or null to ask the VFS (no grant,
-   * or a handle the host will not sync — one opened only for lookups).
+   * directory after making or removing its journal; the handle is a read-only one of the very
+   * directory, as hostfs's sync would use): the errno, or null to ask the VFS (no usable grant).
    */
   sync(dir: number): number | null {
     if (this.files === null) return null;
     const d = this.granted(dir);
     if (d === null) return null;
-    try {
-      this.files.fsync(d.fd);
-      return Errno.SUCCESS;
-    } catch {
-      return null;
-    }
+    return this.run(() => this.files!.fsync(d.fd));
   }
 
   /** What `name` in directory `fd` is (never following it): its errno if the host has nothing there, null if it is a symlink to follow (ask the VFS). */

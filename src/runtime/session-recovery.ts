@@ -149,8 +149,14 @@ export class SessionRecovery {
       if (e.kind !== 'file' && e.kind !== 'dir' && e.kind !== 'pipe') continue;
       // A local open (local-opens.ts) is the host's: no service was holding it.
       if (isLocalFid(e.fid)) continue;
+      // Another entry on the same fid (a directory opened as '.') was moved already: so is this
+      // one, and what it kept of the old fid goes as that one's did.
       if (moved.has(e.fid)) {
         e.fid = moved.get(e.fid)!;
+        if (e.kind !== 'pipe') {
+          e.attributes = undefined;
+          e.unread = undefined;
+        }
         continue;
       }
       const old = e.fid;
