@@ -18,7 +18,7 @@
  */
 
 import { type Arena, CacheWord, HOST_COPY_SLOTS } from './arena.js';
-import type { PageToken } from './page-cache-read.js';
+import { type PageToken, copyUnwritten } from './page-cache-read.js';
 
 /** What identifies a host file's contents for a copy: its device and inode, its size and host mtime. */
 export interface HostCopyIdentity {
@@ -86,8 +86,7 @@ export function findHostCopy(arena: Arena, id: HostCopyIdentity): PageToken | nu
     || i32[w + CacheWord.HOST_INO_LO] !== low(id.ino) || i32[w + CacheWord.HOST_INO_HI] !== high(id.ino)
     || i32[w + CacheWord.HOST_MTIME_LO] !== lowNs(id.mtimeNs) || i32[w + CacheWord.HOST_MTIME_HI] !== highNs(id.mtimeNs)
     || i32[w + CacheWord.SIZE] !== id.size) return null;
-  const hostWrites = i32[w + CacheWord.HOST_WRITES]!;
-  if (!arena.isHostWriteWord(hostWrites) || Atomics.load(i32, hostWrites) !== i32[w + CacheWord.HOST_WRITES_SEEN]) return null;
+  if (!arena.isHostWriteWord(i32[w + CacheWord.HOST_WRITES]!) || !copyUnwritten(arena, w)) return null;
   if (Atomics.load(i32, word) !== generation) return null;
   return { entry, generation, word };
 }

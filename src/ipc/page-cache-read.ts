@@ -20,6 +20,16 @@ export interface PageToken extends AddressToken {
 }
 
 /**
+ * Whether the entry whose word 0 is `base` is not a host file's copy, or its host write word has
+ * not moved since the copy was taken (no write on a program's own descriptor since: arena.ts).
+ */
+export function copyUnwritten(arena: Arena, base: number): boolean {
+  const i32 = arena.i32;
+  const hostWrites = i32[base + CacheWord.HOST_WRITES]!;
+  return hostWrites === 0 || Atomics.load(i32, hostWrites) === i32[base + CacheWord.HOST_WRITES_SEEN];
+}
+
+/**
  * Copy the file's bytes from `offset` into `into` (in order, up to end of file). Returns the
  * bytes copied, or -1 when the token no longer holds (nothing copied may be trusted).
  */
@@ -27,9 +37,7 @@ export function readCached(arena: Arena, t: PageToken, offset: number, into: rea
   if (!tokenValid(arena, t)) return -1;
   const base = arena.cacheEntryWord(t.entry);
   const i32 = arena.i32;
-  // A copy of a host file: not if it was written on a descriptor of its own since (arena.ts).
-  const hostWrites = i32[base + CacheWord.HOST_WRITES]!;
-  if (hostWrites !== 0 && Atomics.load(i32, hostWrites) !== i32[base + CacheWord.HOST_WRITES_SEEN]) return -1;
+  if (!copyUnwritten(arena, base)) return -1;
   const size = i32[base + CacheWord.SIZE]!;
   const pages = i32[base + CacheWord.PAGES]!;
   if (size < 0 || pages < 0 || pages > ENTRY_MAX_PAGES || size > pages * PAGE_BYTES) return -1;

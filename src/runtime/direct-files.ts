@@ -77,7 +77,8 @@ interface DirectFile {
   readonly local: boolean;
   /**
    * The file's host write word (arena.ts), bumped after each write or truncate on this thread's
-   * own descriptors so no page-cache copy of the file outlives it; UNKNOWN until the first.
+   * own descriptors so no page-cache copy of the file outlives it: by the grant's identity, or a
+   * local open's stat; UNKNOWN for a file a local open made, until its first write fstats it.
    */
   hostWrites: number;
   /** A local open's token on a page-cache copy of its file (ipc/host-copies.ts), until it stops holding. */
@@ -151,10 +152,11 @@ export class DirectFiles {
     this.misses.delete(r.fid);
     this.drop(r.fid);
     const read = (r.direct & DIRECT_READ) !== 0, write = (r.direct & DIRECT_WRITE) !== 0;
+    const host = r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null;
     this.byFid.set(r.fid, {
-      read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom,
-      host: r.host >= 0 && this.caller.arena.isChangeWord(r.hostTimes) ? { fd: r.host, dev: r.hostDev, ino: r.hostIno, times: r.hostTimes } : null,
-      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false, hostWrites: UNKNOWN, copy: null,
+      read, write, holder: r.holder, via: r.via, node: r.node, from: r.from, dev: r.dev, vfsFrom, host,
+      hostFd: NOT_TAKEN, appendFd: -1, stats: 0, local: false, copy: null,
+      hostWrites: host === null ? 0 : this.caller.arena.hostWriteWord(host.dev, host.ino),
     });
     return true;
   }
@@ -200,17 +202,16 @@ export class DirectFiles {
   written(fid: number): void {
     const d = this.byFid.get(fid);
     if (!d) return;
-    if (d.hostWrites === UNKNOWN) d.hostWrites = this.hostWriteWordOf(d);
+    if (d.hostWrites === UNKNOWN) d.hostWrites = this.hostWriteWordOf(d.hostFd);
     if (d.hostWrites > 0) Atomics.add(this.caller.arena.i32, d.hostWrites, 1);
     // Which file it is cannot be told (the host refused fstat): every copy of every host file goes.
     else if (d.hostWrites === UNKNOWN) for (let w = 0; w < HOST_WRITE_WORDS; w++) Atomics.add(this.caller.arena.i32, this.caller.arena.hostWriteWordAt(w), 1);
   }
 
-  /** The host write word of `d`'s file: by the identity its grant named, or a local open's descriptor says. */
-  private hostWriteWordOf(d: DirectFile): number {
-    if (!d.local) return d.host === null ? 0 : this.caller.arena.hostWriteWord(d.host.dev, d.host.ino);
+  /** The host write word of the file open as host descriptor `fd`, as its fstat says (UNKNOWN if the host refuses). */
+  private hostWriteWordOf(fd: number): number {
     try {
-      const st = this.hostFiles!.fstat(d.hostFd);
+      const st = this.hostFiles!.fstat(fd);
       return this.caller.arena.hostWriteWord(st.dev, st.ino);
     } catch {
       return UNKNOWN; // asked again at the next write

@@ -11,6 +11,7 @@ import { Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../src/ipc/are
 import { readCached } from '../../src/ipc/page-cache-read.js';
 import { PageCache } from '../../src/services/fs/page-cache.js';
 import { Errno } from '../../src/abi/errno.js';
+import { waitForCount } from '../support/counter-wait.js';
 
 const ARENA = { maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 64 };
 
@@ -70,13 +71,7 @@ test('revoking while another thread reads in a loop: no torn read is ever accept
   publish(1);
   const worker = new Worker(new URL('../support/token-reader.js', import.meta.url), { workerData: { arena: arena.buffer, ctrl: ctrl.buffer, size } });
   try {
-    const waitAttempts = (atLeast: number): void => {
-      const deadline = Date.now() + 10_000;
-      for (let seen = Atomics.load(ctrl, 4); seen < atLeast; seen = Atomics.load(ctrl, 4)) {
-        assert.ok(Date.now() < deadline, 'the reader made no progress');
-        Atomics.wait(ctrl, 4, seen, 50);
-      }
-    };
+    const waitAttempts = (atLeast: number): void => waitForCount(ctrl, 4, atLeast);
     waitAttempts(1);
     for (let v = 2; v < 400; v++) {
       // Revoke and refill mid-loop: the reader may be inside a copy of the old pages right now.

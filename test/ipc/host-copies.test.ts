@@ -12,6 +12,7 @@ import { Arena, PAGE_BYTES } from '../../src/ipc/arena.js';
 import { findHostCopy } from '../../src/ipc/host-copies.js';
 import { readCached } from '../../src/ipc/page-cache-read.js';
 import { MAX_LISTED, PageCache } from '../../src/services/fs/page-cache.js';
+import { waitForCount } from '../support/counter-wait.js';
 
 const ARENA = { maxProcesses: 4, maxHandles: 16, maxThreads: 4, maxQueues: 2, maxObjects: 64, bulkBytes: 1024, cacheEntries: 4, cachePages: 64 };
 // Device and inode past 2^32 (both halves are compared), an mtime in nanoseconds past 2^32.
@@ -96,13 +97,7 @@ test('revoking and refilling while another thread looks the copy up and reads it
   const size = 32 * PAGE_BYTES;
   const ctrl = new Int32Array(new SharedArrayBuffer(32));
   let worker: Worker | null = null;
-  const waitAttempts = (atLeast: number): void => {
-    const deadline = Date.now() + 10_000;
-    for (let seen = Atomics.load(ctrl, 2); seen < atLeast; seen = Atomics.load(ctrl, 2)) {
-      assert.ok(Date.now() < deadline, 'the reader made no progress');
-      Atomics.wait(ctrl, 2, seen, 50);
-    }
-  };
+  const waitAttempts = (atLeast: number): void => waitForCount(ctrl, 2, atLeast);
   // Each version of the file: its own host mtime, every byte its number. Halfway through a
   // refill, the reader is given time to look up and read what is there.
   const publish = (version: number): void => {

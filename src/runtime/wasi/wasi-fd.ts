@@ -119,6 +119,17 @@ export function fdFunctions(ctx: ShimContext) {
 
   const stat = (e: FdEntry): StatFields | number => statOf(lk, e);
 
+  /** fd_sync (`dataOnly`: fd_datasync): a host file or directory here, else the VFS's sync. */
+  const sync = (fd: number, right: number, dataOnly: boolean): number => {
+    const e = withRight(fd, right);
+    if (typeof e === 'number') return e;
+    if (e.kind === 'console') return Errno.SUCCESS;
+    const here = e.kind === 'file' ? lk.syncHere(e.fid, dataOnly) : e.kind === 'dir' ? lk.hostDirs.sync(e.fid) : null;
+    if (here !== null) return here;
+    const r = vfsResult(lk.vfs.call('sync', { fid: e.fid }));
+    return typeof r === 'number' ? r : Errno.SUCCESS;
+  };
+
   return {
     fd_read: (fd: number, iovs: number, count: number, nread: number) => {
       const e = ioWithRight(fd, WasiRight.FD_READ);
@@ -280,24 +291,8 @@ export function fdFunctions(ctx: ShimContext) {
       if (Number(end) <= st.size) return Errno.SUCCESS;
       return truncate(e, Number(end));
     },
-    fd_sync: (fd: number) => {
-      const e = withRight(fd, WasiRight.FD_SYNC);
-      if (typeof e === 'number') return e;
-      if (e.kind === 'console') return Errno.SUCCESS;
-      const here = e.kind === 'file' ? lk.syncHere(e.fid, false) : e.kind === 'dir' ? lk.hostDirs.sync(e.fid) : null;
-      if (here !== null) return here;
-      const r = vfsResult(lk.vfs.call('sync', { fid: e.fid }));
-      return typeof r === 'number' ? r : Errno.SUCCESS;
-    },
-    fd_datasync: (fd: number) => {
-      const e = withRight(fd, WasiRight.FD_DATASYNC);
-      if (typeof e === 'number') return e;
-      if (e.kind === 'console') return Errno.SUCCESS;
-      const here = e.kind === 'file' ? lk.syncHere(e.fid, true) : e.kind === 'dir' ? lk.hostDirs.sync(e.fid) : null;
-      if (here !== null) return here;
-      const r = vfsResult(lk.vfs.call('sync', { fid: e.fid }));
-      return typeof r === 'number' ? r : Errno.SUCCESS;
-    },
+    fd_sync: (fd: number) => sync(fd, WasiRight.FD_SYNC, false),
+    fd_datasync: (fd: number) => sync(fd, WasiRight.FD_DATASYNC, true),
     fd_prestat_get: (fd: number, out: number) => {
       const e = fds.get(fd);
       if (!e) return Errno.BADF;

@@ -23,6 +23,7 @@
 
 import { type Arena, CacheWord, ENTRY_MAX_PAGES, PAGE_BYTES } from '../../ipc/arena.js';
 import { revokeTokens } from '../../ipc/address-token.js';
+import { copyUnwritten } from '../../ipc/page-cache-read.js';
 import { publishHostCopy, withdrawHostCopy, withdrawSlice, writeHostIdentity } from '../../ipc/host-copies.js';
 import { Errno } from '../../abi/errno.js';
 import { FreeIds } from './free-ids.js';
@@ -91,7 +92,7 @@ export class PageCache {
    */
   map(node: number, size: number, stamp: string, read: (offset: number, length: number) => Uint8Array | number, host: HostIdentity | null = null): { entry: number; generation: number } | number {
     const have = this.byNode.get(node);
-    if (have && have.stamp === stamp && this.unwritten(have)) {
+    if (have && have.stamp === stamp && copyUnwritten(this.arena, this.arena.cacheEntryWord(have.entry))) {
       this.byNode.delete(node);
       this.byNode.set(node, have);
       return this.tokenFor(node)!;
@@ -198,19 +199,11 @@ export class PageCache {
   tokenFor(node: number): { entry: number; generation: number } | null {
     const have = this.byNode.get(node);
     if (!have) return null;
-    if (!this.unwritten(have)) {
+    if (!copyUnwritten(this.arena, this.arena.cacheEntryWord(have.entry))) {
       this.revoke(node);
       return null;
     }
     return { entry: have.entry, generation: Atomics.load(this.arena.i32, this.arena.cacheEntryWord(have.entry) + CacheWord.GENERATION) };
-  }
-
-  /** Whether `c` is not a host file's copy, or its host write word has not moved since the copy was taken. */
-  private unwritten(c: Cached): boolean {
-    const w = this.arena.cacheEntryWord(c.entry);
-    const i32 = this.arena.i32;
-    const hostWrites = i32[w + CacheWord.HOST_WRITES]!;
-    return hostWrites === 0 || Atomics.load(i32, hostWrites) === i32[w + CacheWord.HOST_WRITES_SEEN];
   }
 
   isCached(node: number): boolean {
